@@ -1,0 +1,64 @@
+// Input validation shared by every kernel area. A bad argument raises
+// aipower::InvalidInput (a std::invalid_argument, so pybind11 turns it into a
+// Python ValueError) whose message names the argument, the value and the
+// expected range.
+#pragma once
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace aipower {
+
+class InvalidInput : public std::invalid_argument {
+  public:
+    using std::invalid_argument::invalid_argument;
+};
+
+inline std::string format_value(double value) {
+    std::ostringstream out;
+    out.precision(10);
+    out << value;
+    return out.str();
+}
+
+[[noreturn]] inline void fail(const std::string& argument, double value, const std::string& expected) {
+    throw InvalidInput(argument + " = " + format_value(value) + ": expected " + expected);
+}
+
+[[noreturn]] inline void fail(const std::string& argument, const std::string& problem) {
+    throw InvalidInput(argument + ": " + problem);
+}
+
+inline void require_finite(const std::string& argument, double value) {
+    if (!std::isfinite(value)) fail(argument, value, "a finite number");
+}
+
+inline void require_non_negative(const std::string& argument, double value) {
+    if (!(std::isfinite(value) && value >= 0.0)) fail(argument, value, "a finite number >= 0");
+}
+
+inline void require_positive(const std::string& argument, double value) {
+    if (!(std::isfinite(value) && value > 0.0)) fail(argument, value, "a finite number > 0");
+}
+
+inline void require_range(const std::string& argument, double value, double lo, double hi) {
+    if (!(std::isfinite(value) && value >= lo && value <= hi))
+        fail(argument, value, "a number in [" + format_value(lo) + ", " + format_value(hi) + "]");
+}
+
+// Growth rates at or below -100% would make a series zero or negative.
+inline void require_growth(const std::string& argument, double rate) {
+    if (!(std::isfinite(rate) && rate > -1.0)) fail(argument, rate, "a growth rate > -1 (-100%)");
+}
+
+inline void require_share(const std::string& argument, double share) { require_range(argument, share, 0.0, 1.0); }
+
+inline void require_same_length(const std::string& argument, std::size_t got, std::size_t expected) {
+    if (got != expected)
+        fail(argument, "has " + std::to_string(got) + " values, expected " + std::to_string(expected) +
+                           " (one per year of the horizon)");
+}
+
+}  // namespace aipower

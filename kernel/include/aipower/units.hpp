@@ -1,0 +1,32 @@
+// Unit conversions between the kernel's units (GW, TWh, h) and the units of
+// the Chinese sources (亿kWh, 亿kW, 万kW) and of per-capita figures.
+#pragma once
+
+namespace aipower::units {
+
+// 1 亿kWh = 1e8 kWh = 0.1 TWh.
+inline constexpr double kTwhPerYiKwh = 0.1;
+// 1 亿kW = 1e8 kW = 100 GW.
+inline constexpr double kGwPerYiKw = 100.0;
+// 1 万kW = 1e4 kW = 0.01 GW.
+inline constexpr double kGwPerWanKw = 0.01;
+// GW × h = GWh; 1 TWh = 1000 GWh.
+inline constexpr double kGwhPerTwh = 1000.0;
+// kWh per person × million people = 1e6 kWh = 1e-3 TWh.
+inline constexpr double kTwhPerKwhTimesMillion = 1e-3;
+
+double yi_kwh_to_twh(double yi_kwh);
+double twh_to_yi_kwh(double twh);
+double yi_kw_to_gw(double yi_kw);
+double gw_to_yi_kw(double gw);
+double wan_kw_to_gw(double wan_kw);
+double gw_to_wan_kw(double gw);
+// Energy (TWh) from capacity (GW) running a number of hours.
+double gw_hours_to_twh(double gw, double hours);
+// Hours from energy (TWh) and capacity (GW).
+double twh_per_gw_to_hours(double twh, double gw);
+// TWh from kWh per person and population in millions.
+double per_capita_to_twh(double kwh_per_person, double population_million);
+double twh_to_per_capita(double twh, double population_million);
+
+}  // namespace aipower::units

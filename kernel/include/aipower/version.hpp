@@ -1,0 +1,17 @@
+// Build information of the kernel, for diagnostics (aipower.version_info()).
+#pragma once
+
+#include <string>
+
+namespace aipower {
+
+struct BuildInfo {
+    std::string version;   // kernel version (= package version)
+    std::string compiler;  // compiler id and version
+    std::string build_type;
+    std::string cxx_standard;
+};
+
+BuildInfo build_info();
+
+}  // namespace aipower

@@ -1,0 +1,75 @@
+#include "aipower/demand.hpp"
+
+#include "aipower/errors.hpp"
+#include "aipower/units.hpp"
+
+namespace aipower::demand {
+
+const std::vector<std::string>& row_names() {
+    static const std::vector<std::string> names{
+        "primary",          "secondary",   "tertiary_core", "ev_charging", "data_centers",
+        "tertiary",         "residential_core", "residential", "total",     "total_growth"};
+    return names;
+}
+
+namespace {
+
+std::vector<double> project_row(const std::string& name, const RowSpec& spec, const series::Years& years,
+                                const std::vector<double>& population) {
+    const auto n = static_cast<std::size_t>(years.count());
+    if (!spec.path.empty()) {
+        require_same_length(name + ".path", spec.path.size(), n);
+        for (std::size_t i = 0; i < n; ++i) require_non_negative(name + ".path[" + std::to_string(years.first + static_cast<int>(i)) + "]", spec.path[i]);
+        return spec.path;
+    }
+    require_non_negative(name + ".start_value", spec.start_value);
+    if (spec.driver == Driver::Series) return series::project(name, years, spec.start_value, spec.segments, spec.anchors);
+
+    // Per capita: project kWh per person, then multiply by population.
+    std::map<int, double> per_capita_anchors;
+    for (const auto& [year, twh] : spec.anchors)
+        per_capita_anchors[year] = units::twh_to_per_capita(twh, population[static_cast<std::size_t>(year - years.first)]);
+    const double start_per_capita = units::twh_to_per_capita(spec.start_value, population[0]);
+    const auto per_capita =
+        series::project(name + ".per_capita", years, start_per_capita, spec.segments, per_capita_anchors);
+    std::vector<double> out(n);
+    for (std::size_t i = 0; i < n; ++i) out[i] = units::per_capita_to_twh(per_capita[i], population[i]);
+    return out;
+}
+
+}  // namespace
+
+Result project(const Inputs& in) {
+    require_share("ev_tertiary_share", in.ev_tertiary_share);
+    require_growth("start_total_growth", in.start_total_growth);
+    require_positive("population_start", in.population_start);
+    const auto& years = in.years;
+    const auto n = static_cast<std::size_t>(years.count());
+
+    Result r;
+    for (int y = years.first; y <= years.last; ++y) r.years.push_back(y);
+    r.population = series::project("population", years, in.population_start, in.population_segments,
+                                   in.population_anchors);
+
+    auto& rows = r.rows;
+    rows["primary"] = project_row("primary", in.primary, years, r.population);
+    rows["secondary"] = project_row("secondary", in.secondary, years, r.population);
+    rows["tertiary_core"] = project_row("tertiary_core", in.tertiary_core, years, r.population);
+    rows["residential_core"] = project_row("residential_core", in.residential_core, years, r.population);
+    rows["ev_charging"] = project_row("ev_charging", in.ev_charging, years, r.population);
+    rows["data_centers"] = project_row("data_centers", in.data_centers, years, r.population);
+
+    auto& tertiary = rows["tertiary"] = std::vector<double>(n);
+    auto& residential = rows["residential"] = std::vector<double>(n);
+    auto& total = rows["total"] = std::vector<double>(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double ev = rows["ev_charging"][i];
+        tertiary[i] = rows["tertiary_core"][i] + in.ev_tertiary_share * ev + rows["data_centers"][i];
+        residential[i] = rows["residential_core"][i] + (1.0 - in.ev_tertiary_share) * ev;
+        total[i] = rows["primary"][i] + rows["secondary"][i] + tertiary[i] + residential[i];
+    }
+    rows["total_growth"] = series::growth_rates(total, in.start_total_growth);
+    return r;
+}
+
+}  // namespace aipower::demand

@@ -1,0 +1,52 @@
+#include "aipower/units.hpp"
+
+#include "aipower/errors.hpp"
+
+namespace aipower::units {
+
+double yi_kwh_to_twh(double yi_kwh) {
+    require_finite("yi_kwh", yi_kwh);
+    return yi_kwh * kTwhPerYiKwh;
+}
+double twh_to_yi_kwh(double twh) {
+    require_finite("twh", twh);
+    return twh / kTwhPerYiKwh;
+}
+double yi_kw_to_gw(double yi_kw) {
+    require_finite("yi_kw", yi_kw);
+    return yi_kw * kGwPerYiKw;
+}
+double gw_to_yi_kw(double gw) {
+    require_finite("gw", gw);
+    return gw / kGwPerYiKw;
+}
+double wan_kw_to_gw(double wan_kw) {
+    require_finite("wan_kw", wan_kw);
+    return wan_kw * kGwPerWanKw;
+}
+double gw_to_wan_kw(double gw) {
+    require_finite("gw", gw);
+    return gw / kGwPerWanKw;
+}
+double gw_hours_to_twh(double gw, double hours) {
+    require_finite("gw", gw);
+    require_finite("hours", hours);
+    return gw * hours / kGwhPerTwh;
+}
+double twh_per_gw_to_hours(double twh, double gw) {
+    require_finite("twh", twh);
+    require_positive("gw", gw);
+    return twh * kGwhPerTwh / gw;
+}
+double per_capita_to_twh(double kwh_per_person, double population_million) {
+    require_finite("kwh_per_person", kwh_per_person);
+    require_positive("population_million", population_million);
+    return kwh_per_person * population_million * kTwhPerKwhTimesMillion;
+}
+double twh_to_per_capita(double twh, double population_million) {
+    require_finite("twh", twh);
+    require_positive("population_million", population_million);
+    return twh / (population_million * kTwhPerKwhTimesMillion);
+}
+
+}  // namespace aipower::units

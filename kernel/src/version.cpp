@@ -1,0 +1,29 @@
+#include "aipower/version.hpp"
+
+#ifndef AIPOWER_VERSION
+#define AIPOWER_VERSION "0.0.0+unknown"
+#endif
+#ifndef AIPOWER_BUILD_TYPE
+#define AIPOWER_BUILD_TYPE "unknown"
+#endif
+
+namespace aipower {
+
+BuildInfo build_info() {
+    BuildInfo info;
+    info.version = AIPOWER_VERSION;
+#if defined(__clang__)
+    info.compiler = "clang " __clang_version__;
+#elif defined(__GNUC__)
+    info.compiler = "gcc " __VERSION__;
+#elif defined(_MSC_VER)
+    info.compiler = "msvc " + std::to_string(_MSC_VER);
+#else
+    info.compiler = "unknown";
+#endif
+    info.build_type = AIPOWER_BUILD_TYPE;
+    info.cxx_standard = std::to_string(__cplusplus);
+    return info;
+}
+
+}  // namespace aipower

@@ -1,0 +1,86 @@
+#include "aipower/china_model.hpp"
+
+#include "check.hpp"
+
+using namespace aipower;
+
+namespace {
+series::Segment seg(series::Method m, int a, int b, std::vector<double> v) {
+    series::Segment s;
+    s.method = m;
+    s.first_year = a;
+    s.last_year = b;
+    s.values = std::move(v);
+    return s;
+}
+// A small model with round numbers: every row grows 4%, capacity grows by fixed increments.
+china::Inputs sample() {
+    china::Inputs in;
+    in.years = {2024, 2030};
+    auto& d = in.demand;
+    const double start[] = {135.7, 6387.4, 1440.0, 1430.0, 117.2, 340.0};
+    demand::RowSpec* rows[] = {&d.primary, &d.secondary, &d.tertiary_core, &d.residential_core, &d.ev_charging, &d.data_centers};
+    for (int i = 0; i < 6; ++i) {
+        rows[i]->start_value = start[i];
+        rows[i]->segments = {seg(series::Method::Growth, 2025, 2030, {0.04})};
+    }
+    d.population_start = 1408.28;
+    d.population_segments = {seg(series::Method::Growth, 2025, 2030, {0.0})};
+    d.ev_tertiary_share = 0.44;
+    const double prev[] = {1164.93, 125.62, 44.14, 370.6, 56.91, 441.34, 609.49};
+    const double now[] = {1194.98, 143.67, 45.99, 377.26, 60.83, 520.68, 886.66};
+    const double add[] = {40.0, 10.0, 2.0, 5.0, 8.0, 60.0, 150.0};
+    const double hours[] = {0.0, 2363.18, 4300.0, 3349.42, 7683.49, 2127.33, 1080.0};
+    for (int s = 0; s < supply::kSourceCount; ++s) {
+        in.capacity[s].previous_end = prev[s];
+        in.capacity[s].start_end = now[s];
+        in.capacity[s].additions = {seg(series::Method::Increment, 2025, 2030, {add[s]})};
+        in.hours[s].start = hours[s];
+        in.hours[s].segments = {seg(series::Method::Growth, 2025, 2030, {0.0})};
+    }
+    in.net_imports.assign(7, 0.0);
+    in.calibration.coal_hours = 4627.63;
+    return in;
+}
+}  // namespace
+
+TEST_CASE("the base year reproduces actual coal hours") {
+    const auto r = china::run(sample());
+    CHECK_NEAR(r.hours[supply::Coal][0], 4627.63, 1e-9);
+}
+TEST_CASE("a renewable target is met exactly, and a higher target needs more") {
+    auto in = sample();
+    in.target = {true, 0.30, 2030, 2026, 2030, 0.3};
+    const auto r = china::run(in);
+    CHECK(r.has_requirement);
+    CHECK_NEAR(r.balance.non_hydro_share[6], 0.30, 1e-9);
+    CHECK_NEAR(r.wind_solar_additions[3], r.requirement.level, 1e-9);
+    in.target.share = 0.31;
+    CHECK(china::required_level(in, in.target).level > r.requirement.level);
+}
+TEST_CASE("lower demand never raises coal hours") {
+    auto low = sample();
+    low.demand.secondary.segments = {seg(series::Method::Growth, 2025, 2030, {0.02})};
+    const auto a = china::run(sample());
+    const auto b = china::run(low);
+    for (std::size_t i = 1; i < 7; ++i) CHECK(b.hours[supply::Coal][i] <= a.hours[supply::Coal][i]);
+}
+TEST_CASE("calibrated solar and biomass hours reproduce the generation totals") {
+    auto in = sample();
+    in.hours[supply::Solar].base = china::HoursBase::SolarFromWindSolar;
+    in.calibration.wind_solar_generation = 1830.0;
+    const auto r = china::run(in);
+    CHECK_NEAR(r.balance.generation[supply::Wind][0] + r.balance.generation[supply::Solar][0], 1830.0, 1e-9);
+}
+TEST_CASE("bad inputs") {
+    auto in = sample();
+    in.net_imports.resize(3);
+    CHECK_THROWS(china::run(in), "net_imports");
+    in = sample();
+    in.target = {true, 0.3, 2040, 2026, 2030, 0.3};
+    CHECK_THROWS(china::run(in), "target.year = 2040");
+    in = sample();
+    in.years.last = 2024;
+    CHECK_THROWS(china::run(in), "end_year = 2024");
+}
+TEST_MAIN()

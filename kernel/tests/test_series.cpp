@@ -1,0 +1,69 @@
+#include "aipower/series.hpp"
+
+#include <cmath>
+
+#include "check.hpp"
+
+using namespace aipower::series;
+
+namespace {
+Segment seg(Method m, int a, int b, std::vector<double> v, int ref = 0) {
+    Segment s;
+    s.method = m;
+    s.first_year = a;
+    s.last_year = b;
+    s.values = std::move(v);
+    s.ref_year = ref;
+    return s;
+}
+const Years kYears{2024, 2030};
+}  // namespace
+
+TEST_CASE("growth, constant and per year") {
+    auto x = project("x", kYears, 100.0, {seg(Method::Growth, 2025, 2030, {0.1})});
+    CHECK_NEAR(x[6], 100.0 * std::pow(1.1, 6), 1e-9);
+    auto y = project("y", {2024, 2026}, 100.0, {seg(Method::Growth, 2025, 2026, {0.1, -0.5})});
+    CHECK_NEAR(y[2], 55.0, 1e-12);
+}
+TEST_CASE("glide moves the rate linearly, base year ignored") {
+    auto x = project("x", kYears, 100.0, {seg(Method::Glide, 2024, 2030, {0.052, 0.02})});
+    // 2025 is one sixth of the way from 5.2% to 2%.
+    CHECK_NEAR(x[1] / x[0] - 1.0, 0.052 - 0.032 / 6.0, 1e-12);
+    CHECK_NEAR(x[6] / x[5] - 1.0, 0.02, 1e-12);
+}
+TEST_CASE("increment and pipeline") {
+    auto x = project("x", {2024, 2027}, 10.0, {seg(Method::Pipeline, 2025, 2027, {180.0})});
+    CHECK_NEAR(x[3], 190.0, 1e-12);
+    auto y = project("y", {2024, 2026}, 10.0, {seg(Method::Increment, 2025, 2026, {1.0, 2.0})});
+    CHECK_NEAR(y[2], 13.0, 1e-12);
+}
+TEST_CASE("cagr between two years, change and target") {
+    auto x = project("x", kYears, 100.0,
+                     {seg(Method::Growth, 2025, 2027, {0.09}), seg(Method::Cagr, 2028, 2030, {0.07}, 2025)});
+    CHECK_NEAR(cagr(x[1], x[6], 5.0), 0.07, 1e-12);
+    auto c = project("c", kYears, 1017.0, {seg(Method::Change, 2025, 2030, {0.36}, 2024)});
+    CHECK_NEAR(c[6], 1017.0 * 1.36, 1e-9);
+    auto t = project("t", kYears, 1172.0, {seg(Method::Target, 2025, 2030, {5000.0})});
+    CHECK_NEAR(t[6], 5000.0, 1e-9);
+    CHECK_NEAR(t[2] / t[1], t[6] / t[5], 1e-12);
+}
+TEST_CASE("anchors pin known years; the segment continues from them") {
+    auto x = project("x", kYears, 100.0, {seg(Method::Growth, 2025, 2030, {0.1})}, {{2025, 200.0}});
+    CHECK_NEAR(x[1], 200.0, 1e-12);
+    CHECK_NEAR(x[2], 220.0, 1e-12);
+}
+TEST_CASE("bad input names the series and the problem") {
+    CHECK_THROWS(project("demand.secondary", kYears, 100.0, {seg(Method::Growth, 2025, 2029, {0.1})}),
+                 "demand.secondary: year 2030 is not covered");
+    CHECK_THROWS(project("x", kYears, 100.0, {seg(Method::Growth, 2025, 2030, {-1.0})}), "rate = -1");
+    CHECK_THROWS(project("x", kYears, 100.0, {seg(Method::Growth, 2025, 2030, {0.1, 0.2})}), "expected 1 or 6");
+    CHECK_THROWS(project("x", kYears, 100.0,
+                         {seg(Method::Growth, 2025, 2030, {0.1}), seg(Method::Growth, 2030, 2030, {0.1})}),
+                 "covered by two segments");
+    CHECK_THROWS(project("x", kYears, -5.0, {seg(Method::Growth, 2025, 2030, {0.1})}), "x.start_value = -5");
+    CHECK_THROWS(project("x", kYears, 10.0, {seg(Method::Increment, 2025, 2030, {-5.0})}), "x 2027 = -5");
+    CHECK_THROWS(project("x", kYears, std::nan(""), {seg(Method::Growth, 2025, 2030, {0.1})}), "start_value = nan");
+    CHECK_THROWS(method_from_name("linear"), "'linear' is not a method");
+    CHECK_THROWS(cagr(0.0, 1.0, 2.0), "from_value");
+}
+TEST_MAIN()

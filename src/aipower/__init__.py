@@ -1,0 +1,1 @@
+from aipower._kernel import build_info
