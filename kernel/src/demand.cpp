@@ -79,24 +79,24 @@ Result project(const Inputs& in) {
 
     Result r;
     for (int y = years.first; y <= years.last; ++y) r.years.push_back(y);
-    r.population = series::project("population", years, in.population_start, in.population_segments,
+    r.population = series::project("demand.population", years, in.population_start, in.population_segments,
                                    in.population_anchors);
 
     auto& rows = r.rows;
-    rows["primary"] = project_row("primary", in.primary, years, r.population);
-    rows["secondary"] = project_row("secondary", in.secondary, years, r.population);
-    rows["ev_charging"] = project_row("ev_charging", in.ev_charging, years, r.population);
-    rows["data_centers"] = project_row("data_centers", in.data_centers, years, r.population);
+    rows["primary"] = project_row("demand.primary", in.primary, years, r.population);
+    rows["secondary"] = project_row("demand.secondary", in.secondary, years, r.population);
+    rows["ev_charging"] = project_row("demand.ev_charging", in.ev_charging, years, r.population);
+    rows["data_centers"] = project_row("demand.data_centers", in.data_centers, years, r.population);
     const auto& ev = rows["ev_charging"];
     const auto& dc = rows["data_centers"];
     const double share = in.ev_tertiary_share;
     const auto tertiary_part = [&](std::size_t i) { return share * ev[i] + dc[i]; };
     const auto residential_part = [&](std::size_t i) { return (1.0 - share) * ev[i]; };
-    rows["tertiary_core"] = project_row("tertiary_core",
+    rows["tertiary_core"] = project_row("demand.tertiary_core",
                                         core_from_total("tertiary", in.tertiary_core, in.tertiary_total_start,
                                                         in.tertiary_total_anchors, years, tertiary_part),
                                         years, r.population);
-    rows["residential_core"] = project_row("residential_core",
+    rows["residential_core"] = project_row("demand.residential_core",
                                            core_from_total("residential", in.residential_core, in.residential_total_start,
                                                            in.residential_total_anchors, years, residential_part),
                                            years, r.population);

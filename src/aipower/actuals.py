@@ -70,6 +70,14 @@ def get(series: str, year: int) -> Actual:
     return found
 
 
+def unit_of(series: str) -> str:
+    """The kernel unit of an actual series; ValueError if the series does not exist."""
+    for (name, _), actual in table().items():
+        if name == series:
+            return actual.unit
+    raise ValueError(f"actual series '{series}' does not exist in the packaged actuals")
+
+
 def has(series: str, year: int) -> bool:
     return (series, year) in table()
 

@@ -275,7 +275,10 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source)")
     if "actual" in node:
         value: Any = {k: node[k] for k in ("actual", "year_offset", "less") if k in node}
-        unit = ""
+        try:
+            unit = actuals.unit_of(str(node["actual"]))
+        except ValueError as exc:
+            raise ScenarioError(f"{origin}: {key}: {exc}") from None
     else:
         value = node["value"]
         unit = node.get("unit", root.unit if root is not None else "")
@@ -284,9 +287,10 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
     source = node.get("source", f"set in {origin}")
     if root is not None:
         got, want = _kind(value), _kind(root.value)
-        if got != want and not (want == "number" and got == "actual") and not (want == "actual" and got == "number"):
+        interchangeable = {frozenset({"number", "actual"}), frozenset({"number", "list of numbers"})}  # per-year lists
+        if got != want and frozenset({got, want}) not in interchangeable:
             raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}, got {got}")
-        if want == "number" and got == "number" and units.model_unit(unit) != units.model_unit(root.unit):
+        if want == "number" and got in ("number", "list of numbers") and units.model_unit(unit) != units.model_unit(root.unit):
             raise ScenarioError(
                 f"{origin}: {key}: unit '{unit}' does not match the expected unit '{root.unit}'"
             )
