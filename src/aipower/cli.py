@@ -44,7 +44,19 @@ def _parser() -> argparse.ArgumentParser:
     pa = sub.add_parser("params", help="list every assumption of a scenario with value, unit and source")
     _scenario_args(pa)
     sub.add_parser("version", help="package, kernel build and data vintage")
+    for command in _plugin_commands():
+        command.add_parser(sub)
     return p
+
+
+def _plugin_commands() -> list:
+    """Commands defined in other modules: each has add_parser(subparsers) and run(args) -> int,
+    and `name` (the subcommand). Listed here so `aipower --help` shows them all."""
+    commands: list = []
+    # [commands from other issues: import and append below this line]
+    # [issue-4 excel: commands below this line]
+    # [issue-5 sweeps: commands below this line]
+    return commands
 
 
 def _fmt(df: pd.DataFrame, name: str) -> str:
@@ -92,6 +104,9 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        plugin = next((c for c in _plugin_commands() if c.name == args.command), None)
+        if plugin is not None:
+            return int(plugin.run(args))
         if args.command == "version":
             for k, v in version_info().items():
                 print(f"{k}: {v}")

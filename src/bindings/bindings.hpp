@@ -24,5 +24,6 @@ void register_units(py::module_& m);
 void register_series(py::module_& m);
 void register_china_model(py::module_& m);
 // [issue-3 calculators: declare register_* functions below this line]
+// [issue-5 sweeps: declare register_* functions below this line]
 
 }  // namespace aipower::bindings

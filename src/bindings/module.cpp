@@ -25,4 +25,5 @@ PYBIND11_MODULE(_kernel, m) {
     auto china = m.def_submodule("china", "China power-balance model");
     register_china_model(china);
     // [issue-3 calculators: add submodules below this line]
+    // [issue-5 sweeps: add submodules below this line]
 }
