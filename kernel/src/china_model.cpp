@@ -151,6 +151,8 @@ double loss_factor_for(const Inputs& in, const balance::Inputs& b) {
 }  // namespace
 
 renewables::Requirement required_level(const Inputs& base_inputs, const RenewableTarget& target) {
+    require_year("start_year", base_inputs.years.first);
+    require_year("end_year", base_inputs.years.last);
     check_target(target, base_inputs.years);
     Inputs inputs = base_inputs;
     inputs.demand.years = inputs.years;
@@ -173,6 +175,8 @@ renewables::Requirement required_level(const Inputs& base_inputs, const Renewabl
 }
 
 Result run(const Inputs& given) {
+    require_year("start_year", given.years.first);
+    require_year("end_year", given.years.last);
     if (given.years.last < given.years.first + 1)
         fail("end_year", given.years.last, "a year after the base year " + std::to_string(given.years.first));
     require_same_length("net_imports", given.net_imports.size(), static_cast<std::size_t>(given.years.count()));

@@ -75,6 +75,7 @@ Result project(const Inputs& in) {
     require_growth("start_total_growth", in.start_total_growth);
     require_positive("population_start", in.population_start);
     const auto& years = in.years;
+    series::check_years("demand", years);
     const auto n = static_cast<std::size_t>(years.count());
 
     Result r;
