@@ -19,6 +19,20 @@ double firm_equivalent_gw(const std::vector<double>& nameplate_gw, const std::ve
     return firm;
 }
 
+double gap_per_year(double needed_gw_per_year, double built_gw_per_year) {
+    require_non_negative("needed_gw_per_year", needed_gw_per_year);
+    require_non_negative("built_gw_per_year", built_gw_per_year);
+    return needed_gw_per_year - built_gw_per_year;
+}
+
+std::vector<double> cumulative_gap(double gap_gw_per_year, int years) {
+    require_finite("gap_gw_per_year", gap_gw_per_year);
+    if (years < 1) fail("years", years, "a horizon of at least 1 year");
+    std::vector<double> out(static_cast<std::size_t>(years));
+    for (int y = 1; y <= years; ++y) out[static_cast<std::size_t>(y - 1)] = gap_gw_per_year * y;
+    return out;
+}
+
 Gap capacity_gap(double needed_gw_per_year, const std::vector<double>& nameplate_gw,
                  const std::vector<double>& capacity_factor, int years, double fleet_gw) {
     require_non_negative("needed_gw_per_year", needed_gw_per_year);
@@ -27,9 +41,8 @@ Gap capacity_gap(double needed_gw_per_year, const std::vector<double>& nameplate
     Gap g;
     g.built_firm_gw = firm_equivalent_gw(nameplate_gw, capacity_factor);
     for (double v : nameplate_gw) g.built_nameplate_gw += v;
-    g.gap_gw_per_year = needed_gw_per_year - g.built_nameplate_gw;
-    g.cumulative_gap_gw.resize(static_cast<std::size_t>(years));
-    for (int y = 1; y <= years; ++y) g.cumulative_gap_gw[static_cast<std::size_t>(y - 1)] = g.gap_gw_per_year * y;
+    g.gap_gw_per_year = gap_per_year(needed_gw_per_year, g.built_nameplate_gw);
+    g.cumulative_gap_gw = cumulative_gap(g.gap_gw_per_year, years);
     g.gap_share_of_fleet = g.cumulative_gap_gw.back() / fleet_gw;
     return g;
 }

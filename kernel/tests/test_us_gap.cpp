@@ -19,6 +19,16 @@ TEST_CASE("80 GW needed vs 60 built: 20 GW/yr, 100 GW in 5 years") {
     CHECK_NEAR(g.cumulative_gap_gw[4], 100.0, 1e-12);
     CHECK_NEAR(g.gap_share_of_fleet, 100.0 / 1300.0, 1e-12);
 }
+TEST_CASE("gap from built totals: 80 vs 50-60 → 20-30 GW/yr") {
+    CHECK_NEAR(gap_per_year(80.0, 60.0), 20.0, 1e-12);
+    CHECK_NEAR(gap_per_year(80.0, 50.0), 30.0, 1e-12);
+    const auto c = cumulative_gap(20.0, 5);
+    CHECK(c.size() == 5);
+    CHECK_NEAR(c[0], 20.0, 1e-12);
+    CHECK_NEAR(c[4], 100.0, 1e-12);
+    CHECK_THROWS(cumulative_gap(20.0, 0), "years = 0");
+    CHECK_THROWS(gap_per_year(80.0, -1.0), "built_gw_per_year = -1");
+}
 TEST_CASE("capex and data-center share") {
     CHECK_NEAR(capex(26.0, 50.0), 1300.0, 1e-9);  // $ bn: 26 GW × $50 bn/GW
     CHECK_NEAR(data_center_new_load_gw(80.0, 0.4), 32.0, 1e-12);

@@ -23,6 +23,11 @@ void register_us_gap(py::module_& m) {
         },
         py::arg("needed_gw_per_year"), py::arg("nameplate_gw"), py::arg("capacity_factor"), py::arg("years"),
         py::arg("fleet_gw"), "Built nameplate and firm GW, yearly and cumulative gap, gap share of the fleet.");
+    m.def("gap_per_year", py::vectorize(&gap_per_year), py::arg("needed_gw_per_year"), py::arg("built_gw_per_year"),
+          "Needed − built nameplate GW a year.");
+    m.def(
+        "cumulative_gap", [](double gap_gw_per_year, int years) { return to_array(cumulative_gap(gap_gw_per_year, years)); },
+        py::arg("gap_gw_per_year"), py::arg("years"), "Cumulative gap after 1..years years.");
     m.def("capex", py::vectorize(&capex), py::arg("gw"), py::arg("cost_per_gw"), "GW × cost per GW.");
     m.def("data_center_new_load_gw", py::vectorize(&data_center_new_load_gw), py::arg("needed_gw_per_year"),
           py::arg("data_center_share"), "Needed additions × data-center share.");

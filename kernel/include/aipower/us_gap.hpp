@@ -24,6 +24,12 @@ struct Gap {
 Gap capacity_gap(double needed_gw_per_year, const std::vector<double>& nameplate_gw,
                  const std::vector<double>& capacity_factor, int years, double fleet_gw);
 
+// Yearly gap: nameplate needed − nameplate built (GW/yr).
+double gap_per_year(double needed_gw_per_year, double built_gw_per_year);
+
+// Cumulative gap after 1..years years of a constant yearly gap (GW).
+std::vector<double> cumulative_gap(double gap_gw_per_year, int years);
+
 // Capex of data-center capacity: GW × cost per GW (currency of the cost).
 double capex(double gw, double cost_per_gw);
 
