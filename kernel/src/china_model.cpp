@@ -87,7 +87,8 @@ Supply project_supply(const Inputs& in) {
     const auto& names = supply::source_names();
     for (int s = 0; s < supply::kSourceCount; ++s) {
         const auto& spec = in.capacity[static_cast<std::size_t>(s)];
-        out.capacity[static_cast<std::size_t>(s)] = supply::project_capacity(names[static_cast<std::size_t>(s)], in.years, spec);
+        out.capacity[static_cast<std::size_t>(s)] =
+            supply::project_capacity("supply." + names[static_cast<std::size_t>(s)], in.years, spec);
         out.average[static_cast<std::size_t>(s)] = supply::average_capacity(out.capacity[static_cast<std::size_t>(s)], spec.previous_end);
         out.additions[static_cast<std::size_t>(s)] =
             supply::additions(out.capacity[static_cast<std::size_t>(s)], spec.previous_end, spec.retirements);
@@ -126,7 +127,7 @@ Supply project_supply(const Inputs& in) {
         const auto source = static_cast<Source>(s);
         const double start = base_hours(source);
         require_range(names[idx(source)] + " hours (start year)", start, 0.0, 8784.0);
-        out.hours[idx(source)] = series::project(names[idx(source)] + " hours", in.years, start, in.hours[idx(source)].segments);
+        out.hours[idx(source)] = series::project("hours." + names[idx(source)], in.years, start, in.hours[idx(source)].segments);
     }
     return out;
 }

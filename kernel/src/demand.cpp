@@ -1,5 +1,7 @@
 #include "aipower/demand.hpp"
 
+#include <cmath>
+
 #include "aipower/errors.hpp"
 #include "aipower/units.hpp"
 
@@ -37,6 +39,35 @@ std::vector<double> project_row(const std::string& name, const RowSpec& spec, co
     return out;
 }
 
+// The core row spec with its start value and anchors derived from published
+// sector totals less the parts booked in the sector.
+template <typename Part>
+RowSpec core_from_total(const std::string& sector, RowSpec spec, double total_start,
+                        const std::map<int, double>& total_anchors, const series::Years& years, Part part) {
+    if (std::isnan(total_start)) {
+        if (!total_anchors.empty()) fail(sector + "_total_anchors", "given without " + sector + "_total_start");
+        return spec;
+    }
+    require_positive(sector + "_total_start", total_start);
+    const auto derive = [&](int year, double total) {
+        const double core = total - part(static_cast<std::size_t>(year - years.first));
+        if (!(core > 0.0))
+            fail(sector + "_core " + std::to_string(year), core,
+                 "> 0: the " + sector + " total " + format_value(total) +
+                     " TWh is smaller than the EV/data-center parts booked in it");
+        return core;
+    };
+    spec.start_value = derive(years.first, total_start);
+    for (const auto& [year, total] : total_anchors) {
+        if (year <= years.first || year > years.last)
+            fail(sector + "_total_anchors year", year,
+                 "a year in " + std::to_string(years.first + 1) + "-" + std::to_string(years.last));
+        require_positive(sector + "_total_anchors " + std::to_string(year), total);
+        spec.anchors[year] = derive(year, total);
+    }
+    return spec;
+}
+
 }  // namespace
 
 Result project(const Inputs& in) {
@@ -48,24 +79,34 @@ Result project(const Inputs& in) {
 
     Result r;
     for (int y = years.first; y <= years.last; ++y) r.years.push_back(y);
-    r.population = series::project("population", years, in.population_start, in.population_segments,
+    r.population = series::project("demand.population", years, in.population_start, in.population_segments,
                                    in.population_anchors);
 
     auto& rows = r.rows;
-    rows["primary"] = project_row("primary", in.primary, years, r.population);
-    rows["secondary"] = project_row("secondary", in.secondary, years, r.population);
-    rows["tertiary_core"] = project_row("tertiary_core", in.tertiary_core, years, r.population);
-    rows["residential_core"] = project_row("residential_core", in.residential_core, years, r.population);
-    rows["ev_charging"] = project_row("ev_charging", in.ev_charging, years, r.population);
-    rows["data_centers"] = project_row("data_centers", in.data_centers, years, r.population);
+    rows["primary"] = project_row("demand.primary", in.primary, years, r.population);
+    rows["secondary"] = project_row("demand.secondary", in.secondary, years, r.population);
+    rows["ev_charging"] = project_row("demand.ev_charging", in.ev_charging, years, r.population);
+    rows["data_centers"] = project_row("demand.data_centers", in.data_centers, years, r.population);
+    const auto& ev = rows["ev_charging"];
+    const auto& dc = rows["data_centers"];
+    const double share = in.ev_tertiary_share;
+    const auto tertiary_part = [&](std::size_t i) { return share * ev[i] + dc[i]; };
+    const auto residential_part = [&](std::size_t i) { return (1.0 - share) * ev[i]; };
+    rows["tertiary_core"] = project_row("demand.tertiary_core",
+                                        core_from_total("tertiary", in.tertiary_core, in.tertiary_total_start,
+                                                        in.tertiary_total_anchors, years, tertiary_part),
+                                        years, r.population);
+    rows["residential_core"] = project_row("demand.residential_core",
+                                           core_from_total("residential", in.residential_core, in.residential_total_start,
+                                                           in.residential_total_anchors, years, residential_part),
+                                           years, r.population);
 
     auto& tertiary = rows["tertiary"] = std::vector<double>(n);
     auto& residential = rows["residential"] = std::vector<double>(n);
     auto& total = rows["total"] = std::vector<double>(n);
     for (std::size_t i = 0; i < n; ++i) {
-        const double ev = rows["ev_charging"][i];
-        tertiary[i] = rows["tertiary_core"][i] + in.ev_tertiary_share * ev + rows["data_centers"][i];
-        residential[i] = rows["residential_core"][i] + (1.0 - in.ev_tertiary_share) * ev;
+        tertiary[i] = rows["tertiary_core"][i] + tertiary_part(i);
+        residential[i] = rows["residential_core"][i] + residential_part(i);
         total[i] = rows["primary"][i] + rows["secondary"][i] + tertiary[i] + residential[i];
     }
     rows["total_growth"] = series::growth_rates(total, in.start_total_growth);

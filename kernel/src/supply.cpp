@@ -29,7 +29,7 @@ std::vector<double> project_capacity(const std::string& name, const series::Year
             adjustments[i] = -spec.retirements[i];
         }
     }
-    return series::project(name + " capacity", years, spec.start_end, spec.additions, spec.anchors, adjustments);
+    return series::project(name, years, spec.start_end, spec.additions, spec.anchors, adjustments);
 }
 
 std::vector<double> additions(const std::vector<double>& path, double previous_end, const std::vector<double>& retirements) {

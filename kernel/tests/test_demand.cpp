@@ -60,4 +60,16 @@ TEST_CASE("bad shares and populations") {
     in.population_start = 0.0;
     CHECK_THROWS(demand::project(in), "population_start = 0");
 }
+TEST_CASE("core rows derive from published sector totals") {
+    auto in = sample();
+    in.tertiary_total_start = 1834.8;
+    in.residential_total_start = 1494.2;
+    in.tertiary_total_anchors = {{2025, 1994.2}};
+    const auto r = demand::project(in);
+    CHECK_NEAR(r.rows.at("tertiary")[0], 1834.8, 1e-9);
+    CHECK_NEAR(r.rows.at("residential")[0], 1494.2, 1e-9);
+    CHECK_NEAR(r.rows.at("tertiary")[1], 1994.2, 1e-9);
+    in.tertiary_total_start = 50.0;  // smaller than EV + data centers
+    CHECK_THROWS(demand::project(in), "tertiary_core 2024");
+}
 TEST_MAIN()

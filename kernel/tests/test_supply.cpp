@@ -38,7 +38,7 @@ TEST_CASE("negative capacity and retirements are refused") {
     spec.retirements = {0.0, -3.0};
     CHECK_THROWS(supply::project_capacity("gas", {2024, 2025}, spec), "gas.retirements[2025] = -3");
     spec.retirements = {0.0, 30.0};
-    CHECK_THROWS(supply::project_capacity("gas", {2024, 2025}, spec), "gas capacity 2025 = -20");
+    CHECK_THROWS(supply::project_capacity("gas", {2024, 2025}, spec), "gas 2025 = -20");
     CHECK_THROWS(supply::source_from_name("oil"), "'oil' is not a source");
 }
 TEST_MAIN()

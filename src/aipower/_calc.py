@@ -61,6 +61,15 @@ class CalculatorDefaults:
             raise KeyError(f"{key}: not a leaf assumption (an inline table with value, unit, source)")
         return node
 
+    def __contains__(self, key: str) -> bool:
+        if key in self._overrides:
+            return True
+        try:
+            self._leaf(key)
+        except KeyError:
+            return False
+        return True
+
     def get(self, key: str) -> Any:
         if key in self._overrides:
             return self._overrides[key]

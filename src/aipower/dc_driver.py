@@ -35,9 +35,16 @@ CASES = ("low", "mid", "high")
 
 
 def _get_optional(scenario: Scenario, key: str, fallback: Any) -> Any:
+    """The value of ``key``, or ``fallback`` if the scenario does not define it."""
+    try:
+        present = key in scenario  # type: ignore[operator]
+    except TypeError:  # a scenario-like object without __contains__
+        present = True
+    if not present:
+        return fallback
     try:
         value = scenario.get(key)
-    except (KeyError, LookupError, AttributeError):
+    except KeyError:
         return fallback
     return fallback if value is None else value
 

@@ -74,7 +74,11 @@ void register_china_model(py::module_& m) {
         .def_readwrite("population_segments", &demand::Inputs::population_segments)
         .def_readwrite("population_anchors", &demand::Inputs::population_anchors)
         .def_readwrite("ev_tertiary_share", &demand::Inputs::ev_tertiary_share)
-        .def_readwrite("start_total_growth", &demand::Inputs::start_total_growth);
+        .def_readwrite("start_total_growth", &demand::Inputs::start_total_growth)
+        .def_readwrite("tertiary_total_start", &demand::Inputs::tertiary_total_start)
+        .def_readwrite("residential_total_start", &demand::Inputs::residential_total_start)
+        .def_readwrite("tertiary_total_anchors", &demand::Inputs::tertiary_total_anchors)
+        .def_readwrite("residential_total_anchors", &demand::Inputs::residential_total_anchors);
     m.def("demand_rows", &demand::row_names, "Demand row names in table order.");
     m.def("sources", [] {
         const auto& names = supply::source_names();

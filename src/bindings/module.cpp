@@ -39,4 +39,5 @@ PYBIND11_MODULE(_kernel, m) {
     register_training(training_module);
     auto global_dc_module = m.def_submodule("global_dc", "Global data-center demand");
     register_global_dc(global_dc_module);
+    // [issue-5 sweeps: add submodules below this line]
 }

@@ -4,6 +4,7 @@
 // always add up to the total.
 #pragma once
 
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,6 +38,14 @@ struct Inputs {
     double ev_tertiary_share = 0.0;
     // Growth of total consumption in the start year (actual), for the growth row.
     double start_total_growth = 0.0;
+    // Sector totals as published (TWh). When finite, the core rows' start
+    // values are derived from them: tertiary_core = tertiary − share × EV −
+    // data centers, residential_core = residential − (1 − share) × EV; the
+    // anchors (known totals after the start year) pin the core rows likewise.
+    double tertiary_total_start = std::numeric_limits<double>::quiet_NaN();
+    double residential_total_start = std::numeric_limits<double>::quiet_NaN();
+    std::map<int, double> tertiary_total_anchors;
+    std::map<int, double> residential_total_anchors;
 };
 
 // Row names in output order.

@@ -1,0 +1,87 @@
+"""Actuals shipped with the package: China power data by series and year.
+
+``china_power_actuals.csv`` is the project's data file (each row with its
+public source); ``supplementary_actuals.csv`` adds the few series the model
+needs that it lacks (population, pumped-storage capacity), also sourced.
+Values are converted to the kernel's units (TWh, GW, h, million) on access.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from . import units
+
+_FILES = ("china_power_actuals.csv", "supplementary_actuals.csv")
+
+
+@dataclass(frozen=True)
+class Actual:
+    series: str
+    year: int
+    value: float  # in `unit`
+    unit: str  # the kernel's unit: TWh, GW, h, million, fraction
+    source: str
+    raw_value: float  # as published
+    raw_unit: str
+
+
+def _convert(value: float, unit: str) -> tuple[float, str]:
+    """Published unit → kernel unit."""
+    head = unit.split("(")[0].strip()
+    if head.startswith("yi kWh"):
+        return units.yi_kwh_to_twh(value), "TWh"
+    if head.startswith("GW"):
+        return value, "GW"
+    if head.startswith("h"):
+        return value, "h"
+    if head == "%":
+        return value / 100.0, "fraction"
+    if head == "million":
+        return value, "million"
+    raise ValueError(f"actuals: unit '{unit}' has no conversion to the kernel's units")
+
+
+@cache
+def table() -> dict[tuple[str, int], Actual]:
+    """Every actual, keyed by (series, year)."""
+    out: dict[tuple[str, int], Actual] = {}
+    for name in _FILES:
+        with resources.files("aipower.data").joinpath(name).open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                raw = float(row["value"])
+                value, unit = _convert(raw, row["unit"])
+                key = (row["series"], int(row["year"]))
+                out[key] = Actual(key[0], key[1], value, unit, row["source"], raw, row["unit"])
+    return out
+
+
+def get(series: str, year: int) -> Actual:
+    """The actual of `series` in `year`; ValueError naming both if there is none."""
+    found = table().get((series, year))
+    if found is None:
+        years = sorted(y for s, y in table() if s == series)
+        if not years:
+            raise ValueError(f"actual series '{series}' does not exist in the packaged actuals")
+        raise ValueError(f"actual series '{series}' has no value for {year}: it has {', '.join(map(str, years))}")
+    return found
+
+
+def unit_of(series: str) -> str:
+    """The kernel unit of an actual series; ValueError if the series does not exist."""
+    for (name, _), actual in table().items():
+        if name == series:
+            return actual.unit
+    raise ValueError(f"actual series '{series}' does not exist in the packaged actuals")
+
+
+def has(series: str, year: int) -> bool:
+    return (series, year) in table()
+
+
+def vintage() -> str:
+    """The latest year with any actual: the data vintage."""
+    return str(max(year for _, year in table()))

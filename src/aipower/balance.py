@@ -1,0 +1,128 @@
+"""The China power balance end to end: `run(scenario)` → demand, capacity,
+generation, utilization hours and renewable share, as pandas DataFrames.
+
+Rows are named, columns are integer years from the base year; units are TWh
+(demand, generation), GW (capacity), h (hours), fractions (growth, shares).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _build, demand, supply
+from ._kernel import china as _china
+from .renewables import Requirement, target_from
+from .scenario import Scenario, load_scenario
+
+HOURS_ROWS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")
+RE_SHARE_ROWS = ("non_hydro_share", "wind_solar_additions")
+TABLES = ("demand", "capacity", "generation", "hours", "re_share")
+UNITS = {"demand": "TWh (total_growth: fraction)", "capacity": "GW, end of year", "generation": "TWh",
+         "hours": "h", "re_share": "fraction (wind_solar_additions: GW)"}
+
+
+@dataclass
+class BalanceResult:
+    """Outputs of one run of the China power-balance model."""
+
+    scenario: Scenario
+    base_year: int
+    demand: pd.DataFrame
+    capacity: pd.DataFrame
+    generation: pd.DataFrame
+    hours: pd.DataFrame
+    re_share: pd.DataFrame
+    additions: pd.DataFrame  # GW added per year by source
+    loss_factor: float  # calibrated (or given) losses and own use, fraction of consumption
+    requirement: Requirement | None  # the solved wind+solar level when renewables.mode = 'target'
+    notes: list[str] = field(default_factory=list)  # where base-year inputs came from
+
+    @property
+    def years(self) -> list[int]:
+        return list(self.demand.columns)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLES}
+
+
+def _resolve(scenario: str | Path | Scenario, base_year: int | None, overrides: Mapping[str, Any] | None) -> Scenario:
+    if isinstance(scenario, Scenario):
+        extra = dict(overrides or {})
+        if base_year is not None:
+            extra["horizon.base_year"] = base_year
+        return scenario.with_overrides(extra) if extra else scenario
+    return load_scenario(scenario, base_year=base_year, overrides=overrides)
+
+
+def model_inputs(scenario: str | Path | Scenario = "base", base_year: int | None = None,
+                 overrides: Mapping[str, Any] | None = None) -> tuple[_china.ModelInputs, _build.Horizon, Scenario]:
+    """Kernel inputs for a scenario (for advanced use and the batch API)."""
+    sc = _resolve(scenario, base_year, overrides)
+    h = _build.horizon(sc)
+    inputs = _china.ModelInputs()
+    inputs.first_year = h.first_year
+    inputs.last_year = h.last_year
+    inputs.demand = demand.build(sc, h)
+    supply.build(sc, h, inputs)
+    inputs.net_imports = _build.per_year(sc, "balance.net_imports", h, "TWh/yr")
+    cal = _china.CalibrationData()
+    cal.coal_hours = _build.start_value(sc, "calibration.coal_hours", h, "h")
+    cal.wind_solar_generation = _build.start_value(sc, "calibration.wind_solar_generation", h, "TWh")
+    cal.renewable_generation = _build.start_value(sc, "calibration.renewable_generation", h, "TWh")
+    cal.hydro_reported_previous_end = _build.start_value(sc, "calibration.hydro_reported_previous_end", h, "GW")
+    cal.hydro_reported_start_end = _build.start_value(sc, "calibration.hydro_reported_start_end", h, "GW")
+    cal.loss_factor = sc.get("balance.loss_factor") if sc.get("balance.loss_factor_mode") == "fixed" else math.nan
+    inputs.calibration = cal
+    if sc.get("renewables.mode") == "target":
+        inputs.target = target_from(sc)
+    return inputs, h, sc
+
+
+def _frame(rows: Mapping[str, np.ndarray], names: tuple[str, ...] | list[str], years: list[int], keep: slice) -> pd.DataFrame:
+    df = pd.DataFrame({y: [float(rows[name][i]) for name in names] for i, y in enumerate(years)}, index=list(names))
+    df.index.name = "row"
+    return df.iloc[:, keep]
+
+
+def run(scenario: str | Path | Scenario = "base", base_year: int | None = None,
+        overrides: Mapping[str, Any] | None = None, **kw_overrides: Any) -> BalanceResult:
+    """Run the China power-balance model.
+
+    `scenario`: a shipped name (``base``, ``ai``), a scenario file path, or a loaded Scenario.
+    `base_year`: rebase (e.g. 2025: actuals pin consumption by sector and wind/solar capacity).
+    `overrides` / keyword overrides: assumption keys (dotted, or ``__`` for dots) → values in
+    the assumption's unit, e.g. ``run("base", renewables__target_share=0.28)``.
+    """
+    inputs, h, sc = model_inputs(scenario, base_year, {**(overrides or {}), **kw_overrides})
+    out = _china.run(inputs)
+    years = list(out["years"])
+    keep = slice(years.index(h.base_year), None)
+
+    generation = dict(out["generation"])
+    generation["required"] = out["required"]
+    re_share = {"non_hydro_share": out["non_hydro_share"], "wind_solar_additions": out["wind_solar_additions"]}
+    requirement = None
+    if out["requirement"] is not None:
+        t = inputs.target
+        r = out["requirement"]
+        requirement = Requirement(t.share, t.year, t.first_year, t.last_year, r["level"], r["share_at_zero"], r["share_per_gw"])
+    return BalanceResult(
+        scenario=sc,
+        base_year=h.base_year,
+        demand=_frame(out["demand"], demand.ROWS, years, keep),
+        capacity=_frame(out["capacity"], supply.SOURCES, years, keep),
+        generation=_frame(generation, [*supply.SOURCES, "required"], years, keep),
+        hours=_frame(out["hours"], HOURS_ROWS, years, keep),
+        re_share=_frame(re_share, RE_SHARE_ROWS, years, keep),
+        additions=_frame(out["additions"], supply.SOURCES, years, keep),
+        loss_factor=float(out["loss_factor"]),
+        requirement=requirement,
+        notes=h.notes,
+    )

@@ -1,0 +1,138 @@
+"""The `aipower` command line: run the model, write its tables, check the calibration.
+
+    aipower run [--scenario NAME|FILE] [--base-year YEAR]
+    aipower tables [--scenario NAME|FILE] [--base-year YEAR] --out DIR [--force]
+    aipower calibrate
+    aipower params [--scenario NAME|FILE]
+    aipower version
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, calibration, version_info
+from ._io import OutputExistsError, atomic_write
+from .balance import TABLES, UNITS, BalanceResult, run
+from .calculator_tables import TABLES as CALCULATOR_TABLES
+from .scenario import Scenario, load_scenario
+
+
+def _scenario_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scenario", default="base", metavar="NAME|FILE",
+                   help="shipped scenario (base, ai) or a scenario TOML file (default: base)")
+    p.add_argument("--base-year", type=int, default=None, metavar="YEAR",
+                   help="rebase on a later year's actuals, e.g. 2025 (default: the scenario's, 2024)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="aipower", description="China power balance, AI data-center demand and token cost.")
+    p.add_argument("--version", action="version", version=f"aipower {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run a scenario and print its tables")
+    _scenario_args(r)
+    t = sub.add_parser("tables", help="write one CSV per table to a directory")
+    _scenario_args(t)
+    t.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
+    t.add_argument("--force", action="store_true", help="replace CSV files that already exist in DIR")
+    sub.add_parser("calibrate", help="compare the model with the seed-1 headlines (markdown table)")
+    pa = sub.add_parser("params", help="list every assumption of a scenario with value, unit and source")
+    _scenario_args(pa)
+    sub.add_parser("version", help="package, kernel build and data vintage")
+    for command in _plugin_commands():
+        command.add_parser(sub)
+    return p
+
+
+def _plugin_commands() -> list:
+    """Commands defined in other modules: each has add_parser(subparsers) and run(args) -> int,
+    and `name` (the subcommand). Listed here so `aipower --help` shows them all."""
+    commands: list = []
+    # [commands from other issues: import and append below this line]
+    # [issue-4 excel: commands below this line]
+    # [issue-5 sweeps: commands below this line]
+    return commands
+
+
+def _fmt(df: pd.DataFrame, name: str) -> str:
+    def cell(row: str, v: float) -> str:
+        if row in ("total_growth", "non_hydro_share"):
+            return f"{v:.1%}"
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+
+    shown = pd.DataFrame({c: [cell(str(r), float(v)) for r, v in df[c].items()] for c in df.columns}, index=df.index)
+    return shown.to_string()
+
+
+def _print_result(result: BalanceResult, sc: Scenario) -> None:
+    print(f"aipower {__version__} — scenario '{sc.name}': {sc.description}")
+    print(f"base year {result.base_year}; loss/own-use factor {result.loss_factor:+.2%}")
+    for note in result.notes:
+        print(f"  note: {note}")
+    for name in TABLES:
+        print(f"\n{name} [{UNITS[name]}]")
+        print(_fmt(getattr(result, name), name))
+    if result.requirement is not None:
+        r = result.requirement
+        print(f"\nrenewable requirement: {r.level_gw_per_year:,.1f} GW/yr of wind+solar in {r.first_year}-{r.last_year} "
+              f"for a {r.target_share:.0%} non-hydro share in {r.target_year} "
+              f"({0.01 / r.share_per_gw_per_year:,.1f} GW/yr per point of share)")
+    for name, build in CALCULATOR_TABLES.items():
+        print(f"\n{name}")
+        print(build(sc).to_string(index=False))
+
+
+def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -> list[Path]:
+    frames = {name: getattr(result, name) for name in TABLES}
+    frames.update({name: build(sc) for name, build in CALCULATOR_TABLES.items()})
+    targets = {name: out / f"{name}.csv" for name in frames}
+    existing = [str(p) for p in targets.values() if p.exists()]
+    if existing and not force:
+        raise OutputExistsError(f"{', '.join(existing)} exist: not overwriting (use --force to replace them)")
+    written = []
+    for name, df in frames.items():
+        index = df.index.name == "row"
+        written.append(atomic_write(targets[name], lambda tmp, df=df, index=index: df.to_csv(tmp, index=index, float_format="%.12g"), overwrite=force))
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        plugin = next((c for c in _plugin_commands() if c.name == args.command), None)
+        if plugin is not None:
+            return int(plugin.run(args))
+        if args.command == "version":
+            for k, v in version_info().items():
+                print(f"{k}: {v}")
+        elif args.command == "calibrate":
+            print(calibration.markdown())
+        elif args.command == "params":
+            sc = load_scenario(args.scenario, base_year=args.base_year)
+            for a in sc.assumptions():
+                value = a.value if not a.is_actual else f"actual {a.value['actual']}"
+                print(f"{a.key} = {value!r} [{a.unit}] — {a.source}")
+        else:
+            sc = load_scenario(args.scenario, base_year=args.base_year)
+            result = run(sc)
+            if args.command == "run":
+                _print_result(result, sc)
+            else:
+                for path in _write_tables(result, sc, args.out, args.force):
+                    print(path)
+    except (ValueError, OutputExistsError) as exc:
+        print(f"aipower: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Renewable requirement: wind + solar additions needed for a non-hydro share target."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ._kernel import china as _china
+from .scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The level of wind + solar additions (GW/yr, each year of first_year..last_year)
+    that makes the non-hydro share of consumption equal `target_share` in `target_year`."""
+
+    target_share: float
+    target_year: int
+    first_year: int
+    last_year: int
+    level_gw_per_year: float
+    share_without_additions: float  # share in the target year with no additions in the solve years
+    share_per_gw_per_year: float  # share gained per GW/yr of level
+
+
+def target_from(scenario: Scenario, **changes: Any) -> _china.RenewableTarget:
+    t = _china.RenewableTarget()
+    t.enabled = True
+    t.share = float(changes.get("target_share", scenario.get("renewables.target_share")))
+    t.year = int(changes.get("target_year", scenario.get("renewables.target_year")))
+    t.first_year = int(changes.get("first_year", scenario.get("renewables.first_year")))
+    t.last_year = int(changes.get("last_year", scenario.get("renewables.last_year")))
+    t.wind_fraction = float(changes.get("wind_fraction", scenario.get("renewables.wind_fraction")))
+    return t
+
+
+def required_wind_solar(
+    scenario: str | Path | Scenario = "base",
+    *,
+    target_share: float | None = None,
+    target_year: int | None = None,
+    first_year: int | None = None,
+    last_year: int | None = None,
+    base_year: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Requirement:
+    """Solve the wind + solar level for a target share (defaults from the scenario's [renewables])."""
+    from .balance import model_inputs
+
+    inputs, _, sc = model_inputs(scenario, base_year=base_year, overrides=overrides)
+    given = {k: v for k, v in dict(target_share=target_share, target_year=target_year, first_year=first_year,
+                                   last_year=last_year).items() if v is not None}
+    target = target_from(sc, **given)
+    r = _china.required_level(inputs, target)
+    return Requirement(target.share, target.year, target.first_year, target.last_year, r["level"],
+                       r["share_at_zero"], r["share_per_gw"])

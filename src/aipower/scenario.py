@@ -1,0 +1,382 @@
+"""Scenario files: every assumption with its value, unit and source.
+
+A scenario is a TOML file. Its ``[scenario]`` table names it and optionally a
+``parent`` (a shipped scenario such as ``base`` or ``ai``, or another file);
+every other leaf is an assumption written as an inline table::
+
+    ev_tertiary_share = { value = 0.44, unit = "fraction", source = "seed 1 [22]" }
+    start = { actual = "capacity_coal", source = "data file" }   # packaged actual at the base year
+    segments = [ { method = "growth", years = [2025, 2030], rate = 0.05, unit = "fraction/yr", source = "..." } ]
+
+A child overrides any subset of its parent's assumptions; lists (segments)
+are replaced whole. The shipped calculators' defaults (``calculators.toml``)
+sit under every scenario. The set of valid keys, their types and units is the
+set the shipped files define: an unknown key, a wrong type or an
+incompatible unit is a `ScenarioError` (a ValueError) naming file, line and key.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from . import actuals, units
+
+SHIPPED = ("base", "ai")
+_ROOT_FILES = ("calculators.toml", "base.toml")  # define the valid keys; calculators.toml is optional
+_META = "scenario"
+_MAX_PARENTS = 16
+
+
+class ScenarioError(ValueError):
+    """A scenario file or override that cannot be used; says where and why."""
+
+
+@dataclass(frozen=True)
+class Assumption:
+    key: str  # dotted path, e.g. "demand.ev_tertiary_share"
+    value: Any  # number, string, list of numbers, or list of segment tables
+    unit: str
+    source: str
+    origin: str  # file:line (or "override") it was last set in
+
+    @property
+    def is_actual(self) -> bool:
+        return isinstance(self.value, dict) and "actual" in self.value
+
+
+def _is_leaf(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "value" in node or "actual" in node
+    return isinstance(node, list)
+
+
+def _shipped_path(name: str) -> Path:
+    return Path(str(resources.files("aipower.scenarios").joinpath(f"{name}.toml")))
+
+
+def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    text = str(name_or_path)
+    if text in SHIPPED:
+        return _shipped_path(text)
+    path = Path(text)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to.parent / path
+    if not path.exists():
+        raise ScenarioError(
+            f"scenario '{text}': no such file, and not a shipped scenario (expected one of {', '.join(SHIPPED)} or a path to a .toml file)"
+        )
+    return path
+
+
+def _line_of(text: str, key: str) -> int:
+    """Best-effort line number of a dotted key in a TOML text (1 if not found)."""
+    parts = key.split(".")
+    lines = text.splitlines()
+    # Look for a [table] header matching a prefix, then the remaining key inside it.
+    for cut in range(len(parts) - 1, -1, -1):
+        table, rest = parts[:cut], parts[cut:]
+        start = 0
+        if table:
+            header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, table)) + r"\s*\]\s*(#.*)?$")
+            found = [i for i, line in enumerate(lines) if header.match(line)]
+            if not found:
+                continue
+            start = found[0] + 1
+        pattern = re.compile(r"^\s*" + r"\s*\.\s*".join(map(re.escape, rest)) + r"\s*=")
+        for i in range(start, len(lines)):
+            if i > start and table and lines[i].lstrip().startswith("["):
+                break
+            if pattern.match(lines[i]):
+                return i + 1
+        if table:
+            return start  # the table header
+    return 1
+
+
+def _parse(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read scenario file: {exc.strerror}") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+
+
+def _leaves(node: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in node.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if _is_leaf(value):
+            yield path, value
+        elif isinstance(value, dict):
+            yield from _leaves(value, path)
+        else:
+            yield path, value  # a bare value: rejected by validation
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value):
+            return "list of segments"
+        return "list of numbers" if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) else "list"
+    if isinstance(value, dict):
+        return "actual"
+    return type(value).__name__
+
+
+class Scenario:
+    """A loaded scenario: the merged assumptions of a file and its parents."""
+
+    def __init__(self, name: str, description: str, files: list[str], assumptions: dict[str, Assumption]):
+        self.name = name
+        self.description = description
+        self.files = files  # from the root defaults to the file loaded
+        self._assumptions = assumptions
+
+    def __repr__(self) -> str:
+        return f"Scenario({self.name!r}, {len(self._assumptions)} assumptions)"
+
+    def keys(self) -> list[str]:
+        return list(self._assumptions)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._assumptions
+
+    def assumption(self, key: str) -> Assumption:
+        try:
+            return self._assumptions[key]
+        except KeyError:
+            raise ScenarioError(f"scenario '{self.name}': unknown assumption '{key}'{_suggest(key, self._assumptions)}") from None
+
+    def get(self, key: str, default: Any = ...) -> Any:
+        """The value of an assumption in the model's unit (actuals resolved at the base year)."""
+        if key not in self._assumptions and default is not ...:
+            return default
+        a = self.assumption(key)
+        if a.is_actual:
+            return resolve_actual(a, self.base_year).value
+        if isinstance(a.value, (int, float)) and not isinstance(a.value, bool):
+            return units.to_model_unit(float(a.value), a.unit)[0]
+        if isinstance(a.value, list) and a.value and all(isinstance(v, (int, float)) for v in a.value):
+            return [units.to_model_unit(float(v), a.unit)[0] for v in a.value]
+        return a.value
+
+    @property
+    def base_year(self) -> int:
+        return int(self._assumptions["horizon.base_year"].value)
+
+    def assumptions(self) -> list[Assumption]:
+        return list(self._assumptions.values())
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """A copy with assumptions replaced; keys are dotted (or use '__' for '.')."""
+        merged = dict(self._assumptions)
+        for raw_key, value in overrides.items():
+            key = raw_key.replace("__", ".")
+            if key not in merged:
+                raise ScenarioError(f"override '{raw_key}': unknown assumption{_suggest(key, merged)}")
+            node = value if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)) else {"value": value}
+            merged[key] = _make_assumption(key, node, merged[key], "override", is_root=False)
+        return Scenario(self.name, self.description, self.files, merged)
+
+
+def _suggest(key: str, known: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def resolve_actual(a: Assumption, year: int) -> actuals.Actual:
+    """The packaged actual an assumption points to, at `year` (plus `year_offset`)."""
+    spec = a.value
+    year = year + int(spec.get("year_offset", 0))
+    found = actuals.get(spec["actual"], year)
+    if "less" in spec:  # e.g. hydro incl. pumped storage less pumped storage
+        less = actuals.get(spec["less"], year)
+        if less.unit != found.unit:
+            raise ScenarioError(f"{a.origin}: {a.key}: cannot subtract {less.unit} from {found.unit}")
+        return actuals.Actual(found.series + " - " + less.series, year, found.value - less.value, found.unit,
+                              found.source + "; less " + less.source, found.value - less.value, found.unit)
+    return found
+
+
+_SEGMENT_FIELDS = {
+    "growth": {"rate"},
+    "glide": {"from", "to"},
+    "increment": {"value"},
+    "pipeline": {"total"},
+    "cagr": {"rate", "from_year"},
+    "change": {"change", "from_year"},
+    "target": {"value"},
+}
+
+
+def _check_segments(key: str, items: list[Any], origin: str) -> None:
+    for i, seg in enumerate(items):
+        where = f"{origin}: {key}[{i}]"
+        if not isinstance(seg, dict):
+            raise ScenarioError(f"{where}: expected a table {{ method = ..., years = [first, last], ... }}, got {seg!r}")
+        method = seg.get("method")
+        if method not in _SEGMENT_FIELDS:
+            raise ScenarioError(f"{where}: method = {method!r}: expected one of {', '.join(_SEGMENT_FIELDS)}")
+        years = seg.get("years")
+        if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
+            raise ScenarioError(f"{where}: years = {years!r}: expected [first_year, last_year]")
+        if "unit" not in seg:
+            raise ScenarioError(f"{where}: missing 'unit'")
+        allowed = _SEGMENT_FIELDS[method] | {"method", "years", "unit", "source"}
+        for field in seg:
+            if field not in allowed:
+                raise ScenarioError(f"{where}: unknown field '{field}' for method '{method}' (expected {', '.join(sorted(allowed))})")
+        for field in _SEGMENT_FIELDS[method]:
+            if field not in seg:
+                raise ScenarioError(f"{where}: method '{method}' needs '{field}'")
+            v = seg[field]
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool)
+            if field == "value" and isinstance(v, list):
+                ok = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+            if field == "rate" and method == "growth" and isinstance(v, list):
+                ok = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+            if not ok:
+                raise ScenarioError(f"{where}: {field} = {v!r}: expected a number")
+
+
+def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, is_root: bool) -> Assumption:
+    """Validate one leaf against the root definition of its key."""
+    if isinstance(node, list):
+        _check_segments(key, node, origin)
+        if root is not None and _kind(root.value) != "list of segments":
+            raise ScenarioError(f"{origin}: {key}: expected {_kind(root.value)}, got a list of segments")
+        return Assumption(key, node, "segments", "; ".join(sorted({str(s.get("source", origin)) for s in node})), origin)
+    if not isinstance(node, dict):
+        raise ScenarioError(f"{origin}: {key} = {node!r}: expected an inline table {{ value = ..., unit = ..., source = ... }}")
+    allowed = {"value", "unit", "source", "actual", "year_offset", "less", "choices"}
+    for field in node:
+        if field not in allowed:
+            raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source)")
+    if "actual" in node:
+        value: Any = {k: node[k] for k in ("actual", "year_offset", "less") if k in node}
+        try:
+            unit = actuals.unit_of(str(node["actual"]))
+        except ValueError as exc:
+            raise ScenarioError(f"{origin}: {key}: {exc}") from None
+    else:
+        value = node["value"]
+        unit = node.get("unit", root.unit if root is not None else "")
+    if is_root and "source" not in node:
+        raise ScenarioError(f"{origin}: {key}: every shipped assumption needs a source")
+    source = node.get("source", f"set in {origin}")
+    if root is not None:
+        got, want = _kind(value), _kind(root.value)
+        interchangeable = {frozenset({"number", "actual"}), frozenset({"number", "list of numbers"})}  # per-year lists
+        if got != want and frozenset({got, want}) not in interchangeable:
+            raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}, got {got}")
+        if want == "number" and got in ("number", "list of numbers") and units.model_unit(unit) != units.model_unit(root.unit):
+            raise ScenarioError(
+                f"{origin}: {key}: unit '{unit}' does not match the expected unit '{root.unit}'"
+            )
+        if got == "number" and want == "actual":
+            unit = unit or ""
+        choices = root_choices.get(key)
+        if choices and value not in choices:
+            raise ScenarioError(f"{origin}: {key} = {value!r}: expected one of {', '.join(map(repr, choices))}")
+    if is_root and isinstance(value, str) and "choices" in node:
+        root_choices[key] = tuple(node["choices"])
+    return Assumption(key, value, unit, source, origin)
+
+
+root_choices: dict[str, tuple[str, ...]] = {}
+
+
+def _load_file(path: Path, known: dict[str, Assumption] | None, is_root: bool) -> tuple[dict[str, Any], dict[str, Assumption]]:
+    data, text = _parse(path)
+    meta = data.pop(_META, {})
+    if not isinstance(meta, dict):
+        raise ScenarioError(f"{path}:{_line_of(text, _META)}: [scenario] must be a table with name, description, parent")
+    out: dict[str, Assumption] = {}
+    for key, node in _leaves(data):
+        origin = f"{path}:{_line_of(text, key)}"
+        root = None
+        if known is not None:
+            root = known.get(key)
+            if root is None:
+                raise ScenarioError(f"{origin}: unknown assumption '{key}'{_suggest(key, known)}")
+        out[key] = _make_assumption(key, node, root, origin, is_root)
+    return meta, out
+
+
+def _root_defaults() -> tuple[dict[str, Assumption], list[str]]:
+    merged: dict[str, Assumption] = {}
+    files = []
+    for name in _ROOT_FILES:
+        path = Path(str(resources.files("aipower.scenarios").joinpath(name)))
+        if not path.exists():
+            continue
+        _, leaves = _load_file(path, None, is_root=True)
+        merged.update(leaves)
+        files.append(str(path))
+    return merged, files
+
+
+def load_scenario(name_or_path: str | Path = "base", base_year: int | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load a shipped scenario by name (``base``, ``ai``) or a scenario file by path.
+
+    `base_year` overrides ``horizon.base_year``; `overrides` maps dotted keys
+    to values (in the assumption's unit) or full ``{value, unit, source}`` tables.
+    """
+    root, root_files = _root_defaults()
+    chain: list[Path] = []
+    path = _resolve_path(name_or_path)
+    while True:
+        if path in chain:
+            cycle = " -> ".join(str(p) for p in chain + [path])
+            raise ScenarioError(f"{path}: circular parents: {cycle}")
+        chain.append(path)
+        if len(chain) > _MAX_PARENTS:
+            raise ScenarioError(f"{path}: more than {_MAX_PARENTS} levels of parents")
+        data, text = _parse(path)
+        meta = data.get(_META, {})
+        parent = meta.get("parent") if isinstance(meta, dict) else None
+        if parent is None:
+            break
+        if not isinstance(parent, str):
+            raise ScenarioError(f"{path}:{_line_of(text, 'scenario.parent')}: parent = {parent!r}: expected a scenario name or path")
+        path = _resolve_path(parent, relative_to=path)
+
+    merged = copy.copy(root)
+    name, description = "", ""
+    files = list(root_files)
+    for p in reversed(chain):
+        if str(p) in root_files:
+            meta, _ = _load_file(p, root, is_root=True)
+        else:
+            meta, leaves = _load_file(p, root, is_root=False)
+            merged.update(leaves)
+            files.append(str(p))
+        name = str(meta.get("name", p.stem))
+        description = str(meta.get("description", ""))
+    scenario = Scenario(name, description, files, merged)
+    extra: dict[str, Any] = dict(overrides or {})
+    if base_year is not None:
+        extra["horizon.base_year"] = base_year
+    return scenario.with_overrides(extra) if extra else scenario

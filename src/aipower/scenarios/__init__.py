@@ -1,0 +1,1 @@
+"""Shipped scenario files (base.toml, ai.toml) and the calculators' defaults."""

@@ -1,0 +1,140 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aipower
+from aipower import actuals
+from aipower.balance import HOURS_ROWS, RE_SHARE_ROWS
+from aipower.demand import ROWS
+from aipower.supply import SOURCES
+
+
+def test_tables_have_named_rows_and_integer_years(base):
+    assert list(base.demand.index) == list(ROWS)
+    assert list(base.capacity.index) == list(SOURCES)
+    assert list(base.generation.index) == [*SOURCES, "required"]
+    assert list(base.hours.index) == list(HOURS_ROWS)
+    assert list(base.re_share.index) == list(RE_SHARE_ROWS)
+    for df in base.tables().values():
+        assert list(df.columns) == list(range(2024, 2036))
+        assert all(isinstance(c, int) for c in df.columns)
+        assert np.isfinite(df.to_numpy()).all()
+
+
+def test_base_year_matches_actuals(base):
+    assert base.hours.loc["coal", 2024] == pytest.approx(actuals.get("hours_coal", 2024).value)
+    assert base.demand.loc["total", 2024] == pytest.approx(actuals.get("consumption_total", 2024).value, rel=1e-4)
+    assert base.demand.loc["tertiary", 2024] == pytest.approx(actuals.get("consumption_tertiary", 2024).value)
+    assert base.capacity.loc["coal", 2024] == pytest.approx(actuals.get("capacity_coal", 2024).value)
+    pumped = actuals.get("capacity_pumped_storage", 2024).value
+    assert base.capacity.loc["hydro", 2024] == pytest.approx(actuals.get("capacity_hydro_incl_pumped", 2024).value - pumped)
+    # Solar hours are calibrated on the wind+solar generation total.
+    ws = base.generation.loc["wind", 2024] + base.generation.loc["solar", 2024]
+    assert ws == pytest.approx(actuals.get("wind_solar_generation", 2024).value)
+
+
+def test_loss_factor_is_calibrated_not_given(base):
+    fixed = aipower.run("base", balance__loss_factor_mode="fixed", balance__loss_factor=base.loss_factor + 0.01)
+    assert fixed.loss_factor == pytest.approx(base.loss_factor + 0.01)
+    assert fixed.hours.loc["coal", 2024] > base.hours.loc["coal", 2024]
+
+
+def test_rebase_on_2025_pins_actuals_and_says_what_is_assumed():
+    r = aipower.run("base", base_year=2025)
+    assert r.base_year == 2025
+    assert list(r.demand.columns)[0] == 2025
+    for row in ("primary", "secondary", "tertiary", "residential"):
+        assert r.demand.loc[row, 2025] == pytest.approx(actuals.get(f"consumption_{row}", 2025).value)
+    assert r.demand.loc["total", 2025] == pytest.approx(actuals.get("consumption_total", 2025).value, rel=1e-4)
+    assert r.capacity.loc["wind", 2025] == pytest.approx(640)
+    assert r.capacity.loc["solar", 2025] == pytest.approx(1200)
+    notes = "\n".join(r.notes)
+    assert "calibrated on 2024" in notes
+    assert "2025 demand.data_centers: from assumptions" in notes
+    assert "2025 capacity.coal: from assumptions" in notes
+    assert "2025 demand.secondary: actual" in notes
+
+
+def test_horizon_is_configurable():
+    r = aipower.run("base", horizon__end_year=2030)
+    assert list(r.demand.columns) == list(range(2024, 2031))
+    with pytest.raises(ValueError, match="year 2036 is not covered by any segment"):
+        aipower.run("base", horizon__end_year=2040)
+    with pytest.raises(ValueError, match="end_year = 2200"):
+        aipower.run("base", horizon__end_year=2200)
+
+
+def test_ai_adds_demand_and_lifts_coal_hours(base, ai):
+    extra = ai.demand.loc["total"] - base.demand.loc["total"]
+    assert (extra.loc[2025:] > 0).all()
+    assert (ai.hours.loc["coal", 2025:2030] > base.hours.loc["coal", 2025:2030]).all()
+    assert ai.requirement.level_gw_per_year > base.requirement.level_gw_per_year
+
+
+def test_renewable_target_is_met(base):
+    assert base.re_share.loc["non_hydro_share", 2030] == pytest.approx(0.30, abs=1e-9)
+    level = base.requirement.level_gw_per_year
+    assert base.re_share.loc["wind_solar_additions", 2026:2030].to_numpy() == pytest.approx([level] * 5)
+
+
+def test_required_wind_solar_function(base):
+    r = aipower.required_wind_solar("base")
+    assert r.level_gw_per_year == pytest.approx(base.requirement.level_gw_per_year)
+    lower = aipower.required_wind_solar("base", target_share=0.29)
+    assert 0 < r.level_gw_per_year - lower.level_gw_per_year
+    with pytest.raises(ValueError, match="target.year = 2050"):
+        aipower.required_wind_solar("base", target_year=2050)
+
+
+def test_fixed_mode_uses_given_additions():
+    r = aipower.run("base", renewables__mode="fixed")
+    assert r.requirement is None
+    assert r.re_share.loc["wind_solar_additions", 2027] == pytest.approx(280)
+
+
+def seg(method, first, last, **values):
+    return [{"method": method, "years": [first, last], "unit": values.pop("unit", "fraction/yr"), **values}]
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"supply.coal.retirements": {"value": -5, "unit": "GW/yr"}}, r"coal\.retirements\[2025\] = -5"),
+        ({"demand.secondary.segments": seg("growth", 2025, 2035, rate=-1.0)}, r"rate = -1: expected a growth rate > -1"),
+        ({"demand.secondary.segments": seg("growth", 2025, 2030, rate=0.02)}, r"demand\.secondary: year 2031 is not covered"),
+        ({"demand.ev_tertiary_share": 1.4}, r"ev_tertiary_share = 1\.4"),
+        ({"renewables.target_year": 2040}, r"target\.year = 2040: expected a year in 2025-2035"),
+        ({"supply.gas.additions": seg("increment", 2025, 2035, value=-100, unit="GW/yr")}, r"supply\.gas 2026 = "),
+        ({"balance.net_imports": {"value": [0, 1], "unit": "TWh/yr"}}, r"balance\.net_imports: has 2 values, expected 1 or 12"),
+        ({"horizon.base_year": 2019}, r"horizon\.base_year = 2019"),
+    ],
+)
+def test_bad_input_is_a_value_error_naming_the_argument(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        aipower.run("base", overrides=overrides)
+
+
+def test_bad_segment_in_override_names_the_key():
+    with pytest.raises(ValueError, match=r"demand\.secondary\.segments\[0\]: method 'glide' needs 'to'"):
+        aipower.run("base", overrides={"demand.secondary.segments": seg("glide", 2025, 2035, **{"from": 0.02})})
+
+
+def test_no_nan_escapes(base):
+    for name, df in base.tables().items():
+        assert not df.isna().any().any(), name
+    assert math.isfinite(base.loss_factor)
+
+
+def test_version_info():
+    info = aipower.version_info()
+    assert info["package"] == aipower.__version__
+    assert info["kernel_version"] == aipower.__version__
+    assert info["kernel_compiler"]
+    assert info["data_vintage"] == "2025"
+
+
+def test_result_frames_are_pandas(base):
+    assert isinstance(base.demand, pd.DataFrame)
+    assert base.demand.index.name == "row"

@@ -1,0 +1,51 @@
+"""The seed-1 headlines the README claims as reached must stay reached."""
+
+import pytest
+
+from aipower import calibration
+
+
+def cagr(df, row, a, b):
+    return (df.loc[row, b] / df.loc[row, a]) ** (1 / (b - a)) - 1
+
+
+def test_base_year_coal_hours(base):
+    assert base.hours.loc["coal", 2024] == pytest.approx(4627.63, abs=0.5)
+
+
+def test_base_growth(base):
+    assert base.demand.loc["total_growth", 2025] == pytest.approx(0.055, abs=0.003)
+    assert cagr(base.demand, "total", 2025, 2030) == pytest.approx(0.045, abs=0.002)
+    assert cagr(base.demand, "data_centers", 2025, 2030) == pytest.approx(0.07, abs=0.01)
+
+
+def test_base_data_centers_contribute_five_percent_of_the_increment(base):
+    d = base.demand
+    share = (d.loc["data_centers", 2030] - d.loc["data_centers", 2024]) / (d.loc["total", 2030] - d.loc["total", 2024])
+    assert share == pytest.approx(0.05, abs=0.003)  # seed 1 [58], the derivation of the 2024 start value
+
+
+def test_base_coal_trough(base):
+    coal = base.hours.loc["coal", :2030]
+    assert coal.idxmin() in (2027, 2028)
+    assert 4000 <= coal.min() <= 4200
+
+
+def test_ai_case(ai, base):
+    assert cagr(ai.demand, "data_centers", 2025, 2030) == pytest.approx(0.25, abs=0.01)
+    assert cagr(ai.demand, "total", 2025, 2030) == pytest.approx(0.053, abs=0.002)
+    assert ai.hours.loc["coal", :2030].min() > base.hours.loc["coal", :2030].min()
+    assert ai.hours.loc["coal", 2030] > ai.hours.loc["coal", :2030].min()
+
+
+def test_renewables_per_point(base):
+    assert 20 <= 0.01 / base.requirement.share_per_gw_per_year <= 40
+
+
+def test_headline_table_matches_the_checks():
+    rows = {h.label: h for h in calibration.headlines()}
+    assert len(rows) == 11
+    for h in rows.values():
+        assert h.reached or h.note, h.label  # a missed headline always says why
+    md = calibration.markdown(list(rows.values()))
+    assert md.count("\n") == 12

@@ -1,0 +1,59 @@
+"""Hypothesis properties of the model: conservation and monotonicity."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import aipower
+from aipower.supply import SOURCES
+
+BASE = aipower.load_scenario("base")
+rates = st.floats(min_value=-0.03, max_value=0.12)
+
+
+def with_growth(row, rate, **extra):
+    return BASE.with_overrides({f"demand.{row}.segments": [
+        {"method": "growth", "years": [2025, 2035], "rate": rate, "unit": "fraction/yr"}], **extra})
+
+
+@given(st.sampled_from(["primary", "secondary", "residential_core", "ev_charging", "data_centers"]), rates)
+def test_sectors_sum_to_the_total(row, rate):
+    r = aipower.run(with_growth(row, rate))
+    d = r.demand
+    np.testing.assert_allclose(d.loc["total"], d.loc[["primary", "secondary", "tertiary", "residential"]].sum(), rtol=1e-12)
+    share = BASE.get("demand.ev_tertiary_share")
+    np.testing.assert_allclose(d.loc["tertiary"], d.loc["tertiary_core"] + share * d.loc["ev_charging"] + d.loc["data_centers"], rtol=1e-12)
+    np.testing.assert_allclose(d.loc["residential"], d.loc["residential_core"] + (1 - share) * d.loc["ev_charging"], rtol=1e-12)
+
+
+@given(rates, st.floats(min_value=0.25, max_value=0.34))
+def test_generation_sums_to_required(rate, target):
+    try:
+        r = aipower.run(with_growth("secondary", rate, **{"renewables.target_share": target}))
+    except ValueError as exc:  # a target so high that coal would go negative is refused, not returned
+        assert "coal generation" in str(exc)
+        assume(False)
+    g = r.generation
+    np.testing.assert_allclose(g.loc[list(SOURCES)].sum(), g.loc["required"], rtol=1e-12)
+    assert (g.loc["coal"] >= 0).all()
+
+
+@given(rates, st.floats(min_value=0.001, max_value=0.05), st.sampled_from(["secondary", "data_centers", "ev_charging"]))
+def test_lower_demand_never_raises_coal_hours(rate, cut, row):
+    """All else equal (wind+solar additions fixed), less demand means fewer coal hours."""
+    try:
+        high = aipower.run(with_growth(row, rate, **{"renewables.mode": "fixed"}))
+        low = aipower.run(with_growth(row, rate - cut, **{"renewables.mode": "fixed"}))
+    except ValueError as exc:  # demand so low that coal would be negative: refused, never returned
+        assert "coal generation" in str(exc)
+        assume(False)
+    assert (low.hours.loc["coal"].to_numpy() <= high.hours.loc["coal"].to_numpy() + 1e-9).all()
+    assert low.hours.loc["coal", 2024] == pytest.approx(high.hours.loc["coal", 2024])
+
+
+@given(st.floats(min_value=0.2, max_value=0.33), st.floats(min_value=0.001, max_value=0.02))
+def test_a_higher_target_needs_more_wind_and_solar(target, step):
+    lo = aipower.required_wind_solar(BASE, target_share=target)
+    hi = aipower.required_wind_solar(BASE, target_share=target + step)
+    assert hi.level_gw_per_year > lo.level_gw_per_year

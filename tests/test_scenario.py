@@ -1,0 +1,137 @@
+import textwrap
+
+import pytest
+
+import aipower
+from aipower import ScenarioError, load_scenario
+
+
+def write(tmp_path, text, name="my.toml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["base", "ai"])
+def test_every_assumption_has_value_unit_and_source(name):
+    sc = load_scenario(name)
+    assert len(sc.assumptions()) > 50
+    for a in sc.assumptions():
+        assert a.unit, a.key
+        assert a.source and not a.source.startswith("set in"), a.key
+        if isinstance(a.value, list) and a.value and isinstance(a.value[0], dict):
+            for seg in a.value:
+                assert seg.get("source"), (a.key, seg)
+                assert seg.get("unit"), (a.key, seg)
+
+
+def test_ai_inherits_base_and_overrides_data_centers():
+    base, ai = load_scenario("base"), load_scenario("ai")
+    assert ai.get("demand.secondary.segments") == base.get("demand.secondary.segments")
+    assert ai.get("demand.data_centers.segments") != base.get("demand.data_centers.segments")
+    assert ai.assumption("demand.data_centers.segments").origin.endswith(".toml:" + ai.assumption("demand.data_centers.segments").origin.split(":")[-1])
+
+
+def test_user_file_overrides_a_subset(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        name = "low share"
+        parent = "ai"
+        [renewables]
+        target_share = { value = 28, unit = "%", source = "my assumption" }
+    """)
+    sc = load_scenario(path)
+    assert sc.name == "low share"
+    assert sc.get("renewables.target_share") == pytest.approx(0.28)
+    assert sc.get("demand.data_centers.segments") == load_scenario("ai").get("demand.data_centers.segments")
+    r = aipower.run(path)
+    assert r.requirement.target_share == pytest.approx(0.28)
+
+
+def test_units_convert(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [demand.ev_charging]
+        start = { value = 117.2, unit = "TWh", source = "same as the seed, in TWh" }
+    """)
+    assert load_scenario(path).get("demand.ev_charging.start") == pytest.approx(load_scenario("base").get("demand.ev_charging.start"))
+
+
+def test_unknown_key_names_file_line_and_suggests(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+
+        [renewables]
+        target_shar = { value = 0.3, unit = "fraction" }
+    """)
+    with pytest.raises(ScenarioError, match=r"my\.toml:6: unknown assumption 'renewables\.target_shar' \(did you mean 'renewables\.target_share'\?\)"):
+        load_scenario(path)
+
+
+def test_wrong_type_and_wrong_unit(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [renewables]
+        target_share = { value = "thirty", unit = "fraction" }
+    """)
+    with pytest.raises(ScenarioError, match=r"my\.toml:5: renewables\.target_share = 'thirty': expected number, got string"):
+        load_scenario(path)
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [renewables]
+        target_share = { value = 0.3, unit = "GW" }
+    """)
+    with pytest.raises(ScenarioError, match=r"unit 'GW' does not match the expected unit 'fraction'"):
+        load_scenario(path)
+
+
+def test_bad_choice_and_bad_segment(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [renewables]
+        mode = { value = "maybe", unit = "choice" }
+    """)
+    with pytest.raises(ScenarioError, match=r"renewables\.mode = 'maybe': expected one of 'target', 'fixed'"):
+        load_scenario(path)
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [demand.secondary]
+        segments = [ { method = "linear", years = [2025, 2035], rate = 0.02, unit = "fraction/yr" } ]
+    """)
+    with pytest.raises(ScenarioError, match=r"my\.toml:5: demand\.secondary\.segments\[0\]: method = 'linear'"):
+        load_scenario(path)
+
+
+def test_malformed_toml_names_file_and_line(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [renewables
+    """)
+    with pytest.raises(ScenarioError, match=r"my\.toml: malformed TOML: .*line 4"):
+        load_scenario(path)
+
+
+def test_circular_parents(tmp_path):
+    write(tmp_path, '[scenario]\nparent = "b.toml"\n', "a.toml")
+    write(tmp_path, '[scenario]\nparent = "a.toml"\n', "b.toml")
+    with pytest.raises(ScenarioError, match="circular parents"):
+        load_scenario(tmp_path / "a.toml")
+
+
+def test_missing_scenario():
+    with pytest.raises(ScenarioError, match="'nope': no such file, and not a shipped scenario"):
+        load_scenario("nope")
+
+
+def test_override_errors():
+    with pytest.raises(ScenarioError, match="override 'renewables__target_shar': unknown assumption"):
+        aipower.run("base", renewables__target_shar=0.3)
+    with pytest.raises(ScenarioError, match="expected number, got string"):
+        aipower.run("base", overrides={"renewables.target_share": "high"})
