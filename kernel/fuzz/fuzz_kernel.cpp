@@ -12,7 +12,14 @@
 
 #include "aipower/balance.hpp"
 #include "aipower/china_model.hpp"
+#include "aipower/dc_power.hpp"
 #include "aipower/errors.hpp"
+#include "aipower/global_dc.hpp"
+#include "aipower/onsite_power.hpp"
+#include "aipower/rack_power.hpp"
+#include "aipower/token_cost.hpp"
+#include "aipower/training.hpp"
+#include "aipower/us_gap.hpp"
 #include "aipower/renewables.hpp"
 #include "aipower/series.hpp"
 #include "aipower/units.hpp"
@@ -166,16 +173,87 @@ void fuzz_china(FuzzedDataProvider& p) {
     require_finite_output(r.loss_factor, "china::run loss factor");
 }
 
+int small_int(FuzzedDataProvider& p) {
+    return p.ConsumeBool() ? p.ConsumeIntegralInRange<int>(-2, 40) : p.ConsumeIntegral<int>();
+}
+
+std::vector<int> years_list(FuzzedDataProvider& p) {
+    std::vector<int> v(p.ConsumeIntegralInRange<std::size_t>(0, 8));
+    for (auto& y : v) y = year(p);
+    return v;
+}
+
+// The AI-infrastructure calculators (issue 3): every entry point with fuzzed numbers.
+void fuzz_calculators(FuzzedDataProvider& p) {
+    const auto x = [&] { return number(p); };
+    switch (p.ConsumeIntegralInRange<int>(0, 22)) {
+        case 0: require_finite_output(dc_power::capacity_from_capex_gw(x(), x()), "capacity_from_capex_gw"); break;
+        case 1: require_finite_output(dc_power::energy_from_capacity_twh(x(), x()), "energy_from_capacity_twh"); break;
+        case 2: require_finite_output(dc_power::energy_from_it_power_twh(x(), x(), x(), x()), "energy_from_it_power_twh"); break;
+        case 3: require_finite_output(dc_power::chip_power_from_capex_gw(x(), x(), x()), "chip_power_from_capex_gw"); break;
+        case 4: require_finite_output(dc_power::cluster_power_mw(x(), x(), x()), "cluster_power_mw"); break;
+        case 5: require_finite_output(dc_power::compute_route_twh(numbers(p, 8), numbers(p, 8)), "compute_route_twh"); break;
+        case 6: require_finite_output(dc_power::intensity_path(x(), x(), small_int(p)), "intensity_path"); break;
+        case 7: require_finite_output(dc_power::interpolate_geometric(years_list(p), numbers(p, 8), years_list(p)), "interpolate_geometric"); break;
+        case 8: require_finite_output(dc_power::capex_driven_path(x(), numbers(p, 12), x(), x(), x()), "capex_driven_path"); break;
+        case 9: require_finite_output(dc_power::compute_driven_path(x(), numbers(p, 12), x()), "compute_driven_path"); break;
+        case 10: {
+            token_cost::Inputs in;
+            in.accelerator_cost_per_hour = x(); in.it_power_kw = x(); in.pue = x(); in.electricity_price_per_kwh = x();
+            in.network_cost_per_hour = x(); in.operations_cost_per_hour = x(); in.tokens_per_second = x();
+            const auto b = token_cost::cost_per_million_tokens(in);
+            require_finite_output(b.kwh_per_million, "cost_per_million_tokens kWh");
+            require_finite_output(b.compute_share + b.energy_share + b.network_share + b.operations_share, "shares");
+            break;
+        }
+        case 11: require_finite_output(token_cost::depreciation_per_hour(x(), x(), x()), "depreciation_per_hour"); break;
+        case 12: {
+            const auto o = token_cost::calibrate_overheads(x(), x(), x(), x());
+            require_finite_output(o.network_per_hour + o.operations_per_hour, "calibrate_overheads");
+            break;
+        }
+        case 13: require_finite_output(token_cost::throughput_ratio_for_index(x(), x(), x()), "throughput_ratio_for_index"); break;
+        case 14: require_finite_output(token_cost::non_energy_multiplier_for_index(x(), x(), x(), x()), "non_energy_multiplier_for_index"); break;
+        case 15: {
+            const auto g = us_gap::capacity_gap(x(), numbers(p, 6), numbers(p, 6), small_int(p), x());
+            require_finite_output(g.cumulative_gap_gw, "capacity_gap");
+            require_finite_output(g.gap_share_of_fleet, "capacity_gap share");
+            break;
+        }
+        case 16: require_finite_output(us_gap::cumulative_gap(x(), small_int(p)), "cumulative_gap"); break;
+        case 17: {
+            const auto c = onsite_power::compare(x(), x(), x(), x(), x(), small_int(p), x());
+            require_finite_output(c.extra_total, "onsite compare");
+            break;
+        }
+        case 18: require_finite_output(rack_power::loss_fraction(x(), x(), x(), x(), x(), x()), "loss_fraction"); break;
+        case 19: require_finite_output(rack_power::copper_mass_for_loss_kg(x(), x(), x(), x(), x(), x()), "copper_mass_for_loss_kg"); break;
+        case 20: require_finite_output(rack_power::chain_efficiency(numbers(p, 6)), "chain_efficiency"); break;
+        case 21: {
+            require_finite_output(training::training_time_s(x(), x(), x(), x(), x()), "training_time_s");
+            require_finite_output(training::goodput(x(), x(), x()), "goodput");
+            break;
+        }
+        default: {
+            const auto r = global_dc::project(numbers(p, 5), numbers(p, 5), x(), x(), small_int(p));
+            require_finite_output(r.end_twh, "global_dc project");
+            require_finite_output(r.world_cagr, "global_dc cagr");
+            break;
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider p(data, size);
     try {
-        switch (p.ConsumeIntegralInRange<int>(0, 3)) {
+        switch (p.ConsumeIntegralInRange<int>(0, 4)) {
             case 0: fuzz_series(p); break;
             case 1: fuzz_units(p); break;
             case 2: fuzz_balance(p); break;
-            default: fuzz_china(p); break;
+            case 3: fuzz_china(p); break;
+            default: fuzz_calculators(p); break;
         }
     } catch (const InvalidInput&) {
         // A clear refusal is a correct answer.

@@ -10,13 +10,13 @@ namespace aipower::dc_power {
 double capacity_from_capex_gw(double capex_yi_rmb, double capex_per_watt_rmb) {
     require_non_negative("capex_yi_rmb", capex_yi_rmb);
     require_positive("capex_per_watt_rmb", capex_per_watt_rmb);
-    return capex_yi_rmb * kRmbPerYiRmb / capex_per_watt_rmb / kWattsPerGw;
+    return finite_result("dc_power::capacity_from_capex_gw", capex_yi_rmb * kRmbPerYiRmb / capex_per_watt_rmb / kWattsPerGw);
 }
 
 double energy_from_capacity_twh(double capacity_gw, double twh_per_gw_year) {
     require_non_negative("capacity_gw", capacity_gw);
     require_non_negative("twh_per_gw_year", twh_per_gw_year);
-    return capacity_gw * twh_per_gw_year;
+    return finite_result("dc_power::energy_from_capacity_twh", capacity_gw * twh_per_gw_year);
 }
 
 double energy_from_it_power_twh(double it_power_gw, double pue, double load_factor, double hours) {
@@ -24,21 +24,21 @@ double energy_from_it_power_twh(double it_power_gw, double pue, double load_fact
     if (!(std::isfinite(pue) && pue >= 1.0)) fail("pue", pue, "a PUE >= 1 (facility power / IT power)");
     require_share("load_factor", load_factor);
     require_range("hours", hours, 0.0, 8784.0);  // at most a leap year
-    return it_power_gw * pue * load_factor * hours / kGwhPerTwh;
+    return finite_result("dc_power::energy_from_it_power_twh", it_power_gw * pue * load_factor * hours / kGwhPerTwh);
 }
 
 double chip_power_from_capex_gw(double capex_yi_rmb, double chip_share_of_capex, double chip_cost_per_watt_rmb) {
     require_non_negative("capex_yi_rmb", capex_yi_rmb);
     require_share("chip_share_of_capex", chip_share_of_capex);
     require_positive("chip_cost_per_watt_rmb", chip_cost_per_watt_rmb);
-    return capex_yi_rmb * kRmbPerYiRmb * chip_share_of_capex / chip_cost_per_watt_rmb / kWattsPerGw;
+    return finite_result("dc_power::chip_power_from_capex_gw", capex_yi_rmb * kRmbPerYiRmb * chip_share_of_capex / chip_cost_per_watt_rmb / kWattsPerGw);
 }
 
 double cluster_power_mw(double accelerators, double watts_per_accelerator, double pue) {
     require_non_negative("accelerators", accelerators);
     require_non_negative("watts_per_accelerator", watts_per_accelerator);
     if (!(std::isfinite(pue) && pue >= 1.0)) fail("pue", pue, "a PUE >= 1 (facility power / IT power)");
-    return accelerators * watts_per_accelerator * pue / kWattsPerMw;
+    return finite_result("dc_power::cluster_power_mw", accelerators * watts_per_accelerator * pue / kWattsPerMw);
 }
 
 std::vector<double> compute_route_twh(const std::vector<double>& eflops, const std::vector<double>& twh_per_eflops) {
@@ -49,20 +49,20 @@ std::vector<double> compute_route_twh(const std::vector<double>& eflops, const s
         require_non_negative("twh_per_eflops[" + std::to_string(i) + "]", twh_per_eflops[i]);
         out[i] = eflops[i] * twh_per_eflops[i];
     }
-    return out;
+    return finite_results("dc_power::compute_route_twh", out);
 }
 
 std::vector<double> intensity_path(double start, double annual_change, int n) {
     require_non_negative("start", start);
     require_growth("annual_change", annual_change);
-    if (n < 0) fail("n", n, "a number of years >= 0");
+    require_years_count("n", n, 0);
     std::vector<double> out(static_cast<std::size_t>(n));
     double value = start;
     for (auto& v : out) {
         v = value;
         value *= 1.0 + annual_change;
     }
-    return out;
+    return finite_results("dc_power::intensity_path", out);
 }
 
 std::vector<double> interpolate_geometric(const std::vector<int>& anchor_years, const std::vector<double>& anchor_values,
@@ -84,7 +84,7 @@ std::vector<double> interpolate_geometric(const std::vector<int>& anchor_years, 
         const double rate = std::pow(anchor_values[k + 1] / anchor_values[k], 1.0 / span);
         out.push_back(anchor_values[k] * std::pow(rate, year - anchor_years[k]));
     }
-    return out;
+    return finite_results("dc_power::interpolate_geometric", out);
 }
 
 std::vector<double> capex_driven_path(double start_twh, const std::vector<double>& capex_yi_rmb,
@@ -104,7 +104,7 @@ std::vector<double> capex_driven_path(double start_twh, const std::vector<double
     }
     std::vector<double> out(added.size());
     for (std::size_t t = 0; t < added.size(); ++t) out[t] = start_twh + added[t] - added[0];
-    return out;
+    return finite_results("dc_power::capex_driven_path", out);
 }
 
 std::vector<double> compute_driven_path(double start_twh, const std::vector<double>& eflops,
@@ -112,9 +112,10 @@ std::vector<double> compute_driven_path(double start_twh, const std::vector<doub
     require_non_negative("start_twh", start_twh);
     if (eflops.empty()) fail("eflops", "needs one value per year of the path (got none)");
     require_positive("eflops[0]", eflops[0]);
+    require_growth("intensity_change_per_year", intensity_change_per_year);
     const auto intensity =
         intensity_path(start_twh / eflops[0], intensity_change_per_year, static_cast<int>(eflops.size()));
-    return compute_route_twh(eflops, intensity);
+    return finite_results("dc_power::compute_driven_path", compute_route_twh(eflops, intensity));
 }
 
 }  // namespace aipower::dc_power

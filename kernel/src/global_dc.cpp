@@ -13,13 +13,13 @@ double start_from_increment(double increment_twh, double growth) {
         fail("growth", growth, "a growth over the period > -1 (-100%) and not 0");
     const double start = increment_twh / growth;
     if (start < 0.0) fail("increment_twh", increment_twh, "the same sign as growth");
-    return start;
+    return finite_result("global_dc::start_from_increment", start);
 }
 
 double end_from_growth(double start_twh, double growth) {
     require_non_negative("start_twh", start_twh);
     require_growth("growth", growth);
-    return start_twh * (1.0 + growth);
+    return finite_result("global_dc::end_from_growth", start_twh * (1.0 + growth));
 }
 
 Regions project(const std::vector<double>& start_twh, const std::vector<double>& growth_to_end, double world_start_twh,
@@ -29,7 +29,7 @@ Regions project(const std::vector<double>& start_twh, const std::vector<double>&
                                   std::to_string(start_twh.size()) + " (one per region)");
     require_positive("world_start_twh", world_start_twh);
     require_positive("world_end_twh", world_end_twh);
-    if (years < 1) fail("years", years, "a period of at least 1 year");
+    require_years_count("years", years, 1);
     Regions r;
     double listed_start = 0.0, listed_end = 0.0;
     for (std::size_t i = 0; i < start_twh.size(); ++i) {
@@ -46,14 +46,15 @@ Regions project(const std::vector<double>& start_twh, const std::vector<double>&
         fail("world_start_twh", world_start_twh, "at least the listed regions' sum " + format_value(listed_start));
     if (r.rest_end_twh < 0.0)
         fail("world_end_twh", world_end_twh, "at least the listed regions' sum " + format_value(listed_end));
-    r.world_cagr = std::pow(world_end_twh / world_start_twh, 1.0 / years) - 1.0;
+    finite_result("global_dc::project listed regions", listed_start + listed_end);
+    r.world_cagr = finite_result("global_dc::project world_cagr", std::pow(world_end_twh / world_start_twh, 1.0 / years) - 1.0);
     return r;
 }
 
 std::vector<double> cagr_path(double start, double end, int years) {
     require_positive("start", start);
     require_non_negative("end", end);
-    if (years < 1) fail("years", years, "a period of at least 1 year");
+    require_years_count("years", years, 1);
     const double rate = std::pow(end / start, 1.0 / years);
     std::vector<double> out(static_cast<std::size_t>(years) + 1);
     double value = start;
@@ -62,7 +63,7 @@ std::vector<double> cagr_path(double start, double end, int years) {
         value *= rate;
     }
     out.back() = end;  // exact end despite rounding
-    return out;
+    return finite_results("global_dc::cagr_path", out);
 }
 
 }  // namespace aipower::global_dc

@@ -141,3 +141,76 @@ def broadcast_call(kernel: Callable[..., Mapping[str, Any]], **kwargs: Any) -> d
 def as_result(value: Any) -> Any:
     """A 0-d array as a float, anything else unchanged."""
     return _unwrap(np.asarray(value)) if np.ndim(value) == 0 else value
+
+
+# Years the kernel accepts (kernel/include/aipower/errors.hpp kMinYear-kMaxYear).
+_YEARS = (1900, 2100)
+
+
+def _check_number_like(name: str, value: Any) -> np.ndarray:
+    """A number or array of numbers as float64, or a ValueError naming the argument."""
+    if value is None:
+        raise ValueError(f"{name} = None: expected a number (an empty cell?)")
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} = {value!r}: expected a number, got text")
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} = {value!r}: expected a number or an array of numbers") from None
+
+
+def checked(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Validate the arguments of a public calculator function by their annotations.
+
+    Text, None, non-numeric objects and arrays that cannot be broadcast together
+    become a ValueError naming the argument, so only a finite result or a
+    ValueError ever leaves the API (the kernel checks ranges and finiteness).
+    """
+    import functools
+    import inspect
+
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise ValueError(f"{func.__name__}(): {exc}") from None
+        bound.apply_defaults()
+        shapes: dict[str, tuple[int, ...]] = {}
+        for name, value in bound.arguments.items():
+            annotation = str(signature.parameters[name].annotation)
+            if annotation.endswith(" | None"):  # optional: None means "not given"
+                if value is None:
+                    continue
+                annotation = annotation[: -len(" | None")]
+            if annotation == "int":
+                if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                    raise ValueError(f"{name} = {value!r}: expected a whole number")
+            elif annotation in ("float", "ArrayLike"):
+                array = _check_number_like(name, value)
+                if annotation == "float" and array.ndim != 0:
+                    raise ValueError(f"{name} = {value!r}: expected a single number")
+                shapes[name] = array.shape
+            elif annotation.startswith("Sequence[int]"):
+                if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+                    raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
+                items = list(value)
+                if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items):
+                    raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
+                outside = [v for v in items if not _YEARS[0] <= v <= _YEARS[1]]
+                if outside:
+                    raise ValueError(f"{name}: year {outside[0]} is outside {_YEARS[0]}-{_YEARS[1]}")
+            elif annotation.startswith("Sequence[float]"):
+                array = _check_number_like(name, value)
+                if array.ndim != 1:
+                    raise ValueError(f"{name}: expected a list of numbers, got shape {array.shape}")
+        try:
+            np.broadcast_shapes(*shapes.values())
+        except ValueError:
+            listed = ", ".join(f"{n} {s}" for n, s in shapes.items() if s)
+            raise ValueError(f"{func.__name__}(): array arguments of different shapes cannot be combined: {listed}") from None
+        return func(*bound.args, **bound.kwargs)
+
+    return wrapper

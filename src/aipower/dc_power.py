@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, default, low_high, scalar
+from ._calc import Assumptions, as_result, default, low_high, scalar, checked
 
 _k = _kernel.dc_power
 
@@ -40,16 +40,19 @@ __all__ = [
 ]
 
 
+@checked
 def capacity_from_capex_gw(*, capex_yi_rmb: ArrayLike, capex_per_watt_rmb: ArrayLike) -> ArrayLike:
     """Method 1: data-center capacity (GW) bought by ``capex_yi_rmb`` (亿 RMB) at ``capex_per_watt_rmb`` (RMB/W)."""
     return as_result(_k.capacity_from_capex_gw(capex_yi_rmb, capex_per_watt_rmb))
 
 
+@checked
 def energy_from_capacity_twh(*, capacity_gw: ArrayLike, twh_per_gw_year: ArrayLike) -> ArrayLike:
     """Energy a year (TWh) of a capacity (GW) at an intensity (TWh per GW-year)."""
     return as_result(_k.energy_from_capacity_twh(capacity_gw, twh_per_gw_year))
 
 
+@checked
 def energy_from_it_power_twh(
     *,
     it_power_gw: ArrayLike,
@@ -61,6 +64,7 @@ def energy_from_it_power_twh(
     return as_result(_k.energy_from_it_power_twh(it_power_gw, pue, load_factor, hours))
 
 
+@checked
 def chip_power_from_capex_gw(
     *, capex_yi_rmb: ArrayLike, chip_share_of_capex: ArrayLike, chip_cost_per_watt_rmb: ArrayLike
 ) -> ArrayLike:
@@ -68,21 +72,25 @@ def chip_power_from_capex_gw(
     return as_result(_k.chip_power_from_capex_gw(capex_yi_rmb, chip_share_of_capex, chip_cost_per_watt_rmb))
 
 
+@checked
 def cluster_power_mw(*, accelerators: ArrayLike, watts_per_accelerator: ArrayLike, pue: ArrayLike) -> ArrayLike:
     """Facility power (MW) of a cluster: accelerators × W each × PUE."""
     return as_result(_k.cluster_power_mw(accelerators, watts_per_accelerator, pue))
 
 
+@checked
 def compute_route_twh(*, eflops: Sequence[float], twh_per_eflops: Sequence[float]) -> np.ndarray:
     """Compute route: installed compute (EFLOPS) × energy intensity (TWh per EFLOPS-year), year by year."""
     return _k.compute_route_twh(list(eflops), list(twh_per_eflops))
 
 
+@checked
 def intensity_path(*, start: float, annual_change: float, n: int) -> np.ndarray:
     """``n`` yearly values of an energy intensity starting at ``start`` and changing by ``annual_change`` (fraction/yr)."""
     return _k.intensity_path(start, annual_change, n)
 
 
+@checked
 def interpolate_geometric(
     *, anchor_years: Sequence[int], anchor_values: Sequence[float], years: Sequence[int]
 ) -> np.ndarray:
@@ -90,6 +98,7 @@ def interpolate_geometric(
     return _k.interpolate_geometric(list(anchor_years), list(anchor_values), list(years))
 
 
+@checked
 def capex_driven_path(
     *,
     start_twh: float,
@@ -106,17 +115,20 @@ def capex_driven_path(
     return _k.capex_driven_path(start_twh, list(capex_yi_rmb), capex_per_watt_rmb, twh_per_gw_year, first_year_fraction)
 
 
+@checked
 def compute_driven_path(*, start_twh: float, eflops: Sequence[float], intensity_change_per_year: float) -> np.ndarray:
     """Data-center consumption (TWh): EFLOPS path × energy per EFLOPS calibrated on the start year."""
     return _k.compute_driven_path(start_twh, list(eflops), intensity_change_per_year)
 
 
+@checked
 def method1(*, capex_yi_rmb: ArrayLike, capex_per_watt_rmb: ArrayLike, twh_per_gw_year: ArrayLike) -> dict[str, ArrayLike]:
     """Method 1 in one call: ``{"capacity_gw", "energy_twh"}``."""
     gw = capacity_from_capex_gw(capex_yi_rmb=capex_yi_rmb, capex_per_watt_rmb=capex_per_watt_rmb)
     return {"capacity_gw": gw, "energy_twh": energy_from_capacity_twh(capacity_gw=gw, twh_per_gw_year=twh_per_gw_year)}
 
 
+@checked
 def method2(
     *,
     capex_yi_rmb: ArrayLike,

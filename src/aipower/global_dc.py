@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, scalar
+from ._calc import Assumptions, as_result, scalar, checked
 
 _k = _kernel.global_dc
 
@@ -25,16 +25,19 @@ REGIONS = ["us", "china", "europe", "japan"]
 __all__ = ["start_from_increment", "end_from_growth", "project", "cagr_path", "table"]
 
 
+@checked
 def start_from_increment(*, increment_twh: ArrayLike, growth: ArrayLike) -> ArrayLike:
     """Start-year TWh from the increment (TWh) and the growth over the period (fraction)."""
     return as_result(_k.start_from_increment(increment_twh, growth))
 
 
+@checked
 def end_from_growth(*, start_twh: ArrayLike, growth: ArrayLike) -> ArrayLike:
     """End-year TWh = start × (1 + growth)."""
     return as_result(_k.end_from_growth(start_twh, growth))
 
 
+@checked
 def project(
     *, start_twh: Sequence[float], growth_to_end: Sequence[float], world_start_twh: float, world_end_twh: float, years: int
 ) -> dict[str, Any]:
@@ -42,6 +45,7 @@ def project(
     return dict(_k.project(list(start_twh), list(growth_to_end), world_start_twh, world_end_twh, years))
 
 
+@checked
 def cagr_path(*, start: float, end: float, years: int) -> np.ndarray:
     """``years + 1`` values from start to end at constant growth."""
     return _k.cagr_path(start, end, years)

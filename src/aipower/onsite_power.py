@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, broadcast_call, low_high, scalar
+from ._calc import Assumptions, broadcast_call, low_high, scalar, checked
 
 _k = _kernel.onsite_power
 
@@ -31,6 +31,7 @@ def _flatten(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@checked
 def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: int, discount_rate: ArrayLike = 0.0) -> dict[str, Any]:
     """Capex plus ``years`` of opex discounted at ``discount_rate`` (fraction/yr): ``{"capex", "opex", "total"}``."""
     return broadcast_call(
@@ -41,6 +42,7 @@ def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: int, dis
     )
 
 
+@checked
 def compare(
     *,
     capacity_mw: ArrayLike,

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, default, low_high, scalar
+from ._calc import Assumptions, as_result, default, low_high, scalar, checked
 
 _k = _kernel.rack_power
 
@@ -38,11 +38,13 @@ __all__ = [
 ]
 
 
+@checked
 def current_a(*, power_w: ArrayLike, voltage_v: ArrayLike) -> ArrayLike:
     """I = P / V (A)."""
     return as_result(_k.current_a(power_w, voltage_v))
 
 
+@checked
 def conductor_resistance_ohm(
     *, cross_section_m2: ArrayLike, length_m: ArrayLike = LENGTH, resistivity_ohm_m: ArrayLike = RESISTIVITY
 ) -> ArrayLike:
@@ -50,11 +52,13 @@ def conductor_resistance_ohm(
     return as_result(_k.conductor_resistance_ohm(resistivity_ohm_m, length_m, cross_section_m2))
 
 
+@checked
 def cross_section_for_mass_m2(*, mass_kg: ArrayLike, length_m: ArrayLike = LENGTH, density_kg_m3: ArrayLike = DENSITY) -> ArrayLike:
     """Cross-section (m²) of ``mass_kg`` of copper stretched over ``length_m``."""
     return as_result(_k.cross_section_for_mass_m2(mass_kg, density_kg_m3, length_m))
 
 
+@checked
 def loss_fraction(
     *,
     power_w: ArrayLike,
@@ -68,6 +72,7 @@ def loss_fraction(
     return as_result(_k.loss_fraction(power_w, voltage_v, resistivity_ohm_m, density_kg_m3, length_m, mass_kg))
 
 
+@checked
 def copper_mass_for_loss_kg(
     *,
     power_w: ArrayLike,
@@ -81,6 +86,7 @@ def copper_mass_for_loss_kg(
     return as_result(_k.copper_mass_for_loss_kg(power_w, voltage_v, loss_fraction_target, resistivity_ohm_m, density_kg_m3, length_m))
 
 
+@checked
 def conductor_length_for_loss_m(
     *,
     power_w: ArrayLike,
@@ -94,6 +100,7 @@ def conductor_length_for_loss_m(
     return as_result(_k.conductor_length_for_loss_m(power_w, voltage_v, loss_fraction_target, mass_kg, resistivity_ohm_m, density_kg_m3))
 
 
+@checked
 def chain_efficiency(*, stage_efficiencies: Sequence[float]) -> float:
     """End-to-end efficiency of stages in series (each 0-1): their product."""
     return float(_k.chain_efficiency(list(stage_efficiencies)))

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, broadcast_call, default, low_high, scalar
+from ._calc import Assumptions, as_result, broadcast_call, default, low_high, scalar, checked
 
 _k = _kernel.token_cost
 
@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 
+@checked
 def depreciation_per_hour(
     *, purchase_price: ArrayLike, life_years: ArrayLike, hours_per_year: ArrayLike = default("token_cost.hours_per_year")
 ) -> ArrayLike:
@@ -47,16 +48,19 @@ def depreciation_per_hour(
     return as_result(_k.depreciation_per_hour(purchase_price, life_years, hours_per_year))
 
 
+@checked
 def energy_cost_per_hour(*, it_power_kw: ArrayLike, pue: ArrayLike, electricity_price_per_kwh: ArrayLike) -> ArrayLike:
     """Electricity cost (currency/h) of one accelerator: IT kW × PUE (≥ 1) × price (currency/kWh)."""
     return as_result(_k.energy_cost_per_hour(it_power_kw, pue, electricity_price_per_kwh))
 
 
+@checked
 def energy_per_million_tokens_kwh(*, it_power_kw: ArrayLike, pue: ArrayLike, tokens_per_second: ArrayLike) -> ArrayLike:
     """Facility electricity (kWh) per million tokens."""
     return as_result(_k.energy_per_million_tokens_kwh(it_power_kw, pue, tokens_per_second))
 
 
+@checked
 def cost_per_million_tokens(
     *,
     it_power_kw: ArrayLike,
@@ -97,6 +101,7 @@ def cost_per_million_tokens(
     )
 
 
+@checked
 def calibrate_overheads(
     *, compute_per_hour: ArrayLike, energy_per_hour: ArrayLike, network_share: ArrayLike, operations_share: ArrayLike
 ) -> dict[str, Any]:
@@ -110,16 +115,19 @@ def calibrate_overheads(
     )
 
 
+@checked
 def cost_index(*, cost_a_per_million: ArrayLike, cost_b_per_million: ArrayLike) -> ArrayLike:
     """Cost of b relative to a (a = 1)."""
     return as_result(_k.cost_index(cost_a_per_million, cost_b_per_million))
 
 
+@checked
 def throughput_ratio_for_index(*, cost_a_per_hour: ArrayLike, cost_b_per_hour: ArrayLike, target_index: ArrayLike) -> ArrayLike:
     """Tokens/s of a over tokens/s of b needed for b to cost ``target_index`` × a per token."""
     return as_result(_k.throughput_ratio_for_index(cost_a_per_hour, cost_b_per_hour, target_index))
 
 
+@checked
 def non_energy_multiplier_for_index(
     *, cost_a_per_hour: ArrayLike, energy_b_per_hour: ArrayLike, non_energy_b_per_hour: ArrayLike, target_index: ArrayLike
 ) -> ArrayLike:
@@ -127,6 +135,7 @@ def non_energy_multiplier_for_index(
     return as_result(_k.non_energy_multiplier_for_index(cost_a_per_hour, energy_b_per_hour, non_energy_b_per_hour, target_index))
 
 
+@checked
 def embodied_electricity(*, million_tokens: ArrayLike, kwh_per_million: ArrayLike, electricity_price_per_kwh: ArrayLike) -> dict[str, Any]:
     """Electricity embodied in tokens served abroad: ``{"kwh", "value"}`` (value in the price's currency)."""
     return broadcast_call(

@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, low_high, scalar
+from ._calc import Assumptions, as_result, low_high, scalar, checked
 
 _k = _kernel.training
 
@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 
+@checked
 def training_time_s(
     *, training_flops: ArrayLike, accelerators: ArrayLike, peak_flops_per_s: ArrayLike, utilization: ArrayLike, goodput: ArrayLike = 1.0
 ) -> ArrayLike:
@@ -41,26 +42,31 @@ def training_time_s(
     return as_result(_k.training_time_s(training_flops, accelerators, peak_flops_per_s, utilization, goodput))
 
 
+@checked
 def training_energy_mwh(*, accelerators: ArrayLike, power_kw_per_accelerator: ArrayLike, pue: ArrayLike, time_s: ArrayLike) -> ArrayLike:
     """Facility MWh: accelerators × kW each × PUE × time."""
     return as_result(_k.training_energy_mwh(accelerators, power_kw_per_accelerator, pue, time_s))
 
 
+@checked
 def implied_utilization(*, training_flops: ArrayLike, accelerators: ArrayLike, peak_flops_per_s: ArrayLike, time_s: ArrayLike) -> ArrayLike:
     """Overall utilization (utilization × goodput) that finishes the run in ``time_s``."""
     return as_result(_k.implied_utilization(training_flops, accelerators, peak_flops_per_s, time_s))
 
 
+@checked
 def interruption_interval_h(*, accelerators: ArrayLike, reference_accelerators: ArrayLike, reference_interval_h: ArrayLike) -> ArrayLike:
     """Mean hours between interruptions, ∝ 1 / cluster size from a reference cluster."""
     return as_result(_k.interruption_interval_h(accelerators, reference_accelerators, reference_interval_h))
 
 
+@checked
 def goodput(*, interruption_interval_h: ArrayLike, restart_h: ArrayLike, checkpoint_interval_h: ArrayLike) -> ArrayLike:
     """Useful share of wall time: interval / (interval + restart + checkpoint interval / 2)."""
     return as_result(_k.goodput(interruption_interval_h, restart_h, checkpoint_interval_h))
 
 
+@checked
 def failures_per_week(*, accelerators: ArrayLike, weekly_failure_rate: ArrayLike) -> ArrayLike:
     """Accelerators failing per week at a weekly failure rate (0-1)."""
     return as_result(_k.failures_per_week(accelerators, weekly_failure_rate))

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, low_high, scalar
+from ._calc import Assumptions, as_result, low_high, scalar, checked
 
 _k = _kernel.us_gap
 
@@ -33,21 +33,25 @@ __all__ = [
 ]
 
 
+@checked
 def firm_equivalent_gw(*, nameplate_gw: Sequence[float], capacity_factor: Sequence[float]) -> float:
     """Σ nameplate GW × capacity factor (0-1), one entry per technology."""
     return float(_k.firm_equivalent_gw(list(nameplate_gw), list(capacity_factor)))
 
 
+@checked
 def gap_per_year(*, needed_gw_per_year: ArrayLike, built_gw_per_year: ArrayLike) -> ArrayLike:
     """Nameplate GW needed minus GW built a year."""
     return as_result(_k.gap_per_year(needed_gw_per_year, built_gw_per_year))
 
 
+@checked
 def cumulative_gap(*, gap_gw_per_year: float, years: int) -> np.ndarray:
     """Cumulative gap (GW) after 1, 2, ... ``years`` years."""
     return _k.cumulative_gap(gap_gw_per_year, years)
 
 
+@checked
 def capacity_gap(
     *, needed_gw_per_year: float, nameplate_gw: Sequence[float], capacity_factor: Sequence[float], years: int, fleet_gw: float
 ) -> dict[str, Any]:
@@ -55,11 +59,13 @@ def capacity_gap(
     return dict(_k.capacity_gap(needed_gw_per_year, list(nameplate_gw), list(capacity_factor), years, fleet_gw))
 
 
+@checked
 def capex(*, gw: ArrayLike, cost_per_gw: ArrayLike) -> ArrayLike:
     """Capex = GW × cost per GW (in the cost's currency unit)."""
     return as_result(_k.capex(gw, cost_per_gw))
 
 
+@checked
 def data_center_new_load_gw(*, needed_gw_per_year: ArrayLike, data_center_share: ArrayLike) -> ArrayLike:
     """GW a year of the needed additions that serve data centers."""
     return as_result(_k.data_center_new_load_gw(needed_gw_per_year, data_center_share))
