@@ -76,11 +76,17 @@ class FunctionsCommand:
     def add_parser(self, sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser("functions", help="list the AIP_ worksheet functions (or print docs/functions.md)")
         p.add_argument("--markdown", action="store_true", help="print the reference as markdown (docs/functions.md)")
+        p.add_argument("--builtins", action="store_true", help="list the Excel built-ins `aipower recalc` computes")
 
     def run(self, args: argparse.Namespace) -> int:
         from . import xlfunctions
 
-        if args.markdown:
+        if args.builtins:
+            from .recalc import supported_builtins
+
+            names = supported_builtins()
+            print(f"{len(names)} Excel built-in functions: " + ", ".join(names))
+        elif args.markdown:
             sys.stdout.write(xlfunctions.markdown())
         else:
             for f in xlfunctions.functions():

@@ -181,9 +181,12 @@ class Book:
         self.sheets.append(name)
         self._sheet_case[name.upper()] = name
 
-    def set(self, sheet: str, row: int, col: int, content: Any) -> Cell:
+    def set(self, sheet: str, row: int, col: int, content: Any, *, formula: bool | None = None) -> Cell:
+        """A constant or (text starting with '=', unless formula=False) a formula."""
         key = (sheet.upper(), row, col)
-        if isinstance(content, str) and content.startswith("=") and len(content) > 1:
+        if formula is None:
+            formula = isinstance(content, str) and content.startswith("=") and len(content) > 1
+        if formula:
             cell = Cell(formula=content)
         else:
             cell = Cell(value=content)
@@ -264,18 +267,19 @@ class Book:
         funcs = _functions()  # before parsing: the parser binds function names
         text = _PREFIXES.sub("", formula)
         try:
-            tokens, ast = formulas.Parser().ast(text)
+            _, ast = formulas.Parser().ast(text)
         except Exception as exc:
             raise RecalcError(f"{self.where(key)}: cannot parse formula {formula}: {exc}") from None
         from formulas.functions import not_implemented
 
-        for t in tokens:
-            if type(t).__name__ == "Function":
-                name = t.name.upper()
-                if name not in funcs or funcs[name] is not_implemented or name in _REFERENCE_FUNCTIONS:
-                    raise RecalcError(f"{self.where(key)}: function {name}() in {formula} is not supported by the "
-                                      f"engine (AIP_ functions and {len(supported_builtins())} Excel built-ins are: "
-                                      f"`aipower functions --builtins` lists them)")
+        # Function names as written (the parser folds some, e.g. INDIRECT of a constant, into references).
+        bare = re.sub(r'"(?:[^"]|"")*"', '""', text)
+        for name in re.findall(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(", bare):
+            name = name.upper()
+            if name not in funcs or funcs[name] is not_implemented or name in _REFERENCE_FUNCTIONS:
+                raise RecalcError(f"{self.where(key)}: function {name}() in {formula} is not supported by the "
+                                  f"engine (AIP_ functions and {len(supported_builtins())} Excel built-ins are: "
+                                  f"`aipower functions --builtins` lists them)")
         compiled = ast.compile()
         self._compiled[formula] = compiled
         return compiled
@@ -381,6 +385,7 @@ def load_book(path: str | Path) -> Book:
         wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
         raise RecalcError(f"{path}: cannot read the workbook: {exc}") from None
+    has_formula = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
     book = Book()
     for ws in wb.worksheets:
         book.add_sheet(ws.title)
@@ -392,7 +397,7 @@ def load_book(path: str | Path) -> Book:
                     continue
                 if isinstance(v, ArrayFormula):
                     book.set_array(ws.title, c.row - 1, c.column - 1, v.text, parse_range(v.ref))
-                elif isinstance(v, str) and v.startswith("=") and c.data_type == "f":
+                elif isinstance(v, str) and v.startswith("=") and (ws.title, c.coordinate) in has_formula:
                     book.set(ws.title, c.row - 1, c.column - 1, v)
                 elif c.data_type == "e":
                     book.set(ws.title, c.row - 1, c.column - 1, ExcelErrorValue(str(v)))
@@ -401,12 +406,26 @@ def load_book(path: str | Path) -> Book:
                         from openpyxl.utils.datetime import to_excel
 
                         v = float(to_excel(v))
-                    book.set(ws.title, c.row - 1, c.column - 1, v)
+                    book.set(ws.title, c.row - 1, c.column - 1, v, formula=False)
         for name, dn in getattr(ws, "defined_names", {}).items():
             _add_name(book, name, dn.attr_text)
     for name, dn in wb.defined_names.items():
         _add_name(book, name, dn.attr_text)
     return book
+
+
+def _formula_addresses(path: str | Path) -> set[tuple[str, str]]:
+    """(sheet, 'A1') of every cell with a formula element in the file's XML."""
+    out = set()
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist() if n.startswith("xl/") and n.endswith((".xml", ".rels"))}
+    for sheet, part in _sheet_parts(parts).items():
+        for m in _C_ELEMENT.finditer(parts.get(part, b"").decode("utf-8")):
+            if "<f" in (m.group(3) or ""):
+                r = re.search(r'\br="([A-Z]+\d+)"', m.group(1))
+                if r:
+                    out.add((sheet, r.group(1)))
+    return out
 
 
 def _add_name(book: Book, name: str, text: str) -> None:
@@ -438,9 +457,10 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
         parts = {info.filename: zin.read(info.filename) for info in zin.infolist()}
         infos = zin.infolist()
     sheet_parts = _sheet_parts(parts)
+    shared = _shared_strings(parts.get("xl/sharedStrings.xml", b"").decode("utf-8"))
     new_parts = dict(parts)
     for sheet, part in sheet_parts.items():
-        new_parts[part] = _patch_sheet(parts[part].decode("utf-8"), book, sheet, changed).encode("utf-8")
+        new_parts[part] = _patch_sheet(parts[part].decode("utf-8"), book, sheet, changed, shared).encode("utf-8")
     for name in parts:
         if name.startswith("xl/charts/chart") and name.endswith(".xml"):
             new_parts[name] = patch_chart(parts[name].decode("utf-8"), book).encode("utf-8")
@@ -491,13 +511,20 @@ def _value_xml(v: Any) -> tuple[str | None, str]:
     if isinstance(v, bool):
         return "b", "1" if v else "0"
     if isinstance(v, float):
-        return None, str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+        return None, _num_text(v)
     if v is None:
         return "str", ""
     return "str", escape(str(v))
 
 
-def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int]) -> str:
+def _shared_strings(xml: str) -> list[str]:
+    from xml.sax.saxutils import unescape
+
+    return [unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", si, re.S)))
+            for si in re.findall(r"<si>(.*?)</si>", xml, re.S)]
+
+
+def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int], shared: list[str]) -> str:
     key_sheet = sheet.upper()
     arrays = book.array_cells()
 
@@ -519,11 +546,33 @@ def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int]) -> s
             new_attrs += f' t="{t}"'
         new_body = (f.group(0) if f else "") + f"<v>{text}</v>"
         old_v = re.search(r"<v>(.*?)</v>", body, re.S)
-        if old_v is None or old_v.group(1) != text:
+        old_t = re.search(r'\bt="([^"]*)"', attrs)
+        old = old_v.group(1) if old_v else None
+        if old is not None and old_t is not None and old_t.group(1) == "s" and old.isdigit() and int(old) < len(shared):
+            old, old_t = escape(shared[int(old)]), None
+            same = t == "str" and old == text
+        else:
+            same = old is not None and _same(old, text, t, old_t)
+        if not same:
             changed["n"] += 1
         return f"<c{new_attrs}>{new_body}</c>"
 
     return _C_ELEMENT.sub(repl, xml)
+
+
+def _same(old: str, new: str, new_t: str | None, old_t: re.Match[str] | None) -> bool:
+    """Is a cached value unchanged? (numbers to 1e-15: writers round the 17th digit differently)"""
+    if new_t is None and (old_t is None or old_t.group(1) == "n"):
+        try:
+            a, b = float(old), float(new)
+        except ValueError:
+            return False
+        return a == b or abs(a - b) <= 1e-15 * max(abs(a), abs(b))
+    return old == new
+
+
+def _num_text(v: float) -> str:
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
 
 
 def _ref_values(book: Book, ref: str) -> list[Any] | None:
@@ -543,7 +592,7 @@ def patch_chart(xml: str, book: Book) -> str:
         if values is None:
             return m.group(0)
         fmt = re.search(r"<c:formatCode>.*?</c:formatCode>", cache, re.S)
-        pts = "".join(f'<c:pt idx="{i}"><c:v>{v!r}</c:v></c:pt>' for i, v in enumerate(values)
+        pts = "".join(f'<c:pt idx="{i}"><c:v>{_num_text(v)}</c:v></c:pt>' for i, v in enumerate(values)
                       if isinstance(v, float))
         body = (fmt.group(0) if fmt else "") + f'<c:ptCount val="{len(values)}"/>' + pts
         return f"{m.group(1)}<c:numCache>{body}</c:numCache>"

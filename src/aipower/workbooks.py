@@ -52,11 +52,11 @@ class Sheet:
         return f"'{self.name}'" if re.search(r"[^A-Za-z0-9_]", self.name) else self.name
 
     def text(self, row: int, col: int, s: str, fmt: str | None = None) -> None:
-        self.b.book.set(self.name, row, col, s)
+        self.b.book.set(self.name, row, col, s, formula=False)
         self.ws.write_string(row, col, s, self.b.fmt(fmt))
 
     def value(self, row: int, col: int, v: Any, fmt: str | None = "input") -> None:
-        self.b.book.set(self.name, row, col, v)
+        self.b.book.set(self.name, row, col, v, formula=False)
         if v is None:
             self.ws.write_blank(row, col, None, self.b.fmt(fmt))
         elif isinstance(v, str):
