@@ -14,6 +14,13 @@ from pathlib import Path
 
 from ._io import OutputExistsError
 
+_EXTRA = "the Excel commands need the excel extra: pip install 'aipower[excel]'"
+
+
+def _missing(exc: ImportError) -> int:
+    print(f"aipower: error: {_EXTRA} ({exc})", file=sys.stderr)
+    return 2
+
 
 class RegenerateCommand:
     name = "regenerate"
@@ -26,10 +33,16 @@ class RegenerateCommand:
         p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
         p.add_argument("--force", action="store_true", help="replace workbooks that already exist in DIR")
         p.add_argument("--only", action="append", metavar="NAME", help="build only this template (repeatable)")
+        p.add_argument("--check", action="store_true",
+                       help="write nothing: check that the workbooks in DIR are what the builder makes now")
 
     def run(self, args: argparse.Namespace) -> int:
-        from . import workbooks
-
+        try:
+            from . import workbooks
+        except ImportError as exc:
+            return _missing(exc)
+        if args.check:
+            return self._check(args, workbooks)
         try:
             start = time.perf_counter()
             paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
@@ -41,6 +54,31 @@ class RegenerateCommand:
             print(f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)")
         print(f"{len(paths)} workbooks for scenario '{args.scenario}' in {args.out.resolve()} "
               f"({time.perf_counter() - start:.1f} s)")
+        return 0
+
+    @staticmethod
+    def _check(args: argparse.Namespace, workbooks) -> int:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                fresh = workbooks.regenerate(tmp, scenario=args.scenario, base_year=args.base_year, only=args.only)
+            except ValueError as exc:
+                print(f"aipower: error: {exc}", file=sys.stderr)
+                return 2
+            stale = []
+            for path in fresh:
+                committed = args.out / path.name
+                diffs = workbooks.compare(committed, path) if committed.exists() else ["missing"]
+                if diffs:
+                    stale.append(f"{committed}: {'; '.join(diffs[:5])}")
+        for line in stale:
+            print(line, file=sys.stderr)
+        if stale:
+            print(f"aipower: {len(stale)} workbook(s) stale: run `aipower regenerate --out {args.out} --force`",
+                  file=sys.stderr)
+            return 1
+        print(f"{len(fresh)} workbooks in {args.out} are current")
         return 0
 
 
@@ -56,8 +94,10 @@ class RecalcCommand:
         p.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
 
     def run(self, args: argparse.Namespace) -> int:
-        from . import recalc
-
+        try:
+            from . import recalc
+        except ImportError as exc:
+            return _missing(exc)
         try:
             out = args.book if args.in_place else args.out
             if not args.in_place and out.resolve() == args.book.resolve():
