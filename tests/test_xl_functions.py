@@ -236,3 +236,45 @@ def test_xlwings_call_path_errors_are_visible_text(xl, name, args, words):
     assert isinstance(out, list) and isinstance(out[0][0], str)
     for w in words:
         assert w in out[0][0]
+
+
+# --- calculators ------------------------------------------------------------------------------
+
+calc = pytest.importorskip("aipower.calculator_tables")
+
+
+def test_calculator_tables_and_cells_equal_the_api():
+    sc = aipower.load_scenario("base")
+    assert set(calc.TABLES) <= {f.lower() for f in ("dc_capex", "token_cost", "us_gap", "onsite_power", "rack_power",
+                                                    "training", "global_dc")} | set(calc.TABLES)
+    for name, build in calc.TABLES.items():
+        df = build(sc)
+        table = xf.AIP_CALC_TABLE(name, "base")
+        assert table[0] == [str(c) if not isinstance(c, int) else c for c in df.columns], name
+        assert len(table) == len(df) + 1
+    df = calc.TABLES["us_gap"](sc).set_index("row")
+    assert xf.AIP_CALC("us_gap", "gap", "high", "base") == df.loc["gap", "high"]
+    err = xf.AIP_CALC("us_gap", "gap", "middle", "base")
+    assert isinstance(err, XlError) and "column" in err and "low, high" in err
+    assert isinstance(xf.AIP_CALC_TABLE("nope", "base"), XlError)
+
+
+def test_calculator_granular_functions_equal_the_api():
+    from aipower import rack_power, token_cost, training, us_gap
+
+    r = token_cost.cost_per_million_tokens(it_power_kw=1.275, pue=1.2, electricity_price_per_kwh=0.5, tokens_per_second=1070,
+                                           accelerator_cost_per_hour=3.49, network_cost_per_hour=0.53,
+                                           operations_cost_per_hour=0.66)
+    assert xf.AIP_TOKEN_COST(1.275, 1.2, 0.5, 1070, 3.49, 0.53, 0.66) == pytest.approx(float(r["total_per_million"]), rel=1e-15)
+    assert xf.AIP_TOKEN_COST(1.275, 1.2, 0.5, 1070, 3.49, 0.53, 0.66, "energy") == pytest.approx(float(r["energy_per_million"]))
+    assert xf.AIP_RACK_LOSS_FRACTION(1e6, 54, 200) == pytest.approx(float(rack_power.loss_fraction(power_w=1e6, voltage_v=54, mass_kg=200)))
+    assert xf.AIP_FIRM_EQUIVALENT_GW([[45], [5], [5]], [[0.25], [0.35], [0.85]]) == us_gap.firm_equivalent_gw(
+        nameplate_gw=[45, 5, 5], capacity_factor=[0.25, 0.35, 0.85])
+    days = float(training.training_time_s(training_flops=1e26, accelerators=25000, peak_flops_per_s=2.5e15, utilization=0.4)) / 86400
+    assert xf.AIP_TRAINING_DAYS(1e26, 25000, 2.5e15, 0.4) == pytest.approx(days, rel=1e-15)
+    err = xf.AIP_FIRM_EQUIVALENT_GW([[45], [5]], [[0.25], [0.35], [0.85]])
+    assert isinstance(err, XlError) and "capacity_factor" in err
+    err = xf.AIP_TOKEN_COST(1.275, 1.2, "cheap", 1070, 3.49)
+    assert isinstance(err, XlError) and "electricity_price" in err
+    err = xf.AIP_RACK_CURRENT_A(1e6, 0)
+    assert isinstance(err, XlError) and err.code == "#VALUE!"

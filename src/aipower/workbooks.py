@@ -355,6 +355,141 @@ def china_balance(b: Builder) -> None:
     assumptions_sheet(b)
 
 
+_SEED2 = "seed 2: podcast on the US AI build-out (Oct 2025): power gap, capacity factors, turbines, 800 V DC racks"
+_SEED3 = "seed 3: article on 'token export' (Feb 2026): LLM token cost as a derivative of electricity, China vs US"
+
+
+def _calc_fmt(r: int, c: int, v: Any) -> str | None:
+    if r == 0:
+        return "header"
+    if c == 0:
+        return "label"
+    return "num2" if isinstance(v, float) else None
+
+
+def calc_sheet(b: Builder, name: str, title: str, sources: list[str]) -> tuple[Sheet, tuple[int, int, int, int], list[str]]:
+    """Inputs, then a sheet with the calculator's research table (AIP_CALC_TABLE) and its sources."""
+    inputs_sheet(b)
+    s = b.sheet(title.split(":")[0][:31])
+    s.ws.set_column(0, 0, 58)
+    s.ws.set_column(1, 20, 13)
+    row = s.title(title, sources + ["Every input is a scenario assumption with its source (sheet Assumptions); override "
+                                    "any of them on the Inputs sheet."])
+    ref = s.spill(row + 1, 0, f'=AIP_CALC_TABLE("{name}",Scenario,Overrides,BaseYear)', _calc_fmt)
+    labels = [str(b.book.value(s.name, r, 0)) for r in range(ref[0], ref[2] + 1)]
+    return s, ref, labels
+
+
+def _chart(b: Builder, kind: str, title: str, y: str, subtype: str | None = None) -> Any:
+    chart = b.wb.add_chart({"type": kind, **({"subtype": subtype} if subtype else {})})
+    chart.set_title({"name": title})
+    chart.set_y_axis({"name": y})
+    chart.set_size({"width": 760, "height": 360})
+    return chart
+
+
+def dc_capex(b: Builder) -> None:
+    s, (r1, c1, r2, c2), labels = calc_sheet(b, "dc_capex", "DC capex: data-center electricity from capex, both methods", [
+        f"Sources: {_SEED1} [61]-[86]: method 1 by data-center type (capex / capex per watt → GW × 4.4-10 TWh per "
+        "GW-year), method 2 by chip (chip power × PUE × 8,760 h); low and high cases."])
+    chart = _chart(b, "column", "Energy of 2025 internet capex (亿kWh)", "亿kWh")
+    for part in ("2025 internet capex: method 1 energy", "2025 internet capex: method 2 energy"):
+        r = r1 + labels.index(part)
+        chart.add_series({"name": [s.name, r, 0], "categories": [s.name, r1, 1, r1, c2 - 1], "values": [s.name, r, 1, r, c2 - 1]})
+    s.ws.insert_chart(r2 + 2, 0, chart)
+    assumptions_sheet(b)
+
+
+def token_cost_book(b: Builder) -> None:
+    s, (r1, c1, r2, c2), labels = calc_sheet(b, "token_cost", "Token cost: China vs US, per million tokens", [
+        f"Sources: {_SEED3}: power + depreciation 70-80% of cost, network ~10%, operations 10-15%; electricity China "
+        "0.4-0.6, US 0.8-1.2 RMB/kWh; PUE China ≤ 1.2, US 1.3-1.5."])
+    chart = _chart(b, "column", "Cost per million tokens by component (RMB)", "RMB per million tokens", "stacked")
+    for part in ("compute", "electricity", "network", "operations"):
+        r = r1 + labels.index(f"cost per million tokens: {part}")
+        chart.add_series({"name": part, "categories": [s.name, r1, 1, r1, c2 - 1], "values": [s.name, r, 1, r, c2 - 1]})
+    # The same number from its inputs with the granular function, one per case.
+    row = r2 + 2
+    s.text(row, 0, "Check: AIP_TOKEN_COST from the table's inputs (RMB per million tokens)", "h2")
+    at = {name: r1 + labels.index(name) + 1 for name in ("IT power per accelerator", "PUE", "electricity price",
+                                                         "throughput", "compute (depreciation)", "network", "operations")}
+    for j in range(1, c2):
+        L = col_letters(j)
+        args = ",".join(f"{L}{at[k]}" for k in ("IT power per accelerator", "PUE", "electricity price", "throughput",
+                                                "compute (depreciation)", "network", "operations"))
+        s.formula(row + 1, j, f"=AIP_TOKEN_COST({args})", "num3")
+    s.text(row + 1, 0, "cost per million tokens (AIP_TOKEN_COST)", "label")
+    s.ws.insert_chart(row + 3, 0, chart)
+    assumptions_sheet(b)
+
+
+def us_gap_book(b: Builder) -> None:
+    s, (r1, c1, r2, c2), labels = calc_sheet(b, "us_gap", "US gap: the US power capacity gap", [
+        f"Sources: {_SEED2}: ~80 GW/yr needed, 50-60 GW/yr built (≈45 solar, 5 wind, < 5 thermal), capacity factors "
+        "solar ~25%, wind ~35%, gas ~85%; ~100 GW short within 5 years against ~1,300 GW of US capacity."])
+    first = r1 + labels.index("cumulative gap after 1 years")
+    last = r1 + labels.index("cumulative gap after 5 years")
+    chart = _chart(b, "column", "Cumulative US capacity gap (GW)", "GW")
+    for j, case in ((1, "low"), (2, "high")):
+        chart.add_series({"name": [s.name, r1, j], "categories": [s.name, first, 0, last, 0], "values": [s.name, first, j, last, j]})
+    row = r2 + 2
+    s.text(row, 0, "Check: AIP_US_GAP_PER_YEAR(needed, built) (GW/yr)", "h2")
+    need, built = r1 + labels.index("needed additions") + 1, r1 + labels.index("built additions") + 1
+    for j in (1, 2):
+        L = col_letters(j)
+        s.formula(row + 1, j, f"=AIP_US_GAP_PER_YEAR({L}{need},{L}{built})", "num1")
+    s.text(row + 1, 0, "gap per year", "label")
+    s.ws.insert_chart(row + 3, 0, chart)
+    assumptions_sheet(b)
+
+
+def rack_power_book(b: Builder) -> None:
+    s, (r1, c1, r2, c2), labels = calc_sheet(b, "rack_power", "Rack power: 54 V vs 800 V DC distribution", [
+        f"Sources: {_SEED2}: a 1 MW rack at 54 V loses ~22% in copper with ~200 kg of copper, ~0.6% at 800 V; "
+        "I = P / V, loss = I²R, copper mass from cross-section × length × density."])
+    row = r2 + 2
+    s.text(row, 0, "Check: AIP_RACK_CURRENT_A(rack power, voltage) (A)", "h2")
+    pw, v = r1 + labels.index("rack power") + 1, r1 + labels.index("voltage") + 1
+    for j in (1, 2):
+        L = col_letters(j)
+        s.formula(row + 1, j, f"=AIP_RACK_CURRENT_A({L}{pw}*1000,{L}{v})", "num0")
+    s.text(row + 1, 0, "current (rack power kW × 1000 W/kW)", "label")
+    chart = _chart(b, "column", "Copper loss with the seed-2 conductor (%)", "%")
+    r = r1 + labels.index("copper loss with the seed-2 conductor")
+    chart.add_series({"name": "copper loss", "categories": [s.name, r1, 1, r1, 2], "values": [s.name, r, 1, r, 2]})
+    s.ws.insert_chart(row + 3, 0, chart)
+    assumptions_sheet(b)
+
+
+def training_book(b: Builder) -> None:
+    calc_sheet(b, "training", "Training cluster: time, energy and failures", [
+        f"Sources: {_SEED2}: GPT-4 on ~16,000 H100-class GPUs in ~90 days; 1e26 FLOP on ~25,000 GB200 in 90-120 days; "
+        "a 16k-GPU run interrupted every ~3 h, a 100k-GPU cluster every ~32 min with ~15 min recovery."])
+    assumptions_sheet(b)
+
+
+def onsite_power_book(b: Builder) -> None:
+    calc_sheet(b, "onsite_power", "On-site power: gas turbine vs alternatives", [
+        f"Sources: {_SEED2}: gas turbine ~$200 m per 100 MW; fuel cells 3-3.5× the capex and $20-50 m/yr more opex."])
+    assumptions_sheet(b)
+
+
+def global_dc_book(b: Builder) -> None:
+    s, (r1, c1, r2, c2), labels = calc_sheet(b, "global_dc", "Global DC: data-center demand by region (TWh)", [
+        f"Sources: IEA as quoted in {_SEED3}: 415 TWh (2024) → 945 TWh (2030); increments US +240, China +175, "
+        "Europe +45, Japan +15 TWh."])
+    header = [b.book.value(s.name, r1, c) for c in range(c1, c2 + 1)]
+    years = [j for j, h in enumerate(header) if isinstance(h, str) and h.isdigit()]
+    chart = _chart(b, "column", "Data-center demand by region (TWh)", "TWh", "stacked")
+    for r in range(r1 + 1, r2 + 1):
+        if labels[r - r1] == "world":
+            continue
+        chart.add_series({"name": [s.name, r, 0], "categories": [s.name, r1, years[0], r1, years[-1]],
+                          "values": [s.name, r, years[0], r, years[-1]]})
+    s.ws.insert_chart(r2 + 2, 0, chart)
+    assumptions_sheet(b)
+
+
 @dataclass(frozen=True)
 class Template:
     name: str
@@ -365,6 +500,13 @@ class Template:
 TEMPLATES: dict[str, Template] = {
     "china_balance": Template("china_balance", "China power balance: demand, capacity, generation, coal hours, "
                                                "renewable requirement", china_balance),
+    "dc_capex": Template("dc_capex", "Data-center capex → electricity, both methods, low/high", dc_capex),
+    "token_cost": Template("token_cost", "Token cost China vs US with its components", token_cost_book),
+    "us_gap": Template("us_gap", "US power capacity gap", us_gap_book),
+    "rack_power": Template("rack_power", "Rack power distribution 54 V vs 800 V DC", rack_power_book),
+    "training": Template("training", "Training cluster time, energy, failures", training_book),
+    "onsite_power": Template("onsite_power", "On-site power economics", onsite_power_book),
+    "global_dc": Template("global_dc", "Global data-center demand by region", global_dc_book),
 }
 
 

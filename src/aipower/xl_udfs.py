@@ -35,7 +35,7 @@ def _udf(f: XlFunction) -> Any:
     ])
     wrapped = xw.func(category=CATEGORY)(udf)
     for p in f.params:
-        options = {"ndim": 2} if p.kind == "overrides" else {}
+        options = {"ndim": 2} if p.kind in ("overrides", "range") else {}
         wrapped = xw.arg(p.name, doc=p.description, **options)(wrapped)
     return wrapped
 

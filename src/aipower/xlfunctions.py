@@ -193,6 +193,8 @@ def _single(p: Param, raw: Any) -> Any:
 def _coerce(p: Param, raw: Any) -> Any:
     if p.kind == "overrides":
         return _overrides(p, raw)
+    if p.kind == "range":
+        return raw
     v = _single(p, raw)
     if isinstance(v, XlError) or (isinstance(v, str) and v[:1] == "#" and v.split(" ")[0] in _ERROR_CODES):
         raise ArgError(p.name, f"is an error value ({str(v)[:120]})")
@@ -341,8 +343,8 @@ def result_of(scenario: str, overrides: tuple[tuple[str, Any], ...] = (), base_y
 
 
 def clear_cache() -> None:
-    _scenario.cache_clear()
-    _run.cache_clear()
+    for f in (_scenario, _run, _requirement_cached, _calc_table):
+        f.cache_clear()
 
 
 def _lookup(df: pd.DataFrame, what: str, row: str, year: int, table: str) -> float:
@@ -616,6 +618,240 @@ def _cagr(from_value: float, to_value: float, years: float) -> float:
           category="units", example='=AIP_TO_MODEL_UNIT(5000, "亿kWh")')
 def _to_model_unit(value: float, unit: str) -> float:
     return units.to_model_unit(value, unit)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# AI-infrastructure calculators (issue 3): their research tables and their formulas, one number each
+
+try:
+    from . import dc_power, onsite_power, rack_power, token_cost, training, us_gap
+    from .calculator_tables import TABLES as CALCULATOR_TABLES
+except ImportError:  # pragma: no cover - a build without the calculators
+    CALCULATOR_TABLES = {}
+
+SECONDS_PER_DAY = 86400.0  # unit definition
+
+
+def _num(x: Any) -> float:
+    return float(np.asarray(x, dtype=float).reshape(-1)[0])
+
+
+def _numbers(p_name: str, raw: Any) -> list[float]:
+    """A range of numbers (a row or a column) as a list; blanks skipped."""
+    cells = [c for row in grid(raw) for c in row if not _blank(c)]
+    out = []
+    for c in cells:
+        if isinstance(c, bool) or not isinstance(c, (int, float)):
+            raise ArgError(p_name, f"{c!r} is not a number; expected a range of numbers")
+        out.append(float(c))
+    if not out:
+        raise ArgError(p_name, "is empty; expected a range of numbers")
+    return out
+
+
+@lru_cache(maxsize=64)
+def _calc_table(key: tuple[str, int], overrides: tuple, base_year: int | None, name: str) -> pd.DataFrame:
+    return CALCULATOR_TABLES[name](_scenario(key, overrides, base_year))
+
+
+def _calc_name(name: str) -> str:
+    if name not in CALCULATOR_TABLES:
+        raise ArgError("name", f"'{name}' is not a calculator table; expected one of {', '.join(CALCULATOR_TABLES)}")
+    return name
+
+
+if CALCULATOR_TABLES:
+    CALC_NAMES = ", ".join(CALCULATOR_TABLES)
+    CALC_NAME = Param("name", f"Calculator table: {CALC_NAMES}.", "text")
+
+    @register("AIP_CALC_TABLE", "A research table of the AI-infrastructure calculators for a scenario, with headers "
+                                "(data-center capex → electricity, token cost China vs US, US capacity gap, on-site "
+                                "power, rack power 54 V vs 800 V, training cluster, global data-center demand).",
+              "a table: row, the cases (low/high, China/US, 54 V/800 V, or years), unit",
+              [CALC_NAME, SCENARIO, OVERRIDES, BASE_YEAR], table=True, category="calculators",
+              details="The calculators' inputs are scenario assumptions (scenarios/calculators.toml, keys such as "
+                      "token_cost.china.electricity_price); an overrides range changes any of them. Every row "
+                      "states its unit in the last column.", example='=AIP_CALC_TABLE("token_cost", "base")')
+    def _calc_table_fn(name: str, scenario: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
+        df = _calc_table(_scenario_key(scenario), overrides, base_year, _calc_name(name))
+        return [[_cell(c) for c in df.columns], *[[_cell(v) for v in row] for row in df.to_numpy().tolist()]]
+
+    @register("AIP_CALC", "One number of a calculator table: the row (its label) and the column (a case such as "
+                          "low, high, china_low, us_high, dc_54v, or a year).",
+              "a number in the row's unit (the table's unit column)",
+              [CALC_NAME, Param("row", "Row label as in AIP_CALC_TABLE's first column, e.g. 'total' or 'gap'.", "text"),
+               Param("column", "Column: a case (low, high, china_low, us_high, dc_54v, dc_800v) or a year (number).",
+                     "text"), SCENARIO, OVERRIDES, BASE_YEAR], category="calculators",
+              example='=AIP_CALC("us_gap", "gap", "high", "base")')
+    def _calc_one(name: str, row: str, column: str, scenario: str, overrides: tuple, base_year: int | None) -> Any:
+        df = _calc_table(_scenario_key(scenario), overrides, base_year, _calc_name(name))
+        label = df.columns[0]
+        rows = [str(r) for r in df[label]]
+        if row not in rows:
+            raise ArgError("row", f"'{row}' is not a row of the {name} table; rows: {'; '.join(rows[:40])}")
+        cols = [str(c) for c in df.columns[1:]]
+        if column not in cols:
+            raise ArgError("column", f"'{column}' is not a column of the {name} table; expected one of {', '.join(cols)}")
+        return df.iloc[rows.index(row), 1 + cols.index(column)]
+
+    @register("AIP_DC_CAPACITY_FROM_CAPEX", "Method 1: data-center capacity (GW) bought by a capex at a capex per watt.",
+              "GW", [Param("capex_yi_rmb", "Capex (亿 RMB, 1 亿 = 1e8).", "number"),
+                     Param("capex_per_watt_rmb", "Capex per watt of data center (RMB/W), e.g. 120 AIDC, 70 IDC.", "number")],
+              category="calculators", example="=AIP_DC_CAPACITY_FROM_CAPEX(1000, 120)")
+    def _dc_capacity(capex_yi_rmb: float, capex_per_watt_rmb: float) -> float:
+        return _num(dc_power.capacity_from_capex_gw(capex_yi_rmb=capex_yi_rmb, capex_per_watt_rmb=capex_per_watt_rmb))
+
+    @register("AIP_DC_ENERGY_FROM_CAPACITY", "Yearly energy (TWh) of a data-center capacity at an intensity per GW-year.",
+              "TWh per year", [Param("capacity_gw", "Data-center capacity (GW).", "number"),
+                               Param("twh_per_gw_year", "Energy intensity (TWh per GW-year), 4.4-10 in seed 1.", "number")],
+              category="calculators", example="=AIP_DC_ENERGY_FROM_CAPACITY(0.83, 4.4)")
+    def _dc_energy(capacity_gw: float, twh_per_gw_year: float) -> float:
+        return _num(dc_power.energy_from_capacity_twh(capacity_gw=capacity_gw, twh_per_gw_year=twh_per_gw_year))
+
+    @register("AIP_DC_CHIP_POWER_FROM_CAPEX", "Method 2: accelerator power (GW) bought by the chip share of a capex.",
+              "GW", [Param("capex_yi_rmb", "Capex (亿 RMB).", "number"),
+                     Param("chip_share_of_capex", "Share of capex spent on accelerators (fraction 0-1).", "number"),
+                     Param("chip_cost_per_watt_rmb", "Accelerator cost per watt of chip power (RMB/W).", "number")],
+              category="calculators", example="=AIP_DC_CHIP_POWER_FROM_CAPEX(1000, 1, 625)")
+    def _dc_chip(capex_yi_rmb: float, chip_share_of_capex: float, chip_cost_per_watt_rmb: float) -> float:
+        return _num(dc_power.chip_power_from_capex_gw(capex_yi_rmb=capex_yi_rmb, chip_share_of_capex=chip_share_of_capex,
+                                                      chip_cost_per_watt_rmb=chip_cost_per_watt_rmb))
+
+    @register("AIP_DC_ENERGY_FROM_IT_POWER", "Energy (TWh) of an IT load: IT power × PUE × load factor × hours.", "TWh",
+              [Param("it_power_gw", "IT (chip) power (GW).", "number"), Param("pue", "Power usage effectiveness (ratio ≥ 1).", "number"),
+               Param("load_factor", "Average load as a fraction of IT power (fraction 0-1).", "number"),
+               Param("hours", "Hours in the period (h). Blank: 8,760.", "number", None)],
+              category="calculators", example="=AIP_DC_ENERGY_FROM_IT_POWER(0.16, 1.5, 1)")
+    def _dc_it(it_power_gw: float, pue: float, load_factor: float, hours: float | None) -> float:
+        kw = {} if hours is None else {"hours": hours}
+        return _num(dc_power.energy_from_it_power_twh(it_power_gw=it_power_gw, pue=pue, load_factor=load_factor, **kw))
+
+    @register("AIP_CLUSTER_POWER_MW", "Facility power (MW) of an accelerator cluster: accelerators × W each × PUE.", "MW",
+              [Param("accelerators", "Number of accelerators (count).", "number"),
+               Param("watts_per_accelerator", "Peak power per accelerator (W), e.g. 700 for an H100.", "number"),
+               Param("pue", "Power usage effectiveness (ratio ≥ 1).", "number")],
+              category="calculators", example="=AIP_CLUSTER_POWER_MW(100000, 700, 1.59)")
+    def _cluster(accelerators: float, watts_per_accelerator: float, pue: float) -> float:
+        return _num(dc_power.cluster_power_mw(accelerators=accelerators, watts_per_accelerator=watts_per_accelerator, pue=pue))
+
+    _TOKEN_PARTS = ("total", "compute", "energy", "network", "operations")
+
+    @register("AIP_TOKEN_COST", "Cost per million tokens (currency of the inputs) from accelerator cost, electricity, "
+                                "network and operations per accelerator-hour and throughput; or one component of it.",
+              "currency per million tokens",
+              [Param("it_power_kw", "IT power per accelerator (kW).", "number"), Param("pue", "PUE (ratio ≥ 1).", "number"),
+               Param("electricity_price", "Electricity price (currency/kWh), e.g. 0.4-0.6 RMB China, 0.8-1.2 US.", "number"),
+               Param("tokens_per_second", "Throughput per accelerator (tokens/s).", "number"),
+               Param("accelerator_cost_per_hour", "Accelerator depreciation or rent (currency/h).", "number"),
+               Param("network_per_hour", "Network cost per accelerator-hour (currency/h). Blank: 0.", "number", 0.0),
+               Param("operations_per_hour", "Operations cost per accelerator-hour (currency/h). Blank: 0.", "number", 0.0),
+               Param("component", "total (default), compute, energy, network or operations.", "text", "total")],
+              category="calculators", example="=AIP_TOKEN_COST(1.275, 1.2, 0.5, 1070, 3.49, 0.53, 0.66)")
+    def _token_cost(it_power_kw: float, pue: float, electricity_price: float, tokens_per_second: float,
+                    accelerator_cost_per_hour: float, network_per_hour: float, operations_per_hour: float,
+                    component: str) -> float:
+        if component not in _TOKEN_PARTS:
+            raise ArgError("component", f"'{component}': expected one of {', '.join(_TOKEN_PARTS)}")
+        r = token_cost.cost_per_million_tokens(
+            it_power_kw=it_power_kw, pue=pue, electricity_price_per_kwh=electricity_price, tokens_per_second=tokens_per_second,
+            accelerator_cost_per_hour=accelerator_cost_per_hour, network_cost_per_hour=network_per_hour,
+            operations_cost_per_hour=operations_per_hour)
+        return _num(r[f"{component}_per_million"])
+
+    @register("AIP_TOKEN_ENERGY_KWH", "Facility electricity (kWh) per million tokens.", "kWh per million tokens",
+              [Param("it_power_kw", "IT power per accelerator (kW).", "number"), Param("pue", "PUE (ratio ≥ 1).", "number"),
+               Param("tokens_per_second", "Throughput per accelerator (tokens/s).", "number")],
+              category="calculators", example="=AIP_TOKEN_ENERGY_KWH(1.275, 1.2, 1070)")
+    def _token_energy(it_power_kw: float, pue: float, tokens_per_second: float) -> float:
+        return _num(token_cost.energy_per_million_tokens_kwh(it_power_kw=it_power_kw, pue=pue, tokens_per_second=tokens_per_second))
+
+    @register("AIP_US_GAP_PER_YEAR", "US capacity gap a year (GW/yr): nameplate GW needed minus GW built.", "GW/yr",
+              [Param("needed_gw_per_year", "New capacity needed a year (GW/yr), ~80 in seed 2.", "number"),
+               Param("built_gw_per_year", "Capacity built a year (GW/yr), 50-60 in seed 2.", "number")],
+              category="calculators", example="=AIP_US_GAP_PER_YEAR(80, 60)")
+    def _gap(needed_gw_per_year: float, built_gw_per_year: float) -> float:
+        return _num(us_gap.gap_per_year(needed_gw_per_year=needed_gw_per_year, built_gw_per_year=built_gw_per_year))
+
+    @register("AIP_FIRM_EQUIVALENT_GW", "Firm-equivalent GW of a technology mix: Σ nameplate GW × capacity factor.", "GW",
+              [Param("nameplate_gw", "Range of nameplate capacities (GW), one per technology.", "range"),
+               Param("capacity_factor", "Range of capacity factors (fraction 0-1), same order and size.", "range")],
+              category="calculators", example="=AIP_FIRM_EQUIVALENT_GW(B2:B4, C2:C4)")
+    def _firm(nameplate_gw: Any, capacity_factor: Any) -> float:
+        gw, cf = _numbers("nameplate_gw", nameplate_gw), _numbers("capacity_factor", capacity_factor)
+        if len(gw) != len(cf):
+            raise ArgError("capacity_factor", f"has {len(cf)} numbers; expected {len(gw)}, one per nameplate_gw")
+        return _num(us_gap.firm_equivalent_gw(nameplate_gw=gw, capacity_factor=cf))
+
+    @register("AIP_ONSITE_LIFETIME_COST", "Capex plus years of opex, discounted: the lifetime cost of on-site power.",
+              "currency of the inputs",
+              [Param("capex", "Capex (currency, e.g. USD m).", "number"),
+               Param("opex_per_year", "Opex a year (currency/yr).", "number"),
+               Param("years", "Years of operation (years, whole).", "integer"),
+               Param("discount_rate", "Discount rate (fraction/yr). Blank: 0.", "number", 0.0)],
+              category="calculators", example="=AIP_ONSITE_LIFETIME_COST(600, 20, 5)")
+    def _onsite(capex: float, opex_per_year: float, years: int, discount_rate: float) -> float:
+        return _num(onsite_power.lifetime_cost(capex=capex, opex_per_year=opex_per_year, years=years,
+                                               discount_rate=discount_rate)["total"])
+
+    @register("AIP_RACK_CURRENT_A", "Current (A) = rack power / DC voltage.", "A",
+              [Param("power_w", "Rack power (W), e.g. 1e6 for a 1 MW rack.", "number"),
+               Param("voltage_v", "Distribution voltage (V DC), e.g. 54 or 800.", "number")],
+              category="calculators", example="=AIP_RACK_CURRENT_A(1000000, 54)")
+    def _current(power_w: float, voltage_v: float) -> float:
+        return _num(rack_power.current_a(power_w=power_w, voltage_v=voltage_v))
+
+    @register("AIP_RACK_LOSS_FRACTION", "Copper I²R loss as a fraction of rack power, for a copper mass over a current "
+                                        "path.", "fraction",
+              [Param("power_w", "Rack power (W).", "number"), Param("voltage_v", "Voltage (V DC).", "number"),
+               Param("mass_kg", "Copper mass (kg).", "number"),
+               Param("length_m", "Current-path length (m). Blank: the calculator default (28.9).", "number", None)],
+              category="calculators", example="=AIP_RACK_LOSS_FRACTION(1000000, 54, 200)")
+    def _loss(power_w: float, voltage_v: float, mass_kg: float, length_m: float | None) -> float:
+        kw = {} if length_m is None else {"length_m": length_m}
+        return _num(rack_power.loss_fraction(power_w=power_w, voltage_v=voltage_v, mass_kg=mass_kg, **kw))
+
+    @register("AIP_RACK_COPPER_KG", "Copper (kg) that keeps the I²R loss of a rack at a target fraction.", "kg",
+              [Param("power_w", "Rack power (W).", "number"), Param("voltage_v", "Voltage (V DC).", "number"),
+               Param("loss_fraction", "Target loss (fraction of rack power, 0-1).", "number"),
+               Param("length_m", "Current-path length (m). Blank: the calculator default (28.9).", "number", None)],
+              category="calculators", example="=AIP_RACK_COPPER_KG(1000000, 800, 0.006)")
+    def _copper(power_w: float, voltage_v: float, loss_fraction: float, length_m: float | None) -> float:
+        kw = {} if length_m is None else {"length_m": length_m}
+        return _num(rack_power.copper_mass_for_loss_kg(power_w=power_w, voltage_v=voltage_v,
+                                                       loss_fraction_target=loss_fraction, **kw))
+
+    @register("AIP_TRAINING_DAYS", "Training time (days) = FLOPs / (accelerators × peak FLOP/s × utilization × goodput).",
+              "days",
+              [Param("training_flops", "Training compute (FLOP), e.g. 1e26.", "number"),
+               Param("accelerators", "Number of accelerators (count).", "number"),
+               Param("peak_flops_per_s", "Peak per accelerator (FLOP/s), e.g. 2.5e15.", "number"),
+               Param("utilization", "Model FLOPs utilization (fraction 0-1).", "number"),
+               Param("goodput", "Useful share of wall time (fraction 0-1). Blank: 1.", "number", 1.0)],
+              category="calculators", example="=AIP_TRAINING_DAYS(1E+26, 25000, 2.5E+15, 0.4)")
+    def _train_days(training_flops: float, accelerators: float, peak_flops_per_s: float, utilization: float,
+                    goodput: float) -> float:
+        return _num(training.training_time_s(training_flops=training_flops, accelerators=accelerators,
+                                             peak_flops_per_s=peak_flops_per_s, utilization=utilization,
+                                             goodput=goodput)) / SECONDS_PER_DAY
+
+    @register("AIP_TRAINING_ENERGY_MWH", "Facility energy of a training run (MWh): accelerators × kW × PUE × time.", "MWh",
+              [Param("accelerators", "Number of accelerators (count).", "number"),
+               Param("power_kw_per_accelerator", "Power per accelerator incl. its share of the rack (kW).", "number"),
+               Param("pue", "PUE (ratio ≥ 1).", "number"), Param("days", "Wall-clock duration (days).", "number")],
+              category="calculators", example="=AIP_TRAINING_ENERGY_MWH(25000, 1.4, 1.3, 90)")
+    def _train_energy(accelerators: float, power_kw_per_accelerator: float, pue: float, days: float) -> float:
+        return _num(training.training_energy_mwh(accelerators=accelerators, power_kw_per_accelerator=power_kw_per_accelerator,
+                                                 pue=pue, time_s=days * SECONDS_PER_DAY))
+
+    @register("AIP_GOODPUT", "Useful share of wall time of a training run: interval / (interval + restart + half a "
+                             "checkpoint interval).", "fraction",
+              [Param("interruption_interval_h", "Mean time between interruptions (h).", "number"),
+               Param("restart_h", "Time to restart after an interruption (h).", "number"),
+               Param("checkpoint_interval_h", "Time between checkpoints (h).", "number")],
+              category="calculators", example="=AIP_GOODPUT(0.53, 0.25, 0.5)")
+    def _goodput(interruption_interval_h: float, restart_h: float, checkpoint_interval_h: float) -> float:
+        return _num(training.goodput(interruption_interval_h=interruption_interval_h, restart_h=restart_h,
+                                     checkpoint_interval_h=checkpoint_interval_h))
 
 
 def functions() -> list[XlFunction]:
