@@ -147,6 +147,7 @@ def test_regenerate_bad_scenario_writes_nothing(tmp_path, capsys):
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (CI installs it)")
 def test_libreoffice_check_catches_a_wrong_stored_value(built, tmp_path):
     from aipower import libreoffice
