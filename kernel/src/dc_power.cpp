@@ -70,12 +70,14 @@ std::vector<double> interpolate_geometric(const std::vector<int>& anchor_years, 
     if (anchor_years.size() < 2) fail("anchor_years", "needs at least two anchor years");
     require_same_length("anchor_values", anchor_values.size(), anchor_years.size());
     for (std::size_t i = 0; i < anchor_years.size(); ++i) {
+        require_year("anchor_years[" + std::to_string(i) + "]", anchor_years[i]);
         require_positive("anchor_values[" + std::to_string(i) + "]", anchor_values[i]);
         if (i > 0 && anchor_years[i] <= anchor_years[i - 1])
             fail("anchor_years[" + std::to_string(i) + "]", anchor_years[i], "years in increasing order");
     }
     std::vector<double> out;
     out.reserve(years.size());
+    for (std::size_t i = 0; i < years.size(); ++i) require_year("years[" + std::to_string(i) + "]", years[i]);
     for (int year : years) {
         // The segment [k, k+1] containing the year, or the nearest end segment.
         std::size_t k = 0;
