@@ -146,3 +146,73 @@ def test_builtins_list_is_reported():
     names = recalc.supported_builtins()
     assert {"SUM", "IF", "ROUND", "INDEX", "AVERAGE", "TEXT"} <= set(names)
     assert "INDIRECT" not in names and not any(n.startswith("AIP_") for n in names)
+
+
+# Workbooks with odd content (issue 6): recalculated or refused with a message naming the cell,
+# never corrupted, and the input never touched.
+def _book(tmp_path, name, fill):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    fill(wb.active)
+    path = tmp_path / f"{name}.xlsx"
+    wb.save(path)
+    return path
+
+
+def _values(path):
+    import openpyxl
+
+    return openpyxl.load_workbook(path, data_only=True).active
+
+
+def test_merged_cells_and_error_values_are_recalculated(tmp_path):
+    def fill(ws):
+        ws["A1"] = 2
+        ws["B1"] = "=A1*3"
+        ws.merge_cells("B1:C2")
+        ws["A4"] = "=1/0"
+        ws["A5"] = "=IFERROR(A4, 5)"
+        ws["A6"] = "#N/A"
+
+    src = _book(tmp_path, "odd", fill)
+    before = src.read_bytes()
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    ws = _values(tmp_path / "out.xlsx")
+    assert ws["B1"].value == 6 and ws["A4"].value == "#DIV/0!" and ws["A5"].value == 5
+    assert "B1:C2" in {str(r) for r in ws.merged_cells.ranges}
+    assert src.read_bytes() == before
+
+
+def test_external_links_are_refused_naming_the_cell(tmp_path):
+    src = _book(tmp_path, "ext", lambda ws: ws.__setitem__("A1", "='[other.xlsx]Sheet1'!A1"))
+    with pytest.raises(recalc.RecalcError, match=r"Sheet!A1: .*another workbook: external links are not recalculated"):
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_long_chain_of_dependent_cells_does_not_exhaust_the_stack(tmp_path):
+    n = 1500  # deeper than Python's default recursion limit
+
+    def fill(ws):
+        for r in range(1, n):
+            ws.cell(r, 1, f"=A{r + 1}+1")  # each cell reads the one below: evaluated from the top
+        ws.cell(n, 1, 1)
+
+    src = _book(tmp_path, "chain", fill)
+    seen = []
+    report = recalc.recalc_file(src, tmp_path / "out.xlsx", progress=lambda done, total: seen.append((done, total)))
+    assert report.formulas == n - 1
+    assert _values(tmp_path / "out.xlsx")["A1"].value == n
+    assert seen[-1] == (n - 1, n - 1)
+
+
+def test_circular_references_are_refused_naming_the_cells(tmp_path):
+    def fill(ws):
+        ws["A1"] = "=B1+1"
+        ws["B1"] = "=C1+1"
+        ws["C1"] = "=A1+1"
+
+    src = _book(tmp_path, "loop", fill)
+    with pytest.raises(recalc.RecalcError, match="circular reference"):
+        recalc.recalc_file(src, tmp_path / "out.xlsx")

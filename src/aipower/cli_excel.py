@@ -102,7 +102,10 @@ class RecalcCommand:
             out = args.book if args.in_place else args.out
             if not args.in_place and out.resolve() == args.book.resolve():
                 raise OutputExistsError(f"{out} is the input workbook: use --in-place to replace it")
-            report = recalc.recalc_file(args.book, out, overwrite=args.in_place or args.force)
+            def progress(done: int, total: int) -> None:  # long recalculations say how far they are
+                print(f"\r  {done:,}/{total:,} formula cells", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+            report = recalc.recalc_file(args.book, out, overwrite=args.in_place or args.force, progress=progress)
         except (ValueError, OutputExistsError, OSError) as exc:
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2

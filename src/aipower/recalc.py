@@ -19,7 +19,7 @@ import math
 import re
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -232,6 +232,10 @@ class Book:
         if key in self._busy:
             cycle = " → ".join(self.where(k) for k in self._busy[self._busy.index(key):] + [key])
             raise RecalcError(f"{self.where(key)}: circular reference ({cycle})")
+        if not self._busy:
+            # Compute what the cell depends on first, with an explicit stack: a long chain of
+            # dependent cells must not exhaust Python's recursion limit.
+            self._resolve_dependencies(key)
         self._busy.append(key)
         try:
             result = self._evaluate(key, cell)
@@ -239,6 +243,62 @@ class Book:
             self._busy.pop()
         self._store(key, cell, result)
         return self._values[key]
+
+    def _dependencies(self, key: tuple[str, int, int]) -> list[tuple[str, int, int]]:
+        """Formula cells (not yet computed) that the formula in `key` reads.
+
+        References the engine would refuse are skipped here: `_input` reports them with the cell."""
+        cell = self.cells[key]
+        compiled = self._compile(key, cell.formula or "")
+        out = []
+        for ref in compiled.inputs:
+            sheet, addr = split_sheet(ref, self.sheet_name(key[0]))
+            if "!" not in ref and not _is_address(addr):
+                if addr.upper() not in self.names:
+                    continue
+                sheet, addr = self.names[addr.upper()]
+            if sheet.upper() not in self._sheet_case:
+                continue
+            try:
+                r1, c1, r2, c2 = parse_range(addr)
+            except RecalcError:
+                continue
+            for k in self._cells_in(sheet.upper(), r1, c1, r2, c2):
+                target = self._array_of.get(k, k)
+                dep = self.cells.get(target)
+                if dep is not None and dep.formula is not None and target not in self._values and target != key:
+                    out.append(target)
+        return out
+
+    def _cells_in(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> list[tuple[str, int, int]]:
+        """Keys of a range: walk the range when it is small, else the cells that exist."""
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(self.cells):
+            return [(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        return [k for k in self.cells if k[0] == sheet and r1 <= k[1] <= r2 and c1 <= k[2] <= c2]
+
+    def _resolve_dependencies(self, root: tuple[str, int, int]) -> None:
+        """Compute the formula cells `root` depends on, deepest first, without recursion."""
+        stack: list[tuple[tuple[str, int, int], bool]] = [(root, False)]
+        on_path: list[tuple[str, int, int]] = []
+        while stack:
+            key, expanded = stack.pop()
+            if expanded:
+                on_path.remove(key)
+                if key != root and key not in self._values:
+                    self.value(*key)  # its own dependencies are computed: shallow
+                continue
+            if key in self._values:
+                continue
+            if key in on_path:
+                cycle = " → ".join(self.where(k) for k in on_path[on_path.index(key):] + [key])
+                raise RecalcError(f"{self.where(key)}: circular reference ({cycle})")
+            on_path.append(key)
+            stack.append((key, True))
+            for dep in self._dependencies(key):
+                if dep in on_path:
+                    cycle = " → ".join(self.where(k) for k in on_path[on_path.index(dep):] + [dep])
+                    raise RecalcError(f"{self.where(dep)}: circular reference ({cycle})")
+                stack.append((dep, False))
 
     def _store(self, key: tuple[str, int, int], cell: Cell, result: Any) -> None:
         grid = result if isinstance(result, np.ndarray) and result.ndim == 2 else None
@@ -308,6 +368,9 @@ class Book:
             if name not in self.names:
                 raise RecalcError(f"{self.where(key)}: unknown name '{addr}' (not a defined name of the workbook)")
             sheet, addr = self.names[name]
+        if sheet.startswith("[") or sheet.startswith("'["):
+            raise RecalcError(f"{self.where(key)}: reference {ref} points into another workbook: external links are "
+                              f"not recalculated (paste the values in, or recalculate in Excel)")
         if sheet.upper() not in self._sheet_case:
             raise RecalcError(f"{self.where(key)}: reference {ref}: no sheet '{sheet}'")
         try:
@@ -330,13 +393,15 @@ class Book:
             if cell.formula is not None:
                 yield key, cell
 
-    def calculate(self) -> int:
-        """Compute every formula cell; returns how many there are."""
-        n = 0
-        for key, _ in list(self.formula_cells()):
+    def calculate(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Compute every formula cell; returns how many there are. `progress(done, total)`
+        is called every 500 cells (the engine computes a few hundred formulas a second)."""
+        cells = list(self.formula_cells())
+        for n, (key, _) in enumerate(cells, start=1):
             self.value(*key)
-            n += 1
-        return n
+            if progress is not None and (n % 500 == 0 or n == len(cells)):
+                progress(n, len(cells))
+        return len(cells)
 
     def array_cells(self) -> dict[tuple[str, int, int], tuple[str, int, int]]:
         return dict(self._array_of)
@@ -442,8 +507,11 @@ class Report:
     seconds: float
 
 
-def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool = False) -> Report:
-    """Recalculate `book_path` and write the copy with updated values to `out_path` (atomically)."""
+def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> Report:
+    """Recalculate `book_path` and write the copy with updated values to `out_path` (atomically).
+
+    `progress(done, total)` reports long recalculations (see `Book.calculate`)."""
     start = time.perf_counter()
     book_path, out_path = Path(book_path), Path(out_path)
     if out_path.exists() and not overwrite:
@@ -451,7 +519,7 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
 
         raise OutputExistsError(f"{out_path} exists: not overwriting it (use --force, or --in-place for the input)")
     book = load_book(book_path)
-    n = book.calculate()
+    n = book.calculate(progress)
     changed = {"n": 0}
     with zipfile.ZipFile(book_path) as zin:
         parts = {info.filename: zin.read(info.filename) for info in zin.infolist()}
