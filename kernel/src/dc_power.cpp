@@ -115,8 +115,9 @@ std::vector<double> compute_driven_path(double start_twh, const std::vector<doub
     if (eflops.empty()) fail("eflops", "needs one value per year of the path (got none)");
     require_positive("eflops[0]", eflops[0]);
     require_growth("intensity_change_per_year", intensity_change_per_year);
-    const auto intensity =
-        intensity_path(start_twh / eflops[0], intensity_change_per_year, static_cast<int>(eflops.size()));
+    // The energy per EFLOPS calibrated on the start year; name the inputs if their ratio overflows.
+    const double start_intensity = finite_result("start_twh / eflops[0]", start_twh / eflops[0]);
+    const auto intensity = intensity_path(start_intensity, intensity_change_per_year, static_cast<int>(eflops.size()));
     return finite_results("dc_power::compute_driven_path", compute_route_twh(eflops, intensity));
 }
 
