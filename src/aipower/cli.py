@@ -71,6 +71,11 @@ def _fmt(df: pd.DataFrame, name: str) -> str:
     return shown.to_string()
 
 
+def _readable(v: float) -> str:
+    """Four significant digits; thousands separated up to 10^12, scientific beyond (FLOP counts)."""
+    return f"{v:,.0f}" if 1e4 <= abs(v) < 1e12 else f"{v:.4g}"
+
+
 def _print_result(result: BalanceResult, sc: Scenario) -> None:
     print(f"aipower {__version__} — scenario '{sc.name}': {sc.description}")
     print(f"base year {result.base_year}; loss/own-use factor {result.loss_factor:+.2%}")
@@ -86,7 +91,7 @@ def _print_result(result: BalanceResult, sc: Scenario) -> None:
               f"({0.01 / r.share_per_gw_per_year:,.1f} GW/yr per point of share)")
     for name, build in CALCULATOR_TABLES.items():
         print(f"\n{name}")
-        print(build(sc).to_string(index=False))
+        print(build(sc).to_string(index=False, float_format=_readable))
 
 
 def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -> list[Path]:
