@@ -27,7 +27,8 @@ void check_target(const RenewableTarget& t, const series::Years& years) {
     if (t.last_year < t.first_year) fail("target.last_year", t.last_year, ">= target.first_year");
 }
 
-// Wind and solar capacity specs with the level applied over the target years.
+}  // namespace
+
 void apply_level(Inputs& in, const RenewableTarget& t, double level) {
     const auto add = [&](Source s, double per_year) {
         auto& segments = in.capacity[idx(s)].additions;
@@ -77,6 +78,8 @@ void apply_level(Inputs& in, const RenewableTarget& t, double level) {
     add(supply::Wind, level * t.wind_fraction);
     add(supply::Solar, level * (1.0 - t.wind_fraction));
 }
+
+namespace {
 
 struct Supply {
     std::array<std::vector<double>, supply::kSourceCount> capacity, average, additions, hours;

@@ -25,5 +25,6 @@ void register_series(py::module_& m);
 void register_china_model(py::module_& m);
 // [issue-3 calculators: declare register_* functions below this line]
 // [issue-5 sweeps: declare register_* functions below this line]
+void register_sweep(py::module_& m);
 
 }  // namespace aipower::bindings

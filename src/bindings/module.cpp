@@ -26,4 +26,6 @@ PYBIND11_MODULE(_kernel, m) {
     register_china_model(china);
     // [issue-3 calculators: add submodules below this line]
     // [issue-5 sweeps: add submodules below this line]
+    auto sweep = m.def_submodule("sweep", "Batch evaluation, sampling and streaming reductions for scenario sweeps");
+    register_sweep(sweep);
 }
