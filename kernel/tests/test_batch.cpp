@@ -132,7 +132,7 @@ TEST_CASE("with wind and solar inputs fixed (cached probe paths) the lean path s
                                                "supply.coal.additions[1].value", "renewables.target_share",
                                                "hours.wind.segments[0].change", "supply.gas.start"};
     const batch::Model m(fixture::model(), bindings, kOutputs);
-    const auto values = draw(m, 5, 300, 0.4);
+    const auto values = draw(m, 5, 300, 0.9);
     std::vector<double> got(m.width()), want;
     int mismatched = 0, lean = 0, feasible = 0;
     auto work = m.workspace();
