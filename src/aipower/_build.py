@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import actuals, units
+from . import uncertainty as _uncertainty
 from ._kernel import series as _series
 from .scenario import Assumption, Scenario, ScenarioError, resolve_actual
 
@@ -53,7 +54,7 @@ def segments(scenario: Scenario, key: str) -> list[Any]:
         unit = seg["unit"]
         values: list[float] = []
         for name in _SEGMENT_VALUES[method]:
-            raw = seg[name]
+            raw = _uncertainty.point_value(seg[name])  # an uncertain field runs at its point value
             for v in raw if isinstance(raw, list) else [raw]:
                 converted, _ = units.to_model_unit(float(v), unit)
                 if not math.isfinite(converted):
