@@ -56,6 +56,9 @@ def _plugin_commands() -> list:
     # [commands from other issues: import and append below this line]
     # [issue-4 excel: commands below this line]
     # [issue-5 sweeps: commands below this line]
+    from .cli_sweep import COMMAND as sweep_command
+
+    commands.append(sweep_command)
     return commands
 
 

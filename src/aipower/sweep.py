@@ -163,6 +163,8 @@ class SweepResult:
         """All tables in one long frame: output, stat, year, value."""
         frames = []
         for name, t in self.tables.items():
+            if list(t.columns) == ["value"]:  # a one-value output: no year
+                t = t.rename(columns={"value": math.nan})
             df = t.reset_index().melt(id_vars="stat", var_name="year", value_name="value")
             df.insert(0, "output", name)
             frames.append(df)
@@ -296,7 +298,7 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
     uncertain = _uncertain(sc)
     if not uncertain:
         raise ScenarioError(f"scenario '{sc.name}': no uncertain assumptions to sweep; give ranges or distributions "
-                            "(e.g. target_share = {{ value = 0.30, low = 0.28, high = 0.32, ... }}) or use 'ai_ranges'")
+                            "(e.g. target_share = { value = 0.30, low = 0.28, high = 0.32, ... }) or use 'ai_ranges'")
     chosen = _check_outputs(outputs, bool(inputs.target.enabled))
     model = _model(sc, inputs, uncertain, chosen)
     dists = [u.distribution() for u in uncertain]
@@ -330,7 +332,7 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
                 futures = client.map(_run_chunk, [job] * len(chunks), [c[0] for c in chunks], [c[1] for c in chunks],
                                      pure=False)
                 counts = {f.key: c[1] for f, c in zip(futures, chunks)}
-                for future in as_completed(futures):
+                for future in as_completed(futures, loop=client.loop):
                     summary.merge(_k.Summary.from_bytes(future.result()))
                     done += counts[future.key]
                     if bar is not None:
