@@ -250,6 +250,7 @@ struct Model::Impl {
     int ev_share = -1;
     int cap_prev[supply::kSourceCount] = {}, cap_start[supply::kSourceCount] = {};
     int cap_ret[supply::kSourceCount] = {};  // first of T slots, or -1 (no retirements)
+    bool zero_retirements[supply::kSourceCount] = {};  // all zero and not bound
     std::vector<double> cap_anchor[supply::kSourceCount];
     int hours_start[supply::kSourceCount] = {};
     int net_imports = 0;  // first of T slots
@@ -706,6 +707,13 @@ struct Model::Impl {
         for (const auto& b : bindings)
             if (b.kind == BKind::TargetWind) probe_paths_vary = true;
         probe_paths_vary = probe_paths_vary || vary[kCap0 + supply::Wind] || vary[kCap0 + supply::Solar];
+        for (int s = 0; s < supply::kSourceCount; ++s) {
+            zero_retirements[s] = cap_ret[s] >= 0;
+            for (int i = 0; cap_ret[s] >= 0 && i < T; ++i)
+                if (slots[idx(cap_ret[s] + i)] != 0.0) zero_retirements[s] = false;
+            for (const auto& b : bindings)
+                if (b.kind == BKind::CapRetirements && b.index == s) zero_retirements[s] = false;
+        }
         vary_demand = vary[kPop] || vary[kEvShare];
         for (int r = 0; r < kDrivenRows; ++r) vary_demand = vary_demand || vary[kRow0 + r];
     }
@@ -810,7 +818,8 @@ struct Model::Impl {
         const double prev = slot[cap_prev[s]];
         if (!(std::isfinite(prev) && prev >= 0.0)) return false;
         const double* adj = nullptr;
-        if (cap_ret[s] >= 0) {
+        // Retirements that are all zero and not varied only add -0.0, which leaves every value as it is.
+        if (cap_ret[s] >= 0 && !zero_retirements[s]) {
             for (int i = 0; i < T; ++i) {
                 const double r = slot[cap_ret[s] + i];
                 if (!(std::isfinite(r) && r >= 0.0)) return false;
@@ -984,8 +993,12 @@ struct Model::Impl {
         const double* avg = st + o_avg;
         const double* h = st + o_hours;
         double* gen = st + o_gen;
-        for (int s = 1; s < supply::kSourceCount; ++s)
+        for (int s = 1; s < supply::kSourceCount; ++s) {
+            // A source whose capacity and hours do not vary keeps the base state's generation.
+            const bool by_level = target && (s == supply::Wind || s == supply::Solar);
+            if (!(all || by_level || vary[kCap0 + s] || vary[kHours0 + s])) continue;
             for (std::size_t i = 0; i < Tn; ++i) gen[idx(s) * Tn + i] = avg[idx(s) * Tn + i] * h[idx(s) * Tn + i] / units::kGwhPerTwh;
+        }
         const auto others = [&](std::size_t i) {
             double sum = 0.0;
             for (int s = 1; s < supply::kSourceCount; ++s) sum += gen[idx(s) * Tn + i];
