@@ -250,6 +250,17 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mib() -> float:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 def best_of(repeats: int, fn):
     times, result = [], None
     for _ in range(repeats):
@@ -393,17 +404,23 @@ def main() -> None:
     written = kernel_out.nbytes
     floor = written / (bandwidth / 2)  # writing the outputs once at the streaming write bandwidth
     print(f"outputs written: {written / 2**20:.0f} MiB; at the memory bandwidth that takes {floor * 1e3:.1f} ms: "
-          f"the kernel takes {t_kernel / floor:.0f}× that (compute-bound: ~{t_kernel / n * cores * 1e9:.0f} ns of CPU per scenario)")
+          f"the kernel takes {t_kernel / floor:.0f}× that (compute-bound: {scaling[1] / n * 1e9:.0f} ns per scenario on one thread)")
 
     # 4. A streaming sweep: sample → evaluate → percentiles, no outputs materialised.
     if args.streaming_samples:
         big = args.streaming_samples
+        del values, kernel_out, numpy_out, loop_out, ok, good
+        import gc
+
+        gc.collect()
+        before = rss_mib()
         peak_reset()
         start = time.perf_counter()
         r = sweep.run(sc, big, seed=args.seed, outputs=["hours.coal"])
         t_big = time.perf_counter() - start
         print(f"\nstreaming sweep of {big:,} scenarios (percentiles of hours.coal by year): {t_big:.2f} s, "
-              f"{big * years / t_big:,.0f} scenario-years/s, peak RSS {peak_mib():.0f} MiB; "
+              f"{big * years / t_big:,.0f} scenario-years/s, peak RSS {peak_mib():.0f} MiB "
+              f"({peak_mib() - before:+.0f} MiB over the {before:.0f} MiB before it); "
               f"2030 P10/P50/P90 = {r.tables['hours.coal'].loc['P10', 2030]:,.0f} / "
               f"{r.tables['hours.coal'].loc['P50', 2030]:,.0f} / {r.tables['hours.coal'].loc['P90', 2030]:,.0f} h")
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
