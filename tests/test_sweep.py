@@ -302,3 +302,16 @@ def test_summary_pickles_and_merges():
     assert t.width == 3 and t.alpha == 1e-3 and math.isnan(t.mean(0))
     with pytest.raises(ValueError, match="not a serialized Summary"):
         _k.Summary.from_bytes(b"nonsense")
+
+
+def test_the_shipped_ranges_are_sourced_and_within_their_bounds():
+    for a in RANGES.assumptions():
+        assert a.unit and a.source and not a.source.startswith("set in"), a.key
+        if isinstance(a.value, list) and a.value and isinstance(a.value[0], dict):
+            for seg in a.value:
+                assert seg.get("source") and seg.get("unit"), (a.key, seg)
+    inputs = sweep.uncertain_inputs(RANGES)
+    assert len(inputs) >= 10
+    for u in inputs:
+        lo, hi = u.swing()
+        assert lo < u.point < hi, u.key

@@ -19,6 +19,11 @@ constexpr double kMaxAlpha = 0.1;
 constexpr double kMinAlpha = 1e-7;
 constexpr char kMagic[] = "aipower.summary.v1";
 
+// Appends n bytes (none for an empty buffer, whose data() may be null).
+void put_bytes(std::string& out, const void* data, std::size_t n) {
+    if (n != 0) out.append(static_cast<const char*>(data), n);
+}
+
 template <typename T>
 void put(std::string& out, const T& v) {
     char buf[sizeof(T)];
@@ -223,12 +228,12 @@ std::string Summary::serialize() const {
         for (const auto* store : {&s.positive(), &s.negative()}) {
             put(out, store->offset);
             put(out, static_cast<std::uint64_t>(store->counts.size()));
-            out.append(reinterpret_cast<const char*>(store->counts.data()), store->counts.size() * sizeof(std::uint64_t));
+            put_bytes(out, store->counts.data(), store->counts.size() * sizeof(std::uint64_t));
         }
     }
     put(out, static_cast<std::uint64_t>(block_ids_.size()));
-    out.append(reinterpret_cast<const char*>(block_ids_.data()), block_ids_.size() * sizeof(std::uint64_t));
-    out.append(reinterpret_cast<const char*>(block_sums_.data()), block_sums_.size() * sizeof(double));
+    put_bytes(out, block_ids_.data(), block_ids_.size() * sizeof(std::uint64_t));
+    put_bytes(out, block_sums_.data(), block_sums_.size() * sizeof(double));
     put(out, failed_);
     put(out, first_failed_);
     put(out, static_cast<std::uint64_t>(first_failure_.size()));
@@ -249,7 +254,7 @@ Summary Summary::deserialize(const std::string& bytes) {
     const auto read_u64s = [&](std::uint64_t n) {
         if (n > remaining() / sizeof(std::uint64_t)) fail("summary bytes", "truncated: not a serialized Summary");
         std::vector<std::uint64_t> v(static_cast<std::size_t>(n));
-        std::memcpy(v.data(), bytes.data() + r.pos, v.size() * sizeof(std::uint64_t));
+        if (!v.empty()) std::memcpy(v.data(), bytes.data() + r.pos, v.size() * sizeof(std::uint64_t));
         r.pos += v.size() * sizeof(std::uint64_t);
         return v;
     };
@@ -269,7 +274,7 @@ Summary Summary::deserialize(const std::string& bytes) {
     s.block_ids_ = read_u64s(blocks);
     if (width != 0 && blocks > remaining() / sizeof(double) / width) fail("summary bytes", "truncated: not a serialized Summary");
     s.block_sums_.resize(static_cast<std::size_t>(blocks * width));
-    std::memcpy(s.block_sums_.data(), bytes.data() + r.pos, s.block_sums_.size() * sizeof(double));
+    if (!s.block_sums_.empty()) std::memcpy(s.block_sums_.data(), bytes.data() + r.pos, s.block_sums_.size() * sizeof(double));
     r.pos += s.block_sums_.size() * sizeof(double);
     s.failed_ = r.get<std::uint64_t>();
     s.first_failed_ = r.get<std::uint64_t>();
