@@ -84,7 +84,7 @@ def test_required_wind_solar_function(base):
     assert r.level_gw_per_year == pytest.approx(base.requirement.level_gw_per_year)
     lower = aipower.required_wind_solar("base", target_share=0.29)
     assert 0 < r.level_gw_per_year - lower.level_gw_per_year
-    with pytest.raises(ValueError, match="target.year = 2050"):
+    with pytest.raises(ValueError, match="renewables.target_year = 2050"):
         aipower.required_wind_solar("base", target_year=2050)
 
 
@@ -105,7 +105,7 @@ def seg(method, first, last, **values):
         ({"demand.secondary.segments": seg("growth", 2025, 2035, rate=-1.0)}, r"rate = -1: expected a growth rate > -1"),
         ({"demand.secondary.segments": seg("growth", 2025, 2030, rate=0.02)}, r"demand\.secondary: year 2031 is not covered"),
         ({"demand.ev_tertiary_share": 1.4}, r"ev_tertiary_share = 1\.4"),
-        ({"renewables.target_year": 2040}, r"target\.year = 2040: expected a year in 2025-2035"),
+        ({"renewables.target_year": 2040}, r"renewables\.target_year = 2040: expected a year in 2025-2035"),
         ({"supply.gas.additions": seg("increment", 2025, 2035, value=-100, unit="GW/yr")}, r"supply\.gas 2026 = "),
         ({"balance.net_imports": {"value": [0, 1], "unit": "TWh/yr"}}, r"balance\.net_imports: has 2 values, expected 1 or 12"),
         ({"horizon.base_year": 2019}, r"horizon\.base_year = 2019"),

@@ -49,3 +49,14 @@ def test_headline_table_matches_the_checks():
         assert h.reached or h.note, h.label  # a missed headline always says why
     md = calibration.markdown(list(rows.values()))
     assert md.count("\n") == 12
+
+
+def test_readme_calibration_table_is_current():
+    """The README's table is the output of `aipower calibrate` (docs match the code)."""
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    if not readme.exists():  # pragma: no cover - running from an installed copy without the repo
+        pytest.skip("README.md not next to the tests")
+    text = readme.read_text(encoding="utf-8")
+    assert calibration.markdown() in text, "README calibration table is stale: paste `aipower calibrate` into it"

@@ -1,7 +1,7 @@
 """Differential tests: the kernel's balance against the plain-numpy reference."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import aipower
@@ -28,7 +28,11 @@ def scenario_for(growth, increments, ev0, dc0):
 
 def compare(growth, increments, ev0=117.2, dc0=288.0):
     sc = scenario_for(growth, increments, ev0, dc0)
-    r = aipower.run(sc)
+    try:
+        r = aipower.run(sc)
+    except ValueError as exc:  # other sources outgrow demand: coal would be negative, refused
+        assert "coal generation" in str(exc)
+        assume(False)
     flat = {s: actuals.get(f"hours_{s}", 2024).value for s in ("gas", "nuclear", "wind")}
     ref = reference(2024, 2035, growth, ev0, dc0, sc.get("demand.ev_tertiary_share"), increments, flat)
     for key, expected in ref.items():

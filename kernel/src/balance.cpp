@@ -1,5 +1,6 @@
 #include "aipower/balance.hpp"
 
+#include <cmath>
 #include <string>
 
 #include "aipower/errors.hpp"
@@ -78,7 +79,9 @@ double calibrate_loss_factor(const Inputs& in, double coal_hours_actual) {
     const double coal = units::gw_hours_to_twh(in.average_capacity[supply::Coal][0], coal_hours_actual);
     const double generation = coal + others_generation(in, 0);
     const double factor = (generation + in.net_imports[0]) / in.consumption[0] - 1.0;
-    require_range("calibrated loss_factor", factor, -0.5, 1.0);
+    if (!(std::isfinite(factor) && factor >= -0.5 && factor <= 1.0))
+        fail("calibrated loss_factor", factor,
+             "a number in [-0.5, 1]: check the base year's demand, balance.net_imports, capacities and hours");
     return factor;
 }
 

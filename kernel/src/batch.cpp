@@ -806,11 +806,15 @@ struct Model::Impl {
             if (rows[r].anchored[i]) {
                 if (!std::isfinite(anchors[i])) return false;
                 anchors[i] = anchors[i] / (population[i] * units::kTwhPerKwhTimesMillion);
+                if (!std::isfinite(anchors[i])) return false;
             }
         double* per_capita = st + o_scratch + 3 * Tn;
         const double start_per_capita = start / (population[0] * units::kTwhPerKwhTimesMillion);
         if (!project(rows[r], s, start_per_capita, anchors, nullptr, per_capita)) return false;
-        for (std::size_t i = 0; i < Tn; ++i) out[i] = per_capita[i] * population[i] * units::kTwhPerKwhTimesMillion;
+        for (std::size_t i = 0; i < Tn; ++i) {
+            out[i] = per_capita[i] * population[i] * units::kTwhPerKwhTimesMillion;
+            if (!std::isfinite(out[i])) return false;
+        }
         return true;
     }
 
@@ -850,7 +854,7 @@ struct Model::Impl {
         const double residual = total - others;
         if (!(residual > 0.0)) return false;
         out = residual * units::kGwhPerTwh / average;
-        return true;
+        return std::isfinite(out);
     }
     static bool rebase_hours(double h, double from, double to, double& out) {
         if (!(std::isfinite(h) && h >= 0.0 && h <= kMaxHours)) return false;
@@ -978,6 +982,7 @@ struct Model::Impl {
             const double per_gw = (at_probe - at_zero) / kProbeLevel;
             if (!(per_gw > 0.0)) return false;
             const double level = (slot[target_share] - at_zero) / per_gw;
+            if (!(level >= 0.0)) return false;  // the target is already met without additions: refused by china::run
             if (!leveled_paths(level, slot, st, wind, solar)) return false;
             if (!(std::fabs(share_at(wind, solar, st) - slot[target_share]) < kLevelTolerance)) return false;
             std::copy(wind, wind + Tn, st + o_cap + supply::Wind * Tn);
@@ -997,7 +1002,10 @@ struct Model::Impl {
             // A source whose capacity and hours do not vary keeps the base state's generation.
             const bool by_level = target && (s == supply::Wind || s == supply::Solar);
             if (!(all || by_level || vary[kCap0 + s] || vary[kHours0 + s])) continue;
-            for (std::size_t i = 0; i < Tn; ++i) gen[idx(s) * Tn + i] = avg[idx(s) * Tn + i] * h[idx(s) * Tn + i] / units::kGwhPerTwh;
+            for (std::size_t i = 0; i < Tn; ++i) {
+                gen[idx(s) * Tn + i] = avg[idx(s) * Tn + i] * h[idx(s) * Tn + i] / units::kGwhPerTwh;
+                if (!std::isfinite(gen[idx(s) * Tn + i])) return false;  // units::gw_hours_to_twh refuses an overflow
+            }
         }
         const auto others = [&](std::size_t i) {
             double sum = 0.0;
@@ -1025,6 +1033,7 @@ struct Model::Impl {
             const double coal_gw = avg[i];
             if (!(coal_gw > 0.0)) return false;
             coal_hours[i] = coal * units::kGwhPerTwh / coal_gw;
+            if (!std::isfinite(coal_hours[i])) return false;
             share[i] = (gen[supply::Wind * Tn + i] + gen[supply::Solar * Tn + i] + gen[supply::Biomass * Tn + i]) / total[i];
         }
         double* wsadd = st + o_wsadd;

@@ -14,17 +14,18 @@ using supply::Source;
 std::size_t idx(Source s) { return static_cast<std::size_t>(s); }
 
 void check_target(const RenewableTarget& t, const series::Years& years) {
-    require_share("target.share", t.share);
-    require_share("target.wind_fraction", t.wind_fraction);
+    // Named as in scenario files ([renewables]) so errors point at what the user wrote.
+    require_share("renewables.target_share", t.share);
+    require_share("renewables.wind_fraction", t.wind_fraction);
     const auto in_horizon = [&](const char* what, int year) {
         if (year <= years.first || year > years.last)
-            fail(std::string("target.") + what, year,
+            fail(std::string("renewables.") + what, year,
                  "a year in " + std::to_string(years.first + 1) + "-" + std::to_string(years.last));
     };
-    in_horizon("year", t.year);
+    in_horizon("target_year", t.year);
     in_horizon("first_year", t.first_year);
     in_horizon("last_year", t.last_year);
-    if (t.last_year < t.first_year) fail("target.last_year", t.last_year, ">= target.first_year");
+    if (t.last_year < t.first_year) fail("renewables.last_year", t.last_year, ">= renewables.first_year");
 }
 
 }  // namespace
@@ -154,6 +155,8 @@ double loss_factor_for(const Inputs& in, const balance::Inputs& b) {
 }  // namespace
 
 renewables::Requirement required_level(const Inputs& base_inputs, const RenewableTarget& target) {
+    require_year("start_year", base_inputs.years.first);
+    require_year("end_year", base_inputs.years.last);
     check_target(target, base_inputs.years);
     Inputs inputs = base_inputs;
     inputs.demand.years = inputs.years;
@@ -172,10 +175,18 @@ renewables::Requirement required_level(const Inputs& base_inputs, const Renewabl
             re += units::gw_hours_to_twh(b.average_capacity[idx(s)][year_index], b.hours[idx(s)][year_index]);
         return re / consumption;
     };
-    return renewables::solve_level(share_of_level, target.share);
+    const auto r = renewables::solve_level(share_of_level, target.share);
+    if (r.level < 0.0)
+        fail("renewables.target_share", target.share,
+             "a share above " + format_value(r.share_at_zero) + ", the share reached in " + std::to_string(target.year) +
+                 " with no new wind and solar in " + std::to_string(target.first_year) + "-" +
+                 std::to_string(target.last_year) + " (the target is already met: use fixed additions)");
+    return r;
 }
 
 Result run(const Inputs& given) {
+    require_year("start_year", given.years.first);
+    require_year("end_year", given.years.last);
     if (given.years.last < given.years.first + 1)
         fail("end_year", given.years.last, "a year after the base year " + std::to_string(given.years.first));
     require_same_length("net_imports", given.net_imports.size(), static_cast<std::size_t>(given.years.count()));

@@ -43,7 +43,8 @@ std::vector<double> project_row(const std::string& name, const RowSpec& spec, co
 // sector totals less the parts booked in the sector.
 template <typename Part>
 RowSpec core_from_total(const std::string& sector, RowSpec spec, double total_start,
-                        const std::map<int, double>& total_anchors, const series::Years& years, Part part) {
+                        const std::map<int, double>& total_anchors, const series::Years& years, Part part,
+                        const std::string& booked) {
     if (std::isnan(total_start)) {
         if (!total_anchors.empty()) fail(sector + "_total_anchors", "given without " + sector + "_total_start");
         return spec;
@@ -52,9 +53,9 @@ RowSpec core_from_total(const std::string& sector, RowSpec spec, double total_st
     const auto derive = [&](int year, double total) {
         const double core = total - part(static_cast<std::size_t>(year - years.first));
         if (!(core > 0.0))
-            fail(sector + "_core " + std::to_string(year), core,
+            fail("demand." + sector + "_core " + std::to_string(year), core,
                  "> 0: the " + sector + " total " + format_value(total) +
-                     " TWh is smaller than the EV/data-center parts booked in it");
+                     " TWh is smaller than the parts booked in it (" + booked + ")");
         return core;
     };
     spec.start_value = derive(years.first, total_start);
@@ -71,10 +72,11 @@ RowSpec core_from_total(const std::string& sector, RowSpec spec, double total_st
 }  // namespace
 
 Result project(const Inputs& in) {
-    require_share("ev_tertiary_share", in.ev_tertiary_share);
-    require_growth("start_total_growth", in.start_total_growth);
-    require_positive("population_start", in.population_start);
+    require_share("demand.ev_tertiary_share", in.ev_tertiary_share);
+    require_growth("demand.start_total_growth", in.start_total_growth);
+    require_positive("demand.population.start", in.population_start);
     const auto& years = in.years;
+    series::check_years("demand", years);
     const auto n = static_cast<std::size_t>(years.count());
 
     Result r;
@@ -94,11 +96,13 @@ Result project(const Inputs& in) {
     const auto residential_part = [&](std::size_t i) { return (1.0 - share) * ev[i]; };
     rows["tertiary_core"] = project_row("demand.tertiary_core",
                                         core_from_total("tertiary", in.tertiary_core, in.tertiary_total_start,
-                                                        in.tertiary_total_anchors, years, tertiary_part),
+                                                        in.tertiary_total_anchors, years, tertiary_part,
+                                                        "demand.ev_tertiary_share × demand.ev_charging + demand.data_centers"),
                                         years, r.population);
     rows["residential_core"] = project_row("demand.residential_core",
                                            core_from_total("residential", in.residential_core, in.residential_total_start,
-                                                           in.residential_total_anchors, years, residential_part),
+                                                           in.residential_total_anchors, years, residential_part,
+                                                           "(1 − demand.ev_tertiary_share) × demand.ev_charging"),
                                            years, r.population);
 
     auto& tertiary = rows["tertiary"] = std::vector<double>(n);

@@ -18,6 +18,7 @@ Requirement solve_level(const std::function<double(double)>& share_of_level, dou
         fail("renewable requirement", "the non-hydro share does not rise with wind and solar additions "
                                       "(check wind/solar hours and the solve years)");
     r.level = (target_share - r.share_at_zero) / r.share_per_gw;
+    if (r.level < 0.0) return r;  // target met without additions: the caller decides
     const double check = share_of_level(r.level);
     if (!(std::fabs(check - target_share) < 1e-9))
         fail("renewable requirement", "the solved level " + format_value(r.level) + " GW/yr gives a share of " +

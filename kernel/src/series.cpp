@@ -22,6 +22,8 @@ std::string segment_label(const std::string& name, const Segment& s) {
 }
 
 void check_segment(const std::string& label, const Segment& s) {
+    require_year(label + ".first_year", s.first_year);
+    require_year(label + ".last_year", s.last_year);
     if (s.last_year < s.first_year)
         fail(label + ".years", "last year " + std::to_string(s.last_year) + " is before first year " +
                                    std::to_string(s.first_year));
@@ -55,6 +57,7 @@ void check_segment(const std::string& label, const Segment& s) {
         case Method::Cagr:
             expect_count(1, "1 (rate)");
             require_growth(label + ".rate", s.values[0]);
+            require_year(label + ".from_year", s.ref_year);
             if (s.ref_year >= s.first_year)
                 fail(label + ".from_year", s.ref_year, "a year before the segment's first year " +
                                                            std::to_string(s.first_year));
@@ -62,6 +65,7 @@ void check_segment(const std::string& label, const Segment& s) {
         case Method::Change:
             expect_count(1, "1 (fraction)");
             require_growth(label + ".change", s.values[0]);
+            require_year(label + ".from_year", s.ref_year);
             if (s.ref_year >= s.first_year)
                 fail(label + ".from_year", s.ref_year, "a year before the segment's first year " +
                                                            std::to_string(s.first_year));
@@ -74,6 +78,13 @@ void check_segment(const std::string& label, const Segment& s) {
 }
 
 }  // namespace
+
+void check_years(const std::string& name, const Years& years) {
+    require_year(name + ".start_year", years.first);
+    require_year(name + ".end_year", years.last);
+    if (years.last < years.first)
+        fail(name + ".end_year", years.last, "a year >= the start year " + std::to_string(years.first));
+}
 
 Method method_from_name(const std::string& name) {
     const auto& names = method_names();
@@ -100,7 +111,7 @@ double cagr(double from_value, double to_value, double years) {
     require_positive("from_value", from_value);
     require_non_negative("to_value", to_value);
     require_positive("years", years);
-    return std::pow(to_value / from_value, 1.0 / years) - 1.0;
+    return finite_result("cagr", std::pow(to_value / from_value, 1.0 / years) - 1.0);
 }
 
 std::vector<double> growth_rates(const std::vector<double>& path, double start_growth) {
@@ -117,9 +128,8 @@ std::vector<double> growth_rates(const std::vector<double>& path, double start_g
 std::vector<double> project(const std::string& name, const Years& years, double start_value,
                             const std::vector<Segment>& segments, const std::map<int, double>& anchors,
                             const std::vector<double>& adjustments) {
+    check_years(name, years);
     if (!adjustments.empty()) require_same_length(name + ".adjustments", adjustments.size(), static_cast<std::size_t>(years.count()));
-    if (years.last < years.first)
-        fail(name + ".end_year", years.last, "a year >= the start year " + std::to_string(years.first));
     require_non_negative(name + ".start_value", start_value);
     for (const auto& s : segments) check_segment(segment_label(name, s), s);
     for (const auto& [year, value] : anchors) {
@@ -194,7 +204,8 @@ std::vector<double> project(const std::string& name, const Years& years, double 
                     }
                     const int remaining = s->last_year - year + 1;  // the target sits in the last year, even past the horizon
                     if (!(prev > 0.0))
-                        fail(name + " " + std::to_string(year - 1), prev, "a positive value to grow towards a target");
+                        fail(name + (year - 1 == years.first ? ".start_value " : " ") + std::to_string(year - 1), prev,
+                             "a positive value to grow towards a target");
                     constant_rate = std::pow(target / prev, 1.0 / remaining) - 1.0;
                 }
                 x[idx] = prev * (1.0 + constant_rate);

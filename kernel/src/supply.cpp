@@ -17,6 +17,7 @@ Source source_from_name(const std::string& name) {
 }
 
 std::vector<double> project_capacity(const std::string& name, const series::Years& years, const CapacitySpec& spec) {
+    series::check_years(name, years);
     require_non_negative(name + ".previous_end", spec.previous_end);
     require_non_negative(name + ".start_end", spec.start_end);
     std::vector<double> adjustments;

@@ -78,7 +78,10 @@ TEST_CASE("bad inputs") {
     CHECK_THROWS(china::run(in), "net_imports");
     in = sample();
     in.target = {true, 0.3, 2040, 2026, 2030, 0.3};
-    CHECK_THROWS(china::run(in), "target.year = 2040");
+    CHECK_THROWS(china::run(in), "renewables.target_year = 2040");
+    in = sample();
+    in.target = {true, 0.05, 2030, 2026, 2030, 0.3};  // already met with no additions
+    CHECK_THROWS(china::run(in), "renewables.target_share = 0.05: expected a share above");
     in = sample();
     in.years.last = 2024;
     CHECK_THROWS(china::run(in), "end_year = 2024");

@@ -58,7 +58,7 @@ TEST_CASE("bad shares and populations") {
     CHECK_THROWS(demand::project(in), "ev_tertiary_share = 1.5");
     in = sample();
     in.population_start = 0.0;
-    CHECK_THROWS(demand::project(in), "population_start = 0");
+    CHECK_THROWS(demand::project(in), "demand.population.start = 0");
 }
 TEST_CASE("core rows derive from published sector totals") {
     auto in = sample();

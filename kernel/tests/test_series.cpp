@@ -65,5 +65,7 @@ TEST_CASE("bad input names the series and the problem") {
     CHECK_THROWS(project("x", kYears, std::nan(""), {seg(Method::Growth, 2025, 2030, {0.1})}), "start_value = nan");
     CHECK_THROWS(method_from_name("linear"), "'linear' is not a method");
     CHECK_THROWS(cagr(0.0, 1.0, 2.0), "from_value");
+    CHECK_THROWS(project("x", {2024, 2200}, 1.0, {}), "x.end_year = 2200: expected a year in 1900-2100");
+    CHECK_THROWS(project("x", {2024, 2030}, 1.0, {seg(Method::Growth, 2025, 2147483647, {0.1})}), "last_year = 2147483647");
 }
 TEST_MAIN()

@@ -100,6 +100,8 @@ def start_value(scenario: Scenario, key: str, h: Horizon, unit: str) -> float:
         if found.unit != unit:
             raise ScenarioError(f"{a.origin}: {key}: actual '{found.series}' is in {found.unit}, expected {unit}")
         return found.value
+    if not math.isfinite(float(a.value)):
+        raise ScenarioError(f"{a.origin}: {key} = {a.value!r}: expected a finite number")
     value, model_unit = units.to_model_unit(float(a.value), a.unit)
     if model_unit != unit:
         raise ScenarioError(f"{a.origin}: {key}: unit '{a.unit}' is not convertible to {unit}")

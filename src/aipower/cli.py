@@ -55,6 +55,8 @@ def _plugin_commands() -> list:
     commands: list = []
     # [commands from other issues: import and append below this line]
     # [issue-4 excel: commands below this line]
+    from . import cli_excel
+    commands.extend(cli_excel.commands())
     # [issue-5 sweeps: commands below this line]
     from .cli_sweep import COMMAND as sweep_command
 

@@ -318,6 +318,8 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             )
         if got == "number" and want == "actual":
             unit = unit or ""
+        if root.unit == "year" and got == "number" and not _is_year(value):
+            raise ScenarioError(f"{origin}: {key} = {value!r}: expected a year (a whole number in {_YEARS[0]}-{_YEARS[1]})")
         choices = root_choices.get(key)
         if choices and value not in choices:
             raise ScenarioError(f"{origin}: {key} = {value!r}: expected one of {', '.join(map(repr, choices))}")
@@ -327,6 +329,13 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
 
 
 root_choices: dict[str, tuple[str, ...]] = {}
+
+# Years the kernel accepts (kernel/include/aipower/errors.hpp kMinYear-kMaxYear).
+_YEARS = (1900, 2100)
+
+
+def _is_year(value: Any) -> bool:
+    return isinstance(value, (int, float)) and float(value).is_integer() and _YEARS[0] <= value <= _YEARS[1]
 
 
 def _load_file(path: Path, known: dict[str, Assumption] | None, is_root: bool) -> tuple[dict[str, Any], dict[str, Assumption]]:

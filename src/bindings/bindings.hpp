@@ -24,6 +24,13 @@ void register_units(py::module_& m);
 void register_series(py::module_& m);
 void register_china_model(py::module_& m);
 // [issue-3 calculators: declare register_* functions below this line]
+void register_dc_power(py::module_& m);
+void register_token_cost(py::module_& m);
+void register_us_gap(py::module_& m);
+void register_onsite_power(py::module_& m);
+void register_rack_power(py::module_& m);
+void register_training(py::module_& m);
+void register_global_dc(py::module_& m);
 // [issue-5 sweeps: declare register_* functions below this line]
 void register_sweep(py::module_& m);
 

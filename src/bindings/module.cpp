@@ -25,6 +25,20 @@ PYBIND11_MODULE(_kernel, m) {
     auto china = m.def_submodule("china", "China power-balance model");
     register_china_model(china);
     // [issue-3 calculators: add submodules below this line]
+    auto dc_power_module = m.def_submodule("dc_power", "Data-center electricity from capex, chips and compute");
+    register_dc_power(dc_power_module);
+    auto token_cost_module = m.def_submodule("token_cost", "Cost and energy of LLM tokens");
+    register_token_cost(token_cost_module);
+    auto us_gap_module = m.def_submodule("us_gap", "US capacity gap");
+    register_us_gap(us_gap_module);
+    auto onsite_power_module = m.def_submodule("onsite_power", "On-site power economics");
+    register_onsite_power(onsite_power_module);
+    auto rack_power_module = m.def_submodule("rack_power", "Rack power distribution");
+    register_rack_power(rack_power_module);
+    auto training_module = m.def_submodule("training", "Training clusters");
+    register_training(training_module);
+    auto global_dc_module = m.def_submodule("global_dc", "Global data-center demand");
+    register_global_dc(global_dc_module);
     // [issue-5 sweeps: add submodules below this line]
     auto sweep = m.def_submodule("sweep", "Batch evaluation, sampling and streaming reductions for scenario sweeps");
     register_sweep(sweep);

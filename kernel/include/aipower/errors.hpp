@@ -53,7 +53,40 @@ inline void require_growth(const std::string& argument, double rate) {
     if (!(std::isfinite(rate) && rate > -1.0)) fail(argument, rate, "a growth rate > -1 (-100%)");
 }
 
+// Years the model accepts. Beyond 2100 projections lose meaning (and year
+// arithmetic on arbitrary integers could overflow), so they are refused.
+inline constexpr int kMinYear = 1900;
+inline constexpr int kMaxYear = 2100;
+
+inline void require_year(const std::string& argument, int year) {
+    if (year < kMinYear || year > kMaxYear)
+        fail(argument, static_cast<double>(year),
+             "a year in " + std::to_string(kMinYear) + "-" + std::to_string(kMaxYear));
+}
+
+// A number of years for a path or a period: at least `min_years` and no longer
+// than the model's year range (a longer path means nothing and could exhaust memory).
+inline constexpr int kMaxYears = kMaxYear - kMinYear;
+
+inline void require_years_count(const std::string& argument, int years, int min_years) {
+    if (years < min_years || years > kMaxYears)
+        fail(argument, static_cast<double>(years),
+             "a number of years in " + std::to_string(min_years) + "-" + std::to_string(kMaxYears));
+}
+
 inline void require_share(const std::string& argument, double share) { require_range(argument, share, 0.0, 1.0); }
+
+// A computed result that overflowed (finite inputs too large) is refused, not returned.
+inline double finite_result(const std::string& what, double value) {
+    if (!std::isfinite(value)) fail(what, value, "a finite result (the inputs are too large)");
+    return value;
+}
+
+template <typename Vector>
+Vector finite_results(const std::string& what, Vector values) {
+    for (double v : values) finite_result(what, v);
+    return values;
+}
 
 inline void require_same_length(const std::string& argument, std::size_t got, std::size_t expected) {
     if (got != expected)

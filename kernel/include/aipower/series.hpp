@@ -44,6 +44,9 @@ struct Years {
     int count() const { return last - first + 1; }
 };
 
+// Both years within the model's range (errors.hpp kMinYear-kMaxYear), last >= first.
+void check_years(const std::string& name, const Years& years);
+
 // Rolls `start_value` (in years.first) forward to years.last. `anchors` pins
 // a year to a known value (actuals after the start year). `name` prefixes
 // every error message. Every year after the start must be covered by exactly

@@ -1,0 +1,59 @@
+#include "aipower/training.hpp"
+
+#include "aipower/errors.hpp"
+
+namespace aipower::training {
+
+namespace {
+void require_fraction_positive(const char* argument, double value) {
+    if (!(value > 0.0 && value <= 1.0)) fail(argument, value, "a fraction in (0, 1]");
+}
+}  // namespace
+
+double training_time_s(double training_flops, double accelerators, double peak_flops_per_s, double utilization,
+                       double goodput) {
+    require_non_negative("training_flops", training_flops);
+    require_positive("accelerators", accelerators);
+    require_positive("peak_flops_per_s", peak_flops_per_s);
+    require_fraction_positive("utilization", utilization);
+    require_fraction_positive("goodput", goodput);
+    return finite_result("training::training_time_s", training_flops / (accelerators * peak_flops_per_s * utilization * goodput));
+}
+
+double training_energy_mwh(double accelerators, double power_kw_per_accelerator, double pue, double time_s) {
+    require_non_negative("accelerators", accelerators);
+    require_non_negative("power_kw_per_accelerator", power_kw_per_accelerator);
+    if (!(pue >= 1.0 && pue < 1e300)) fail("pue", pue, "a PUE >= 1 (facility power / IT power)");
+    require_non_negative("time_s", time_s);
+    return finite_result("training::training_energy_mwh", accelerators * power_kw_per_accelerator * pue * time_s / kSecondsPerHour / kKwhPerMwh);
+}
+
+double implied_utilization(double training_flops, double accelerators, double peak_flops_per_s, double time_s) {
+    require_non_negative("training_flops", training_flops);
+    require_positive("accelerators", accelerators);
+    require_positive("peak_flops_per_s", peak_flops_per_s);
+    require_positive("time_s", time_s);
+    return finite_result("training::implied_utilization", training_flops / (accelerators * peak_flops_per_s * time_s));
+}
+
+double interruption_interval_h(double accelerators, double reference_accelerators, double reference_interval_h) {
+    require_positive("accelerators", accelerators);
+    require_positive("reference_accelerators", reference_accelerators);
+    require_positive("reference_interval_h", reference_interval_h);
+    return finite_result("training::interruption_interval_h", reference_interval_h * reference_accelerators / accelerators);
+}
+
+double goodput(double interruption_interval_h, double restart_h, double checkpoint_interval_h) {
+    require_positive("interruption_interval_h", interruption_interval_h);
+    require_non_negative("restart_h", restart_h);
+    require_non_negative("checkpoint_interval_h", checkpoint_interval_h);
+    return finite_result("training::goodput", interruption_interval_h / (interruption_interval_h + restart_h + 0.5 * checkpoint_interval_h));
+}
+
+double failures_per_week(double accelerators, double weekly_failure_rate) {
+    require_non_negative("accelerators", accelerators);
+    require_share("weekly_failure_rate", weekly_failure_rate);
+    return finite_result("training::failures_per_week", accelerators * weekly_failure_rate);
+}
+
+}  // namespace aipower::training

@@ -1,0 +1,32 @@
+#include "aipower/training.hpp"
+
+#include "check.hpp"
+
+using namespace aipower::training;
+
+TEST_CASE("time and energy of a training run") {
+    // 1e26 FLOP on 25,000 accelerators at 2.5e15 FLOP/s: 1.6e6 s at 100%.
+    CHECK_NEAR(training_time_s(1e26, 25000.0, 2.5e15, 1.0, 1.0), 1.6e6, 1e-3);
+    CHECK_NEAR(training_time_s(1e26, 25000.0, 2.5e15, 0.4, 0.8), 1.6e6 / 0.32, 1e-3);
+    CHECK_NEAR(training_energy_mwh(1000.0, 1.0, 1.5, 3600.0), 1.5, 1e-12);
+    // 90 days ↔ overall utilization 1.6e6 / (90 × 86400).
+    CHECK_NEAR(implied_utilization(1e26, 25000.0, 2.5e15, 90.0 * kSecondsPerDay), 1.6e6 / (90.0 * 86400.0), 1e-12);
+}
+TEST_CASE("interruptions scale with 1/N: seed 2's 3 h at 16k gives ~29 min at 100k") {
+    CHECK_NEAR(interruption_interval_h(16000.0, 16000.0, 3.0), 3.0, 1e-12);
+    CHECK_NEAR(interruption_interval_h(100000.0, 16000.0, 3.0) * 60.0, 28.8, 1e-9);
+    CHECK_NEAR(goodput(2.0, 0.25, 0.5), 2.0 / 2.5, 1e-12);
+    CHECK_NEAR(goodput(2.0, 0.0, 0.0), 1.0, 0.0);
+    CHECK_NEAR(failures_per_week(100000.0, 0.01), 1000.0, 1e-9);
+}
+TEST_CASE("bad inputs name the argument") {
+    CHECK_THROWS(training_time_s(1e26, 0.0, 2.5e15, 0.4, 1.0), "accelerators = 0");
+    CHECK_THROWS(training_time_s(1e26, 1.0, 2.5e15, 0.0, 1.0), "utilization = 0: expected a fraction in (0, 1]");
+    CHECK_THROWS(training_time_s(1e26, 1.0, 2.5e15, 0.4, 1.5), "goodput = 1.5");
+    CHECK_THROWS(training_energy_mwh(1.0, 1.0, 0.5, 1.0), "pue = 0.5");
+    CHECK_THROWS(goodput(0.0, 0.1, 0.1), "interruption_interval_h = 0");
+    CHECK_THROWS(failures_per_week(10.0, 2.0), "weekly_failure_rate = 2");
+    CHECK_THROWS(implied_utilization(1e26, 1.0, 1.0, 0.0), "time_s = 0");
+}
+
+TEST_MAIN()

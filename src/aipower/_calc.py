@@ -1,0 +1,216 @@
+"""Shared glue of the calculator modules (private).
+
+* `Assumptions`: what a table builder needs from a scenario: ``get(key)`` (the
+  value) and ``assumption(key)`` (value, unit, source). The main scenario
+  loader (`aipower.scenario`) provides it; `calculator_defaults()` provides it
+  from ``scenarios/calculators.toml`` alone.
+* `broadcast_call`: calls a scalar kernel function that returns a dict over
+  numpy-broadcast keyword arguments, so every calculator takes arrays (e.g.
+  ``[low, high]``) as well as scalars.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple, Protocol
+
+import numpy as np
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+CALCULATORS_TOML = "calculators.toml"
+
+
+class Assumptions(Protocol):
+    def get(self, key: str) -> Any: ...
+
+    def assumption(self, key: str) -> Any: ...
+
+
+class Assumption(NamedTuple):
+    value: Any
+    unit: str
+    source: str
+
+
+@lru_cache(maxsize=1)
+def _calculator_tree() -> dict[str, Any]:
+    text = resources.files("aipower").joinpath("scenarios", CALCULATORS_TOML).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+class CalculatorDefaults:
+    """The calculator defaults of ``scenarios/calculators.toml`` as a scenario-like object."""
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
+        self._overrides = dict(overrides or {})
+
+    def _leaf(self, key: str) -> dict[str, Any]:
+        node: Any = _calculator_tree()
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(f"{key}: no such assumption in {CALCULATORS_TOML}")
+            node = node[part]
+        if not (isinstance(node, dict) and "value" in node):
+            raise KeyError(f"{key}: not a leaf assumption (an inline table with value, unit, source)")
+        return node
+
+    def __contains__(self, key: str) -> bool:
+        if key in self._overrides:
+            return True
+        try:
+            self._leaf(key)
+        except KeyError:
+            return False
+        return True
+
+    def get(self, key: str) -> Any:
+        if key in self._overrides:
+            return self._overrides[key]
+        return self._leaf(key)["value"]
+
+    def assumption(self, key: str) -> Assumption:
+        leaf = self._leaf(key)
+        return Assumption(self.get(key), str(leaf.get("unit", "")), str(leaf.get("source", "")))
+
+    def keys(self, section: str) -> list[str]:
+        node = _calculator_tree()[section]
+        return [f"{section}.{name}" for name, leaf in node.items() if isinstance(leaf, dict) and "value" in leaf]
+
+
+def calculator_defaults(overrides: Mapping[str, Any] | None = None) -> CalculatorDefaults:
+    """The calculator defaults, optionally with some values replaced (``{"token_cost.pue_us": 1.4}``)."""
+    return CalculatorDefaults(overrides)
+
+
+def default(key: str) -> float:
+    """A scalar default from calculators.toml (used as keyword defaults of the public functions)."""
+    value = CalculatorDefaults().get(key)
+    if isinstance(value, list):
+        raise TypeError(f"{key} is a [low, high] pair, not a scalar default")
+    return float(value)
+
+
+def low_high(scenario: Assumptions, key: str) -> np.ndarray:
+    """A value as ``[low case, high case]``; a scalar is used for both cases."""
+    value = scenario.get(key)
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise ValueError(f"{key} = {value!r}: expected a number or a [low, high] pair")
+        return np.array([float(value[0]), float(value[1])])
+    return np.array([float(value), float(value)])
+
+
+def scalar(scenario: Assumptions, key: str) -> float:
+    value = scenario.get(key)
+    if isinstance(value, (list, tuple)):
+        raise ValueError(f"{key} = {value!r}: expected a single number")
+    return float(value)
+
+
+def _unwrap(value: Any) -> Any:
+    return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
+def broadcast_call(kernel: Callable[..., Mapping[str, Any]], **kwargs: Any) -> dict[str, Any]:
+    """Call ``kernel`` (scalar arguments → dict of floats) over broadcast array arguments.
+
+    Scalars in → floats out; arrays in → arrays of the broadcast shape out.
+    """
+    names = list(kwargs)
+    arrays = np.broadcast_arrays(*(np.asarray(kwargs[n], dtype=float) for n in names))
+    shape = arrays[0].shape
+    if shape == ():
+        return dict(kernel(**{n: float(a) for n, a in zip(names, arrays)}))
+    out: dict[str, np.ndarray] = {}
+    for index in np.ndindex(shape):
+        result = kernel(**{n: float(a[index]) for n, a in zip(names, arrays)})
+        for field, value in result.items():
+            if field not in out:
+                out[field] = np.empty(shape)
+            out[field][index] = value
+    return {k: _unwrap(v) for k, v in out.items()}
+
+
+def as_result(value: Any) -> Any:
+    """A 0-d array as a float, anything else unchanged."""
+    return _unwrap(np.asarray(value)) if np.ndim(value) == 0 else value
+
+
+# Years the kernel accepts (kernel/include/aipower/errors.hpp kMinYear-kMaxYear).
+_YEARS = (1900, 2100)
+
+
+def _check_number_like(name: str, value: Any) -> np.ndarray:
+    """A number or array of numbers as float64, or a ValueError naming the argument."""
+    if value is None:
+        raise ValueError(f"{name} = None: expected a number (an empty cell?)")
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} = {value!r}: expected a number, got text")
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} = {value!r}: expected a number or an array of numbers") from None
+
+
+def checked(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Validate the arguments of a public calculator function by their annotations.
+
+    Text, None, non-numeric objects and arrays that cannot be broadcast together
+    become a ValueError naming the argument, so only a finite result or a
+    ValueError ever leaves the API (the kernel checks ranges and finiteness).
+    """
+    import functools
+    import inspect
+
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise ValueError(f"{func.__name__}(): {exc}") from None
+        bound.apply_defaults()
+        shapes: dict[str, tuple[int, ...]] = {}
+        for name, value in bound.arguments.items():
+            annotation = str(signature.parameters[name].annotation)
+            if annotation.endswith(" | None"):  # optional: None means "not given"
+                if value is None:
+                    continue
+                annotation = annotation[: -len(" | None")]
+            if annotation == "int":
+                if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                    raise ValueError(f"{name} = {value!r}: expected a whole number")
+            elif annotation in ("float", "ArrayLike"):
+                array = _check_number_like(name, value)
+                if annotation == "float" and array.ndim != 0:
+                    raise ValueError(f"{name} = {value!r}: expected a single number")
+                shapes[name] = array.shape
+            elif annotation.startswith("Sequence[int]"):
+                if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+                    raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
+                items = list(value)
+                if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items):
+                    raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
+                outside = [v for v in items if not _YEARS[0] <= v <= _YEARS[1]]
+                if outside:
+                    raise ValueError(f"{name}: year {outside[0]} is outside {_YEARS[0]}-{_YEARS[1]}")
+            elif annotation.startswith("Sequence[float]"):
+                array = _check_number_like(name, value)
+                if array.ndim != 1:
+                    raise ValueError(f"{name}: expected a list of numbers, got shape {array.shape}")
+        try:
+            np.broadcast_shapes(*shapes.values())
+        except ValueError:
+            listed = ", ".join(f"{n} {s}" for n, s in shapes.items() if s)
+            raise ValueError(f"{func.__name__}(): array arguments of different shapes cannot be combined: {listed}") from None
+        return func(*bound.args, **bound.kwargs)
+
+    return wrapper

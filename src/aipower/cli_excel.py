@@ -1,0 +1,138 @@
+"""Excel commands of the `aipower` command line (registered in `cli._plugin_commands`).
+
+    aipower regenerate [--scenario NAME|FILE] [--base-year YEAR] --out DIR [--force]
+    aipower recalc BOOK.xlsx (--out OUT.xlsx | --in-place) [--force]
+    aipower functions [--markdown]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ._io import OutputExistsError
+
+_EXTRA = "the Excel commands need the excel extra: pip install 'aipower[excel]'"
+
+
+def _missing(exc: ImportError) -> int:
+    print(f"aipower: error: {_EXTRA} ({exc})", file=sys.stderr)
+    return 2
+
+
+class RegenerateCommand:
+    name = "regenerate"
+
+    def add_parser(self, sub: argparse._SubParsersAction) -> None:
+        p = sub.add_parser("regenerate", help="write the template workbooks (.xlsx) computed for a scenario")
+        p.add_argument("--scenario", default="base", metavar="NAME|FILE",
+                       help="shipped scenario (base, ai) or a scenario TOML file (default: base)")
+        p.add_argument("--base-year", type=int, default=None, metavar="YEAR", help="rebase on a later year's actuals")
+        p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
+        p.add_argument("--force", action="store_true", help="replace workbooks that already exist in DIR")
+        p.add_argument("--only", action="append", metavar="NAME", help="build only this template (repeatable)")
+        p.add_argument("--check", action="store_true",
+                       help="write nothing: check that the workbooks in DIR are what the builder makes now")
+
+    def run(self, args: argparse.Namespace) -> int:
+        try:
+            from . import workbooks
+        except ImportError as exc:
+            return _missing(exc)
+        if args.check:
+            return self._check(args, workbooks)
+        try:
+            start = time.perf_counter()
+            paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
+                                         force=args.force, only=args.only)
+        except (ValueError, OutputExistsError) as exc:
+            print(f"aipower: error: {exc}", file=sys.stderr)
+            return 2
+        for p in paths:
+            print(f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)")
+        print(f"{len(paths)} workbooks for scenario '{args.scenario}' in {args.out.resolve()} "
+              f"({time.perf_counter() - start:.1f} s)")
+        return 0
+
+    @staticmethod
+    def _check(args: argparse.Namespace, workbooks) -> int:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                fresh = workbooks.regenerate(tmp, scenario=args.scenario, base_year=args.base_year, only=args.only)
+            except ValueError as exc:
+                print(f"aipower: error: {exc}", file=sys.stderr)
+                return 2
+            stale = []
+            for path in fresh:
+                committed = args.out / path.name
+                diffs = workbooks.compare(committed, path) if committed.exists() else ["missing"]
+                if diffs:
+                    stale.append(f"{committed}: {'; '.join(diffs[:5])}")
+        for line in stale:
+            print(line, file=sys.stderr)
+        if stale:
+            print(f"aipower: {len(stale)} workbook(s) stale: run `aipower regenerate --out {args.out} --force`",
+                  file=sys.stderr)
+            return 1
+        print(f"{len(fresh)} workbooks in {args.out} are current")
+        return 0
+
+
+class RecalcCommand:
+    name = "recalc"
+
+    def add_parser(self, sub: argparse._SubParsersAction) -> None:
+        p = sub.add_parser("recalc", help="recalculate a workbook that uses AIP_ and built-in functions, without Excel")
+        p.add_argument("book", type=Path, metavar="BOOK.xlsx")
+        g = p.add_mutually_exclusive_group(required=True)
+        g.add_argument("--out", type=Path, metavar="OUT.xlsx", help="write the recalculated copy here")
+        g.add_argument("--in-place", action="store_true", help="replace BOOK.xlsx itself (atomically)")
+        p.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
+
+    def run(self, args: argparse.Namespace) -> int:
+        try:
+            from . import recalc
+        except ImportError as exc:
+            return _missing(exc)
+        try:
+            out = args.book if args.in_place else args.out
+            if not args.in_place and out.resolve() == args.book.resolve():
+                raise OutputExistsError(f"{out} is the input workbook: use --in-place to replace it")
+            report = recalc.recalc_file(args.book, out, overwrite=args.in_place or args.force)
+        except (ValueError, OutputExistsError, OSError) as exc:
+            print(f"aipower: error: {exc}", file=sys.stderr)
+            return 2
+        print(f"{out}: {report.formulas} formula cells recalculated ({report.changed} changed) in {report.seconds:.2f} s")
+        return 0
+
+
+class FunctionsCommand:
+    name = "functions"
+
+    def add_parser(self, sub: argparse._SubParsersAction) -> None:
+        p = sub.add_parser("functions", help="list the AIP_ worksheet functions (or print docs/functions.md)")
+        p.add_argument("--markdown", action="store_true", help="print the reference as markdown (docs/functions.md)")
+        p.add_argument("--builtins", action="store_true", help="list the Excel built-ins `aipower recalc` computes")
+
+    def run(self, args: argparse.Namespace) -> int:
+        from . import xlfunctions
+
+        if args.builtins:
+            from .recalc import supported_builtins
+
+            names = supported_builtins()
+            print(f"{len(names)} Excel built-in functions: " + ", ".join(names))
+        elif args.markdown:
+            sys.stdout.write(xlfunctions.markdown())
+        else:
+            for f in xlfunctions.functions():
+                print(f"{f.signature()}\n    {f.summary}")
+        return 0
+
+
+def commands() -> list:
+    return [RegenerateCommand(), RecalcCommand(), FunctionsCommand()]

@@ -1,0 +1,82 @@
+"""Global data-center demand by region, start year → end year (IEA figures
+quoted in seed 3). Regions start from their increment and growth; the rest of
+the world closes the world totals; years in between follow each row's CAGR.
+
+Units: TWh; growth over the whole period as a fraction (1.3 = +130%).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from . import _kernel
+from ._calc import Assumptions, as_result, scalar, checked
+
+_k = _kernel.global_dc
+
+ArrayLike = npt.ArrayLike
+REGIONS = ["us", "china", "europe", "japan"]
+
+__all__ = ["start_from_increment", "end_from_growth", "project", "cagr_path", "table"]
+
+
+@checked
+def start_from_increment(*, increment_twh: ArrayLike, growth: ArrayLike) -> ArrayLike:
+    """Start-year TWh from the increment (TWh) and the growth over the period (fraction)."""
+    return as_result(_k.start_from_increment(increment_twh, growth))
+
+
+@checked
+def end_from_growth(*, start_twh: ArrayLike, growth: ArrayLike) -> ArrayLike:
+    """End-year TWh = start × (1 + growth)."""
+    return as_result(_k.end_from_growth(start_twh, growth))
+
+
+@checked
+def project(
+    *, start_twh: Sequence[float], growth_to_end: Sequence[float], world_start_twh: float, world_end_twh: float, years: int
+) -> dict[str, Any]:
+    """Regions' end values, the rest of the world (residual of the world totals) and the world CAGR."""
+    return dict(_k.project(list(start_twh), list(growth_to_end), world_start_twh, world_end_twh, years))
+
+
+@checked
+def cagr_path(*, start: float, end: float, years: int) -> np.ndarray:
+    """``years + 1`` values from start to end at constant growth."""
+    return _k.cagr_path(start, end, years)
+
+
+def table(scenario: Assumptions) -> pd.DataFrame:
+    """IEA table: TWh by region and year, increment, growth over the period and CAGR."""
+    first, last = int(scalar(scenario, "global_dc.start_year")), int(scalar(scenario, "global_dc.end_year"))
+    n = last - first
+    growth = [scalar(scenario, f"global_dc.{r}_growth") for r in REGIONS]
+    start = [
+        float(start_from_increment(increment_twh=scalar(scenario, f"global_dc.{r}_increment_twh"), growth=g))
+        for r, g in zip(REGIONS, growth)
+    ]
+    world = (scalar(scenario, "global_dc.world_start_twh"), scalar(scenario, "global_dc.world_end_twh"))
+    p = project(start_twh=start, growth_to_end=growth, world_start_twh=world[0], world_end_twh=world[1], years=n)
+    names = [*REGIONS, "rest_of_world", "world"]
+    starts = [*p["start_twh"], p["rest_start_twh"], world[0]]
+    ends = [*p["end_twh"], p["rest_end_twh"], world[1]]
+    years = list(range(first, last + 1))
+    rows = []
+    for name, a, b in zip(names, starts, ends):
+        path = cagr_path(start=a, end=b, years=n)
+        rows.append(
+            {
+                "row": name,
+                **{str(y): v for y, v in zip(years, path)},
+                "increment": b - a,
+                "growth_pct": 100 * (b / a - 1),
+                "cagr_pct": 100 * (path[1] / path[0] - 1),
+                "unit": "TWh",
+            }
+        )
+    return pd.DataFrame(rows, columns=["row", *map(str, years), "increment", "growth_pct", "cagr_pct", "unit"])

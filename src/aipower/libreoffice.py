@@ -1,0 +1,288 @@
+"""Check workbooks with a real spreadsheet engine: LibreOffice Calc, headless.
+
+LibreOffice computes every formula of a workbook itself; the ``AIP_`` functions are served by
+aipower through LibreOffice Basic stubs (one per function, generated from the registry) that
+call a Python bridge script running `aipower.xlfunctions` inside LibreOffice's Python. The
+workbook is loaded with a full recalculation forced, recalculated again (``calculateAll``), and
+every formula cell must come out without an error and equal the value stored in the file
+(relative 1e-9).
+
+    python -m aipower.libreoffice workbooks/*.xlsx [--timeout 300]
+
+Needs ``soffice`` (Debian: libreoffice-calc, libreoffice-script-provider-python) and a
+LibreOffice Python of the same version as this one (the bridge imports aipower from this
+environment's site-packages). Every LibreOffice run is wrapped in a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import site
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .xlfunctions import REGISTRY
+
+REL_TOL = 1e-9
+
+_BASIC_HELPERS = '''
+Function AipArg(Optional v)
+    ' A missing argument is Empty (None in Python); a range becomes rows of cells.
+    If IsMissing(v) Then
+        AipArg = Empty
+    ElseIf IsArray(v) Then
+        Dim r0 As Long, r1 As Long, c0 As Long, c1 As Long, i As Long, j As Long
+        r0 = LBound(v, 1) : r1 = UBound(v, 1) : c0 = LBound(v, 2) : c1 = UBound(v, 2)
+        Dim rows()
+        ReDim rows(r1 - r0)
+        For i = r0 To r1
+            Dim row()
+            ReDim row(c1 - c0)
+            For j = c0 To c1
+                row(j - c0) = v(i, j)
+            Next j
+            rows(i - r0) = row
+        Next i
+        AipArg = rows
+    Else
+        AipArg = v
+    End If
+End Function
+
+Function AipCall(name As String, args)
+    ' Calls aipower.xlfunctions through the Python bridge; a table comes back as a 2-D array.
+    Dim sp, script, res, out(), i As Long, j As Long, n As Long, m As Long
+    sp = GetDefaultContext().getValueByName("/singletons/com.sun.star.script.provider.theMasterScriptProviderFactory").createScriptProvider("")
+    script = sp.getScript("vnd.sun.star.script:aipower_bridge.py$call?language=Python&location=user")
+    res = script.invoke(Array(name, args), Array(), Array())
+    If IsArray(res) Then
+        n = UBound(res) + 1
+        m = UBound(res(0)) + 1
+        ReDim out(1 To n, 1 To m)
+        For i = 1 To n
+            For j = 1 To m
+                out(i, j) = res(i - 1)(j - 1)
+            Next j
+        Next i
+        AipCall = out
+    Else
+        AipCall = res
+    End If
+End Function
+'''
+
+_BRIDGE = r'''
+"""aipower bridge for LibreOffice: AIP_ Basic stubs call `call`; `check` recalculates workbooks."""
+import json
+import os
+import site
+import sys
+
+for _d in os.environ.get("AIPOWER_SITE", "").split(os.pathsep):
+    if _d:
+        site.addsitedir(_d)
+
+
+def _rows(v):
+    if isinstance(v, tuple) and all(isinstance(r, tuple) for r in v):
+        return [list(r) for r in v]
+    return v
+
+
+def call(name, args):
+    from aipower import xlfunctions
+    try:
+        out = xlfunctions.REGISTRY[name](*[_rows(a) for a in args])
+    except Exception as exc:  # the registry never raises; this guards the bridge itself
+        out = "#VALUE! bridge: %s: %s" % (type(exc).__name__, exc)
+    if isinstance(out, list):
+        return tuple(tuple("" if c is None else c for c in r) for r in out)
+    if isinstance(out, str):
+        return str(out)
+    return out
+
+
+def check(*_):
+    import uno
+    from com.sun.star.beans import PropertyValue
+    from com.sun.star.table.CellContentType import FORMULA
+
+    desktop = XSCRIPTCONTEXT.getDesktop()
+    report = {"python": sys.version, "books": {}}
+    try:
+        for path in os.environ["AIPOWER_LO_BOOKS"].split(os.pathsep):
+            hidden = PropertyValue()
+            hidden.Name, hidden.Value = "Hidden", True
+            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, (hidden,))
+            doc.calculateAll()
+            cells = []
+            for sheet in doc.Sheets:
+                cur = sheet.createCursor()
+                cur.gotoEndOfUsedArea(False)
+                last_row, last_col = cur.RangeAddress.EndRow, cur.RangeAddress.EndColumn
+                for r in range(last_row + 1):
+                    for c in range(last_col + 1):
+                        cell = sheet.getCellByPosition(c, r)
+                        if cell.Type != FORMULA:
+                            continue
+                        err = cell.getError()
+                        text = cell.getString()
+                        is_text = cell.FormulaResultType2 == 2  # com.sun.star.sheet.FormulaResult.STRING
+                        cells.append([sheet.Name, r, c, cell.getFormula(), err,
+                                      text if is_text else cell.getValue(), is_text])
+            report["books"][path] = cells
+            doc.close(True)
+    except Exception as exc:
+        import traceback
+        report["error"] = traceback.format_exc()
+    with open(os.environ["AIPOWER_LO_REPORT"], "w", encoding="utf-8") as fh:
+        json.dump(report, fh)
+    desktop.terminate()
+'''
+
+
+def basic_module() -> str:
+    """LibreOffice Basic: one stub per AIP_ function (every argument optional), plus the helpers."""
+    lines = ["REM aipower: AIP_ worksheet functions for LibreOffice Calc, generated from aipower.xlfunctions", ""]
+    for name, f in REGISTRY.items():
+        params = [f"p{i}" for i in range(len(f.params))]
+        decl = ", ".join(f"Optional {p}" for p in params)
+        call_args = ", ".join(f"AipArg({p})" for p in params)
+        lines += [f"Function {name}({decl})", f"    {name} = AipCall(\"{name}\", Array({call_args}))", "End Function", ""]
+    return "\n".join(lines) + _BASIC_HELPERS
+
+
+def _xml_escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&apos;")
+
+
+def make_profile(root: Path, timeout: float) -> Path:
+    """A fresh LibreOffice user profile with the stubs, the bridge and recalculation on load forced."""
+    root.mkdir(parents=True, exist_ok=True)
+    url = root.resolve().as_uri()
+    _run([_soffice(), "--headless", "--norestore", f"-env:UserInstallation={url}", "--terminate_after_init"], timeout)
+    user = root / "user"
+    module = user / "basic" / "Standard" / "Module1.xba"
+    module.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">\n'
+        '<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" '
+        f'script:language="StarBasic">{_xml_escape(basic_module())}</script:module>\n', encoding="utf-8")
+    scripts = user / "Scripts" / "python"
+    scripts.mkdir(parents=True, exist_ok=True)
+    (scripts / "aipower_bridge.py").write_text(_BRIDGE, encoding="utf-8")
+    # Recalculate OOXML files on load: never trust the stored values (0 = always).
+    reg = user / "registrymodifications.xcu"
+    text = reg.read_text(encoding="utf-8")
+    item = ('<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">'
+            '<value>0</value></prop></item>\n')
+    reg.write_text(text.replace("</oor:items>", item + "</oor:items>"), encoding="utf-8")
+    return root
+
+
+def _soffice() -> str:
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        raise RuntimeError("soffice not found: install LibreOffice Calc (Debian: apt-get install libreoffice-calc "
+                           "libreoffice-script-provider-python)")
+    return exe
+
+
+def _run(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> None:
+    try:
+        subprocess.run(cmd, check=False, timeout=timeout, env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"LibreOffice did not finish within {timeout:.0f} s: {' '.join(cmd[:3])} ...") from None
+
+
+def recalculate(books: list[Path], timeout: float = 300.0) -> dict[str, list[list[Any]]]:
+    """Every formula cell of each book as LibreOffice computes it: [sheet, row, col, formula, error, value, is_text]."""
+    with tempfile.TemporaryDirectory(prefix="aipower-lo-") as tmp:
+        profile = make_profile(Path(tmp) / "profile", timeout)
+        report = Path(tmp) / "report.json"
+        # LibreOffice runs its own (system) Python: hand it only this environment's site-packages,
+        # never this interpreter's standard library or Python variables.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "CONDA"))}
+        venv_bin = str(Path(sys.prefix) / "bin")
+        env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
+        env["AIPOWER_SITE"] = os.pathsep.join(site.getsitepackages())
+        env["AIPOWER_LO_BOOKS"] = os.pathsep.join(str(b.resolve()) for b in books)
+        env["AIPOWER_LO_REPORT"] = str(report)
+        _run([_soffice(), "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.resolve().as_uri()}",
+              "vnd.sun.star.script:aipower_bridge.py$check?language=Python&location=user"], timeout, env)
+        if not report.exists():
+            raise RuntimeError("LibreOffice wrote no report (is libreoffice-script-provider-python installed?)")
+        data = json.loads(report.read_text(encoding="utf-8"))
+    if "error" in data:
+        raise RuntimeError(f"LibreOffice check failed:\n{data['error']}")
+    return data["books"]
+
+
+def stored_values(book: Path) -> dict[tuple[str, int, int], Any]:
+    """The values the file stores (what a viewer shows before recalculating)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book, data_only=True)
+    return {(ws.title, c.row - 1, c.column - 1): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if c.value is not None}
+
+
+def compare(books: list[Path], timeout: float = 300.0) -> list[str]:
+    """Problems found: a formula cell in error, or a value that differs from the stored one."""
+    computed = recalculate(books, timeout)
+    problems = []
+    for book in books:
+        cells = computed.get(str(book.resolve()), [])
+        if not cells:
+            problems.append(f"{book}: LibreOffice found no formula cells")
+        stored = stored_values(book)
+        for sheet, r, c, formula, err, value, is_text in cells:
+            from .recalc import cell_name
+
+            where = f"{book.name}:{sheet}!{cell_name(r, c)} {formula}"
+            want = stored.get((sheet, r, c))
+            if err:
+                problems.append(f"{where}: error {err} in LibreOffice")
+            elif is_text and isinstance(value, str) and value.startswith("#"):
+                problems.append(f"{where}: {value}")
+            elif isinstance(want, (int, float)) and not isinstance(want, bool):
+                if is_text or not math.isclose(float(value), float(want), rel_tol=REL_TOL, abs_tol=1e-12):
+                    problems.append(f"{where}: LibreOffice {value!r} != stored {want!r}")
+            elif isinstance(want, str):
+                if str(value) != want:
+                    problems.append(f"{where}: LibreOffice {value!r} != stored {want!r}")
+            elif want is None and not (is_text and value == "") and value not in (0, 0.0, ""):
+                problems.append(f"{where}: LibreOffice {value!r}, nothing stored")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m aipower.libreoffice", description=__doc__.split("\n\n")[0])
+    p.add_argument("books", nargs="+", type=Path)
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds for each LibreOffice run (default 300)")
+    args = p.parse_args(argv)
+    try:
+        problems = compare(args.books, args.timeout)
+    except RuntimeError as exc:
+        print(f"libreoffice check: {exc}", file=sys.stderr)
+        return 2
+    n = sum(1 for _ in args.books)
+    for line in problems[:200]:
+        print(line)
+    if problems:
+        print(f"libreoffice check: {len(problems)} problem(s) in {n} workbook(s)", file=sys.stderr)
+        return 1
+    print(f"libreoffice check: every formula cell of {n} workbook(s) recalculated by LibreOffice equals the stored value")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""On-site power economics (seed 2): gas turbines vs an alternative (e.g. fuel
+cells) over N years. Money in USD m in the table (any one unit in the API),
+capacity in MW.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from . import _kernel
+from ._calc import Assumptions, broadcast_call, low_high, scalar, checked
+
+_k = _kernel.onsite_power
+
+ArrayLike = npt.ArrayLike
+
+__all__ = ["lifetime_cost", "compare", "table"]
+
+
+def _flatten(result: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in result.items():
+        if isinstance(value, dict):
+            out.update({f"{key}_{k}": v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+@checked
+def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: int, discount_rate: ArrayLike = 0.0) -> dict[str, Any]:
+    """Capex plus ``years`` of opex discounted at ``discount_rate`` (fraction/yr): ``{"capex", "opex", "total"}``."""
+    return broadcast_call(
+        lambda **kw: _k.lifetime_cost(kw["capex"], kw["opex_per_year"], years, kw["discount_rate"]),
+        capex=capex,
+        opex_per_year=opex_per_year,
+        discount_rate=discount_rate,
+    )
+
+
+@checked
+def compare(
+    *,
+    capacity_mw: ArrayLike,
+    turbine_capex_per_mw: ArrayLike,
+    alternative_capex_multiple: ArrayLike,
+    alternative_extra_opex_per_mw_year: ArrayLike,
+    years: int,
+    turbine_opex_per_mw_year: ArrayLike = 0.0,
+    discount_rate: ArrayLike = 0.0,
+) -> dict[str, Any]:
+    """Gas turbine vs an alternative costing ``alternative_capex_multiple`` × the turbine capex and
+    ``alternative_extra_opex_per_mw_year`` more opex. Returns ``turbine_{capex,opex,total}``,
+    ``alternative_{capex,opex,total}``, the opex per year of both, and ``extra_{capex,opex,total}``."""
+    return broadcast_call(
+        lambda **kw: _flatten(
+            dict(
+                _k.compare(
+                    kw["capacity_mw"],
+                    kw["turbine_capex_per_mw"],
+                    kw["turbine_opex_per_mw_year"],
+                    kw["alternative_capex_multiple"],
+                    kw["alternative_extra_opex_per_mw_year"],
+                    years,
+                    kw["discount_rate"],
+                )
+            )
+        ),
+        capacity_mw=capacity_mw,
+        turbine_capex_per_mw=turbine_capex_per_mw,
+        turbine_opex_per_mw_year=turbine_opex_per_mw_year,
+        alternative_capex_multiple=alternative_capex_multiple,
+        alternative_extra_opex_per_mw_year=alternative_extra_opex_per_mw_year,
+        discount_rate=discount_rate,
+    )
+
+
+def table(scenario: Assumptions) -> pd.DataFrame:
+    """Seed-2 on-site power table (USD m per 100 MW over 5 years), low and high cases."""
+    years = int(scalar(scenario, "onsite_power.years"))
+    c = compare(
+        capacity_mw=scalar(scenario, "onsite_power.capacity_mw"),
+        turbine_capex_per_mw=scalar(scenario, "onsite_power.turbine_capex_per_mw"),
+        turbine_opex_per_mw_year=scalar(scenario, "onsite_power.turbine_opex_per_mw_year"),
+        alternative_capex_multiple=low_high(scenario, "onsite_power.alternative_capex_multiple"),
+        alternative_extra_opex_per_mw_year=low_high(scenario, "onsite_power.alternative_extra_opex_per_mw_year"),
+        years=years,
+        discount_rate=scalar(scenario, "onsite_power.discount_rate"),
+    )
+    rows = [
+        ("capacity", "MW", scalar(scenario, "onsite_power.capacity_mw")),
+        ("years", "years", years),
+        ("gas turbine: capex", "USD m", c["turbine_capex"]),
+        ("gas turbine: opex per year", "USD m/yr", c["turbine_opex_per_year"]),
+        (f"gas turbine: total over {years} years", "USD m", c["turbine_total"]),
+        ("alternative: capex", "USD m", c["alternative_capex"]),
+        ("alternative: opex per year", "USD m/yr", c["alternative_opex_per_year"]),
+        (f"alternative: total over {years} years", "USD m", c["alternative_total"]),
+        ("alternative: extra capex", "USD m", c["extra_capex"]),
+        (f"alternative: extra opex over {years} years", "USD m", c["extra_opex"]),
+        (f"alternative: extra cost over {years} years", "USD m", c["extra_total"]),
+    ]
+    out = []
+    for name, unit, value in rows:
+        pair = np.broadcast_to(np.asarray(value, dtype=float), (2,))
+        out.append({"row": name, "low": pair[0], "high": pair[1], "unit": unit})
+    return pd.DataFrame(out, columns=["row", "low", "high", "unit"])

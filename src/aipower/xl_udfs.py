@@ -1,0 +1,46 @@
+"""xlwings UDF module: point xlwings' ``UDF_MODULES`` at ``aipower.xl_udfs``.
+
+Every function of `aipower.xlfunctions` is registered here with xlwings'
+decorators, its wizard description and one description per argument. The
+wrappers only adapt types: an error comes back as its text
+(``#VALUE! <argument>: <problem>``) so Excel shows the reason in the cell.
+
+Classic xlwings (Windows, ``xlwings addin install``) and xlwings Server
+(Excel on the web and Mac, ``XLWINGS_ON_SERVER=true``) both import this module.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import xlwings as xw
+
+from .xlfunctions import REGISTRY, CATEGORY, XlError, XlFunction
+
+
+def _udf(f: XlFunction) -> Any:
+    def udf(*args: Any) -> Any:
+        out = f(*args)
+        return str(out) if isinstance(out, XlError) else out
+
+    udf.__name__ = udf.__qualname__ = f.name
+    udf.__module__ = __name__
+    udf.__doc__ = f.summary
+    # Optional arguments default to None: an omitted argument and an empty cell are the same to Excel.
+    udf.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                          default=None if p.optional else inspect.Parameter.empty)
+        for p in f.params
+    ])
+    wrapped = xw.func(category=CATEGORY)(udf)
+    for p in f.params:
+        options = {"ndim": 2} if p.kind in ("overrides", "range") else {}
+        wrapped = xw.arg(p.name, doc=p.description, **options)(wrapped)
+    return wrapped
+
+
+for _name, _f in REGISTRY.items():
+    globals()[_name] = _udf(_f)
+
+__all__ = list(REGISTRY)

@@ -1,0 +1,893 @@
+"""Worksheet functions: every aipower calculation as an ``AIP_`` function.
+
+This module is the Excel layer's single source of truth. Each function is
+registered with its metadata (a summary for Excel's function wizard, a full
+description for ``AIP_HELP``, every argument with its unit) and takes its
+arguments exactly as a spreadsheet sends them: a scalar, or a 2-D list of
+rows for a range, with empty cells as None. It calls the same Python API as
+everything else (`aipower.run`, `aipower.load_scenario`, the unit and series
+functions of the kernel): no calculation is written twice here.
+
+A bad argument never raises: the function returns an `XlError`, a text that
+starts with the Excel error code and names the argument and the problem, e.g.
+``#VALUE! year: 'abc' is text; expected a number (a year, e.g. 2030)``, so the
+reason is in the cell where the user looks.
+
+Plain Python use::
+
+    from aipower import xlfunctions as xf
+    xf.AIP_COAL_HOURS("ai", 2028)                       # h
+    xf.AIP_BALANCE("base", "demand")                     # header row + one row per sector
+    xf.AIP_DEMAND("base", "total", 2030, [["renewables.target_share", 0.28]])
+
+`aipower.xl_udfs` wraps the same registry for xlwings (``UDF_MODULES``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__, units, version_info
+from ._kernel import series as _series
+from .balance import TABLES as BALANCE_TABLES
+from .balance import UNITS as BALANCE_UNITS
+from .balance import BalanceResult, run
+from .renewables import required_wind_solar
+from .scenario import SHIPPED, Scenario, load_scenario
+
+PREFIX = "AIP_"
+CATEGORY = "aipower"
+WIZARD_LIMIT = 255  # Excel's function wizard cuts descriptions here; AIP_HELP has the full text
+
+
+class XlError(str):
+    """An Excel error with its reason: ``"#VALUE! <argument>: <problem>"``.
+
+    A `str`, so it shows in the cell as it is; ``code`` is the Excel error code.
+    """
+
+    code: str
+    message: str
+
+    def __new__(cls, code: str, message: str) -> XlError:
+        self = super().__new__(cls, f"{code} {message}")
+        self.code = code
+        self.message = message
+        return self
+
+
+class ArgError(ValueError):
+    """A bad worksheet argument: becomes ``#VALUE! <name>: <problem>``."""
+
+    def __init__(self, name: str, problem: str, code: str = "#VALUE!"):
+        super().__init__(f"{name}: {problem}")
+        self.code = code
+
+
+class NotFound(LookupError):
+    """A lookup outside a table (a year or row it does not have): becomes ``#N/A``."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    description: str  # shown in the function wizard; says the unit
+    kind: str  # scenario, text, number, integer, overrides, any
+    default: Any = ...  # ... = required; anything else = optional with this default
+
+    @property
+    def optional(self) -> bool:
+        return self.default is not ...
+
+
+@dataclass(frozen=True)
+class XlFunction:
+    name: str
+    summary: str  # one line, ≤ 255 characters (function wizard)
+    returns: str  # what comes back, with its unit
+    params: tuple[Param, ...]
+    impl: Callable[..., Any]
+    details: str = ""  # the rest of the description (AIP_HELP, docs/functions.md)
+    table: bool = False  # spills a table with headers
+    category: str = "general"
+    example: str = ""
+
+    def __call__(self, *args: Any) -> Any:
+        """Call with spreadsheet values; returns a value, a 2-D list, or an XlError. Never raises."""
+        try:
+            if len(args) > len(self.params):
+                raise ArgError(self.name, f"takes at most {len(self.params)} arguments ({self.signature()}); got {len(args)}")
+            values = {}
+            for i, p in enumerate(self.params):
+                raw = args[i] if i < len(args) else None
+                values[p.name] = _coerce(p, raw)
+            return _to_excel(self.impl(**values))
+        except ArgError as exc:
+            return XlError(exc.code, str(exc))
+        except NotFound as exc:
+            return XlError("#N/A", str(exc))
+        except ValueError as exc:  # the API's errors name argument, value and expected range
+            return XlError("#VALUE!", f"{self.name}: {exc}")
+        except Exception as exc:  # never let an exception reach the spreadsheet
+            return XlError("#VALUE!", f"{self.name}: internal error: {type(exc).__name__}: {exc}")
+
+    def signature(self) -> str:
+        parts = [f"[{p.name}]" if p.optional else p.name for p in self.params]
+        return f"{self.name}({', '.join(parts)})"
+
+    def help(self) -> str:
+        """The full description: summary, details, arguments with units, result, example."""
+        lines = [self.signature(), "", self.summary]
+        if self.details:
+            lines += ["", self.details]
+        if self.params:
+            lines += ["", "Arguments:"]
+            for p in self.params:
+                opt = "" if not p.optional else " Optional" + ("" if p.default is None else f" (default {p.default!r})") + "."
+                lines.append(f"  {p.name}: {p.description}{opt}")
+        lines += ["", f"Returns: {self.returns}"]
+        if self.example:
+            lines += ["", f"Example: {self.example}"]
+        return "\n".join(lines)
+
+
+REGISTRY: dict[str, XlFunction] = {}
+
+
+def register(name: str, summary: str, returns: str, params: Sequence[Param], *, details: str = "", table: bool = False,
+             category: str = "general", example: str = "") -> Callable[[Callable[..., Any]], XlFunction]:
+    """Add a worksheet function to the registry; the module attribute of the same name calls it."""
+    assert name.startswith(PREFIX) and name.isupper(), name
+
+    def add(impl: Callable[..., Any]) -> XlFunction:
+        f = XlFunction(name, summary, returns, tuple(params), impl, details, table, category, example)
+        REGISTRY[name] = f
+        return f
+
+    return add
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments as a spreadsheet sends them
+
+
+def grid(value: Any) -> list[list[Any]]:
+    """Any argument as a 2-D list of rows (a scalar is a 1×1 range)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return []
+        if all(isinstance(r, (list, tuple, np.ndarray)) for r in value):
+            return [list(r.tolist() if isinstance(r, np.ndarray) else r) for r in value]
+        return [list(value)]  # a 1-D list is one row
+    return [[value]]
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "") or (isinstance(v, float) and math.isnan(v))
+
+
+def _single(p: Param, raw: Any) -> Any:
+    """The one value of a single-cell argument (a 1×1 range is unwrapped)."""
+    if isinstance(raw, (list, tuple, np.ndarray)):
+        g = grid(raw)
+        cells = [c for row in g for c in row]
+        if len(cells) == 1:
+            return cells[0]
+        rows, cols = len(g), max((len(r) for r in g), default=0)
+        raise ArgError(p.name, f"got a {rows}×{cols} range; expected a single cell")
+    return raw
+
+
+def _coerce(p: Param, raw: Any) -> Any:
+    if p.kind == "overrides":
+        return _overrides(p, raw)
+    if p.kind == "range":
+        return raw
+    v = _single(p, raw)
+    if isinstance(v, XlError) or (isinstance(v, str) and v[:1] == "#" and v.split(" ")[0] in _ERROR_CODES):
+        raise ArgError(p.name, f"is an error value ({str(v)[:120]})")
+    if _blank(v):
+        if p.optional:
+            return p.default
+        raise ArgError(p.name, f"is empty; expected {_expected(p)}")
+    if p.kind in ("scenario", "text"):
+        if isinstance(v, bool) or not isinstance(v, str):
+            if p.kind == "text" and isinstance(v, (int, float)) and not isinstance(v, bool):
+                return _fmt_number(v)
+            raise ArgError(p.name, f"{v!r} is not text; expected {_expected(p)}")
+        return v.strip()
+    if p.kind in ("number", "integer"):
+        if isinstance(v, bool):
+            raise ArgError(p.name, f"{v!r} is a logical value; expected {_expected(p)}")
+        if isinstance(v, str):
+            raise ArgError(p.name, f"'{v}' is text; expected {_expected(p)}")
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            raise ArgError(p.name, f"{v!r} is not a number; expected {_expected(p)}") from None
+        if not math.isfinite(x):
+            raise ArgError(p.name, f"{v!r} is not a finite number; expected {_expected(p)}")
+        if p.kind == "integer":
+            if x != round(x):
+                raise ArgError(p.name, f"{v!r} is not a whole number; expected {_expected(p)}")
+            return int(round(x))
+        return x
+    return v
+
+
+_ERROR_CODES = {"#VALUE!", "#N/A", "#NUM!", "#REF!", "#NAME?", "#DIV/0!", "#NULL!", "#SPILL!", "#CALC!"}
+
+
+def _expected(p: Param) -> str:
+    return {
+        "scenario": f"a scenario name ({', '.join(SHIPPED)}) or the path of a scenario .toml file",
+        "text": "text",
+        "number": "a number",
+        "integer": "a whole number",
+    }.get(p.kind, "a value") + f" ({p.description.rstrip('.')})"
+
+
+def _fmt_number(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
+    """A two-column range (assumption key, value) → hashable pairs; blank rows are skipped."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str) and raw.strip() and not isinstance(raw, XlError):
+        raise ArgError(p.name, f"'{raw}' is text; expected a two-column range (assumption key, value)")
+    g = grid(raw)
+    out: list[tuple[str, Any]] = []
+    for i, row in enumerate(g, start=1):
+        if all(_blank(c) for c in row):
+            continue
+        if len(row) != 2:
+            raise ArgError(p.name, f"got a range with {len(row)} column(s); expected two columns (assumption key, value)")
+        key, value = row
+        if _blank(key) or not isinstance(key, str):
+            raise ArgError(p.name, f"row {i}: key {key!r} is not an assumption key (text such as 'renewables.target_share')")
+        if _blank(value):
+            raise ArgError(p.name, f"row {i}: '{key}' has no value")
+        if isinstance(value, str):
+            text = value.strip()
+            if text[:1] in "[{":  # a list or table (e.g. segments) written as JSON
+                try:
+                    value = json.dumps(json.loads(text), sort_keys=True)
+                except json.JSONDecodeError as exc:
+                    raise ArgError(p.name, f"row {i}: '{key}': value is not valid JSON: {exc}") from None
+                value = ("json", value)
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)  # years and counts arrive from Excel as floats
+        out.append((key.strip(), value))
+    return tuple(out)
+
+
+def _override_dict(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    return {k: (json.loads(v[1]) if isinstance(v, tuple) else v) for k, v in pairs}
+
+
+# ---------------------------------------------------------------------------------------------
+# Results as a spreadsheet takes them
+
+
+def _cell(v: Any) -> Any:
+    if v is None or isinstance(v, (str, bool)):
+        return v
+    if isinstance(v, (np.integer, int)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        x = float(v)
+        return x if math.isfinite(x) else None
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    return str(v)
+
+
+def _to_excel(result: Any) -> Any:
+    if isinstance(result, (list, tuple)):
+        rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in result]
+        width = max((len(r) for r in rows), default=0)
+        return [[_cell(c) for c in r] + [None] * (width - len(r)) for r in rows]
+    return _cell(result)
+
+
+def frame_to_grid(df: pd.DataFrame, corner: str) -> list[list[Any]]:
+    """A table with headers: the corner label and column names, then each row's name and values."""
+    header = [corner, *[_cell(c) for c in df.columns]]
+    return [header, *[[str(name), *[_cell(v) for v in row]] for name, row in zip(df.index, df.to_numpy().tolist())]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario runs, cached: a sheet calls the same scenario from many cells
+
+
+def _scenario_key(scenario: str) -> tuple[str, int]:
+    if scenario in SHIPPED:
+        return scenario, 0
+    path = Path(scenario)
+    try:
+        return str(path.resolve()), path.stat().st_mtime_ns  # an edited file is read again
+    except OSError:
+        return scenario, 0  # load_scenario names the problem
+
+
+@lru_cache(maxsize=32)
+def _scenario(key: tuple[str, int], overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> Scenario:
+    return load_scenario(key[0], base_year=base_year, overrides=_override_dict(overrides))
+
+
+@lru_cache(maxsize=32)
+def _run(key: tuple[str, int], overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> BalanceResult:
+    return run(_scenario(key, overrides, base_year))
+
+
+def scenario_of(scenario: str, overrides: tuple[tuple[str, Any], ...] = (), base_year: int | None = None) -> Scenario:
+    return _scenario(_scenario_key(scenario), overrides, base_year)
+
+
+def result_of(scenario: str, overrides: tuple[tuple[str, Any], ...] = (), base_year: int | None = None) -> BalanceResult:
+    return _run(_scenario_key(scenario), overrides, base_year)
+
+
+def clear_cache() -> None:
+    for f in (_scenario, _run, _requirement_cached, _calc_table):
+        f.cache_clear()
+
+
+def _lookup(df: pd.DataFrame, what: str, row: str, year: int, table: str) -> float:
+    if row not in df.index:
+        raise ArgError(what, f"'{row}' is not a row of the {table} table; expected one of {', '.join(map(str, df.index))}")
+    if year not in df.columns:
+        raise NotFound(f"year: {year} is outside the {table} table's years {df.columns[0]}-{df.columns[-1]}")
+    return float(df.loc[row, year])
+
+
+# ---------------------------------------------------------------------------------------------
+# Common arguments
+
+SCENARIO = Param("scenario", "Scenario: a shipped name (base, ai) or the path of a scenario .toml file.", "scenario")
+OVERRIDES = Param("overrides", "Optional two-column range: assumption key (e.g. renewables.target_share) and value, in the "
+                               "assumption's unit (see AIP_PARAMS). Blank rows are ignored.", "overrides", ())
+BASE_YEAR = Param("base_year", "Base year (year): rebase on a later year's actuals, e.g. 2025. Blank: the scenario's (2024).",
+                  "integer", None)
+YEAR = Param("year", "Year (e.g. 2030), from the base year to the scenario's end year.", "integer")
+SOURCE = Param("source", "Source: coal, gas, biomass, hydro, nuclear, wind or solar.", "text")
+
+
+def _table_corner(name: str) -> str:
+    return f"{name} [{BALANCE_UNITS[name]}]"
+
+
+# ---------------------------------------------------------------------------------------------
+# About the add-in
+
+
+@register("AIP_VERSION", "Package version, kernel build (version, compiler, build type, C++ standard) and data vintage.",
+          "a two-column table: field, value", [], table=True, category="about", example="=AIP_VERSION()")
+def _version() -> list[list[Any]]:
+    return [["field", "value"], *[[k, v] for k, v in version_info().items()]]
+
+
+@register("AIP_HELP", "The full description of an AIP_ function: what it computes, every argument with its unit, the "
+                      "result and an example (no 255-character cut).",
+          "text (several lines)", [Param("name", "Function name, e.g. AIP_COAL_HOURS (the AIP_ prefix may be left out).", "text")],
+          category="about", example='=AIP_HELP("AIP_COAL_HOURS")')
+def _help(name: str) -> str:
+    key = name.upper()
+    key = key if key.startswith(PREFIX) else PREFIX + key
+    if key not in REGISTRY:
+        import difflib
+        close = difflib.get_close_matches(key, list(REGISTRY), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ArgError("name", f"'{name}' is not an aipower function{hint}; =AIP_FUNCTIONS() lists them all")
+    return REGISTRY[key].help()
+
+
+@register("AIP_FUNCTIONS", "Every AIP_ worksheet function with its category and summary.",
+          "a table: name, category, summary", [], table=True, category="about", example="=AIP_FUNCTIONS()")
+def _functions() -> list[list[Any]]:
+    return [["name", "category", "summary"], *[[f.signature(), f.category, f.summary] for f in REGISTRY.values()]]
+
+
+@register("AIP_SCENARIOS", "The shipped scenario names (a column), e.g. for a drop-down list.", "a column of names",
+          [], table=True, category="about", example="=AIP_SCENARIOS()")
+def _scenarios() -> list[list[Any]]:
+    return [[name] for name in SHIPPED]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario assumptions
+
+
+def _origin(a_origin: str) -> str:
+    """file:line without the directory (no machine paths in a workbook)."""
+    return os.path.basename(a_origin) if a_origin != "override" else a_origin
+
+
+@register("AIP_PARAMS", "Every assumption of a scenario with its value, unit, source and where it was set.",
+          "a table: key, value (numbers in the model's unit; lists and segments as JSON text), unit, source, origin",
+          [SCENARIO, OVERRIDES, BASE_YEAR], table=True, category="scenario",
+          details="Actuals are shown resolved at the base year, with the series they come from. The keys are the ones "
+                  "an overrides range takes.", example='=AIP_PARAMS("ai")')
+def _params(scenario: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
+    sc = scenario_of(scenario, overrides, base_year)
+    rows: list[list[Any]] = [["key", "value", "unit", "source", "origin"]]
+    for a in sc.assumptions():
+        if a.is_actual:
+            value = sc.get(a.key)
+            unit = units.model_unit(a.unit) if a.unit else ""
+            source = f"actual '{a.value['actual']}' at {sc.base_year + int(a.value.get('year_offset', 0))}: {a.source}"
+        else:
+            value = a.value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value, unit = units.to_model_unit(float(value), a.unit)
+            else:
+                unit = a.unit
+            source = a.source
+        rows.append([a.key, value, unit, source, _origin(a.origin)])
+    return rows
+
+
+@register("AIP_ASSUMPTION", "The value of one assumption of a scenario, in the model's unit (GW, TWh, h, fraction).",
+          "a number (or text for a choice; lists as JSON text)",
+          [SCENARIO, Param("key", "Assumption key, e.g. renewables.target_share (see AIP_PARAMS).", "text"), OVERRIDES, BASE_YEAR],
+          category="scenario", example='=AIP_ASSUMPTION("base", "renewables.target_share")')
+def _assumption(scenario: str, key: str, overrides: tuple, base_year: int | None) -> Any:
+    sc = scenario_of(scenario, overrides, base_year)
+    if key not in sc:
+        import difflib
+        close = difflib.get_close_matches(key, sc.keys(), n=1)
+        raise ArgError("key", f"'{key}' is not an assumption of scenario '{scenario}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    return sc.get(key)
+
+
+# ---------------------------------------------------------------------------------------------
+# China power balance: tables
+
+
+@register("AIP_BALANCE", "A China power-balance table for a scenario, with headers: demand, capacity, generation, hours "
+                         "or re_share, one row per sector or source, one column per year.",
+          "a table: row names, then one column per year from the base year (TWh, GW, h or fractions by table)",
+          [SCENARIO, Param("table", "Table: demand (TWh), capacity (GW, end of year), generation (TWh), hours (h) or "
+                                    "re_share (fraction; wind_solar_additions in GW).", "text", "demand"),
+           OVERRIDES, BASE_YEAR], table=True, category="balance",
+          details="demand: primary, secondary, tertiary_core, ev_charging, data_centers, tertiary, residential_core, "
+                  "residential, total (TWh) and total_growth (fraction). capacity and generation: coal, gas, biomass, "
+                  "hydro, nuclear, wind, solar (generation also required). hours: coal, gas, hydro, nuclear, wind, solar. "
+                  "re_share: non_hydro_share (fraction of consumption), wind_solar_additions (GW).",
+          example='=AIP_BALANCE(Scenario, "demand", Overrides)')
+def _balance(scenario: str, table: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
+    name = table.lower()
+    if name not in BALANCE_TABLES:
+        raise ArgError("table", f"'{table}' is not a balance table; expected one of {', '.join(BALANCE_TABLES)}")
+    r = result_of(scenario, overrides, base_year)
+    return frame_to_grid(getattr(r, name), _table_corner(name))
+
+
+@register("AIP_REQUIREMENT", "The wind+solar requirement for a non-hydro renewable share target: level, share without "
+                             "additions, share per GW/yr, GW/yr per point of share.",
+          "a table: field, value, unit",
+          [SCENARIO, Param("target_share", "Target non-hydro share of consumption (fraction, e.g. 0.3). Blank: the scenario's.",
+                           "number", None),
+           Param("target_year", "Year the share is reached (year). Blank: the scenario's (2030).", "integer", None),
+           OVERRIDES, BASE_YEAR], table=True, category="balance",
+          example='=AIP_REQUIREMENT("base", 0.3, 2030)')
+def _requirement(scenario: str, target_share: float | None, target_year: int | None, overrides: tuple,
+                 base_year: int | None) -> list[list[Any]]:
+    req = _solve(scenario, target_share, target_year, overrides, base_year)
+    return [["field", "value", "unit"],
+            ["target_share", req.target_share, "fraction"],
+            ["target_year", req.target_year, "year"],
+            ["first_year", req.first_year, "year"],
+            ["last_year", req.last_year, "year"],
+            ["level", req.level_gw_per_year, "GW/yr"],
+            ["share_without_additions", req.share_without_additions, "fraction"],
+            ["share_per_gw_per_year", req.share_per_gw_per_year, "fraction per GW/yr"],
+            ["gw_per_year_per_point", 0.01 / req.share_per_gw_per_year, "GW/yr per percentage point"]]
+
+
+def _solve(scenario: str, target_share: float | None, target_year: int | None, overrides: tuple, base_year: int | None):
+    return _requirement_cached(_scenario_key(scenario), overrides, base_year, target_share, target_year)
+
+
+@lru_cache(maxsize=32)
+def _requirement_cached(key, overrides, base_year, target_share, target_year):
+    return required_wind_solar(_scenario(key, overrides, base_year), target_share=target_share, target_year=target_year)
+
+
+# ---------------------------------------------------------------------------------------------
+# China power balance: one number
+
+
+@register("AIP_DEMAND", "Electricity consumption of one sector row in one year (TWh).",
+          "TWh (total_growth: fraction)",
+          [SCENARIO, Param("row", "Demand row: primary, secondary, tertiary_core, ev_charging, data_centers, tertiary, "
+                                  "residential_core, residential, total or total_growth.", "text"), YEAR, OVERRIDES, BASE_YEAR],
+          category="balance", example='=AIP_DEMAND("ai", "data_centers", 2030)')
+def _demand(scenario: str, row: str, year: int, overrides: tuple, base_year: int | None) -> float:
+    return _lookup(result_of(scenario, overrides, base_year).demand, "row", row, year, "demand")
+
+
+@register("AIP_CAPACITY", "Installed capacity of one source at the end of a year (GW).", "GW, end of year",
+          [SCENARIO, SOURCE, YEAR, OVERRIDES, BASE_YEAR], category="balance", example='=AIP_CAPACITY("base", "coal", 2030)')
+def _capacity(scenario: str, source: str, year: int, overrides: tuple, base_year: int | None) -> float:
+    return _lookup(result_of(scenario, overrides, base_year).capacity, "source", source, year, "capacity")
+
+
+@register("AIP_GENERATION", "Generation of one source in a year (TWh); 'required' is the total generation the demand needs.",
+          "TWh",
+          [SCENARIO, Param("source", "Source: coal, gas, biomass, hydro, nuclear, wind, solar, or required.", "text"), YEAR,
+           OVERRIDES, BASE_YEAR], category="balance", example='=AIP_GENERATION("base", "coal", 2030)')
+def _generation(scenario: str, source: str, year: int, overrides: tuple, base_year: int | None) -> float:
+    return _lookup(result_of(scenario, overrides, base_year).generation, "source", source, year, "generation")
+
+
+@register("AIP_HOURS", "Utilization hours of one source in a year (h); coal's are the balance's residual.", "h",
+          [SCENARIO, Param("source", "Source: coal, gas, hydro, nuclear, wind or solar.", "text"), YEAR, OVERRIDES, BASE_YEAR],
+          category="balance", example='=AIP_HOURS("base", "solar", 2030)')
+def _hours(scenario: str, source: str, year: int, overrides: tuple, base_year: int | None) -> float:
+    return _lookup(result_of(scenario, overrides, base_year).hours, "source", source, year, "hours")
+
+
+@register("AIP_COAL_HOURS", "Coal utilization hours in a year (h): coal generation (the residual of the balance) over "
+                            "average coal capacity.", "h",
+          [SCENARIO, YEAR, OVERRIDES, BASE_YEAR], category="balance",
+          details="Coal generation = required generation − every other source; required = consumption × (1 + losses and "
+                  "own use, calibrated on the base year) − net imports. Coal hours = coal generation / average of start- "
+                  "and end-of-year coal capacity.", example='=AIP_COAL_HOURS("ai", 2028)')
+def _coal_hours(scenario: str, year: int, overrides: tuple, base_year: int | None) -> float:
+    return _lookup(result_of(scenario, overrides, base_year).hours, "source", "coal", year, "hours")
+
+
+@register("AIP_RE_SHARE", "Non-hydro renewable share of consumption in a year (fraction): (wind + solar + biomass "
+                          "generation) / consumption.", "fraction",
+          [SCENARIO, YEAR, OVERRIDES, BASE_YEAR], category="balance", example='=AIP_RE_SHARE("base", 2030)')
+def _re_share(scenario: str, year: int, overrides: tuple, base_year: int | None) -> float:
+    return _lookup(result_of(scenario, overrides, base_year).re_share, "row", "non_hydro_share", year, "re_share")
+
+
+@register("AIP_LOSS_FACTOR", "Losses and plant own use as a fraction of consumption, calibrated on the base year so that "
+                             "its coal hours equal the actual.", "fraction",
+          [SCENARIO, OVERRIDES, BASE_YEAR], category="balance", example='=AIP_LOSS_FACTOR("base")')
+def _loss_factor(scenario: str, overrides: tuple, base_year: int | None) -> float:
+    return result_of(scenario, overrides, base_year).loss_factor
+
+
+@register("AIP_WIND_SOLAR_REQUIRED", "Wind+solar additions (GW/yr, the same each year of the solve window) that reach a "
+                                     "non-hydro share target in a target year.", "GW/yr",
+          [SCENARIO, Param("target_share", "Target non-hydro share of consumption (fraction, e.g. 0.3). Blank: the scenario's.",
+                           "number", None),
+           Param("target_year", "Year the share is reached (year). Blank: the scenario's (2030).", "integer", None),
+           OVERRIDES, BASE_YEAR], category="balance",
+          details="Solved exactly: the share is linear in the level of additions. The solve window (first and last year "
+                  "of the additions) and the wind fraction come from the scenario's [renewables] assumptions.",
+          example='=AIP_WIND_SOLAR_REQUIRED("base", 0.29)')
+def _ws_required(scenario: str, target_share: float | None, target_year: int | None, overrides: tuple,
+                 base_year: int | None) -> float:
+    return _solve(scenario, target_share, target_year, overrides, base_year).level_gw_per_year
+
+
+# ---------------------------------------------------------------------------------------------
+# Kernel building blocks
+
+
+@register("AIP_UTILIZATION_HOURS", "Utilization hours from generation and average capacity (h) = TWh / GW × 1000, e.g. coal "
+                                   "hours from coal generation and average coal capacity.", "h",
+          [Param("generation_twh", "Generation (TWh).", "number"),
+           Param("average_capacity_gw", "Average capacity over the year (GW), > 0.", "number")],
+          category="units", example="=AIP_UTILIZATION_HOURS(5300, 1170)")
+def _utilization_hours(generation_twh: float, average_capacity_gw: float) -> float:
+    return units.twh_per_gw_to_hours(generation_twh, average_capacity_gw)
+
+
+@register("AIP_ENERGY_TWH", "Energy from capacity running a number of hours (TWh) = GW × h / 1000.", "TWh",
+          [Param("capacity_gw", "Capacity (GW).", "number"), Param("hours", "Hours at full output (h).", "number")],
+          category="units", example="=AIP_ENERGY_TWH(100, 4000)")
+def _energy_twh(capacity_gw: float, hours: float) -> float:
+    return units.gw_hours_to_twh(capacity_gw, hours)
+
+
+@register("AIP_CAGR", "Compound annual growth rate between two values a number of years apart (fraction/yr).",
+          "fraction per year",
+          [Param("from_value", "Value in the first year (any unit, > 0).", "number"),
+           Param("to_value", "Value in the last year (same unit).", "number"),
+           Param("years", "Years between the two values (years, > 0).", "number")],
+          category="units", example="=AIP_CAGR(100, 140, 5)")
+def _cagr(from_value: float, to_value: float, years: float) -> float:
+    return _series.cagr(from_value, to_value, years)
+
+
+@register("AIP_TO_MODEL_UNIT", "Converts a value from a source unit to the model's unit: 亿kWh or yi kWh → TWh, 亿kW → GW, "
+                               "万kW → GW, % → fraction; other units pass unchanged.",
+          "the value in the model's unit (TWh, GW, fraction)",
+          [Param("value", "Value (in the unit named by the next argument).", "number"),
+           Param("unit", "Source unit: 亿kWh, yi kWh, 亿kW, yi kW, 万kW, wan kW, %, %/yr, TWh, GW, fraction.", "text")],
+          category="units", example='=AIP_TO_MODEL_UNIT(5000, "亿kWh")')
+def _to_model_unit(value: float, unit: str) -> float:
+    return units.to_model_unit(value, unit)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# AI-infrastructure calculators (issue 3): their research tables and their formulas, one number each
+
+try:
+    from . import dc_power, onsite_power, rack_power, token_cost, training, us_gap
+    from .calculator_tables import TABLES as CALCULATOR_TABLES
+except ImportError:  # pragma: no cover - a build without the calculators
+    CALCULATOR_TABLES = {}
+
+SECONDS_PER_DAY = 86400.0  # unit definition
+
+
+def _num(x: Any) -> float:
+    return float(np.asarray(x, dtype=float).reshape(-1)[0])
+
+
+def _numbers(p_name: str, raw: Any) -> list[float]:
+    """A range of numbers (a row or a column) as a list; blanks skipped."""
+    cells = [c for row in grid(raw) for c in row if not _blank(c)]
+    out = []
+    for c in cells:
+        if isinstance(c, bool) or not isinstance(c, (int, float)):
+            raise ArgError(p_name, f"{c!r} is not a number; expected a range of numbers")
+        out.append(float(c))
+    if not out:
+        raise ArgError(p_name, "is empty; expected a range of numbers")
+    return out
+
+
+@lru_cache(maxsize=64)
+def _calc_table(key: tuple[str, int], overrides: tuple, base_year: int | None, name: str) -> pd.DataFrame:
+    return CALCULATOR_TABLES[name](_scenario(key, overrides, base_year))
+
+
+def _calc_name(name: str) -> str:
+    if name not in CALCULATOR_TABLES:
+        raise ArgError("name", f"'{name}' is not a calculator table; expected one of {', '.join(CALCULATOR_TABLES)}")
+    return name
+
+
+if CALCULATOR_TABLES:
+    CALC_NAMES = ", ".join(CALCULATOR_TABLES)
+    CALC_NAME = Param("name", f"Calculator table: {CALC_NAMES}.", "text")
+
+    @register("AIP_CALC_TABLE", "A research table of the AI-infrastructure calculators for a scenario, with headers "
+                                "(data-center capex → electricity, token cost China vs US, US capacity gap, on-site "
+                                "power, rack power 54 V vs 800 V, training cluster, global data-center demand).",
+              "a table: row, the cases (low/high, China/US, 54 V/800 V, or years), unit",
+              [CALC_NAME, SCENARIO, OVERRIDES, BASE_YEAR], table=True, category="calculators",
+              details="The calculators' inputs are scenario assumptions (scenarios/calculators.toml, keys such as "
+                      "token_cost.china.electricity_price); an overrides range changes any of them. Every row "
+                      "states its unit in the last column.", example='=AIP_CALC_TABLE("token_cost", "base")')
+    def _calc_table_fn(name: str, scenario: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
+        df = _calc_table(_scenario_key(scenario), overrides, base_year, _calc_name(name))
+        return [[_cell(c) for c in df.columns], *[[_cell(v) for v in row] for row in df.to_numpy().tolist()]]
+
+    @register("AIP_CALC", "One number of a calculator table: the row (its label) and the column (a case such as "
+                          "low, high, china_low, us_high, dc_54v, or a year).",
+              "a number in the row's unit (the table's unit column)",
+              [CALC_NAME, Param("row", "Row label as in AIP_CALC_TABLE's first column, e.g. 'total' or 'gap'.", "text"),
+               Param("column", "Column: a case (low, high, china_low, us_high, dc_54v, dc_800v) or a year (number).",
+                     "text"), SCENARIO, OVERRIDES, BASE_YEAR], category="calculators",
+              example='=AIP_CALC("us_gap", "gap", "high", "base")')
+    def _calc_one(name: str, row: str, column: str, scenario: str, overrides: tuple, base_year: int | None) -> Any:
+        df = _calc_table(_scenario_key(scenario), overrides, base_year, _calc_name(name))
+        label = df.columns[0]
+        rows = [str(r) for r in df[label]]
+        if row not in rows:
+            raise ArgError("row", f"'{row}' is not a row of the {name} table; rows: {'; '.join(rows[:40])}")
+        cols = [str(c) for c in df.columns[1:]]
+        if column not in cols:
+            raise ArgError("column", f"'{column}' is not a column of the {name} table; expected one of {', '.join(cols)}")
+        return df.iloc[rows.index(row), 1 + cols.index(column)]
+
+    @register("AIP_DC_CAPACITY_FROM_CAPEX", "Method 1: data-center capacity (GW) bought by a capex at a capex per watt.",
+              "GW", [Param("capex_yi_rmb", "Capex (亿 RMB, 1 亿 = 1e8).", "number"),
+                     Param("capex_per_watt_rmb", "Capex per watt of data center (RMB/W), e.g. 120 AIDC, 70 IDC.", "number")],
+              category="calculators", example="=AIP_DC_CAPACITY_FROM_CAPEX(1000, 120)")
+    def _dc_capacity(capex_yi_rmb: float, capex_per_watt_rmb: float) -> float:
+        return _num(dc_power.capacity_from_capex_gw(capex_yi_rmb=capex_yi_rmb, capex_per_watt_rmb=capex_per_watt_rmb))
+
+    @register("AIP_DC_ENERGY_FROM_CAPACITY", "Yearly energy (TWh) of a data-center capacity at an intensity per GW-year.",
+              "TWh per year", [Param("capacity_gw", "Data-center capacity (GW).", "number"),
+                               Param("twh_per_gw_year", "Energy intensity (TWh per GW-year), 4.4-10 in seed 1.", "number")],
+              category="calculators", example="=AIP_DC_ENERGY_FROM_CAPACITY(0.83, 4.4)")
+    def _dc_energy(capacity_gw: float, twh_per_gw_year: float) -> float:
+        return _num(dc_power.energy_from_capacity_twh(capacity_gw=capacity_gw, twh_per_gw_year=twh_per_gw_year))
+
+    @register("AIP_DC_CHIP_POWER_FROM_CAPEX", "Method 2: accelerator power (GW) bought by the chip share of a capex.",
+              "GW", [Param("capex_yi_rmb", "Capex (亿 RMB).", "number"),
+                     Param("chip_share_of_capex", "Share of capex spent on accelerators (fraction 0-1).", "number"),
+                     Param("chip_cost_per_watt_rmb", "Accelerator cost per watt of chip power (RMB/W).", "number")],
+              category="calculators", example="=AIP_DC_CHIP_POWER_FROM_CAPEX(1000, 1, 625)")
+    def _dc_chip(capex_yi_rmb: float, chip_share_of_capex: float, chip_cost_per_watt_rmb: float) -> float:
+        return _num(dc_power.chip_power_from_capex_gw(capex_yi_rmb=capex_yi_rmb, chip_share_of_capex=chip_share_of_capex,
+                                                      chip_cost_per_watt_rmb=chip_cost_per_watt_rmb))
+
+    @register("AIP_DC_ENERGY_FROM_IT_POWER", "Energy (TWh) of an IT load: IT power × PUE × load factor × hours.", "TWh",
+              [Param("it_power_gw", "IT (chip) power (GW).", "number"), Param("pue", "Power usage effectiveness (ratio ≥ 1).", "number"),
+               Param("load_factor", "Average load as a fraction of IT power (fraction 0-1).", "number"),
+               Param("hours", "Hours in the period (h). Blank: 8,760.", "number", None)],
+              category="calculators", example="=AIP_DC_ENERGY_FROM_IT_POWER(0.16, 1.5, 1)")
+    def _dc_it(it_power_gw: float, pue: float, load_factor: float, hours: float | None) -> float:
+        kw = {} if hours is None else {"hours": hours}
+        return _num(dc_power.energy_from_it_power_twh(it_power_gw=it_power_gw, pue=pue, load_factor=load_factor, **kw))
+
+    @register("AIP_CLUSTER_POWER_MW", "Facility power (MW) of an accelerator cluster: accelerators × W each × PUE.", "MW",
+              [Param("accelerators", "Number of accelerators (count).", "number"),
+               Param("watts_per_accelerator", "Peak power per accelerator (W), e.g. 700 for an H100.", "number"),
+               Param("pue", "Power usage effectiveness (ratio ≥ 1).", "number")],
+              category="calculators", example="=AIP_CLUSTER_POWER_MW(100000, 700, 1.59)")
+    def _cluster(accelerators: float, watts_per_accelerator: float, pue: float) -> float:
+        return _num(dc_power.cluster_power_mw(accelerators=accelerators, watts_per_accelerator=watts_per_accelerator, pue=pue))
+
+    _TOKEN_PARTS = ("total", "compute", "energy", "network", "operations")
+
+    @register("AIP_TOKEN_COST", "Cost per million tokens (currency of the inputs) from accelerator cost, electricity, "
+                                "network and operations per accelerator-hour and throughput; or one component of it.",
+              "currency per million tokens",
+              [Param("it_power_kw", "IT power per accelerator (kW).", "number"), Param("pue", "PUE (ratio ≥ 1).", "number"),
+               Param("electricity_price", "Electricity price (currency/kWh), e.g. 0.4-0.6 RMB China, 0.8-1.2 US.", "number"),
+               Param("tokens_per_second", "Throughput per accelerator (tokens/s).", "number"),
+               Param("accelerator_cost_per_hour", "Accelerator depreciation or rent (currency/h).", "number"),
+               Param("network_per_hour", "Network cost per accelerator-hour (currency/h). Blank: 0.", "number", 0.0),
+               Param("operations_per_hour", "Operations cost per accelerator-hour (currency/h). Blank: 0.", "number", 0.0),
+               Param("component", "total (default), compute, energy, network or operations.", "text", "total")],
+              category="calculators", example="=AIP_TOKEN_COST(1.275, 1.2, 0.5, 1070, 3.49, 0.53, 0.66)")
+    def _token_cost(it_power_kw: float, pue: float, electricity_price: float, tokens_per_second: float,
+                    accelerator_cost_per_hour: float, network_per_hour: float, operations_per_hour: float,
+                    component: str) -> float:
+        if component not in _TOKEN_PARTS:
+            raise ArgError("component", f"'{component}': expected one of {', '.join(_TOKEN_PARTS)}")
+        r = token_cost.cost_per_million_tokens(
+            it_power_kw=it_power_kw, pue=pue, electricity_price_per_kwh=electricity_price, tokens_per_second=tokens_per_second,
+            accelerator_cost_per_hour=accelerator_cost_per_hour, network_cost_per_hour=network_per_hour,
+            operations_cost_per_hour=operations_per_hour)
+        return _num(r[f"{component}_per_million"])
+
+    @register("AIP_TOKEN_ENERGY_KWH", "Facility electricity (kWh) per million tokens.", "kWh per million tokens",
+              [Param("it_power_kw", "IT power per accelerator (kW).", "number"), Param("pue", "PUE (ratio ≥ 1).", "number"),
+               Param("tokens_per_second", "Throughput per accelerator (tokens/s).", "number")],
+              category="calculators", example="=AIP_TOKEN_ENERGY_KWH(1.275, 1.2, 1070)")
+    def _token_energy(it_power_kw: float, pue: float, tokens_per_second: float) -> float:
+        return _num(token_cost.energy_per_million_tokens_kwh(it_power_kw=it_power_kw, pue=pue, tokens_per_second=tokens_per_second))
+
+    @register("AIP_US_GAP_PER_YEAR", "US capacity gap a year (GW/yr): nameplate GW needed minus GW built.", "GW/yr",
+              [Param("needed_gw_per_year", "New capacity needed a year (GW/yr), ~80 in seed 2.", "number"),
+               Param("built_gw_per_year", "Capacity built a year (GW/yr), 50-60 in seed 2.", "number")],
+              category="calculators", example="=AIP_US_GAP_PER_YEAR(80, 60)")
+    def _gap(needed_gw_per_year: float, built_gw_per_year: float) -> float:
+        return _num(us_gap.gap_per_year(needed_gw_per_year=needed_gw_per_year, built_gw_per_year=built_gw_per_year))
+
+    @register("AIP_FIRM_EQUIVALENT_GW", "Firm-equivalent GW of a technology mix: Σ nameplate GW × capacity factor.", "GW",
+              [Param("nameplate_gw", "Range of nameplate capacities (GW), one per technology.", "range"),
+               Param("capacity_factor", "Range of capacity factors (fraction 0-1), same order and size.", "range")],
+              category="calculators", example="=AIP_FIRM_EQUIVALENT_GW(B2:B4, C2:C4)")
+    def _firm(nameplate_gw: Any, capacity_factor: Any) -> float:
+        gw, cf = _numbers("nameplate_gw", nameplate_gw), _numbers("capacity_factor", capacity_factor)
+        if len(gw) != len(cf):
+            raise ArgError("capacity_factor", f"has {len(cf)} numbers; expected {len(gw)}, one per nameplate_gw")
+        return _num(us_gap.firm_equivalent_gw(nameplate_gw=gw, capacity_factor=cf))
+
+    @register("AIP_ONSITE_LIFETIME_COST", "Capex plus years of opex, discounted: the lifetime cost of on-site power.",
+              "currency of the inputs",
+              [Param("capex", "Capex (currency, e.g. USD m).", "number"),
+               Param("opex_per_year", "Opex a year (currency/yr).", "number"),
+               Param("years", "Years of operation (years, whole).", "integer"),
+               Param("discount_rate", "Discount rate (fraction/yr). Blank: 0.", "number", 0.0)],
+              category="calculators", example="=AIP_ONSITE_LIFETIME_COST(600, 20, 5)")
+    def _onsite(capex: float, opex_per_year: float, years: int, discount_rate: float) -> float:
+        return _num(onsite_power.lifetime_cost(capex=capex, opex_per_year=opex_per_year, years=years,
+                                               discount_rate=discount_rate)["total"])
+
+    @register("AIP_RACK_CURRENT_A", "Current (A) = rack power / DC voltage.", "A",
+              [Param("power_w", "Rack power (W), e.g. 1e6 for a 1 MW rack.", "number"),
+               Param("voltage_v", "Distribution voltage (V DC), e.g. 54 or 800.", "number")],
+              category="calculators", example="=AIP_RACK_CURRENT_A(1000000, 54)")
+    def _current(power_w: float, voltage_v: float) -> float:
+        return _num(rack_power.current_a(power_w=power_w, voltage_v=voltage_v))
+
+    @register("AIP_RACK_LOSS_FRACTION", "Copper I²R loss as a fraction of rack power, for a copper mass over a current "
+                                        "path.", "fraction",
+              [Param("power_w", "Rack power (W).", "number"), Param("voltage_v", "Voltage (V DC).", "number"),
+               Param("mass_kg", "Copper mass (kg).", "number"),
+               Param("length_m", "Current-path length (m). Blank: the calculator default (28.9).", "number", None)],
+              category="calculators", example="=AIP_RACK_LOSS_FRACTION(1000000, 54, 200)")
+    def _loss(power_w: float, voltage_v: float, mass_kg: float, length_m: float | None) -> float:
+        kw = {} if length_m is None else {"length_m": length_m}
+        return _num(rack_power.loss_fraction(power_w=power_w, voltage_v=voltage_v, mass_kg=mass_kg, **kw))
+
+    @register("AIP_RACK_COPPER_KG", "Copper (kg) that keeps the I²R loss of a rack at a target fraction.", "kg",
+              [Param("power_w", "Rack power (W).", "number"), Param("voltage_v", "Voltage (V DC).", "number"),
+               Param("loss_fraction", "Target loss (fraction of rack power, 0-1).", "number"),
+               Param("length_m", "Current-path length (m). Blank: the calculator default (28.9).", "number", None)],
+              category="calculators", example="=AIP_RACK_COPPER_KG(1000000, 800, 0.006)")
+    def _copper(power_w: float, voltage_v: float, loss_fraction: float, length_m: float | None) -> float:
+        kw = {} if length_m is None else {"length_m": length_m}
+        return _num(rack_power.copper_mass_for_loss_kg(power_w=power_w, voltage_v=voltage_v,
+                                                       loss_fraction_target=loss_fraction, **kw))
+
+    @register("AIP_TRAINING_DAYS", "Training time (days) = FLOPs / (accelerators × peak FLOP/s × utilization × goodput).",
+              "days",
+              [Param("training_flops", "Training compute (FLOP), e.g. 1e26.", "number"),
+               Param("accelerators", "Number of accelerators (count).", "number"),
+               Param("peak_flops_per_s", "Peak per accelerator (FLOP/s), e.g. 2.5e15.", "number"),
+               Param("utilization", "Model FLOPs utilization (fraction 0-1).", "number"),
+               Param("goodput", "Useful share of wall time (fraction 0-1). Blank: 1.", "number", 1.0)],
+              category="calculators", example="=AIP_TRAINING_DAYS(1E+26, 25000, 2.5E+15, 0.4)")
+    def _train_days(training_flops: float, accelerators: float, peak_flops_per_s: float, utilization: float,
+                    goodput: float) -> float:
+        return _num(training.training_time_s(training_flops=training_flops, accelerators=accelerators,
+                                             peak_flops_per_s=peak_flops_per_s, utilization=utilization,
+                                             goodput=goodput)) / SECONDS_PER_DAY
+
+    @register("AIP_TRAINING_ENERGY_MWH", "Facility energy of a training run (MWh): accelerators × kW × PUE × time.", "MWh",
+              [Param("accelerators", "Number of accelerators (count).", "number"),
+               Param("power_kw_per_accelerator", "Power per accelerator incl. its share of the rack (kW).", "number"),
+               Param("pue", "PUE (ratio ≥ 1).", "number"), Param("days", "Wall-clock duration (days).", "number")],
+              category="calculators", example="=AIP_TRAINING_ENERGY_MWH(25000, 1.4, 1.3, 90)")
+    def _train_energy(accelerators: float, power_kw_per_accelerator: float, pue: float, days: float) -> float:
+        return _num(training.training_energy_mwh(accelerators=accelerators, power_kw_per_accelerator=power_kw_per_accelerator,
+                                                 pue=pue, time_s=days * SECONDS_PER_DAY))
+
+    @register("AIP_GOODPUT", "Useful share of wall time of a training run: interval / (interval + restart + half a "
+                             "checkpoint interval).", "fraction",
+              [Param("interruption_interval_h", "Mean time between interruptions (h).", "number"),
+               Param("restart_h", "Time to restart after an interruption (h).", "number"),
+               Param("checkpoint_interval_h", "Time between checkpoints (h).", "number")],
+              category="calculators", example="=AIP_GOODPUT(0.53, 0.25, 0.5)")
+    def _goodput(interruption_interval_h: float, restart_h: float, checkpoint_interval_h: float) -> float:
+        return _num(training.goodput(interruption_interval_h=interruption_interval_h, restart_h=restart_h,
+                                     checkpoint_interval_h=checkpoint_interval_h))
+
+
+def functions() -> list[XlFunction]:
+    """Every registered worksheet function, in registry order."""
+    return list(REGISTRY.values())
+
+
+def markdown() -> str:
+    """docs/functions.md: generated from the same metadata as the function wizard."""
+    cats: dict[str, list[XlFunction]] = {}
+    for f in REGISTRY.values():
+        cats.setdefault(f.category, []).append(f)
+    out = ["# aipower worksheet functions", "",
+           "Generated from the metadata in `aipower.xlfunctions` by `aipower functions --markdown` (a test checks it is "
+           "current). Every function returns, on a bad argument, a text that starts with the Excel error code and names "
+           "the argument and the problem (e.g. `#VALUE! year: 'abc' is text; expected a whole number`).", ""]
+    for cat, fs in cats.items():
+        out.append(f"- **{cat}**: " + ", ".join(f"[`{f.name}`](#{f.name.lower()})" for f in fs))
+    for cat, fs in cats.items():
+        out += ["", f"## {cat}"]
+        for f in fs:
+            out += ["", f"### {f.name}", "", f"`{f.signature()}`" + (" — spills a table" if f.table else ""), "",
+                    f.summary]
+            if f.details:
+                out += ["", f.details]
+            if f.params:
+                out += ["", "| argument | description | optional |", "|---|---|---|"]
+                for p in f.params:
+                    opt = "no" if not p.optional else ("yes" if p.default in (None, ()) else f"yes (default `{p.default}`)")
+                    out.append(f"| `{p.name}` | {p.description} | {opt} |")
+            out += ["", f"Returns: {f.returns}."]
+            if f.example:
+                out += ["", f"Example: `{f.example}`"]
+    return "\n".join(out) + "\n"
+
+
+# The functions as module attributes: `xlfunctions.AIP_COAL_HOURS("ai", 2028)`.
+globals().update(REGISTRY)
+__all__ = ["REGISTRY", "XlError", "XlFunction", "Param", "functions", "markdown", "grid", "clear_cache", *REGISTRY]

@@ -1,0 +1,73 @@
+"""The calculator tables and the data-center driver hook, against the calculator defaults."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aipower import dc_driver
+from aipower._calc import calculator_defaults
+from aipower.calculator_tables import TABLES
+
+D = calculator_defaults()
+YEARS = list(range(2024, 2036))
+
+
+def test_all_tables_registered():
+    assert set(TABLES) == {"dc_capex", "token_cost", "us_gap", "onsite_power", "rack_power", "training", "global_dc"}
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_table_shape_and_finite(name):
+    t = TABLES[name](D)
+    assert isinstance(t, pd.DataFrame)
+    assert t.columns[0] == "row" and "unit" in t.columns
+    assert t["row"].is_unique
+    numbers = t.drop(columns=["row", "unit"]).to_numpy(dtype=float)
+    assert np.isfinite(numbers).all()
+
+
+def test_every_default_has_unit_and_source():
+    for section in ["dc_power", "token_cost", "us_gap", "onsite_power", "rack_power", "training", "global_dc"]:
+        for key in D.keys(section):
+            a = D.assumption(key)
+            assert a.unit and a.source, key
+
+
+def test_driver_cagr_and_missing_driver_return_none():
+    assert dc_driver.data_center_path(D, YEARS, 100.0) is None
+    assert dc_driver.data_center_path(calculator_defaults({"demand.data_centers.driver": "cagr"}), YEARS, 100.0) is None
+
+
+def test_driver_capex_cases_are_ordered_and_start_at_the_start_value():
+    paths = {
+        case: dc_driver.data_center_path(
+            calculator_defaults({"demand.data_centers.driver": "capex", "dc_power.capex_case": case}), YEARS, 100.0
+        )
+        for case in ["low", "mid", "high"]
+    }
+    for p in paths.values():
+        assert p.shape == (len(YEARS),)
+        assert p[0] == pytest.approx(100.0)
+        assert np.all(np.diff(p) >= 0)
+    assert np.all(paths["low"][1:] < paths["high"][1:])
+    np.testing.assert_allclose(paths["mid"], 0.5 * (paths["low"] + paths["high"]))
+    # 2025: 6,000 亿 RMB, half a year → 0.5 × 6 × (3.67 or 14.29) TWh.
+    assert paths["low"][1] - 100 == pytest.approx(0.5 * 6000 / 120 * 0.1 * 4.4)
+
+
+def test_driver_compute_path():
+    p = dc_driver.data_center_path(calculator_defaults({"demand.data_centers.driver": "compute"}), YEARS, 100.0)
+    assert p[0] == pytest.approx(100.0)
+    growth = p[1:5] / p[:4] - 1
+    np.testing.assert_allclose(growth, (2922 / 797) ** 0.25 * 0.9 - 1)
+
+
+def test_driver_bad_values():
+    with pytest.raises(ValueError, match="demand.data_centers.driver = 'bogus'"):
+        dc_driver.data_center_path(calculator_defaults({"demand.data_centers.driver": "bogus"}), YEARS, 100.0)
+    with pytest.raises(ValueError, match="dc_power.capex_case = 'median'"):
+        dc_driver.data_center_path(
+            calculator_defaults({"demand.data_centers.driver": "capex", "dc_power.capex_case": "median"}), YEARS, 100.0
+        )
+    with pytest.raises(ValueError, match="start_twh = -1"):
+        dc_driver.data_center_path(calculator_defaults({"demand.data_centers.driver": "capex"}), YEARS, -1.0)

@@ -1,0 +1,92 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aipower import dc_power
+from aipower._calc import calculator_defaults
+
+D = calculator_defaults()
+
+
+def test_method1_per_1000_yi_rmb_matches_seed1_with_its_own_inputs():
+    r = dc_power.method1(capex_yi_rmb=1000, capex_per_watt_rmb=[120, 70], twh_per_gw_year=[4.4, 10.0])
+    np.testing.assert_allclose(r["capacity_gw"], [0.8333, 1.4286], atol=1e-4)  # seed: ~0.9 / ~1.5 GW
+    # seed 1: 40-150 亿kWh with the rounded GW; 36.7-142.9 with the unrounded ones
+    np.testing.assert_allclose(np.asarray(r["energy_twh"]) * 10, [36.67, 142.86], atol=0.01)
+
+
+def test_method2_per_1000_yi_rmb_reproduces_20_164_yi_kwh():
+    r = dc_power.method2(capex_yi_rmb=1000, chip_share_of_capex=1.0, chip_cost_per_watt_rmb=[625, 80], pue=1.5, load_factor=1.0)
+    np.testing.assert_allclose(r["chip_power_gw"], [0.16, 1.25])
+    np.testing.assert_allclose(np.asarray(r["energy_twh"]) * 10, [21.02, 164.25], atol=0.01)
+
+
+def test_cluster_power():
+    assert dc_power.cluster_power_mw(accelerators=100_000, watts_per_accelerator=700, pue=1.0) == pytest.approx(70.0)
+    assert dc_power.cluster_power_mw(accelerators=100_000, watts_per_accelerator=700, pue=1.59) > 100.0
+
+
+def test_energy_from_it_power_defaults_to_a_year():
+    assert dc_power.energy_from_it_power_twh(it_power_gw=1.0, pue=1.5, load_factor=1.0) == pytest.approx(13.14)
+
+
+def test_paths():
+    p = dc_power.capex_driven_path(start_twh=100, capex_yi_rmb=[0, 1000, 0], capex_per_watt_rmb=100, twh_per_gw_year=10, first_year_fraction=0.5)
+    np.testing.assert_allclose(p, [100, 105, 110])
+    q = dc_power.compute_driven_path(start_twh=100, eflops=[10, 20], intensity_change_per_year=-0.5)
+    np.testing.assert_allclose(q, [100, 100])
+    np.testing.assert_allclose(dc_power.intensity_path(start=1, annual_change=0.1, n=3), [1, 1.1, 1.21])
+    np.testing.assert_allclose(dc_power.compute_route_twh(eflops=[1, 2], twh_per_eflops=[3, 4]), [3, 8])
+    v = dc_power.interpolate_geometric(anchor_years=[2024, 2028], anchor_values=[797, 2922], years=[2026])
+    assert v[0] == pytest.approx(math.sqrt(797 * 2922))
+
+
+def test_table_rows_and_values():
+    t = dc_power.table(D)
+    assert list(t.columns) == ["row", "low", "high", "unit"]
+    assert np.isfinite(t[["low", "high"]].to_numpy()).all()
+    row = t.set_index("row")
+    assert row.loc["2025 internet capex: method 1 energy", "low"] == pytest.approx(220.0)
+    assert row.loc["2025 internet capex: method 1 energy", "high"] == pytest.approx(857.14, abs=0.01)
+    assert row.loc["2025 internet capex: method 2 energy", "low"] == pytest.approx(126.14, abs=0.01)
+    assert row.loc["2025 internet capex: method 2 energy", "high"] == pytest.approx(985.5)
+    assert row.loc["compute route: compute growth 2024-28", "low"] == pytest.approx(38.37, abs=0.01)
+    assert row.loc["compute route: data-center electricity growth", "low"] > 20.0
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: dc_power.capacity_from_capex_gw(capex_yi_rmb=-1, capex_per_watt_rmb=70), "capex_yi_rmb = -1"),
+        (lambda: dc_power.capacity_from_capex_gw(capex_yi_rmb=1, capex_per_watt_rmb=0), "capex_per_watt_rmb = 0"),
+        (lambda: dc_power.energy_from_it_power_twh(it_power_gw=1, pue=0.9, load_factor=1), "pue = 0.9"),
+        (lambda: dc_power.chip_power_from_capex_gw(capex_yi_rmb=1, chip_share_of_capex=1.5, chip_cost_per_watt_rmb=80), "chip_share_of_capex = 1.5"),
+        (lambda: dc_power.energy_from_capacity_twh(capacity_gw=float("nan"), twh_per_gw_year=4), "capacity_gw = nan"),
+        (lambda: dc_power.compute_route_twh(eflops=[1, 2], twh_per_eflops=[1]), "twh_per_eflops"),
+        (lambda: dc_power.capex_driven_path(start_twh=1, capex_yi_rmb=[1], capex_per_watt_rmb=1, twh_per_gw_year=1, first_year_fraction=2), "first_year_fraction = 2"),
+    ],
+)
+def test_bad_input_names_the_argument(call, name):
+    with pytest.raises(ValueError, match=name.replace("(", r"\(")):
+        call()
+
+
+capex = st.floats(min_value=1.0, max_value=1e6)
+factor = st.floats(min_value=0.01, max_value=100.0)
+
+
+@given(capex, factor, st.floats(min_value=10, max_value=1000), st.floats(min_value=0.1, max_value=20))
+def test_method1_scales_linearly_with_capex(c, k, cpw, intensity):
+    a = dc_power.method1(capex_yi_rmb=c, capex_per_watt_rmb=cpw, twh_per_gw_year=intensity)["energy_twh"]
+    b = dc_power.method1(capex_yi_rmb=c * k, capex_per_watt_rmb=cpw, twh_per_gw_year=intensity)["energy_twh"]
+    assert b == pytest.approx(k * a, rel=1e-9)
+
+
+@given(capex, factor, st.floats(min_value=10, max_value=1000), st.floats(min_value=1.0, max_value=3.0))
+def test_method2_scales_linearly_with_capex(c, k, cpw, pue):
+    a = dc_power.method2(capex_yi_rmb=c, chip_share_of_capex=1.0, chip_cost_per_watt_rmb=cpw, pue=pue, load_factor=1.0)["energy_twh"]
+    b = dc_power.method2(capex_yi_rmb=c * k, chip_share_of_capex=1.0, chip_cost_per_watt_rmb=cpw, pue=pue, load_factor=1.0)["energy_twh"]
+    assert b == pytest.approx(k * a, rel=1e-9)

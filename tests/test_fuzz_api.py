@@ -1,0 +1,94 @@
+"""Fuzz every public API function with hostile values (NaN, ±inf, 0, negative, huge,
+empty and mismatched arrays, text, None). Only two outcomes are allowed: a finite
+result, or a ValueError whose message names an argument (or the function)."""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import aipower
+from aipower import dc_power, global_dc, onsite_power, rack_power, token_cost, training, units, us_gap
+
+MODULES = [dc_power, token_cost, us_gap, onsite_power, rack_power, training, global_dc]
+FUNCTIONS = [
+    getattr(m, name) for m in MODULES for name in m.__all__ if name != "table" and callable(getattr(m, name))
+]
+
+wild_number = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -1.0, 1e308, -1e308, 5e-324, 1.0, 0.5, 100.0]),
+    st.integers(min_value=-(10**12), max_value=10**12),
+)
+wild_value = st.one_of(
+    wild_number,
+    st.lists(wild_number, max_size=5),
+    st.sampled_from([None, "abc", "", [], [[1.0, 2.0]], {"a": 1}, True]),
+)
+wild_int = st.one_of(st.integers(min_value=-5, max_value=10**9), st.sampled_from([None, "3", 2.5, True]))
+
+
+def all_finite(result) -> bool:
+    if isinstance(result, dict):
+        return all(all_finite(v) for v in result.values())
+    if isinstance(result, (pd.DataFrame, pd.Series)):
+        numeric = result.select_dtypes("number") if isinstance(result, pd.DataFrame) else result
+        return bool(np.isfinite(np.asarray(numeric, dtype=float)).all())
+    if isinstance(result, (list, tuple, np.ndarray, float, int, np.floating)):
+        arr = np.asarray(result, dtype=float)
+        return bool(np.isfinite(arr).all())
+    return True
+
+
+@pytest.mark.parametrize("func", FUNCTIONS, ids=lambda f: f"{f.__module__.split('.')[-1]}.{f.__name__}")
+@given(data=st.data())
+def test_calculator_functions_return_finite_or_value_error(func, data):
+    params = inspect.signature(func).parameters
+    kwargs = {}
+    for name, p in params.items():
+        if p.default is not inspect.Parameter.empty and data.draw(st.booleans(), label=f"default {name}"):
+            continue
+        kwargs[name] = data.draw(wild_int if str(p.annotation) == "int" else wild_value, label=name)
+    try:
+        result = func(**kwargs)
+    except ValueError as exc:
+        message = str(exc)
+        assert any(name in message for name in params) or func.__name__ in message or "::" in message, message
+        return
+    assert all_finite(result), (kwargs, result)
+
+
+NUMERIC_KEYS = [
+    a.key for a in aipower.load_scenario("base").assumptions()
+    if isinstance(a.value, (int, float)) and not isinstance(a.value, bool)
+]
+
+
+@given(st.sampled_from(NUMERIC_KEYS), st.one_of(wild_number, st.sampled_from(["x", None])))
+def test_balance_overrides_return_finite_tables_or_value_error(key, value):
+    try:
+        r = aipower.run("base", overrides={key: value})
+    except ValueError as exc:
+        message = str(exc)
+        # The key, or the row/series it belongs to (kernel messages name the series and year).
+        assert key in message or key.rsplit(".", 1)[0] in message or "coal generation" in message or "renewables.target_share" in message, message
+        return
+    for name, df in r.tables().items():
+        assert np.isfinite(df.to_numpy()).all(), (key, value, name)
+    assert math.isfinite(r.loss_factor)
+
+
+@given(st.sampled_from([units.yi_kwh_to_twh, units.gw_to_wan_kw, units.twh_to_per_capita, units.gw_hours_to_twh]), st.data())
+def test_units_return_finite_or_value_error(func, data):
+    n = 1 if func in (units.yi_kwh_to_twh, units.gw_to_wan_kw) else 2
+    args = [data.draw(wild_number) for _ in range(n)]
+    try:
+        assert math.isfinite(func(*args))
+    except ValueError:
+        pass

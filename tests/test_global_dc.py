@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+
+from aipower import global_dc
+from aipower._calc import calculator_defaults
+
+D = calculator_defaults()
+
+
+def test_iea_415_to_945_about_15_percent():
+    t = global_dc.table(D).set_index("row")
+    assert t.loc["world", "2024"] == pytest.approx(415)
+    assert t.loc["world", "2030"] == pytest.approx(945)
+    assert t.loc["world", "cagr_pct"] == pytest.approx(14.7, abs=0.05)
+    assert t.loc["us", "increment"] == pytest.approx(240)
+    assert t.loc["china", "growth_pct"] == pytest.approx(170)
+    regions = ["us", "china", "europe", "japan", "rest_of_world"]
+    for year in ["2024", "2027", "2030"]:
+        assert t.loc[regions, year].sum() == pytest.approx(t.loc["world", year], rel=0.01)
+    assert np.isfinite(t.drop(columns="unit").to_numpy(dtype=float)).all()
+
+
+def test_api():
+    assert global_dc.start_from_increment(increment_twh=240, growth=1.3) == pytest.approx(184.615, abs=1e-3)
+    assert global_dc.end_from_growth(start_twh=100, growth=0.7) == pytest.approx(170)
+    p = global_dc.project(start_twh=[100], growth_to_end=[1.0], world_start_twh=150, world_end_twh=300, years=6)
+    assert p["rest_end_twh"] == pytest.approx(100)
+    np.testing.assert_allclose(global_dc.cagr_path(start=100, end=200, years=2), [100, 141.421, 200], rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: global_dc.start_from_increment(increment_twh=10, growth=0), "growth = 0"),
+        (lambda: global_dc.project(start_twh=[500], growth_to_end=[0.5], world_start_twh=415, world_end_twh=945, years=6), "world_start_twh = 415"),
+        (lambda: global_dc.project(start_twh=[1], growth_to_end=[0.5, 1], world_start_twh=415, world_end_twh=945, years=6), "growth_to_end: has 2 values"),
+        (lambda: global_dc.cagr_path(start=0, end=1, years=6), "start = 0"),
+    ],
+)
+def test_bad_input_names_the_argument(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

@@ -1,0 +1,117 @@
+"""Hardening: a writer killed mid-write leaves the previous file intact; concurrent
+calls give the same results as serial ones; inputs past the model's limits are refused."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import aipower
+from aipower import rack_power
+from aipower._io import OutputExistsError, atomic_write, atomic_write_text
+
+SLOW_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from aipower._io import atomic_write
+
+    def write(tmp):
+        with open(tmp, "w") as fh:
+            fh.write("partial new content\\n")
+            fh.flush()
+            print("writing", flush=True)
+            time.sleep(60)  # killed here
+            fh.write("never\\n")
+
+    atomic_write(sys.argv[1], write, overwrite=True)
+    """
+)
+
+
+def test_a_killed_writer_leaves_the_previous_file_intact(tmp_path):
+    target = tmp_path / "table.csv"
+    target.write_text("previous content\n")
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(target)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"  # the temp file is half written now
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        proc.stdout.close()
+    assert target.read_text() == "previous content\n"
+    leftovers = [p for p in tmp_path.iterdir() if p.name != "table.csv"]
+    assert all(p.name.startswith(".table.csv.") and p.suffix == ".tmp" for p in leftovers)  # never the target
+
+
+def test_an_exception_mid_write_removes_the_temp_file(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("keep")
+
+    def failing(tmp):
+        tmp.write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, failing, overwrite=True)
+    assert target.read_text() == "keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_existing_files_are_not_overwritten_without_permission(tmp_path):
+    target = tmp_path / "mine.txt"
+    target.write_text("user's own")
+    with pytest.raises(OutputExistsError, match="not overwriting"):
+        atomic_write_text(target, "new")
+    assert target.read_text() == "user's own"
+    atomic_write_text(target, "new", overwrite=True)
+    assert target.read_text() == "new"
+
+
+def test_concurrent_runs_equal_serial_runs():
+    """The kernel releases the GIL; threads must not share state."""
+    cases = [("base", {}), ("ai", {}), ("base", {"renewables.target_share": 0.28}), ("ai", {"horizon.end_year": 2030})]
+    serial = [aipower.run(name, overrides=o).hours for name, o in cases]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(lambda c: aipower.run(c[0], overrides=c[1]).hours, case) for case in cases * 3]
+        parallel = [f.result() for f in futures]
+    for i, frame in enumerate(parallel):
+        expected = serial[i % len(cases)]
+        np.testing.assert_array_equal(frame.to_numpy(), expected.to_numpy())
+
+
+def test_concurrent_calculator_calls_equal_serial():
+    voltages = np.linspace(48, 1000, 50)
+    serial = rack_power.loss_fraction(power_w=1e6, voltage_v=voltages, mass_kg=200.0)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: rack_power.loss_fraction(power_w=1e6, voltage_v=voltages, mass_kg=200.0), range(8)))
+    for r in results:
+        np.testing.assert_array_equal(r, serial)
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"horizon.end_year": 2101}, "end_year = 2101"),
+    ({"horizon.end_year": 2500}, "end_year = 2500"),
+    ({"renewables.target_year": 1e12}, "expected a year"),
+])
+def test_limits_are_refused_with_a_message(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        aipower.run("base", overrides=overrides)
+
+
+def test_huge_paths_are_refused_not_attempted():
+    from aipower import dc_power, us_gap
+
+    with pytest.raises(ValueError, match="n = 1000000000: expected a number of years in 0-200"):
+        dc_power.intensity_path(start=1.0, annual_change=-0.1, n=10**9)
+    with pytest.raises(ValueError, match="years = 1000000: expected a number of years in 1-200"):
+        us_gap.cumulative_gap(gap_gw_per_year=20.0, years=10**6)

@@ -1,0 +1,165 @@
+"""Template workbooks: current, live formulas with stored values, names, drop-down, charts, sources."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import aipower
+from aipower import workbooks
+from aipower.cli import main
+from aipower.libreoffice import stored_values
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "workbooks"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built")
+    workbooks.regenerate(out)
+    return out
+
+
+def test_committed_workbooks_are_what_the_builder_makes_now(built):
+    names = sorted(p.name for p in COMMITTED.glob("*.xlsx"))
+    assert names == sorted(f"{n}.xlsx" for n in workbooks.TEMPLATES)
+    for name in names:
+        diffs = workbooks.compare(COMMITTED / name, built / name)
+        assert not diffs, f"{name} is stale (run `aipower regenerate --out workbooks --force`): {diffs[:5]}"
+
+
+def test_builder_output_is_reproducible(built, tmp_path):
+    workbooks.build("china_balance", tmp_path / "again.xlsx")
+    assert (tmp_path / "again.xlsx").read_bytes() == (built / "china_balance.xlsx").read_bytes()
+
+
+def test_compare_finds_a_changed_number(built, tmp_path):
+    src = built / "china_balance.xlsx"
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = re.sub(rb"<v>(\d+\.\d+)</v>", lambda m: b"<v>" + str(float(m.group(1)) * 1.001).encode() + b"</v>",
+                              data, count=1)
+            zout.writestr(info, data)
+    assert workbooks.compare(src, bad)
+
+
+def _formulas(path: Path) -> dict[tuple[str, int, int], str]:
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                text = getattr(v, "text", v)
+                if isinstance(text, str) and text.startswith("=") and c.data_type == "f":
+                    out[(ws.title, c.row - 1, c.column - 1)] = text
+    return out
+
+
+def test_balance_workbook_mirrors_the_research_tables(built, base, ai):
+    path = built / "china_balance.xlsx"
+    stored = stored_values(path)
+    formulas = _formulas(path)
+    # Demand: a spilled AIP_BALANCE table, every cell stored, equal to the API's table.
+    anchor = next(k for k, f in formulas.items() if k[0] == "Demand" and "AIP_BALANCE" in f)
+    r0, c0 = anchor[1], anchor[2]
+    years = [stored[("Demand", r0, c0 + 1 + j)] for j in range(len(base.demand.columns))]
+    assert years == list(base.demand.columns)
+    for i, row in enumerate(base.demand.index, start=1):
+        assert stored[("Demand", r0 + i, c0)] == row
+        for j, y in enumerate(base.demand.columns, start=1):
+            assert stored[("Demand", r0 + i, c0 + j)] == pytest.approx(base.demand.loc[row, y], rel=1e-15)
+    # Coal hours base vs AI: granular functions, one per year.
+    ws = openpyxl.load_workbook(path)["Generation"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for name, result in (("base", base), ("ai", ai)):
+        r = rows[f"coal hours, {name}"]
+        for j, y in enumerate(result.hours.columns, start=2):
+            assert ws.cell(r, j).value.startswith(f'=AIP_COAL_HOURS("{name}"')
+            assert stored[("Generation", r - 1, j - 1)] == pytest.approx(result.hours.loc["coal", y], rel=1e-15)
+    req = aipower.required_wind_solar("base", target_share=0.28)
+    rws = openpyxl.load_workbook(path, data_only=True)["Renewables"]
+    found = [c for row in rws.iter_rows() for c in row if c.value == 0.28 and c.column == 1]
+    assert found and rws.cell(found[0].row, 2).value == pytest.approx(req.level_gw_per_year, rel=1e-12)
+
+
+def test_every_formula_cell_stores_a_value_and_calls_aip_or_builtins(built):
+    for path in built.glob("*.xlsx"):
+        stored = stored_values(path)
+        formulas = _formulas(path)
+        assert formulas, path
+        for key, f in formulas.items():
+            assert key in stored, (path.name, key, f)
+            assert not (isinstance(stored[key], str) and stored[key].startswith("#")), (path.name, key, stored[key])
+
+
+def test_inputs_names_dropdown_charts_and_sources(built):
+    path = built / "china_balance.xlsx"
+    wb = openpyxl.load_workbook(path)
+    names = set(wb.defined_names)
+    assert {"Scenario", "BaseYear", "Overrides", "TargetShare", "TargetYear"} <= names
+    assert wb.defined_names["Overrides"].attr_text == "Inputs!$A$10:$B$29"
+    dv = wb["Inputs"].data_validations.dataValidation
+    assert any(v.type == "list" and "base" in (v.formula1 or "") and "ai" in v.formula1 for v in dv)
+    for ws in wb.worksheets[1:]:
+        assert any("Source" in str(ws.cell(r, 1).value) or "AIP_PARAMS" in str(ws.cell(r, 1).value) for r in (2, 3)), ws.title
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) >= 3
+        for n in charts:
+            xml = z.read(n).decode()
+            assert re.search(r"<c:numCache>.*?<c:pt idx=\"0\"><c:v>[-\d.]+</c:v>", xml, re.S), n  # charts show data
+
+
+def test_regenerate_for_another_scenario(tmp_path, ai, capsys):
+    assert main(["regenerate", "--scenario", "ai", "--out", str(tmp_path), "--only", "china_balance"]) == 0
+    assert str(tmp_path.resolve()) in capsys.readouterr().out
+    wb = openpyxl.load_workbook(tmp_path / "china_balance.xlsx", data_only=True)
+    assert wb["Inputs"]["B4"].value == "ai"
+    stored = stored_values(tmp_path / "china_balance.xlsx")
+    want = float(ai.demand.loc["total", 2030])
+    assert any(isinstance(v, float) and v == pytest.approx(want, rel=1e-15) for (s, _, _), v in stored.items() if s == "Demand")
+
+
+def test_regenerate_never_overwrites_without_force(tmp_path, capsys):
+    target = tmp_path / "china_balance.xlsx"
+    target.write_bytes(b"analyst's own file")
+    assert main(["regenerate", "--out", str(tmp_path)]) == 2
+    assert "not overwriting" in capsys.readouterr().err
+    assert target.read_bytes() == b"analyst's own file"
+    assert main(["regenerate", "--out", str(tmp_path), "--force", "--only", "china_balance"]) == 0
+    assert zipfile.is_zipfile(target)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_regenerate_bad_scenario_writes_nothing(tmp_path, capsys):
+    assert main(["regenerate", "--scenario", "nope", "--out", str(tmp_path / "x")]) == 2
+    assert "nope" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (CI installs it)")
+def test_libreoffice_check_catches_a_wrong_stored_value(built, tmp_path):
+    from aipower import libreoffice
+
+    src = built / "china_balance.xlsx"
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet4.xml":  # Generation: coal hours rows
+                data = re.sub(rb'(<c r="B\d+" s="\d+"><f>AIP_COAL_HOURS[^<]*</f><v>)([\d.]+)',
+                              lambda m: m.group(1) + b"1234.5", data, count=1)
+            zout.writestr(info, data)
+    problems = libreoffice.compare([bad], timeout=240)
+    assert len(problems) == 1 and "AIP_COAL_HOURS" in problems[0] and "1234.5" in problems[0]

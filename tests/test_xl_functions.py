@@ -1,0 +1,280 @@
+"""The worksheet-function layer, called as plain Python and through xlwings' server-side call path."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import aipower
+from aipower import xlfunctions as xf
+from aipower.xlfunctions import REGISTRY, XlError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+
+def test_every_function_is_prefixed_and_described():
+    assert len(REGISTRY) >= 20
+    for name, f in REGISTRY.items():
+        assert name.startswith("AIP_") and name.isupper()
+        assert f.summary and len(f.summary) <= xf.WIZARD_LIMIT, name
+        assert f.returns, name
+        for p in f.params:
+            assert p.description and len(p.description) <= xf.WIZARD_LIMIT, (name, p.name)
+        # optional arguments come last (Excel and Python signatures both need it)
+        flags = [p.optional for p in f.params]
+        assert flags == sorted(flags), name
+
+
+def test_numeric_arguments_state_their_unit():
+    for f in REGISTRY.values():
+        for p in f.params:
+            if p.kind in ("number", "integer"):
+                assert "(" in p.description, (f.name, p.name, "unit in parentheses")
+
+
+def test_help_is_not_cut_and_names_every_argument():
+    text = xf.AIP_HELP("AIP_COAL_HOURS")
+    assert len(text) > xf.WIZARD_LIMIT
+    for p in REGISTRY["AIP_COAL_HOURS"].params:
+        assert f"{p.name}:" in text
+    assert xf.AIP_HELP("coal_hours") == text
+    err = xf.AIP_HELP("AIP_COAL_HOUR")
+    assert isinstance(err, XlError) and err.code == "#VALUE!" and "did you mean AIP_COAL_HOURS" in err
+
+
+def test_docs_functions_md_is_current():
+    assert (ROOT / "docs" / "functions.md").read_text(encoding="utf-8") == xf.markdown(), \
+        "docs/functions.md is stale: run `aipower functions --markdown > docs/functions.md`"
+
+
+# --- results equal the Python API -----------------------------------------------------------
+
+
+def test_granular_functions_equal_the_api(base, ai):
+    assert xf.AIP_COAL_HOURS("ai", 2028) == ai.hours.loc["coal", 2028]
+    assert xf.AIP_DEMAND("base", "data_centers", 2030) == base.demand.loc["data_centers", 2030]
+    assert xf.AIP_CAPACITY("ai", "solar", 2027.0) == ai.capacity.loc["solar", 2027]
+    assert xf.AIP_GENERATION("base", "required", 2026) == base.generation.loc["required", 2026]
+    assert xf.AIP_HOURS("base", "wind", 2030) == base.hours.loc["wind", 2030]
+    assert xf.AIP_RE_SHARE("base", 2030) == base.re_share.loc["non_hydro_share", 2030]
+    assert xf.AIP_LOSS_FACTOR("base") == base.loss_factor
+    assert xf.AIP_WIND_SOLAR_REQUIRED("base") == pytest.approx(base.requirement.level_gw_per_year, rel=1e-12)
+    other = aipower.required_wind_solar("base", target_share=0.28)
+    assert xf.AIP_WIND_SOLAR_REQUIRED("base", 0.28) == pytest.approx(other.level_gw_per_year, rel=1e-12)
+
+
+def test_table_function_spills_the_research_table_with_headers(base):
+    table = xf.AIP_BALANCE("base", "demand")
+    assert table[0][0].startswith("demand") and table[0][1:] == list(base.demand.columns)
+    assert [r[0] for r in table[1:]] == list(base.demand.index)
+    assert table[9][1:] == [float(v) for v in base.demand.loc["total"]]
+    assert all(len(r) == len(table[0]) for r in table)
+
+
+def test_overrides_range_changes_the_result_like_the_api():
+    rng = [["renewables.target_share", 0.28], [None, None], ["horizon.end_year", 2035.0]]
+    expected = aipower.run("base", overrides={"renewables.target_share": 0.28})
+    assert xf.AIP_COAL_HOURS("base", 2030, rng) == expected.hours.loc["coal", 2030]
+    assert xf.AIP_COAL_HOURS("base", 2030, rng) != xf.AIP_COAL_HOURS("base", 2030)
+
+
+def test_segments_override_as_json_text():
+    seg = ('[{"method": "growth", "years": [2025, 2035], "rate": 0.2, "unit": "fraction/yr", "source": "test"}]')
+    got = xf.AIP_DEMAND("base", "data_centers", 2026, [["demand.data_centers.segments", seg]])
+    start = xf.AIP_DEMAND("base", "data_centers", 2024)
+    assert got == pytest.approx(start * 1.2**2, rel=1e-12)
+
+
+def test_base_year_argument_rebases(base):
+    r = aipower.run("base", base_year=2025)
+    assert xf.AIP_DEMAND("base", "total", 2030, None, 2025) == r.demand.loc["total", 2030]
+    assert xf.AIP_BALANCE("base", "demand", None, 2025)[0][1] == 2025
+
+
+def test_params_table_has_value_unit_source_and_no_machine_paths():
+    table = xf.AIP_PARAMS("ai")
+    assert table[0] == ["key", "value", "unit", "source", "origin"]
+    keys = [r[0] for r in table[1:]]
+    assert "renewables.target_share" in keys and len(keys) == len(aipower.load_scenario("ai").keys())
+    for key, value, unit, source, origin in table[1:]:
+        assert source and "/" not in origin and "\\" not in origin, key
+    row = next(r for r in table if r[0] == "demand.data_centers.start")
+    assert row[2] == "TWh"
+
+
+def test_units_and_kernel_blocks():
+    assert xf.AIP_TO_MODEL_UNIT(5000, "亿kWh") == aipower.units.yi_kwh_to_twh(5000)
+    assert xf.AIP_UTILIZATION_HOURS(5300, 1170) == aipower.units.twh_per_gw_to_hours(5300, 1170)
+    assert xf.AIP_ENERGY_TWH(100, 4000) == aipower.units.gw_hours_to_twh(100, 4000)
+    assert xf.AIP_CAGR(100, 140, 5) == pytest.approx(1.4 ** 0.2 - 1, rel=1e-12)
+
+
+def test_version_lists_package_kernel_and_vintage():
+    table = dict(map(tuple, xf.AIP_VERSION()[1:]))
+    assert table["package"] == aipower.__version__
+    assert {"kernel_compiler", "kernel_build_type", "data_vintage"} <= set(table)
+
+
+# --- errors: an Excel error naming the argument, never an exception ---------------------------
+
+
+@pytest.mark.parametrize("call, code, words", [
+    (lambda: xf.AIP_COAL_HOURS("ai", "abc"), "#VALUE!", ["year", "'abc' is text"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", None), "#VALUE!", ["year", "empty"]),
+    (lambda: xf.AIP_COAL_HOURS(None, 2028), "#VALUE!", ["scenario", "empty"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2028.5), "#VALUE!", ["year", "whole number"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", True), "#VALUE!", ["year", "logical"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", [[2028, 2029]]), "#VALUE!", ["year", "1×2 range", "single cell"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2050), "#N/A", ["year", "2050", "2024-2035"]),
+    (lambda: xf.AIP_COAL_HOURS("nope", 2028), "#VALUE!", ["scenario 'nope'", "not a shipped scenario"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2028, [["a", 1, 2]]), "#VALUE!", ["overrides", "3 column", "two columns"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2028, "x"), "#VALUE!", ["overrides", "two-column range"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2028, [[3.0, 1.0]]), "#VALUE!", ["overrides", "row 1", "not an assumption key"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2028, [["renewables.target_share", None]]), "#VALUE!", ["overrides", "no value"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2028, [["renewables.target_shar", 0.3]]), "#VALUE!",
+     ["renewables.target_shar", "did you mean 'renewables.target_share'"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2028, [["renewables.target_share", "high"]]), "#VALUE!", ["renewables.target_share", "expected number"]),
+    (lambda: xf.AIP_DEMAND("ai", "dc", 2028), "#VALUE!", ["row", "'dc'", "data_centers"]),
+    (lambda: xf.AIP_BALANCE("ai", "prices"), "#VALUE!", ["table", "'prices'", "re_share"]),
+    (lambda: xf.AIP_UTILIZATION_HOURS(10, 0), "#VALUE!", ["AIP_UTILIZATION_HOURS", "expected a finite number > 0"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", "#N/A"), "#VALUE!", ["year", "error value"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2028, None, 2025, 1), "#VALUE!", ["at most 4 arguments"]),
+])
+def test_bad_arguments_return_a_named_excel_error(call, code, words):
+    err = call()
+    assert isinstance(err, XlError) and err.code == code and err.startswith(code + " ")
+    for w in words:
+        assert w in err, (w, err)
+
+
+_cells = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8),
+                   st.integers(-10**6, 10**6))
+_args = st.one_of(_cells, st.lists(st.lists(_cells, min_size=0, max_size=3), max_size=3))
+
+
+@given(name=st.sampled_from(sorted(REGISTRY)), args=st.lists(_args, max_size=6))
+def test_no_argument_makes_a_function_raise(name, args):
+    out = REGISTRY[name](*args)
+    assert out is None or isinstance(out, (str, float, int, bool, list))
+
+
+# --- through xlwings' server-side call path (arguments as Excel sends them) ----------------------
+
+
+@pytest.fixture(scope="module")
+def xl():
+    """xlwings in server mode (env set for the tests only) and the UDF module decorated by it."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XLWINGS_ON_SERVER", "true")
+    mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    saved = {k: v for k, v in sys.modules.items() if k == "xlwings" or k.startswith("xlwings.") or k == "aipower.xl_udfs"}
+    for k in saved:
+        del sys.modules[k]
+    try:
+        server = importlib.import_module("xlwings.server")
+        udfs = importlib.import_module("aipower.xl_udfs")
+        import xlwings
+
+        def call(name, *args):
+            data = {"func_name": name, "args": list(args), "version": xlwings.__version__, "client": "Office.js",
+                    "runtime": "1.4", "caller_address": "Sheet1!B2"}
+            return asyncio.run(server.custom_functions_call(data, udfs))
+
+        yield server, udfs, call
+    finally:
+        for k in [k for k in sys.modules if k == "xlwings" or k.startswith("xlwings.") or k == "aipower.xl_udfs"]:
+            del sys.modules[k]
+        sys.modules.update(saved)
+        mp.undo()
+
+
+def test_xlwings_metadata_describes_every_function_and_argument(xl):
+    server, udfs, _ = xl
+    meta = server.custom_functions_meta(udfs)
+    by_name = {f["name"]: f for f in meta["functions"]}
+    assert set(by_name) == set(REGISTRY)
+    for name, f in REGISTRY.items():
+        m = by_name[name]
+        assert m["description"] == f.summary
+        assert [p["name"] for p in m["parameters"]] == [p.name for p in f.params]
+        for mp, p in zip(m["parameters"], f.params):
+            assert mp["description"] == p.description and not mp["description"].startswith("Positional")
+            assert mp.get("optional", False) == p.optional
+
+
+def test_xlwings_call_path_results(xl, ai, base):
+    _, _, call = xl
+    assert call("AIP_COAL_HOURS", [["ai"]], [[2028.0]]) == [[ai.hours.loc["coal", 2028]]]
+    # empty optional cells arrive as None; an overrides range as a 2-D list with empty cells None
+    rng = [["renewables.target_share", 0.28], [None, None]]
+    expected = aipower.run("base", overrides={"renewables.target_share": 0.28}).hours.loc["coal", 2030]
+    assert call("AIP_COAL_HOURS", [["base"]], [[2030.0]], rng, [[None]]) == [[expected]]
+    table = call("AIP_BALANCE", [["base"]], [["capacity"]], [[None]], [[None]])
+    assert table[0][1] == 2024 and table[1][0] == "coal" and table[1][1] == base.capacity.loc["coal", 2024]
+    assert call("AIP_HELP", [["AIP_PARAMS"]])[0][0].startswith("AIP_PARAMS(scenario")
+
+
+@pytest.mark.parametrize("name, args, words", [
+    ("AIP_COAL_HOURS", [[["ai"]], [["abc"]]], ["#VALUE! year", "text"]),
+    ("AIP_COAL_HOURS", [[["ai"]], [[None]]], ["#VALUE! year", "empty"]),
+    ("AIP_COAL_HOURS", [[["ai"]], [[2028.0, 2029.0]]], ["#VALUE! year", "single cell"]),
+    ("AIP_COAL_HOURS", [[["ai"]], [[2028.0]], [["a", 1.0, 2.0]]], ["#VALUE! overrides", "two columns"]),
+    ("AIP_BALANCE", [[["nope"]], [["demand"]]], ["#VALUE!", "scenario 'nope'"]),
+])
+def test_xlwings_call_path_errors_are_visible_text(xl, name, args, words):
+    _, _, call = xl
+    out = call(name, *args)
+    assert isinstance(out, list) and isinstance(out[0][0], str)
+    for w in words:
+        assert w in out[0][0]
+
+
+# --- calculators ------------------------------------------------------------------------------
+
+calc = pytest.importorskip("aipower.calculator_tables")
+
+
+def test_calculator_tables_and_cells_equal_the_api():
+    sc = aipower.load_scenario("base")
+    assert set(calc.TABLES) <= {f.lower() for f in ("dc_capex", "token_cost", "us_gap", "onsite_power", "rack_power",
+                                                    "training", "global_dc")} | set(calc.TABLES)
+    for name, build in calc.TABLES.items():
+        df = build(sc)
+        table = xf.AIP_CALC_TABLE(name, "base")
+        assert table[0] == [str(c) if not isinstance(c, int) else c for c in df.columns], name
+        assert len(table) == len(df) + 1
+    df = calc.TABLES["us_gap"](sc).set_index("row")
+    assert xf.AIP_CALC("us_gap", "gap", "high", "base") == df.loc["gap", "high"]
+    err = xf.AIP_CALC("us_gap", "gap", "middle", "base")
+    assert isinstance(err, XlError) and "column" in err and "low, high" in err
+    assert isinstance(xf.AIP_CALC_TABLE("nope", "base"), XlError)
+
+
+def test_calculator_granular_functions_equal_the_api():
+    from aipower import rack_power, token_cost, training, us_gap
+
+    r = token_cost.cost_per_million_tokens(it_power_kw=1.275, pue=1.2, electricity_price_per_kwh=0.5, tokens_per_second=1070,
+                                           accelerator_cost_per_hour=3.49, network_cost_per_hour=0.53,
+                                           operations_cost_per_hour=0.66)
+    assert xf.AIP_TOKEN_COST(1.275, 1.2, 0.5, 1070, 3.49, 0.53, 0.66) == pytest.approx(float(r["total_per_million"]), rel=1e-15)
+    assert xf.AIP_TOKEN_COST(1.275, 1.2, 0.5, 1070, 3.49, 0.53, 0.66, "energy") == pytest.approx(float(r["energy_per_million"]))
+    assert xf.AIP_RACK_LOSS_FRACTION(1e6, 54, 200) == pytest.approx(float(rack_power.loss_fraction(power_w=1e6, voltage_v=54, mass_kg=200)))
+    assert xf.AIP_FIRM_EQUIVALENT_GW([[45], [5], [5]], [[0.25], [0.35], [0.85]]) == us_gap.firm_equivalent_gw(
+        nameplate_gw=[45, 5, 5], capacity_factor=[0.25, 0.35, 0.85])
+    days = float(training.training_time_s(training_flops=1e26, accelerators=25000, peak_flops_per_s=2.5e15, utilization=0.4)) / 86400
+    assert xf.AIP_TRAINING_DAYS(1e26, 25000, 2.5e15, 0.4) == pytest.approx(days, rel=1e-15)
+    err = xf.AIP_FIRM_EQUIVALENT_GW([[45], [5]], [[0.25], [0.35], [0.85]])
+    assert isinstance(err, XlError) and "capacity_factor" in err
+    err = xf.AIP_TOKEN_COST(1.275, 1.2, "cheap", 1070, 3.49)
+    assert isinstance(err, XlError) and "electricity_price" in err
+    err = xf.AIP_RACK_CURRENT_A(1e6, 0)
+    assert isinstance(err, XlError) and err.code == "#VALUE!"
