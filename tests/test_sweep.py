@@ -315,3 +315,57 @@ def test_the_shipped_ranges_are_sourced_and_within_their_bounds():
     for u in inputs:
         lo, hi = u.swing()
         assert lo < u.point < hi, u.key
+
+
+# The data-center row driven by the calculators' routes (demand.data_centers.driver = capex / compute).
+CAPEX = {"demand.data_centers.driver": "capex",
+         "dc_power.twh_per_gw_year": {"value": [4.4, 10.0], "dist": "uniform", "unit": "TWh per GW-year", "source": "seed 1 [61]"},
+         "dc_power.capex_per_watt_rmb": {"value": [120, 70], "dist": "uniform", "unit": "RMB/W", "source": "seed 1 [65]"}}
+
+
+@given(st.lists(st.tuples(st.floats(1.0, 20.0), st.floats(30.0, 200.0), st.floats(0.25, 0.34)), min_size=1, max_size=4))
+def test_capex_route_batch_equals_single_runs(rows):
+    sc = load_scenario("ai", overrides=CAPEX)
+    values = {"dc_power.twh_per_gw_year": [r[0] for r in rows], "dc_power.capex_per_watt_rmb": [r[1] for r in rows],
+              "renewables.target_share": [r[2] for r in rows]}
+    got = sweep.batch(sc, values, outputs=["demand.data_centers", "hours.coal"], on_error="skip")
+    for i, (twh, cpw, share) in enumerate(rows):
+        # The low case of the route runs at the pair's first values: the same path the batch computes.
+        over = {"dc_power.capex_case": "low", "dc_power.twh_per_gw_year": [twh, 10.0],
+                "dc_power.capex_per_watt_rmb": [cpw, 70.0], "renewables.target_share": share}
+        try:
+            r = aipower.run(sc.with_overrides(over))
+        except ValueError:
+            assert not got["ok"][i]
+            continue
+        assert got["ok"][i]
+        assert np.array_equal(got["demand.data_centers"][i], r.demand.loc["data_centers"].to_numpy())
+        assert np.array_equal(got["hours.coal"][i], r.hours.loc["coal"].to_numpy())
+
+
+def test_compute_route_batch_equals_single_runs():
+    sc = load_scenario("ai", overrides={"demand.data_centers.driver": "compute"})
+    changes = [-0.2, -0.1, 0.0]
+    got = sweep.batch(sc, {"dc_power.energy_per_flop_change": changes}, outputs=["demand.data_centers", "hours.coal"])
+    for i, c in enumerate(changes):
+        r = aipower.run(sc.with_overrides({"dc_power.energy_per_flop_change": c}))
+        assert np.array_equal(got["demand.data_centers"][i], r.demand.loc["data_centers"].to_numpy())
+        assert np.array_equal(got["hours.coal"][i], r.hours.loc["coal"].to_numpy())
+
+
+def test_sweep_of_the_capex_route_and_what_it_leaves_out():
+    sc = load_scenario("ai_ranges", overrides=CAPEX)
+    r = sweep.run(sc, 4000, seed=3)
+    dc = r.tables["demand.data_centers"]
+    assert dc.loc["P10", 2030] < dc.loc["P50", 2030] < dc.loc["P90", 2030]
+    assert any("segments[2].rate is not varied: the data-center row is driven by the capex route" in n for n in r.notes)
+    t = sweep.tornado(sc, "demand.data_centers", 2030)
+    assert set(t["input"].iloc[:2]) == {"dc_power.twh_per_gw_year", "dc_power.capex_per_watt_rmb"}
+    # With the cagr driver, route assumptions do not drive the row: left out, and said so.
+    cagr = load_scenario("ai_ranges", overrides={k: v for k, v in CAPEX.items() if k.startswith("dc_power")})
+    r2 = sweep.run(cagr, 1000)
+    assert any("dc_power.twh_per_gw_year is not varied" in n for n in r2.notes)
+    with pytest.raises(ValueError, match="together"):
+        sweep.batch(load_scenario("ai", overrides=CAPEX), {"dc_power.twh_per_gw_year": [5.0]})
+    with pytest.raises(ValueError, match="driven by capex"):
+        sweep.batch("ai", {"dc_power.twh_per_gw_year": [5.0], "dc_power.capex_per_watt_rmb": [100.0]})

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "aipower/dc_power.hpp"
 #include "aipower/errors.hpp"
 #include "aipower/units.hpp"
 
@@ -112,7 +113,8 @@ struct CSeries {
 // Kinds of binding.
 enum class BKind {
     RowStart, RowSegment, SectorTotal, PopStart, PopSegment, EvShare, CapPrevious, CapStart, CapSegment, CapRetirements,
-    HoursStart, HoursSegment, NetImports, LossFactor, CalCoalHours, CalWindSolar, CalRenewable, TargetShare, TargetWind
+    HoursStart, HoursSegment, NetImports, LossFactor, CalCoalHours, CalWindSolar, CalRenewable, TargetShare, TargetWind,
+    RouteCapexPerWatt, RouteTwhPerGw, RouteEnergyPerFlop
 };
 
 struct Binding {
@@ -224,6 +226,16 @@ int resolve_threads(int requested) {
 struct Model::Impl {
     china::Inputs base;
     china::Inputs leveled;  // base with the level segment (when a target is set)
+    DataCenterRoute route;
+    int route_slots[3] = {-1, -1, -1};  // capex per watt, TWh per GW-year, energy-per-FLOP change
+    bool route_bound = false;
+
+    // The data-center path of a route with these values (the same kernel call as the Python route).
+    std::vector<double> route_path(double start, double cpw, double twh, double flop) const {
+        if (route.kind == DataCenterRoute::Kind::Capex)
+            return dc_power::capex_driven_path(start, route.capex_yi_rmb, cpw, twh, route.first_year_fraction);
+        return dc_power::compute_driven_path(start, route.eflops, flop);
+    }
     int T = 0;
     bool target = false;
     int target_index = 0;
@@ -404,6 +416,9 @@ struct Model::Impl {
         cal_ws = add_slot(base.calibration.wind_solar_generation, Pred::Finite, kYear0);
         cal_re = add_slot(base.calibration.renewable_generation, Pred::Finite, kYear0);
         hydro_reported_average = 0.5 * (base.calibration.hydro_reported_previous_end + base.calibration.hydro_reported_start_end);
+        route_slots[0] = add_slot(route.capex_per_watt_rmb, Pred::None, kRow0 + kDc);
+        route_slots[1] = add_slot(route.twh_per_gw_year, Pred::None, kRow0 + kDc);
+        route_slots[2] = add_slot(route.energy_per_flop_change, Pred::None, kRow0 + kDc);
         target = base.target.enabled;
         target_share = add_slot(base.target.share, Pred::Share, kOther);
         target_wind = add_slot(base.target.wind_fraction, Pred::Share, kOther);
@@ -646,6 +661,19 @@ struct Model::Impl {
         } else if (area == "calibration" && parts.size() == 2 && parts[1] == "renewable_generation") {
             b.kind = BKind::CalRenewable;
             b.slots = {cal_re};
+        } else if (area == "dc_power" && parts.size() == 2 &&
+                   (parts[1] == "capex_per_watt_rmb" || parts[1] == "twh_per_gw_year" || parts[1] == "energy_per_flop_change")) {
+            const bool capex = parts[1] != "energy_per_flop_change";
+            const auto wanted = capex ? DataCenterRoute::Kind::Capex : DataCenterRoute::Kind::Compute;
+            if (route.kind != wanted)
+                fail(name, std::string("varies the data-center row only when it is driven by ") +
+                               (capex ? "capex" : "compute") + " (demand.data_centers.driver = '" +
+                               (capex ? "capex" : "compute") + "')");
+            b.kind = parts[1] == "capex_per_watt_rmb" ? BKind::RouteCapexPerWatt
+                     : parts[1] == "twh_per_gw_year"  ? BKind::RouteTwhPerGw
+                                                      : BKind::RouteEnergyPerFlop;
+            const int which = parts[1] == "capex_per_watt_rmb" ? 0 : parts[1] == "twh_per_gw_year" ? 1 : 2;
+            b.slots = {route_slots[which]};
         } else if (area == "renewables" && parts.size() == 2 && (parts[1] == "target_share" || parts[1] == "wind_fraction")) {
             if (!target) fail(name, "the base has no renewable target (renewables.mode = 'fixed')");
             b.kind = parts[1] == "target_share" ? BKind::TargetShare : BKind::TargetWind;
@@ -681,12 +709,22 @@ struct Model::Impl {
             case BKind::CalRenewable: in.calibration.renewable_generation = v; break;
             case BKind::TargetShare: in.target.share = v; break;
             case BKind::TargetWind: in.target.wind_fraction = v; break;
+            case BKind::RouteCapexPerWatt: case BKind::RouteTwhPerGw: case BKind::RouteEnergyPerFlop: break;  // see inputs_for
         }
     }
 
     void find_varying() {
         for (const auto& b : bindings)
             for (int s : b.slots) vary[owners[idx(s)]] = true;
+        int capex_bound = 0;
+        for (const auto& b : bindings) {
+            if (b.kind == BKind::RouteCapexPerWatt || b.kind == BKind::RouteTwhPerGw) ++capex_bound;
+            if (b.kind == BKind::RouteCapexPerWatt || b.kind == BKind::RouteTwhPerGw || b.kind == BKind::RouteEnergyPerFlop)
+                route_bound = true;
+        }
+        if (capex_bound == 1)
+            fail("bindings", "vary dc_power.capex_per_watt_rmb and dc_power.twh_per_gw_year together: each scenario's "
+                             "data-center path is one capex route at one capex per watt and one TWh per GW-year");
         const auto per_capita = [&](int r) { return row_spec(base.demand, r).driver == demand::Driver::PerCapita; };
         for (int r = 0; r < kDrivenRows; ++r)
             if (per_capita(r) && vary[kPop]) vary[kRow0 + r] = true;
@@ -774,6 +812,18 @@ struct Model::Impl {
         const auto& spec = row_spec(base.demand, r);
         double* out = st + o_rows + idx(kRowOut[r]) * Tn;
         if (!spec.path.empty()) {
+            if (r == kDc && route_bound) {  // the route's own kernel function, per scenario
+                std::vector<double> path;
+                try {
+                    path = route_path(spec.start_value, s[route_slots[0]], s[route_slots[1]], s[route_slots[2]]);
+                } catch (const std::invalid_argument&) {
+                    return false;
+                }
+                for (double x : path)
+                    if (!(x >= 0.0)) return false;
+                std::copy(path.begin(), path.end(), out);
+                return true;
+            }
             std::copy(spec.path.begin(), spec.path.end(), out);
             return true;
         }
@@ -1073,6 +1123,13 @@ struct Model::Impl {
     china::Inputs inputs_for(const double* values) const {
         china::Inputs in = base;
         for (std::size_t j = 0; j < bindings.size(); ++j) apply(in, bindings[j], values[j]);
+        if (route_bound) {
+            double v[3] = {route.capex_per_watt_rmb, route.twh_per_gw_year, route.energy_per_flop_change};
+            for (std::size_t j = 0; j < bindings.size(); ++j)
+                for (int w = 0; w < 3; ++w)
+                    if (bindings[j].slots.front() == route_slots[w]) v[w] = values[j];
+            in.demand.data_centers.path = route_path(base.demand.data_centers.start_value, v[0], v[1], v[2]);
+        }
         return in;
     }
 
@@ -1108,7 +1165,8 @@ struct Model::Impl {
     }
 };
 
-Model::Model(const china::Inputs& base, const std::vector<std::string>& bindings, const std::vector<std::string>& outputs)
+Model::Model(const china::Inputs& base, const std::vector<std::string>& bindings, const std::vector<std::string>& outputs,
+             const DataCenterRoute& route)
     : impl_(std::make_unique<Impl>()) {
     auto& m = *impl_;
     // The base must run: it validates everything that no binding changes (structure, years, coverage).
@@ -1119,6 +1177,15 @@ Model::Model(const china::Inputs& base, const std::vector<std::string>& bindings
         fail("base scenario", std::string("does not run: ") + e.what());
     }
     m.base = base;
+    m.route = route;
+    if (route.kind != DataCenterRoute::Kind::None) {
+        const auto n = static_cast<std::size_t>(base.years.count());
+        if (base.demand.data_centers.path.size() != n)
+            fail("route", "the data-center row has no path: a route needs demand.data_centers.driver = 'capex' or 'compute'");
+        const auto& years_of_route = route.kind == DataCenterRoute::Kind::Capex ? route.capex_yi_rmb : route.eflops;
+        require_same_length(route.kind == DataCenterRoute::Kind::Capex ? "route.capex_yi_rmb" : "route.eflops",
+                            years_of_route.size(), n);
+    }
     m.compile();
     m.layout();
     if (outputs.empty()) fail("outputs", "is empty: expected at least one output (e.g. hours.coal)");

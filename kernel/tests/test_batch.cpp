@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "aipower/dc_power.hpp"
 #include "aipower/sampling.hpp"
 #include "check.hpp"
 #include "sweep_fixture.hpp"
@@ -147,6 +148,45 @@ TEST_CASE("with wind and solar inputs fixed (cached probe paths) the lean path s
     }
     CHECK(mismatched == 0);
     CHECK(lean == feasible && feasible > 100 && feasible < 300);
+}
+
+TEST_CASE("a data-center row driven by the capex route is recomputed per scenario, as dc_power computes it") {
+    auto base = fixture::model();
+    batch::DataCenterRoute route;
+    route.kind = batch::DataCenterRoute::Kind::Capex;
+    route.capex_yi_rmb = {0.0, 6000.0, 7800.0, 10140.0, 13182.0, 13182.0, 13182.0, 0.0, 0.0};
+    route.first_year_fraction = 0.5;
+    route.capex_per_watt_rmb = 120.0;
+    route.twh_per_gw_year = 4.4;
+    base.demand.data_centers.path =
+        dc_power::capex_driven_path(288.0, route.capex_yi_rmb, route.capex_per_watt_rmb, route.twh_per_gw_year, 0.5);
+    const std::vector<std::string> bindings = {"dc_power.capex_per_watt_rmb", "dc_power.twh_per_gw_year",
+                                               "renewables.target_share"};
+    const batch::Model m(base, bindings, {"demand.data_centers", "hours.coal", "demand.tertiary_core"}, route);
+    std::vector<double> got(m.width()), want;
+    int mismatched = 0, lean = 0, feasible = 0;
+    auto work = m.workspace();
+    for (std::uint64_t i = 0; i < 200; ++i) {
+        const double v[3] = {40.0 + 160.0 * sampling::uniform(3, i, 0), 2.0 + 12.0 * sampling::uniform(3, i, 1),
+                             0.26 + 0.08 * sampling::uniform(3, i, 2)};
+        std::string message;
+        const bool ref_ok = reference(m, v, want, message);
+        const bool ok = m.evaluate_lean(v, got.data(), work);
+        feasible += ref_ok ? 1 : 0;
+        lean += ok ? 1 : 0;
+        if (ok != ref_ok || (ok && !same_bits(got.data(), want.data(), got.size()))) ++mismatched;
+    }
+    CHECK(mismatched == 0);
+    CHECK(lean == feasible && feasible > 100);
+    // The path itself is dc_power's: scenario 0's data-center row equals a direct call.
+    const double v0[3] = {100.0, 6.0, 0.3};
+    std::string error;
+    CHECK(m.evaluate_one(v0, got.data(), &error));
+    const auto direct = dc_power::capex_driven_path(288.0, route.capex_yi_rmb, 100.0, 6.0, 0.5);
+    CHECK(same_bits(got.data(), direct.data(), direct.size()));
+    CHECK_THROWS(batch::Model(base, {"dc_power.twh_per_gw_year"}, {"hours.coal"}, route), "together");
+    CHECK_THROWS(batch::Model(fixture::model(), {"dc_power.twh_per_gw_year"}, {"hours.coal"}), "driven by capex");
+    CHECK_THROWS(batch::Model(fixture::model(), {}, {"hours.coal"}, route), "has no path");
 }
 
 TEST_CASE("evaluate is independent of the thread count and reports the lowest failing index") {

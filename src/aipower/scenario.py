@@ -298,10 +298,18 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         unit = node.get("unit", root.unit if root is not None else "")
     uncertain = None
     if _uncertainty.is_uncertain(node):
-        if "value" not in node or isinstance(node["value"], (bool, str, list, dict)):
-            raise ScenarioError(f"{origin}: {key}: a distribution or range needs a numeric 'value' (the point value)")
+        pair = node.get("value")
+        is_pair = isinstance(pair, list) and len(pair) == 2 and all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) for x in pair)
+        if "value" not in node or (isinstance(pair, (bool, str, list, dict)) and not is_pair):
+            raise ScenarioError(f"{origin}: {key}: a distribution or range needs a numeric 'value' (the point value) "
+                                "or a [low, high] pair")
         try:
-            uncertain = _uncertainty.check(node, point=node["value"])
+            if is_pair:  # a [low, high] pair (the calculators' cases): a sweep samples one value between them
+                spec = {"low": min(pair), "high": max(pair)} | {k: node[k] for k in _uncertainty.FIELDS if k in node}
+                uncertain = _uncertainty.check(spec)
+            else:
+                uncertain = _uncertainty.check(node, point=node["value"])
         except _uncertainty.DistributionError as exc:
             raise ScenarioError(f"{origin}: {key}: {exc}") from None
     if is_root and "source" not in node:

@@ -110,6 +110,26 @@ def uncertain_inputs(scenario: str | Path | Scenario = "ai_ranges", base_year: i
     return _uncertain(sc)
 
 
+def _unused(sc: Scenario, u: UncertainInput) -> str | None:
+    """Why an uncertain input does not enter the model as the scenario is set up (None if it does)."""
+    driver = str(sc.get("demand.data_centers.driver", "cagr"))
+    if driver in ("capex", "compute") and u.key.startswith(("demand.data_centers.segments", "demand.data_centers.start")):
+        return f"{u.key} is not varied: the data-center row is driven by the {driver} route"
+    capex_keys = ("dc_power.capex_per_watt_rmb", "dc_power.twh_per_gw_year")
+    if u.key.startswith("dc_power.") and not ((driver == "capex" and u.key in capex_keys) or
+                                              (driver == "compute" and u.key == "dc_power.energy_per_flop_change")):
+        return f"{u.key} is not varied: it does not drive the data-center row (demand.data_centers.driver = '{driver}')"
+    return None
+
+
+def _used(sc: Scenario, uncertain: list[UncertainInput]) -> tuple[list[UncertainInput], list[str]]:
+    used, notes = [], []
+    for u in uncertain:
+        why = _unused(sc, u)
+        (notes.append(why) if why else used.append(u))
+    return used, notes
+
+
 def _uncertain(sc: Scenario) -> list[UncertainInput]:
     out = []
     for a in sc.assumptions():
@@ -131,8 +151,37 @@ def _uncertain(sc: Scenario) -> list[UncertainInput]:
     return out
 
 
+def _route(sc: Scenario, inputs: Any) -> _k.DataCenterRoute | None:
+    """The data-center route's inputs when the row is driven by capex or compute (see dc_driver)."""
+    from . import dc_driver
+    from ._calc import low_high, scalar
+
+    driver = str(sc.get("demand.data_centers.driver", "cagr"))
+    years = list(range(inputs.first_year, inputs.last_year + 1))
+    if driver == "capex":
+        case = {"low": 0, "high": 1}.get(str(sc.get("dc_power.capex_case")), 0)
+        return _k.DataCenterRoute.capex(dc_driver._capex_path(sc, years), scalar(sc, "dc_power.capex_first_year_fraction"),
+                                        float(low_high(sc, "dc_power.capex_per_watt_rmb")[case]),
+                                        float(low_high(sc, "dc_power.twh_per_gw_year")[case]))
+    if driver == "compute":
+        anchors = [2024, 2028]  # as dc_driver._compute_route
+        total = [scalar(sc, f"dc_power.general_eflops_{y}") + scalar(sc, f"dc_power.ai_eflops_{y}") for y in anchors]
+        eflops = _kernel_dc_power().interpolate_geometric(anchors, total, years)
+        return _k.DataCenterRoute.compute(list(eflops), scalar(sc, "dc_power.energy_per_flop_change"))
+    return None
+
+
+def _kernel_dc_power() -> Any:
+    from ._kernel import dc_power
+
+    return dc_power
+
+
 def _model(sc: Scenario, inputs: Any, bindings: list[UncertainInput], outputs: Sequence[str]) -> _k.Model:
     try:
+        route = _route(sc, inputs)
+        if route is not None:
+            return _k.Model(inputs, [u.binding for u in bindings], list(outputs), route)
         return _k.Model(inputs, [u.binding for u in bindings], list(outputs))
     except ValueError as exc:
         message = str(exc)
@@ -295,7 +344,7 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
     if not (isinstance(alpha, float) and 1e-7 <= alpha <= 0.1):
         raise ValueError(f"alpha = {alpha!r}: expected a relative accuracy in [1e-7, 0.1]")
     inputs, h, sc = model_inputs(scenario, base_year, overrides)
-    uncertain = _uncertain(sc)
+    uncertain, unused = _used(sc, _uncertain(sc))
     if not uncertain:
         raise ScenarioError(f"scenario '{sc.name}': no uncertain assumptions to sweep; give ranges or distributions "
                             "(e.g. target_share = { value = 0.30, low = 0.28, high = 0.32, ... }) or use 'ai_ranges'")
@@ -349,7 +398,7 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
             bar.close()
     if summary.failed == samples:
         raise ValueError(f"scenario '{sc.name}': every one of the {samples} samples failed; the first: {summary.first_failure}")
-    notes = []
+    notes = list(unused)
     if summary.failed:
         notes.append(f"{summary.failed} of {samples} samples were refused by the model and left out; "
                      f"the first: {summary.first_failure}")
@@ -381,7 +430,7 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
     gives NaN and its message in `note`.
     """
     inputs, h, sc = model_inputs(scenario, base_year, overrides)
-    uncertain = _uncertain(sc)
+    uncertain, unused = _used(sc, _uncertain(sc))
     if not uncertain:
         raise ScenarioError(f"scenario '{sc.name}': no uncertain assumptions for a tornado")
     if quantiles is not None:
@@ -413,7 +462,7 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
                         "output_at_low": lo_out, "output_at_high": hi_out, "swing": abs(hi_out - lo_out),
                         "base": base, "note": "; ".join(notes)})
     df = pd.DataFrame(records).sort_values("swing", ascending=False, kind="stable", na_position="last")
-    df.attrs.update(output=output, year=year if model.output_widths[0] > 1 else None, scenario=sc.name)
+    df.attrs.update(output=output, year=year if model.output_widths[0] > 1 else None, scenario=sc.name, notes=unused)
     return df.reset_index(drop=True)
 
 
@@ -435,7 +484,9 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
         if len(c) != n:
             raise ValueError(f"values[{name!r}] has {len(c)} values, expected {n} (the same N for every input)")
     chosen = _check_outputs(outputs, bool(inputs.target.enabled))
-    model = _k.Model(inputs, [str(x) for x in names], list(chosen))
+    route = _route(sc, inputs)
+    bindings = [str(x) for x in names]
+    model = _k.Model(inputs, bindings, list(chosen), route) if route is not None else _k.Model(inputs, bindings, list(chosen))
     limit = _memory_limit()
     need = n * model.width * 8
     if need > limit:

@@ -74,11 +74,39 @@ void register_sweep(py::module_& m) {
                             return reduce::Summary::deserialize(t[0].cast<std::string>());
                         }));
 
+    py::class_<batch::DataCenterRoute>(m, "DataCenterRoute",
+                                       "The data-center route's inputs, for a batch that varies its assumptions.")
+        .def_static(
+            "capex",
+            [](std::vector<double> capex, double fraction, double capex_per_watt, double twh_per_gw) {
+                batch::DataCenterRoute r;
+                r.kind = batch::DataCenterRoute::Kind::Capex;
+                r.capex_yi_rmb = std::move(capex);
+                r.first_year_fraction = fraction;
+                r.capex_per_watt_rmb = capex_per_watt;
+                r.twh_per_gw_year = twh_per_gw;
+                return r;
+            },
+            py::arg("capex_yi_rmb"), py::arg("first_year_fraction"), py::arg("capex_per_watt_rmb"), py::arg("twh_per_gw_year"),
+            "Capex route: capex per year of the horizon (亿 RMB), the first-year fraction and base values.")
+        .def_static(
+            "compute",
+            [](std::vector<double> eflops, double change) {
+                batch::DataCenterRoute r;
+                r.kind = batch::DataCenterRoute::Kind::Compute;
+                r.eflops = std::move(eflops);
+                r.energy_per_flop_change = change;
+                return r;
+            },
+            py::arg("eflops"), py::arg("energy_per_flop_change"),
+            "Compute route: EFLOPS per year of the horizon and the base change of energy per FLOP.");
+
     py::class_<batch::Model>(m, "Model",
                              "The China model compiled for batch evaluation: a base ModelInputs, the scalar inputs "
                              "each parameter column varies (bindings) and the outputs to compute.")
-        .def(py::init<const china::Inputs&, const std::vector<std::string>&, const std::vector<std::string>&>(),
-             py::arg("inputs"), py::arg("bindings"), py::arg("outputs"))
+        .def(py::init<const china::Inputs&, const std::vector<std::string>&, const std::vector<std::string>&,
+                      const batch::DataCenterRoute&>(),
+             py::arg("inputs"), py::arg("bindings"), py::arg("outputs"), py::arg("route") = batch::DataCenterRoute{})
         .def_property_readonly("parameters", &batch::Model::parameters)
         .def_property_readonly("bindings", &batch::Model::binding_names)
         .def_property_readonly("outputs", &batch::Model::output_names)

@@ -24,6 +24,8 @@
 //   calibration.coal_hours, calibration.wind_solar_generation,
 //   calibration.renewable_generation
 //   renewables.target_share, renewables.wind_fraction
+//   dc_power.capex_per_watt_rmb, dc_power.twh_per_gw_year, dc_power.energy_per_flop_change
+//     (with a DataCenterRoute: the data-center path is recomputed per scenario)
 // <field> is the segment's value: rate (growth, cagr), from / to (glide),
 // value (increment, target), total (pipeline), change (change); a per-year
 // list takes an index, e.g. rate[2].
@@ -62,9 +64,26 @@ struct Status {
 inline constexpr int kMaxThreads = 1024;
 int resolve_threads(int requested);
 
+// The data-center row's route when it is driven by capex or compute (the
+// base inputs then hold its path): what the route needs besides the bound
+// inputs, so the batch can recompute the path per scenario with the same
+// kernel function (dc_power::capex_driven_path / compute_driven_path).
+//   capex:   bind dc_power.capex_per_watt_rmb and dc_power.twh_per_gw_year together
+//   compute: bind dc_power.energy_per_flop_change
+struct DataCenterRoute {
+    enum class Kind { None, Capex, Compute } kind = Kind::None;
+    std::vector<double> capex_yi_rmb;   // capex: one value per year of the horizon
+    double first_year_fraction = 0.0;   // capex
+    double capex_per_watt_rmb = 0.0;    // capex: base values (used where not bound)
+    double twh_per_gw_year = 0.0;
+    std::vector<double> eflops;         // compute: one value per year of the horizon
+    double energy_per_flop_change = 0.0;
+};
+
 class Model {
   public:
-    Model(const china::Inputs& base, const std::vector<std::string>& bindings, const std::vector<std::string>& outputs);
+    Model(const china::Inputs& base, const std::vector<std::string>& bindings, const std::vector<std::string>& outputs,
+          const DataCenterRoute& route = {});
     ~Model();
     Model(Model&&) noexcept;
     Model& operator=(Model&&) noexcept;

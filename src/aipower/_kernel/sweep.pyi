@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BLOCK', 'Distribution', 'MAX_SAMPLES', 'MAX_THREADS', 'Model', 'Summary', 'draw', 'resolve_threads', 'run']
+__all__: list[str] = ['BLOCK', 'DataCenterRoute', 'Distribution', 'MAX_SAMPLES', 'MAX_THREADS', 'Model', 'Summary', 'draw', 'resolve_threads', 'run']
 class Distribution:
     """
     An uncertain input's distribution (model units).
@@ -94,11 +94,25 @@ class Summary:
     @property
     def width(self) -> int:
         ...
+class DataCenterRoute:
+    """
+    The data-center route's inputs, for a batch that varies its assumptions.
+    """
+    @staticmethod
+    def capex(capex_yi_rmb: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], first_year_fraction: typing.SupportsFloat | typing.SupportsIndex, capex_per_watt_rmb: typing.SupportsFloat | typing.SupportsIndex, twh_per_gw_year: typing.SupportsFloat | typing.SupportsIndex) -> DataCenterRoute:
+        """
+        Capex route: capex per year of the horizon (亿 RMB), the first-year fraction and base values.
+        """
+    @staticmethod
+    def compute(eflops: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], energy_per_flop_change: typing.SupportsFloat | typing.SupportsIndex) -> DataCenterRoute:
+        """
+        Compute route: EFLOPS per year of the horizon and the base change of energy per FLOP.
+        """
 class Model:
     """
     The China model compiled for batch evaluation: a base ModelInputs, the scalar inputs each parameter column varies (bindings) and the outputs to compute.
     """
-    def __init__(self, inputs: aipower._kernel.china.ModelInputs, bindings: collections.abc.Sequence[str], outputs: collections.abc.Sequence[str]) -> None:
+    def __init__(self, inputs: aipower._kernel.china.ModelInputs, bindings: collections.abc.Sequence[str], outputs: collections.abc.Sequence[str], route: DataCenterRoute = ...) -> None:
         ...
     def base_values(self) -> list[float]:
         """
