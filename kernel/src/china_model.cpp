@@ -28,7 +28,8 @@ void check_target(const RenewableTarget& t, const series::Years& years) {
     if (t.last_year < t.first_year) fail("renewables.last_year", t.last_year, ">= renewables.first_year");
 }
 
-// Wind and solar capacity specs with the level applied over the target years.
+}  // namespace
+
 void apply_level(Inputs& in, const RenewableTarget& t, double level) {
     const auto add = [&](Source s, double per_year) {
         auto& segments = in.capacity[idx(s)].additions;
@@ -78,6 +79,8 @@ void apply_level(Inputs& in, const RenewableTarget& t, double level) {
     add(supply::Wind, level * t.wind_fraction);
     add(supply::Solar, level * (1.0 - t.wind_fraction));
 }
+
+namespace {
 
 struct Supply {
     std::array<std::vector<double>, supply::kSourceCount> capacity, average, additions, hours;

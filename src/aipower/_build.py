@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import actuals, units
+from . import uncertainty as _uncertainty
 from ._kernel import series as _series
 from .scenario import Assumption, Scenario, ScenarioError, resolve_actual
 
@@ -53,7 +54,7 @@ def segments(scenario: Scenario, key: str) -> list[Any]:
         unit = seg["unit"]
         values: list[float] = []
         for name in _SEGMENT_VALUES[method]:
-            raw = seg[name]
+            raw = _uncertainty.point_value(seg[name])  # an uncertain field runs at its point value
             for v in raw if isinstance(raw, list) else [raw]:
                 converted, _ = units.to_model_unit(float(v), unit)
                 if not math.isfinite(converted):
@@ -99,6 +100,8 @@ def start_value(scenario: Scenario, key: str, h: Horizon, unit: str) -> float:
         if found.unit != unit:
             raise ScenarioError(f"{a.origin}: {key}: actual '{found.series}' is in {found.unit}, expected {unit}")
         return found.value
+    if not math.isfinite(float(a.value)):
+        raise ScenarioError(f"{a.origin}: {key} = {a.value!r}: expected a finite number")
     value, model_unit = units.to_model_unit(float(a.value), a.unit)
     if model_unit != unit:
         raise ScenarioError(f"{a.origin}: {key}: unit '{a.unit}' is not convertible to {unit}")

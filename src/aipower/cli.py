@@ -58,6 +58,9 @@ def _plugin_commands() -> list:
     from . import cli_excel
     commands.extend(cli_excel.commands())
     # [issue-5 sweeps: commands below this line]
+    from .cli_sweep import COMMAND as sweep_command
+
+    commands.append(sweep_command)
     return commands
 
 

@@ -33,8 +33,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from . import actuals, units
+from . import uncertainty as _uncertainty
 
-SHIPPED = ("base", "ai")
+SHIPPED = ("base", "ai", "ai_ranges")
 _ROOT_FILES = ("calculators.toml", "base.toml")  # define the valid keys; calculators.toml is optional
 _META = "scenario"
 _MAX_PARENTS = 16
@@ -51,6 +52,7 @@ class Assumption:
     unit: str
     source: str
     origin: str  # file:line (or "override") it was last set in
+    uncertainty: Any = None  # a distribution table (see uncertainty.py) when the value is uncertain
 
     @property
     def is_actual(self) -> bool:
@@ -251,6 +253,18 @@ def _check_segments(key: str, items: list[Any], origin: str) -> None:
             if field not in seg:
                 raise ScenarioError(f"{where}: method '{method}' needs '{field}'")
             v = seg[field]
+            if isinstance(v, dict):  # an uncertain field: a distribution table (uncertainty.py)
+                if field == "from_year":
+                    raise ScenarioError(f"{where}: {field} = {v!r}: expected a year, not a distribution")
+                unknown = set(v) - set(_uncertainty.FIELDS) - {"value"}
+                if unknown:
+                    raise ScenarioError(f"{where}: {field}: unknown field(s) {', '.join(sorted(unknown))} "
+                                        f"(expected value, {', '.join(_uncertainty.FIELDS)})")
+                try:
+                    _uncertainty.check(v)
+                except _uncertainty.DistributionError as exc:
+                    raise ScenarioError(f"{where}: {field}: {exc}") from None
+                continue
             ok = isinstance(v, (int, float)) and not isinstance(v, bool)
             if field == "value" and isinstance(v, list):
                 ok = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
@@ -269,7 +283,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         return Assumption(key, node, "segments", "; ".join(sorted({str(s.get("source", origin)) for s in node})), origin)
     if not isinstance(node, dict):
         raise ScenarioError(f"{origin}: {key} = {node!r}: expected an inline table {{ value = ..., unit = ..., source = ... }}")
-    allowed = {"value", "unit", "source", "actual", "year_offset", "less", "choices"}
+    allowed = {"value", "unit", "source", "actual", "year_offset", "less", "choices", *_uncertainty.FIELDS}
     for field in node:
         if field not in allowed:
             raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source)")
@@ -282,6 +296,22 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
     else:
         value = node["value"]
         unit = node.get("unit", root.unit if root is not None else "")
+    uncertain = None
+    if _uncertainty.is_uncertain(node):
+        pair = node.get("value")
+        is_pair = isinstance(pair, list) and len(pair) == 2 and all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) for x in pair)
+        if "value" not in node or (isinstance(pair, (bool, str, list, dict)) and not is_pair):
+            raise ScenarioError(f"{origin}: {key}: a distribution or range needs a numeric 'value' (the point value) "
+                                "or a [low, high] pair")
+        try:
+            if is_pair:  # a [low, high] pair (the calculators' cases): a sweep samples one value between them
+                spec = {"low": min(pair), "high": max(pair)} | {k: node[k] for k in _uncertainty.FIELDS if k in node}
+                uncertain = _uncertainty.check(spec)
+            else:
+                uncertain = _uncertainty.check(node, point=node["value"])
+        except _uncertainty.DistributionError as exc:
+            raise ScenarioError(f"{origin}: {key}: {exc}") from None
     if is_root and "source" not in node:
         raise ScenarioError(f"{origin}: {key}: every shipped assumption needs a source")
     source = node.get("source", f"set in {origin}")
@@ -303,7 +333,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             raise ScenarioError(f"{origin}: {key} = {value!r}: expected one of {', '.join(map(repr, choices))}")
     if is_root and isinstance(value, str) and "choices" in node:
         root_choices[key] = tuple(node["choices"])
-    return Assumption(key, value, unit, source, origin)
+    return Assumption(key, value, unit, source, origin, uncertain)
 
 
 root_choices: dict[str, tuple[str, ...]] = {}

@@ -32,5 +32,6 @@ void register_rack_power(py::module_& m);
 void register_training(py::module_& m);
 void register_global_dc(py::module_& m);
 // [issue-5 sweeps: declare register_* functions below this line]
+void register_sweep(py::module_& m);
 
 }  // namespace aipower::bindings

@@ -40,4 +40,6 @@ PYBIND11_MODULE(_kernel, m) {
     auto global_dc_module = m.def_submodule("global_dc", "Global data-center demand");
     register_global_dc(global_dc_module);
     // [issue-5 sweeps: add submodules below this line]
+    auto sweep = m.def_submodule("sweep", "Batch evaluation, sampling and streaming reductions for scenario sweeps");
+    register_sweep(sweep);
 }

@@ -75,6 +75,12 @@ struct Result {
 
 Result run(const Inputs& inputs);
 
+// Wind and solar additions of `inputs` with the level applied over the
+// target's years: existing segments are cut out of those years and an
+// increment of level × wind_fraction (wind) and level × (1 − wind_fraction)
+// (solar) GW/yr is added. The segment list ends with the level segment.
+void apply_level(Inputs& inputs, const RenewableTarget& target, double level);
+
 // The level of wind + solar additions (GW/yr over the target's years) that
 // reaches `target` with everything else in `inputs` unchanged.
 renewables::Requirement required_level(const Inputs& inputs, const RenewableTarget& target);

@@ -12,7 +12,8 @@ from . import onsite_power
 from . import rack_power
 from . import training
 from . import global_dc
-__all__: list[str] = ['build_info', 'china', 'dc_power', 'global_dc', 'onsite_power', 'rack_power', 'series', 'token_cost', 'training', 'units', 'us_gap']
+from . import sweep
+__all__: list[str] = ['build_info', 'china', 'dc_power', 'global_dc', 'onsite_power', 'rack_power', 'series', 'sweep', 'token_cost', 'training', 'units', 'us_gap']
 def build_info() -> dict:
     """
     Kernel version, compiler, build type and C++ standard.

@@ -1,0 +1,1299 @@
+#include "aipower/batch.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "aipower/dc_power.hpp"
+#include "aipower/errors.hpp"
+#include "aipower/units.hpp"
+
+namespace aipower::batch {
+
+namespace {
+
+using series::Method;
+using supply::Source;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Hours in a leap year: the upper bound of any utilization hours (as in balance.cpp).
+constexpr double kMaxHours = 8784.0;
+// Bounds of the loss/own-use factor (as in balance.cpp).
+constexpr double kMinLossFactor = -0.5;
+constexpr double kMaxLossFactor = 1.0;
+// Probe level of the renewable solve and its tolerance (as in renewables.cpp).
+constexpr double kProbeLevel = 100.0;
+constexpr double kLevelTolerance = 1e-9;
+// Scenarios per unit of work handed to a thread.
+constexpr std::size_t kWorkUnit = 256;
+
+// What a bound value must satisfy before the model is run with it (the checks
+// the kernel applies to that input); anything else is checked where it is used.
+enum class Pred : std::uint8_t { None, Finite, Rate, Positive, NonNegative, Share, HoursRange, LossFactor };
+
+bool satisfies(Pred p, double v) {
+    switch (p) {
+        case Pred::None: return true;
+        case Pred::Finite: return std::isfinite(v);
+        case Pred::Rate: return std::isfinite(v) && v > -1.0;
+        case Pred::Positive: return std::isfinite(v) && v > 0.0;
+        case Pred::NonNegative: return std::isfinite(v) && v >= 0.0;
+        case Pred::Share: return std::isfinite(v) && v >= 0.0 && v <= 1.0;
+        case Pred::HoursRange: return std::isfinite(v) && v >= 0.0 && v <= kMaxHours;
+        case Pred::LossFactor: return std::isfinite(v) && v >= kMinLossFactor && v <= kMaxLossFactor;
+    }
+    return false;
+}
+
+// Nodes of the model a bound slot belongs to (what must be recomputed when it varies).
+enum Node : int {
+    kPop = 0,
+    kRow0 = 1,        // 6 driven rows, demand::Inputs order
+    kCap0 = kRow0 + 6,  // 7 sources
+    kHours0 = kCap0 + supply::kSourceCount,
+    kYear0 = kHours0 + supply::kSourceCount,  // inputs of the base-year hours (hours starts, calibration totals)
+    kEvShare,
+    kOther,  // balance and target inputs: always recomputed
+    kNodeCount
+};
+
+// Driven rows in demand::Inputs order, and their position in demand::row_names().
+enum DrivenRow { kPrimary = 0, kSecondary, kTertiaryCore, kResidentialCore, kEv, kDc, kDrivenRows };
+constexpr int kRowOut[kDrivenRows] = {0, 1, 2, 6, 3, 4};
+constexpr const char* kRowNames[kDrivenRows] = {"primary", "secondary", "tertiary_core", "residential_core", "ev_charging",
+                                                "data_centers"};
+constexpr int kDemandRows = 10;
+enum AggregateRow { kTertiaryOut = 5, kResidentialOut = 7, kTotalOut = 8, kGrowthOut = 9 };
+
+demand::RowSpec& row_spec(demand::Inputs& d, int r) {
+    demand::RowSpec* rows[kDrivenRows] = {&d.primary, &d.secondary, &d.tertiary_core, &d.residential_core, &d.ev_charging,
+                                          &d.data_centers};
+    return *rows[r];
+}
+const demand::RowSpec& row_spec(const demand::Inputs& d, int r) { return row_spec(const_cast<demand::Inputs&>(d), r); }
+
+std::size_t idx(int s) { return static_cast<std::size_t>(s); }
+
+struct Seg {
+    Method method = Method::Growth;
+    int slot = 0;     // first value slot
+    int nvalues = 0;  // 1, or one per year of the segment
+    int span = 1;     // years in the segment
+    int ref = 0;      // index of the reference year (cagr, change)
+    int cagr_exp = 0; // last_year - ref_year
+};
+
+// One projected year of a compiled series: what series::project does in it.
+struct Step {
+    enum Kind : std::uint8_t { Anchor, Growth, Glide, Increment, Pipeline, Constant } kind = Anchor;
+    bool start = false;     // constant-growth methods fix their rate in this year
+    Method method = Method::Growth;  // for Constant: cagr, change or target
+    int value = 0;          // slot of the year's value (v[0], or v[k] for per-year lists)
+    int value2 = 0;         // glide: slot of `to`
+    int ref = 0;            // cagr, change: index of the reference year
+    int exponent = 0;       // cagr: last_year - ref_year
+    double t = 0.0;         // glide position (as series::project computes it)
+    double span = 1.0;      // pipeline: years in the segment
+    double inverse_remaining = 1.0;  // 1.0 / (last_year - year + 1), the exponent of the constant rate
+};
+
+// A series compiled against the horizon: which segment drives each year.
+struct CSeries {
+    std::vector<Seg> segs;
+    std::vector<Step> steps;       // per year index (element 0 unused)
+    std::vector<char> anchored;    // the year is pinned by an anchor
+};
+
+// Kinds of binding.
+enum class BKind {
+    RowStart, RowSegment, SectorTotal, PopStart, PopSegment, EvShare, CapPrevious, CapStart, CapSegment, CapRetirements,
+    HoursStart, HoursSegment, NetImports, LossFactor, CalCoalHours, CalWindSolar, CalRenewable, TargetShare, TargetWind,
+    RouteCapexPerWatt, RouteTwhPerGw, RouteEnergyPerFlop
+};
+
+struct Binding {
+    std::string name;
+    BKind kind = BKind::RowStart;
+    int index = 0;    // row, source or sector
+    int segment = 0;  // segment index
+    int value = 0;    // value index within the segment
+    std::vector<int> slots;
+};
+
+// Output layout.
+struct OutSpec {
+    std::string name;
+    std::size_t offset = 0;  // into the State
+    std::size_t width = 0;
+};
+
+std::vector<std::string> split(const std::string& name) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const auto dot = name.find('.', start);
+        parts.push_back(name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    return parts;
+}
+
+// "segments[3]" → ("segments", 3); "rate" → ("rate", -1). Returns false if malformed.
+bool indexed(const std::string& token, std::string& head, int& index) {
+    const auto open = token.find('[');
+    if (open == std::string::npos) {
+        head = token;
+        index = -1;
+        return true;
+    }
+    if (token.back() != ']' || open + 2 > token.size() - 1) return false;
+    const std::string digits = token.substr(open + 1, token.size() - open - 2);
+    if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+    head = token.substr(0, open);
+    index = std::stoi(digits);
+    return true;
+}
+
+const char* field_names(Method m) {
+    switch (m) {
+        case Method::Growth: return "rate";
+        case Method::Glide: return "from, to";
+        case Method::Increment: return "value";
+        case Method::Pipeline: return "total";
+        case Method::Cagr: return "rate";
+        case Method::Change: return "change";
+        case Method::Target: return "value";
+    }
+    return "?";
+}
+
+// The value index a segment field names, or throws.
+int field_value(const std::string& binding, const series::Segment& seg, const std::string& token) {
+    std::string field;
+    int at = -1;
+    if (!indexed(token, field, at)) fail(binding, "malformed field '" + token + "'");
+    const auto m = seg.method;
+    const auto wrong = [&] {
+        fail(binding, "a " + series::method_name(m) + " segment has the field(s) " + field_names(m) + ", not '" + field + "'");
+    };
+    if (m == Method::Glide) {
+        if (at >= 0) wrong();
+        if (field == "from") return 0;
+        if (field == "to") return 1;
+        wrong();
+    }
+    const bool ok = (field == "rate" && (m == Method::Growth || m == Method::Cagr)) ||
+                    (field == "value" && (m == Method::Increment || m == Method::Target)) ||
+                    (field == "total" && m == Method::Pipeline) || (field == "change" && m == Method::Change);
+    if (!ok) wrong();
+    const auto n = static_cast<int>(seg.values.size());
+    if (at < 0) {
+        if (n != 1)
+            fail(binding, "the segment has one value per year (" + std::to_string(n) + "): bind one of them, e.g. " +
+                              field + "[0]");
+        return 0;
+    }
+    if (at >= n) fail(binding, static_cast<double>(at), "an index below " + std::to_string(n));
+    return at;
+}
+
+Pred segment_pred(Method m) {
+    switch (m) {
+        case Method::Growth: case Method::Glide: case Method::Cagr: case Method::Change: return Pred::Rate;
+        case Method::Increment: case Method::Pipeline: return Pred::Finite;
+        case Method::Target: return Pred::Positive;
+    }
+    return Pred::Finite;
+}
+
+}  // namespace
+
+int resolve_threads(int requested) {
+    if (requested < 0 || requested > kMaxThreads)
+        fail("threads", requested, "0 (every core) or a count in 1-" + std::to_string(kMaxThreads));
+    if (requested > 0) return requested;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
+struct Model::Impl {
+    china::Inputs base;
+    china::Inputs leveled;  // base with the level segment (when a target is set)
+    DataCenterRoute route;
+    int route_slots[3] = {-1, -1, -1};  // capex per watt, TWh per GW-year, energy-per-FLOP change
+    bool route_bound = false;
+
+    // The data-center path of a route with these values (the same kernel call as the Python route).
+    std::vector<double> route_path(double start, double cpw, double twh, double flop) const {
+        if (route.kind == DataCenterRoute::Kind::Capex)
+            return dc_power::capex_driven_path(start, route.capex_yi_rmb, cpw, twh, route.first_year_fraction);
+        return dc_power::compute_driven_path(start, route.eflops, flop);
+    }
+    int T = 0;
+    bool target = false;
+    int target_index = 0;
+
+    // Slots: every scalar the lean path reads.
+    std::vector<double> slots;
+    std::vector<Pred> preds;
+    std::vector<int> owners;
+    int add_slot(double v, Pred p, int owner) {
+        slots.push_back(v);
+        preds.push_back(p);
+        owners.push_back(owner);
+        return static_cast<int>(slots.size()) - 1;
+    }
+
+    // Series: population, 6 rows, 7 capacities, 2 leveled capacities (wind, solar), 7 hours.
+    CSeries pop, rows[kDrivenRows], cap[supply::kSourceCount], level_cap[2], hours[supply::kSourceCount];
+    int pop_start = -1;
+    std::vector<double> pop_anchor;
+    int row_start[kDrivenRows] = {};
+    std::vector<double> row_anchor[kDrivenRows];  // given anchors (NaN where none)
+    int sector_total[2] = {-1, -1};                // slots of tertiary/residential total start (-1: none)
+    std::vector<double> sector_anchor[2];          // total anchors (NaN where none)
+    int ev_share = -1;
+    int cap_prev[supply::kSourceCount] = {}, cap_start[supply::kSourceCount] = {};
+    int cap_ret[supply::kSourceCount] = {};  // first of T slots, or -1 (no retirements)
+    bool zero_retirements[supply::kSourceCount] = {};  // all zero and not bound
+    std::vector<double> cap_anchor[supply::kSourceCount];
+    int hours_start[supply::kSourceCount] = {};
+    int net_imports = 0;  // first of T slots
+    int loss_factor = 0, cal_coal = 0, cal_ws = 0, cal_re = 0;
+    double hydro_reported_average = 0.0;
+    int target_share = 0, target_wind = 0;
+    int level_slot[2] = {0, 0};  // increment of the level segment (wind, solar): written per scenario
+
+    std::vector<Binding> bindings;
+    std::vector<std::string> binding_names;
+    std::vector<OutSpec> outputs;
+    std::vector<std::string> output_names;
+    std::vector<std::size_t> output_widths;
+    std::size_t width = 0;
+
+    bool vary[kNodeCount] = {};
+    bool vary_demand = false;
+    bool probe_paths_vary = false;
+    mutable std::vector<double> probe_paths;  // written only by the base evaluation at construction: wind, solar at level 0, then at the probe level (when they do not vary)
+
+    // State layout (offsets into one flat buffer).
+    std::size_t o_pop = 0, o_rows = 0, o_cap = 0, o_avg = 0, o_add = 0, o_hours = 0, o_gen = 0, o_req = 0, o_share = 0,
+                o_wsadd = 0, o_level = 0, o_loss = 0, o_scratch = 0, state_size = 0;
+    std::vector<double> base_state;
+
+    // ---- compilation -------------------------------------------------------
+    CSeries compile_series(const std::vector<series::Segment>& segments, const std::vector<int>& seg_slot,
+                           const std::set<int>& anchor_years) const {
+        CSeries c;
+        const int first = base.years.first;
+        for (std::size_t j = 0; j < segments.size(); ++j) {
+            const auto& s = segments[j];
+            Seg g;
+            g.method = s.method;
+            g.slot = seg_slot[j];
+            g.nvalues = static_cast<int>(s.values.size());
+            g.span = s.last_year - s.first_year + 1;
+            g.ref = s.ref_year - first;
+            g.cagr_exp = s.last_year - s.ref_year;
+            c.segs.push_back(g);
+        }
+        c.steps.assign(idx(T), Step{});
+        c.anchored.assign(idx(T), 0);
+        for (int i = 1; i < T; ++i) {
+            const int year = first + i;
+            Step& st = c.steps[idx(i)];
+            if (anchor_years.count(year)) {
+                c.anchored[idx(i)] = 1;
+                st.kind = Step::Anchor;
+                continue;
+            }
+            int found = -1;
+            for (std::size_t j = 0; j < segments.size() && found < 0; ++j)
+                if (year >= segments[j].first_year && year <= segments[j].last_year) found = static_cast<int>(j);
+            if (found < 0) fail("batch", "year " + std::to_string(year) + " is not covered by a segment");
+            const auto& s = segments[idx(found)];
+            const Seg& g = c.segs[idx(found)];
+            const int k = year - s.first_year;
+            const int span = s.last_year - s.first_year + 1;
+            st.method = s.method;
+            const bool per_year = (s.method == Method::Growth || s.method == Method::Increment) && g.nvalues != 1;
+            st.value = g.slot + (per_year ? k : 0);
+            st.value2 = g.slot + 1;
+            st.ref = g.ref;
+            st.exponent = g.cagr_exp;
+            st.t = span == 1 ? 1.0 : static_cast<double>(k) / (span - 1);
+            st.span = span;
+            st.inverse_remaining = 1.0 / (s.last_year - year + 1);
+            st.start = (year == std::max(s.first_year, first + 1)) || anchor_years.count(year - 1) != 0;
+            switch (s.method) {
+                case Method::Growth: st.kind = Step::Growth; break;
+                case Method::Glide: st.kind = Step::Glide; break;
+                case Method::Increment: st.kind = Step::Increment; break;
+                case Method::Pipeline: st.kind = Step::Pipeline; break;
+                default: st.kind = Step::Constant; break;
+            }
+        }
+        return c;
+    }
+
+    std::vector<int> segment_slots(const std::vector<series::Segment>& segments, int owner) {
+        std::vector<int> out;
+        for (const auto& s : segments) {
+            out.push_back(static_cast<int>(slots.size()));
+            for (double v : s.values) add_slot(v, segment_pred(s.method), owner);
+        }
+        return out;
+    }
+
+    static std::set<int> years_of(const std::map<int, double>& m) {
+        std::set<int> out;
+        for (const auto& kv : m) out.insert(kv.first);
+        return out;
+    }
+    std::vector<double> per_year(const std::map<int, double>& m) const {
+        std::vector<double> out(idx(T), kNaN);
+        for (const auto& [year, v] : m) out[idx(year - base.years.first)] = v;
+        return out;
+    }
+
+    void compile() {
+        base.demand.years = base.years;
+        T = base.years.count();
+        const auto& d = base.demand;
+        // Population.
+        pop_start = add_slot(d.population_start, Pred::Positive, kPop);
+        pop = compile_series(d.population_segments, segment_slots(d.population_segments, kPop), years_of(d.population_anchors));
+        pop_anchor = per_year(d.population_anchors);
+        // Rows.
+        const double totals[2] = {d.tertiary_total_start, d.residential_total_start};
+        const std::map<int, double>* total_anchors[2] = {&d.tertiary_total_anchors, &d.residential_total_anchors};
+        ev_share = add_slot(d.ev_tertiary_share, Pred::Share, kEvShare);
+        for (int r = 0; r < kDrivenRows; ++r) {
+            const auto& spec = row_spec(d, r);
+            row_start[r] = add_slot(spec.start_value, Pred::NonNegative, kRow0 + r);
+            auto anchors = spec.anchors;
+            const int sector = r == kTertiaryCore ? 0 : r == kResidentialCore ? 1 : -1;
+            if (sector >= 0 && !std::isnan(totals[sector])) {
+                sector_total[sector] = add_slot(totals[sector], Pred::Positive, kRow0 + r);
+                sector_anchor[sector] = per_year(*total_anchors[sector]);
+                for (const auto& kv : *total_anchors[sector]) anchors[kv.first] = kNaN;  // derived per scenario
+            }
+            rows[r] = compile_series(spec.segments, segment_slots(spec.segments, kRow0 + r), years_of(anchors));
+            row_anchor[r] = per_year(spec.anchors);
+        }
+        // Capacity.
+        for (int s = 0; s < supply::kSourceCount; ++s) {
+            const auto& c = base.capacity[idx(s)];
+            cap_prev[s] = add_slot(c.previous_end, Pred::NonNegative, kCap0 + s);
+            cap_start[s] = add_slot(c.start_end, Pred::NonNegative, kCap0 + s);
+            cap_ret[s] = -1;
+            if (!c.retirements.empty()) {
+                cap_ret[s] = static_cast<int>(slots.size());
+                for (double v : c.retirements) add_slot(v, Pred::NonNegative, kCap0 + s);
+            }
+            cap[s] = compile_series(c.additions, segment_slots(c.additions, kCap0 + s), years_of(c.anchors));
+            cap_anchor[s] = per_year(c.anchors);
+        }
+        // Hours.
+        for (int s = 0; s < supply::kSourceCount; ++s) {
+            const auto& h = base.hours[idx(s)];
+            hours_start[s] = add_slot(h.start, Pred::Finite, kYear0);
+            if (s == supply::Coal) continue;
+            hours[s] = compile_series(h.segments, segment_slots(h.segments, kHours0 + s), {});
+        }
+        // Balance, calibration, target.
+        net_imports = static_cast<int>(slots.size());
+        for (double v : base.net_imports) add_slot(v, Pred::Finite, kOther);
+        loss_factor = add_slot(base.calibration.loss_factor, Pred::LossFactor, kOther);
+        cal_coal = add_slot(base.calibration.coal_hours, Pred::HoursRange, kOther);
+        cal_ws = add_slot(base.calibration.wind_solar_generation, Pred::Finite, kYear0);
+        cal_re = add_slot(base.calibration.renewable_generation, Pred::Finite, kYear0);
+        hydro_reported_average = 0.5 * (base.calibration.hydro_reported_previous_end + base.calibration.hydro_reported_start_end);
+        route_slots[0] = add_slot(route.capex_per_watt_rmb, Pred::None, kRow0 + kDc);
+        route_slots[1] = add_slot(route.twh_per_gw_year, Pred::None, kRow0 + kDc);
+        route_slots[2] = add_slot(route.energy_per_flop_change, Pred::None, kRow0 + kDc);
+        target = base.target.enabled;
+        target_share = add_slot(base.target.share, Pred::Share, kOther);
+        target_wind = add_slot(base.target.wind_fraction, Pred::Share, kOther);
+        if (target) {
+            target_index = base.target.year - base.years.first;
+            leveled = base;
+            china::apply_level(leveled, base.target, 0.0);
+            const Source ws[2] = {supply::Wind, supply::Solar};
+            for (int w = 0; w < 2; ++w) {
+                const auto& orig = base.capacity[idx(ws[w])].additions;
+                const auto& segs = leveled.capacity[idx(ws[w])].additions;
+                const auto orig_slots = [&] {  // the slots of the original segments, in order
+                    std::vector<int> out;
+                    for (const auto& seg : cap[ws[w]].segs) out.push_back(seg.slot);
+                    return out;
+                }();
+                std::vector<int> seg_slot;
+                for (std::size_t j = 0; j < segs.size(); ++j) {
+                    const auto& s = segs[j];
+                    if (j + 1 == segs.size()) {  // the level segment
+                        level_slot[w] = add_slot(0.0, Pred::None, kOther);
+                        seg_slot.push_back(level_slot[w]);
+                        continue;
+                    }
+                    int found = -1;
+                    for (std::size_t o = 0; o < orig.size(); ++o)
+                        if (orig[o].first_year == s.first_year && orig[o].last_year == s.last_year && orig[o].method == s.method)
+                            found = static_cast<int>(o);
+                    if (found >= 0) {
+                        seg_slot.push_back(orig_slots[idx(found)]);  // kept whole: the same (bindable) values
+                    } else {                                          // a part cut by the target years: fixed
+                        seg_slot.push_back(static_cast<int>(slots.size()));
+                        for (double v : s.values) add_slot(v, segment_pred(s.method), kOther);
+                    }
+                }
+                level_cap[w] = compile_series(segs, seg_slot, years_of(leveled.capacity[idx(ws[w])].anchors));
+            }
+        }
+    }
+
+    void layout() {
+        const auto Tn = idx(T);
+        std::size_t at = 0;
+        const auto take = [&](std::size_t n) {
+            const auto o = at;
+            at += n;
+            return o;
+        };
+        o_pop = take(Tn);
+        o_rows = take(kDemandRows * Tn);
+        o_cap = take(supply::kSourceCount * Tn);
+        o_avg = take(supply::kSourceCount * Tn);
+        o_add = take(supply::kSourceCount * Tn);
+        o_hours = take(supply::kSourceCount * Tn);
+        o_gen = take(supply::kSourceCount * Tn);
+        o_req = take(Tn);
+        o_share = take(Tn);
+        o_wsadd = take(Tn);
+        o_level = take(1);
+        o_loss = take(1);
+        o_scratch = take(6 * Tn);  // 2 leveled paths, per-capita anchors and path, derived anchors
+        state_size = at;
+    }
+
+    void add_output(const std::string& name) {
+        const auto parts = split(name);
+        const auto Tn = idx(T);
+        const auto source_of = [&](const std::string& s) { return static_cast<std::size_t>(supply::source_from_name(s)); };
+        OutSpec o;
+        o.name = name;
+        o.width = Tn;
+        const auto unknown = [&]() {
+            fail("output", "'" + name + "' is not an output; expected demand.<row>, population, capacity.<source>, "
+                                       "additions.<source>, generation.<source>, generation.required, hours.<source>, "
+                                       "re_share.non_hydro_share, re_share.wind_solar_additions, requirement.level or loss_factor");
+        };
+        if (parts.size() == 1 && parts[0] == "population") {
+            o.offset = o_pop;
+        } else if (parts.size() == 1 && parts[0] == "loss_factor") {
+            o.offset = o_loss;
+            o.width = 1;
+        } else if (parts.size() != 2) {
+            unknown();
+        } else if (parts[0] == "demand") {
+            const auto& names = demand::row_names();
+            const auto it = std::find(names.begin(), names.end(), parts[1]);
+            if (it == names.end()) unknown();
+            o.offset = o_rows + static_cast<std::size_t>(it - names.begin()) * Tn;
+        } else if (parts[0] == "capacity") {
+            o.offset = o_cap + source_of(parts[1]) * Tn;
+        } else if (parts[0] == "additions") {
+            o.offset = o_add + source_of(parts[1]) * Tn;
+        } else if (parts[0] == "generation") {
+            o.offset = parts[1] == "required" ? o_req : o_gen + source_of(parts[1]) * Tn;
+        } else if (parts[0] == "hours") {
+            o.offset = o_hours + source_of(parts[1]) * Tn;
+        } else if (parts[0] == "re_share" && parts[1] == "non_hydro_share") {
+            o.offset = o_share;
+        } else if (parts[0] == "re_share" && parts[1] == "wind_solar_additions") {
+            o.offset = o_wsadd;
+        } else if (parts[0] == "requirement" && parts[1] == "level") {
+            if (!target) fail("output", "'requirement.level' needs a renewable target (renewables.mode = 'target')");
+            o.offset = o_level;
+            o.width = 1;
+        } else {
+            unknown();
+        }
+        for (const auto& other : outputs)
+            if (other.name == name) fail("output", "'" + name + "' is listed twice");
+        outputs.push_back(o);
+        output_names.push_back(name);
+        output_widths.push_back(o.width);
+        width += o.width;
+    }
+
+    // ---- bindings ----------------------------------------------------------
+    void add_binding(const std::string& name) {
+        for (const auto& b : bindings)
+            if (b.name == name) fail("binding", "'" + name + "' is listed twice");
+        const auto parts = split(name);
+        Binding b;
+        b.name = name;
+        const auto unknown = [&]() -> void {
+            fail("binding", "'" + name + "' is not an input the batch can vary; expected e.g. demand.<row>.start, "
+                                         "demand.<row>.segments[i].<field>, supply.<source>.additions[i].<field>, "
+                                         "hours.<source>.segments[i].<field>, renewables.target_share (see batch.hpp)");
+        };
+        const auto seg_binding = [&](const std::vector<series::Segment>& segs, const std::vector<Seg>& compiled,
+                                     const std::string& token, const std::string& field) {
+            std::string head;
+            int at = -1;
+            if (!indexed(token, head, at) || at < 0) unknown();
+            if (at >= static_cast<int>(segs.size()))
+                fail(name, static_cast<double>(at), "a segment index below " + std::to_string(segs.size()));
+            b.segment = at;
+            b.value = field_value(name, segs[idx(at)], field);
+            b.slots = {compiled[idx(at)].slot + b.value};
+        };
+        const auto& d = base.demand;
+        if (parts.size() < 2) unknown();
+        const std::string& area = parts[0];
+        if (area == "demand") {
+            if (parts.size() == 2 && parts[1] == "ev_tertiary_share") {
+                b.kind = BKind::EvShare;
+                b.slots = {ev_share};
+            } else if (parts.size() == 2 && (parts[1] == "tertiary_total_start" || parts[1] == "residential_total_start")) {
+                b.kind = BKind::SectorTotal;
+                b.index = parts[1] == "tertiary_total_start" ? 0 : 1;
+                if (sector_total[b.index] < 0) fail(name, "the base has no published sector total (the core row starts from its own value)");
+                b.slots = {sector_total[b.index]};
+            } else if (parts[1] == "population" && parts.size() >= 3) {
+                if (parts.size() == 3 && parts[2] == "start") {
+                    b.kind = BKind::PopStart;
+                    b.slots = {pop_start};
+                } else if (parts.size() == 4 && parts[2].rfind("segments[", 0) == 0) {
+                    b.kind = BKind::PopSegment;
+                    seg_binding(d.population_segments, pop.segs, parts[2], parts[3]);
+                } else {
+                    unknown();
+                }
+            } else {
+                int r = -1;
+                for (int i = 0; i < kDrivenRows; ++i)
+                    if (parts[1] == kRowNames[i]) r = i;
+                if (r < 0 || parts.size() < 3) unknown();
+                b.index = r;
+                const auto& spec = row_spec(d, r);
+                if (!spec.path.empty()) fail(name, "the row is driven by a given path (data-center route), not by a start and segments");
+                if (parts.size() == 3 && parts[2] == "start") {
+                    const int sector = r == kTertiaryCore ? 0 : r == kResidentialCore ? 1 : -1;
+                    if (sector >= 0 && sector_total[sector] >= 0)
+                        fail(name, std::string("the start is derived from the published sector total: bind demand.") +
+                                       (sector == 0 ? "tertiary" : "residential") + "_total_start");
+                    b.kind = BKind::RowStart;
+                    b.slots = {row_start[r]};
+                } else if (parts.size() == 4 && parts[2].rfind("segments[", 0) == 0) {
+                    b.kind = BKind::RowSegment;
+                    seg_binding(spec.segments, rows[r].segs, parts[2], parts[3]);
+                } else {
+                    unknown();
+                }
+            }
+        } else if (area == "supply" && parts.size() >= 3) {
+            const int s = static_cast<int>(supply::source_from_name(parts[1]));
+            b.index = s;
+            if (parts.size() == 3 && parts[2] == "previous_end") {
+                b.kind = BKind::CapPrevious;
+                b.slots = {cap_prev[s]};
+            } else if (parts.size() == 3 && parts[2] == "start") {
+                b.kind = BKind::CapStart;
+                b.slots = {cap_start[s]};
+            } else if (parts.size() == 3 && parts[2] == "retirements") {
+                b.kind = BKind::CapRetirements;
+                if (cap_ret[s] < 0) fail(name, "the base has no retirements list for this source");
+                for (int i = 1; i < T; ++i) b.slots.push_back(cap_ret[s] + i);  // element 0 (the start year) is unused
+            } else if (parts.size() == 4 && parts[2].rfind("additions[", 0) == 0) {
+                b.kind = BKind::CapSegment;
+                seg_binding(base.capacity[idx(s)].additions, cap[s].segs, parts[2], parts[3]);
+                if (target && (s == supply::Wind || s == supply::Solar)) {
+                    const auto& seg = base.capacity[idx(s)].additions[idx(b.segment)];
+                    if (!(seg.last_year < base.target.first_year || seg.first_year > base.target.last_year))
+                        fail(name, "this segment overlaps " + std::to_string(base.target.first_year) + "-" +
+                                       std::to_string(base.target.last_year) +
+                                       ", where the renewable-target solve sets wind and solar additions (vary "
+                                       "renewables.target_share instead)");
+                }
+            } else {
+                unknown();
+            }
+        } else if (area == "hours" && parts.size() >= 3) {
+            const int s = static_cast<int>(supply::source_from_name(parts[1]));
+            b.index = s;
+            if (s == supply::Coal) fail(name, "coal hours are the model's result, not an input");
+            if (parts.size() == 3 && parts[2] == "start") {
+                const auto base_kind = base.hours[idx(s)].base;
+                if (base_kind == china::HoursBase::SolarFromWindSolar || base_kind == china::HoursBase::ResidualOfRenewables)
+                    fail(name, "not used: this source's base-year hours are calibrated on published generation");
+                b.kind = BKind::HoursStart;
+                b.slots = {hours_start[s]};
+            } else if (parts.size() == 4 && parts[2].rfind("segments[", 0) == 0) {
+                b.kind = BKind::HoursSegment;
+                seg_binding(base.hours[idx(s)].segments, hours[s].segs, parts[2], parts[3]);
+            } else {
+                unknown();
+            }
+        } else if (area == "balance" && parts.size() == 2 && parts[1] == "net_imports") {
+            b.kind = BKind::NetImports;
+            for (int i = 0; i < T; ++i) b.slots.push_back(net_imports + i);
+        } else if (area == "balance" && parts.size() == 2 && parts[1] == "loss_factor") {
+            if (!std::isfinite(base.calibration.loss_factor))
+                fail(name, "the base calibrates the loss factor (set balance.loss_factor_mode = 'fixed' to vary it)");
+            b.kind = BKind::LossFactor;
+            b.slots = {loss_factor};
+        } else if (area == "calibration" && parts.size() == 2 && parts[1] == "coal_hours") {
+            b.kind = BKind::CalCoalHours;
+            b.slots = {cal_coal};
+        } else if (area == "calibration" && parts.size() == 2 && parts[1] == "wind_solar_generation") {
+            b.kind = BKind::CalWindSolar;
+            b.slots = {cal_ws};
+        } else if (area == "calibration" && parts.size() == 2 && parts[1] == "renewable_generation") {
+            b.kind = BKind::CalRenewable;
+            b.slots = {cal_re};
+        } else if (area == "dc_power" && parts.size() == 2 &&
+                   (parts[1] == "capex_per_watt_rmb" || parts[1] == "twh_per_gw_year" || parts[1] == "energy_per_flop_change")) {
+            const bool capex = parts[1] != "energy_per_flop_change";
+            const auto wanted = capex ? DataCenterRoute::Kind::Capex : DataCenterRoute::Kind::Compute;
+            if (route.kind != wanted)
+                fail(name, std::string("varies the data-center row only when it is driven by ") +
+                               (capex ? "capex" : "compute") + " (demand.data_centers.driver = '" +
+                               (capex ? "capex" : "compute") + "')");
+            b.kind = parts[1] == "capex_per_watt_rmb" ? BKind::RouteCapexPerWatt
+                     : parts[1] == "twh_per_gw_year"  ? BKind::RouteTwhPerGw
+                                                      : BKind::RouteEnergyPerFlop;
+            const int which = parts[1] == "capex_per_watt_rmb" ? 0 : parts[1] == "twh_per_gw_year" ? 1 : 2;
+            b.slots = {route_slots[which]};
+        } else if (area == "renewables" && parts.size() == 2 && (parts[1] == "target_share" || parts[1] == "wind_fraction")) {
+            if (!target) fail(name, "the base has no renewable target (renewables.mode = 'fixed')");
+            b.kind = parts[1] == "target_share" ? BKind::TargetShare : BKind::TargetWind;
+            b.slots = {parts[1] == "target_share" ? target_share : target_wind};
+        } else {
+            unknown();
+        }
+        bindings.push_back(b);
+        binding_names.push_back(name);
+    }
+
+    void apply(china::Inputs& in, const Binding& b, double v) const {
+        auto& d = in.demand;
+        switch (b.kind) {
+            case BKind::RowStart: row_spec(d, b.index).start_value = v; break;
+            case BKind::RowSegment: row_spec(d, b.index).segments[idx(b.segment)].values[idx(b.value)] = v; break;
+            case BKind::SectorTotal: (b.index == 0 ? d.tertiary_total_start : d.residential_total_start) = v; break;
+            case BKind::PopStart: d.population_start = v; break;
+            case BKind::PopSegment: d.population_segments[idx(b.segment)].values[idx(b.value)] = v; break;
+            case BKind::EvShare: d.ev_tertiary_share = v; break;
+            case BKind::CapPrevious: in.capacity[idx(b.index)].previous_end = v; break;
+            case BKind::CapStart: in.capacity[idx(b.index)].start_end = v; break;
+            case BKind::CapSegment: in.capacity[idx(b.index)].additions[idx(b.segment)].values[idx(b.value)] = v; break;
+            case BKind::CapRetirements:
+                for (std::size_t i = 1; i < in.capacity[idx(b.index)].retirements.size(); ++i) in.capacity[idx(b.index)].retirements[i] = v;
+                break;
+            case BKind::HoursStart: in.hours[idx(b.index)].start = v; break;
+            case BKind::HoursSegment: in.hours[idx(b.index)].segments[idx(b.segment)].values[idx(b.value)] = v; break;
+            case BKind::NetImports: std::fill(in.net_imports.begin(), in.net_imports.end(), v); break;
+            case BKind::LossFactor: in.calibration.loss_factor = v; break;
+            case BKind::CalCoalHours: in.calibration.coal_hours = v; break;
+            case BKind::CalWindSolar: in.calibration.wind_solar_generation = v; break;
+            case BKind::CalRenewable: in.calibration.renewable_generation = v; break;
+            case BKind::TargetShare: in.target.share = v; break;
+            case BKind::TargetWind: in.target.wind_fraction = v; break;
+            case BKind::RouteCapexPerWatt: case BKind::RouteTwhPerGw: case BKind::RouteEnergyPerFlop: break;  // see inputs_for
+        }
+    }
+
+    void find_varying() {
+        for (const auto& b : bindings)
+            for (int s : b.slots) vary[owners[idx(s)]] = true;
+        int capex_bound = 0;
+        for (const auto& b : bindings) {
+            if (b.kind == BKind::RouteCapexPerWatt || b.kind == BKind::RouteTwhPerGw) ++capex_bound;
+            if (b.kind == BKind::RouteCapexPerWatt || b.kind == BKind::RouteTwhPerGw || b.kind == BKind::RouteEnergyPerFlop)
+                route_bound = true;
+        }
+        if (capex_bound == 1)
+            fail("bindings", "vary dc_power.capex_per_watt_rmb and dc_power.twh_per_gw_year together: each scenario's "
+                             "data-center path is one capex route at one capex per watt and one TWh per GW-year");
+        const auto per_capita = [&](int r) { return row_spec(base.demand, r).driver == demand::Driver::PerCapita; };
+        for (int r = 0; r < kDrivenRows; ++r)
+            if (per_capita(r) && vary[kPop]) vary[kRow0 + r] = true;
+        for (int r : {kTertiaryCore, kResidentialCore}) {
+            const int sector = r == kTertiaryCore ? 0 : 1;
+            if (sector_total[sector] < 0) continue;
+            if (vary[kRow0 + kEv] || vary[kEvShare] || (r == kTertiaryCore && vary[kRow0 + kDc])) vary[kRow0 + r] = true;
+        }
+        if (per_capita(kTertiaryCore) && vary[kPop]) vary[kRow0 + kTertiaryCore] = true;
+        if (per_capita(kResidentialCore) && vary[kPop]) vary[kRow0 + kResidentialCore] = true;
+        // Base-year hours depend on the base-year capacities (previous_end, start), not on later additions.
+        bool year0 = vary[kYear0];
+        for (const auto& b : bindings)
+            if (b.kind == BKind::CapPrevious || b.kind == BKind::CapStart) year0 = true;
+        for (int s = 0; s < supply::kSourceCount; ++s)
+            if (year0) vary[kHours0 + s] = true;
+        // The wind and solar paths at level 0 and at the probe level change only with wind and solar inputs.
+        for (const auto& b : bindings)
+            if (b.kind == BKind::TargetWind) probe_paths_vary = true;
+        probe_paths_vary = probe_paths_vary || vary[kCap0 + supply::Wind] || vary[kCap0 + supply::Solar];
+        for (int s = 0; s < supply::kSourceCount; ++s) {
+            zero_retirements[s] = cap_ret[s] >= 0;
+            for (int i = 0; cap_ret[s] >= 0 && i < T; ++i)
+                if (slots[idx(cap_ret[s] + i)] != 0.0) zero_retirements[s] = false;
+            for (const auto& b : bindings)
+                if (b.kind == BKind::CapRetirements && b.index == s) zero_retirements[s] = false;
+        }
+        vary_demand = vary[kPop] || vary[kEvShare];
+        for (int r = 0; r < kDrivenRows; ++r) vary_demand = vary_demand || vary[kRow0 + r];
+    }
+
+    // ---- the lean path -----------------------------------------------------
+    // Mirrors series::project; false where it would throw.
+    bool project(const CSeries& c, const double* slot, double start, const double* anchor, const double* adjust,
+                 double* x) const {
+        if (!(std::isfinite(start) && start >= 0.0)) return false;
+        x[0] = start;
+        double constant_rate = 0.0;
+        const Step* steps = c.steps.data();
+        for (int i = 1; i < T; ++i) {
+            const auto u = idx(i);
+            const Step& st = steps[u];
+            const double prev = x[u - 1];
+            double y;
+            switch (st.kind) {
+                case Step::Anchor:
+                    if (!(anchor[u] >= 0.0 && anchor[u] <= std::numeric_limits<double>::max())) return false;
+                    x[u] = anchor[u];
+                    continue;
+                case Step::Growth:
+                    y = prev * (1.0 + slot[st.value]);
+                    break;
+                case Step::Glide:
+                    y = prev * (1.0 + slot[st.value] + (slot[st.value2] - slot[st.value]) * st.t);
+                    break;
+                case Step::Increment:
+                    y = prev + slot[st.value];
+                    break;
+                case Step::Pipeline:
+                    y = prev + slot[st.value] / st.span;
+                    break;
+                default:
+                    if (st.start) {
+                        const double v = slot[st.value];
+                        double target_value = v;
+                        if (st.method != Method::Target) {
+                            const double ref = x[idx(st.ref)];
+                            target_value = st.method == Method::Cagr ? ref * std::pow(1.0 + v, st.exponent) : ref * (1.0 + v);
+                        }
+                        if (!(prev > 0.0)) return false;
+                        constant_rate = std::pow(target_value / prev, st.inverse_remaining) - 1.0;
+                    }
+                    y = prev * (1.0 + constant_rate);
+                    break;
+            }
+            if (adjust != nullptr) y += adjust[u];
+            if (!(y >= 0.0 && y <= std::numeric_limits<double>::max())) return false;
+            x[u] = y;
+        }
+        return true;
+    }
+
+    bool row(int r, const double* s, double* st) const {
+        const auto Tn = idx(T);
+        const auto& spec = row_spec(base.demand, r);
+        double* out = st + o_rows + idx(kRowOut[r]) * Tn;
+        if (!spec.path.empty()) {
+            if (r == kDc && route_bound) {  // the route's own kernel function, per scenario
+                std::vector<double> path;
+                try {
+                    path = route_path(spec.start_value, s[route_slots[0]], s[route_slots[1]], s[route_slots[2]]);
+                } catch (const std::invalid_argument&) {
+                    return false;
+                }
+                for (double x : path)
+                    if (!(x >= 0.0)) return false;
+                std::copy(path.begin(), path.end(), out);
+                return true;
+            }
+            std::copy(spec.path.begin(), spec.path.end(), out);
+            return true;
+        }
+        double* anchors = st + o_scratch + 2 * Tn;
+        std::copy(row_anchor[r].begin(), row_anchor[r].end(), anchors);
+        double start = s[row_start[r]];
+        const int sector = r == kTertiaryCore ? 0 : r == kResidentialCore ? 1 : -1;
+        if (sector >= 0 && sector_total[sector] >= 0) {
+            const double share = s[ev_share];
+            const double* ev = st + o_rows + idx(kRowOut[kEv]) * Tn;
+            const double* dc = st + o_rows + idx(kRowOut[kDc]) * Tn;
+            const auto part = [&](std::size_t i) { return sector == 0 ? share * ev[i] + dc[i] : (1.0 - share) * ev[i]; };
+            const auto derive = [&](std::size_t i, double total, double& into) {
+                const double core = total - part(i);
+                if (!(core > 0.0)) return false;
+                into = core;
+                return true;
+            };
+            if (!derive(0, s[sector_total[sector]], start)) return false;
+            for (std::size_t i = 1; i < Tn; ++i)
+                if (!std::isnan(sector_anchor[sector][i]) && !derive(i, sector_anchor[sector][i], anchors[i])) return false;
+        }
+        if (!(std::isfinite(start) && start >= 0.0)) return false;
+        if (spec.driver == demand::Driver::Series) return project(rows[r], s, start, anchors, nullptr, out);
+        // Per capita (units::twh_to_per_capita / per_capita_to_twh, same operations).
+        const double* population = st + o_pop;
+        for (std::size_t i = 0; i < Tn; ++i)
+            if (!(std::isfinite(population[i]) && population[i] > 0.0)) return false;
+        for (std::size_t i = 1; i < Tn; ++i)
+            if (rows[r].anchored[i]) {
+                if (!std::isfinite(anchors[i])) return false;
+                anchors[i] = anchors[i] / (population[i] * units::kTwhPerKwhTimesMillion);
+                if (!std::isfinite(anchors[i])) return false;
+            }
+        double* per_capita = st + o_scratch + 3 * Tn;
+        const double start_per_capita = start / (population[0] * units::kTwhPerKwhTimesMillion);
+        if (!project(rows[r], s, start_per_capita, anchors, nullptr, per_capita)) return false;
+        for (std::size_t i = 0; i < Tn; ++i) {
+            out[i] = per_capita[i] * population[i] * units::kTwhPerKwhTimesMillion;
+            if (!std::isfinite(out[i])) return false;
+        }
+        return true;
+    }
+
+    bool capacity(const CSeries& c, int s, const double* slot, double* path, double* adjust) const {
+        const double prev = slot[cap_prev[s]];
+        if (!(std::isfinite(prev) && prev >= 0.0)) return false;
+        const double* adj = nullptr;
+        // Retirements that are all zero and not varied only add -0.0, which leaves every value as it is.
+        if (cap_ret[s] >= 0 && !zero_retirements[s]) {
+            for (int i = 0; i < T; ++i) {
+                const double r = slot[cap_ret[s] + i];
+                if (!(std::isfinite(r) && r >= 0.0)) return false;
+                adjust[idx(i)] = -r;
+            }
+            adj = adjust;
+        }
+        return project(c, slot, slot[cap_start[s]], cap_anchor[s].data(), adj, path);
+    }
+
+    void average_and_additions(int s, const double* slot, double* st) const {
+        const auto Tn = idx(T);
+        const double* path = st + o_cap + idx(s) * Tn;
+        double* avg = st + o_avg + idx(s) * Tn;
+        double* add = st + o_add + idx(s) * Tn;
+        const double prev = slot[cap_prev[s]];
+        for (std::size_t i = 0; i < Tn; ++i) {
+            const double before = i == 0 ? prev : path[i - 1];
+            avg[i] = 0.5 * (before + path[i]);
+            add[i] = path[i] - before + (cap_ret[s] < 0 ? 0.0 : slot[cap_ret[s] + static_cast<int>(i)]);
+        }
+    }
+
+    static bool residual_hours(double total, double others, double average, double& out) {
+        if (!(std::isfinite(total) && total > 0.0)) return false;
+        if (!(std::isfinite(others) && others >= 0.0)) return false;
+        if (!(std::isfinite(average) && average > 0.0)) return false;
+        const double residual = total - others;
+        if (!(residual > 0.0)) return false;
+        out = residual * units::kGwhPerTwh / average;
+        return std::isfinite(out);
+    }
+    static bool rebase_hours(double h, double from, double to, double& out) {
+        if (!(std::isfinite(h) && h >= 0.0 && h <= kMaxHours)) return false;
+        if (!(std::isfinite(from) && from > 0.0) || !(std::isfinite(to) && to > 0.0)) return false;
+        out = h * from / to;
+        return std::isfinite(out) && out >= 0.0 && out <= kMaxHours;
+    }
+
+    bool base_hours(int s, const double* slot, const double* st, double& out) const {
+        const auto Tn = idx(T);
+        const auto avg0 = [&](int source) { return st[o_avg + idx(source) * Tn]; };
+        const auto& h = base.hours[idx(s)];
+        switch (h.base) {
+            case china::HoursBase::Given:
+                out = slot[hours_start[s]];
+                return true;
+            case china::HoursBase::SolarFromWindSolar: {
+                const double wind_hours = slot[hours_start[supply::Wind]];
+                if (!std::isfinite(wind_hours) || !std::isfinite(avg0(supply::Wind))) return false;
+                const double wind = avg0(supply::Wind) * wind_hours / units::kGwhPerTwh;
+                return residual_hours(slot[cal_ws], wind, avg0(s), out);
+            }
+            case china::HoursBase::ResidualOfRenewables: {
+                double hydro_hours = slot[hours_start[supply::Hydro]];
+                if (base.hours[supply::Hydro].base == china::HoursBase::RebasedOnConventional &&
+                    !rebase_hours(hydro_hours, hydro_reported_average, avg0(supply::Hydro), hydro_hours))
+                    return false;
+                if (!std::isfinite(hydro_hours)) return false;
+                const double hydro = avg0(supply::Hydro) * hydro_hours / units::kGwhPerTwh;
+                return residual_hours(slot[cal_re], slot[cal_ws] + hydro, avg0(s), out);
+            }
+            case china::HoursBase::RebasedOnConventional:
+                return rebase_hours(slot[hours_start[s]], hydro_reported_average, avg0(s), out);
+        }
+        return false;
+    }
+
+    // Wind and solar paths with a level; false where china::run would throw.
+    bool leveled_paths(double level, double* slot, double* st, double* wind, double* solar) const {
+        slot[level_slot[0]] = level * slot[target_wind];
+        slot[level_slot[1]] = level * (1.0 - slot[target_wind]);
+        double* adjust = st + o_scratch + 4 * idx(T);
+        return capacity(level_cap[0], supply::Wind, slot, wind, adjust) && capacity(level_cap[1], supply::Solar, slot, solar, adjust);
+    }
+    double share_at(const double* wind, const double* solar, const double* st) const {
+        const auto Tn = idx(T);
+        const auto y = idx(target_index);
+        const double aw = 0.5 * (wind[y - 1] + wind[y]);
+        const double as = 0.5 * (solar[y - 1] + solar[y]);
+        const double* h = st + o_hours;
+        double re = 0.0;
+        re += aw * h[supply::Wind * Tn + y] / units::kGwhPerTwh;
+        re += as * h[supply::Solar * Tn + y] / units::kGwhPerTwh;
+        re += st[o_avg + supply::Biomass * Tn + y] * h[supply::Biomass * Tn + y] / units::kGwhPerTwh;
+        return re / st[o_rows + kTotalOut * Tn + y];
+    }
+
+    // Evaluates the scenario whose slot values are in `slot` into the state
+    // `st` (which holds the base state for every node that does not vary).
+    bool lean(double* slot, double* st, bool all) const {
+        const auto Tn = idx(T);
+        for (const auto& b : bindings)
+            for (int s : b.slots)
+                if (!satisfies(preds[idx(s)], slot[s])) return false;
+        // Demand.
+        if (all || vary_demand) {
+            if (all || vary[kPop]) {
+                if (!(std::isfinite(slot[pop_start]) && slot[pop_start] > 0.0)) return false;
+                if (!project(pop, slot, slot[pop_start], pop_anchor.data(), nullptr, st + o_pop)) return false;
+            }
+            for (int r : {kPrimary, kSecondary, kEv, kDc, kTertiaryCore, kResidentialCore})
+                if ((all || vary[kRow0 + r]) && !row(r, slot, st)) return false;
+            const double share = slot[ev_share];
+            double* rw = st + o_rows;
+            const auto R = [&](int row_index) { return rw + idx(row_index) * Tn; };
+            for (std::size_t i = 0; i < Tn; ++i) {
+                R(kTertiaryOut)[i] = R(2)[i] + (share * R(3)[i] + R(4)[i]);
+                R(kResidentialOut)[i] = R(6)[i] + (1.0 - share) * R(3)[i];
+                R(kTotalOut)[i] = R(0)[i] + R(1)[i] + R(kTertiaryOut)[i] + R(kResidentialOut)[i];
+            }
+            R(kGrowthOut)[0] = base.demand.start_total_growth;
+            for (std::size_t i = 1; i < Tn; ++i) {
+                if (!(R(kTotalOut)[i - 1] > 0.0)) return false;
+                R(kGrowthOut)[i] = R(kTotalOut)[i] / R(kTotalOut)[i - 1] - 1.0;
+            }
+        }
+        const double* total = st + o_rows + kTotalOut * Tn;
+        for (std::size_t i = 0; i < Tn; ++i)
+            if (!(std::isfinite(total[i]) && total[i] > 0.0)) return false;
+        // Capacity (wind and solar before the level: their paths must be valid too).
+        double* adjust = st + o_scratch + 4 * Tn;
+        for (int s = 0; s < supply::kSourceCount; ++s) {
+            if (!(all || vary[kCap0 + s])) continue;
+            if (!capacity(cap[s], s, slot, st + o_cap + idx(s) * Tn, adjust)) return false;
+            average_and_additions(s, slot, st);
+        }
+        // Hours.
+        for (int s = 0; s < supply::kSourceCount; ++s) {
+            if (s == supply::Coal || !(all || vary[kHours0 + s])) continue;
+            double start = 0.0;
+            if (!base_hours(s, slot, st, start)) return false;
+            if (!(std::isfinite(start) && start >= 0.0 && start <= kMaxHours)) return false;
+            double* h = st + o_hours + idx(s) * Tn;
+            if (!project(hours[s], slot, start, nullptr, nullptr, h)) return false;
+            for (std::size_t i = 0; i < Tn; ++i)
+                if (!(h[i] <= kMaxHours)) return false;
+        }
+        // Renewable target: the level, solved as renewables::solve_level does.
+        if (target) {
+            double* wind = st + o_scratch;
+            double* solar = st + o_scratch + Tn;
+            double at_zero, at_probe;
+            if (all || probe_paths_vary) {
+                if (!leveled_paths(0.0, slot, st, wind, solar)) return false;
+                at_zero = share_at(wind, solar, st);
+                if (all) probe_paths.assign(wind, wind + Tn), probe_paths.insert(probe_paths.end(), solar, solar + Tn);
+                if (!leveled_paths(kProbeLevel, slot, st, wind, solar)) return false;
+                at_probe = share_at(wind, solar, st);
+                if (all) probe_paths.insert(probe_paths.end(), wind, wind + Tn), probe_paths.insert(probe_paths.end(), solar, solar + Tn);
+            } else {  // the same paths as in the base: valid, and only the shares change
+                const double* p = probe_paths.data();
+                at_zero = share_at(p, p + Tn, st);
+                at_probe = share_at(p + 2 * Tn, p + 3 * Tn, st);
+            }
+            const double per_gw = (at_probe - at_zero) / kProbeLevel;
+            if (!(per_gw > 0.0)) return false;
+            const double level = (slot[target_share] - at_zero) / per_gw;
+            if (!(level >= 0.0)) return false;  // the target is already met without additions: refused by china::run
+            if (!leveled_paths(level, slot, st, wind, solar)) return false;
+            if (!(std::fabs(share_at(wind, solar, st) - slot[target_share]) < kLevelTolerance)) return false;
+            std::copy(wind, wind + Tn, st + o_cap + supply::Wind * Tn);
+            std::copy(solar, solar + Tn, st + o_cap + supply::Solar * Tn);
+            average_and_additions(supply::Wind, slot, st);
+            average_and_additions(supply::Solar, slot, st);
+            st[o_level] = level;
+        }
+        // Balance: the loss factor, then generation, coal as the residual and its hours.
+        const double* imports = slot + net_imports;
+        for (std::size_t i = 0; i < Tn; ++i)
+            if (!std::isfinite(imports[i])) return false;
+        const double* avg = st + o_avg;
+        const double* h = st + o_hours;
+        double* gen = st + o_gen;
+        for (int s = 1; s < supply::kSourceCount; ++s) {
+            // A source whose capacity and hours do not vary keeps the base state's generation.
+            const bool by_level = target && (s == supply::Wind || s == supply::Solar);
+            if (!(all || by_level || vary[kCap0 + s] || vary[kHours0 + s])) continue;
+            for (std::size_t i = 0; i < Tn; ++i) {
+                gen[idx(s) * Tn + i] = avg[idx(s) * Tn + i] * h[idx(s) * Tn + i] / units::kGwhPerTwh;
+                if (!std::isfinite(gen[idx(s) * Tn + i])) return false;  // units::gw_hours_to_twh refuses an overflow
+            }
+        }
+        const auto others = [&](std::size_t i) {
+            double sum = 0.0;
+            for (int s = 1; s < supply::kSourceCount; ++s) sum += gen[idx(s) * Tn + i];
+            return sum;
+        };
+        double factor = slot[loss_factor];
+        if (!std::isfinite(factor)) {
+            const double actual = slot[cal_coal];
+            if (!(std::isfinite(actual) && actual >= 0.0 && actual <= kMaxHours)) return false;
+            const double coal = avg[0] * actual / units::kGwhPerTwh;
+            const double generation = coal + others(0);
+            factor = (generation + imports[0]) / total[0] - 1.0;
+        }
+        if (!(std::isfinite(factor) && factor >= kMinLossFactor && factor <= kMaxLossFactor)) return false;
+        st[o_loss] = factor;
+        double* req = st + o_req;
+        double* coal_hours = st + o_hours;  // coal's row of the hours table
+        double* share = st + o_share;
+        for (std::size_t i = 0; i < Tn; ++i) {
+            req[i] = total[i] * (1.0 + factor) - imports[i];
+            const double coal = req[i] - others(i);
+            if (!(coal >= 0.0)) return false;
+            gen[i] = coal;
+            const double coal_gw = avg[i];
+            if (!(coal_gw > 0.0)) return false;
+            coal_hours[i] = coal * units::kGwhPerTwh / coal_gw;
+            if (!std::isfinite(coal_hours[i])) return false;
+            share[i] = (gen[supply::Wind * Tn + i] + gen[supply::Solar * Tn + i] + gen[supply::Biomass * Tn + i]) / total[i];
+        }
+        double* wsadd = st + o_wsadd;
+        const double* add = st + o_add;
+        for (std::size_t i = 0; i < Tn; ++i) wsadd[i] = add[supply::Wind * Tn + i] + add[supply::Solar * Tn + i];
+        return true;
+    }
+
+    void to_outputs(const double* st, double* out) const {
+        for (const auto& o : outputs) {
+            std::copy(st + o.offset, st + o.offset + o.width, out);
+            out += o.width;
+        }
+    }
+
+    void from_result(const china::Result& r, double* st) const {
+        const auto Tn = idx(T);
+        std::copy(r.demand.population.begin(), r.demand.population.end(), st + o_pop);
+        const auto& names = demand::row_names();
+        for (std::size_t j = 0; j < names.size(); ++j) {
+            const auto& v = r.demand.rows.at(names[j]);
+            std::copy(v.begin(), v.end(), st + o_rows + j * Tn);
+        }
+        for (int s = 0; s < supply::kSourceCount; ++s) {
+            std::copy(r.capacity[idx(s)].begin(), r.capacity[idx(s)].end(), st + o_cap + idx(s) * Tn);
+            std::copy(r.additions[idx(s)].begin(), r.additions[idx(s)].end(), st + o_add + idx(s) * Tn);
+            std::copy(r.hours[idx(s)].begin(), r.hours[idx(s)].end(), st + o_hours + idx(s) * Tn);
+            std::copy(r.balance.generation[idx(s)].begin(), r.balance.generation[idx(s)].end(), st + o_gen + idx(s) * Tn);
+        }
+        std::copy(r.balance.required.begin(), r.balance.required.end(), st + o_req);
+        std::copy(r.balance.non_hydro_share.begin(), r.balance.non_hydro_share.end(), st + o_share);
+        std::copy(r.wind_solar_additions.begin(), r.wind_solar_additions.end(), st + o_wsadd);
+        st[o_level] = r.has_requirement ? r.requirement.level : kNaN;
+        st[o_loss] = r.loss_factor;
+    }
+
+    china::Inputs inputs_for(const double* values) const {
+        china::Inputs in = base;
+        for (std::size_t j = 0; j < bindings.size(); ++j) apply(in, bindings[j], values[j]);
+        if (route_bound) {
+            double v[3] = {route.capex_per_watt_rmb, route.twh_per_gw_year, route.energy_per_flop_change};
+            for (std::size_t j = 0; j < bindings.size(); ++j)
+                for (int w = 0; w < 3; ++w)
+                    if (bindings[j].slots.front() == route_slots[w]) v[w] = values[j];
+            in.demand.data_centers.path = route_path(base.demand.data_centers.start_value, v[0], v[1], v[2]);
+        }
+        return in;
+    }
+
+    using Work = Model::Workspace;
+    Work make_work() const { return Work{slots, base_state}; }
+
+    bool one(const double* values, double* out, std::string* error, Work& w) const {
+        if (w.slots.size() != slots.size() || w.state.size() != base_state.size())
+            fail("workspace", "belongs to another model");
+        for (std::size_t j = 0; j < bindings.size(); ++j)
+            for (int s : bindings[j].slots) w.slots[idx(s)] = values[j];
+        if (lean(w.slots.data(), w.state.data(), false)) {
+            to_outputs(w.state.data(), out);
+            return true;
+        }
+        // Re-run through china::run for its exact result or message; the lean state is restored.
+        std::vector<double> st(base_state);
+        bool ok = true;
+        try {
+            from_result(china::run(inputs_for(values)), st.data());
+        } catch (const std::invalid_argument& e) {
+            ok = false;
+            if (error) *error = e.what();
+        }
+        if (ok) {
+            to_outputs(st.data(), out);
+        } else {
+            std::fill(out, out + width, kNaN);
+        }
+        // The lean pass may have stopped half-way through a varying node: recompute from the base.
+        w.state = base_state;
+        return ok;
+    }
+};
+
+Model::Model(const china::Inputs& base, const std::vector<std::string>& bindings, const std::vector<std::string>& outputs,
+             const DataCenterRoute& route)
+    : impl_(std::make_unique<Impl>()) {
+    auto& m = *impl_;
+    // The base must run: it validates everything that no binding changes (structure, years, coverage).
+    china::Result base_result;
+    try {
+        base_result = china::run(base);
+    } catch (const std::invalid_argument& e) {
+        fail("base scenario", std::string("does not run: ") + e.what());
+    }
+    m.base = base;
+    m.route = route;
+    if (route.kind != DataCenterRoute::Kind::None) {
+        const auto n = static_cast<std::size_t>(base.years.count());
+        if (base.demand.data_centers.path.size() != n)
+            fail("route", "the data-center row has no path: a route needs demand.data_centers.driver = 'capex' or 'compute'");
+        const auto& years_of_route = route.kind == DataCenterRoute::Kind::Capex ? route.capex_yi_rmb : route.eflops;
+        require_same_length(route.kind == DataCenterRoute::Kind::Capex ? "route.capex_yi_rmb" : "route.eflops",
+                            years_of_route.size(), n);
+    }
+    m.compile();
+    m.layout();
+    if (outputs.empty()) fail("outputs", "is empty: expected at least one output (e.g. hours.coal)");
+    for (const auto& o : outputs) m.add_output(o);
+    for (const auto& b : bindings) m.add_binding(b);
+    m.find_varying();
+    m.base_state.assign(m.state_size, 0.0);
+    if (!m.lean(m.slots.data(), m.base_state.data(), true)) {
+        // The lean path must accept every input china::run accepts.
+        fail("batch", "internal error: the lean evaluation rejects the base scenario that china::run accepts");
+    }
+}
+
+Model::~Model() = default;
+Model::Model(Model&&) noexcept = default;
+Model& Model::operator=(Model&&) noexcept = default;
+
+std::size_t Model::parameters() const { return impl_->bindings.size(); }
+const std::vector<std::string>& Model::binding_names() const { return impl_->binding_names; }
+const std::vector<std::string>& Model::output_names() const { return impl_->output_names; }
+const std::vector<std::size_t>& Model::output_widths() const { return impl_->output_widths; }
+std::size_t Model::width() const { return impl_->width; }
+const series::Years& Model::years() const { return impl_->base.years; }
+
+std::vector<double> Model::base_values() const {
+    std::vector<double> out;
+    for (const auto& b : impl_->bindings) out.push_back(impl_->slots[idx(b.slots.front())]);
+    return out;
+}
+
+china::Inputs Model::inputs_for(const double* values) const { return impl_->inputs_for(values); }
+
+void Model::extract(const china::Result& result, double* out) const {
+    std::vector<double> st(impl_->state_size, 0.0);
+    impl_->from_result(result, st.data());
+    impl_->to_outputs(st.data(), out);
+}
+
+Model::Workspace Model::workspace() const { return impl_->make_work(); }
+
+bool Model::evaluate_one(const double* values, double* out, std::string* error, Workspace& work) const {
+    return impl_->one(values, out, error, work);
+}
+
+bool Model::evaluate_lean(const double* values, double* out, Workspace& work) const {
+    const auto& m = *impl_;
+    for (std::size_t j = 0; j < m.bindings.size(); ++j)
+        for (int s : m.bindings[j].slots) work.slots[idx(s)] = values[j];
+    const bool ok = m.lean(work.slots.data(), work.state.data(), false);
+    if (ok) m.to_outputs(work.state.data(), out);
+    work.state = m.base_state;
+    return ok;
+}
+
+bool Model::evaluate_one(const double* values, double* out, std::string* error) const {
+    auto w = impl_->make_work();
+    return impl_->one(values, out, error, w);
+}
+
+Status Model::evaluate(const double* values, std::size_t n, double* out, std::uint8_t* ok, int threads,
+                       OnError on_error) const {
+    const int workers = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(resolve_threads(threads)),
+                                                               std::max<std::size_t>(1, (n + kWorkUnit - 1) / kWorkUnit)));
+    const auto& m = *impl_;
+    const std::size_t P = m.bindings.size();
+    const std::size_t W = m.width;
+    std::atomic<std::size_t> next{0};
+    std::mutex lock;
+    Status status;
+    std::exception_ptr unexpected;
+    const auto work = [&] {
+        try {
+            auto w = m.make_work();
+            std::string message;
+            while (true) {
+                const std::size_t begin = next.fetch_add(kWorkUnit);
+                if (begin >= n) break;
+                const std::size_t end = std::min(n, begin + kWorkUnit);
+                for (std::size_t i = begin; i < end; ++i) {
+                    const bool good = m.one(values + i * P, out + i * W, &message, w);
+                    ok[i] = good ? 1 : 0;
+                    if (!good) {
+                        std::lock_guard<std::mutex> g(lock);
+                        ++status.failed;
+                        if (i < status.first_failed) {
+                            status.first_failed = i;
+                            status.first_failure = message;
+                        }
+                    }
+                }
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> g(lock);
+            if (!unexpected) unexpected = std::current_exception();
+        }
+    };
+    if (workers <= 1) {
+        work();
+    } else {
+        std::vector<std::thread> pool;
+        for (int t = 0; t < workers; ++t) pool.emplace_back(work);
+        for (auto& t : pool) t.join();
+    }
+    if (unexpected) std::rethrow_exception(unexpected);
+    if (on_error == OnError::Raise && status.failed > 0)
+        fail("scenario " + std::to_string(status.first_failed),
+             status.first_failure + " (" + std::to_string(status.failed) + " of " + std::to_string(n) + " scenarios failed)");
+    return status;
+}
+
+}  // namespace aipower::batch

@@ -1,0 +1,89 @@
+#include "aipower/sweep.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "aipower/errors.hpp"
+
+namespace aipower::sweep {
+
+void validate(const Spec& spec, const batch::Model& model) {
+    if (spec.inputs.size() != model.parameters())
+        fail("inputs", "has " + std::to_string(spec.inputs.size()) + " distributions, expected " +
+                           std::to_string(model.parameters()) + " (one per binding)");
+    for (std::size_t j = 0; j < spec.inputs.size(); ++j) sampling::validate(spec.inputs[j], model.binding_names()[j]);
+    if (spec.samples == 0 || spec.samples > kMaxSamples)
+        fail("samples", static_cast<double>(spec.samples), "a count in 1-" + std::to_string(kMaxSamples));
+}
+
+void draw(const Spec& spec, std::uint64_t sample, double* values) {
+    for (std::size_t j = 0; j < spec.inputs.size(); ++j) {
+        double u = sampling::uniform(spec.seed, sample, j);
+        if (spec.latin) {
+            const std::uint64_t key = sampling::splitmix64(spec.seed ^ sampling::splitmix64(~static_cast<std::uint64_t>(j)));
+            const std::uint64_t stratum = sampling::permute(sample, spec.samples, key);
+            u = (static_cast<double>(stratum) + u) / static_cast<double>(spec.samples);
+        }
+        values[j] = sampling::quantile(spec.inputs[j], u);
+    }
+}
+
+void run(const batch::Model& model, const Spec& spec, std::uint64_t first, std::uint64_t count, reduce::Summary& into,
+         int threads) {
+    validate(spec, model);
+    if (first % reduce::kBlock != 0)
+        fail("first", static_cast<double>(first), "a multiple of " + std::to_string(reduce::kBlock) + " (chunks start on a block)");
+    if (first > spec.samples || count > spec.samples - first)
+        fail("count", static_cast<double>(count), "at most samples - first = " + std::to_string(spec.samples - std::min(first, spec.samples)));
+    if (into.width() != model.width())
+        fail("summary width", static_cast<double>(into.width()), "the model's output width " + std::to_string(model.width()));
+    const std::uint64_t blocks = (count + reduce::kBlock - 1) / reduce::kBlock;
+    const int workers = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(batch::resolve_threads(threads)),
+                                                                 std::max<std::uint64_t>(1, blocks)));
+    const std::size_t P = model.parameters();
+    const std::size_t W = model.width();
+    std::atomic<std::uint64_t> next{0};
+    std::vector<reduce::Summary> partial(static_cast<std::size_t>(workers), reduce::Summary(W, into.alpha()));
+    std::exception_ptr unexpected;
+    std::mutex lock;
+    const auto work = [&](int t) {
+        try {
+            auto& mine = partial[static_cast<std::size_t>(t)];
+            std::vector<double> values(P), rows(reduce::kBlock * W);
+            auto workspace = model.workspace();
+            std::string message;
+            while (true) {
+                const std::uint64_t b = next.fetch_add(1);
+                if (b >= blocks) break;
+                const std::uint64_t begin = first + b * reduce::kBlock;
+                const std::uint64_t end = std::min(first + count, begin + reduce::kBlock);
+                std::size_t kept = 0;
+                for (std::uint64_t i = begin; i < end; ++i) {
+                    draw(spec, i, values.data());
+                    if (model.evaluate_one(values.data(), rows.data() + kept * W, &message, workspace))
+                        ++kept;
+                    else
+                        mine.add_failure(i, "sample " + std::to_string(i) + ": " + message);
+                }
+                mine.add_block(begin / reduce::kBlock, rows.data(), kept);
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> g(lock);
+            if (!unexpected) unexpected = std::current_exception();
+        }
+    };
+    if (workers <= 1) {
+        work(0);
+    } else {
+        std::vector<std::thread> pool;
+        for (int t = 0; t < workers; ++t) pool.emplace_back(work, t);
+        for (auto& t : pool) t.join();
+    }
+    if (unexpected) std::rethrow_exception(unexpected);
+    for (const auto& p : partial) into.merge(p);
+}
+
+}  // namespace aipower::sweep

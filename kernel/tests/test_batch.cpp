@@ -1,0 +1,245 @@
+#include "aipower/batch.hpp"
+
+#include <cstring>
+
+#include "aipower/dc_power.hpp"
+#include "aipower/sampling.hpp"
+#include "check.hpp"
+#include "sweep_fixture.hpp"
+
+using namespace aipower;
+
+namespace {
+
+const std::vector<std::string> kBindings = {
+    "demand.secondary.segments[0].rate[1]", "demand.data_centers.segments[1].rate", "demand.data_centers.start",
+    "demand.primary.segments[0].to",        "demand.ev_charging.segments[0].value",  "demand.tertiary_total_start",
+    "demand.tertiary_core.segments[0].change", "demand.population.segments[0].rate", "demand.ev_tertiary_share",
+    "supply.coal.additions[1].value",       "supply.coal.additions[0].total",        "supply.coal.retirements",
+    "supply.gas.additions[1].rate",         "supply.nuclear.additions[1].rate",      "supply.wind.additions[2].value",
+    "hours.wind.segments[0].change",        "hours.hydro.start",                     "hours.gas.start",
+    "calibration.coal_hours",               "calibration.wind_solar_generation",     "balance.net_imports",
+    "renewables.target_share",              "renewables.wind_fraction"};
+
+const std::vector<std::string> kOutputs = {"hours.coal", "demand.total", "demand.total_growth", "demand.tertiary_core",
+                                           "capacity.wind", "additions.solar", "generation.required", "generation.coal",
+                                           "hours.solar", "hours.biomass", "re_share.non_hydro_share",
+                                           "re_share.wind_solar_additions", "requirement.level", "loss_factor", "population"};
+
+// Values around the base, `spread` wide; a wide spread makes many scenarios infeasible.
+std::vector<double> draw(const batch::Model& m, std::uint64_t seed, std::size_t n, double spread) {
+    const auto base = m.base_values();
+    std::vector<double> out(n * base.size());
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < base.size(); ++j) {
+            const double u = sampling::uniform(seed, i, j) * 2.0 - 1.0;
+            const double b = base[j];
+            out[i * base.size() + j] = b + spread * u * (b == 0.0 ? 1.0 : std::fabs(b));
+        }
+    return out;
+}
+
+bool same_bits(const double* a, const double* b, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        if (std::isnan(a[i]) && std::isnan(b[i])) continue;
+        if (std::memcmp(a + i, b + i, sizeof(double)) != 0) return false;
+    }
+    return true;
+}
+
+// china::run on the scenario's inputs, in the model's output layout; false with the message if it throws.
+bool reference(const batch::Model& m, const double* values, std::vector<double>& out, std::string& message) {
+    out.assign(m.width(), 0.0);
+    try {
+        m.extract(china::run(m.inputs_for(values)), out.data());
+        return true;
+    } catch (const std::invalid_argument& e) {
+        message = e.what();
+        return false;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the base values reproduce china::run on the base inputs") {
+    const auto base = fixture::model();
+    const batch::Model m(base, kBindings, kOutputs);
+    CHECK(m.parameters() == kBindings.size());
+    CHECK(m.width() == 13 * 9 + 2);
+    std::vector<double> got(m.width()), want(m.width());
+    std::string error;
+    const auto values = m.base_values();
+    CHECK(m.evaluate_one(values.data(), got.data(), &error));
+    m.extract(china::run(base), want.data());
+    CHECK(same_bits(got.data(), want.data(), got.size()));
+}
+
+TEST_CASE("every scenario equals china::run bit for bit, failures with the same message") {
+    const batch::Model m(fixture::model(), kBindings, kOutputs);
+    for (double spread : {0.02, 0.2, 1.5}) {
+        const std::size_t n = 300;
+        const auto values = draw(m, 7, n, spread);
+        std::vector<double> got(m.width()), want;
+        int failed = 0, mismatched = 0, lean = 0, lean_mismatched = 0;
+        auto work = m.workspace();
+        std::vector<double> fast(m.width());
+        for (std::size_t i = 0; i < n; ++i) {
+            std::string error, message;
+            const double* v = values.data() + i * m.parameters();
+            const bool ok = m.evaluate_one(v, got.data(), &error);
+            const bool ref_ok = reference(m, v, want, message);
+            if (ok != ref_ok || (ok && !same_bits(got.data(), want.data(), got.size())) || (!ok && error != message))
+                ++mismatched;
+            failed += ok ? 0 : 1;
+            // The lean path itself (no fallback) accepts every scenario china::run accepts and gives the same bits.
+            if (m.evaluate_lean(v, fast.data(), work)) {
+                ++lean;
+                if (!ref_ok || !same_bits(fast.data(), want.data(), fast.size())) ++lean_mismatched;
+            }
+        }
+        CHECK(mismatched == 0);
+        CHECK(lean_mismatched == 0);
+        CHECK(lean == static_cast<int>(n) - failed);
+        if (spread > 1.0) CHECK(failed > 0);  // the wide spread does exercise the failure path
+        if (spread < 0.05) CHECK(failed == 0);
+    }
+}
+
+TEST_CASE("a rebased model (anchors) and a fixed renewable mode also match") {
+    auto base = fixture::model();
+    base.target.enabled = false;
+    base.demand.secondary.anchors = {{2025, 6700.0}};
+    const std::vector<std::string> bindings = {"demand.secondary.segments[1].rate", "supply.wind.additions[1].value",
+                                               "supply.solar.start", "hours.nuclear.segments[0].rate"};
+    const batch::Model m(base, bindings, {"hours.coal", "capacity.solar", "demand.secondary"});
+    const auto values = draw(m, 3, 200, 0.3);
+    std::vector<double> got(m.width()), want;
+    int mismatched = 0, lean = 0, feasible = 0;
+    auto work = m.workspace();
+    for (std::size_t i = 0; i < 200; ++i) {
+        std::string message;
+        const bool ref_ok = reference(m, values.data() + i * 4, want, message);
+        const bool ok = m.evaluate_lean(values.data() + i * 4, got.data(), work);
+        feasible += ref_ok ? 1 : 0;
+        lean += ok ? 1 : 0;
+        if (ok != ref_ok || (ok && !same_bits(got.data(), want.data(), got.size()))) ++mismatched;
+    }
+    CHECK(mismatched == 0);
+    CHECK(lean == feasible && feasible > 100);
+}
+
+TEST_CASE("with wind and solar inputs fixed (cached probe paths) the lean path still equals china::run") {
+    const std::vector<std::string> bindings = {"demand.data_centers.segments[1].rate", "demand.secondary.segments[1].rate",
+                                               "supply.coal.additions[1].value", "renewables.target_share",
+                                               "hours.wind.segments[0].change", "supply.gas.start"};
+    const batch::Model m(fixture::model(), bindings, kOutputs);
+    const auto values = draw(m, 5, 300, 0.9);
+    std::vector<double> got(m.width()), want;
+    int mismatched = 0, lean = 0, feasible = 0;
+    auto work = m.workspace();
+    for (std::size_t i = 0; i < 300; ++i) {
+        std::string message;
+        const double* v = values.data() + i * bindings.size();
+        const bool ref_ok = reference(m, v, want, message);
+        const bool ok = m.evaluate_lean(v, got.data(), work);
+        feasible += ref_ok ? 1 : 0;
+        lean += ok ? 1 : 0;
+        if (ok != ref_ok || (ok && !same_bits(got.data(), want.data(), got.size()))) ++mismatched;
+    }
+    CHECK(mismatched == 0);
+    CHECK(lean == feasible && feasible > 100 && feasible < 300);
+}
+
+TEST_CASE("a data-center row driven by the capex route is recomputed per scenario, as dc_power computes it") {
+    auto base = fixture::model();
+    batch::DataCenterRoute route;
+    route.kind = batch::DataCenterRoute::Kind::Capex;
+    route.capex_yi_rmb = {0.0, 6000.0, 7800.0, 10140.0, 13182.0, 13182.0, 13182.0, 0.0, 0.0};
+    route.first_year_fraction = 0.5;
+    route.capex_per_watt_rmb = 120.0;
+    route.twh_per_gw_year = 4.4;
+    base.demand.data_centers.path =
+        dc_power::capex_driven_path(288.0, route.capex_yi_rmb, route.capex_per_watt_rmb, route.twh_per_gw_year, 0.5);
+    const std::vector<std::string> bindings = {"dc_power.capex_per_watt_rmb", "dc_power.twh_per_gw_year",
+                                               "renewables.target_share"};
+    const batch::Model m(base, bindings, {"demand.data_centers", "hours.coal", "demand.tertiary_core"}, route);
+    std::vector<double> got(m.width()), want;
+    int mismatched = 0, lean = 0, feasible = 0;
+    auto work = m.workspace();
+    for (std::uint64_t i = 0; i < 200; ++i) {
+        const double v[3] = {40.0 + 160.0 * sampling::uniform(3, i, 0), 2.0 + 12.0 * sampling::uniform(3, i, 1),
+                             0.26 + 0.08 * sampling::uniform(3, i, 2)};
+        std::string message;
+        const bool ref_ok = reference(m, v, want, message);
+        const bool ok = m.evaluate_lean(v, got.data(), work);
+        feasible += ref_ok ? 1 : 0;
+        lean += ok ? 1 : 0;
+        if (ok != ref_ok || (ok && !same_bits(got.data(), want.data(), got.size()))) ++mismatched;
+    }
+    CHECK(mismatched == 0);
+    CHECK(lean == feasible && feasible > 100);
+    // The path itself is dc_power's: scenario 0's data-center row equals a direct call.
+    const double v0[3] = {100.0, 6.0, 0.3};
+    std::string error;
+    CHECK(m.evaluate_one(v0, got.data(), &error));
+    const auto direct = dc_power::capex_driven_path(288.0, route.capex_yi_rmb, 100.0, 6.0, 0.5);
+    CHECK(same_bits(got.data(), direct.data(), direct.size()));
+    CHECK_THROWS(batch::Model(base, {"dc_power.twh_per_gw_year"}, {"hours.coal"}, route), "together");
+    CHECK_THROWS(batch::Model(fixture::model(), {"dc_power.twh_per_gw_year"}, {"hours.coal"}), "driven by capex");
+    CHECK_THROWS(batch::Model(fixture::model(), {}, {"hours.coal"}, route), "has no path");
+}
+
+TEST_CASE("evaluate is independent of the thread count and reports the lowest failing index") {
+    const batch::Model m(fixture::model(), kBindings, kOutputs);
+    const std::size_t n = 1500;
+    const auto values = draw(m, 11, n, 0.8);
+    std::vector<double> one(n * m.width()), four(n * m.width());
+    std::vector<std::uint8_t> ok1(n), ok4(n);
+    const auto s1 = m.evaluate(values.data(), n, one.data(), ok1.data(), 1, batch::OnError::Skip);
+    const auto s4 = m.evaluate(values.data(), n, four.data(), ok4.data(), 4, batch::OnError::Skip);
+    CHECK(same_bits(one.data(), four.data(), one.size()));
+    CHECK(ok1 == ok4);
+    CHECK(s1.failed == s4.failed && s1.first_failed == s4.first_failed && s1.first_failure == s4.first_failure);
+    CHECK(s1.failed > 0);
+    std::string raised;
+    try {
+        m.evaluate(values.data(), n, one.data(), ok1.data(), 2, batch::OnError::Raise);
+    } catch (const std::invalid_argument& e) {
+        raised = e.what();
+    }
+    CHECK(raised.find("scenario " + std::to_string(s1.first_failed) + ": " + s1.first_failure) == 0);
+}
+
+TEST_CASE("bad bindings, outputs and thread counts") {
+    const auto base = fixture::model();
+    CHECK_THROWS(batch::Model(base, {"demand.nope.start"}, {"hours.coal"}), "not an input the batch can vary");
+    CHECK_THROWS(batch::Model(base, {"demand.secondary.segments[9].rate"}, {"hours.coal"}), "segment index below 2");
+    CHECK_THROWS(batch::Model(base, {"demand.secondary.segments[0].rate"}, {"hours.coal"}), "one value per year");
+    CHECK_THROWS(batch::Model(base, {"demand.primary.segments[0].rate"}, {"hours.coal"}), "from, to");
+    CHECK_THROWS(batch::Model(base, {"demand.tertiary_core.start"}, {"hours.coal"}), "tertiary_total_start");
+    CHECK_THROWS(batch::Model(base, {"supply.wind.additions[1].value"}, {"hours.coal"}), "renewable-target solve");
+    CHECK_THROWS(batch::Model(base, {"hours.coal.start"}, {"hours.coal"}), "coal hours are the model's result");
+    CHECK_THROWS(batch::Model(base, {"hours.solar.start"}, {"hours.coal"}), "calibrated on published generation");
+    CHECK_THROWS(batch::Model(base, {"balance.loss_factor"}, {"hours.coal"}), "calibrates the loss factor");
+    CHECK_THROWS(batch::Model(base, {"renewables.target_share", "renewables.target_share"}, {"hours.coal"}), "listed twice");
+    CHECK_THROWS(batch::Model(base, {}, {"hours.nope"}), "'nope' is not a source");
+    CHECK_THROWS(batch::Model(base, {}, {"coal_hours"}), "is not an output");
+    CHECK_THROWS(batch::Model(base, {}, {}), "outputs");
+    auto fixed = base;
+    fixed.target.enabled = false;
+    CHECK_THROWS(batch::Model(fixed, {"renewables.target_share"}, {"hours.coal"}), "no renewable target");
+    CHECK_THROWS(batch::Model(fixed, {}, {"requirement.level"}), "needs a renewable target");
+    auto broken = base;
+    broken.calibration.coal_hours = -1.0;
+    CHECK_THROWS(batch::Model(broken, {}, {"hours.coal"}), "base scenario: does not run");
+    CHECK_THROWS(batch::resolve_threads(-1), "threads = -1");
+    CHECK_THROWS(batch::resolve_threads(100000), "threads = 100000");
+    CHECK(batch::resolve_threads(0) >= 1);
+    const batch::Model m(base, {"renewables.target_share"}, {"hours.coal"});
+    std::vector<double> out(1);
+    std::vector<std::uint8_t> ok(1);
+    const auto s = m.evaluate(nullptr, 0, out.data(), ok.data(), 0, batch::OnError::Raise);  // N = 0: nothing to do
+    CHECK(s.failed == 0);
+}
+
+TEST_MAIN()

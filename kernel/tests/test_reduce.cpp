@@ -1,0 +1,85 @@
+#include "aipower/reduce.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "aipower/sampling.hpp"
+#include "check.hpp"
+
+using namespace aipower;
+
+namespace {
+double lower_quantile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    return v[static_cast<std::size_t>(std::floor(q * static_cast<double>(v.size() - 1)))];
+}
+}  // namespace
+
+TEST_CASE("sketch quantiles are within the stated relative error of the exact lower quantile") {
+    for (double alpha : {1e-4, 1e-2}) {
+        // Normal around 4,000 (coal hours), lognormal (skewed), values of both signs with zeros (growth rates).
+        std::vector<std::vector<double>> sets(3);
+        for (std::uint64_t i = 0; i < 20000; ++i) {
+            const double u = sampling::uniform(5, i, 0);
+            sets[0].push_back(4000.0 + 300.0 * sampling::normal_quantile(u));
+            sets[1].push_back(std::exp(2.0 * sampling::normal_quantile(u)));
+            sets[2].push_back(i % 97 == 0 ? 0.0 : 0.05 * sampling::normal_quantile(u));
+        }
+        for (const auto& values : sets) {
+            reduce::QuantileSketch s(alpha);
+            for (double x : values) s.add(x);
+            for (double q : {0.0, 0.05, 0.1, 0.5, 0.9, 0.95, 1.0}) {
+                const double exact = lower_quantile(values, q);
+                CHECK(std::fabs(s.quantile(q) - exact) <= alpha * std::fabs(exact) * (1.0 + 1e-12));
+            }
+        }
+    }
+}
+
+TEST_CASE("merging is exact: split sketches equal one sketch") {
+    reduce::QuantileSketch whole(1e-3), a(1e-3), b(1e-3);
+    for (std::uint64_t i = 0; i < 5000; ++i) {
+        const double x = 100.0 * sampling::uniform(1, i, 0) - 20.0;
+        whole.add(x);
+        (i % 3 == 0 ? a : b).add(x);
+    }
+    a.merge(b);
+    for (double q : {0.01, 0.3, 0.5, 0.77, 0.99}) CHECK(a.quantile(q) == whole.quantile(q));
+    CHECK(a.count() == 5000 && a.min() == whole.min() && a.max() == whole.max());
+    CHECK_THROWS(a.merge(reduce::QuantileSketch(1e-2)), "alpha");
+    CHECK_THROWS(a.add(NAN), "a finite number");
+    CHECK_THROWS(reduce::QuantileSketch(0.5), "alpha = 0.5");
+    CHECK(std::isnan(reduce::QuantileSketch().quantile(0.5)));
+}
+
+TEST_CASE("summary means do not depend on the order blocks arrive in; serialisation round-trips") {
+    const std::size_t width = 2;
+    std::vector<double> block0 = {1.0, 10.0, 2.0, 20.0}, block1 = {0.1, 1e16, 0.2, -1e16}, block2 = {3.0, 1.0};
+    reduce::Summary forward(width), backward(width);
+    forward.add_block(0, block0.data(), 2);
+    forward.add_block(1, block1.data(), 2);
+    forward.add_block(2, block2.data(), 1);
+    forward.add_failure(9, "sample 9: bad");
+    backward.add_block(2, block2.data(), 1);
+    backward.add_failure(12, "sample 12: worse");
+    backward.add_block(1, block1.data(), 2);
+    backward.add_block(0, block0.data(), 2);
+    backward.add_failure(9, "sample 9: bad");
+    CHECK(forward.mean(0) == backward.mean(0));
+    CHECK(forward.mean(1) == backward.mean(1));
+    CHECK_NEAR(forward.mean(0), (1.0 + 2.0 + 0.1 + 0.2 + 3.0) / 5.0, 1e-15);
+    CHECK(backward.failed() == 2 && backward.first_failed() == 9 && backward.first_failure() == "sample 9: bad");
+    const auto copy = reduce::Summary::deserialize(backward.serialize());
+    CHECK(copy.mean(1) == backward.mean(1) && copy.quantile(0, 0.5) == backward.quantile(0, 0.5));
+    CHECK(copy.failed() == 2 && copy.first_failure() == "sample 9: bad" && copy.count(0) == 5);
+    CHECK_THROWS(reduce::Summary::deserialize("junk"), "not a serialized Summary");
+    CHECK_THROWS(reduce::Summary::deserialize(backward.serialize().substr(0, 60)), "truncated");
+    auto twice = forward;
+    twice.merge(forward);
+    CHECK_THROWS(twice.mean(0), "merged twice");
+    CHECK_THROWS(forward.merge(reduce::Summary(3)), "summary width");
+    CHECK_THROWS(forward.count(5), "column");
+}
+
+TEST_MAIN()

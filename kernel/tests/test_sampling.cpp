@@ -1,0 +1,75 @@
+#include "aipower/sampling.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "check.hpp"
+
+using namespace aipower::sampling;
+
+TEST_CASE("uniform draws are in (0, 1), reproducible and roughly uniform") {
+    double sum = 0.0;
+    const int n = 100000;
+    for (int i = 0; i < n; ++i) {
+        const double u = uniform(42, static_cast<std::uint64_t>(i), 3);
+        CHECK(u > 0.0 && u < 1.0);
+        sum += u;
+    }
+    CHECK_NEAR(sum / n, 0.5, 0.005);  // sd of the mean is 0.29 / sqrt(n) = 0.0009
+    CHECK(uniform(42, 5, 3) == uniform(42, 5, 3));
+    CHECK(uniform(42, 5, 3) != uniform(43, 5, 3));
+    CHECK(uniform(42, 5, 3) != uniform(42, 5, 4));
+}
+
+TEST_CASE("permute is a bijection of 0..n-1 for awkward n") {
+    for (std::uint64_t n : {1ULL, 2ULL, 3ULL, 7ULL, 64ULL, 1000ULL, 4097ULL}) {
+        std::vector<char> seen(n, 0);
+        for (std::uint64_t i = 0; i < n; ++i) {
+            const auto p = permute(i, n, 99);
+            CHECK(p < n);
+            if (p < n) seen[p] += 1;
+        }
+        CHECK(std::all_of(seen.begin(), seen.end(), [](char c) { return c == 1; }));
+    }
+    CHECK_THROWS(permute(5, 5, 1), "index");
+    CHECK_THROWS(permute(0, 0, 1), "at least 1 sample");
+}
+
+TEST_CASE("quantile functions") {
+    CHECK_NEAR(normal_quantile(0.975), 1.959963984540054, 1e-14);
+    CHECK_NEAR(normal_quantile(0.5), 0.0, 1e-15);
+    CHECK_NEAR(normal_quantile(1e-10), -6.361340902404056, 1e-12);
+    CHECK_NEAR(normal_cdf(normal_quantile(0.123)), 0.123, 1e-14);
+    const auto u = uniform_dist(2.0, 4.0);
+    CHECK_NEAR(quantile(u, 0.25), 2.5, 1e-15);
+    const auto t = triangular_dist(0.0, 1.0, 4.0);
+    CHECK_NEAR(quantile(t, 0.25), 1.0, 1e-12);  // the mode sits at F = (mode - low) / (high - low)
+    CHECK_NEAR(quantile(t, 0.5), 4.0 - std::sqrt(0.5 * 4.0 * 3.0), 1e-12);
+    const auto nd = normal_dist(10.0, 2.0);
+    CHECK_NEAR(quantile(nd, 0.975), 10.0 + 2.0 * 1.959963984540054, 1e-12);
+    const auto truncated = normal_dist(10.0, 2.0, 9.0, 11.0);
+    for (double p : {1e-9, 0.3, 0.999999}) CHECK(quantile(truncated, p) >= 9.0 && quantile(truncated, p) <= 11.0);
+    CHECK_NEAR(quantile(truncated, 0.5), 10.0, 1e-12);
+    const auto ln = lognormal_dist(5.0, 0.5);
+    CHECK_NEAR(quantile(ln, 0.5), 5.0, 1e-12);
+    CHECK_NEAR(quantile(ln, 0.975), 5.0 * std::exp(0.5 * 1.959963984540054), 1e-11);
+    const auto ln_bounded = lognormal_dist(5.0, 0.5, 4.0, 6.0);
+    CHECK(quantile(ln_bounded, 0.01) >= 4.0 && quantile(ln_bounded, 0.99) <= 6.0);
+}
+
+TEST_CASE("invalid distributions are refused with the argument named") {
+    CHECK_THROWS(validate(uniform_dist(3.0, 2.0), "x"), "x.high = 2: expected a value above low = 3");
+    CHECK_THROWS(validate(uniform_dist(2.0, 2.0), "x"), "x.high");
+    CHECK_THROWS(validate(uniform_dist(NAN, 2.0), "x"), "x.low");
+    CHECK_THROWS(validate(triangular_dist(0.0, 5.0, 4.0), "x"), "x.mode = 5");
+    CHECK_THROWS(validate(normal_dist(0.0, 0.0), "x"), "x.sd = 0");
+    CHECK_THROWS(validate(normal_dist(0.0, 1.0, 50.0, 60.0), "x"), "hold no probability");
+    CHECK_THROWS(validate(lognormal_dist(-1.0, 1.0), "x"), "x.median");
+    CHECK_THROWS(validate(lognormal_dist(1.0, 1.0, -2.0, 3.0), "x"), "x.low = -2");
+    CHECK_THROWS(kind_from_name("beta"), "'beta' is not a distribution");
+    validate(normal_dist(0.0, 1.0), "x");  // unbounded normal is fine
+    CHECK_THROWS(quantile(uniform_dist(0.0, 1.0), 0.0), "p = 0");
+}
+
+TEST_MAIN()

@@ -1,0 +1,371 @@
+"""Sweeps: batch = single-scenario runs, percentile error bounds, determinism, bad input."""
+
+import copy
+import math
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import aipower
+from aipower import ScenarioError, load_scenario, sweep
+from aipower._kernel import sweep as _k
+
+AI = load_scenario("ai")
+RANGES = load_scenario("ai_ranges")
+
+
+def with_segment_value(sc, key, index, field, value):
+    segments = copy.deepcopy(sc.assumption(key).value)
+    segments[index][field] = value
+    return {key: segments}
+
+
+# Inputs whose stated unit is the model unit, so a batch value is also an override value.
+PARAMS = {
+    "renewables.target_share": st.floats(0.24, 0.36),
+    "demand.data_centers.segments[2].rate": st.floats(0.0, 0.6),
+    "supply.coal.additions[1].value": st.floats(-60.0, 80.0),
+    "demand.secondary.segments[1].to": st.floats(-0.05, 0.08),
+    "hours.wind.segments[0].change": st.floats(-0.3, 0.1),
+}
+
+
+def overrides_for(values):
+    over = {"renewables.target_share": values["renewables.target_share"]}
+    over |= with_segment_value(AI, "demand.data_centers.segments", 2, "rate", values["demand.data_centers.segments[2].rate"])
+    over |= with_segment_value(AI, "supply.coal.additions", 1, "value", values["supply.coal.additions[1].value"])
+    over |= with_segment_value(AI, "demand.secondary.segments", 1, "to", values["demand.secondary.segments[1].to"])
+    over |= with_segment_value(AI, "hours.wind.segments", 0, "change", values["hours.wind.segments[0].change"])
+    return over
+
+
+@given(st.lists(st.fixed_dictionaries(PARAMS), min_size=1, max_size=6))
+def test_batch_equals_single_scenario_runs(rows):
+    values = {k: [r[k] for r in rows] for k in PARAMS}
+    got = sweep.batch(AI, values, outputs=["hours.coal", "demand.total", "requirement.level", "capacity.solar"],
+                      on_error="skip", threads=2)
+    for i, row in enumerate(rows):
+        try:
+            r = aipower.run(AI.with_overrides(overrides_for(row)))
+        except ValueError:
+            assert not got["ok"][i]
+            assert np.isnan(got["hours.coal"][i]).all()
+            continue
+        assert got["ok"][i]
+        # The same numbers bit for bit: the kernel's batch path mirrors china::run.
+        assert np.array_equal(got["hours.coal"][i], r.hours.loc["coal"].to_numpy())
+        assert np.array_equal(got["demand.total"][i], r.demand.loc["total"].to_numpy())
+        assert np.array_equal(got["capacity.solar"][i], r.capacity.loc["solar"].to_numpy())
+        assert got["requirement.level"][i] == r.requirement.level_gw_per_year
+
+
+def test_batch_on_a_rebased_scenario_and_raise_policy():
+    sc = load_scenario("base", base_year=2025)
+    shares = np.array([0.28, 0.30, 0.80])
+    got = sweep.batch(sc, {"renewables.target_share": shares}, outputs="hours.coal,demand.total", on_error="skip")
+    for i, share in enumerate(shares[:2]):
+        r = aipower.run(sc, overrides={"renewables.target_share": share})
+        assert got["ok"][i] and np.array_equal(got["hours.coal"][i], r.hours.loc["coal"].to_numpy())
+        assert list(r.hours.columns)[0] == 2025 and got["hours.coal"].shape[1] == len(r.hours.columns)
+    assert not got["ok"][2]  # an 80% share needs more wind and solar than demand leaves room for
+    with pytest.raises(ValueError, match=r"scenario 2: coal generation\[20\d\d\]"):
+        sweep.batch(sc, {"renewables.target_share": shares}, on_error="raise")
+
+
+def normal_share_scenario(**dist):
+    node = {"value": 0.30, "unit": "fraction", "source": "test"} | dist
+    return load_scenario("base", overrides={"renewables.target_share": node})
+
+
+@pytest.mark.parametrize("latin", [False, True])
+def test_percentiles_within_their_stated_error_on_a_known_distribution(latin):
+    """The non-hydro share in the target year equals the target share, so the output's
+    distribution is the input's: a truncated normal with known quantiles."""
+    sc = normal_share_scenario(dist="normal", sd=0.01, low=0.27, high=0.33)
+    n, alpha = 20000, 1e-4
+    r = sweep.run(sc, n, seed=5, latin=latin, outputs=["re_share.non_hydro_share"], alpha=alpha)
+    got = r.tables["re_share.non_hydro_share"][2030]
+    [u] = sweep.uncertain_inputs(sc)
+    draws = _k.draw([u.distribution()], 5, latin, n, 0, n)[:, 0]
+    for stat, q in sweep.QUANTILES.items():
+        exact = np.quantile(draws, q, method="lower")  # the statistic the bound is stated for
+        assert abs(got[stat] - exact) <= alpha * abs(exact) + 1e-9  # + the renewable solve's tolerance
+        theory = u.distribution().quantile(q)
+        assert abs(got[stat] - theory) < 0.0006  # sampling error: about 4 sd of the quantile estimate at n = 20,000
+    assert got["mean"] == pytest.approx(draws.mean(), abs=1e-9)
+    assert got["mean"] == pytest.approx(0.30, abs=0.0003)
+
+
+def test_same_result_for_any_thread_count_and_chunk_size():
+    a = sweep.run("ai_ranges", 6000, seed=11, threads=1)
+    b = sweep.run("ai_ranges", 6000, seed=11, threads=2, chunk_size=1024)
+    c = sweep.run("ai_ranges", 6000, seed=12, threads=2)
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=True)
+    assert not a.tables["hours.coal"].equals(c.tables["hours.coal"])
+
+
+def test_result_tables_and_worksheet_shapes(ai):
+    r = sweep.run("ai_ranges", 3000, seed=1)
+    assert r.outputs == sweep.DEFAULT_OUTPUTS and r.failed == 0
+    coal = r.tables["hours.coal"]
+    assert list(coal.index) == list(sweep.STATS) and list(coal.columns) == list(range(2024, 2036))
+    assert (coal.loc["P5"] <= coal.loc["P50"]).all() and (coal.loc["P50"] <= coal.loc["P95"]).all()
+    assert coal.loc["P50", 2024] == pytest.approx(ai.hours.loc["coal", 2024], rel=1e-4)  # calibrated year
+    assert list(r.tables["requirement.level"].columns) == ["value"]
+    assert set(r.inputs["input"]) >= {"renewables.target_share", "demand.data_centers.segments[2].rate"}
+    assert {"output", "stat", "year", "value"} == set(r.long().columns)
+    t = sweep.sweep_table("ai_ranges", "demand.data_centers", samples=2000)
+    assert list(t.columns) == ["stat"] + [str(y) for y in range(2024, 2036)] and len(t) == 6
+
+
+def test_point_values_of_a_ranged_scenario_are_its_parents(ai):
+    r = aipower.run("ai_ranges")
+    pd.testing.assert_frame_equal(r.hours, ai.hours)
+    pd.testing.assert_frame_equal(r.demand, ai.demand)
+
+
+def test_tornado(ai):
+    t = sweep.tornado("ai_ranges", "hours.coal", 2030)
+    assert list(t["swing"]) == sorted(t["swing"], reverse=True)
+    assert t["base"].iloc[0] == ai.hours.loc["coal", 2030]
+    top = t.iloc[0]
+    assert top["input"] == "renewables.target_share"
+    low = aipower.run("ai", renewables__target_share=top["low"]).hours.loc["coal", 2030]
+    assert top["output_at_low"] == low
+    lvl = sweep.tornado("ai_ranges", "requirement.level", None, quantiles=(0.1, 0.9))
+    assert lvl.attrs["year"] is None and lvl["swing"].iloc[0] > 0
+    assert list(sweep.tornado_table("ai_ranges").columns) == ["input", "unit", "low", "high", "output_at_low",
+                                                              "output_at_high", "swing", "base"]
+    with pytest.raises(ValueError, match="year = 2050"):
+        sweep.tornado("ai_ranges", "hours.coal", 2050)
+    with pytest.raises(ValueError, match="quantiles"):
+        sweep.tornado("ai_ranges", quantiles=(0.9, 0.1))
+
+
+def test_infeasible_samples_are_counted_not_silent():
+    sc = load_scenario("base", overrides={"renewables.target_share": {"value": 0.6, "low": 0.5, "high": 0.9, "unit": "fraction"}})
+    r = sweep.run(sc, 2000, seed=2, outputs=["hours.coal"])
+    assert 0 < r.failed < 2000
+    assert "coal generation" in r.first_failure and r.notes and str(r.failed) in r.notes[0]
+    # A feasible point with a range that is almost all infeasible: every one of 20 draws fails.
+    every = load_scenario("base", overrides={"renewables.target_share": {"value": 0.69, "low": 0.69, "high": 0.99, "unit": "fraction"}})
+    with pytest.raises(ValueError, match="every one of the 20 samples failed; the first: sample 0: coal generation"):
+        sweep.run(every, 20)
+    # An infeasible point is refused before sampling.
+    refused = load_scenario("base", overrides={"renewables.target_share": {"value": 0.85, "low": 0.8, "high": 0.95, "unit": "fraction"}})
+    with pytest.raises(ValueError, match=r"base scenario: does not run: coal generation\[20\d\d\]"):
+        sweep.run(refused, 100)
+
+
+def test_ctrl_c_between_chunks_propagates_and_returns_nothing():
+    seen = []
+
+    def stop(done, total):
+        seen.append(done)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        sweep.run("ai_ranges", 5000, chunk_size=1024, on_chunk=stop)
+    assert seen == [1024]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"samples": 0}, "samples = 0: expected a count in 1-"),
+    ({"samples": 2**41}, "samples = 2199023255552"),
+    ({"samples": 1.5}, "samples = 1.5"),
+    ({"samples": 10, "threads": -1}, "threads = -1: expected 0 (every core)"),
+    ({"samples": 10, "threads": 5000}, "threads = 5000"),
+    ({"samples": 10, "seed": -3}, "seed = -3"),
+    ({"samples": 10, "chunk_size": 1000}, "chunk_size = 1000"),
+    ({"samples": 10, "chunk_size": 3000}, "chunk_size = 3000: expected a multiple of 1024"),
+    ({"samples": 10, "alpha": 0.5}, "alpha = 0.5"),
+    ({"samples": 10, "outputs": ["hours.nope"]}, "'nope' is not a source"),
+    ({"samples": 10, "outputs": []}, "outputs"),
+    ({"samples": 10, "dask": ""}, "dask = ''"),
+])
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError) as info:
+        sweep.run("ai_ranges", **kwargs)
+    assert message in str(info.value)
+
+
+def test_batch_bad_input():
+    with pytest.raises(ValueError, match="expected 3"):
+        sweep.batch("ai", {"renewables.target_share": [0.3, 0.31, 0.32], "demand.data_centers.segments[2].rate": [0.2]})
+    with pytest.raises(ValueError, match="not an input the batch can vary"):
+        sweep.batch("ai", {"demand.nothing": [1.0]})
+    with pytest.raises(ValueError, match="GiB"):  # N huge: refused before any allocation
+        sweep.batch("ai", {"renewables.target_share": np.broadcast_to(0.3, (10**11,))})
+    out = sweep.batch("ai", {"renewables.target_share": np.zeros(0)})  # N = 0: empty results
+    assert out["hours.coal"].shape == (0, 12) and out["ok"].shape == (0,)
+    with pytest.raises(ValueError, match="on_error"):
+        sweep.batch("ai", {"renewables.target_share": [0.3]}, on_error="ignore")
+
+
+def write(tmp_path, text):
+    path = tmp_path / "my.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("line, message", [
+    ('target_share = { value = 0.30, low = 0.35, high = 0.32, unit = "fraction", source = "x" }', "high = 0.32: expected a value above low = 0.35"),
+    ('target_share = { value = 0.40, low = 0.28, high = 0.32, unit = "fraction", source = "x" }', "value = 0.4: expected a value in [low, high]"),
+    ('target_share = { value = 0.30, dist = "triangular", low = 0.28, mode = 0.4, high = 0.32, unit = "fraction", source = "x" }', "mode = 0.4"),
+    ('target_share = { value = 0.30, dist = "normal", sd = 0, unit = "fraction", source = "x" }', "sd = 0: expected a standard deviation > 0"),
+    ('target_share = { value = 0.30, dist = "beta", low = 0.2, high = 0.4, unit = "fraction", source = "x" }', "dist = 'beta'"),
+    ('target_share = { value = 0.30, dist = "uniform", mean = 0.3, low = 0.2, high = 0.4, unit = "fraction", source = "x" }', "'mean' is not a parameter of a uniform"),
+    ('target_share = { value = 0.30, dist = "lognormal", sigma = 0.1, low = -1, unit = "fraction", source = "x" }', "low = -1: expected a bound >= 0"),
+    ('target_share = { value = 0.30, low = "a", high = 0.4, unit = "fraction", source = "x" }', "low = 'a': expected a finite number"),
+    ('mode = { value = "target", low = 0, high = 1, unit = "choice", source = "x" }', "needs a numeric 'value'"),
+])
+def test_bad_distributions_name_file_line_and_key(tmp_path, line, message):
+    path = write(tmp_path, f"""
+        [scenario]
+        parent = "base"
+        [renewables]
+        {line}
+    """)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    text = str(info.value)
+    assert f"{path}:5" in text and "renewables." in text and message in text
+
+
+def test_bad_segment_distributions(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "ai"
+        [demand.data_centers]
+        segments = [
+          { method = "growth", years = [2025, 2035], rate = { dist = "triangular", low = 0.3, mode = 0.2, high = 0.4 }, unit = "fraction/yr", source = "x" },
+        ]
+    """)
+    with pytest.raises(ScenarioError, match=r"my.toml:5: demand.data_centers.segments\[0\]: rate: mode = 0.2"):
+        load_scenario(path)
+    path = write(tmp_path, """
+        [scenario]
+        parent = "ai"
+        [demand.data_centers]
+        segments = [
+          { method = "growth", years = [2025, 2035], rate = { low = 0.1, high = 0.2, spread = 3 }, unit = "fraction/yr", source = "x" },
+        ]
+    """)
+    with pytest.raises(ScenarioError, match="unknown field.*spread"):
+        load_scenario(path)
+
+
+def test_uncertain_input_the_kernel_cannot_vary_names_its_line(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "ai"
+        [supply.wind]
+        additions = [
+          { method = "increment", years = [2025, 2025], value = 119.33, unit = "GW/yr", source = "x" },
+          { method = "increment", years = [2026, 2030], value = { low = 70, high = 90 }, unit = "GW/yr", source = "x" },
+          { method = "increment", years = [2031, 2035], value = 80, unit = "GW/yr", source = "x" },
+        ]
+    """)
+    assert aipower.run(path).capacity.loc["wind", 2025] > 0  # the point value runs
+    with pytest.raises(ScenarioError, match=r"my.toml:5: supply.wind.additions\[1\].value: cannot be varied.*renewable-target solve"):
+        sweep.run(path, 100)
+
+
+def test_units_of_distributions_convert(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [renewables]
+        target_share = { value = 30, low = 28, high = 32, unit = "%", source = "x" }
+    """)
+    [u] = sweep.uncertain_inputs(path)
+    assert (u.point, u.dist["low"], u.dist["high"], u.unit) == (pytest.approx(0.30), pytest.approx(0.28), pytest.approx(0.32), "fraction")
+
+
+def test_a_scenario_without_uncertainty_is_refused():
+    with pytest.raises(ScenarioError, match="no uncertain assumptions"):
+        sweep.run("base", 10)
+    with pytest.raises(ScenarioError, match="no uncertain assumptions"):
+        sweep.tornado("ai")
+
+
+def test_summary_pickles_and_merges():
+    import pickle
+
+    s = _k.Summary(3, 1e-3)
+    t = pickle.loads(pickle.dumps(s))
+    assert t.width == 3 and t.alpha == 1e-3 and math.isnan(t.mean(0))
+    with pytest.raises(ValueError, match="not a serialized Summary"):
+        _k.Summary.from_bytes(b"nonsense")
+
+
+def test_the_shipped_ranges_are_sourced_and_within_their_bounds():
+    for a in RANGES.assumptions():
+        assert a.unit and a.source and not a.source.startswith("set in"), a.key
+        if isinstance(a.value, list) and a.value and isinstance(a.value[0], dict):
+            for seg in a.value:
+                assert seg.get("source") and seg.get("unit"), (a.key, seg)
+    inputs = sweep.uncertain_inputs(RANGES)
+    assert len(inputs) >= 10
+    for u in inputs:
+        lo, hi = u.swing()
+        assert lo < u.point < hi, u.key
+
+
+# The data-center row driven by the calculators' routes (demand.data_centers.driver = capex / compute).
+CAPEX = {"demand.data_centers.driver": "capex",
+         "dc_power.twh_per_gw_year": {"value": [4.4, 10.0], "dist": "uniform", "unit": "TWh per GW-year", "source": "seed 1 [61]"},
+         "dc_power.capex_per_watt_rmb": {"value": [120, 70], "dist": "uniform", "unit": "RMB/W", "source": "seed 1 [65]"}}
+
+
+@given(st.lists(st.tuples(st.floats(1.0, 20.0), st.floats(30.0, 200.0), st.floats(0.25, 0.34)), min_size=1, max_size=4))
+def test_capex_route_batch_equals_single_runs(rows):
+    sc = load_scenario("ai", overrides=CAPEX)
+    values = {"dc_power.twh_per_gw_year": [r[0] for r in rows], "dc_power.capex_per_watt_rmb": [r[1] for r in rows],
+              "renewables.target_share": [r[2] for r in rows]}
+    got = sweep.batch(sc, values, outputs=["demand.data_centers", "hours.coal"], on_error="skip")
+    for i, (twh, cpw, share) in enumerate(rows):
+        # The low case of the route runs at the pair's first values: the same path the batch computes.
+        over = {"dc_power.capex_case": "low", "dc_power.twh_per_gw_year": [twh, 10.0],
+                "dc_power.capex_per_watt_rmb": [cpw, 70.0], "renewables.target_share": share}
+        try:
+            r = aipower.run(sc.with_overrides(over))
+        except ValueError:
+            assert not got["ok"][i]
+            continue
+        assert got["ok"][i]
+        assert np.array_equal(got["demand.data_centers"][i], r.demand.loc["data_centers"].to_numpy())
+        assert np.array_equal(got["hours.coal"][i], r.hours.loc["coal"].to_numpy())
+
+
+def test_compute_route_batch_equals_single_runs():
+    sc = load_scenario("ai", overrides={"demand.data_centers.driver": "compute"})
+    changes = [-0.2, -0.1, 0.0]
+    got = sweep.batch(sc, {"dc_power.energy_per_flop_change": changes}, outputs=["demand.data_centers", "hours.coal"])
+    for i, c in enumerate(changes):
+        r = aipower.run(sc.with_overrides({"dc_power.energy_per_flop_change": c}))
+        assert np.array_equal(got["demand.data_centers"][i], r.demand.loc["data_centers"].to_numpy())
+        assert np.array_equal(got["hours.coal"][i], r.hours.loc["coal"].to_numpy())
+
+
+def test_sweep_of_the_capex_route_and_what_it_leaves_out():
+    sc = load_scenario("ai_ranges", overrides=CAPEX)
+    r = sweep.run(sc, 4000, seed=3)
+    dc = r.tables["demand.data_centers"]
+    assert dc.loc["P10", 2030] < dc.loc["P50", 2030] < dc.loc["P90", 2030]
+    assert any("segments[2].rate is not varied: the data-center row is driven by the capex route" in n for n in r.notes)
+    t = sweep.tornado(sc, "demand.data_centers", 2030)
+    assert set(t["input"].iloc[:2]) == {"dc_power.twh_per_gw_year", "dc_power.capex_per_watt_rmb"}
+    # With the cagr driver, route assumptions do not drive the row: left out, and said so.
+    cagr = load_scenario("ai_ranges", overrides={k: v for k, v in CAPEX.items() if k.startswith("dc_power")})
+    r2 = sweep.run(cagr, 1000)
+    assert any("dc_power.twh_per_gw_year is not varied" in n for n in r2.notes)
+    with pytest.raises(ValueError, match="together"):
+        sweep.batch(load_scenario("ai", overrides=CAPEX), {"dc_power.twh_per_gw_year": [5.0]})
+    with pytest.raises(ValueError, match="driven by capex"):
+        sweep.batch("ai", {"dc_power.twh_per_gw_year": [5.0], "dc_power.capex_per_watt_rmb": [100.0]})

@@ -1,0 +1,40 @@
+"""Sweeps on a Dask cluster: the same tables as a local run; an address that does not answer fails in time."""
+
+import socket
+import time
+
+import pandas as pd
+import pytest
+
+from aipower import sweep
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as c:
+        yield c
+
+
+def test_dask_equals_local(cluster):
+    local = sweep.run("ai_ranges", 5000, seed=9, latin=True)
+    with distributed.Client(cluster) as client:
+        remote = sweep.run("ai_ranges", 5000, seed=9, latin=True, dask=client, chunk_size=1024)
+    by_address = sweep.run("ai_ranges", 5000, seed=9, latin=True, dask=cluster.scheduler_address, chunk_size=2048)
+    for name in local.tables:
+        pd.testing.assert_frame_equal(remote.tables[name], local.tables[name], check_exact=True)
+        pd.testing.assert_frame_equal(by_address.tables[name], local.tables[name], check_exact=True)
+    assert remote.chunks == 5 and local.chunks == 1
+
+
+def test_an_address_that_does_not_answer_fails_within_the_timeout():
+    with socket.socket() as s:  # a free loopback port: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start = time.monotonic()
+    with pytest.raises(ValueError, match=rf"dask = 'tcp://127.0.0.1:{port}': no Dask scheduler answered within 1 s"):
+        sweep.run("ai_ranges", 100, dask=f"tcp://127.0.0.1:{port}", dask_timeout=1.0)
+    assert time.monotonic() - start < 30  # a hang guard, not a speed test: it gave up instead of waiting forever
+    with pytest.raises(ValueError, match="dask_timeout = -1"):
+        sweep.run("ai_ranges", 100, dask=f"tcp://127.0.0.1:{port}", dask_timeout=-1)
