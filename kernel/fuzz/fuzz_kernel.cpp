@@ -11,12 +11,15 @@
 #include <vector>
 
 #include "aipower/balance.hpp"
+#include "aipower/batch.hpp"
 #include "aipower/china_model.hpp"
 #include "aipower/dc_power.hpp"
 #include "aipower/errors.hpp"
 #include "aipower/global_dc.hpp"
 #include "aipower/onsite_power.hpp"
 #include "aipower/rack_power.hpp"
+#include "aipower/reduce.hpp"
+#include "aipower/sampling.hpp"
 #include "aipower/token_cost.hpp"
 #include "aipower/training.hpp"
 #include "aipower/us_gap.hpp"
@@ -243,16 +246,69 @@ void fuzz_calculators(FuzzedDataProvider& p) {
     }
 }
 
+// Sweeps (issue 5): distributions, the quantile sketch, and the batch model, whose lean
+// path must equal china::run bit for bit on any input china::run accepts.
+void fuzz_sweep(FuzzedDataProvider& p) {
+    switch (p.ConsumeIntegralInRange<int>(0, 2)) {
+        case 0: {
+            sampling::Distribution d;
+            d.kind = static_cast<sampling::Kind>(p.ConsumeIntegralInRange<int>(0, 3));
+            d.low = number(p); d.high = number(p); d.mode = number(p);
+            d.mean = number(p); d.sd = number(p); d.median = number(p); d.sigma = number(p);
+            sampling::validate(d, "x");
+            const double v = sampling::quantile(d, p.ConsumeProbability<double>());
+            require_finite_output(v, "sampling::quantile");
+            if (std::isfinite(d.low) && v < d.low) std::abort();
+            if (std::isfinite(d.high) && v > d.high) std::abort();
+            break;
+        }
+        case 1: {
+            reduce::QuantileSketch a(p.ConsumeBool() ? 1e-4 : number(p)), b(a.alpha());
+            for (int i = p.ConsumeIntegralInRange<int>(0, 20); i > 0; --i) (p.ConsumeBool() ? a : b).add(number(p));
+            a.merge(b);
+            if (a.count() > 0) require_finite_output(a.quantile(p.ConsumeProbability<double>()), "QuantileSketch::quantile");
+            break;
+        }
+        default: {
+            static const char* const kBindings[] = {
+                "demand.secondary.segments[0].rate", "demand.data_centers.start", "supply.coal.additions[0].rate",
+                "hours.wind.start", "calibration.coal_hours", "demand.ev_tertiary_share", "balance.net_imports"};
+            std::vector<std::string> bindings;
+            for (int i = p.ConsumeIntegralInRange<int>(1, 3); i > 0; --i)
+                bindings.push_back(kBindings[p.ConsumeIntegralInRange<int>(0, 6)]);
+            const batch::Model model(valid_model(), bindings, {"hours.coal", "loss_factor"});
+            const std::size_t n = p.ConsumeIntegralInRange<std::size_t>(1, 3);
+            std::vector<double> values(n * model.parameters());
+            for (auto& v : values) v = p.ConsumeBool() ? number(p) : p.ConsumeFloatingPointInRange<double>(0.0, 2.0);
+            std::vector<double> out(n * model.width());
+            std::vector<std::uint8_t> ok(n);
+            model.evaluate(values.data(), n, out.data(), ok.data(), p.ConsumeIntegralInRange<int>(1, 2), batch::OnError::Skip);
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!ok[i]) continue;
+                const auto r = china::run(model.inputs_for(values.data() + i * model.parameters()));
+                const double* row = out.data() + i * model.width();
+                for (std::size_t y = 0; y < r.hours[supply::Coal].size(); ++y)
+                    if (row[y] != r.hours[supply::Coal][y]) {
+                        std::fprintf(stderr, "batch lean path differs from china::run\n");
+                        std::abort();
+                    }
+            }
+            break;
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider p(data, size);
     try {
-        switch (p.ConsumeIntegralInRange<int>(0, 4)) {
+        switch (p.ConsumeIntegralInRange<int>(0, 5)) {
             case 0: fuzz_series(p); break;
             case 1: fuzz_units(p); break;
             case 2: fuzz_balance(p); break;
             case 3: fuzz_china(p); break;
+            case 4: fuzz_sweep(p); break;
             default: fuzz_calculators(p); break;
         }
     } catch (const InvalidInput&) {

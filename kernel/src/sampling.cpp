@@ -119,6 +119,8 @@ void validate(const Distribution& d, const std::string& name) {
             if (std::isnan(d.high)) fail(name + ".high", d.high, "a number (or +inf for no bound)");
         }
         if (!(d.low < d.high)) fail(name + ".high", d.high, "a value above low = " + format_value(d.low));
+        if (finite_required && !std::isfinite(d.high - d.low))
+            fail(name + ".high", d.high, "a range high - low that is a finite number");
     };
     switch (d.kind) {
         case Kind::Uniform:
@@ -195,8 +197,9 @@ double normal_quantile(double p) {
     return q < 0.0 ? -value : value;
 }
 
-double quantile(const Distribution& d, double p) {
-    if (!(p > 0.0 && p < 1.0)) fail("p", p, "a probability in (0, 1)");
+namespace {
+
+double quantile_unchecked(const Distribution& d, double p) {
     switch (d.kind) {
         case Kind::Uniform:
             return d.low + p * (d.high - d.low);
@@ -225,6 +228,15 @@ double quantile(const Distribution& d, double p) {
         }
     }
     return d.low;
+}
+
+}  // namespace
+
+double quantile(const Distribution& d, double p) {
+    if (!(p > 0.0 && p < 1.0)) fail("p", p, "a probability in (0, 1)");
+    // Parameters near the limits of double precision can still overflow (found by fuzzing).
+    return finite_result("quantile of the " + kind_name(d.kind) + " distribution at p = " + format_value(p),
+                         quantile_unchecked(d, p));
 }
 
 }  // namespace aipower::sampling
