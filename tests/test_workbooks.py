@@ -163,3 +163,34 @@ def test_libreoffice_check_catches_a_wrong_stored_value(built, tmp_path):
             zout.writestr(info, data)
     problems = libreoffice.compare([bad], timeout=240)
     assert len(problems) == 1 and "AIP_COAL_HOURS" in problems[0] and "1234.5" in problems[0]
+
+
+def test_sweep_template_fan_and_tornado_charts_fed_by_the_sweep_functions(built):
+    from aipower import sweep
+
+    path = built / "sweep.xlsx"
+    formulas = _formulas(path)
+    sweep_cells = [k for k, f in formulas.items() if f.startswith("=AIP_SWEEP(")]
+    tornado_cells = [k for k, f in formulas.items() if f.startswith("=AIP_TORNADO(")]
+    assert len(sweep_cells) == 1 and len(tornado_cells) == 1
+    wb = openpyxl.load_workbook(path, data_only=True)
+    assert wb["Inputs"]["B4"].value == "ai_ranges"  # base has no ranges: the template sweeps ai_ranges
+    samples, seed, year = (wb["Inputs"][c].value for c in ("B6", "B7", "B8"))
+    ws = wb["Sweep"]
+    assert "Sources" in ws["A2"].value and "ai_ranges" in ws["A2"].value
+    stored = stored_values(path)
+    (sheet, r, c), = sweep_cells
+    table = sweep.sweep_table("ai_ranges", "hours.coal", samples=int(samples), seed=int(seed))
+    p50 = table.set_index("stat").loc["P50"]
+    # stored with 16 significant digits (xlsxwriter)
+    assert [stored[(sheet, r + 3, c + 1 + j)] for j in range(len(p50))] == pytest.approx(list(p50), rel=1e-15)
+    (sheet, r, c), = tornado_cells
+    first = sweep.tornado_table("ai_ranges", "hours.coal", int(year)).iloc[0]
+    assert stored[(sheet, r + 1, c)] == first["input"] and stored[(sheet, r + 1, c + 6)] == pytest.approx(first["swing"], rel=1e-15)
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    fan = next(x for x in charts if "<c:lineChart>" in x)
+    bar = next(x for x in charts if '<c:barDir val="bar"/>' in x)
+    assert fan.count("<c:ser>") == 5 and bar.count("<c:ser>") == 2
+    for xml in (fan, bar):
+        assert re.search(r"<c:numCache>.*?<c:pt idx=\"0\"><c:v>[-\d.]+</c:v>", xml, re.S)

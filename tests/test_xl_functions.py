@@ -278,3 +278,89 @@ def test_calculator_granular_functions_equal_the_api():
     assert isinstance(err, XlError) and "electricity_price" in err
     err = xf.AIP_RACK_CURRENT_A(1e6, 0)
     assert isinstance(err, XlError) and err.code == "#VALUE!"
+
+
+# --- sweeps (issue 5): AIP_SWEEP and AIP_TORNADO ---------------------------------------------------
+
+sweep = pytest.importorskip("aipower.sweep")
+
+
+def test_sweep_function_spills_sweep_table_with_headers():
+    df = sweep.sweep_table("ai_ranges", "hours.coal", samples=300, seed=3)
+    table = xf.AIP_SWEEP("ai_ranges", "hours.coal", 300, 3)
+    assert table[0] == ["hours.coal [h]", *[int(c) for c in df.columns[1:]]]
+    assert [r[0] for r in table[1:]] == ["P5", "P10", "P50", "P90", "P95", "mean"] == list(df["stat"])
+    assert [r[1:] for r in table[1:]] == df.iloc[:, 1:].to_numpy().tolist()
+    # seeded: the same seed gives the same table (cache cleared, so it is recomputed); another seed another one
+    xf.clear_cache()
+    assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 300.0, 3.0) == table
+    assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 300, 4) != table
+    # blanks take the defaults of the Python function (ai_ranges, hours.coal, seed 0)
+    assert xf.AIP_SWEEP(None, None, 200) == xf.AIP_SWEEP("ai_ranges", "hours.coal", 200, 0)
+    other = xf.AIP_SWEEP("ai_ranges", "demand.total", 200, 0)
+    assert other[0][0] == "demand.total [TWh]" and other[1][1:] != table[1][1:]
+
+
+def test_sweep_function_takes_overrides_and_base_year():
+    rng = [["horizon.end_year", 2032.0], [None, None]]
+    df = sweep.sweep_table("ai_ranges", "hours.coal", samples=200, seed=1, overrides={"horizon.end_year": 2032})
+    table = xf.AIP_SWEEP("ai_ranges", "hours.coal", 200, 1, rng)
+    assert table[0][-1] == 2032 and [r[1:] for r in table[1:]] == df.iloc[:, 1:].to_numpy().tolist()
+    assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 200, 1, None, 2025)[0][1] == 2025
+
+
+def test_tornado_function_spills_tornado_table():
+    df = sweep.tornado_table("ai_ranges", "hours.coal", 2028)
+    table = xf.AIP_TORNADO("ai_ranges", "hours.coal", 2028)
+    assert table[0] == ["input", "unit", "low", "high", "output_at_low [h]", "output_at_high [h]", "swing [h]", "base [h]"]
+    assert table[1:] == df.to_numpy().tolist()
+    swings = [r[6] for r in table[1:]]
+    assert swings == sorted(swings, reverse=True) and swings[0] > 0
+    assert table[1][7] == aipower.run("ai_ranges").hours.loc["coal", 2028]  # base: every input at its point
+    assert xf.AIP_TORNADO() == xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030)
+
+
+def test_sweep_functions_are_described():
+    for name in ("AIP_SWEEP", "AIP_TORNADO"):
+        f = REGISTRY[name]
+        assert f.table and f.category == "sweep" and f.example.startswith(f"={name}(")
+        assert all(p.optional for p in f.params)  # every argument has the Python function's default
+        text = xf.AIP_HELP(name)
+        for p in f.params:
+            assert f"{p.name}:" in text
+    assert f"1-{xf.SWEEP_MAX_SAMPLES:,}" in REGISTRY["AIP_SWEEP"].params[2].description
+
+
+@pytest.mark.parametrize("call, code, words", [
+    (lambda: xf.AIP_SWEEP("ai_ranges", "hours.cole", 100), "#VALUE!", ["output", "hours.cole"]),
+    (lambda: xf.AIP_SWEEP("ai_ranges", "hours.coal", 0), "#NUM!", ["samples", "1-1,000,000"]),
+    (lambda: xf.AIP_SWEEP("ai_ranges", "hours.coal", 1_000_001), "#NUM!", ["samples", "aipower sweep"]),
+    (lambda: xf.AIP_SWEEP("ai_ranges", "hours.coal", "many"), "#VALUE!", ["samples", "'many' is text"]),
+    (lambda: xf.AIP_SWEEP("ai_ranges", "hours.coal", 10.5), "#VALUE!", ["samples", "whole number"]),
+    (lambda: xf.AIP_SWEEP("ai_ranges", "hours.coal", 100, -1), "#NUM!", ["seed", "-1"]),
+    (lambda: xf.AIP_SWEEP("base", "hours.coal", 100), "#VALUE!", ["no uncertain assumptions"]),
+    (lambda: xf.AIP_SWEEP("nope", "hours.coal", 100), "#VALUE!", ["scenario 'nope'"]),
+    (lambda: xf.AIP_TORNADO("ai_ranges", "hours.coal", 2050), "#N/A", ["year", "2050", "2024-2035"]),
+    (lambda: xf.AIP_TORNADO("ai_ranges", "hours.coal", 2020), "#N/A", ["year", "2020"]),
+    (lambda: xf.AIP_TORNADO("ai_ranges", "coal", 2030), "#VALUE!", ["output", "'coal'"]),
+    (lambda: xf.AIP_TORNADO("ai_ranges", "hours.coal", "2030x"), "#VALUE!", ["year", "text"]),
+])
+def test_sweep_bad_arguments_return_a_named_excel_error(call, code, words):
+    err = call()
+    assert isinstance(err, XlError) and err.code == code and err.startswith(code + " "), err
+    for w in words:
+        assert w in err, (w, err)
+
+
+def test_xlwings_call_path_sweep_and_tornado(xl):
+    _, _, call = xl
+    df = sweep.sweep_table("ai_ranges", "hours.coal", samples=200, seed=2)
+    got = call("AIP_SWEEP", [["ai_ranges"]], [["hours.coal"]], [[200.0]], [[2.0]], [[None, None]], [[None]])
+    assert got[0][0] == "hours.coal [h]" and got[0][1] == 2024
+    assert [r[1:] for r in got[1:]] == df.iloc[:, 1:].to_numpy().tolist()
+    t = call("AIP_TORNADO", [[None]], [[None]], [[2030.0]])
+    assert t[1:] == sweep.tornado_table("ai_ranges", "hours.coal", 2030).to_numpy().tolist()
+    err = call("AIP_SWEEP", [["ai_ranges"]], [["hours.coal"]], [[0.0]])
+    assert err[0][0].startswith("#NUM! samples")
+    err = call("AIP_TORNADO", [["ai_ranges"]], [["hours.coal"]], [[2050.0]])
+    assert err[0][0].startswith("#N/A year")

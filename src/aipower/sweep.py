@@ -513,15 +513,18 @@ def _memory_limit() -> int:
 
 
 def sweep_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", samples: int = 10_000,
-                seed: int = 0, latin: bool = False, threads: int = 0) -> pd.DataFrame:
+                seed: int = 0, latin: bool = False, threads: int = 0, *, base_year: int | None = None,
+                overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Worksheet shape of a percentile table (AIP_SWEEP): columns stat, then one per year."""
-    r = run(scenario, samples, seed=seed, latin=latin, threads=threads, outputs=[output])
+    r = run(scenario, samples, seed=seed, latin=latin, threads=threads, outputs=[output], base_year=base_year,
+            overrides=overrides)
     t = r.tables[output]
     return t.reset_index().rename(columns=lambda c: str(c))
 
 
 def tornado_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", year: int | None = 2030,
-                  threads: int = 0) -> pd.DataFrame:
+                  threads: int = 0, *, base_year: int | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Worksheet shape of a tornado (AIP_TORNADO): input, low, high, output at each, swing; largest first."""
-    t = tornado(scenario, output, year, threads=threads)
+    t = tornado(scenario, output, year, threads=threads, base_year=base_year, overrides=overrides)
     return t[["input", "unit", "low", "high", "output_at_low", "output_at_high", "swing", "base"]]

@@ -182,7 +182,7 @@ def _cached(v: Any) -> Any:
 # Shared pieces
 
 
-def inputs_sheet(b: Builder, extra: list[tuple[str, str, Any, str]] = ()) -> Sheet:
+def inputs_sheet(b: Builder, extra: list[tuple[str, str, Any, str]] = (), scenario: str | None = None) -> Sheet:
     """The Inputs sheet: scenario (drop-down), base year, overrides range, and template inputs.
 
     Named cells: Scenario, BaseYear, Overrides (two columns, 20 rows) and one per `extra` row
@@ -196,7 +196,7 @@ def inputs_sheet(b: Builder, extra: list[tuple[str, str, Any, str]] = ()) -> She
     row = s.title("Inputs", ["Yellow cells are inputs; every other sheet computes from them with AIP_ functions "
                              "(the aipower add-in: see xladdin/README.md)."])
     s.text(row, 0, "Scenario", "label")
-    s.value(row, 1, b.settings.scenario)
+    s.value(row, 1, scenario or b.settings.scenario)
     s.text(row, 2, f"A shipped scenario ({', '.join(SHIPPED)}) or the path of a scenario .toml file", "note")
     s.ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(SHIPPED), "error_type": "warning",
                                           "input_title": "Scenario", "input_message": "base or ai, or a .toml path",
@@ -498,6 +498,83 @@ def global_dc_book(b: Builder) -> None:
     assumptions_sheet(b)
 
 
+def _sweep_scenario(b: Builder) -> str:
+    """The template's scenario if it has ranges to sweep, else ai_ranges (base and ai have none)."""
+    from .sweep import uncertain_inputs
+
+    chosen = b.settings.scenario
+    return chosen if uncertain_inputs(chosen, base_year=b.settings.base_year) else "ai_ranges"
+
+
+def sweep_book(b: Builder) -> None:
+    """Coal hours under the scenario's ranges: a fan chart of the percentiles and a tornado of the inputs."""
+    scenario = _sweep_scenario(b)
+    inputs_sheet(b, [("Samples", "Samples", 10_000, "Number of samples (count, 1-1,000,000); the sweep runs on every core."),
+                     ("Seed", "Seed", 1, "Random seed (whole number); the same seed gives the same percentiles."),
+                     ("TornadoYear", "Tornado year", 2030, "Year of the coal hours the tornado swings (year).")],
+                 scenario=scenario)
+    s = b.sheet("Sweep")
+    s.ws.set_column(0, 0, 44)
+    row = s.title("Coal utilization hours under the research's ranges: percentiles by year and a tornado (h)", [
+        f"Sources: scenario {scenario} (src/aipower/scenarios/{scenario}.toml): the AI case of {_SEED1}, with each "
+        "range's own source in the file (sheet Assumptions, column source; AIP_PARAMS).",
+        "=AIP_SWEEP(Scenario,\"hours.coal\",Samples,Seed,...): P5 … P95 and mean over the samples (seeded: the same seed "
+        "gives the same table); =AIP_TORNADO(...): each range at its low and high, the others at their points."])
+    s.text(row, 0, "Percentiles of coal hours by year (h)", "h2")
+
+    def pct_fmt(r: int, c: int, v: Any) -> str | None:
+        return ("year" if c else "header") if r == 0 else ("label" if c == 0 else "num0")
+
+    p1, _, p2, pc2 = s.spill(row + 1, 0, '=AIP_SWEEP(Scenario,"hours.coal",Samples,Seed,Overrides,BaseYear)', pct_fmt)
+    stats = [str(b.book.value(s.name, r, 0)) for r in range(p1, p2 + 1)]
+    at = {name: p1 + stats.index(name) for name in ("P5", "P10", "P50", "P90", "P95")}
+    # Fan chart: the percentiles as lines, P50 emphasized, the outer ones lighter (axis scaled to the data).
+    fan = b.wb.add_chart({"type": "line"})
+    styles = {"P5": ("#9ECAE1", 1.25, "dash"), "P10": ("#4292C6", 1.5, "solid"), "P50": ("#08306B", 3.0, "solid"),
+              "P90": ("#4292C6", 1.5, "solid"), "P95": ("#9ECAE1", 1.25, "dash")}
+    for name, (color, width, dash) in styles.items():
+        fan.add_series({"name": [s.name, at[name], 0], "categories": [s.name, p1, 1, p1, pc2],
+                        "values": [s.name, at[name], 1, at[name], pc2],
+                        "line": {"color": color, "width": width, "dash_type": dash}})
+    fan.set_title({"name": "Coal utilization hours: P5, P10, P50 (bold), P90, P95 by year (h)"})
+    fan.set_y_axis({"name": "h", "num_format": "#,##0"})
+    fan.set_legend({"position": "bottom"})
+    fan.set_size({"width": 820, "height": 400})
+    s.ws.insert_chart(p2 + 2, 0, fan)
+
+    row = p2 + 24
+    s.text(row, 0, "Tornado: coal hours in the tornado year (Inputs: TornadoYear), each range at its low and high", "h2")
+
+    def tornado_fmt(r: int, c: int, v: Any) -> str | None:
+        return "header" if r == 0 else ("label" if c == 0 else ("num3" if c in (2, 3) else ("num0" if c > 3 else None)))
+
+    t1, _, t2, tc2 = s.spill(row + 1, 0, '=AIP_TORNADO(Scenario,"hours.coal",TornadoYear,Overrides,BaseYear)', tornado_fmt)
+    header = [str(b.book.value(s.name, t1, c)) for c in range(0, tc2 + 1)]
+    col = {h.split(" [")[0]: j for j, h in enumerate(header)}
+    # Bars: the change from the base case at each end, so the chart is centred on the base.
+    dl, dh = tc2 + 1, tc2 + 2
+    s.text(t1, dl, "low − base [h]", "header")
+    s.text(t1, dh, "high − base [h]", "header")
+    s.ws.set_column(dl, dh, 14)
+    base = col_letters(col["base"])
+    for r in range(t1 + 1, t2 + 1):
+        for j, name in ((dl, "output_at_low"), (dh, "output_at_high")):
+            # Rounded to 1e-6 h: an input whose low is its point gives base − base, which LibreOffice snaps to 0
+            # and IEEE arithmetic leaves at ±1e-12.
+            s.formula(r, j, f"=ROUND({col_letters(col[name])}{r + 1}-{base}{r + 1},6)", "num0")
+    tornado = b.wb.add_chart({"type": "bar"})
+    for j, name, color in ((dl, "input at its low", "#2171B5"), (dh, "input at its high", "#CB181D")):
+        tornado.add_series({"name": name, "categories": [s.name, t1 + 1, 0, t2, 0], "values": [s.name, t1 + 1, j, t2, j],
+                            "fill": {"color": color}, "overlap": 100, "gap": 40})
+    tornado.set_title({"name": "Tornado: change in coal hours from the base case (h)"})
+    tornado.set_x_axis({"name": "h (output − base)", "num_format": "#,##0"})
+    tornado.set_y_axis({"reverse": True, "label_position": "low"})  # largest swing on top
+    tornado.set_legend({"position": "bottom"})
+    tornado.set_size({"width": 820, "height": 60 + 34 * (t2 - t1) + 80})
+    s.ws.insert_chart(t2 + 2, 0, tornado)
+    assumptions_sheet(b)
+
+
 @dataclass(frozen=True)
 class Template:
     name: str
@@ -515,6 +592,7 @@ TEMPLATES: dict[str, Template] = {
     "training": Template("training", "Training cluster time, energy, failures", training_book),
     "onsite_power": Template("onsite_power", "On-site power economics", onsite_power_book),
     "global_dc": Template("global_dc", "Global data-center demand by region", global_dc_book),
+    "sweep": Template("sweep", "Coal hours under the research's ranges: percentile fan chart and tornado", sweep_book),
 }
 
 
