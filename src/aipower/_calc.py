@@ -19,6 +19,8 @@ from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
+from . import _kernel
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -143,8 +145,7 @@ def as_result(value: Any) -> Any:
     return _unwrap(np.asarray(value)) if np.ndim(value) == 0 else value
 
 
-# Years the kernel accepts (kernel/include/aipower/errors.hpp kMinYear-kMaxYear).
-_YEARS = (1900, 2100)
+_YEARS = (_kernel.MIN_YEAR, _kernel.MAX_YEAR)  # the years the kernel accepts
 
 
 def _check_number_like(name: str, value: Any) -> np.ndarray:

@@ -32,7 +32,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from . import actuals, units
+from . import _kernel, actuals, units
 from . import uncertainty as _uncertainty
 
 SHIPPED = ("base", "ai", "ai_ranges")
@@ -338,8 +338,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
 
 root_choices: dict[str, tuple[str, ...]] = {}
 
-# Years the kernel accepts (kernel/include/aipower/errors.hpp kMinYear-kMaxYear).
-_YEARS = (1900, 2100)
+_YEARS = (_kernel.MIN_YEAR, _kernel.MAX_YEAR)  # the years the kernel accepts
 
 
 def _is_year(value: Any) -> bool:

@@ -1,5 +1,6 @@
 // aipower._kernel: the private compiled module. Each model area registers its
 // functions in a submodule; the public API is the Python package around it.
+#include "aipower/errors.hpp"
 #include "aipower/version.hpp"
 #include "bindings.hpp"
 
@@ -17,6 +18,9 @@ PYBIND11_MODULE(_kernel, m) {
         d["cxx_standard"] = info.cxx_standard;
         return d;
     }, "Kernel version, compiler, build type and C++ standard.");
+    // The years the kernel accepts: the Python layer checks against the same bounds.
+    m.attr("MIN_YEAR") = aipower::kMinYear;
+    m.attr("MAX_YEAR") = aipower::kMaxYear;
 
     auto units = m.def_submodule("units", "Unit conversions");
     register_units(units);

@@ -14,6 +14,9 @@ from . import training
 from . import global_dc
 from . import sweep
 __all__: list[str] = ['build_info', 'china', 'dc_power', 'global_dc', 'onsite_power', 'rack_power', 'series', 'sweep', 'token_cost', 'training', 'units', 'us_gap']
+MIN_YEAR: int
+MAX_YEAR: int
+
 def build_info() -> dict:
     """
     Kernel version, compiler, build type and C++ standard.
