@@ -14,6 +14,17 @@
 #include "aipower/errors.hpp"
 #include "aipower/units.hpp"
 
+// Loops over lanes: every iteration is one scenario, independent of the others,
+// so the loop may be vectorised whatever the compiler proves about aliasing
+// (OpenMP SIMD pragmas only, enabled by CMake where the compiler has them; no
+// OpenMP runtime). Vectorising across iterations keeps each lane's operations
+// and their order.
+#if defined(AIPOWER_OPENMP_SIMD)
+#define AIPOWER_SIMD _Pragma("omp simd")
+#else
+#define AIPOWER_SIMD
+#endif
+
 namespace aipower::batch {
 
 namespace {
@@ -32,6 +43,10 @@ constexpr double kProbeLevel = 100.0;
 constexpr double kLevelTolerance = 1e-9;
 // Scenarios per unit of work handed to a thread.
 constexpr std::size_t kWorkUnit = 256;
+// Scenarios the lean path evaluates at once (the lanes of every loop): a
+// multiple of any vector width, small enough for a block's working set to stay
+// in the L1/L2 caches.
+constexpr std::size_t kLanes = 16;
 
 // What a bound value must satisfy before the model is run with it (the checks
 // the kernel applies to that input); anything else is checked where it is used.
@@ -757,344 +772,501 @@ struct Model::Impl {
     }
 
     // ---- the lean path -----------------------------------------------------
-    // Mirrors series::project; false where it would throw.
-    bool project(const CSeries& c, const double* slot, double start, const double* anchor, const double* adjust,
-                 double* x) const {
-        if (!(std::isfinite(start) && start >= 0.0)) return false;
-        x[0] = start;
-        double constant_rate = 0.0;
-        const Step* steps = c.steps.data();
+    // Evaluates L scenarios at once. Every value of the state and every slot is
+    // a row of L lanes (x[k * L + lane]), so each step of the model is a loop
+    // over lanes that the compiler vectorises. Each lane performs exactly the
+    // floating-point operations china::run performs, in the same order (the
+    // kernel is built without floating-point contraction: see CMakeLists.txt),
+    // so its results equal china::run's bit for bit. Where china::run would
+    // throw, the lane is flagged in `bad` and the caller evaluates it through
+    // china::run itself for the exact message. Nothing stops early: a flagged
+    // lane computes on with meaningless values that are never read.
+    // A lane's flag is a double (0: fine, 1: a check failed), set by a select:
+    // that keeps the loops vectorisable on every x86-64 (SSE2 has no 64-bit
+    // integer compares).
+    using Flag = double;
+    static void check(double& bad, bool ok) { bad = ok ? bad : 1.0; }
+    static constexpr double kMaxDouble = std::numeric_limits<double>::max();
+
+    // Per-lane temporaries (each L wide): the constant rate of the series being
+    // projected, a start value, the two probe shares, the level, a check value,
+    // the loss factor and a broadcast level.
+    enum Temp { kRate = 0, kStart, kAtZero, kAtProbe, kLevel, kCheck, kFactor, kConstLevel, kTemps };
+
+    // Mirrors series::project.
+    template <int L>
+    void project(const CSeries& c, const double* slot, const double* start, const double* anchor, bool lane_anchor,
+                 const double* adjust, double* x, double* rate, Flag* bad) const {
+        AIPOWER_SIMD
+        for (int l = 0; l < L; ++l) {
+            check(bad[l], std::isfinite(start[l]) && start[l] >= 0.0);
+            x[l] = start[l];
+            rate[l] = 0.0;
+        }
         for (int i = 1; i < T; ++i) {
-            const auto u = idx(i);
-            const Step& st = steps[u];
-            const double prev = x[u - 1];
-            double y;
+            const Step& st = c.steps[idx(i)];
+            double* xi = x + idx(i) * L;
+            const double* xp = xi - L;
+            const double* v = slot + idx(st.value) * L;
             switch (st.kind) {
                 case Step::Anchor:
-                    if (!(anchor[u] >= 0.0 && anchor[u] <= std::numeric_limits<double>::max())) return false;
-                    x[u] = anchor[u];
+                    AIPOWER_SIMD
+                    for (int l = 0; l < L; ++l) {
+                        const double a = lane_anchor ? anchor[idx(i) * L + idx(l)] : anchor[idx(i)];
+                        check(bad[l], a >= 0.0 && a <= kMaxDouble);
+                        xi[l] = a;
+                    }
                     continue;
                 case Step::Growth:
-                    y = prev * (1.0 + slot[st.value]);
+                    AIPOWER_SIMD
+                    for (int l = 0; l < L; ++l) xi[l] = xp[l] * (1.0 + v[l]);
                     break;
-                case Step::Glide:
-                    y = prev * (1.0 + slot[st.value] + (slot[st.value2] - slot[st.value]) * st.t);
+                case Step::Glide: {
+                    const double* to = slot + idx(st.value2) * L;
+                    const double t = st.t;
+                    AIPOWER_SIMD
+                    for (int l = 0; l < L; ++l) xi[l] = xp[l] * (1.0 + v[l] + (to[l] - v[l]) * t);
                     break;
+                }
                 case Step::Increment:
-                    y = prev + slot[st.value];
+                    AIPOWER_SIMD
+                    for (int l = 0; l < L; ++l) xi[l] = xp[l] + v[l];
                     break;
-                case Step::Pipeline:
-                    y = prev + slot[st.value] / st.span;
+                case Step::Pipeline: {
+                    const double span = st.span;
+                    AIPOWER_SIMD
+                    for (int l = 0; l < L; ++l) xi[l] = xp[l] + v[l] / span;
                     break;
+                }
                 default:
                     if (st.start) {
-                        const double v = slot[st.value];
-                        double target_value = v;
-                        if (st.method != Method::Target) {
-                            const double ref = x[idx(st.ref)];
-                            target_value = st.method == Method::Cagr ? ref * std::pow(1.0 + v, st.exponent) : ref * (1.0 + v);
+                        const double* ref = x + idx(st.ref) * L;
+                        for (int l = 0; l < L; ++l) {
+                            double target_value = v[l];
+                            if (st.method == Method::Cagr)
+                                target_value = ref[l] * std::pow(1.0 + v[l], st.exponent);
+                            else if (st.method == Method::Change)
+                                target_value = ref[l] * (1.0 + v[l]);
+                            check(bad[l], xp[l] > 0.0);
+                            rate[l] = std::pow(target_value / xp[l], st.inverse_remaining) - 1.0;
                         }
-                        if (!(prev > 0.0)) return false;
-                        constant_rate = std::pow(target_value / prev, st.inverse_remaining) - 1.0;
                     }
-                    y = prev * (1.0 + constant_rate);
+                    AIPOWER_SIMD
+                    for (int l = 0; l < L; ++l) xi[l] = xp[l] * (1.0 + rate[l]);
                     break;
             }
-            if (adjust != nullptr) y += adjust[u];
-            if (!(y >= 0.0 && y <= std::numeric_limits<double>::max())) return false;
-            x[u] = y;
+            if (adjust != nullptr)
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) xi[l] += adjust[idx(i) * L + idx(l)];
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) check(bad[l], xi[l] >= 0.0 && xi[l] <= kMaxDouble);
         }
-        return true;
     }
 
-    bool row(int r, const double* s, double* st) const {
+    template <int L>
+    void row(int r, double* s, double* st, double* tmp, Flag* bad) const {
         const auto Tn = idx(T);
+        const auto at = [&](std::size_t offset) { return st + offset * L; };
         const auto& spec = row_spec(base.demand, r);
-        double* out = st + o_rows + idx(kRowOut[r]) * Tn;
+        double* out = at(o_rows + idx(kRowOut[r]) * Tn);
         if (!spec.path.empty()) {
-            if (r == kDc && route_bound) {  // the route's own kernel function, per scenario
-                std::vector<double> path;
-                try {
-                    path = route_path(spec.start_value, s[route_slots[0]], s[route_slots[1]], s[route_slots[2]]);
-                } catch (const std::invalid_argument&) {
-                    return false;
+            for (int l = 0; l < L; ++l) {
+                std::vector<double> path = spec.path;
+                if (r == kDc && route_bound) {  // the route's own kernel function, per scenario
+                    try {
+                        path = route_path(spec.start_value, s[idx(route_slots[0]) * L + idx(l)],
+                                          s[idx(route_slots[1]) * L + idx(l)], s[idx(route_slots[2]) * L + idx(l)]);
+                    } catch (const std::invalid_argument&) {
+                        bad[l] = 1.0;
+                        continue;
+                    }
                 }
-                for (double x : path)
-                    if (!(x >= 0.0)) return false;
-                std::copy(path.begin(), path.end(), out);
-                return true;
+                for (std::size_t i = 0; i < Tn; ++i) {
+                    check(bad[l], path[i] >= 0.0);
+                    out[i * L + idx(l)] = path[i];
+                }
             }
-            std::copy(spec.path.begin(), spec.path.end(), out);
-            return true;
+            return;
         }
-        double* anchors = st + o_scratch + 2 * Tn;
-        std::copy(row_anchor[r].begin(), row_anchor[r].end(), anchors);
-        double start = s[row_start[r]];
+        // Anchors: the row's own (per year), or per lane where they are derived from a sector total.
+        double* lane_anchors = at(o_scratch + 2 * Tn);
+        const double* anchor = row_anchor[r].data();
+        bool lane_anchor = false;
+        const double* start = s + idx(row_start[r]) * L;
         const int sector = r == kTertiaryCore ? 0 : r == kResidentialCore ? 1 : -1;
         if (sector >= 0 && sector_total[sector] >= 0) {
-            const double share = s[ev_share];
-            const double* ev = st + o_rows + idx(kRowOut[kEv]) * Tn;
-            const double* dc = st + o_rows + idx(kRowOut[kDc]) * Tn;
-            const auto part = [&](std::size_t i) { return sector == 0 ? share * ev[i] + dc[i] : (1.0 - share) * ev[i]; };
-            const auto derive = [&](std::size_t i, double total, double& into) {
-                const double core = total - part(i);
-                if (!(core > 0.0)) return false;
-                into = core;
-                return true;
+            const double* share = s + idx(ev_share) * L;
+            const double* ev = at(o_rows + idx(kRowOut[kEv]) * Tn);
+            const double* dc = at(o_rows + idx(kRowOut[kDc]) * Tn);
+            const auto derive = [&](std::size_t i, const double* total, std::size_t total_step) {
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) {
+                    const std::size_t j = i * L + idx(l);
+                    const double part = sector == 0 ? share[l] * ev[j] + dc[j] : (1.0 - share[l]) * ev[j];
+                    const double core = total[idx(l) * total_step] - part;
+                    check(bad[l], core > 0.0);
+                    lane_anchors[j] = core;
+                }
             };
-            if (!derive(0, s[sector_total[sector]], start)) return false;
-            for (std::size_t i = 1; i < Tn; ++i)
-                if (!std::isnan(sector_anchor[sector][i]) && !derive(i, sector_anchor[sector][i], anchors[i])) return false;
-        }
-        if (!(std::isfinite(start) && start >= 0.0)) return false;
-        if (spec.driver == demand::Driver::Series) return project(rows[r], s, start, anchors, nullptr, out);
-        // Per capita (units::twh_to_per_capita / per_capita_to_twh, same operations).
-        const double* population = st + o_pop;
-        for (std::size_t i = 0; i < Tn; ++i)
-            if (!(std::isfinite(population[i]) && population[i] > 0.0)) return false;
-        for (std::size_t i = 1; i < Tn; ++i)
-            if (rows[r].anchored[i]) {
-                if (!std::isfinite(anchors[i])) return false;
-                anchors[i] = anchors[i] / (population[i] * units::kTwhPerKwhTimesMillion);
-                if (!std::isfinite(anchors[i])) return false;
+            derive(0, s + idx(sector_total[sector]) * L, 1);  // the start, in lane row 0
+            for (std::size_t i = 1; i < Tn; ++i) {
+                if (!std::isnan(sector_anchor[sector][i]))
+                    derive(i, &sector_anchor[sector][i], 0);
+                else
+                    AIPOWER_SIMD
+                    for (int l = 0; l < L; ++l) lane_anchors[i * L + idx(l)] = row_anchor[r][i];
             }
-        double* per_capita = st + o_scratch + 3 * Tn;
-        const double start_per_capita = start / (population[0] * units::kTwhPerKwhTimesMillion);
-        if (!project(rows[r], s, start_per_capita, anchors, nullptr, per_capita)) return false;
-        for (std::size_t i = 0; i < Tn; ++i) {
-            out[i] = per_capita[i] * population[i] * units::kTwhPerKwhTimesMillion;
-            if (!std::isfinite(out[i])) return false;
+            anchor = lane_anchors;
+            lane_anchor = true;
+            start = lane_anchors;
         }
-        return true;
+        double* rate = tmp + kRate * L;
+        if (spec.driver == demand::Driver::Series) {
+            project<L>(rows[r], s, start, anchor, lane_anchor, nullptr, out, rate, bad);
+            return;
+        }
+        // Per capita (units::twh_to_per_capita / per_capita_to_twh, same operations).
+        const double* population = at(o_pop);
+        for (std::size_t i = 0; i < Tn; ++i)
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                const double p = population[i * L + idx(l)];
+                check(bad[l], std::isfinite(p) && p > 0.0);
+            }
+        for (std::size_t i = 1; i < Tn; ++i) {
+            if (!rows[r].anchored[i]) continue;
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                const std::size_t j = i * L + idx(l);
+                const double a = lane_anchor ? anchor[j] : anchor[i];
+                check(bad[l], std::isfinite(a));
+                lane_anchors[j] = a / (population[j] * units::kTwhPerKwhTimesMillion);
+                check(bad[l], std::isfinite(lane_anchors[j]));
+            }
+        }
+        AIPOWER_SIMD
+        for (int l = 0; l < L; ++l) lane_anchors[l] = start[l] / (population[l] * units::kTwhPerKwhTimesMillion);
+        double* per_capita = at(o_scratch + 3 * Tn);
+        project<L>(rows[r], s, lane_anchors, lane_anchors, true, nullptr, per_capita, rate, bad);
+        for (std::size_t i = 0; i < Tn; ++i)
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                const std::size_t j = i * L + idx(l);
+                out[j] = per_capita[j] * population[j] * units::kTwhPerKwhTimesMillion;
+                check(bad[l], std::isfinite(out[j]));
+            }
     }
 
-    bool capacity(const CSeries& c, int s, const double* slot, double* path, double* adjust) const {
-        const double prev = slot[cap_prev[s]];
-        if (!(std::isfinite(prev) && prev >= 0.0)) return false;
+    template <int L>
+    void capacity(const CSeries& c, int s, const double* slot, double* path, double* adjust, double* rate, Flag* bad) const {
+        const double* prev = slot + idx(cap_prev[s]) * L;
+        AIPOWER_SIMD
+        for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(prev[l]) && prev[l] >= 0.0);
         const double* adj = nullptr;
         // Retirements that are all zero and not varied only add -0.0, which leaves every value as it is.
         if (cap_ret[s] >= 0 && !zero_retirements[s]) {
-            for (int i = 0; i < T; ++i) {
-                const double r = slot[cap_ret[s] + i];
-                if (!(std::isfinite(r) && r >= 0.0)) return false;
-                adjust[idx(i)] = -r;
-            }
+            const double* ret = slot + idx(cap_ret[s]) * L;
+            for (std::size_t i = 0; i < idx(T); ++i)
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) {
+                    const std::size_t j = i * L + idx(l);
+                    check(bad[l], std::isfinite(ret[j]) && ret[j] >= 0.0);
+                    adjust[j] = -ret[j];
+                }
             adj = adjust;
         }
-        return project(c, slot, slot[cap_start[s]], cap_anchor[s].data(), adj, path);
+        project<L>(c, slot, slot + idx(cap_start[s]) * L, cap_anchor[s].data(), false, adj, path, rate, bad);
     }
 
+    template <int L>
     void average_and_additions(int s, const double* slot, double* st) const {
         const auto Tn = idx(T);
-        const double* path = st + o_cap + idx(s) * Tn;
-        double* avg = st + o_avg + idx(s) * Tn;
-        double* add = st + o_add + idx(s) * Tn;
-        const double prev = slot[cap_prev[s]];
+        const double* path = st + (o_cap + idx(s) * Tn) * L;
+        double* avg = st + (o_avg + idx(s) * Tn) * L;
+        double* add = st + (o_add + idx(s) * Tn) * L;
+        const double* ret = cap_ret[s] < 0 ? nullptr : slot + idx(cap_ret[s]) * L;
         for (std::size_t i = 0; i < Tn; ++i) {
-            const double before = i == 0 ? prev : path[i - 1];
-            avg[i] = 0.5 * (before + path[i]);
-            add[i] = path[i] - before + (cap_ret[s] < 0 ? 0.0 : slot[cap_ret[s] + static_cast<int>(i)]);
+            const double* before = i == 0 ? slot + idx(cap_prev[s]) * L : path + (i - 1) * L;
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                const std::size_t j = i * L + idx(l);
+                avg[j] = 0.5 * (before[l] + path[j]);
+                add[j] = path[j] - before[l] + (ret == nullptr ? 0.0 : ret[j]);
+            }
         }
     }
 
+    // balance::residual_hours and rebase_hours for one lane; false where they would throw.
     static bool residual_hours(double total, double others, double average, double& out) {
-        if (!(std::isfinite(total) && total > 0.0)) return false;
-        if (!(std::isfinite(others) && others >= 0.0)) return false;
-        if (!(std::isfinite(average) && average > 0.0)) return false;
+        const bool ok = std::isfinite(total) && total > 0.0 && std::isfinite(others) && others >= 0.0 &&
+                        std::isfinite(average) && average > 0.0 && total - others > 0.0;
         const double residual = total - others;
-        if (!(residual > 0.0)) return false;
         out = residual * units::kGwhPerTwh / average;
-        return std::isfinite(out);
+        return ok && std::isfinite(out);
     }
     static bool rebase_hours(double h, double from, double to, double& out) {
-        if (!(std::isfinite(h) && h >= 0.0 && h <= kMaxHours)) return false;
-        if (!(std::isfinite(from) && from > 0.0) || !(std::isfinite(to) && to > 0.0)) return false;
+        const bool ok = std::isfinite(h) && h >= 0.0 && h <= kMaxHours && std::isfinite(from) && from > 0.0 &&
+                        std::isfinite(to) && to > 0.0;
         out = h * from / to;
-        return std::isfinite(out) && out >= 0.0 && out <= kMaxHours;
+        return ok && std::isfinite(out) && out >= 0.0 && out <= kMaxHours;
     }
 
-    bool base_hours(int s, const double* slot, const double* st, double& out) const {
+    // The base-year hours of source s (lanes), as china's project_supply computes them.
+    template <int L>
+    void base_hours(int s, const double* slot, const double* st, double* out, Flag* bad) const {
         const auto Tn = idx(T);
-        const auto avg0 = [&](int source) { return st[o_avg + idx(source) * Tn]; };
+        const auto avg0 = [&](int source) { return st + (o_avg + idx(source) * Tn) * L; };
+        const auto lanes = [&](int slot_index) { return slot + idx(slot_index) * L; };
         const auto& h = base.hours[idx(s)];
-        switch (h.base) {
-            case china::HoursBase::Given:
-                out = slot[hours_start[s]];
-                return true;
-            case china::HoursBase::SolarFromWindSolar: {
-                const double wind_hours = slot[hours_start[supply::Wind]];
-                if (!std::isfinite(wind_hours) || !std::isfinite(avg0(supply::Wind))) return false;
-                const double wind = avg0(supply::Wind) * wind_hours / units::kGwhPerTwh;
-                return residual_hours(slot[cal_ws], wind, avg0(s), out);
+        for (int l = 0; l < L; ++l) {
+            bool ok = true;
+            switch (h.base) {
+                case china::HoursBase::Given:
+                    out[l] = lanes(hours_start[s])[l];
+                    break;
+                case china::HoursBase::SolarFromWindSolar: {
+                    const double wind_hours = lanes(hours_start[supply::Wind])[l];
+                    const double wind_gw = avg0(supply::Wind)[l];
+                    ok = std::isfinite(wind_hours) && std::isfinite(wind_gw);
+                    const double wind = wind_gw * wind_hours / units::kGwhPerTwh;
+                    ok = residual_hours(lanes(cal_ws)[l], wind, avg0(s)[l], out[l]) && ok;
+                    break;
+                }
+                case china::HoursBase::ResidualOfRenewables: {
+                    double hydro_hours = lanes(hours_start[supply::Hydro])[l];
+                    if (base.hours[supply::Hydro].base == china::HoursBase::RebasedOnConventional)
+                        ok = rebase_hours(hydro_hours, hydro_reported_average, avg0(supply::Hydro)[l], hydro_hours);
+                    ok = ok && std::isfinite(hydro_hours);
+                    const double hydro = avg0(supply::Hydro)[l] * hydro_hours / units::kGwhPerTwh;
+                    ok = residual_hours(lanes(cal_re)[l], lanes(cal_ws)[l] + hydro, avg0(s)[l], out[l]) && ok;
+                    break;
+                }
+                case china::HoursBase::RebasedOnConventional:
+                    ok = rebase_hours(lanes(hours_start[s])[l], hydro_reported_average, avg0(s)[l], out[l]);
+                    break;
             }
-            case china::HoursBase::ResidualOfRenewables: {
-                double hydro_hours = slot[hours_start[supply::Hydro]];
-                if (base.hours[supply::Hydro].base == china::HoursBase::RebasedOnConventional &&
-                    !rebase_hours(hydro_hours, hydro_reported_average, avg0(supply::Hydro), hydro_hours))
-                    return false;
-                if (!std::isfinite(hydro_hours)) return false;
-                const double hydro = avg0(supply::Hydro) * hydro_hours / units::kGwhPerTwh;
-                return residual_hours(slot[cal_re], slot[cal_ws] + hydro, avg0(s), out);
-            }
-            case china::HoursBase::RebasedOnConventional:
-                return rebase_hours(slot[hours_start[s]], hydro_reported_average, avg0(s), out);
+            check(bad[l], ok);
         }
-        return false;
     }
 
-    // Wind and solar paths with a level; false where china::run would throw.
-    bool leveled_paths(double level, double* slot, double* st, double* wind, double* solar) const {
-        slot[level_slot[0]] = level * slot[target_wind];
-        slot[level_slot[1]] = level * (1.0 - slot[target_wind]);
-        double* adjust = st + o_scratch + 4 * idx(T);
-        return capacity(level_cap[0], supply::Wind, slot, wind, adjust) && capacity(level_cap[1], supply::Solar, slot, solar, adjust);
+    // Wind and solar paths with a level (lanes).
+    template <int L>
+    void leveled_paths(const double* level, double* slot, double* st, double* wind, double* solar, double* tmp,
+                       Flag* bad) const {
+        const double* fraction = slot + idx(target_wind) * L;
+        double* wind_per_year = slot + idx(level_slot[0]) * L;
+        double* solar_per_year = slot + idx(level_slot[1]) * L;
+        AIPOWER_SIMD
+        for (int l = 0; l < L; ++l) {
+            wind_per_year[l] = level[l] * fraction[l];
+            solar_per_year[l] = level[l] * (1.0 - fraction[l]);
+        }
+        double* adjust = st + (o_scratch + 4 * idx(T)) * L;
+        capacity<L>(level_cap[0], supply::Wind, slot, wind, adjust, tmp + kRate * L, bad);
+        capacity<L>(level_cap[1], supply::Solar, slot, solar, adjust, tmp + kRate * L, bad);
     }
-    double share_at(const double* wind, const double* solar, const double* st) const {
+
+    // The non-hydro share in the target year with these wind and solar paths:
+    // lanes, or one path for every lane (`shared`: the stored probe paths).
+    template <int L>
+    void share_at(const double* wind, const double* solar, bool shared, const double* st, double* out) const {
         const auto Tn = idx(T);
         const auto y = idx(target_index);
-        const double aw = 0.5 * (wind[y - 1] + wind[y]);
-        const double as = 0.5 * (solar[y - 1] + solar[y]);
-        const double* h = st + o_hours;
-        double re = 0.0;
-        re += aw * h[supply::Wind * Tn + y] / units::kGwhPerTwh;
-        re += as * h[supply::Solar * Tn + y] / units::kGwhPerTwh;
-        re += st[o_avg + supply::Biomass * Tn + y] * h[supply::Biomass * Tn + y] / units::kGwhPerTwh;
-        return re / st[o_rows + kTotalOut * Tn + y];
+        const auto lanes = [&](std::size_t offset) { return st + offset * L; };
+        const double* hw = lanes(o_hours + supply::Wind * Tn + y);
+        const double* hs = lanes(o_hours + supply::Solar * Tn + y);
+        const double* hb = lanes(o_hours + supply::Biomass * Tn + y);
+        const double* ab = lanes(o_avg + supply::Biomass * Tn + y);
+        const double* total = lanes(o_rows + kTotalOut * Tn + y);
+        AIPOWER_SIMD
+        for (int l = 0; l < L; ++l) {
+            const auto path = [&](const double* p, std::size_t i) { return shared ? p[i] : p[i * L + idx(l)]; };
+            const double aw = 0.5 * (path(wind, y - 1) + path(wind, y));
+            const double as = 0.5 * (path(solar, y - 1) + path(solar, y));
+            double re = 0.0;
+            re += aw * hw[l] / units::kGwhPerTwh;
+            re += as * hs[l] / units::kGwhPerTwh;
+            re += ab[l] * hb[l] / units::kGwhPerTwh;
+            out[l] = re / total[l];
+        }
     }
 
-    // Evaluates the scenario whose slot values are in `slot` into the state
-    // `st` (which holds the base state for every node that does not vary).
-    bool lean(double* slot, double* st, bool all) const {
+    // Evaluates the L scenarios whose slot values are in `slot` (lanes) into the
+    // state `st` (lanes), which holds the base state for every node that does not
+    // vary; `all` recomputes every node (the base evaluation, L = 1).
+    template <int L>
+    void lean(double* slot, double* st, double* tmp, Flag* bad, bool all) const {
         const auto Tn = idx(T);
+        const auto at = [&](std::size_t offset) { return st + offset * L; };
+        const auto lanes = [&](int slot_index) { return slot + idx(slot_index) * L; };
         for (const auto& b : bindings)
             for (int s : b.slots)
-                if (!satisfies(preds[idx(s)], slot[s])) return false;
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) check(bad[l], satisfies(preds[idx(s)], lanes(s)[l]));
+        double* rate = tmp + kRate * L;
         // Demand.
         if (all || vary_demand) {
             if (all || vary[kPop]) {
-                if (!(std::isfinite(slot[pop_start]) && slot[pop_start] > 0.0)) return false;
-                if (!project(pop, slot, slot[pop_start], pop_anchor.data(), nullptr, st + o_pop)) return false;
+                const double* start = lanes(pop_start);
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(start[l]) && start[l] > 0.0);
+                project<L>(pop, slot, start, pop_anchor.data(), false, nullptr, at(o_pop), rate, bad);
             }
             for (int r : {kPrimary, kSecondary, kEv, kDc, kTertiaryCore, kResidentialCore})
-                if ((all || vary[kRow0 + r]) && !row(r, slot, st)) return false;
-            const double share = slot[ev_share];
-            double* rw = st + o_rows;
-            const auto R = [&](int row_index) { return rw + idx(row_index) * Tn; };
-            for (std::size_t i = 0; i < Tn; ++i) {
-                R(kTertiaryOut)[i] = R(2)[i] + (share * R(3)[i] + R(4)[i]);
-                R(kResidentialOut)[i] = R(6)[i] + (1.0 - share) * R(3)[i];
-                R(kTotalOut)[i] = R(0)[i] + R(1)[i] + R(kTertiaryOut)[i] + R(kResidentialOut)[i];
-            }
-            R(kGrowthOut)[0] = base.demand.start_total_growth;
-            for (std::size_t i = 1; i < Tn; ++i) {
-                if (!(R(kTotalOut)[i - 1] > 0.0)) return false;
-                R(kGrowthOut)[i] = R(kTotalOut)[i] / R(kTotalOut)[i - 1] - 1.0;
-            }
+                if (all || vary[kRow0 + r]) row<L>(r, slot, st, tmp, bad);
+            const double* share = lanes(ev_share);
+            const auto R = [&](int row_index) { return at(o_rows + idx(row_index) * Tn); };
+            for (std::size_t i = 0; i < Tn; ++i)
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) {
+                    const std::size_t j = i * L + idx(l);
+                    R(kTertiaryOut)[j] = R(2)[j] + (share[l] * R(3)[j] + R(4)[j]);
+                    R(kResidentialOut)[j] = R(6)[j] + (1.0 - share[l]) * R(3)[j];
+                    R(kTotalOut)[j] = R(0)[j] + R(1)[j] + R(kTertiaryOut)[j] + R(kResidentialOut)[j];
+                }
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) R(kGrowthOut)[l] = base.demand.start_total_growth;
+            for (std::size_t i = 1; i < Tn; ++i)
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) {
+                    const std::size_t j = i * L + idx(l);
+                    check(bad[l], R(kTotalOut)[j - L] > 0.0);
+                    R(kGrowthOut)[j] = R(kTotalOut)[j] / R(kTotalOut)[j - L] - 1.0;
+                }
         }
-        const double* total = st + o_rows + kTotalOut * Tn;
+        const double* total = at(o_rows + kTotalOut * Tn);
         for (std::size_t i = 0; i < Tn; ++i)
-            if (!(std::isfinite(total[i]) && total[i] > 0.0)) return false;
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(total[i * L + idx(l)]) && total[i * L + idx(l)] > 0.0);
         // Capacity (wind and solar before the level: their paths must be valid too).
-        double* adjust = st + o_scratch + 4 * Tn;
+        double* adjust = at(o_scratch + 4 * Tn);
         for (int s = 0; s < supply::kSourceCount; ++s) {
             if (!(all || vary[kCap0 + s])) continue;
-            if (!capacity(cap[s], s, slot, st + o_cap + idx(s) * Tn, adjust)) return false;
-            average_and_additions(s, slot, st);
+            capacity<L>(cap[s], s, slot, at(o_cap + idx(s) * Tn), adjust, rate, bad);
+            average_and_additions<L>(s, slot, st);
         }
         // Hours.
         for (int s = 0; s < supply::kSourceCount; ++s) {
             if (s == supply::Coal || !(all || vary[kHours0 + s])) continue;
-            double start = 0.0;
-            if (!base_hours(s, slot, st, start)) return false;
-            if (!(std::isfinite(start) && start >= 0.0 && start <= kMaxHours)) return false;
-            double* h = st + o_hours + idx(s) * Tn;
-            if (!project(hours[s], slot, start, nullptr, nullptr, h)) return false;
+            double* start = tmp + kStart * L;
+            base_hours<L>(s, slot, st, start, bad);
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(start[l]) && start[l] >= 0.0 && start[l] <= kMaxHours);
+            double* h = at(o_hours + idx(s) * Tn);
+            project<L>(hours[s], slot, start, nullptr, false, nullptr, h, rate, bad);
             for (std::size_t i = 0; i < Tn; ++i)
-                if (!(h[i] <= kMaxHours)) return false;
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) check(bad[l], h[i * L + idx(l)] <= kMaxHours);
         }
         // Renewable target: the level, solved as renewables::solve_level does.
         if (target) {
-            double* wind = st + o_scratch;
-            double* solar = st + o_scratch + Tn;
-            double at_zero, at_probe;
+            double* wind = at(o_scratch);
+            double* solar = at(o_scratch + Tn);
+            double* at_zero = tmp + kAtZero * L;
+            double* at_probe = tmp + kAtProbe * L;
             if (all || probe_paths_vary) {
-                if (!leveled_paths(0.0, slot, st, wind, solar)) return false;
-                at_zero = share_at(wind, solar, st);
-                if (all) probe_paths.assign(wind, wind + Tn), probe_paths.insert(probe_paths.end(), solar, solar + Tn);
-                if (!leveled_paths(kProbeLevel, slot, st, wind, solar)) return false;
-                at_probe = share_at(wind, solar, st);
-                if (all) probe_paths.insert(probe_paths.end(), wind, wind + Tn), probe_paths.insert(probe_paths.end(), solar, solar + Tn);
+                double* level = tmp + kConstLevel * L;
+                std::fill(level, level + L, 0.0);
+                leveled_paths<L>(level, slot, st, wind, solar, tmp, bad);
+                share_at<L>(wind, solar, false, st, at_zero);
+                if (all) probe_paths.assign(wind, wind + Tn * L), probe_paths.insert(probe_paths.end(), solar, solar + Tn * L);
+                std::fill(level, level + L, kProbeLevel);
+                leveled_paths<L>(level, slot, st, wind, solar, tmp, bad);
+                share_at<L>(wind, solar, false, st, at_probe);
+                if (all) probe_paths.insert(probe_paths.end(), wind, wind + Tn * L), probe_paths.insert(probe_paths.end(), solar, solar + Tn * L);
             } else {  // the same paths as in the base: valid, and only the shares change
                 const double* p = probe_paths.data();
-                at_zero = share_at(p, p + Tn, st);
-                at_probe = share_at(p + 2 * Tn, p + 3 * Tn, st);
+                share_at<L>(p, p + Tn, true, st, at_zero);
+                share_at<L>(p + 2 * Tn, p + 3 * Tn, true, st, at_probe);
             }
-            const double per_gw = (at_probe - at_zero) / kProbeLevel;
-            if (!(per_gw > 0.0)) return false;
-            const double level = (slot[target_share] - at_zero) / per_gw;
-            if (!(level >= 0.0)) return false;  // the target is already met without additions: refused by china::run
-            if (!leveled_paths(level, slot, st, wind, solar)) return false;
-            if (!(std::fabs(share_at(wind, solar, st) - slot[target_share]) < kLevelTolerance)) return false;
-            std::copy(wind, wind + Tn, st + o_cap + supply::Wind * Tn);
-            std::copy(solar, solar + Tn, st + o_cap + supply::Solar * Tn);
-            average_and_additions(supply::Wind, slot, st);
-            average_and_additions(supply::Solar, slot, st);
-            st[o_level] = level;
+            const double* target_share_lanes = lanes(target_share);
+            double* level = tmp + kLevel * L;
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                const double per_gw = (at_probe[l] - at_zero[l]) / kProbeLevel;
+                check(bad[l], per_gw > 0.0);
+                level[l] = (target_share_lanes[l] - at_zero[l]) / per_gw;
+                check(bad[l], level[l] >= 0.0);  // the target is already met without additions: refused by china::run
+            }
+            leveled_paths<L>(level, slot, st, wind, solar, tmp, bad);
+            double* reached = tmp + kCheck * L;
+            share_at<L>(wind, solar, false, st, reached);
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) check(bad[l], std::fabs(reached[l] - target_share_lanes[l]) < kLevelTolerance);
+            std::copy(wind, wind + Tn * L, at(o_cap + supply::Wind * Tn));
+            std::copy(solar, solar + Tn * L, at(o_cap + supply::Solar * Tn));
+            average_and_additions<L>(supply::Wind, slot, st);
+            average_and_additions<L>(supply::Solar, slot, st);
+            std::copy(level, level + L, at(o_level));
         }
         // Balance: the loss factor, then generation, coal as the residual and its hours.
-        const double* imports = slot + net_imports;
+        const double* imports = lanes(net_imports);
         for (std::size_t i = 0; i < Tn; ++i)
-            if (!std::isfinite(imports[i])) return false;
-        const double* avg = st + o_avg;
-        const double* h = st + o_hours;
-        double* gen = st + o_gen;
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(imports[i * L + idx(l)]));
+        const double* avg = at(o_avg);
+        const double* h = at(o_hours);
+        double* gen = at(o_gen);
         for (int s = 1; s < supply::kSourceCount; ++s) {
             // A source whose capacity and hours do not vary keeps the base state's generation.
             const bool by_level = target && (s == supply::Wind || s == supply::Solar);
             if (!(all || by_level || vary[kCap0 + s] || vary[kHours0 + s])) continue;
-            for (std::size_t i = 0; i < Tn; ++i) {
-                gen[idx(s) * Tn + i] = avg[idx(s) * Tn + i] * h[idx(s) * Tn + i] / units::kGwhPerTwh;
-                if (!std::isfinite(gen[idx(s) * Tn + i])) return false;  // units::gw_hours_to_twh refuses an overflow
-            }
+            for (std::size_t i = 0; i < Tn; ++i)
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) {
+                    const std::size_t j = (idx(s) * Tn + i) * L + idx(l);
+                    gen[j] = avg[j] * h[j] / units::kGwhPerTwh;
+                    check(bad[l], std::isfinite(gen[j]));  // units::gw_hours_to_twh refuses an overflow
+                }
         }
-        const auto others = [&](std::size_t i) {
+        const auto others = [&](std::size_t j) {
             double sum = 0.0;
-            for (int s = 1; s < supply::kSourceCount; ++s) sum += gen[idx(s) * Tn + i];
+            for (int s = 1; s < supply::kSourceCount; ++s) sum += gen[idx(s) * Tn * L + j];
             return sum;
         };
-        double factor = slot[loss_factor];
-        if (!std::isfinite(factor)) {
-            const double actual = slot[cal_coal];
-            if (!(std::isfinite(actual) && actual >= 0.0 && actual <= kMaxHours)) return false;
-            const double coal = avg[0] * actual / units::kGwhPerTwh;
-            const double generation = coal + others(0);
-            factor = (generation + imports[0]) / total[0] - 1.0;
+        double* factor = tmp + kFactor * L;
+        const double* given = lanes(loss_factor);
+        const double* actual = lanes(cal_coal);
+        AIPOWER_SIMD
+        for (int l = 0; l < L; ++l) {
+            factor[l] = given[l];
+            if (!std::isfinite(factor[l])) {  // calibrated on the base year's coal hours
+                check(bad[l], std::isfinite(actual[l]) && actual[l] >= 0.0 && actual[l] <= kMaxHours);
+                const double coal = avg[l] * actual[l] / units::kGwhPerTwh;
+                const double generation = coal + others(idx(l));
+                factor[l] = (generation + imports[l]) / total[l] - 1.0;
+            }
+            check(bad[l], std::isfinite(factor[l]) && factor[l] >= kMinLossFactor && factor[l] <= kMaxLossFactor);
         }
-        if (!(std::isfinite(factor) && factor >= kMinLossFactor && factor <= kMaxLossFactor)) return false;
-        st[o_loss] = factor;
-        double* req = st + o_req;
-        double* coal_hours = st + o_hours;  // coal's row of the hours table
-        double* share = st + o_share;
-        for (std::size_t i = 0; i < Tn; ++i) {
-            req[i] = total[i] * (1.0 + factor) - imports[i];
-            const double coal = req[i] - others(i);
-            if (!(coal >= 0.0)) return false;
-            gen[i] = coal;
-            const double coal_gw = avg[i];
-            if (!(coal_gw > 0.0)) return false;
-            coal_hours[i] = coal * units::kGwhPerTwh / coal_gw;
-            if (!std::isfinite(coal_hours[i])) return false;
-            share[i] = (gen[supply::Wind * Tn + i] + gen[supply::Solar * Tn + i] + gen[supply::Biomass * Tn + i]) / total[i];
-        }
-        double* wsadd = st + o_wsadd;
-        const double* add = st + o_add;
-        for (std::size_t i = 0; i < Tn; ++i) wsadd[i] = add[supply::Wind * Tn + i] + add[supply::Solar * Tn + i];
-        return true;
+        std::copy(factor, factor + L, at(o_loss));
+        double* req = at(o_req);
+        double* coal_hours = at(o_hours);  // coal's row of the hours table
+        double* share = at(o_share);
+        for (std::size_t i = 0; i < Tn; ++i)
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                const std::size_t j = i * L + idx(l);
+                req[j] = total[j] * (1.0 + factor[l]) - imports[j];
+                const double coal = req[j] - others(j);
+                check(bad[l], coal >= 0.0);
+                gen[j] = coal;
+                const double coal_gw = avg[j];
+                check(bad[l], coal_gw > 0.0);
+                coal_hours[j] = coal * units::kGwhPerTwh / coal_gw;
+                check(bad[l], std::isfinite(coal_hours[j]));
+                share[j] = (gen[supply::Wind * Tn * L + j] + gen[supply::Solar * Tn * L + j] + gen[supply::Biomass * Tn * L + j]) /
+                           total[j];
+            }
+        double* wsadd = at(o_wsadd);
+        const double* add = at(o_add);
+        for (std::size_t j = 0; j < Tn * L; ++j) wsadd[j] = add[supply::Wind * Tn * L + j] + add[supply::Solar * Tn * L + j];
     }
 
-    void to_outputs(const double* st, double* out) const {
+    // Lane l of a lane state into one output row.
+    template <int L>
+    void to_outputs(const double* st, int l, double* out) const {
         for (const auto& o : outputs) {
-            std::copy(st + o.offset, st + o.offset + o.width, out);
+            for (std::size_t k = 0; k < o.width; ++k) out[k] = st[(o.offset + k) * L + idx(l)];
             out += o.width;
         }
     }
@@ -1134,34 +1306,85 @@ struct Model::Impl {
     }
 
     using Work = Model::Workspace;
-    Work make_work() const { return Work{slots, base_state}; }
-
-    bool one(const double* values, double* out, std::string* error, Work& w) const {
-        if (w.slots.size() != slots.size() || w.state.size() != base_state.size())
+    static std::vector<double> broadcast(const std::vector<double>& v) {
+        std::vector<double> out(v.size() * kLanes);
+        for (std::size_t k = 0; k < v.size(); ++k) std::fill(out.begin() + static_cast<std::ptrdiff_t>(k * kLanes),
+                                                             out.begin() + static_cast<std::ptrdiff_t>((k + 1) * kLanes), v[k]);
+        return out;
+    }
+    Work make_work() const {
+        Work w;
+        w.slots = slots;
+        w.state = base_state;
+        w.temps.assign(kTemps, 0.0);
+        w.bad.assign(1, 0.0);
+        w.lane_slots = broadcast(slots);
+        w.lane_state = broadcast(base_state);
+        w.lane_temps.assign(kTemps * kLanes, 0.0);
+        w.lane_bad.assign(kLanes, 0.0);
+        return w;
+    }
+    void check_work(const Work& w) const {
+        if (w.slots.size() != slots.size() || w.state.size() != base_state.size() ||
+            w.lane_slots.size() != slots.size() * kLanes || w.lane_state.size() != base_state.size() * kLanes ||
+            w.temps.size() != kTemps || w.bad.size() != 1 || w.lane_temps.size() != kTemps * kLanes ||
+            w.lane_bad.size() != kLanes)
             fail("workspace", "belongs to another model");
-        for (std::size_t j = 0; j < bindings.size(); ++j)
-            for (int s : bindings[j].slots) w.slots[idx(s)] = values[j];
-        if (lean(w.slots.data(), w.state.data(), false)) {
-            to_outputs(w.state.data(), out);
-            return true;
-        }
-        // Re-run through china::run for its exact result or message; the lean state is restored.
+    }
+
+    // china::run for one scenario: its outputs, or false with its message (outputs NaN).
+    bool exact(const double* values, double* out, std::string* error) const {
         std::vector<double> st(base_state);
-        bool ok = true;
         try {
             from_result(china::run(inputs_for(values)), st.data());
         } catch (const std::invalid_argument& e) {
-            ok = false;
             if (error) *error = e.what();
-        }
-        if (ok) {
-            to_outputs(st.data(), out);
-        } else {
             std::fill(out, out + width, kNaN);
+            return false;
         }
-        // The lean pass may have stopped half-way through a varying node: recompute from the base.
-        w.state = base_state;
-        return ok;
+        to_outputs<1>(st.data(), 0, out);
+        return true;
+    }
+
+    // The lean path for one scenario: false where china::run is needed.
+    bool lean_one(const double* values, double* out, Work& w) const {
+        check_work(w);
+        for (std::size_t j = 0; j < bindings.size(); ++j)
+            for (int s : bindings[j].slots) w.slots[idx(s)] = values[j];
+        w.bad[0] = 0.0;
+        lean<1>(w.slots.data(), w.state.data(), w.temps.data(), w.bad.data(), false);
+        if (w.bad[0] != 0.0) return false;
+        to_outputs<1>(w.state.data(), 0, out);
+        return true;
+    }
+
+    bool one(const double* values, double* out, std::string* error, Work& w) const {
+        return lean_one(values, out, w) || exact(values, out, error);
+    }
+
+    // Up to kLanes scenarios at once; lanes past n evaluate the base and are not read.
+    void block(const double* values, std::size_t n, double* out, std::uint8_t* ok, Work& w, const Model::Failed& failed,
+               std::size_t first) const {
+        const std::size_t P = bindings.size();
+        double* lane_slots = w.lane_slots.data();
+        for (std::size_t j = 0; j < P; ++j)
+            for (int s : bindings[j].slots)
+                for (std::size_t l = 0; l < kLanes; ++l)
+                    lane_slots[idx(s) * kLanes + l] = l < n ? values[l * P + j] : slots[idx(s)];
+        std::fill(w.lane_bad.begin(), w.lane_bad.end(), 0.0);
+        lean<kLanes>(lane_slots, w.lane_state.data(), w.lane_temps.data(), w.lane_bad.data(), false);
+        std::string message;
+        for (std::size_t l = 0; l < n; ++l) {
+            double* row_out = out + l * width;
+            if (w.lane_bad[l] == 0.0) {
+                to_outputs<kLanes>(w.lane_state.data(), static_cast<int>(l), row_out);
+                ok[l] = 1;
+                continue;
+            }
+            // Re-run through china::run for its exact result or message.
+            ok[l] = exact(values + l * P, row_out, &message) ? 1 : 0;
+            if (ok[l] == 0) failed(first + l, message);
+        }
     }
 };
 
@@ -1193,10 +1416,11 @@ Model::Model(const china::Inputs& base, const std::vector<std::string>& bindings
     for (const auto& b : bindings) m.add_binding(b);
     m.find_varying();
     m.base_state.assign(m.state_size, 0.0);
-    if (!m.lean(m.slots.data(), m.base_state.data(), true)) {
-        // The lean path must accept every input china::run accepts.
-        fail("batch", "internal error: the lean evaluation rejects the base scenario that china::run accepts");
-    }
+    std::vector<double> temps(Impl::kTemps, 0.0);
+    double bad = 0.0;
+    m.lean<1>(m.slots.data(), m.base_state.data(), temps.data(), &bad, true);
+    // The lean path must accept every input china::run accepts.
+    if (bad != 0.0) fail("batch", "internal error: the lean evaluation rejects the base scenario that china::run accepts");
 }
 
 Model::~Model() = default;
@@ -1221,7 +1445,7 @@ china::Inputs Model::inputs_for(const double* values) const { return impl_->inpu
 void Model::extract(const china::Result& result, double* out) const {
     std::vector<double> st(impl_->state_size, 0.0);
     impl_->from_result(result, st.data());
-    impl_->to_outputs(st.data(), out);
+    impl_->to_outputs<1>(st.data(), 0, out);
 }
 
 Model::Workspace Model::workspace() const { return impl_->make_work(); }
@@ -1231,13 +1455,16 @@ bool Model::evaluate_one(const double* values, double* out, std::string* error, 
 }
 
 bool Model::evaluate_lean(const double* values, double* out, Workspace& work) const {
+    return impl_->lean_one(values, out, work);
+}
+
+void Model::evaluate_serial(const double* values, std::size_t n, double* out, std::uint8_t* ok, Workspace& work,
+                            const Failed& failed) const {
     const auto& m = *impl_;
-    for (std::size_t j = 0; j < m.bindings.size(); ++j)
-        for (int s : m.bindings[j].slots) work.slots[idx(s)] = values[j];
-    const bool ok = m.lean(work.slots.data(), work.state.data(), false);
-    if (ok) m.to_outputs(work.state.data(), out);
-    work.state = m.base_state;
-    return ok;
+    m.check_work(work);
+    const std::size_t P = m.bindings.size();
+    for (std::size_t begin = 0; begin < n; begin += kLanes)
+        m.block(values + begin * P, std::min(kLanes, n - begin), out + begin * m.width, ok + begin, work, failed, begin);
 }
 
 bool Model::evaluate_one(const double* values, double* out, std::string* error) const {
@@ -1259,23 +1486,19 @@ Status Model::evaluate(const double* values, std::size_t n, double* out, std::ui
     const auto work = [&] {
         try {
             auto w = m.make_work();
-            std::string message;
             while (true) {
                 const std::size_t begin = next.fetch_add(kWorkUnit);
                 if (begin >= n) break;
-                const std::size_t end = std::min(n, begin + kWorkUnit);
-                for (std::size_t i = begin; i < end; ++i) {
-                    const bool good = m.one(values + i * P, out + i * W, &message, w);
-                    ok[i] = good ? 1 : 0;
-                    if (!good) {
-                        std::lock_guard<std::mutex> g(lock);
-                        ++status.failed;
-                        if (i < status.first_failed) {
-                            status.first_failed = i;
-                            status.first_failure = message;
-                        }
-                    }
-                }
+                const std::size_t count = std::min(n, begin + kWorkUnit) - begin;
+                evaluate_serial(values + begin * P, count, out + begin * W, ok + begin, w,
+                                [&](std::size_t i, const std::string& message) {
+                                    std::lock_guard<std::mutex> g(lock);
+                                    ++status.failed;
+                                    if (begin + i < status.first_failed) {
+                                        status.first_failed = begin + i;
+                                        status.first_failure = message;
+                                    }
+                                });
             }
         } catch (...) {
             std::lock_guard<std::mutex> g(lock);

@@ -235,8 +235,11 @@ double quantile_unchecked(const Distribution& d, double p) {
 double quantile(const Distribution& d, double p) {
     if (!(p > 0.0 && p < 1.0)) fail("p", p, "a probability in (0, 1)");
     // Parameters near the limits of double precision can still overflow (found by fuzzing).
-    return finite_result("quantile of the " + kind_name(d.kind) + " distribution at p = " + format_value(p),
-                         quantile_unchecked(d, p));
+    const double value = quantile_unchecked(d, p);
+    // The message is built only on failure: this runs once per input per sample.
+    if (!std::isfinite(value))
+        finite_result("quantile of the " + kind_name(d.kind) + " distribution at p = " + format_value(p), value);
+    return value;
 }
 
 }  // namespace aipower::sampling

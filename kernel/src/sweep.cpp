@@ -52,21 +52,27 @@ void run(const batch::Model& model, const Spec& spec, std::uint64_t first, std::
     const auto work = [&](int t) {
         try {
             auto& mine = partial[static_cast<std::size_t>(t)];
-            std::vector<double> values(P), rows(reduce::kBlock * W);
+            std::vector<double> values(reduce::kBlock * P), rows(reduce::kBlock * W);
+            std::vector<std::uint8_t> ok(reduce::kBlock);
             auto workspace = model.workspace();
-            std::string message;
             while (true) {
                 const std::uint64_t b = next.fetch_add(1);
                 if (b >= blocks) break;
                 const std::uint64_t begin = first + b * reduce::kBlock;
-                const std::uint64_t end = std::min(first + count, begin + reduce::kBlock);
+                const std::size_t m = static_cast<std::size_t>(std::min(first + count, begin + reduce::kBlock) - begin);
+                for (std::size_t i = 0; i < m; ++i) draw(spec, begin + i, values.data() + i * P);
+                model.evaluate_serial(values.data(), m, rows.data(), ok.data(), workspace,
+                                      [&](std::size_t i, const std::string& message) {
+                                          mine.add_failure(begin + i, "sample " + std::to_string(begin + i) + ": " + message);
+                                      });
+                // The kept rows, in sample order, at the front.
                 std::size_t kept = 0;
-                for (std::uint64_t i = begin; i < end; ++i) {
-                    draw(spec, i, values.data());
-                    if (model.evaluate_one(values.data(), rows.data() + kept * W, &message, workspace))
-                        ++kept;
-                    else
-                        mine.add_failure(i, "sample " + std::to_string(i) + ": " + message);
+                for (std::size_t i = 0; i < m; ++i) {
+                    if (!ok[i]) continue;
+                    if (kept != i) std::copy(rows.begin() + static_cast<std::ptrdiff_t>(i * W),
+                                             rows.begin() + static_cast<std::ptrdiff_t>((i + 1) * W),
+                                             rows.begin() + static_cast<std::ptrdiff_t>(kept * W));
+                    ++kept;
                 }
                 mine.add_block(begin / reduce::kBlock, rows.data(), kept);
             }

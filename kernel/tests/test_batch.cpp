@@ -59,6 +59,32 @@ bool reference(const batch::Model& m, const double* values, std::vector<double>&
     }
 }
 
+// The block path (evaluate: scenarios in lanes) against china::run, scenario by
+// scenario: the same ok flags and bits, and each failure reported with china::run's
+// message. n need not fill the last block.
+int block_mismatches(const batch::Model& m, const std::vector<double>& values, std::size_t n) {
+    std::vector<double> out(n * m.width()), want;
+    std::vector<std::uint8_t> ok(n);
+    auto work = m.workspace();
+    std::vector<std::string> messages(n);
+    std::vector<std::size_t> order;
+    m.evaluate_serial(values.data(), n, out.data(), ok.data(), work, [&](std::size_t i, const std::string& message) {
+        messages[i] = message;
+        order.push_back(i);
+    });
+    int mismatched = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string message;
+        const bool ref_ok = reference(m, values.data() + i * m.parameters(), want, message);
+        if ((ok[i] != 0) != ref_ok) ++mismatched;
+        else if (ref_ok && !same_bits(out.data() + i * m.width(), want.data(), want.size())) ++mismatched;
+        else if (!ref_ok && messages[i] != message) ++mismatched;
+    }
+    for (std::size_t k = 1; k < order.size(); ++k)
+        if (order[k] <= order[k - 1]) ++mismatched;
+    return mismatched;
+}
+
 }  // namespace
 
 TEST_CASE("the base values reproduce china::run on the base inputs") {
@@ -99,6 +125,7 @@ TEST_CASE("every scenario equals china::run bit for bit, failures with the same 
         }
         CHECK(mismatched == 0);
         CHECK(lean_mismatched == 0);
+        CHECK(block_mismatches(m, values, n) == 0);
         CHECK(lean == static_cast<int>(n) - failed);
         if (spread > 1.0) CHECK(failed > 0);  // the wide spread does exercise the failure path
         if (spread < 0.05) CHECK(failed == 0);
@@ -126,6 +153,7 @@ TEST_CASE("a rebased model (anchors) and a fixed renewable mode also match") {
     }
     CHECK(mismatched == 0);
     CHECK(lean == feasible && feasible > 100);
+    CHECK(block_mismatches(m, values, 200) == 0);
 }
 
 TEST_CASE("with wind and solar inputs fixed (cached probe paths) the lean path still equals china::run") {
@@ -148,6 +176,8 @@ TEST_CASE("with wind and solar inputs fixed (cached probe paths) the lean path s
     }
     CHECK(mismatched == 0);
     CHECK(lean == feasible && feasible > 100 && feasible < 300);
+    CHECK(block_mismatches(m, values, 300) == 0);
+    CHECK(block_mismatches(m, values, 7) == 0);  // fewer scenarios than one block
 }
 
 TEST_CASE("a data-center row driven by the capex route is recomputed per scenario, as dc_power computes it") {
@@ -178,6 +208,13 @@ TEST_CASE("a data-center row driven by the capex route is recomputed per scenari
     }
     CHECK(mismatched == 0);
     CHECK(lean == feasible && feasible > 100);
+    std::vector<double> all;
+    for (std::uint64_t i = 0; i < 200; ++i)
+        for (std::uint64_t j = 0; j < 3; ++j) {
+            const double lo[3] = {40.0, 2.0, 0.26}, width[3] = {160.0, 12.0, 0.08};
+            all.push_back(lo[j] + width[j] * sampling::uniform(3, i, j));
+        }
+    CHECK(block_mismatches(m, all, 200) == 0);
     // The path itself is dc_power's: scenario 0's data-center row equals a direct call.
     const double v0[3] = {100.0, 6.0, 0.3};
     std::string error;

@@ -40,6 +40,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -104,11 +105,21 @@ class Model {
     Status evaluate(const double* values, std::size_t n, double* out, std::uint8_t* ok, int threads,
                     OnError on_error) const;
 
-    // Buffers of one thread's evaluations (create one per thread, reuse it).
+    // Buffers of one thread's evaluations (create one per thread with
+    // workspace(), reuse it): one scenario, and a block of scenarios evaluated
+    // at once (lanes). Sized for this model only.
     struct Workspace {
-        std::vector<double> slots, state;
+        std::vector<double> slots, state, temps, bad;
+        std::vector<double> lane_slots, lane_state, lane_temps, lane_bad;
     };
     Workspace workspace() const;
+
+    // Scenarios [0, n) on the calling thread, in blocks of lanes: outputs and ok
+    // flags as in evaluate; each failing scenario is reported as failed(i, message)
+    // in increasing i.
+    using Failed = std::function<void(std::size_t, const std::string&)>;
+    void evaluate_serial(const double* values, std::size_t n, double* out, std::uint8_t* ok, Workspace& work,
+                         const Failed& failed) const;
 
     // One scenario (no threads); returns false and leaves the message in
     // `error` if it fails (outputs NaN).
