@@ -369,3 +369,26 @@ def test_sweep_of_the_capex_route_and_what_it_leaves_out():
         sweep.batch(load_scenario("ai", overrides=CAPEX), {"dc_power.twh_per_gw_year": [5.0]})
     with pytest.raises(ValueError, match="driven by capex"):
         sweep.batch("ai", {"dc_power.twh_per_gw_year": [5.0], "dc_power.capex_per_watt_rmb": [100.0]})
+
+
+def test_evaluate_writes_into_a_given_output_buffer():
+    from aipower.balance import model_inputs
+
+    inputs, _, sc = model_inputs("ai_ranges")
+    uncertain = sweep.uncertain_inputs(sc)
+    model = _k.Model(inputs, [u.binding for u in uncertain], ["hours.coal", "demand.total"])
+    values = _k.draw([u.distribution() for u in uncertain], 3, False, 40, 0, 40)
+    fresh, ok, _ = model.evaluate(values, on_error="skip")
+    buffer = np.full((40, model.width), -1.0)
+    out, ok2, _ = model.evaluate(values, on_error="skip", out=buffer)
+    assert out is buffer or np.shares_memory(out, buffer)
+    np.testing.assert_array_equal(buffer, fresh)
+    np.testing.assert_array_equal(ok, ok2)
+    for bad in (np.zeros((40, model.width - 1)), np.zeros((39, model.width)), np.zeros((40, model.width), dtype=np.float32),
+                np.zeros((model.width, 40)).T, "text"):
+        with pytest.raises(ValueError, match=r"out: must be a writable C-contiguous float64 array of shape \(40, 24\)"):
+            model.evaluate(values, out=bad)
+    frozen = np.zeros((40, model.width))
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="out: must be a writable"):
+        model.evaluate(values, out=frozen)

@@ -238,6 +238,9 @@ int resolve_threads(int requested) {
     return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
+// The lean path over kLanes scenarios (defined after Model::Impl).
+void lean_lanes(const Model::Impl& m, double* slot, double* st, double* tmp, double* bad);
+
 struct Model::Impl {
     china::Inputs base;
     china::Inputs leveled;  // base with the level segment (when a target is set)
@@ -1372,7 +1375,7 @@ struct Model::Impl {
                 for (std::size_t l = 0; l < kLanes; ++l)
                     lane_slots[idx(s) * kLanes + l] = l < n ? values[l * P + j] : slots[idx(s)];
         std::fill(w.lane_bad.begin(), w.lane_bad.end(), 0.0);
-        lean<kLanes>(lane_slots, w.lane_state.data(), w.lane_temps.data(), w.lane_bad.data(), false);
+        lean_lanes(*this, lane_slots, w.lane_state.data(), w.lane_temps.data(), w.lane_bad.data());
         std::string message;
         for (std::size_t l = 0; l < n; ++l) {
             double* row_out = out + l * width;
@@ -1387,6 +1390,17 @@ struct Model::Impl {
         }
     }
 };
+
+// Compiled twice where the compiler and platform allow (GCC, x86-64 Linux):
+// for AVX2, whose 4-double vectors do the lane loops twice as wide as SSE2,
+// and for any x86-64; the loader picks one for the CPU. Without FMA either way,
+// so both give the same bits. `flatten` inlines the whole path into each clone.
+#if defined(AIPOWER_TARGET_CLONES)
+__attribute__((target_clones("avx2", "default"), flatten))
+#endif
+void lean_lanes(const Model::Impl& m, double* slot, double* st, double* tmp, double* bad) {
+    m.lean<kLanes>(slot, st, tmp, bad, false);
+}
 
 Model::Model(const china::Inputs& base, const std::vector<std::string>& bindings, const std::vector<std::string>& outputs,
              const DataCenterRoute& route)

@@ -117,7 +117,7 @@ void register_sweep(py::module_& m) {
         .def("base_values", &batch::Model::base_values, "The bound inputs' values in the base inputs.")
         .def(
             "evaluate",
-            [](const batch::Model& mo, const Array& values, int threads, const std::string& on_error) {
+            [](const batch::Model& mo, const Array& values, int threads, const std::string& on_error, py::object out_arg) {
                 // Shapes are checked with the GIL held; the loop runs without it.
                 const auto policy = on_error_from(on_error);
                 batch::resolve_threads(threads);
@@ -127,7 +127,21 @@ void register_sweep(py::module_& m) {
                 if (static_cast<std::size_t>(values.shape(1)) != mo.parameters())
                     fail("values", "has " + std::to_string(values.shape(1)) + " columns, expected " +
                                        std::to_string(mo.parameters()) + " (one per binding)");
-                py::array_t<double> out({static_cast<py::ssize_t>(n), static_cast<py::ssize_t>(mo.width())});
+                // A caller's buffer (reused across calls: no fresh pages to fault in) or a new array.
+                py::array_t<double> out;
+                if (out_arg.is_none()) {
+                    out = py::array_t<double>({static_cast<py::ssize_t>(n), static_cast<py::ssize_t>(mo.width())});
+                } else {
+                    const auto given = py::array::ensure(out_arg);
+                    const bool fits = given && given.dtype().is(py::dtype::of<double>()) && given.ndim() == 2 &&
+                                      static_cast<std::size_t>(given.shape(0)) == n &&
+                                      static_cast<std::size_t>(given.shape(1)) == mo.width() &&
+                                      (given.flags() & py::array::c_style) && given.writeable();
+                    if (!fits)
+                        fail("out", "must be a writable C-contiguous float64 array of shape (" + std::to_string(n) + ", " +
+                                        std::to_string(mo.width()) + ") (scenarios × output width)");
+                    out = py::reinterpret_borrow<py::array_t<double>>(given);
+                }
                 py::array_t<std::uint8_t> ok(static_cast<py::ssize_t>(n));
                 const double* in = values.data();
                 double* o = out.mutable_data();
@@ -143,9 +157,10 @@ void register_sweep(py::module_& m) {
                 s["first_failure"] = status.first_failure;
                 return py::make_tuple(out, ok.attr("astype")("bool"), s);
             },
-            py::arg("values"), py::arg("threads") = 0, py::arg("on_error") = "raise",
+            py::arg("values"), py::arg("threads") = 0, py::arg("on_error") = "raise", py::arg("out") = py::none(),
             "Evaluate N scenarios (values: N × parameters). Returns (outputs N × width, ok N, status). "
-            "on_error='raise' raises ValueError for the lowest failing scenario; 'skip' gives NaN rows and ok False.");
+            "on_error='raise' raises ValueError for the lowest failing scenario; 'skip' gives NaN rows and ok False. "
+            "out: an N × width float64 array to write the outputs into (and return), e.g. reused across calls.");
 
     m.def("resolve_threads", &batch::resolve_threads, py::arg("threads"), "Worker threads for a request (0: every core).");
     m.attr("BLOCK") = reduce::kBlock;

@@ -118,9 +118,9 @@ class Model:
         """
         The bound inputs' values in the base inputs.
         """
-    def evaluate(self, values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], threads: typing.SupportsInt | typing.SupportsIndex = 0, on_error: str = 'raise') -> tuple[numpy.typing.NDArray[numpy.float64], typing.Any, dict]:
+    def evaluate(self, values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], threads: typing.SupportsInt | typing.SupportsIndex = 0, on_error: str = 'raise', out: typing.Any = None) -> tuple[numpy.typing.NDArray[numpy.float64], typing.Any, dict]:
         """
-        Evaluate N scenarios (values: N × parameters). Returns (outputs N × width, ok N, status). on_error='raise' raises ValueError for the lowest failing scenario; 'skip' gives NaN rows and ok False.
+        Evaluate N scenarios (values: N × parameters). Returns (outputs N × width, ok N, status). on_error='raise' raises ValueError for the lowest failing scenario; 'skip' gives NaN rows and ok False. out: an N × width float64 array to write the outputs into (and return), e.g. reused across calls.
         """
     @property
     def bindings(self) -> list[str]:
