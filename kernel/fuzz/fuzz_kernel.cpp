@@ -277,14 +277,26 @@ void fuzz_sweep(FuzzedDataProvider& p) {
             for (int i = p.ConsumeIntegralInRange<int>(1, 3); i > 0; --i)
                 bindings.push_back(kBindings[p.ConsumeIntegralInRange<int>(0, 6)]);
             const batch::Model model(valid_model(), bindings, {"hours.coal", "loss_factor"});
-            const std::size_t n = p.ConsumeIntegralInRange<std::size_t>(1, 3);
+            const std::size_t n = p.ConsumeIntegralInRange<std::size_t>(1, 40);  // past one block of lanes
             std::vector<double> values(n * model.parameters());
             for (auto& v : values) v = p.ConsumeBool() ? number(p) : p.ConsumeFloatingPointInRange<double>(0.0, 2.0);
             std::vector<double> out(n * model.width());
             std::vector<std::uint8_t> ok(n);
             model.evaluate(values.data(), n, out.data(), ok.data(), p.ConsumeIntegralInRange<int>(1, 2), batch::OnError::Skip);
             for (std::size_t i = 0; i < n; ++i) {
-                if (!ok[i]) continue;
+                if (!ok[i]) {  // refused: china::run refuses it too
+                    bool threw = false;
+                    try {
+                        china::run(model.inputs_for(values.data() + i * model.parameters()));
+                    } catch (const std::invalid_argument&) {
+                        threw = true;
+                    }
+                    if (!threw) {
+                        std::fprintf(stderr, "batch refused a scenario china::run accepts\n");
+                        std::abort();
+                    }
+                    continue;
+                }
                 const auto r = china::run(model.inputs_for(values.data() + i * model.parameters()));
                 const double* row = out.data() + i * model.width();
                 for (std::size_t y = 0; y < r.hours[supply::Coal].size(); ++y)

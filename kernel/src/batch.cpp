@@ -46,7 +46,7 @@ constexpr std::size_t kWorkUnit = 256;
 // Scenarios the lean path evaluates at once (the lanes of every loop): a
 // multiple of any vector width, small enough for a block's working set to stay
 // in the L1/L2 caches.
-constexpr std::size_t kLanes = 16;
+constexpr std::size_t kLanes = 32;
 
 // What a bound value must satisfy before the model is run with it (the checks
 // the kernel applies to that input); anything else is checked where it is used.

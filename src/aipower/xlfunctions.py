@@ -587,7 +587,7 @@ SWEEP_SCENARIO = Param("scenario", "Scenario with ranges or distributions: a shi
                                    "scenario .toml file. Blank: ai_ranges.", "scenario", "ai_ranges")
 SWEEP_OUTPUT = Param("output", "Model output (kernel name), e.g. hours.coal (h), demand.total (TWh), capacity.solar (GW), "
                                "requirement.level (GW/yr). Blank: hours.coal.", "text", "hours.coal")
-#: Largest `samples` a worksheet sweep takes (measured: 10^4 in 0.1 s, 10^6 in 1.6 s on 2 cores); more: `aipower sweep`.
+#: Largest `samples` a worksheet sweep takes (measured: 10^4 in 0.05 s, 10^6 in 0.46 s on 2 cores); more: `aipower sweep`.
 SWEEP_MAX_SAMPLES = 1_000_000
 _SEED_LIMIT = 2**53  # whole numbers Excel holds exactly
 #: Unit of each kernel output family (the part before the dot).
