@@ -388,6 +388,13 @@ def test_evaluate_writes_into_a_given_output_buffer():
                 np.zeros((model.width, 40)).T, "text"):
         with pytest.raises(ValueError, match=r"out: must be a writable C-contiguous float64 array of shape \(40, 24\)"):
             model.evaluate(values, out=bad)
+    # An output buffer overlapping the values (here by one row) is refused before anything is written.
+    P, W = model.parameters, model.width
+    shared = np.zeros(40 * (P + W))
+    shared[:40 * P] = values.reshape(-1)
+    with pytest.raises(ValueError, match="out: shares memory with values"):
+        model.evaluate(shared[:40 * P].reshape(40, P), out=shared[39 * P:39 * P + 40 * W].reshape(40, W))
+    np.testing.assert_array_equal(shared[:40 * P].reshape(40, P), values)
     frozen = np.zeros((40, model.width))
     frozen.flags.writeable = False
     with pytest.raises(ValueError, match="out: must be a writable"):

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "aipower/batch.hpp"
@@ -141,6 +142,13 @@ void register_sweep(py::module_& m) {
                         fail("out", "must be a writable C-contiguous float64 array of shape (" + std::to_string(n) + ", " +
                                         std::to_string(mo.width()) + ") (scenarios × output width)");
                     out = py::reinterpret_borrow<py::array_t<double>>(given);
+                    // The kernel reads the values while it writes the outputs: they must not overlap.
+                    const auto o0 = reinterpret_cast<std::uintptr_t>(out.data());
+                    const auto v0 = reinterpret_cast<std::uintptr_t>(values.data());
+                    const auto o1 = o0 + static_cast<std::uintptr_t>(out.nbytes());
+                    const auto v1 = v0 + static_cast<std::uintptr_t>(values.nbytes());
+                    if (out.nbytes() > 0 && values.nbytes() > 0 && o0 < v1 && v0 < o1)
+                        fail("out", "shares memory with values: give a separate array for the outputs");
                 }
                 py::array_t<std::uint8_t> ok(static_cast<py::ssize_t>(n));
                 const double* in = values.data();
