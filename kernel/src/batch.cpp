@@ -497,7 +497,7 @@ struct Model::Impl {
         o_wsadd = take(Tn);
         o_level = take(1);
         o_loss = take(1);
-        o_scratch = take(6 * Tn);  // 2 leveled paths, per-capita anchors and path, derived anchors
+        o_scratch = take(5 * Tn);  // 2 leveled paths, anchors (derived or per capita), per-capita path, retirements
         state_size = at;
     }
 
@@ -873,20 +873,22 @@ struct Model::Impl {
         const auto& spec = row_spec(base.demand, r);
         double* out = at(o_rows + idx(kRowOut[r]) * Tn);
         if (!spec.path.empty()) {
+            std::vector<double> routed;
             for (int l = 0; l < L; ++l) {
-                std::vector<double> path = spec.path;
+                const std::vector<double>* path = &spec.path;
                 if (r == kDc && route_bound) {  // the route's own kernel function, per scenario
                     try {
-                        path = route_path(spec.start_value, s[idx(route_slots[0]) * L + idx(l)],
-                                          s[idx(route_slots[1]) * L + idx(l)], s[idx(route_slots[2]) * L + idx(l)]);
+                        routed = route_path(spec.start_value, s[idx(route_slots[0]) * L + idx(l)],
+                                            s[idx(route_slots[1]) * L + idx(l)], s[idx(route_slots[2]) * L + idx(l)]);
                     } catch (const std::invalid_argument&) {
                         bad[l] = 1.0;
                         continue;
                     }
+                    path = &routed;
                 }
                 for (std::size_t i = 0; i < Tn; ++i) {
-                    check(bad[l], path[i] >= 0.0);
-                    out[i * L + idx(l)] = path[i];
+                    check(bad[l], (*path)[i] >= 0.0);
+                    out[i * L + idx(l)] = (*path)[i];
                 }
             }
             return;
