@@ -305,6 +305,10 @@ struct Model::Impl {
     std::size_t o_pop = 0, o_rows = 0, o_cap = 0, o_avg = 0, o_add = 0, o_hours = 0, o_gen = 0, o_req = 0, o_share = 0,
                 o_wsadd = 0, o_level = 0, o_loss = 0, o_scratch = 0, state_size = 0;
     std::vector<double> base_state;
+    // Results that only outputs read (no later step, no check): the lean path
+    // skips them unless an output asks for them.
+    bool want_growth = false, want_share = false, want_wsadd = false;
+    bool want_add[supply::kSourceCount] = {};
 
     // ---- compilation -------------------------------------------------------
     CSeries compile_series(const std::vector<series::Segment>& segments, const std::vector<int>& seg_slot,
@@ -525,18 +529,22 @@ struct Model::Impl {
             const auto it = std::find(names.begin(), names.end(), parts[1]);
             if (it == names.end()) unknown();
             o.offset = o_rows + static_cast<std::size_t>(it - names.begin()) * Tn;
+            want_growth = want_growth || it - names.begin() == kGrowthOut;
         } else if (parts[0] == "capacity") {
             o.offset = o_cap + source_of(parts[1]) * Tn;
         } else if (parts[0] == "additions") {
             o.offset = o_add + source_of(parts[1]) * Tn;
+            want_add[source_of(parts[1])] = true;
         } else if (parts[0] == "generation") {
             o.offset = parts[1] == "required" ? o_req : o_gen + source_of(parts[1]) * Tn;
         } else if (parts[0] == "hours") {
             o.offset = o_hours + source_of(parts[1]) * Tn;
         } else if (parts[0] == "re_share" && parts[1] == "non_hydro_share") {
             o.offset = o_share;
+            want_share = true;
         } else if (parts[0] == "re_share" && parts[1] == "wind_solar_additions") {
             o.offset = o_wsadd;
+            want_wsadd = want_add[supply::Wind] = want_add[supply::Solar] = true;
         } else if (parts[0] == "requirement" && parts[1] == "level") {
             if (!target) fail("output", "'requirement.level' needs a renewable target (renewables.mode = 'target')");
             o.offset = o_level;
@@ -983,8 +991,9 @@ struct Model::Impl {
         project<L>(c, slot, slot + idx(cap_start[s]) * L, cap_anchor[s].data(), false, adj, path, rate, bad);
     }
 
+    // Average capacity of source s, and its additions where `additions` (an output asks for them).
     template <int L>
-    void average_and_additions(int s, const double* slot, double* st) const {
+    void average_and_additions(int s, const double* slot, double* st, bool additions) const {
         const auto Tn = idx(T);
         const double* path = st + (o_cap + idx(s) * Tn) * L;
         double* avg = st + (o_avg + idx(s) * Tn) * L;
@@ -996,8 +1005,13 @@ struct Model::Impl {
             for (int l = 0; l < L; ++l) {
                 const std::size_t j = i * L + idx(l);
                 avg[j] = 0.5 * (before[l] + path[j]);
-                add[j] = path[j] - before[l] + (ret == nullptr ? 0.0 : ret[j]);
             }
+            if (additions)
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) {
+                    const std::size_t j = i * L + idx(l);
+                    add[j] = path[j] - before[l] + (ret == nullptr ? 0.0 : ret[j]);
+                }
         }
     }
 
@@ -1133,11 +1147,14 @@ struct Model::Impl {
             for (int l = 0; l < L; ++l) R(kGrowthOut)[l] = base.demand.start_total_growth;
             for (std::size_t i = 1; i < Tn; ++i)
                 AIPOWER_SIMD
-                for (int l = 0; l < L; ++l) {
-                    const std::size_t j = i * L + idx(l);
-                    check(bad[l], R(kTotalOut)[j - L] > 0.0);
-                    R(kGrowthOut)[j] = R(kTotalOut)[j] / R(kTotalOut)[j - L] - 1.0;
-                }
+                for (int l = 0; l < L; ++l) check(bad[l], R(kTotalOut)[i * L + idx(l) - L] > 0.0);
+            if (all || want_growth)
+                for (std::size_t i = 1; i < Tn; ++i)
+                    AIPOWER_SIMD
+                    for (int l = 0; l < L; ++l) {
+                        const std::size_t j = i * L + idx(l);
+                        R(kGrowthOut)[j] = R(kTotalOut)[j] / R(kTotalOut)[j - L] - 1.0;
+                    }
         }
         const double* total = at(o_rows + kTotalOut * Tn);
         for (std::size_t i = 0; i < Tn; ++i)
@@ -1148,7 +1165,7 @@ struct Model::Impl {
         for (int s = 0; s < supply::kSourceCount; ++s) {
             if (!(all || vary[kCap0 + s])) continue;
             capacity<L>(cap[s], s, slot, at(o_cap + idx(s) * Tn), adjust, rate, bad);
-            average_and_additions<L>(s, slot, st);
+            average_and_additions<L>(s, slot, st, all || want_add[s]);
         }
         // Hours.
         for (int s = 0; s < supply::kSourceCount; ++s) {
@@ -1200,8 +1217,8 @@ struct Model::Impl {
             for (int l = 0; l < L; ++l) check(bad[l], std::fabs(reached[l] - target_share_lanes[l]) < kLevelTolerance);
             std::copy(wind, wind + Tn * L, at(o_cap + supply::Wind * Tn));
             std::copy(solar, solar + Tn * L, at(o_cap + supply::Solar * Tn));
-            average_and_additions<L>(supply::Wind, slot, st);
-            average_and_additions<L>(supply::Solar, slot, st);
+            average_and_additions<L>(supply::Wind, slot, st, all || want_add[supply::Wind]);
+            average_and_additions<L>(supply::Solar, slot, st, all || want_add[supply::Solar]);
             std::copy(level, level + L, at(o_level));
         }
         // Balance: the loss factor, then generation, coal as the residual and its hours.
@@ -1259,12 +1276,15 @@ struct Model::Impl {
                 check(bad[l], coal_gw > 0.0);
                 coal_hours[j] = coal * units::kGwhPerTwh / coal_gw;
                 check(bad[l], std::isfinite(coal_hours[j]));
+            }
+        if (all || want_share)
+            for (std::size_t j = 0; j < Tn * L; ++j)
                 share[j] = (gen[supply::Wind * Tn * L + j] + gen[supply::Solar * Tn * L + j] + gen[supply::Biomass * Tn * L + j]) /
                            total[j];
-            }
         double* wsadd = at(o_wsadd);
         const double* add = at(o_add);
-        for (std::size_t j = 0; j < Tn * L; ++j) wsadd[j] = add[supply::Wind * Tn * L + j] + add[supply::Solar * Tn * L + j];
+        if (all || want_wsadd)
+            for (std::size_t j = 0; j < Tn * L; ++j) wsadd[j] = add[supply::Wind * Tn * L + j] + add[supply::Solar * Tn * L + j];
     }
 
     // Lane l of a lane state into one output row.

@@ -100,6 +100,17 @@ TEST_CASE("the base values reproduce china::run on the base inputs") {
     CHECK(same_bits(got.data(), want.data(), got.size()));
 }
 
+TEST_CASE("each output asked for alone equals china::run (the lean path skips results no output reads)") {
+    const auto base = fixture::model();
+    const batch::Model all(base, kBindings, kOutputs);
+    const auto values = draw(all, 11, 70, 0.05);
+    for (const auto& output : kOutputs) {
+        const batch::Model m(base, kBindings, {output});
+        const int mismatched = block_mismatches(m, values, 70);
+        check::record(mismatched == 0, "output alone", __FILE__, __LINE__, output + ": " + std::to_string(mismatched));
+    }
+}
+
 TEST_CASE("every scenario equals china::run bit for bit, failures with the same message") {
     const batch::Model m(fixture::model(), kBindings, kOutputs);
     for (double spread : {0.02, 0.2, 1.5}) {
