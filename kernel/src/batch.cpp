@@ -1143,18 +1143,17 @@ struct Model::Impl {
                     R(kResidentialOut)[j] = R(6)[j] + (1.0 - share[l]) * R(3)[j];
                     R(kTotalOut)[j] = R(0)[j] + R(1)[j] + R(kTertiaryOut)[j] + R(kResidentialOut)[j];
                 }
-            AIPOWER_SIMD
-            for (int l = 0; l < L; ++l) R(kGrowthOut)[l] = base.demand.start_total_growth;
-            for (std::size_t i = 1; i < Tn; ++i)
+            // The growth's divisor (the year before) is checked > 0 with every total below.
+            if (all || want_growth) {
                 AIPOWER_SIMD
-                for (int l = 0; l < L; ++l) check(bad[l], R(kTotalOut)[i * L + idx(l) - L] > 0.0);
-            if (all || want_growth)
+                for (int l = 0; l < L; ++l) R(kGrowthOut)[l] = base.demand.start_total_growth;
                 for (std::size_t i = 1; i < Tn; ++i)
                     AIPOWER_SIMD
                     for (int l = 0; l < L; ++l) {
                         const std::size_t j = i * L + idx(l);
                         R(kGrowthOut)[j] = R(kTotalOut)[j] / R(kTotalOut)[j - L] - 1.0;
                     }
+            }
         }
         const double* total = at(o_rows + kTotalOut * Tn);
         for (std::size_t i = 0; i < Tn; ++i)
