@@ -12,6 +12,7 @@
 
 #include "aipower/dc_power.hpp"
 #include "aipower/errors.hpp"
+#include "aipower/fpmath.hpp"
 #include "aipower/units.hpp"
 
 // Loops over lanes: every iteration is one scenario, independent of the others,
@@ -800,14 +801,16 @@ struct Model::Impl {
     static constexpr double kMaxDouble = std::numeric_limits<double>::max();
 
     // Per-lane temporaries (each L wide): the constant rate of the series being
-    // projected, a start value, the two probe shares, the level, a check value,
+    // projected and its target, a start value, the two probe shares, the level, a check value,
     // the loss factor and a broadcast level.
-    enum Temp { kRate = 0, kStart, kAtZero, kAtProbe, kLevel, kCheck, kFactor, kConstLevel, kTemps };
+    enum Temp { kRate = 0, kTarget, kStart, kAtZero, kAtProbe, kLevel, kCheck, kFactor, kConstLevel, kTemps };
 
     // Mirrors series::project.
     template <int L>
     void project(const CSeries& c, const double* slot, const double* start, const double* anchor, bool lane_anchor,
-                 const double* adjust, double* x, double* rate, Flag* bad) const {
+                 const double* adjust, double* x, double* tmp, Flag* bad) const {
+        double* rate = tmp + kRate * L;
+        double* tmp_target = tmp + kTarget * L;
         AIPOWER_SIMD
         for (int l = 0; l < L; ++l) {
             check(bad[l], std::isfinite(start[l]) && start[l] >= 0.0);
@@ -851,16 +854,32 @@ struct Model::Impl {
                 }
                 default:
                     if (st.start) {
+                        // fpmath::pow vectorises; its rare NaN (outside its fast path) sends a lane to std::pow,
+                        // exactly as fpmath::pow does in series::project.
                         const double* ref = x + idx(st.ref) * L;
-                        for (int l = 0; l < L; ++l) {
-                            double target_value = v[l];
-                            if (st.method == Method::Cagr)
-                                target_value = ref[l] * std::pow(1.0 + v[l], st.exponent);
-                            else if (st.method == Method::Change)
-                                target_value = ref[l] * (1.0 + v[l]);
-                            check(bad[l], xp[l] > 0.0);
-                            rate[l] = std::pow(target_value / xp[l], st.inverse_remaining) - 1.0;
+                        const double exponent = st.exponent;
+                        const double inverse_remaining = st.inverse_remaining;
+                        const double* target_value = v;
+                        if (st.method == Method::Cagr) {
+                            AIPOWER_SIMD
+                            for (int l = 0; l < L; ++l) tmp_target[l] = fpmath::detail::pow_or_nan(1.0 + v[l], exponent);
+                            for (int l = 0; l < L; ++l)
+                                if (tmp_target[l] != tmp_target[l]) tmp_target[l] = fpmath::pow(1.0 + v[l], exponent);
+                            AIPOWER_SIMD
+                            for (int l = 0; l < L; ++l) tmp_target[l] = ref[l] * tmp_target[l];
+                            target_value = tmp_target;
+                        } else if (st.method == Method::Change) {
+                            AIPOWER_SIMD
+                            for (int l = 0; l < L; ++l) tmp_target[l] = ref[l] * (1.0 + v[l]);
+                            target_value = tmp_target;
                         }
+                        AIPOWER_SIMD
+                        for (int l = 0; l < L; ++l) {
+                            check(bad[l], xp[l] > 0.0);
+                            rate[l] = fpmath::detail::pow_or_nan(target_value[l] / xp[l], inverse_remaining) - 1.0;
+                        }
+                        for (int l = 0; l < L; ++l)
+                            if (rate[l] != rate[l]) rate[l] = fpmath::pow(target_value[l] / xp[l], inverse_remaining) - 1.0;
                     }
                     AIPOWER_SIMD
                     for (int l = 0; l < L; ++l) xi[l] = xp[l] * (1.0 + rate[l]);
@@ -933,9 +952,8 @@ struct Model::Impl {
             lane_anchor = true;
             start = lane_anchors;
         }
-        double* rate = tmp + kRate * L;
         if (spec.driver == demand::Driver::Series) {
-            project<L>(rows[r], s, start, anchor, lane_anchor, nullptr, out, rate, bad);
+            project<L>(rows[r], s, start, anchor, lane_anchor, nullptr, out, tmp, bad);
             return;
         }
         // Per capita (units::twh_to_per_capita / per_capita_to_twh, same operations).
@@ -960,7 +978,7 @@ struct Model::Impl {
         AIPOWER_SIMD
         for (int l = 0; l < L; ++l) lane_anchors[l] = start[l] / (population[l] * units::kTwhPerKwhTimesMillion);
         double* per_capita = at(o_scratch + 3 * Tn);
-        project<L>(rows[r], s, lane_anchors, lane_anchors, true, nullptr, per_capita, rate, bad);
+        project<L>(rows[r], s, lane_anchors, lane_anchors, true, nullptr, per_capita, tmp, bad);
         for (std::size_t i = 0; i < Tn; ++i)
             AIPOWER_SIMD
             for (int l = 0; l < L; ++l) {
@@ -971,7 +989,7 @@ struct Model::Impl {
     }
 
     template <int L>
-    void capacity(const CSeries& c, int s, const double* slot, double* path, double* adjust, double* rate, Flag* bad) const {
+    void capacity(const CSeries& c, int s, const double* slot, double* path, double* adjust, double* tmp, Flag* bad) const {
         const double* prev = slot + idx(cap_prev[s]) * L;
         AIPOWER_SIMD
         for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(prev[l]) && prev[l] >= 0.0);
@@ -988,7 +1006,7 @@ struct Model::Impl {
                 }
             adj = adjust;
         }
-        project<L>(c, slot, slot + idx(cap_start[s]) * L, cap_anchor[s].data(), false, adj, path, rate, bad);
+        project<L>(c, slot, slot + idx(cap_start[s]) * L, cap_anchor[s].data(), false, adj, path, tmp, bad);
     }
 
     // Average capacity of source s, and its additions where `additions` (an output asks for them).
@@ -1081,8 +1099,8 @@ struct Model::Impl {
             solar_per_year[l] = level[l] * (1.0 - fraction[l]);
         }
         double* adjust = st + (o_scratch + 4 * idx(T)) * L;
-        capacity<L>(level_cap[0], supply::Wind, slot, wind, adjust, tmp + kRate * L, bad);
-        capacity<L>(level_cap[1], supply::Solar, slot, solar, adjust, tmp + kRate * L, bad);
+        capacity<L>(level_cap[0], supply::Wind, slot, wind, adjust, tmp, bad);
+        capacity<L>(level_cap[1], supply::Solar, slot, solar, adjust, tmp, bad);
     }
 
     // The non-hydro share in the target year with these wind and solar paths:
@@ -1122,14 +1140,13 @@ struct Model::Impl {
             for (int s : b.slots)
                 AIPOWER_SIMD
                 for (int l = 0; l < L; ++l) check(bad[l], satisfies(preds[idx(s)], lanes(s)[l]));
-        double* rate = tmp + kRate * L;
         // Demand.
         if (all || vary_demand) {
             if (all || vary[kPop]) {
                 const double* start = lanes(pop_start);
                 AIPOWER_SIMD
                 for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(start[l]) && start[l] > 0.0);
-                project<L>(pop, slot, start, pop_anchor.data(), false, nullptr, at(o_pop), rate, bad);
+                project<L>(pop, slot, start, pop_anchor.data(), false, nullptr, at(o_pop), tmp, bad);
             }
             for (int r : {kPrimary, kSecondary, kEv, kDc, kTertiaryCore, kResidentialCore})
                 if (all || vary[kRow0 + r]) row<L>(r, slot, st, tmp, bad);
@@ -1163,7 +1180,7 @@ struct Model::Impl {
         double* adjust = at(o_scratch + 4 * Tn);
         for (int s = 0; s < supply::kSourceCount; ++s) {
             if (!(all || vary[kCap0 + s])) continue;
-            capacity<L>(cap[s], s, slot, at(o_cap + idx(s) * Tn), adjust, rate, bad);
+            capacity<L>(cap[s], s, slot, at(o_cap + idx(s) * Tn), adjust, tmp, bad);
             average_and_additions<L>(s, slot, st, all || want_add[s]);
         }
         // Hours.
@@ -1174,7 +1191,7 @@ struct Model::Impl {
             AIPOWER_SIMD
             for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(start[l]) && start[l] >= 0.0 && start[l] <= kMaxHours);
             double* h = at(o_hours + idx(s) * Tn);
-            project<L>(hours[s], slot, start, nullptr, false, nullptr, h, rate, bad);
+            project<L>(hours[s], slot, start, nullptr, false, nullptr, h, tmp, bad);
             for (std::size_t i = 0; i < Tn; ++i)
                 AIPOWER_SIMD
                 for (int l = 0; l < L; ++l) check(bad[l], h[i * L + idx(l)] <= kMaxHours);

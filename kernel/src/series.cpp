@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "aipower/errors.hpp"
+#include "aipower/fpmath.hpp"
 
 namespace aipower::series {
 
@@ -199,14 +200,14 @@ std::vector<double> project(const std::string& name, const Years& years, double 
                             fail(segment_label(name, *s) + ".from_year", s->ref_year,
                                  "a year >= the start year " + std::to_string(years.first));
                         const double ref = at(s->ref_year);
-                        target = s->method == Method::Cagr ? ref * std::pow(1.0 + s->values[0], s->last_year - s->ref_year)
+                        target = s->method == Method::Cagr ? ref * fpmath::pow(1.0 + s->values[0], s->last_year - s->ref_year)
                                                            : ref * (1.0 + s->values[0]);
                     }
                     const int remaining = s->last_year - year + 1;  // the target sits in the last year, even past the horizon
                     if (!(prev > 0.0))
                         fail(name + (year - 1 == years.first ? ".start_value " : " ") + std::to_string(year - 1), prev,
                              "a positive value to grow towards a target");
-                    constant_rate = std::pow(target / prev, 1.0 / remaining) - 1.0;
+                    constant_rate = fpmath::pow(target / prev, 1.0 / remaining) - 1.0;  // the batch path's vectorised pow, same bits
                 }
                 x[idx] = prev * (1.0 + constant_rate);
                 break;

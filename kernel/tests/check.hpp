@@ -65,6 +65,7 @@ inline int run_all() {
     static check::Register CHECK_CAT(test_reg_, __LINE__)(name, CHECK_CAT(test_fn_, __LINE__)); \
     static void CHECK_CAT(test_fn_, __LINE__)()
 #define CHECK(expr) check::record(static_cast<bool>(expr), #expr, __FILE__, __LINE__)
+#define CHECK_MSG(expr, detail) check::record(static_cast<bool>(expr), #expr, __FILE__, __LINE__, detail)
 #define CHECK_NEAR(a, b, tol)                                                                        \
     do {                                                                                             \
         const double check_a_ = (a), check_b_ = (b);                                                 \
