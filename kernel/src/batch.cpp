@@ -53,18 +53,26 @@ constexpr std::size_t kLanes = 32;
 // the kernel applies to that input); anything else is checked where it is used.
 enum class Pred : std::uint8_t { None, Finite, Rate, Positive, NonNegative, Share, HoursRange, LossFactor };
 
-bool satisfies(Pred p, double v) {
+// Each predicate as the closed range [lo, hi] a finite value must lie in: a
+// strict bound v > b is v >= the next double above b. One form for all, so the
+// check of a bound slot's lanes is a single vectorised loop.
+struct Range {
+    double lo, hi;
+};
+Range range_of(Pred p) {
+    constexpr double kMax = std::numeric_limits<double>::max();
+    const auto above = [](double b) { return std::nextafter(b, std::numeric_limits<double>::infinity()); };
     switch (p) {
-        case Pred::None: return true;
-        case Pred::Finite: return std::isfinite(v);
-        case Pred::Rate: return std::isfinite(v) && v > -1.0;
-        case Pred::Positive: return std::isfinite(v) && v > 0.0;
-        case Pred::NonNegative: return std::isfinite(v) && v >= 0.0;
-        case Pred::Share: return std::isfinite(v) && v >= 0.0 && v <= 1.0;
-        case Pred::HoursRange: return std::isfinite(v) && v >= 0.0 && v <= kMaxHours;
-        case Pred::LossFactor: return std::isfinite(v) && v >= kMinLossFactor && v <= kMaxLossFactor;
+        case Pred::None: return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+        case Pred::Finite: return {-kMax, kMax};
+        case Pred::Rate: return {above(-1.0), kMax};
+        case Pred::Positive: return {above(0.0), kMax};
+        case Pred::NonNegative: return {0.0, kMax};
+        case Pred::Share: return {0.0, 1.0};
+        case Pred::HoursRange: return {0.0, kMaxHours};
+        case Pred::LossFactor: return {kMinLossFactor, kMaxLossFactor};
     }
-    return false;
+    return {0.0, -1.0};
 }
 
 // Nodes of the model a bound slot belongs to (what must be recomputed when it varies).
@@ -805,6 +813,28 @@ struct Model::Impl {
     // the loss factor and a broadcast level.
     enum Temp { kRate = 0, kTarget, kStart, kAtZero, kAtProbe, kLevel, kCheck, kFactor, kConstLevel, kTemps };
 
+    // One year of a projected series: x = value(l) (+ the year's adjustment), checked as
+    // series::project checks it, in the same loop.
+    template <int L, class Value>
+    static void step(double* xi, const double* adjust, Flag* bad, Value value) {
+        if (adjust != nullptr) {
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                double x = value(l);
+                x += adjust[l];
+                xi[l] = x;
+                check(bad[l], x >= 0.0 && x <= kMaxDouble);
+            }
+        } else {
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                const double x = value(l);
+                xi[l] = x;
+                check(bad[l], x >= 0.0 && x <= kMaxDouble);
+            }
+        }
+    }
+
     // Mirrors series::project.
     template <int L>
     void project(const CSeries& c, const double* slot, const double* start, const double* anchor, bool lane_anchor,
@@ -822,6 +852,7 @@ struct Model::Impl {
             double* xi = x + idx(i) * L;
             const double* xp = xi - L;
             const double* v = slot + idx(st.value) * L;
+            const double* adj = adjust == nullptr ? nullptr : adjust + idx(i) * L;
             switch (st.kind) {
                 case Step::Anchor:
                     AIPOWER_SIMD
@@ -830,26 +861,22 @@ struct Model::Impl {
                         check(bad[l], a >= 0.0 && a <= kMaxDouble);
                         xi[l] = a;
                     }
-                    continue;
+                    break;
                 case Step::Growth:
-                    AIPOWER_SIMD
-                    for (int l = 0; l < L; ++l) xi[l] = xp[l] * (1.0 + v[l]);
+                    step<L>(xi, adj, bad, [&](int l) { return xp[l] * (1.0 + v[l]); });
                     break;
                 case Step::Glide: {
                     const double* to = slot + idx(st.value2) * L;
                     const double t = st.t;
-                    AIPOWER_SIMD
-                    for (int l = 0; l < L; ++l) xi[l] = xp[l] * (1.0 + v[l] + (to[l] - v[l]) * t);
+                    step<L>(xi, adj, bad, [&](int l) { return xp[l] * (1.0 + v[l] + (to[l] - v[l]) * t); });
                     break;
                 }
                 case Step::Increment:
-                    AIPOWER_SIMD
-                    for (int l = 0; l < L; ++l) xi[l] = xp[l] + v[l];
+                    step<L>(xi, adj, bad, [&](int l) { return xp[l] + v[l]; });
                     break;
                 case Step::Pipeline: {
                     const double span = st.span;
-                    AIPOWER_SIMD
-                    for (int l = 0; l < L; ++l) xi[l] = xp[l] + v[l] / span;
+                    step<L>(xi, adj, bad, [&](int l) { return xp[l] + v[l] / span; });
                     break;
                 }
                 default:
@@ -881,15 +908,9 @@ struct Model::Impl {
                         for (int l = 0; l < L; ++l)
                             if (rate[l] != rate[l]) rate[l] = fpmath::pow(target_value[l] / xp[l], inverse_remaining) - 1.0;
                     }
-                    AIPOWER_SIMD
-                    for (int l = 0; l < L; ++l) xi[l] = xp[l] * (1.0 + rate[l]);
+                    step<L>(xi, adj, bad, [&](int l) { return xp[l] * (1.0 + rate[l]); });
                     break;
             }
-            if (adjust != nullptr)
-                AIPOWER_SIMD
-                for (int l = 0; l < L; ++l) xi[l] += adjust[idx(i) * L + idx(l)];
-            AIPOWER_SIMD
-            for (int l = 0; l < L; ++l) check(bad[l], xi[l] >= 0.0 && xi[l] <= kMaxDouble);
         }
     }
 
@@ -1055,34 +1076,54 @@ struct Model::Impl {
         const auto avg0 = [&](int source) { return st + (o_avg + idx(source) * Tn) * L; };
         const auto lanes = [&](int slot_index) { return slot + idx(slot_index) * L; };
         const auto& h = base.hours[idx(s)];
-        for (int l = 0; l < L; ++l) {
-            bool ok = true;
-            switch (h.base) {
-                case china::HoursBase::Given:
-                    out[l] = lanes(hours_start[s])[l];
-                    break;
-                case china::HoursBase::SolarFromWindSolar: {
-                    const double wind_hours = lanes(hours_start[supply::Wind])[l];
-                    const double wind_gw = avg0(supply::Wind)[l];
-                    ok = std::isfinite(wind_hours) && std::isfinite(wind_gw);
-                    const double wind = wind_gw * wind_hours / units::kGwhPerTwh;
-                    ok = residual_hours(lanes(cal_ws)[l], wind, avg0(s)[l], out[l]) && ok;
-                    break;
-                }
-                case china::HoursBase::ResidualOfRenewables: {
-                    double hydro_hours = lanes(hours_start[supply::Hydro])[l];
-                    if (base.hours[supply::Hydro].base == china::HoursBase::RebasedOnConventional)
-                        ok = rebase_hours(hydro_hours, hydro_reported_average, avg0(supply::Hydro)[l], hydro_hours);
-                    ok = ok && std::isfinite(hydro_hours);
-                    const double hydro = avg0(supply::Hydro)[l] * hydro_hours / units::kGwhPerTwh;
-                    ok = residual_hours(lanes(cal_re)[l], lanes(cal_ws)[l] + hydro, avg0(s)[l], out[l]) && ok;
-                    break;
-                }
-                case china::HoursBase::RebasedOnConventional:
-                    ok = rebase_hours(lanes(hours_start[s])[l], hydro_reported_average, avg0(s)[l], out[l]);
-                    break;
+        // One loop per method (the switch outside the lanes, so each loop vectorises).
+        switch (h.base) {
+            case china::HoursBase::Given: {
+                const double* given = lanes(hours_start[s]);
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) out[l] = given[l];
+                return;
             }
-            check(bad[l], ok);
+            case china::HoursBase::SolarFromWindSolar: {
+                const double* wind_hours = lanes(hours_start[supply::Wind]);
+                const double* wind_gw = avg0(supply::Wind);
+                const double* published = lanes(cal_ws);
+                const double* average = avg0(s);
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) {
+                    bool ok = std::isfinite(wind_hours[l]) && std::isfinite(wind_gw[l]);
+                    const double wind = wind_gw[l] * wind_hours[l] / units::kGwhPerTwh;
+                    ok = residual_hours(published[l], wind, average[l], out[l]) && ok;
+                    check(bad[l], ok);
+                }
+                return;
+            }
+            case china::HoursBase::ResidualOfRenewables: {
+                const bool rebase = base.hours[supply::Hydro].base == china::HoursBase::RebasedOnConventional;
+                const double* hydro_start = lanes(hours_start[supply::Hydro]);
+                const double* hydro_gw = avg0(supply::Hydro);
+                const double* published = lanes(cal_re);
+                const double* wind_solar = lanes(cal_ws);
+                const double* average = avg0(s);
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) {
+                    bool ok = true;
+                    double hydro_hours = hydro_start[l];
+                    if (rebase) ok = rebase_hours(hydro_hours, hydro_reported_average, hydro_gw[l], hydro_hours);
+                    ok = ok && std::isfinite(hydro_hours);
+                    const double hydro = hydro_gw[l] * hydro_hours / units::kGwhPerTwh;
+                    ok = residual_hours(published[l], wind_solar[l] + hydro, average[l], out[l]) && ok;
+                    check(bad[l], ok);
+                }
+                return;
+            }
+            case china::HoursBase::RebasedOnConventional: {
+                const double* reported = lanes(hours_start[s]);
+                const double* average = avg0(s);
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) check(bad[l], rebase_hours(reported[l], hydro_reported_average, average[l], out[l]));
+                return;
+            }
         }
     }
 
@@ -1137,9 +1178,13 @@ struct Model::Impl {
         const auto at = [&](std::size_t offset) { return st + offset * L; };
         const auto lanes = [&](int slot_index) { return slot + idx(slot_index) * L; };
         for (const auto& b : bindings)
-            for (int s : b.slots)
+            for (int s : b.slots) {
+                if (preds[idx(s)] == Pred::None) continue;
+                const Range range = range_of(preds[idx(s)]);
+                const double* v = lanes(s);
                 AIPOWER_SIMD
-                for (int l = 0; l < L; ++l) check(bad[l], satisfies(preds[idx(s)], lanes(s)[l]));
+                for (int l = 0; l < L; ++l) check(bad[l], v[l] >= range.lo && v[l] <= range.hi);
+            }
         // Demand.
         if (all || vary_demand) {
             if (all || vary[kPop]) {
