@@ -966,8 +966,7 @@ struct Model::Impl {
                 if (!std::isnan(sector_anchor[sector][i]))
                     derive(i, &sector_anchor[sector][i], 0);
                 else
-                    AIPOWER_SIMD
-                    for (int l = 0; l < L; ++l) lane_anchors[i * L + idx(l)] = row_anchor[r][i];
+                    std::fill(lane_anchors + i * L, lane_anchors + (i + 1) * L, row_anchor[r][i]);
             }
             anchor = lane_anchors;
             lane_anchor = true;
@@ -979,12 +978,13 @@ struct Model::Impl {
         }
         // Per capita (units::twh_to_per_capita / per_capita_to_twh, same operations).
         const double* population = at(o_pop);
-        for (std::size_t i = 0; i < Tn; ++i)
-            AIPOWER_SIMD
-            for (int l = 0; l < L; ++l) {
-                const double p = population[i * L + idx(l)];
-                check(bad[l], std::isfinite(p) && p > 0.0);
-            }
+        if (vary[kPop])  // else the base population, which china::run accepted
+            for (std::size_t i = 0; i < Tn; ++i)
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) {
+                    const double p = population[i * L + idx(l)];
+                    check(bad[l], std::isfinite(p) && p > 0.0);
+                }
         for (std::size_t i = 1; i < Tn; ++i) {
             if (!rows[r].anchored[i]) continue;
             AIPOWER_SIMD
@@ -1156,16 +1156,23 @@ struct Model::Impl {
         const double* hb = lanes(o_hours + supply::Biomass * Tn + y);
         const double* ab = lanes(o_avg + supply::Biomass * Tn + y);
         const double* total = lanes(o_rows + kTotalOut * Tn + y);
-        AIPOWER_SIMD
-        for (int l = 0; l < L; ++l) {
-            const auto path = [&](const double* p, std::size_t i) { return shared ? p[i] : p[i * L + idx(l)]; };
-            const double aw = 0.5 * (path(wind, y - 1) + path(wind, y));
-            const double as = 0.5 * (path(solar, y - 1) + path(solar, y));
+        const auto share = [&](int l, double aw, double as) {
             double re = 0.0;
             re += aw * hw[l] / units::kGwhPerTwh;
             re += as * hs[l] / units::kGwhPerTwh;
             re += ab[l] * hb[l] / units::kGwhPerTwh;
-            out[l] = re / total[l];
+            return re / total[l];
+        };
+        if (shared) {  // one average capacity for every lane (a select inside the loop would keep it scalar)
+            const double aw = 0.5 * (wind[y - 1] + wind[y]);
+            const double as = 0.5 * (solar[y - 1] + solar[y]);
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) out[l] = share(l, aw, as);
+        } else {
+            const auto w0 = (y - 1) * L, w1 = y * L;
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) out[l] = share(l, 0.5 * (wind[w0 + idx(l)] + wind[w1 + idx(l)]),
+                                                       0.5 * (solar[w0 + idx(l)] + solar[w1 + idx(l)]));
         }
     }
 
@@ -1204,6 +1211,7 @@ struct Model::Impl {
                     R(kTertiaryOut)[j] = R(2)[j] + (share[l] * R(3)[j] + R(4)[j]);
                     R(kResidentialOut)[j] = R(6)[j] + (1.0 - share[l]) * R(3)[j];
                     R(kTotalOut)[j] = R(0)[j] + R(1)[j] + R(kTertiaryOut)[j] + R(kResidentialOut)[j];
+                    check(bad[l], std::isfinite(R(kTotalOut)[j]) && R(kTotalOut)[j] > 0.0);
                 }
             // The growth's divisor (the year before) is checked > 0 with every total below.
             if (all || want_growth) {
@@ -1217,10 +1225,7 @@ struct Model::Impl {
                     }
             }
         }
-        const double* total = at(o_rows + kTotalOut * Tn);
-        for (std::size_t i = 0; i < Tn; ++i)
-            AIPOWER_SIMD
-            for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(total[i * L + idx(l)]) && total[i * L + idx(l)] > 0.0);
+        const double* total = at(o_rows + kTotalOut * Tn);  // checked finite and > 0 where computed
         // Capacity (wind and solar before the level: their paths must be valid too).
         double* adjust = at(o_scratch + 4 * Tn);
         for (int s = 0; s < supply::kSourceCount; ++s) {
@@ -1283,10 +1288,12 @@ struct Model::Impl {
             std::copy(level, level + L, at(o_level));
         }
         // Balance: the loss factor, then generation, coal as the residual and its hours.
+        // Imports: where bound, the bound-slot checks above test them finite, as china::run does.
         const double* imports = lanes(net_imports);
-        for (std::size_t i = 0; i < Tn; ++i)
-            AIPOWER_SIMD
-            for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(imports[i * L + idx(l)]));
+        if (all)
+            for (std::size_t i = 0; i < Tn; ++i)
+                AIPOWER_SIMD
+                for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(imports[i * L + idx(l)]));
         const double* avg = at(o_avg);
         const double* h = at(o_hours);
         double* gen = at(o_gen);
