@@ -50,10 +50,9 @@ inline double from_bits(std::uint64_t u) {
 }
 
 constexpr double kShift = 0x1.8p52;  // adding it rounds a double below 2^51 to an integer, kept in the low bits
-constexpr std::uint64_t kSignMask = 0x7fffffffffffffffULL;
-constexpr std::uint64_t kMinNormal = 0x0010000000000000ULL;  // bits of 2^-1022
-constexpr std::uint64_t kInfinity = 0x7ff0000000000000ULL;
-constexpr std::uint64_t kMaxY = 0x4130000000000000ULL;  // bits of 2^20
+constexpr double kMinNormal = std::numeric_limits<double>::min();  // 2^-1022
+constexpr double kMaxFinite = std::numeric_limits<double>::max();
+constexpr double kMaxY = 0x1p20;
 constexpr double kMaxExponent = 512.0;                   // |y log x| below this: 2^-739 < x^y < 2^739
 
 // log1p(r) = r - r^2/2 + p, p = ar3 * (A1 + r A2 + ar2 (A3 + r A4 + ar2 (A5 + r A6 + ar2 A7))),
@@ -80,9 +79,10 @@ inline double integer_to_double(std::int64_t k) {
 inline double pow_or_nan(double x, double y) {
     const std::uint64_t ix = bits(x);
     const std::uint64_t iy = bits(y);
-    const std::uint64_t ay = iy & kSignMask;
-    const bool x_ok = ix - kMinNormal < kInfinity - kMinNormal;  // unsigned: positive, normal, finite
-    const bool y_ok = (ay == 0) | (ay - kMinNormal < kMaxY - kMinNormal);  // | and &, not || and &&: no branches
+    // Floating-point compares, not 64-bit integer ones (SSE2 has none); | and &, not || and &&: no branches.
+    const double ay = std::fabs(y);
+    const bool x_ok = (x >= kMinNormal) & (x <= kMaxFinite);  // positive, normal, finite (NaN fails)
+    const bool y_ok = (ay == 0.0) | ((ay >= kMinNormal) & (ay < kMaxY));
 
     // log x = hi + lo.
     const std::uint64_t offset = ix - kLogOffset;
