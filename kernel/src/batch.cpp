@@ -835,6 +835,16 @@ struct Model::Impl {
         }
     }
 
+    // out[l] = fpmath::pow(x(l), y) for every lane: its fast path vectorised, and the rare lane
+    // outside it (NaN) through fpmath::pow itself, which hands it to std::pow.
+    template <int L, class Base>
+    static void pow_lanes(Base x, double y, double* out) {
+        AIPOWER_SIMD
+        for (int l = 0; l < L; ++l) out[l] = fpmath::detail::pow_or_nan(x(l), y);
+        for (int l = 0; l < L; ++l)
+            if (out[l] != out[l]) out[l] = fpmath::pow(x(l), y);
+    }
+
     // Mirrors series::project.
     template <int L>
     void project(const CSeries& c, const double* slot, const double* start, const double* anchor, bool lane_anchor,
@@ -881,17 +891,10 @@ struct Model::Impl {
                 }
                 default:
                     if (st.start) {
-                        // fpmath::pow vectorises; its rare NaN (outside its fast path) sends a lane to std::pow,
-                        // exactly as fpmath::pow does in series::project.
                         const double* ref = x + idx(st.ref) * L;
-                        const double exponent = st.exponent;
-                        const double inverse_remaining = st.inverse_remaining;
                         const double* target_value = v;
                         if (st.method == Method::Cagr) {
-                            AIPOWER_SIMD
-                            for (int l = 0; l < L; ++l) tmp_target[l] = fpmath::detail::pow_or_nan(1.0 + v[l], exponent);
-                            for (int l = 0; l < L; ++l)
-                                if (tmp_target[l] != tmp_target[l]) tmp_target[l] = fpmath::pow(1.0 + v[l], exponent);
+                            pow_lanes<L>([&](int l) { return 1.0 + v[l]; }, st.exponent, tmp_target);
                             AIPOWER_SIMD
                             for (int l = 0; l < L; ++l) tmp_target[l] = ref[l] * tmp_target[l];
                             target_value = tmp_target;
@@ -901,12 +904,10 @@ struct Model::Impl {
                             target_value = tmp_target;
                         }
                         AIPOWER_SIMD
-                        for (int l = 0; l < L; ++l) {
-                            check(bad[l], xp[l] > 0.0);
-                            rate[l] = fpmath::detail::pow_or_nan(target_value[l] / xp[l], inverse_remaining) - 1.0;
-                        }
-                        for (int l = 0; l < L; ++l)
-                            if (rate[l] != rate[l]) rate[l] = fpmath::pow(target_value[l] / xp[l], inverse_remaining) - 1.0;
+                        for (int l = 0; l < L; ++l) check(bad[l], xp[l] > 0.0);
+                        pow_lanes<L>([&](int l) { return target_value[l] / xp[l]; }, st.inverse_remaining, rate);
+                        AIPOWER_SIMD
+                        for (int l = 0; l < L; ++l) rate[l] -= 1.0;
                     }
                     step<L>(xi, adj, bad, [&](int l) { return xp[l] * (1.0 + rate[l]); });
                     break;

@@ -85,6 +85,27 @@ int block_mismatches(const batch::Model& m, const std::vector<double>& values, s
     return mismatched;
 }
 
+// The one-scenario lean path (evaluate_lean) against china::run on n scenarios: how many
+// disagree (ok flag or bits), how many the lean path took, how many china::run accepts.
+struct LeanCount {
+    int mismatched = 0, lean = 0, feasible = 0;
+};
+LeanCount lean_mismatches(const batch::Model& m, const std::vector<double>& values, std::size_t n) {
+    std::vector<double> got(m.width()), want;
+    auto work = m.workspace();
+    LeanCount c;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string message;
+        const double* v = values.data() + i * m.parameters();
+        const bool ref_ok = reference(m, v, want, message);
+        const bool ok = m.evaluate_lean(v, got.data(), work);
+        c.feasible += ref_ok ? 1 : 0;
+        c.lean += ok ? 1 : 0;
+        if (ok != ref_ok || (ok && !same_bits(got.data(), want.data(), got.size()))) ++c.mismatched;
+    }
+    return c;
+}
+
 }  // namespace
 
 TEST_CASE("the base values reproduce china::run on the base inputs") {
@@ -151,17 +172,7 @@ TEST_CASE("a rebased model (anchors) and a fixed renewable mode also match") {
                                                "supply.solar.start", "hours.nuclear.segments[0].rate"};
     const batch::Model m(base, bindings, {"hours.coal", "capacity.solar", "demand.secondary"});
     const auto values = draw(m, 3, 200, 0.3);
-    std::vector<double> got(m.width()), want;
-    int mismatched = 0, lean = 0, feasible = 0;
-    auto work = m.workspace();
-    for (std::size_t i = 0; i < 200; ++i) {
-        std::string message;
-        const bool ref_ok = reference(m, values.data() + i * 4, want, message);
-        const bool ok = m.evaluate_lean(values.data() + i * 4, got.data(), work);
-        feasible += ref_ok ? 1 : 0;
-        lean += ok ? 1 : 0;
-        if (ok != ref_ok || (ok && !same_bits(got.data(), want.data(), got.size()))) ++mismatched;
-    }
+    const auto [mismatched, lean, feasible] = lean_mismatches(m, values, 200);
     CHECK(mismatched == 0);
     CHECK(lean == feasible && feasible > 100);
     CHECK(block_mismatches(m, values, 200) == 0);
@@ -173,18 +184,7 @@ TEST_CASE("with wind and solar inputs fixed (cached probe paths) the lean path s
                                                "hours.wind.segments[0].change", "supply.gas.start"};
     const batch::Model m(fixture::model(), bindings, kOutputs);
     const auto values = draw(m, 5, 300, 0.9);
-    std::vector<double> got(m.width()), want;
-    int mismatched = 0, lean = 0, feasible = 0;
-    auto work = m.workspace();
-    for (std::size_t i = 0; i < 300; ++i) {
-        std::string message;
-        const double* v = values.data() + i * bindings.size();
-        const bool ref_ok = reference(m, v, want, message);
-        const bool ok = m.evaluate_lean(v, got.data(), work);
-        feasible += ref_ok ? 1 : 0;
-        lean += ok ? 1 : 0;
-        if (ok != ref_ok || (ok && !same_bits(got.data(), want.data(), got.size()))) ++mismatched;
-    }
+    const auto [mismatched, lean, feasible] = lean_mismatches(m, values, 300);
     CHECK(mismatched == 0);
     CHECK(lean == feasible && feasible > 100 && feasible < 300);
     CHECK(block_mismatches(m, values, 300) == 0);
@@ -204,29 +204,18 @@ TEST_CASE("a data-center row driven by the capex route is recomputed per scenari
     const std::vector<std::string> bindings = {"dc_power.capex_per_watt_rmb", "dc_power.twh_per_gw_year",
                                                "renewables.target_share"};
     const batch::Model m(base, bindings, {"demand.data_centers", "hours.coal", "demand.tertiary_core"}, route);
-    std::vector<double> got(m.width()), want;
-    int mismatched = 0, lean = 0, feasible = 0;
-    auto work = m.workspace();
-    for (std::uint64_t i = 0; i < 200; ++i) {
-        const double v[3] = {40.0 + 160.0 * sampling::uniform(3, i, 0), 2.0 + 12.0 * sampling::uniform(3, i, 1),
-                             0.26 + 0.08 * sampling::uniform(3, i, 2)};
-        std::string message;
-        const bool ref_ok = reference(m, v, want, message);
-        const bool ok = m.evaluate_lean(v, got.data(), work);
-        feasible += ref_ok ? 1 : 0;
-        lean += ok ? 1 : 0;
-        if (ok != ref_ok || (ok && !same_bits(got.data(), want.data(), got.size()))) ++mismatched;
-    }
-    CHECK(mismatched == 0);
-    CHECK(lean == feasible && feasible > 100);
     std::vector<double> all;
     for (std::uint64_t i = 0; i < 200; ++i)
         for (std::uint64_t j = 0; j < 3; ++j) {
             const double lo[3] = {40.0, 2.0, 0.26}, width[3] = {160.0, 12.0, 0.08};
             all.push_back(lo[j] + width[j] * sampling::uniform(3, i, j));
         }
+    const auto [mismatched, lean, feasible] = lean_mismatches(m, all, 200);
+    CHECK(mismatched == 0);
+    CHECK(lean == feasible && feasible > 100);
     CHECK(block_mismatches(m, all, 200) == 0);
     // The path itself is dc_power's: scenario 0's data-center row equals a direct call.
+    std::vector<double> got(m.width());
     const double v0[3] = {100.0, 6.0, 0.3};
     std::string error;
     CHECK(m.evaluate_one(v0, got.data(), &error));

@@ -44,7 +44,7 @@ for i in range(N):
     lo = bits_to_double(LOG_OFF + (i << 45))
     hi = bits_to_double(LOG_OFF + ((i + 1) << 45))
     center = (Decimal(lo) + Decimal(hi)) / 2
-    # 1/c with few bits, so z * (1/c) - 1 is exact in two parts (see power.hpp).
+    # 1/c with few bits, so z * (1/c) - 1 is exact in two parts (see fpmath.hpp).
     invc = (N / center).to_integral_value() / N if center < 1 else (2 * N / center).to_integral_value() / (2 * N)
     logc_exact = -invc.ln()
     logc = round_to(logc_exact, Decimal(2) ** -43)
@@ -79,8 +79,8 @@ w("#include <cstdint>")
 w("")
 w("namespace aipower::fpmath::detail {")
 w("")
-w(f"constexpr int kTableBits = 7;")
-w(f"constexpr int kTableSize = 1 << kTableBits;")
+w(f"constexpr int kTableBits = {N.bit_length() - 1};")
+w("constexpr int kTableSize = 1 << kTableBits;")
 w(f"constexpr std::uint64_t kLogOffset = 0x{LOG_OFF:016x}ULL;  // z = x / 2^k in [0x1.69555p-1, 0x1.69555p0)")
 w(f"constexpr double kLn2Hi = {hexf(float(LN2_HI))};  // ln 2 to 2^-42")
 w(f"constexpr double kLn2Lo = {hexf(LN2_LO)};")

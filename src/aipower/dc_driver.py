@@ -79,13 +79,18 @@ def _capex_route(scenario: Scenario, years: list[int], start_value: float) -> np
     return {"low": low, "high": high, "mid": 0.5 * (low + high)}[case]
 
 
-def _compute_route(scenario: Scenario, years: list[int], start_value: float) -> np.ndarray:
+def _compute_eflops(scenario: Scenario, years: list[int]) -> list[float]:
+    """General + AI compute (EFLOPS) for each year, geometric between the seed's anchor years."""
     anchors = [2024, 2028]  # the years of seed 1 [79]'s compute figures (the keys name them)
     total = [
         scalar(scenario, f"dc_power.general_eflops_{year}") + scalar(scenario, f"dc_power.ai_eflops_{year}") for year in anchors
     ]
-    eflops = _kernel.dc_power.interpolate_geometric(anchors, total, list(years))
-    return _kernel.dc_power.compute_driven_path(start_value, list(eflops), scalar(scenario, "dc_power.energy_per_flop_change"))
+    return list(_kernel.dc_power.interpolate_geometric(anchors, total, list(years)))
+
+
+def _compute_route(scenario: Scenario, years: list[int], start_value: float) -> np.ndarray:
+    return _kernel.dc_power.compute_driven_path(start_value, _compute_eflops(scenario, years),
+                                                scalar(scenario, "dc_power.energy_per_flop_change"))
 
 
 def data_center_path(scenario: Scenario, years: list[int], start_value: float) -> np.ndarray | None:

@@ -164,25 +164,21 @@ def _route(sc: Scenario, inputs: Any) -> _k.DataCenterRoute | None:
                                         float(low_high(sc, "dc_power.capex_per_watt_rmb")[case]),
                                         float(low_high(sc, "dc_power.twh_per_gw_year")[case]))
     if driver == "compute":
-        anchors = [2024, 2028]  # as dc_driver._compute_route
-        total = [scalar(sc, f"dc_power.general_eflops_{y}") + scalar(sc, f"dc_power.ai_eflops_{y}") for y in anchors]
-        eflops = _kernel_dc_power().interpolate_geometric(anchors, total, years)
-        return _k.DataCenterRoute.compute(list(eflops), scalar(sc, "dc_power.energy_per_flop_change"))
+        return _k.DataCenterRoute.compute(dc_driver._compute_eflops(sc, years), scalar(sc, "dc_power.energy_per_flop_change"))
     return None
 
 
-def _kernel_dc_power() -> Any:
-    from ._kernel import dc_power
-
-    return dc_power
+def _kernel_model(sc: Scenario, inputs: Any, bindings: list[str], outputs: Sequence[str]) -> _k.Model:
+    """The kernel's batch model, with the data-center route where a route drives the row."""
+    route = _route(sc, inputs)
+    if route is None:
+        return _k.Model(inputs, bindings, list(outputs))
+    return _k.Model(inputs, bindings, list(outputs), route)
 
 
 def _model(sc: Scenario, inputs: Any, bindings: list[UncertainInput], outputs: Sequence[str]) -> _k.Model:
     try:
-        route = _route(sc, inputs)
-        if route is not None:
-            return _k.Model(inputs, [u.binding for u in bindings], list(outputs), route)
-        return _k.Model(inputs, [u.binding for u in bindings], list(outputs))
+        return _kernel_model(sc, inputs, [u.binding for u in bindings], outputs)
     except ValueError as exc:
         message = str(exc)
         for u in bindings:  # say which scenario line an unusable uncertain input sits on
@@ -484,9 +480,7 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
         if len(c) != n:
             raise ValueError(f"values[{name!r}] has {len(c)} values, expected {n} (the same N for every input)")
     chosen = _check_outputs(outputs, bool(inputs.target.enabled))
-    route = _route(sc, inputs)
-    bindings = [str(x) for x in names]
-    model = _k.Model(inputs, bindings, list(chosen), route) if route is not None else _k.Model(inputs, bindings, list(chosen))
+    model = _kernel_model(sc, inputs, [str(x) for x in names], chosen)
     limit = _memory_limit()
     need = n * model.width * 8
     if need > limit:
