@@ -763,10 +763,24 @@ struct Model::Impl {
         const auto per_capita = [&](int r) { return row_spec(base.demand, r).driver == demand::Driver::PerCapita; };
         for (int r = 0; r < kDrivenRows; ++r)
             if (per_capita(r) && vary[kPop]) vary[kRow0 + r] = true;
+        // A core row derived from its sector total reads EV charging (and data centers) in the
+        // base year and in the years the total is anchored: it varies only where those do.
+        const auto base_year_varies = [&](int r) {
+            if (per_capita(r) && vary[kPop]) return true;
+            if (r == kDc && route_bound) return true;  // the route's path is recomputed as a whole
+            for (const auto& b : bindings)
+                if (b.kind == BKind::RowStart && b.index == r) return true;
+            return false;
+        };
         for (int r : {kTertiaryCore, kResidentialCore}) {
             const int sector = r == kTertiaryCore ? 0 : 1;
             if (sector_total[sector] < 0) continue;
-            if (vary[kRow0 + kEv] || vary[kEvShare] || (r == kTertiaryCore && vary[kRow0 + kDc])) vary[kRow0 + r] = true;
+            const bool later_anchors = std::any_of(sector_anchor[sector].begin() + 1, sector_anchor[sector].end(),
+                                                   [](double a) { return !std::isnan(a); });
+            const auto part_varies = [&](int part) {
+                return base_year_varies(part) || (later_anchors && vary[kRow0 + part]);
+            };
+            if (vary[kEvShare] || part_varies(kEv) || (r == kTertiaryCore && part_varies(kDc))) vary[kRow0 + r] = true;
         }
         if (per_capita(kTertiaryCore) && vary[kPop]) vary[kRow0 + kTertiaryCore] = true;
         if (per_capita(kResidentialCore) && vary[kPop]) vary[kRow0 + kResidentialCore] = true;

@@ -191,6 +191,27 @@ TEST_CASE("with wind and solar inputs fixed (cached probe paths) the lean path s
     CHECK(block_mismatches(m, values, 7) == 0);  // fewer scenarios than one block
 }
 
+TEST_CASE("core rows derived from sector totals follow EV and data centers only where the totals read them") {
+    // Without later total anchors the core rows read EV charging and data centers in the base
+    // year only: varying their segments leaves the core rows as in the base, varying their
+    // starts does not.
+    auto base = fixture::model();
+    base.demand.tertiary_total_anchors.clear();
+    base.demand.residential_total_anchors.clear();
+    const std::vector<std::string> outputs = {"demand.tertiary_core", "demand.residential_core", "demand.total", "hours.coal"};
+    for (const auto& bindings : std::vector<std::vector<std::string>>{
+             {"demand.ev_charging.segments[0].value", "demand.data_centers.segments[1].rate"},
+             {"demand.ev_charging.segments[0].value", "demand.data_centers.start"},
+             {"demand.ev_charging.start", "demand.data_centers.segments[1].rate"}}) {
+        const batch::Model m(base, bindings, outputs);
+        const auto values = draw(m, 13, 100, 0.3);
+        const auto [mismatched, lean, feasible] = lean_mismatches(m, values, 100);
+        check::record(mismatched == 0 && lean == feasible && feasible > 50, "core rows", __FILE__, __LINE__,
+                      bindings[0] + ", " + bindings[1] + ": " + std::to_string(mismatched) + " mismatched");
+        check::record(block_mismatches(m, values, 100) == 0, "core rows (blocks)", __FILE__, __LINE__, bindings[1]);
+    }
+}
+
 TEST_CASE("a data-center row driven by the capex route is recomputed per scenario, as dc_power computes it") {
     auto base = fixture::model();
     batch::DataCenterRoute route;
