@@ -49,6 +49,40 @@ constexpr std::size_t kWorkUnit = 256;
 // in the L1/L2 caches.
 constexpr std::size_t kLanes = 32;
 
+// dst[c][r] = src[r][c] for r < rows, c < cols: scenarios' values into lane rows and
+// lane rows into scenarios' outputs. In 4×4 tiles of vector shuffles where the
+// compiler has them (GCC, Clang), an element at a time elsewhere and at the edges.
+void transpose(const double* const* src, std::size_t rows, std::size_t cols, double* const* dst) {
+    std::size_t r0 = 0, c0 = 0;
+#if defined(__GNUC__)
+    using V = double __attribute__((vector_size(32)));
+#if defined(__clang__)
+#define AIPOWER_SHUFFLE(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
+#else
+    using M = long long __attribute__((vector_size(32)));
+#define AIPOWER_SHUFFLE(a, b, i, j, k, l) __builtin_shuffle(a, b, M{i, j, k, l})
+#endif
+    for (r0 = 0; r0 + 4 <= rows; r0 += 4)
+        for (c0 = 0; c0 + 4 <= cols; c0 += 4) {
+            V a[4], d[4];  // memcpy: the rows need not be aligned
+            for (std::size_t k = 0; k < 4; ++k) std::memcpy(&a[k], src[r0 + k] + c0, sizeof(V));
+            const V t0 = AIPOWER_SHUFFLE(a[0], a[1], 0, 4, 2, 6), t1 = AIPOWER_SHUFFLE(a[0], a[1], 1, 5, 3, 7);
+            const V t2 = AIPOWER_SHUFFLE(a[2], a[3], 0, 4, 2, 6), t3 = AIPOWER_SHUFFLE(a[2], a[3], 1, 5, 3, 7);
+            d[0] = AIPOWER_SHUFFLE(t0, t2, 0, 1, 4, 5);
+            d[1] = AIPOWER_SHUFFLE(t1, t3, 0, 1, 4, 5);
+            d[2] = AIPOWER_SHUFFLE(t0, t2, 2, 3, 6, 7);
+            d[3] = AIPOWER_SHUFFLE(t1, t3, 2, 3, 6, 7);
+            for (std::size_t k = 0; k < 4; ++k) std::memcpy(dst[c0 + k] + r0, &d[k], sizeof(V));
+        }
+#undef AIPOWER_SHUFFLE
+#endif
+    // The edges: columns past the last whole tile in the tiled rows, then the rows past them.
+    for (std::size_t r = 0; r < r0; ++r)
+        for (std::size_t c = c0; c < cols; ++c) dst[c][r] = src[r][c];
+    for (std::size_t r = r0; r < rows; ++r)
+        for (std::size_t c = 0; c < cols; ++c) dst[c][r] = src[r][c];
+}
+
 // What a bound value must satisfy before the model is run with it (the checks
 // the kernel applies to that input); anything else is checked where it is used.
 enum class Pred : std::uint8_t { None, Finite, Rate, Positive, NonNegative, Share, HoursRange, LossFactor };
@@ -303,11 +337,13 @@ struct Model::Impl {
     std::vector<OutSpec> outputs;
     std::vector<std::string> output_names;
     std::vector<std::size_t> output_widths;
+    std::vector<std::size_t> output_columns;  // the state offset of each output column
     std::size_t width = 0;
 
     bool vary[kNodeCount] = {};
     bool vary_demand = false;
     bool probe_paths_vary = false;
+    bool base_hours_vary = false;  // the base-year hours of every source (else the base's)
     mutable std::vector<double> probe_paths;  // written only by the base evaluation at construction: wind, solar at level 0, then at the probe level (when they do not vary)
 
     // State layout (offsets into one flat buffer).
@@ -567,6 +603,7 @@ struct Model::Impl {
         output_names.push_back(name);
         output_widths.push_back(o.width);
         width += o.width;
+        for (std::size_t k = 0; k < o.width; ++k) output_columns.push_back(o.offset + k);
     }
 
     // ---- bindings ----------------------------------------------------------
@@ -785,11 +822,11 @@ struct Model::Impl {
         if (per_capita(kTertiaryCore) && vary[kPop]) vary[kRow0 + kTertiaryCore] = true;
         if (per_capita(kResidentialCore) && vary[kPop]) vary[kRow0 + kResidentialCore] = true;
         // Base-year hours depend on the base-year capacities (previous_end, start), not on later additions.
-        bool year0 = vary[kYear0];
+        base_hours_vary = vary[kYear0];
         for (const auto& b : bindings)
-            if (b.kind == BKind::CapPrevious || b.kind == BKind::CapStart) year0 = true;
+            if (b.kind == BKind::CapPrevious || b.kind == BKind::CapStart) base_hours_vary = true;
         for (int s = 0; s < supply::kSourceCount; ++s)
-            if (year0) vary[kHours0 + s] = true;
+            if (base_hours_vary) vary[kHours0 + s] = true;
         // The wind and solar paths at level 0 and at the probe level change only with wind and solar inputs.
         for (const auto& b : bindings)
             if (b.kind == BKind::TargetWind) probe_paths_vary = true;
@@ -827,24 +864,25 @@ struct Model::Impl {
     // the loss factor and a broadcast level.
     enum Temp { kRate = 0, kTarget, kStart, kAtZero, kAtProbe, kLevel, kCheck, kFactor, kConstLevel, kTemps };
 
-    // One year of a projected series: x = value(l) (+ the year's adjustment), checked as
-    // series::project checks it, in the same loop.
+    // One year of a projected series: x = value(l) (+ the year's adjustment), checked in
+    // the same loop as series::project checks it (x in [0, most]; `most` below the largest
+    // double adds the caller's own upper bound, so that the values are read once).
     template <int L, class Value>
-    static void step(double* xi, const double* adjust, Flag* bad, Value value) {
+    static void step(double* xi, const double* adjust, Flag* bad, double most, Value value) {
         if (adjust != nullptr) {
             AIPOWER_SIMD
             for (int l = 0; l < L; ++l) {
                 double x = value(l);
                 x += adjust[l];
                 xi[l] = x;
-                check(bad[l], x >= 0.0 && x <= kMaxDouble);
+                check(bad[l], x >= 0.0 && x <= most);
             }
         } else {
             AIPOWER_SIMD
             for (int l = 0; l < L; ++l) {
                 const double x = value(l);
                 xi[l] = x;
-                check(bad[l], x >= 0.0 && x <= kMaxDouble);
+                check(bad[l], x >= 0.0 && x <= most);
             }
         }
     }
@@ -862,12 +900,12 @@ struct Model::Impl {
     // Mirrors series::project.
     template <int L>
     void project(const CSeries& c, const double* slot, const double* start, const double* anchor, bool lane_anchor,
-                 const double* adjust, double* x, double* tmp, Flag* bad) const {
+                 const double* adjust, double* x, double* tmp, Flag* bad, double most = kMaxDouble) const {
         double* rate = tmp + kRate * L;
         double* tmp_target = tmp + kTarget * L;
         AIPOWER_SIMD
         for (int l = 0; l < L; ++l) {
-            check(bad[l], std::isfinite(start[l]) && start[l] >= 0.0);
+            check(bad[l], start[l] >= 0.0 && start[l] <= most);
             x[l] = start[l];
             rate[l] = 0.0;
         }
@@ -882,25 +920,25 @@ struct Model::Impl {
                     AIPOWER_SIMD
                     for (int l = 0; l < L; ++l) {
                         const double a = lane_anchor ? anchor[idx(i) * L + idx(l)] : anchor[idx(i)];
-                        check(bad[l], a >= 0.0 && a <= kMaxDouble);
+                        check(bad[l], a >= 0.0 && a <= most);
                         xi[l] = a;
                     }
                     break;
                 case Step::Growth:
-                    step<L>(xi, adj, bad, [&](int l) { return xp[l] * (1.0 + v[l]); });
+                    step<L>(xi, adj, bad, most, [&](int l) { return xp[l] * (1.0 + v[l]); });
                     break;
                 case Step::Glide: {
                     const double* to = slot + idx(st.value2) * L;
                     const double t = st.t;
-                    step<L>(xi, adj, bad, [&](int l) { return xp[l] * (1.0 + v[l] + (to[l] - v[l]) * t); });
+                    step<L>(xi, adj, bad, most, [&](int l) { return xp[l] * (1.0 + v[l] + (to[l] - v[l]) * t); });
                     break;
                 }
                 case Step::Increment:
-                    step<L>(xi, adj, bad, [&](int l) { return xp[l] + v[l]; });
+                    step<L>(xi, adj, bad, most, [&](int l) { return xp[l] + v[l]; });
                     break;
                 case Step::Pipeline: {
                     const double span = st.span;
-                    step<L>(xi, adj, bad, [&](int l) { return xp[l] + v[l] / span; });
+                    step<L>(xi, adj, bad, most, [&](int l) { return xp[l] + v[l] / span; });
                     break;
                 }
                 default:
@@ -923,7 +961,7 @@ struct Model::Impl {
                         AIPOWER_SIMD
                         for (int l = 0; l < L; ++l) rate[l] -= 1.0;
                     }
-                    step<L>(xi, adj, bad, [&](int l) { return xp[l] * (1.0 + rate[l]); });
+                    step<L>(xi, adj, bad, most, [&](int l) { return xp[l] * (1.0 + rate[l]); });
                     break;
             }
         }
@@ -1251,15 +1289,13 @@ struct Model::Impl {
         // Hours.
         for (int s = 0; s < supply::kSourceCount; ++s) {
             if (s == supply::Coal || !(all || vary[kHours0 + s])) continue;
-            double* start = tmp + kStart * L;
-            base_hours<L>(s, slot, st, start, bad);
-            AIPOWER_SIMD
-            for (int l = 0; l < L; ++l) check(bad[l], std::isfinite(start[l]) && start[l] >= 0.0 && start[l] <= kMaxHours);
             double* h = at(o_hours + idx(s) * Tn);
-            project<L>(hours[s], slot, start, nullptr, false, nullptr, h, tmp, bad);
-            for (std::size_t i = 0; i < Tn; ++i)
-                AIPOWER_SIMD
-                for (int l = 0; l < L; ++l) check(bad[l], h[i * L + idx(l)] <= kMaxHours);
+            double* start = h;  // the base's base-year hours (checked there), unless they vary
+            if (all || base_hours_vary) {
+                start = tmp + kStart * L;
+                base_hours<L>(s, slot, st, start, bad);
+            }
+            project<L>(hours[s], slot, start, nullptr, false, nullptr, h, tmp, bad, kMaxHours);  // every year within the hours of a year
         }
         // Renewable target: the level, solved as renewables::solve_level does.
         if (target) {
@@ -1287,9 +1323,9 @@ struct Model::Impl {
             AIPOWER_SIMD
             for (int l = 0; l < L; ++l) {
                 const double per_gw = (at_probe[l] - at_zero[l]) / kProbeLevel;
-                check(bad[l], per_gw > 0.0);
                 level[l] = (target_share_lanes[l] - at_zero[l]) / per_gw;
-                check(bad[l], level[l] >= 0.0);  // the target is already met without additions: refused by china::run
+                // A level below 0: the target is already met without additions, refused by china::run.
+                check(bad[l], per_gw > 0.0 && level[l] >= 0.0);
             }
             leveled_paths<L>(level, slot, st, wind, solar, tmp, bad);
             double* reached = tmp + kCheck * L;
@@ -1353,12 +1389,11 @@ struct Model::Impl {
                 const std::size_t j = i * L + idx(l);
                 req[j] = total[j] * (1.0 + factor[l]) - imports[j];
                 const double coal = req[j] - others(j);
-                check(bad[l], coal >= 0.0);
                 gen[j] = coal;
                 const double coal_gw = avg[j];
-                check(bad[l], coal_gw > 0.0);
                 coal_hours[j] = coal * units::kGwhPerTwh / coal_gw;
-                check(bad[l], std::isfinite(coal_hours[j]));
+                // One check per lane and year: each check is a read-modify-write of the lane's flag.
+                check(bad[l], coal >= 0.0 && coal_gw > 0.0 && std::isfinite(coal_hours[j]));
             }
         if (all || want_share)
             for (std::size_t j = 0; j < Tn * L; ++j)
@@ -1475,22 +1510,37 @@ struct Model::Impl {
                std::size_t first) const {
         const std::size_t P = bindings.size();
         double* lane_slots = w.lane_slots.data();
+        // Each scenario's values into the lane rows of its bindings' first slots, then into their
+        // other slots; lanes past n evaluate the base.
+        auto& from = w.transpose_from;
+        auto& to = w.transpose_to;
+        from.resize(n);
+        for (std::size_t l = 0; l < n; ++l) from[l] = values + l * P;
+        to.resize(P);
+        for (std::size_t j = 0; j < P; ++j) to[j] = lane_slots + idx(bindings[j].slots.front()) * kLanes;
+        transpose(from.data(), n, P, to.data());
+        double* const* binding_rows = to.data();
         for (std::size_t j = 0; j < P; ++j)
-            for (int s : bindings[j].slots)
-                for (std::size_t l = 0; l < kLanes; ++l)
-                    lane_slots[idx(s) * kLanes + l] = l < n ? values[l * P + j] : slots[idx(s)];
+            for (int s : bindings[j].slots) {
+                double* row = lane_slots + idx(s) * kLanes;
+                if (row != binding_rows[j]) std::copy(binding_rows[j], binding_rows[j] + n, row);
+                std::fill(row + n, row + kLanes, slots[idx(s)]);
+            }
         std::fill(w.lane_bad.begin(), w.lane_bad.end(), 0.0);
         lean_lanes(*this, lane_slots, w.lane_state.data(), w.lane_temps.data(), w.lane_bad.data());
+        // The lane rows of the outputs into each scenario's row of outputs (a failing lane's row is
+        // overwritten below).
+        from.resize(width);
+        for (std::size_t k = 0; k < width; ++k) from[k] = w.lane_state.data() + output_columns[k] * kLanes;
+        to.resize(n);
+        for (std::size_t l = 0; l < n; ++l) to[l] = out + l * width;
+        transpose(from.data(), width, n, to.data());
         std::string message;
         for (std::size_t l = 0; l < n; ++l) {
-            double* row_out = out + l * width;
-            if (w.lane_bad[l] == 0.0) {
-                to_outputs<kLanes>(w.lane_state.data(), static_cast<int>(l), row_out);
-                ok[l] = 1;
-                continue;
-            }
+            ok[l] = 1;
+            if (w.lane_bad[l] == 0.0) continue;
             // Re-run through china::run for its exact result or message.
-            ok[l] = exact(values + l * P, row_out, &message) ? 1 : 0;
+            ok[l] = exact(values + l * P, out + l * width, &message) ? 1 : 0;
             if (ok[l] == 0) failed(first + l, message);
         }
     }

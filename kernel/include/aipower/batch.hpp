@@ -114,6 +114,8 @@ class Model {
     struct Workspace {
         std::vector<double> slots, state, temps, bad;
         std::vector<double> lane_slots, lane_state, lane_temps, lane_bad;
+        std::vector<const double*> transpose_from;  // row pointers of a block's transpositions
+        std::vector<double*> transpose_to;
     };
     Workspace workspace() const;
 
