@@ -22,8 +22,11 @@
 // and their order.
 #if defined(AIPOWER_OPENMP_SIMD)
 #define AIPOWER_SIMD _Pragma("omp simd")
+#define AIPOWER_PRAGMA(text) _Pragma(#text)
+#define AIPOWER_SIMD_REDUCE(clause) AIPOWER_PRAGMA(omp simd reduction(clause))
 #else
 #define AIPOWER_SIMD
+#define AIPOWER_SIMD_REDUCE(clause)
 #endif
 
 namespace aipower::batch {
@@ -50,31 +53,32 @@ constexpr std::size_t kWorkUnit = 256;
 constexpr std::size_t kLanes = 32;
 
 // dst[c][r] = src[r][c] for r < rows, c < cols: scenarios' values into lane rows and
-// lane rows into scenarios' outputs. In 4×4 tiles of vector shuffles where the
-// compiler has them (GCC, Clang), an element at a time elsewhere and at the edges.
+// lane rows into scenarios' outputs. In 4×4 tiles of two-double vectors where the
+// compiler has vector extensions (GCC, Clang: SSE2's unpack instructions on x86-64),
+// an element at a time elsewhere and at the edges.
 void transpose(const double* const* src, std::size_t rows, std::size_t cols, double* const* dst) {
     std::size_t r0 = 0, c0 = 0;
 #if defined(__GNUC__)
-    using V = double __attribute__((vector_size(32)));
-#if defined(__clang__)
-#define AIPOWER_SHUFFLE(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
-#else
-    using M = long long __attribute__((vector_size(32)));
-#define AIPOWER_SHUFFLE(a, b, i, j, k, l) __builtin_shuffle(a, b, M{i, j, k, l})
-#endif
+    using V = double __attribute__((vector_size(16)));
+    using M = long long __attribute__((vector_size(16)));
     for (r0 = 0; r0 + 4 <= rows; r0 += 4)
         for (c0 = 0; c0 + 4 <= cols; c0 += 4) {
-            V a[4], d[4];  // memcpy: the rows need not be aligned
-            for (std::size_t k = 0; k < 4; ++k) std::memcpy(&a[k], src[r0 + k] + c0, sizeof(V));
-            const V t0 = AIPOWER_SHUFFLE(a[0], a[1], 0, 4, 2, 6), t1 = AIPOWER_SHUFFLE(a[0], a[1], 1, 5, 3, 7);
-            const V t2 = AIPOWER_SHUFFLE(a[2], a[3], 0, 4, 2, 6), t3 = AIPOWER_SHUFFLE(a[2], a[3], 1, 5, 3, 7);
-            d[0] = AIPOWER_SHUFFLE(t0, t2, 0, 1, 4, 5);
-            d[1] = AIPOWER_SHUFFLE(t1, t3, 0, 1, 4, 5);
-            d[2] = AIPOWER_SHUFFLE(t0, t2, 2, 3, 6, 7);
-            d[3] = AIPOWER_SHUFFLE(t1, t3, 2, 3, 6, 7);
-            for (std::size_t k = 0; k < 4; ++k) std::memcpy(dst[c0 + k] + r0, &d[k], sizeof(V));
+            const double* in[4] = {src[r0] + c0, src[r0 + 1] + c0, src[r0 + 2] + c0, src[r0 + 3] + c0};
+            double* out[4] = {dst[c0] + r0, dst[c0 + 1] + r0, dst[c0 + 2] + r0, dst[c0 + 3] + r0};
+            for (std::size_t k = 0; k < 4; k += 2)      // rows k, k + 1
+                for (std::size_t h = 0; h < 4; h += 2) {  // columns h, h + 1
+                    V a, b;  // memcpy: the rows need not be aligned
+                    std::memcpy(&a, in[k] + h, sizeof a);
+                    std::memcpy(&b, in[k + 1] + h, sizeof b);
+#if defined(__clang__)
+                    const V lo = __builtin_shufflevector(a, b, 0, 2), hi = __builtin_shufflevector(a, b, 1, 3);
+#else
+                    const V lo = __builtin_shuffle(a, b, M{0, 2}), hi = __builtin_shuffle(a, b, M{1, 3});
+#endif
+                    std::memcpy(out[h] + k, &lo, sizeof lo);
+                    std::memcpy(out[h + 1] + k, &hi, sizeof hi);
+                }
         }
-#undef AIPOWER_SHUFFLE
 #endif
     // The edges: columns past the last whole tile in the tiled rows, then the rows past them.
     for (std::size_t r = 0; r < r0; ++r)
@@ -344,6 +348,10 @@ struct Model::Impl {
     bool vary_demand = false;
     bool probe_paths_vary = false;
     bool base_hours_vary = false;  // the base-year hours of every source (else the base's)
+    // The balance sums the other sources' generation in source order; the leading sources whose
+    // generation does not vary (those before first_varying_other) add up to the base's sum.
+    int first_varying_other = 1;
+    mutable std::vector<double> others_prefix;  // per year, written by the base evaluation
     mutable std::vector<double> probe_paths;  // written only by the base evaluation at construction: wind, solar at level 0, then at the probe level (when they do not vary)
 
     // State layout (offsets into one flat buffer).
@@ -785,6 +793,12 @@ struct Model::Impl {
         }
     }
 
+    // Whether source s's generation differs from the base's (coal's always does: the residual).
+    bool generation_varies(int s) const {
+        const bool by_level = target && (s == supply::Wind || s == supply::Solar);
+        return s == supply::Coal || by_level || vary[kCap0 + s] || vary[kHours0 + s];
+    }
+
     void find_varying() {
         for (const auto& b : bindings)
             for (int s : b.slots) vary[owners[idx(s)]] = true;
@@ -838,6 +852,8 @@ struct Model::Impl {
             for (const auto& b : bindings)
                 if (b.kind == BKind::CapRetirements && b.index == s) zero_retirements[s] = false;
         }
+        first_varying_other = 1;
+        while (first_varying_other < supply::kSourceCount && !generation_varies(first_varying_other)) ++first_varying_other;
         vary_demand = vary[kPop] || vary[kEvShare];
         for (int r = 0; r < kDrivenRows; ++r) vary_demand = vary_demand || vary[kRow0 + r];
     }
@@ -893,6 +909,10 @@ struct Model::Impl {
     static void pow_lanes(Base x, double y, double* out) {
         AIPOWER_SIMD
         for (int l = 0; l < L; ++l) out[l] = fpmath::detail::pow_or_nan(x(l), y);
+        double nan_lanes = 0.0;  // counted in a loop of its own: inside the one above it keeps pow scalar
+        AIPOWER_SIMD_REDUCE(+ : nan_lanes)
+        for (int l = 0; l < L; ++l) nan_lanes += out[l] != out[l] ? 1.0 : 0.0;
+        if (nan_lanes == 0.0) return;  // the usual case: every lane on the fast path
         for (int l = 0; l < L; ++l)
             if (out[l] != out[l]) out[l] = fpmath::pow(x(l), y);
     }
@@ -1229,6 +1249,53 @@ struct Model::Impl {
         }
     }
 
+    // The loss factor, then coal as the residual of generation and its hours. The other sources'
+    // generation is summed in source order from others_prefix, the sum of sources 1..F-1.
+    template <int L, int F>
+    void residual(const double* slot, double* st, double* tmp, Flag* bad) const {
+        const auto Tn = idx(T);
+        const auto at = [&](std::size_t offset) { return st + offset * L; };
+        const auto lanes = [&](int slot_index) { return slot + idx(slot_index) * L; };
+        const double* total = at(o_rows + kTotalOut * Tn);
+        const double* imports = lanes(net_imports);
+        const double* avg = at(o_avg);
+        double* gen = at(o_gen);
+        const auto others = [&](std::size_t i, std::size_t j) {  // year i, lane position j
+            double sum = others_prefix[i];
+            for (int s = F; s < supply::kSourceCount; ++s) sum += gen[idx(s) * Tn * L + j];
+            return sum;
+        };
+        double* factor = tmp + kFactor * L;
+        const double* given = lanes(loss_factor);
+        const double* actual = lanes(cal_coal);
+        AIPOWER_SIMD
+        for (int l = 0; l < L; ++l) {
+            factor[l] = given[l];
+            if (!std::isfinite(factor[l])) {  // calibrated on the base year's coal hours
+                check(bad[l], std::isfinite(actual[l]) && actual[l] >= 0.0 && actual[l] <= kMaxHours);
+                const double coal = avg[l] * actual[l] / units::kGwhPerTwh;
+                const double generation = coal + others(0, idx(l));
+                factor[l] = (generation + imports[l]) / total[l] - 1.0;
+            }
+            check(bad[l], std::isfinite(factor[l]) && factor[l] >= kMinLossFactor && factor[l] <= kMaxLossFactor);
+        }
+        std::copy(factor, factor + L, at(o_loss));
+        double* req = at(o_req);
+        double* coal_hours = at(o_hours);  // coal's row of the hours table
+        for (std::size_t i = 0; i < Tn; ++i)
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                const std::size_t j = i * L + idx(l);
+                req[j] = total[j] * (1.0 + factor[l]) - imports[j];
+                const double coal = req[j] - others(i, j);
+                gen[j] = coal;
+                const double coal_gw = avg[j];
+                coal_hours[j] = coal * units::kGwhPerTwh / coal_gw;
+                // One check per lane and year: each check is a read-modify-write of the lane's flag.
+                check(bad[l], coal >= 0.0 && coal_gw > 0.0 && std::isfinite(coal_hours[j]));
+            }
+    }
+
     // Evaluates the L scenarios whose slot values are in `slot` (lanes) into the
     // state `st` (lanes), which holds the base state for every node that does not
     // vary; `all` recomputes every node (the base evaluation, L = 1).
@@ -1327,13 +1394,13 @@ struct Model::Impl {
                 // A level below 0: the target is already met without additions, refused by china::run.
                 check(bad[l], per_gw > 0.0 && level[l] >= 0.0);
             }
+            wind = at(o_cap + supply::Wind * Tn);  // the paths at the level are the state's
+            solar = at(o_cap + supply::Solar * Tn);
             leveled_paths<L>(level, slot, st, wind, solar, tmp, bad);
             double* reached = tmp + kCheck * L;
             share_at<L>(wind, solar, false, st, reached);
             AIPOWER_SIMD
             for (int l = 0; l < L; ++l) check(bad[l], std::fabs(reached[l] - target_share_lanes[l]) < kLevelTolerance);
-            std::copy(wind, wind + Tn * L, at(o_cap + supply::Wind * Tn));
-            std::copy(solar, solar + Tn * L, at(o_cap + supply::Solar * Tn));
             average_and_additions<L>(supply::Wind, slot, st, all || want_add[supply::Wind]);
             average_and_additions<L>(supply::Solar, slot, st, all || want_add[supply::Solar]);
             std::copy(level, level + L, at(o_level));
@@ -1350,8 +1417,7 @@ struct Model::Impl {
         double* gen = at(o_gen);
         for (int s = 1; s < supply::kSourceCount; ++s) {
             // A source whose capacity and hours do not vary keeps the base state's generation.
-            const bool by_level = target && (s == supply::Wind || s == supply::Solar);
-            if (!(all || by_level || vary[kCap0 + s] || vary[kHours0 + s])) continue;
+            if (!(all || generation_varies(s))) continue;
             for (std::size_t i = 0; i < Tn; ++i)
                 AIPOWER_SIMD
                 for (int l = 0; l < L; ++l) {
@@ -1360,41 +1426,23 @@ struct Model::Impl {
                     check(bad[l], std::isfinite(gen[j]));  // units::gw_hours_to_twh refuses an overflow
                 }
         }
-        const auto others = [&](std::size_t j) {
-            double sum = 0.0;
-            for (int s = 1; s < supply::kSourceCount; ++s) sum += gen[idx(s) * Tn * L + j];
-            return sum;
-        };
-        double* factor = tmp + kFactor * L;
-        const double* given = lanes(loss_factor);
-        const double* actual = lanes(cal_coal);
-        AIPOWER_SIMD
-        for (int l = 0; l < L; ++l) {
-            factor[l] = given[l];
-            if (!std::isfinite(factor[l])) {  // calibrated on the base year's coal hours
-                check(bad[l], std::isfinite(actual[l]) && actual[l] >= 0.0 && actual[l] <= kMaxHours);
-                const double coal = avg[l] * actual[l] / units::kGwhPerTwh;
-                const double generation = coal + others(idx(l));
-                factor[l] = (generation + imports[l]) / total[l] - 1.0;
-            }
-            check(bad[l], std::isfinite(factor[l]) && factor[l] >= kMinLossFactor && factor[l] <= kMaxLossFactor);
+        if (all) {  // the sums of the leading fixed sources, as the residual adds them (from 0.0)
+            others_prefix.assign(Tn, 0.0);
+            for (std::size_t i = 0; i < Tn; ++i)
+                for (int s = 1; s < first_varying_other; ++s) others_prefix[i] += gen[(idx(s) * Tn + i) * L];
         }
-        std::copy(factor, factor + L, at(o_loss));
-        double* req = at(o_req);
-        double* coal_hours = at(o_hours);  // coal's row of the hours table
+        // One instantiation per first varying source: the sum's terms known when compiled, so the
+        // lane loops vectorise and read only the rows that vary.
+        switch (first_varying_other) {
+            case 1: residual<L, 1>(slot, st, tmp, bad); break;
+            case 2: residual<L, 2>(slot, st, tmp, bad); break;
+            case 3: residual<L, 3>(slot, st, tmp, bad); break;
+            case 4: residual<L, 4>(slot, st, tmp, bad); break;
+            case 5: residual<L, 5>(slot, st, tmp, bad); break;
+            case 6: residual<L, 6>(slot, st, tmp, bad); break;
+            default: residual<L, supply::kSourceCount>(slot, st, tmp, bad); break;
+        }
         double* share = at(o_share);
-        for (std::size_t i = 0; i < Tn; ++i)
-            AIPOWER_SIMD
-            for (int l = 0; l < L; ++l) {
-                const std::size_t j = i * L + idx(l);
-                req[j] = total[j] * (1.0 + factor[l]) - imports[j];
-                const double coal = req[j] - others(j);
-                gen[j] = coal;
-                const double coal_gw = avg[j];
-                coal_hours[j] = coal * units::kGwhPerTwh / coal_gw;
-                // One check per lane and year: each check is a read-modify-write of the lane's flag.
-                check(bad[l], coal >= 0.0 && coal_gw > 0.0 && std::isfinite(coal_hours[j]));
-            }
         if (all || want_share)
             for (std::size_t j = 0; j < Tn * L; ++j)
                 share[j] = (gen[supply::Wind * Tn * L + j] + gen[supply::Solar * Tn * L + j] + gen[supply::Biomass * Tn * L + j]) /

@@ -212,6 +212,25 @@ TEST_CASE("core rows derived from sector totals follow EV and data centers only 
     }
 }
 
+TEST_CASE("coal's residual sums the other sources from the base's sum of those that do not vary") {
+    // The first source whose generation varies: none (no target, demand only), hydro, gas, wind (the target).
+    auto fixed_mode = fixture::model();
+    fixed_mode.target.enabled = false;
+    const std::vector<std::pair<china::Inputs, std::vector<std::string>>> cases = {
+        {fixed_mode, {"demand.secondary.segments[1].rate", "demand.data_centers.segments[1].rate"}},
+        {fixed_mode, {"demand.secondary.segments[1].rate", "hours.hydro.segments[0].rate"}},
+        {fixture::model(), {"supply.gas.additions[1].rate", "renewables.target_share"}},
+        {fixture::model(), {"demand.secondary.segments[1].rate", "renewables.target_share"}}};
+    for (const auto& [base, bindings] : cases) {
+        const batch::Model m(base, bindings, {"hours.coal", "generation.coal", "generation.required", "loss_factor"});
+        const auto values = draw(m, 17, 100, 0.3);
+        const auto [mismatched, lean, feasible] = lean_mismatches(m, values, 100);
+        check::record(mismatched == 0 && lean == feasible && feasible > 50, "residual", __FILE__, __LINE__,
+                      bindings[1] + ": " + std::to_string(mismatched) + " mismatched, " + std::to_string(feasible) + " feasible");
+        check::record(block_mismatches(m, values, 100) == 0, "residual (blocks)", __FILE__, __LINE__, bindings[1]);
+    }
+}
+
 TEST_CASE("a data-center row driven by the capex route is recomputed per scenario, as dc_power computes it") {
     auto base = fixture::model();
     batch::DataCenterRoute route;
