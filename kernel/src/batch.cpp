@@ -53,32 +53,37 @@ constexpr std::size_t kWorkUnit = 256;
 constexpr std::size_t kLanes = 32;
 
 // dst[c][r] = src[r][c] for r < rows, c < cols: scenarios' values into lane rows and
-// lane rows into scenarios' outputs. In 4×4 tiles of two-double vectors where the
-// compiler has vector extensions (GCC, Clang: SSE2's unpack instructions on x86-64),
-// an element at a time elsewhere and at the edges.
-void transpose(const double* const* src, std::size_t rows, std::size_t cols, double* const* dst) {
+// lane rows into scenarios' outputs. In 4×4 tiles of four-double vectors where the
+// compiler has vector extensions (GCC, Clang; inlined into each clone of lean_lanes,
+// so AVX2's shuffles where the CPU has them), an element at a time elsewhere and at
+// the edges.
+inline void transpose(const double* const* src, std::size_t rows, std::size_t cols, double* const* dst) {
     std::size_t r0 = 0, c0 = 0;
 #if defined(__GNUC__)
-    using V = double __attribute__((vector_size(16)));
-    using M = long long __attribute__((vector_size(16)));
+    using V = double __attribute__((vector_size(32)));
+#if defined(__clang__)
+#define AIPOWER_SHUFFLE(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
+#else
+    using M = long long __attribute__((vector_size(32)));
+#define AIPOWER_SHUFFLE(a, b, i, j, k, l) __builtin_shuffle(a, b, M{i, j, k, l})
+#endif
     for (r0 = 0; r0 + 4 <= rows; r0 += 4)
         for (c0 = 0; c0 + 4 <= cols; c0 += 4) {
-            const double* in[4] = {src[r0] + c0, src[r0 + 1] + c0, src[r0 + 2] + c0, src[r0 + 3] + c0};
-            double* out[4] = {dst[c0] + r0, dst[c0 + 1] + r0, dst[c0 + 2] + r0, dst[c0 + 3] + r0};
-            for (std::size_t k = 0; k < 4; k += 2)      // rows k, k + 1
-                for (std::size_t h = 0; h < 4; h += 2) {  // columns h, h + 1
-                    V a, b;  // memcpy: the rows need not be aligned
-                    std::memcpy(&a, in[k] + h, sizeof a);
-                    std::memcpy(&b, in[k + 1] + h, sizeof b);
-#if defined(__clang__)
-                    const V lo = __builtin_shufflevector(a, b, 0, 2), hi = __builtin_shufflevector(a, b, 1, 3);
-#else
-                    const V lo = __builtin_shuffle(a, b, M{0, 2}), hi = __builtin_shuffle(a, b, M{1, 3});
-#endif
-                    std::memcpy(out[h] + k, &lo, sizeof lo);
-                    std::memcpy(out[h + 1] + k, &hi, sizeof hi);
-                }
+            V a0, a1, a2, a3;  // memcpy: the rows need not be aligned
+            std::memcpy(&a0, src[r0] + c0, sizeof(V));
+            std::memcpy(&a1, src[r0 + 1] + c0, sizeof(V));
+            std::memcpy(&a2, src[r0 + 2] + c0, sizeof(V));
+            std::memcpy(&a3, src[r0 + 3] + c0, sizeof(V));
+            const V t0 = AIPOWER_SHUFFLE(a0, a1, 0, 4, 2, 6), t1 = AIPOWER_SHUFFLE(a0, a1, 1, 5, 3, 7);
+            const V t2 = AIPOWER_SHUFFLE(a2, a3, 0, 4, 2, 6), t3 = AIPOWER_SHUFFLE(a2, a3, 1, 5, 3, 7);
+            const V d0 = AIPOWER_SHUFFLE(t0, t2, 0, 1, 4, 5), d1 = AIPOWER_SHUFFLE(t1, t3, 0, 1, 4, 5);
+            const V d2 = AIPOWER_SHUFFLE(t0, t2, 2, 3, 6, 7), d3 = AIPOWER_SHUFFLE(t1, t3, 2, 3, 6, 7);
+            std::memcpy(dst[c0] + r0, &d0, sizeof(V));
+            std::memcpy(dst[c0 + 1] + r0, &d1, sizeof(V));
+            std::memcpy(dst[c0 + 2] + r0, &d2, sizeof(V));
+            std::memcpy(dst[c0 + 3] + r0, &d3, sizeof(V));
         }
+#undef AIPOWER_SHUFFLE
 #endif
     // The edges: columns past the last whole tile in the tiled rows, then the rows past them.
     for (std::size_t r = 0; r < r0; ++r)
@@ -286,7 +291,7 @@ int resolve_threads(int requested) {
 }
 
 // The lean path over kLanes scenarios (defined after Model::Impl).
-void lean_lanes(const Model::Impl& m, double* slot, double* st, double* tmp, double* bad);
+void lean_lanes(const Model::Impl& m, const double* values, std::size_t n, double* out, Model::Workspace& w);
 
 struct Model::Impl {
     china::Inputs base;
@@ -1556,10 +1561,26 @@ struct Model::Impl {
     // Up to kLanes scenarios at once; lanes past n evaluate the base and are not read.
     void block(const double* values, std::size_t n, double* out, std::uint8_t* ok, Work& w, const Model::Failed& failed,
                std::size_t first) const {
+        lean_lanes(*this, values, n, out, w);
+        const std::size_t P = bindings.size();
+        std::string message;
+        for (std::size_t l = 0; l < n; ++l) {
+            ok[l] = 1;
+            if (w.lane_bad[l] == 0.0) continue;
+            // Re-run through china::run for its exact result or message.
+            ok[l] = exact(values + l * P, out + l * width, &message) ? 1 : 0;
+            if (ok[l] == 0) failed(first + l, message);
+        }
+    }
+
+    // The lean path for up to kLanes scenarios (lanes past n evaluate the base): their values
+    // into the lane rows, the model, the lane rows of the outputs into the scenarios' rows
+    // (rows of lanes flagged in w.lane_bad are meaningless).
+    void lanes_block(const double* values, std::size_t n, double* out, Work& w) const {
         const std::size_t P = bindings.size();
         double* lane_slots = w.lane_slots.data();
         // Each scenario's values into the lane rows of its bindings' first slots, then into their
-        // other slots; lanes past n evaluate the base.
+        // other slots.
         auto& from = w.transpose_from;
         auto& to = w.transpose_to;
         from.resize(n);
@@ -1575,22 +1596,12 @@ struct Model::Impl {
                 std::fill(row + n, row + kLanes, slots[idx(s)]);
             }
         std::fill(w.lane_bad.begin(), w.lane_bad.end(), 0.0);
-        lean_lanes(*this, lane_slots, w.lane_state.data(), w.lane_temps.data(), w.lane_bad.data());
-        // The lane rows of the outputs into each scenario's row of outputs (a failing lane's row is
-        // overwritten below).
+        lean<kLanes>(lane_slots, w.lane_state.data(), w.lane_temps.data(), w.lane_bad.data(), false);
         from.resize(width);
         for (std::size_t k = 0; k < width; ++k) from[k] = w.lane_state.data() + output_columns[k] * kLanes;
         to.resize(n);
         for (std::size_t l = 0; l < n; ++l) to[l] = out + l * width;
         transpose(from.data(), width, n, to.data());
-        std::string message;
-        for (std::size_t l = 0; l < n; ++l) {
-            ok[l] = 1;
-            if (w.lane_bad[l] == 0.0) continue;
-            // Re-run through china::run for its exact result or message.
-            ok[l] = exact(values + l * P, out + l * width, &message) ? 1 : 0;
-            if (ok[l] == 0) failed(first + l, message);
-        }
     }
 };
 
@@ -1601,8 +1612,8 @@ struct Model::Impl {
 #if defined(AIPOWER_TARGET_CLONES)
 __attribute__((target_clones("avx2", "default"), flatten))
 #endif
-void lean_lanes(const Model::Impl& m, double* slot, double* st, double* tmp, double* bad) {
-    m.lean<kLanes>(slot, st, tmp, bad, false);
+void lean_lanes(const Model::Impl& m, const double* values, std::size_t n, double* out, Model::Workspace& w) {
+    m.lanes_block(values, n, out, w);
 }
 
 Model::Model(const china::Inputs& base, const std::vector<std::string>& bindings, const std::vector<std::string>& outputs,
