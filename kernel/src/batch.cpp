@@ -353,6 +353,7 @@ struct Model::Impl {
     bool vary_demand = false;
     bool probe_paths_vary = false;
     bool base_hours_vary = false;  // the base-year hours of every source (else the base's)
+    bool loss_factor_varies = false;  // given, or calibrated on base-year values
     // The balance sums the other sources' generation in source order; the leading sources whose
     // generation does not vary (those before first_varying_other) add up to the base's sum.
     int first_varying_other = 1;
@@ -857,6 +858,16 @@ struct Model::Impl {
             for (const auto& b : bindings)
                 if (b.kind == BKind::CapRetirements && b.index == s) zero_retirements[s] = false;
         }
+        // The loss factor: given, or calibrated on the base year's demand, generation and imports.
+        loss_factor_varies = base_hours_vary || route_bound;
+        for (const auto& b : bindings)
+            switch (b.kind) {
+                case BKind::LossFactor: case BKind::CalCoalHours: case BKind::NetImports: case BKind::RowStart:
+                case BKind::SectorTotal: case BKind::PopStart: case BKind::EvShare:
+                    loss_factor_varies = true;
+                    break;
+                default: break;
+            }
         first_varying_other = 1;
         while (first_varying_other < supply::kSourceCount && !generation_varies(first_varying_other)) ++first_varying_other;
         vary_demand = vary[kPop] || vary[kEvShare];
@@ -881,9 +892,9 @@ struct Model::Impl {
     static constexpr double kMaxDouble = std::numeric_limits<double>::max();
 
     // Per-lane temporaries (each L wide): the constant rate of the series being
-    // projected and its target, a start value, the two probe shares, the level, a check value,
-    // the loss factor and a broadcast level.
-    enum Temp { kRate = 0, kTarget, kStart, kAtZero, kAtProbe, kLevel, kCheck, kFactor, kConstLevel, kTemps };
+    // projected and its target, a start value, the two probe shares, the level, a check value
+    // and a broadcast level.
+    enum Temp { kRate = 0, kTarget, kStart, kAtZero, kAtProbe, kLevel, kCheck, kConstLevel, kTemps };
 
     // One year of a projected series: x = value(l) (+ the year's adjustment), checked in
     // the same loop as series::project checks it (x in [0, most]; `most` below the largest
@@ -1257,7 +1268,7 @@ struct Model::Impl {
     // The loss factor, then coal as the residual of generation and its hours. The other sources'
     // generation is summed in source order from others_prefix, the sum of sources 1..F-1.
     template <int L, int F>
-    void residual(const double* slot, double* st, double* tmp, Flag* bad) const {
+    void residual(const double* slot, double* st, Flag* bad, bool all) const {
         const auto Tn = idx(T);
         const auto at = [&](std::size_t offset) { return st + offset * L; };
         const auto lanes = [&](int slot_index) { return slot + idx(slot_index) * L; };
@@ -1270,21 +1281,22 @@ struct Model::Impl {
             for (int s = F; s < supply::kSourceCount; ++s) sum += gen[idx(s) * Tn * L + j];
             return sum;
         };
-        double* factor = tmp + kFactor * L;
+        double* factor = at(o_loss);  // the base's, unless it varies
         const double* given = lanes(loss_factor);
         const double* actual = lanes(cal_coal);
-        AIPOWER_SIMD
-        for (int l = 0; l < L; ++l) {
-            factor[l] = given[l];
-            if (!std::isfinite(factor[l])) {  // calibrated on the base year's coal hours
-                check(bad[l], std::isfinite(actual[l]) && actual[l] >= 0.0 && actual[l] <= kMaxHours);
-                const double coal = avg[l] * actual[l] / units::kGwhPerTwh;
-                const double generation = coal + others(0, idx(l));
-                factor[l] = (generation + imports[l]) / total[l] - 1.0;
+        if (all || loss_factor_varies) {
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                factor[l] = given[l];
+                if (!std::isfinite(factor[l])) {  // calibrated on the base year's coal hours
+                    check(bad[l], std::isfinite(actual[l]) && actual[l] >= 0.0 && actual[l] <= kMaxHours);
+                    const double coal = avg[l] * actual[l] / units::kGwhPerTwh;
+                    const double generation = coal + others(0, idx(l));
+                    factor[l] = (generation + imports[l]) / total[l] - 1.0;
+                }
+                check(bad[l], std::isfinite(factor[l]) && factor[l] >= kMinLossFactor && factor[l] <= kMaxLossFactor);
             }
-            check(bad[l], std::isfinite(factor[l]) && factor[l] >= kMinLossFactor && factor[l] <= kMaxLossFactor);
         }
-        std::copy(factor, factor + L, at(o_loss));
         double* req = at(o_req);
         double* coal_hours = at(o_hours);  // coal's row of the hours table
         for (std::size_t i = 0; i < Tn; ++i)
@@ -1439,13 +1451,13 @@ struct Model::Impl {
         // One instantiation per first varying source: the sum's terms known when compiled, so the
         // lane loops vectorise and read only the rows that vary.
         switch (first_varying_other) {
-            case 1: residual<L, 1>(slot, st, tmp, bad); break;
-            case 2: residual<L, 2>(slot, st, tmp, bad); break;
-            case 3: residual<L, 3>(slot, st, tmp, bad); break;
-            case 4: residual<L, 4>(slot, st, tmp, bad); break;
-            case 5: residual<L, 5>(slot, st, tmp, bad); break;
-            case 6: residual<L, 6>(slot, st, tmp, bad); break;
-            default: residual<L, supply::kSourceCount>(slot, st, tmp, bad); break;
+            case 1: residual<L, 1>(slot, st, bad, all); break;
+            case 2: residual<L, 2>(slot, st, bad, all); break;
+            case 3: residual<L, 3>(slot, st, bad, all); break;
+            case 4: residual<L, 4>(slot, st, bad, all); break;
+            case 5: residual<L, 5>(slot, st, bad, all); break;
+            case 6: residual<L, 6>(slot, st, bad, all); break;
+            default: residual<L, supply::kSourceCount>(slot, st, bad, all); break;
         }
         double* share = at(o_share);
         if (all || want_share)

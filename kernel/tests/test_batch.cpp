@@ -231,6 +231,19 @@ TEST_CASE("coal's residual sums the other sources from the base's sum of those t
     }
 }
 
+TEST_CASE("the calibrated loss factor follows each base-year input alone") {
+    for (const std::string binding : {"demand.secondary.start", "demand.data_centers.start", "demand.tertiary_total_start", "demand.population.start",
+                                      "demand.ev_tertiary_share", "balance.net_imports", "calibration.coal_hours",
+                                      "hours.hydro.start", "supply.gas.start", "calibration.wind_solar_generation"}) {
+        const batch::Model m(fixture::model(), {binding}, {"loss_factor", "hours.coal"});
+        const auto values = draw(m, 19, 64, 0.05);
+        const auto [mismatched, lean, feasible] = lean_mismatches(m, values, 64);
+        check::record(mismatched == 0 && lean == feasible && feasible > 30, "loss factor", __FILE__, __LINE__,
+                      binding + ": " + std::to_string(mismatched) + " mismatched, " + std::to_string(feasible) + " feasible");
+        check::record(block_mismatches(m, values, 64) == 0, "loss factor (blocks)", __FILE__, __LINE__, binding);
+    }
+}
+
 TEST_CASE("a data-center row driven by the capex route is recomputed per scenario, as dc_power computes it") {
     auto base = fixture::model();
     batch::DataCenterRoute route;
