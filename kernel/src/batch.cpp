@@ -899,7 +899,10 @@ struct Model::Impl {
     // One year of a projected series: x = value(l) (+ the year's adjustment), checked in
     // the same loop as series::project checks it (x in [0, most]; `most` below the largest
     // double adds the caller's own upper bound, so that the values are read once).
-    template <int L, class Value>
+    // Scaled: value(l) is the previous value (checked >= 0) times a factor >= 0 (1 + a rate
+    // > -1, checked where bound; 1 + (a power >= 0) - 1), so x < 0 is impossible without an
+    // adjustment and x <= most alone is checked (it fails for NaN as well).
+    template <int L, bool Scaled = false, class Value>
     static void step(double* xi, const double* adjust, Flag* bad, double most, Value value) {
         if (adjust != nullptr) {
             AIPOWER_SIMD
@@ -908,6 +911,13 @@ struct Model::Impl {
                 x += adjust[l];
                 xi[l] = x;
                 check(bad[l], x >= 0.0 && x <= most);
+            }
+        } else if (Scaled) {
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) {
+                const double x = value(l);
+                xi[l] = x;
+                check(bad[l], x <= most);
             }
         } else {
             AIPOWER_SIMD
@@ -961,7 +971,7 @@ struct Model::Impl {
                     }
                     break;
                 case Step::Growth:
-                    step<L>(xi, adj, bad, most, [&](int l) { return xp[l] * (1.0 + v[l]); });
+                    step<L, true>(xi, adj, bad, most, [&](int l) { return xp[l] * (1.0 + v[l]); });
                     break;
                 case Step::Glide: {
                     const double* to = slot + idx(st.value2) * L;
@@ -997,7 +1007,7 @@ struct Model::Impl {
                         AIPOWER_SIMD
                         for (int l = 0; l < L; ++l) rate[l] -= 1.0;
                     }
-                    step<L>(xi, adj, bad, most, [&](int l) { return xp[l] * (1.0 + rate[l]); });
+                    step<L, true>(xi, adj, bad, most, [&](int l) { return xp[l] * (1.0 + rate[l]); });
                     break;
             }
         }
