@@ -943,15 +943,19 @@ struct Model::Impl {
             if (out[l] != out[l]) out[l] = fpmath::pow(x(l), y);
     }
 
-    // Mirrors series::project.
+    // Mirrors series::project. `start_checked`: the caller knows the start lies in [0, most]
+    // (a bound slot checked as a start, a base value, or checked where derived).
     template <int L>
     void project(const CSeries& c, const double* slot, const double* start, const double* anchor, bool lane_anchor,
-                 const double* adjust, double* x, double* tmp, Flag* bad, double most = kMaxDouble) const {
+                 const double* adjust, double* x, double* tmp, Flag* bad, double most = kMaxDouble,
+                 bool start_checked = false) const {
         double* rate = tmp + kRate * L;
         double* tmp_target = tmp + kTarget * L;
+        if (!start_checked)
+            AIPOWER_SIMD
+            for (int l = 0; l < L; ++l) check(bad[l], start[l] >= 0.0 && start[l] <= most);
         AIPOWER_SIMD
         for (int l = 0; l < L; ++l) {
-            check(bad[l], start[l] >= 0.0 && start[l] <= most);
             x[l] = start[l];
             rate[l] = 0.0;
         }
@@ -1072,7 +1076,7 @@ struct Model::Impl {
             start = lane_anchors;
         }
         if (spec.driver == demand::Driver::Series) {
-            project<L>(rows[r], s, start, anchor, lane_anchor, nullptr, out, tmp, bad);
+            project<L>(rows[r], s, start, anchor, lane_anchor, nullptr, out, tmp, bad, kMaxDouble, true);
             return;
         }
         // Per capita (units::twh_to_per_capita / per_capita_to_twh, same operations).
@@ -1126,7 +1130,8 @@ struct Model::Impl {
                 }
             adj = adjust;
         }
-        project<L>(c, slot, slot + idx(cap_start[s]) * L, cap_anchor[s].data(), false, adj, path, tmp, bad);
+        project<L>(c, slot, slot + idx(cap_start[s]) * L, cap_anchor[s].data(), false, adj, path, tmp, bad, kMaxDouble,
+                   true);  // the start slot is checked as a start (Pred::NonNegative)
     }
 
     // Average capacity of source s, and its additions where `additions` (an output asks for them).
@@ -1389,7 +1394,8 @@ struct Model::Impl {
                 start = tmp + kStart * L;
                 base_hours<L>(s, slot, st, start, bad);
             }
-            project<L>(hours[s], slot, start, nullptr, false, nullptr, h, tmp, bad, kMaxHours);  // every year within the hours of a year
+            // Every year within the hours of a year; the base's start was checked in the base.
+            project<L>(hours[s], slot, start, nullptr, false, nullptr, h, tmp, bad, kMaxHours, start == h);
         }
         // Renewable target: the level, solved as renewables::solve_level does.
         if (target) {
