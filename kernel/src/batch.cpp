@@ -119,16 +119,15 @@ Range range_of(Pred p) {
 }
 
 // Nodes of the model a bound slot belongs to (what must be recomputed when it varies).
-enum Node : int {
-    kPop = 0,
-    kRow0 = 1,        // 6 driven rows, demand::Inputs order
-    kCap0 = kRow0 + 6,  // 7 sources
-    kHours0 = kCap0 + supply::kSourceCount,
-    kYear0 = kHours0 + supply::kSourceCount,  // inputs of the base-year hours (hours starts, calibration totals)
-    kEvShare,
-    kOther,  // balance and target inputs: always recomputed
-    kNodeCount
-};
+// (Plain int constants: a node is an offset plus a row or source index.)
+constexpr int kPop = 0;
+constexpr int kRow0 = 1;  // 6 driven rows, demand::Inputs order
+constexpr int kCap0 = kRow0 + 6;  // 7 sources
+constexpr int kHours0 = kCap0 + supply::kSourceCount;
+constexpr int kYear0 = kHours0 + supply::kSourceCount;  // inputs of the base-year hours (hours starts, calibration totals)
+constexpr int kEvShare = kYear0 + 1;
+constexpr int kOther = kEvShare + 1;  // balance and target inputs: always recomputed
+constexpr int kNodeCount = kOther + 1;
 
 // Driven rows in demand::Inputs order, and their position in demand::row_names().
 enum DrivenRow { kPrimary = 0, kSecondary, kTertiaryCore, kResidentialCore, kEv, kDc, kDrivenRows };

@@ -134,7 +134,7 @@ inline double pow_or_nan(double x, double y) {
     const double result = scale + scale * q;
 
     const bool e_ok = std::fabs(ehi) < kMaxExponent;
-    return x_ok & y_ok & e_ok ? result : std::numeric_limits<double>::quiet_NaN();
+    return (x_ok & y_ok & e_ok) ? result : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace detail
