@@ -194,7 +194,6 @@ struct Binding {
 
 // Output layout.
 struct OutSpec {
-    std::string name;
     std::size_t offset = 0;  // into the State
     std::size_t width = 0;
 };
@@ -342,10 +341,9 @@ struct Model::Impl {
 
     std::vector<Binding> bindings;
     std::vector<std::string> binding_names;
-    std::vector<OutSpec> outputs;
     std::vector<std::string> output_names;
     std::vector<std::size_t> output_widths;
-    std::vector<std::size_t> output_columns;  // the state offset of each output column
+    std::vector<std::size_t> output_columns;  // the state offset of each output column, in output order
     std::size_t width = 0;
 
     bool vary[kNodeCount] = {};
@@ -568,7 +566,6 @@ struct Model::Impl {
         const auto Tn = idx(T);
         const auto source_of = [&](const std::string& s) { return static_cast<std::size_t>(supply::source_from_name(s)); };
         OutSpec o;
-        o.name = name;
         o.width = Tn;
         const auto unknown = [&]() {
             fail("output", "'" + name + "' is not an output; expected demand.<row>, population, capacity.<source>, "
@@ -610,9 +607,8 @@ struct Model::Impl {
         } else {
             unknown();
         }
-        for (const auto& other : outputs)
-            if (other.name == name) fail("output", "'" + name + "' is listed twice");
-        outputs.push_back(o);
+        if (std::find(output_names.begin(), output_names.end(), name) != output_names.end())
+            fail("output", "'" + name + "' is listed twice");
         output_names.push_back(name);
         output_widths.push_back(o.width);
         width += o.width;
@@ -911,19 +907,12 @@ struct Model::Impl {
                 xi[l] = x;
                 check(bad[l], x >= 0.0 && x <= most);
             }
-        } else if (Scaled) {
-            AIPOWER_SIMD
-            for (int l = 0; l < L; ++l) {
-                const double x = value(l);
-                xi[l] = x;
-                check(bad[l], x <= most);
-            }
         } else {
             AIPOWER_SIMD
             for (int l = 0; l < L; ++l) {
                 const double x = value(l);
                 xi[l] = x;
-                check(bad[l], x >= 0.0 && x <= most);
+                check(bad[l], (Scaled || x >= 0.0) && x <= most);
             }
         }
     }
@@ -1485,13 +1474,9 @@ struct Model::Impl {
             for (std::size_t j = 0; j < Tn * L; ++j) wsadd[j] = add[supply::Wind * Tn * L + j] + add[supply::Solar * Tn * L + j];
     }
 
-    // Lane l of a lane state into one output row.
-    template <int L>
-    void to_outputs(const double* st, int l, double* out) const {
-        for (const auto& o : outputs) {
-            for (std::size_t k = 0; k < o.width; ++k) out[k] = st[(o.offset + k) * L + idx(l)];
-            out += o.width;
-        }
+    // A one-scenario state into its row of outputs.
+    void to_outputs(const double* st, double* out) const {
+        for (std::size_t k = 0; k < width; ++k) out[k] = st[output_columns[k]];
     }
 
     void from_result(const china::Result& r, double* st) const {
@@ -1565,7 +1550,7 @@ struct Model::Impl {
             std::fill(out, out + width, kNaN);
             return false;
         }
-        to_outputs<1>(st.data(), 0, out);
+        to_outputs(st.data(), out);
         return true;
     }
 
@@ -1577,7 +1562,7 @@ struct Model::Impl {
         w.bad[0] = 0.0;
         lean<1>(w.slots.data(), w.state.data(), w.temps.data(), w.bad.data(), false);
         if (w.bad[0] != 0.0) return false;
-        to_outputs<1>(w.state.data(), 0, out);
+        to_outputs(w.state.data(), out);
         return true;
     }
 
@@ -1700,7 +1685,7 @@ china::Inputs Model::inputs_for(const double* values) const { return impl_->inpu
 void Model::extract(const china::Result& result, double* out) const {
     std::vector<double> st(impl_->state_size, 0.0);
     impl_->from_result(result, st.data());
-    impl_->to_outputs<1>(st.data(), 0, out);
+    impl_->to_outputs(st.data(), out);
 }
 
 Model::Workspace Model::workspace() const { return impl_->make_work(); }
