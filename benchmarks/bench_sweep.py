@@ -329,7 +329,7 @@ def all_cores_write_bandwidth(cores: int) -> float:
     procs = [mp.Process(target=_fill_rate, args=(2**25 // cores, barrier, rates)) for _ in range(cores)]
     for proc in procs:
         proc.start()
-    total = sum(rates.get() for _ in procs)
+    total = sum(rates.get(timeout=300) for _ in procs)  # a process that died raises queue.Empty, not a hang
     for proc in procs:
         proc.join()
     return total
