@@ -184,7 +184,8 @@ def test_ctrl_c_between_chunks_propagates_and_returns_nothing():
     ({"samples": 10, "chunk_size": 1000}, "chunk_size = 1000"),
     ({"samples": 10, "chunk_size": 3000}, "chunk_size = 3000: expected a multiple of 1024"),
     ({"samples": 10, "alpha": 0.5}, "alpha = 0.5"),
-    ({"samples": 10, "outputs": ["hours.nope"]}, "'nope' is not a source"),
+    ({"samples": 10, "outputs": ["hours.nope"]}, "output: 'hours.nope': 'nope' is not a source"),
+    ({"samples": 10, "outputs": ["demand.nope"]}, "'nope' is not a demand row; expected one of primary"),
     ({"samples": 10, "outputs": []}, "outputs"),
     ({"samples": 10, "dask": ""}, "dask = ''"),
 ])

@@ -210,6 +210,15 @@ std::vector<std::string> split(const std::string& name) {
     return parts;
 }
 
+// The source a name's token names; an unknown one fails naming the whole name, so the message says
+// which output or binding was wrong ("hours.nope"), not only the token.
+std::size_t source_in(const std::string& argument, const std::string& name, const std::string& token) {
+    const auto& names = supply::source_names();
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == token) return i;
+    fail(argument, "'" + name + "': '" + token + "' is not a source; expected one of coal, gas, biomass, hydro, nuclear, wind, solar");
+}
+
 // "segments[3]" → ("segments", 3); "rate" → ("rate", -1). Returns false if malformed.
 bool indexed(const std::string& token, std::string& head, int& index) {
     const auto open = token.find('[');
@@ -564,7 +573,7 @@ struct Model::Impl {
     void add_output(const std::string& name) {
         const auto parts = split(name);
         const auto Tn = idx(T);
-        const auto source_of = [&](const std::string& s) { return static_cast<std::size_t>(supply::source_from_name(s)); };
+        const auto source_of = [&](const std::string& s) { return source_in("output", name, s); };
         OutSpec o;
         o.width = Tn;
         const auto unknown = [&]() {
@@ -582,7 +591,11 @@ struct Model::Impl {
         } else if (parts[0] == "demand") {
             const auto& names = demand::row_names();
             const auto it = std::find(names.begin(), names.end(), parts[1]);
-            if (it == names.end()) unknown();
+            if (it == names.end()) {
+                std::string list;
+                for (const auto& row : names) list += (list.empty() ? "" : ", ") + row;
+                fail("output", "'" + name + "': '" + parts[1] + "' is not a demand row; expected one of " + list);
+            }
             o.offset = o_rows + static_cast<std::size_t>(it - names.begin()) * Tn;
             want_growth = want_growth || it - names.begin() == kGrowthOut;
         } else if (parts[0] == "capacity") {
@@ -625,7 +638,7 @@ struct Model::Impl {
         const auto unknown = [&]() -> void {
             fail("binding", "'" + name + "' is not an input the batch can vary; expected e.g. demand.<row>.start, "
                                          "demand.<row>.segments[i].<field>, supply.<source>.additions[i].<field>, "
-                                         "hours.<source>.segments[i].<field>, renewables.target_share (see batch.hpp)");
+                                         "hours.<source>.segments[i].<field>, renewables.target_share (sweep.uncertain_inputs(scenario) shows a scenario's)");
         };
         const auto seg_binding = [&](const std::vector<series::Segment>& segs, const std::vector<Seg>& compiled,
                                      const std::string& token, const std::string& field) {
@@ -683,7 +696,7 @@ struct Model::Impl {
                 }
             }
         } else if (area == "supply" && parts.size() >= 3) {
-            const int s = static_cast<int>(supply::source_from_name(parts[1]));
+            const int s = static_cast<int>(source_in("binding", name, parts[1]));
             b.index = s;
             if (parts.size() == 3 && parts[2] == "previous_end") {
                 b.kind = BKind::CapPrevious;
@@ -710,7 +723,7 @@ struct Model::Impl {
                 unknown();
             }
         } else if (area == "hours" && parts.size() >= 3) {
-            const int s = static_cast<int>(supply::source_from_name(parts[1]));
+            const int s = static_cast<int>(source_in("binding", name, parts[1]));
             b.index = s;
             if (s == supply::Coal) fail(name, "coal hours are the model's result, not an input");
             if (parts.size() == 3 && parts[2] == "start") {

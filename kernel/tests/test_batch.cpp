@@ -312,7 +312,10 @@ TEST_CASE("bad bindings, outputs and thread counts") {
     CHECK_THROWS(batch::Model(base, {"hours.solar.start"}, {"hours.coal"}), "calibrated on published generation");
     CHECK_THROWS(batch::Model(base, {"balance.loss_factor"}, {"hours.coal"}), "calibrates the loss factor");
     CHECK_THROWS(batch::Model(base, {"renewables.target_share", "renewables.target_share"}, {"hours.coal"}), "listed twice");
-    CHECK_THROWS(batch::Model(base, {}, {"hours.nope"}), "'nope' is not a source");
+    CHECK_THROWS(batch::Model(base, {}, {"hours.nope"}), "output: 'hours.nope': 'nope' is not a source");
+    CHECK_THROWS(batch::Model(base, {}, {"demand.nope"}), "output: 'demand.nope': 'nope' is not a demand row; expected one of primary");
+    CHECK_THROWS(batch::Model(base, {"supply.oil.start"}, {"hours.coal"}), "binding: 'supply.oil.start': 'oil' is not a source");
+    CHECK_THROWS(batch::Model(base, {"hours.oil.start"}, {"hours.coal"}), "binding: 'hours.oil.start': 'oil' is not a source");
     CHECK_THROWS(batch::Model(base, {}, {"coal_hours"}), "is not an output");
     CHECK_THROWS(batch::Model(base, {}, {}), "outputs");
     auto fixed = base;
