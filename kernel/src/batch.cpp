@@ -213,10 +213,9 @@ std::vector<std::string> split(const std::string& name) {
 // The source a name's token names; an unknown one fails naming the whole name, so the message says
 // which output or binding was wrong ("hours.nope"), not only the token.
 std::size_t source_in(const std::string& argument, const std::string& name, const std::string& token) {
-    const auto& names = supply::source_names();
-    for (std::size_t i = 0; i < names.size(); ++i)
-        if (names[i] == token) return i;
-    fail(argument, "'" + name + "': '" + token + "' is not a source; expected one of coal, gas, biomass, hydro, nuclear, wind, solar");
+    const int s = supply::find_source(token);
+    if (s < 0) fail(argument, "'" + name + "': " + supply::not_a_source(token));
+    return static_cast<std::size_t>(s);
 }
 
 // "segments[3]" → ("segments", 3); "rate" → ("rate", -1). Returns false if malformed.

@@ -9,11 +9,21 @@ const std::array<std::string, kSourceCount>& source_names() {
     return names;
 }
 
-Source source_from_name(const std::string& name) {
+int find_source(const std::string& name) {
     const auto& names = source_names();
     for (int i = 0; i < kSourceCount; ++i)
-        if (names[static_cast<std::size_t>(i)] == name) return static_cast<Source>(i);
-    fail("source", "'" + name + "' is not a source; expected one of coal, gas, biomass, hydro, nuclear, wind, solar");
+        if (names[static_cast<std::size_t>(i)] == name) return i;
+    return -1;
+}
+
+std::string not_a_source(const std::string& name) {
+    return "'" + name + "' is not a source; expected one of coal, gas, biomass, hydro, nuclear, wind, solar";
+}
+
+Source source_from_name(const std::string& name) {
+    const int i = find_source(name);
+    if (i < 0) fail("source", not_a_source(name));
+    return static_cast<Source>(i);
 }
 
 std::vector<double> project_capacity(const std::string& name, const series::Years& years, const CapacitySpec& spec) {

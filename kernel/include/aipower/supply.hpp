@@ -18,6 +18,8 @@ enum Source { Coal = 0, Gas, Biomass, Hydro, Nuclear, Wind, Solar, kSourceCount 
 
 const std::array<std::string, kSourceCount>& source_names();
 Source source_from_name(const std::string& name);
+int find_source(const std::string& name);          // -1 if `name` is not a source
+std::string not_a_source(const std::string& name);  // the problem, with the sources expected
 
 struct CapacitySpec {
     double previous_end = 0.0;  // GW at the end of the year before the start year
