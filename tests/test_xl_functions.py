@@ -352,6 +352,18 @@ def test_sweep_bad_arguments_return_a_named_excel_error(call, code, words):
         assert w in err, (w, err)
 
 
+@pytest.mark.parametrize("fn, output, rest", [
+    (xf.AIP_SWEEP, "hours.cole", (100,)),
+    (xf.AIP_SWEEP, "demand.nope", (100,)),
+    (xf.AIP_SWEEP, "capacity.", (100,)),
+    (xf.AIP_TORNADO, "coal", (2030,)),
+])
+def test_sweep_output_error_names_the_output_once(fn, output, rest):
+    err = fn("ai_ranges", output, *rest)
+    assert err.startswith(f"#VALUE! output: '{output}': ") or err.startswith(f"#VALUE! output: '{output}' is not"), err
+    assert err.count(f"'{output}'") == 1 and "expected" in err, err
+
+
 def test_xlwings_call_path_sweep_and_tornado(xl):
     _, _, call = xl
     df = sweep.sweep_table("ai_ranges", "hours.coal", samples=200, seed=2)

@@ -613,8 +613,8 @@ def _sweep_errors(call: Callable[[], Any], output: str) -> Any:
         for name in ("samples", "seed"):
             if head.startswith(f"{name} ="):
                 raise ArgError(name, msg) from None
-        if head in ("output", "source", "row"):  # the kernel's output-name errors
-            raise ArgError("output", f"'{output}': {msg}") from None
+        if head == "output":  # the kernel's output-name errors, which name the output already
+            raise ArgError("output", msg[len("output:"):].lstrip()) from None
         raise
 
 
