@@ -56,3 +56,45 @@ def test_version_and_calibrate(capsys):
     assert "kernel_compiler" in capsys.readouterr().out
     assert main(["calibrate"]) == 0
     assert "| seed-1 headline |" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [
+    ["tables", "--out", "{file}"],
+    ["tables", "--out", "{file}/sub"],
+    ["regenerate", "--only", "us_gap", "--out", "{file}"],
+    ["sweep", "--samples", "64", "--out", "{file}"],
+    ["recalc", "{book}", "--out", "{file}/copy.xlsx"],
+])
+def test_an_output_folder_that_is_a_file_is_refused_by_name(command, tmp_path, capsys):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    book = tmp_path / "book.xlsx"
+    if "{book}" in command:
+        assert main(["regenerate", "--only", "us_gap", "--out", str(tmp_path / "books")]) == 0
+        book = tmp_path / "books" / "us_gap.xlsx"
+    argv = [a.format(file=a_file, book=book) for a in command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aipower: error: --out ") and f"{a_file} is a file; expected a folder" in err, err
+    assert a_file.read_text() == "mine"
+
+
+def test_recalc_of_a_file_that_is_not_a_workbook_names_it(tmp_path, capsys):
+    text = tmp_path / "notes.txt"
+    text.write_text("mine")
+    assert main(["recalc", str(text), "--out", str(tmp_path / "out.xlsx")]) == 2
+    assert f"aipower: error: {text}: cannot read the workbook" in capsys.readouterr().err
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_closed_pipe_ends_quietly(monkeypatch):
+    import io
+
+    from aipower import cli
+
+    def closed(*args, **kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "_print_result", closed)
+    monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
+    assert main(["run"]) == 0  # `aipower run | head`: not an error

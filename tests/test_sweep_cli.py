@@ -29,6 +29,34 @@ def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     assert not list(out.glob(".*.tmp"))
 
 
+def test_existing_files_are_refused_before_the_sweep_runs(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "sweep"
+    out.mkdir()
+    (out / "tornado.csv").write_text("mine")
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the sweep ran before its output files were checked")
+
+    monkeypatch.setattr(sweep, "run", must_not_run)
+    assert main(["sweep", "--samples", "100", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "tornado.csv exist: not overwriting" in err and "--force" in err
+    assert (out / "tornado.csv").read_text() == "mine"
+    # a bad output name is reported as such, before the files
+    assert main(["sweep", "--samples", "100", "--out", str(out), "--outputs", "hours.cole"]) == 2
+    assert "output: 'hours.cole'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("scenario, outputs, expected", [
+    ("ai_ranges", None, sweep.DEFAULT_OUTPUTS),
+    ("ai_ranges", "hours.coal, demand.total", ("hours.coal", "demand.total")),
+    ("ai_ranges", ["capacity.solar"], ("capacity.solar",)),
+])
+def test_chosen_outputs_are_what_run_reports(scenario, outputs, expected):
+    assert sweep.chosen_outputs(scenario, outputs) == tuple(expected)
+    assert tuple(sweep.run(scenario, 64, outputs=outputs).tables) == tuple(expected)
+
+
 def test_interrupted_sweep_writes_nothing(tmp_path, monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

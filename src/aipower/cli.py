@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, calibration, version_info
-from ._io import OutputExistsError, atomic_write
+from ._io import atomic_write, check_targets
 from .balance import TABLES, UNITS, BalanceResult, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
 from .scenario import Scenario, load_scenario
@@ -101,9 +101,7 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
     frames = {name: getattr(result, name) for name in TABLES}
     frames.update({name: build(sc) for name, build in CALCULATOR_TABLES.items()})
     targets = {name: out / f"{name}.csv" for name in frames}
-    existing = [str(p) for p in targets.values() if p.exists()]
-    if existing and not force:
-        raise OutputExistsError(f"{', '.join(existing)} exist: not overwriting (use --force to replace them)")
+    check_targets(targets.values(), overwrite=force)
     written = []
     for name, df in frames.items():
         index = df.index.name == "row"
@@ -135,12 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 for path in _write_tables(result, sc, args.out, args.force):
                     print(path)
-    except (ValueError, OutputExistsError) as exc:
-        print(f"aipower: error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # output piped into `head` and closed early
+    except BrokenPipeError:  # output piped into `head` and closed early (an OSError: caught first)
         sys.stderr.close()
         return 0
+    except (ValueError, OSError) as exc:  # OSError: what the system refuses, and OutputExistsError
+        print(f"aipower: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -47,7 +47,7 @@ class RegenerateCommand:
             start = time.perf_counter()
             paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
                                          force=args.force, only=args.only)
-        except (ValueError, OutputExistsError) as exc:
+        except (ValueError, OSError) as exc:
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2
         for p in paths:
@@ -106,7 +106,7 @@ class RecalcCommand:
                 print(f"\r  {done:,}/{total:,} formula cells", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
             report = recalc.recalc_file(args.book, out, overwrite=args.in_place or args.force, progress=progress)
-        except (ValueError, OutputExistsError, OSError) as exc:
+        except (ValueError, OSError) as exc:
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2
         print(f"{out}: {report.formulas} formula cells recalculated ({report.changed} changed) in {report.seconds:.2f} s")

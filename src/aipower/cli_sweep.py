@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from . import sweep
-from ._io import OutputExistsError, atomic_write, atomic_write_text
+from ._io import atomic_write, atomic_write_text, check_targets
 
 
 def _positive_int(text: str) -> int:
@@ -53,6 +53,9 @@ class SweepCommand:
 
     def run(self, args: argparse.Namespace) -> int:
         outputs = args.outputs
+        names = [f"percentiles_{o}.csv" for o in sweep.chosen_outputs(args.scenario, outputs, base_year=args.base_year)]
+        # refused before the sweep, not after it: a long run must not end on an existing file
+        check_targets([args.out / name for name in [*names, "tornado.csv", "sweep.json"]], overwrite=args.force)
         try:
             result = sweep.run(args.scenario, args.samples, seed=args.seed, threads=args.threads, outputs=outputs,
                                latin=args.latin, base_year=args.base_year, dask=args.dask,
@@ -64,10 +67,6 @@ class SweepCommand:
             return 130
         files = {f"percentiles_{name}.csv": table for name, table in result.tables.items()}
         files["tornado.csv"] = tornado
-        targets = [args.out / name for name in [*files, "sweep.json"]]
-        existing = [str(p) for p in targets if p.exists()]
-        if existing and not args.force:
-            raise OutputExistsError(f"{', '.join(existing)} exist: not overwriting (use --force to replace them)")
         for name, df in files.items():
             index = name != "tornado.csv"
             atomic_write(args.out / name, lambda tmp, df=df, index=index: df.to_csv(tmp, index=index, float_format="%.10g"),

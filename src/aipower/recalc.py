@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from ._io import atomic_write
+from ._io import atomic_write, check_targets
 from .xlfunctions import REGISTRY
 
 # References that need the cell's address, not its value: the engine passes values only.
@@ -446,9 +446,11 @@ def load_book(path: str | Path) -> Book:
     import openpyxl
     from openpyxl.worksheet.formula import ArrayFormula
 
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+    except (OSError, zipfile.BadZipFile, KeyError, InvalidFileException) as exc:
         raise RecalcError(f"{path}: cannot read the workbook: {exc}") from None
     has_formula = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
     book = Book()
@@ -518,6 +520,7 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
         from ._io import OutputExistsError
 
         raise OutputExistsError(f"{out_path} exists: not overwriting it (use --force, or --in-place for the input)")
+    check_targets([out_path], overwrite=True, arg="--out")
     book = load_book(book_path)
     n = book.calculate(progress)
     changed = {"n": 0}

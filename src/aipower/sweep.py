@@ -236,6 +236,17 @@ def _check_outputs(outputs: Iterable[str] | None, has_target: bool) -> tuple[str
     return chosen
 
 
+def chosen_outputs(scenario: str | Path | Scenario = "ai_ranges", outputs: Iterable[str] | str | None = None, *,
+                   base_year: int | None = None, overrides: Mapping[str, Any] | None = None) -> tuple[str, ...]:
+    """The outputs `run` reports for these arguments: `outputs` as given, or the default
+    (which leaves out requirement.level when the scenario sets no renewable target).
+    An unknown name raises the ValueError `run` would."""
+    inputs, _, sc = model_inputs(scenario, base_year, overrides)
+    chosen = _check_outputs(outputs, bool(inputs.target.enabled))
+    _model(sc, inputs, [], chosen)  # the kernel checks the names
+    return chosen
+
+
 def _tables(summary: _k.Summary, model: _k.Model, base_year: int) -> dict[str, pd.DataFrame]:
     tables = {}
     col = 0

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._io import OutputExistsError, atomic_write
+from ._io import atomic_write, check_targets
 from .recalc import Book, ExcelErrorValue, cell_name, col_letters
 
 # Fixed document date: the same inputs give the same bytes (the committed templates are checked).
@@ -621,9 +621,7 @@ def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | 
             raise ValueError(f"--only {n}: expected one of {', '.join(TEMPLATES)}")
     out_dir = Path(out_dir)
     targets = [out_dir / f"{n}.xlsx" for n in names]
-    existing = [str(p) for p in targets if p.exists()]
-    if existing and not force:
-        raise OutputExistsError(f"{', '.join(existing)} exist: not overwriting (use --force to replace them)")
+    check_targets(targets, overwrite=force)
     written = []
     for n, target in zip(names, targets):
         written.append(atomic_write(target, lambda tmp, n=n: build(n, tmp, scenario=scenario, base_year=base_year),
