@@ -118,6 +118,20 @@ def test_malformed_toml_names_file_and_line(tmp_path):
         load_scenario(path)
 
 
+@pytest.mark.parametrize("content, message", [
+    (b"\xff\xfe[scenario]", r"bad\.toml: not UTF-8 text \(byte 0\); expected a TOML scenario file"),
+    (None, r"bad\.toml: cannot read scenario file: Is a directory"),
+])
+def test_an_unreadable_scenario_file_is_named(tmp_path, content, message):
+    path = tmp_path / "bad.toml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario(path)
+
+
 def test_circular_parents(tmp_path):
     write(tmp_path, '[scenario]\nparent = "b.toml"\n', "a.toml")
     write(tmp_path, '[scenario]\nparent = "a.toml"\n', "b.toml")

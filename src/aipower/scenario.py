@@ -113,6 +113,8 @@ def _parse(path: Path) -> tuple[dict[str, Any], str]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read scenario file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); expected a TOML scenario file") from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
