@@ -208,6 +208,18 @@ def test_batch_bad_input():
         sweep.batch("ai", {"renewables.target_share": [0.3]}, on_error="ignore")
 
 
+@pytest.mark.parametrize("values, message", [
+    ({"renewables.target_share": np.full((2, 2), 0.3)}, r"values\['renewables.target_share'\]: an array of shape \(2, 2\); expected one value per scenario"),
+    ({"renewables.target_share": ["a", "b"]}, r"values\['renewables.target_share'\] = \['a', 'b'\]: could not convert .*expected numbers"),
+    ({}, r"values = \{\}: expected a mapping or DataFrame of at least one input"),
+    ([0.3, 0.31], r"values = \[0.3, 0.31\]: expected a mapping"),
+    (pd.DataFrame(index=range(3)), r"values = .*expected a mapping or DataFrame of at least one input"),
+])
+def test_batch_values_of_the_wrong_shape_or_type_are_named(values, message):
+    with pytest.raises(ValueError, match=message):
+        sweep.batch("ai", values)
+
+
 def write(tmp_path, text):
     path = tmp_path / "my.toml"
     path.write_text(textwrap.dedent(text), encoding="utf-8")

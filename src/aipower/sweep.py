@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import os
+import reprlib
 import sys
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -484,9 +485,12 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
     scenario; 'skip' leaves NaN rows with ok False.
     """
     inputs, h, sc = model_inputs(scenario, base_year, overrides)
+    if not isinstance(values, (Mapping, pd.DataFrame)) or len(values.keys()) == 0:
+        raise ValueError(f"values = {reprlib.repr(values)}: expected a mapping or DataFrame of at least one input to an "
+                         "array of N values, e.g. {'renewables.target_share': shares}")
     names = list(values.keys()) if not isinstance(values, pd.DataFrame) else list(values.columns)
-    columns = [np.asarray(values[n], dtype=float).reshape(-1) for n in names]
-    n = len(columns[0]) if columns else 0
+    columns = [_input_column(name, values[name]) for name in names]
+    n = len(columns[0])
     for name, c in zip(names, columns):
         if len(c) != n:
             raise ValueError(f"values[{name!r}] has {len(c)} values, expected {n} (the same N for every input)")
@@ -508,6 +512,17 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
         col += width
     result["ok"] = ok
     return result
+
+
+def _input_column(name: str, value: Any) -> np.ndarray:
+    """One input's values as a 1-D float array (a single number is one scenario)."""
+    try:
+        column = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"values[{name!r}] = {reprlib.repr(value)}: {exc}; expected numbers in the input's model unit") from None
+    if column.ndim > 1:
+        raise ValueError(f"values[{name!r}]: an array of shape {column.shape}; expected one value per scenario (1-D)")
+    return column.reshape(-1)
 
 
 def _memory_limit() -> int:
