@@ -70,7 +70,9 @@ NUMERIC_KEYS = [
 ]
 
 
-@given(st.sampled_from(NUMERIC_KEYS), st.one_of(wild_number, st.sampled_from(["x", None])))
+@given(st.sampled_from(NUMERIC_KEYS), st.one_of(
+    wild_number, st.sampled_from(["x", None]), st.lists(wild_number, max_size=3),  # a list: per-year keys only
+    st.integers(min_value=-(10**12), max_value=10**12).map(np.int64), wild_number.map(np.float64)))
 def test_balance_overrides_return_finite_tables_or_value_error(key, value):
     try:
         r = aipower.run("base", overrides={key: value})

@@ -1,3 +1,4 @@
+import re
 import textwrap
 
 import pytest
@@ -149,3 +150,25 @@ def test_override_errors():
         aipower.run("base", renewables__target_shar=0.3)
     with pytest.raises(ScenarioError, match="expected number, got string"):
         aipower.run("base", overrides={"renewables.target_share": "high"})
+
+
+@pytest.mark.parametrize("key", ["renewables.wind_fraction", "renewables.target_share", "horizon.end_year",
+                                 "demand.ev_tertiary_share"])
+def test_a_list_for_a_one_number_assumption_is_named(key):
+    with pytest.raises(ValueError, match=rf"{re.escape(key)} = \[.*\]: expected a single number"):
+        aipower.run("base", overrides={key: [0.3, 0.4]})
+
+
+def test_a_list_keyword_of_the_requirement_is_named():
+    with pytest.raises(ValueError, match=r"renewables\.target_share = \[0\.3\]: expected a single number"):
+        aipower.required_wind_solar("ai", target_share=[0.3])
+
+
+def test_numpy_numbers_and_arrays_override_as_python_ones():
+    import numpy as np
+
+    plain = aipower.run("base", base_year=2025, overrides={"renewables.target_year": 2030,
+                                                           "balance.net_imports": [1.0] * 12})
+    numpy = aipower.run("base", base_year=np.int64(2025), overrides={"renewables.target_year": np.int32(2030),
+                                                                     "balance.net_imports": np.ones(12)})
+    assert numpy.hours.equals(plain.hours) and numpy.base_year == 2025

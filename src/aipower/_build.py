@@ -11,6 +11,7 @@ from typing import Any
 
 from . import actuals, units
 from . import uncertainty as _uncertainty
+from ._calc import scalar
 from ._kernel import series as _series
 from .scenario import Assumption, Scenario, ScenarioError, resolve_actual
 
@@ -69,8 +70,8 @@ def segments(scenario: Scenario, key: str) -> list[Any]:
 
 
 def horizon(scenario: Scenario) -> Horizon:
-    base_year = int(scenario.get("horizon.base_year"))
-    last_year = int(scenario.get("horizon.end_year"))
+    base_year = int(scalar(scenario, "horizon.base_year"))
+    last_year = int(scalar(scenario, "horizon.end_year"))
     coal_hours = scenario.assumption("calibration.coal_hours")
     if not coal_hours.is_actual:
         first = base_year
@@ -100,6 +101,8 @@ def start_value(scenario: Scenario, key: str, h: Horizon, unit: str) -> float:
         if found.unit != unit:
             raise ScenarioError(f"{a.origin}: {key}: actual '{found.series}' is in {found.unit}, expected {unit}")
         return found.value
+    if isinstance(a.value, list):
+        raise ScenarioError(f"{a.origin}: {key} = {a.value!r}: expected a single number")
     if not math.isfinite(float(a.value)):
         raise ScenarioError(f"{a.origin}: {key} = {a.value!r}: expected a finite number")
     value, model_unit = units.to_model_unit(float(a.value), a.unit)

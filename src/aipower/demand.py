@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from . import _build, actuals
+from ._calc import scalar
 from ._kernel import china as _china
 from .dc_driver import data_center_path
 from .scenario import Scenario, ScenarioError
@@ -19,7 +20,7 @@ _SECTOR_TOTAL = {"tertiary_core": "tertiary", "residential_core": "residential"}
 
 def build(scenario: Scenario, h: _build.Horizon) -> _china.DemandInputs:
     d = _china.DemandInputs()
-    d.ev_tertiary_share = scenario.get("demand.ev_tertiary_share")
+    d.ev_tertiary_share = scalar(scenario, "demand.ev_tertiary_share")
     d.population_start = _build.start_value(scenario, "demand.population.start", h, "million")
     d.population_segments = _build.segments(scenario, "demand.population.segments")
     d.population_anchors = _build.anchors(scenario, "demand.population.start", h, "population")

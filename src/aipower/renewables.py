@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._calc import scalar
 from ._kernel import china as _china
 from .scenario import Scenario
 
@@ -28,11 +29,16 @@ class Requirement:
 def target_from(scenario: Scenario, **changes: Any) -> _china.RenewableTarget:
     t = _china.RenewableTarget()
     t.enabled = True
-    t.share = float(changes.get("target_share", scenario.get("renewables.target_share")))
-    t.year = int(changes.get("target_year", scenario.get("renewables.target_year")))
-    t.first_year = int(changes.get("first_year", scenario.get("renewables.first_year")))
-    t.last_year = int(changes.get("last_year", scenario.get("renewables.last_year")))
-    t.wind_fraction = float(changes.get("wind_fraction", scenario.get("renewables.wind_fraction")))
+    given = {f"renewables.{name}": value for name, value in changes.items()}
+
+    def number(key: str) -> float:  # a keyword of the caller's, else the scenario's value
+        return scalar(given, key) if key in given else scalar(scenario, key)
+
+    t.share = number("renewables.target_share")
+    t.year = int(number("renewables.target_year"))
+    t.first_year = int(number("renewables.first_year"))
+    t.last_year = int(number("renewables.last_year"))
+    t.wind_fraction = number("renewables.wind_fraction")
     return t
 
 

@@ -27,6 +27,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -199,6 +201,8 @@ class Scenario:
             key = raw_key.replace("__", ".")
             if key not in merged:
                 raise ScenarioError(f"override '{raw_key}': unknown assumption{_suggest(key, merged)}")
+            if isinstance(value, (np.generic, np.ndarray)):  # numpy's numbers and arrays as Python's
+                value = value.tolist()
             node = value if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)) else {"value": value}
             merged[key] = _make_assumption(key, node, merged[key], "override", is_root=False)
         return Scenario(self.name, self.description, self.files, merged)
