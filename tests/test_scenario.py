@@ -172,3 +172,10 @@ def test_numpy_numbers_and_arrays_override_as_python_ones():
     numpy = aipower.run("base", base_year=np.int64(2025), overrides={"renewables.target_year": np.int32(2030),
                                                                      "balance.net_imports": np.ones(12)})
     assert numpy.hours.equals(plain.hours) and numpy.base_year == 2025
+
+
+def test_shipped_names_ignore_case_and_spaces_unless_a_file_has_the_name(tmp_path, monkeypatch):
+    assert load_scenario(" AI").name == "ai" and load_scenario("Base").name == "base"
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, '[scenario]\nname = "mine"\nparent = "base"\n', "AI")
+    assert load_scenario("AI").name == "mine"  # an existing file comes first

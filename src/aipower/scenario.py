@@ -78,6 +78,8 @@ def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> 
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to.parent / path
+    if not path.exists() and text.strip().lower() in SHIPPED:  # 'AI' typed in a cell: Excel ignores case
+        return _shipped_path(text.strip().lower())
     if not path.exists():
         raise ScenarioError(
             f"scenario '{text}': no such file, and not a shipped scenario (expected one of {', '.join(SHIPPED)} or a path to a .toml file)"
