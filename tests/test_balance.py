@@ -1,4 +1,5 @@
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -86,6 +87,23 @@ def test_required_wind_solar_function(base):
     assert 0 < r.level_gw_per_year - lower.level_gw_per_year
     with pytest.raises(ValueError, match="renewables.target_year = 2050"):
         aipower.required_wind_solar("base", target_year=2050)
+
+
+@pytest.mark.parametrize("keyword, value, message", [
+    ("target_year", 2030.5, "renewables.target_year = 2030.5: expected a year"),  # was truncated to 2030
+    ("first_year", 2026.2, "renewables.first_year = 2026.2: expected a year"),
+    ("target_share", True, "renewables.target_share = True: expected number, got boolean"),  # was a share of 1
+    ("target_share", "0.3", "renewables.target_share = '0.3': expected number, got string"),
+])
+def test_required_wind_solar_checks_its_keywords_as_assumptions(keyword, value, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        aipower.required_wind_solar("ai", **{keyword: value})
+
+
+def test_required_wind_solar_keywords_win_over_overrides():
+    direct = aipower.required_wind_solar("ai", target_share=0.29)
+    both = aipower.required_wind_solar("ai", target_share=0.29, overrides={"renewables.target_share": 0.31})
+    assert both.level_gw_per_year == direct.level_gw_per_year and both.target_share == 0.29
 
 
 def test_fixed_mode_uses_given_additions():

@@ -444,9 +444,8 @@ def _scalar(v: Any) -> Any:
 def load_book(path: str | Path) -> Book:
     """The cells, formulas, arrays and defined names of an .xlsx file."""
     import openpyxl
-    from openpyxl.worksheet.formula import ArrayFormula
-
     from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.worksheet.formula import ArrayFormula
 
     try:
         wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)

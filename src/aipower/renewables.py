@@ -26,19 +26,14 @@ class Requirement:
     share_per_gw_per_year: float  # share gained per GW/yr of level
 
 
-def target_from(scenario: Scenario, **changes: Any) -> _china.RenewableTarget:
+def target_from(scenario: Scenario) -> _china.RenewableTarget:
     t = _china.RenewableTarget()
     t.enabled = True
-    given = {f"renewables.{name}": value for name, value in changes.items()}
-
-    def number(key: str) -> float:  # a keyword of the caller's, else the scenario's value
-        return scalar(given, key) if key in given else scalar(scenario, key)
-
-    t.share = number("renewables.target_share")
-    t.year = int(number("renewables.target_year"))
-    t.first_year = int(number("renewables.first_year"))
-    t.last_year = int(number("renewables.last_year"))
-    t.wind_fraction = number("renewables.wind_fraction")
+    t.share = scalar(scenario, "renewables.target_share")
+    t.year = int(scalar(scenario, "renewables.target_year"))
+    t.first_year = int(scalar(scenario, "renewables.first_year"))
+    t.last_year = int(scalar(scenario, "renewables.last_year"))
+    t.wind_fraction = scalar(scenario, "renewables.wind_fraction")
     return t
 
 
@@ -55,10 +50,11 @@ def required_wind_solar(
     """Solve the wind + solar level for a target share (defaults from the scenario's [renewables])."""
     from .balance import model_inputs
 
-    inputs, _, sc = model_inputs(scenario, base_year=base_year, overrides=overrides)
-    given = {k: v for k, v in dict(target_share=target_share, target_year=target_year, first_year=first_year,
-                                   last_year=last_year).items() if v is not None}
-    target = target_from(sc, **given)
+    given = {f"renewables.{k}": v for k, v in dict(target_share=target_share, target_year=target_year,
+                                                   first_year=first_year, last_year=last_year).items() if v is not None}
+    # the keywords are overrides, so they are checked as any assumption is (a year is a whole number, ...)
+    inputs, _, sc = model_inputs(scenario, base_year=base_year, overrides={**(overrides or {}), **given})
+    target = target_from(sc)
     r = _china.required_level(inputs, target)
     return Requirement(target.share, target.year, target.first_year, target.last_year, r["level"],
                        r["share_at_zero"], r["share_per_gw"])
