@@ -94,3 +94,11 @@ def test_units_return_finite_or_value_error(func, data):
         assert math.isfinite(func(*args))
     except ValueError:
         pass
+
+
+@pytest.mark.parametrize("value, kind", [(True, "a boolean"), (np.array([True, False]), "a boolean"),
+                                         (["100"], "text"), ("100", "text")])
+def test_booleans_and_text_are_not_taken_for_numbers(value, kind):
+    # numpy alone would read True as 1 and '100' as 100
+    with pytest.raises(ValueError, match=f"capex_yi_rmb = .*: expected a number, got {kind}"):
+        dc_power.capacity_from_capex_gw(capex_yi_rmb=value, capex_per_watt_rmb=100)

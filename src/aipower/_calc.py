@@ -155,7 +155,15 @@ def _check_number_like(name: str, value: Any) -> np.ndarray:
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} = {value!r}: expected a number, got text")
     try:
-        return np.asarray(value, dtype=float)
+        raw = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} = {value!r}: expected a number or an array of numbers") from None
+    if raw.dtype.kind == "b":  # numpy would take True for 1
+        raise ValueError(f"{name} = {value!r}: expected a number, got a boolean")
+    if raw.dtype.kind in "USa":  # numpy would parse '100'
+        raise ValueError(f"{name} = {value!r}: expected a number, got text")
+    try:
+        return raw.astype(float)
     except (TypeError, ValueError):
         raise ValueError(f"{name} = {value!r}: expected a number or an array of numbers") from None
 
