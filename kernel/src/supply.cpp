@@ -17,7 +17,9 @@ int find_source(const std::string& name) {
 }
 
 std::string not_a_source(const std::string& name) {
-    return "'" + name + "' is not a source; expected one of coal, gas, biomass, hydro, nuclear, wind, solar";
+    std::string expected;
+    for (const auto& source : source_names()) expected += (expected.empty() ? "" : ", ") + source;
+    return "'" + name + "' is not a source; expected one of " + expected;
 }
 
 Source source_from_name(const std::string& name) {
