@@ -97,8 +97,10 @@ def test_units_return_finite_or_value_error(func, data):
 
 
 @pytest.mark.parametrize("value, kind", [(True, "a boolean"), (np.array([True, False]), "a boolean"),
-                                         (["100"], "text"), ("100", "text")])
+                                         (["100"], "text"), ("100", "text"),
+                                         ([100.0, True], "a boolean"),  # numpy makes this a float array
+                                         ([100 + 1j], "a complex number"), (np.datetime64("2030-01-01"), "a date")])
 def test_booleans_and_text_are_not_taken_for_numbers(value, kind):
-    # numpy alone would read True as 1 and '100' as 100
+    # numpy alone would read True as 1, '100' as 100, drop the complex part and count a date in days
     with pytest.raises(ValueError, match=f"capex_yi_rmb = .*: expected a number, got {kind}"):
         dc_power.capacity_from_capex_gw(capex_yi_rmb=value, capex_per_watt_rmb=100)

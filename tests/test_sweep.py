@@ -206,11 +206,19 @@ def test_batch_bad_input():
     assert out["hours.coal"].shape == (0, 12) and out["ok"].shape == (0,)
     with pytest.raises(ValueError, match="on_error"):
         sweep.batch("ai", {"renewables.target_share": [0.3]}, on_error="ignore")
+    for threads in (-1, 1.5, True):  # pybind11 would raise TypeError for 1.5 and take True for 1
+        with pytest.raises(ValueError, match=r"threads = .*: expected 0 \(every core\) or a count in 1-"):
+            sweep.batch("ai", {"renewables.target_share": [0.3]}, threads=threads)
 
 
 @pytest.mark.parametrize("values, message", [
     ({"renewables.target_share": np.full((2, 2), 0.3)}, r"values\['renewables.target_share'\]: an array of shape \(2, 2\); expected one value per scenario"),
-    ({"renewables.target_share": ["a", "b"]}, r"values\['renewables.target_share'\] = \['a', 'b'\]: could not convert .*expected numbers"),
+    ({"renewables.target_share": ["a", "b"]}, r"values\['renewables.target_share'\] = \['a', 'b'\]: got text; expected numbers"),
+    ({"renewables.target_share": [0.3, True]}, r"values\['renewables.target_share'\] = \[0.3, True\]: got a boolean"),
+    ({"renewables.target_share": pd.Series([True])}, r"values\['renewables.target_share'\] = \[True\]: got a boolean"),
+    ({"renewables.target_share": np.array([0.3 + 1j])}, r"= \[\(0.3\+1j\)\]: got a complex number"),
+    ({"renewables.target_share": np.array(["2030-01-01"], dtype="datetime64[D]")}, r"got a date; expected numbers"),
+    ({"renewables.target_share": [[0.3], [0.3, 0.2]]}, r"values\['renewables.target_share'\] = .*inhomogeneous.*expected numbers"),
     ({}, r"values = \{\}: expected a mapping or DataFrame of at least one input"),
     ([0.3, 0.31], r"values = \[0.3, 0.31\]: expected a mapping"),
     (pd.DataFrame(index=range(3)), r"values = .*expected a mapping or DataFrame of at least one input"),

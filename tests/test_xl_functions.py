@@ -140,6 +140,8 @@ def test_version_lists_package_kernel_and_vintage():
     (lambda: xf.AIP_COAL_HOURS("ai", 2028, "x"), "#VALUE!", ["overrides", "two-column range"]),
     (lambda: xf.AIP_COAL_HOURS("ai", 2028, [[3.0, 1.0]]), "#VALUE!", ["overrides", "row 1", "not an assumption key"]),
     (lambda: xf.AIP_COAL_HOURS("ai", 2028, [["renewables.target_share", None]]), "#VALUE!", ["overrides", "no value"]),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2028, [["renewables.target_share", 0.3], [None, None], [" renewables.target_share", 0.31]]),
+     "#VALUE!", ["overrides", "row 3", "'renewables.target_share' is already set in row 1"]),
     (lambda: xf.AIP_COAL_HOURS("ai", 2028, [["renewables.target_shar", 0.3]]), "#VALUE!",
      ["renewables.target_shar", "did you mean 'renewables.target_share'"]),
     (lambda: xf.AIP_COAL_HOURS("ai", 2028, [["renewables.target_share", "high"]]), "#VALUE!", ["renewables.target_share", "expected number"]),

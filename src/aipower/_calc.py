@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import reprlib
 import sys
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -148,6 +149,35 @@ def as_result(value: Any) -> Any:
 _YEARS = (_kernel.MIN_YEAR, _kernel.MAX_YEAR)  # the years the kernel accepts
 
 
+def non_number(value: Any, raw: np.ndarray) -> str | None:
+    """What `value` (as the array `raw`) holds that numpy would quietly turn into a float, or None.
+
+    numpy reads True as 1, parses '100', drops a complex part and counts dates in days; a list
+    mixing a boolean with numbers even becomes a float array, so lists are checked item by item.
+    """
+    kind = raw.dtype.kind
+    if kind == "O" or (kind in "fiu" and isinstance(value, (list, tuple))):
+        try:
+            items = np.asarray(value, dtype=object).flat if kind != "O" else raw.flat
+        except (TypeError, ValueError):  # ragged: the float conversion names it
+            return None
+        for item in items:
+            if isinstance(item, (bool, np.bool_)):
+                return "a boolean"
+            if isinstance(item, (str, bytes)):
+                return "text"
+            if isinstance(item, (complex, np.complexfloating)):
+                return "a complex number"
+        return None
+    return {"b": "a boolean", "U": "text", "S": "text", "a": "text", "c": "a complex number",
+            "m": "a time span", "M": "a date", "V": "a record"}.get(kind)
+
+
+def shown(value: Any) -> str:
+    """A short repr for an error message (a Series or array as its list, cut like reprlib's)."""
+    return reprlib.repr(value.tolist() if hasattr(value, "tolist") else value)
+
+
 def _check_number_like(name: str, value: Any) -> np.ndarray:
     """A number or array of numbers as float64, or a ValueError naming the argument."""
     if value is None:
@@ -157,15 +187,14 @@ def _check_number_like(name: str, value: Any) -> np.ndarray:
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} = {value!r}: expected a number or an array of numbers") from None
-    if raw.dtype.kind == "b":  # numpy would take True for 1
-        raise ValueError(f"{name} = {value!r}: expected a number, got a boolean")
-    if raw.dtype.kind in "USa":  # numpy would parse '100'
-        raise ValueError(f"{name} = {value!r}: expected a number, got text")
+        raise ValueError(f"{name} = {shown(value)}: expected a number or an array of numbers") from None
+    problem = non_number(value, raw)
+    if problem:
+        raise ValueError(f"{name} = {shown(value)}: expected a number, got {problem}")
     try:
         return raw.astype(float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} = {value!r}: expected a number or an array of numbers") from None
+        raise ValueError(f"{name} = {shown(value)}: expected a number or an array of numbers") from None
 
 
 def checked(func: Callable[..., Any]) -> Callable[..., Any]:

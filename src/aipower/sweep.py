@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import units
+from . import _calc, units
 from . import uncertainty as _uncertainty
 from ._build import _SEGMENT_VALUES
 from ._kernel import sweep as _k
@@ -494,6 +494,7 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
     for name, c in zip(names, columns):
         if len(c) != n:
             raise ValueError(f"values[{name!r}] has {len(c)} values, expected {n} (the same N for every input)")
+    threads = _check_int("threads", threads, 0, int(_k.MAX_THREADS), f"0 (every core) or a count in 1-{int(_k.MAX_THREADS)}")
     chosen = _check_outputs(outputs, bool(inputs.target.enabled))
     model = _kernel_model(sc, inputs, [str(x) for x in names], chosen)
     limit = _memory_limit()
@@ -517,9 +518,13 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
 def _input_column(name: str, value: Any) -> np.ndarray:
     """One input's values as a 1-D float array (a single number is one scenario)."""
     try:
-        column = np.asarray(value, dtype=float)
+        raw = np.asarray(value)
+        problem = _calc.non_number(value, raw)  # before numpy reads True as 1 or a date as days
+        column = np.asarray(raw, dtype=float) if problem is None else None  # no copy of a float array
     except (TypeError, ValueError) as exc:
         raise ValueError(f"values[{name!r}] = {reprlib.repr(value)}: {exc}; expected numbers in the input's model unit") from None
+    if column is None:
+        raise ValueError(f"values[{name!r}] = {_calc.shown(value)}: got {problem}; expected numbers in the input's model unit")
     if column.ndim > 1:
         raise ValueError(f"values[{name!r}]: an array of shape {column.shape}; expected one value per scenario (1-D)")
     return column.reshape(-1)

@@ -251,6 +251,7 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
         raise ArgError(p.name, f"'{raw}' is text; expected a two-column range (assumption key, value)")
     g = grid(raw)
     out: list[tuple[str, Any]] = []
+    rows: dict[str, int] = {}  # key → its row: a key set twice would quietly take the lower row's value
     for i, row in enumerate(g, start=1):
         if all(_blank(c) for c in row):
             continue
@@ -271,7 +272,11 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
                 value = ("json", value)
         elif isinstance(value, float) and value.is_integer():
             value = int(value)  # years and counts arrive from Excel as floats
-        out.append((key.strip(), value))
+        key = key.strip()
+        if key in rows:
+            raise ArgError(p.name, f"row {i}: '{key}' is already set in row {rows[key]}; expected each key once")
+        rows[key] = i
+        out.append((key, value))
     return tuple(out)
 
 
@@ -360,7 +365,7 @@ def _lookup(df: pd.DataFrame, what: str, row: str, year: int, table: str) -> flo
 
 SCENARIO = Param("scenario", "Scenario: a shipped name (base, ai) or the path of a scenario .toml file.", "scenario")
 OVERRIDES = Param("overrides", "Optional two-column range: assumption key (e.g. renewables.target_share) and value, in the "
-                               "assumption's unit (see AIP_PARAMS). Blank rows are ignored.", "overrides", ())
+                               "assumption's unit (see AIP_PARAMS), each key once. Blank rows are ignored.", "overrides", ())
 BASE_YEAR = Param("base_year", "Base year (year): rebase on a later year's actuals, e.g. 2025. Blank: the scenario's (2024).",
                   "integer", None)
 YEAR = Param("year", "Year (e.g. 2030), from the base year to the scenario's end year.", "integer")
