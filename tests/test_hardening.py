@@ -77,6 +77,35 @@ def test_existing_files_are_not_overwritten_without_permission(tmp_path):
     assert target.read_text() == "new"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_written_files_get_the_umask_permissions_and_replaced_files_keep_theirs(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        fresh = atomic_write_text(tmp_path / "new.csv", "x")
+    finally:
+        os.umask(old_umask)
+    assert fresh.stat().st_mode & 0o777 == 0o644  # not tempfile's 0600: others on a server can read it
+    mine = tmp_path / "mine.csv"
+    mine.write_text("old")
+    mine.chmod(0o640)
+    atomic_write_text(mine, "new", overwrite=True)
+    assert mine.stat().st_mode & 0o777 == 0o640 and mine.read_text() == "new"
+
+
+def test_the_temp_file_is_synced_through_a_writable_handle(tmp_path, monkeypatch):
+    fcntl = pytest.importorskip("fcntl")
+    modes = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        modes.append(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    atomic_write_text(tmp_path / "out.txt", "x")
+    assert modes and os.O_RDONLY not in modes  # Windows' fsync (_commit) refuses a read-only handle
+
+
 def test_concurrent_runs_equal_serial_runs():
     """The kernel releases the GIL; threads must not share state."""
     cases = [("base", {}), ("ai", {}), ("base", {"renewables.target_share": 0.28}), ("ai", {"horizon.end_year": 2030})]

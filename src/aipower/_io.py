@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -29,22 +30,37 @@ def check_targets(targets: Iterable[str | Path], *, overwrite: bool = False, arg
         raise OutputExistsError(f"{', '.join(present)} exist: not overwriting (use --force to replace them)")
 
 
+def _new_temp_beside(path: Path) -> Path:
+    """An empty new file next to `path`, with the permissions the umask gives (mkstemp's are 0600,
+    which would leave a regenerated workbook readable by its owner only)."""
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(f"{path.parent}: no free name for a temporary file beside {path.name}")
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None], *, overwrite: bool = False) -> Path:
     """Call `write(tmp)` on a temporary file next to `path`, then rename it over `path`.
 
     A crash or kill mid-write leaves any previous file intact. An existing
-    `path` is replaced only with `overwrite=True`.
+    `path` is replaced only with `overwrite=True`, and keeps its permissions;
+    a new file gets the umask's.
     """
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists: not overwriting it (use --force / overwrite=True to replace it)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = _new_temp_beside(path)
     try:
+        mode = stat.S_IMODE(os.stat(path if path.exists() else tmp).st_mode)
         write(tmp)
-        with open(tmp, "rb") as fh:
+        os.chmod(tmp, mode)  # the writer may have replaced tmp with a file of its own
+        with open(tmp, "r+b") as fh:  # writable: Windows' fsync (_commit) fails on a read-only handle
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
