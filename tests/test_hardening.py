@@ -106,6 +106,34 @@ def test_the_temp_file_is_synced_through_a_writable_handle(tmp_path, monkeypatch
     assert modes and os.O_RDONLY not in modes  # Windows' fsync (_commit) refuses a read-only handle
 
 
+def test_a_target_held_open_elsewhere_is_named_and_left_intact(tmp_path, monkeypatch):
+    target = tmp_path / "book.xlsx"
+    target.write_text("user's")
+
+    def held(src, dst):  # what Windows does while Excel has the file open
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+
+    monkeypatch.setattr(os, "replace", held)
+    with pytest.raises(PermissionError, match=r"book.xlsx: cannot replace it .*open in Excel or another program, close it"):
+        atomic_write_text(target, "new", overwrite=True)
+    assert target.read_text() == "user's" and sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
+
+
+def test_an_unwritable_folder_is_named(tmp_path, monkeypatch):
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):  # a folder without write permission (tests may run as root)
+        if str(path).endswith(".tmp"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    with pytest.raises(PermissionError) as info:
+        atomic_write_text(tmp_path / "out.csv", "x")
+    assert str(info.value).endswith(f"{tmp_path}: cannot write there (Permission denied)")  # not the temp file's name
+    assert ".tmp" not in str(info.value) and not (tmp_path / "out.csv").exists()
+
+
 def test_concurrent_runs_equal_serial_runs():
     """The kernel releases the GIL; threads must not share state."""
     cases = [("base", {}), ("ai", {}), ("base", {"renewables.target_share": 0.28}), ("ai", {"horizon.end_year": 2030})]

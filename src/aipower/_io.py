@@ -39,6 +39,8 @@ def _new_temp_beside(path: Path) -> Path:
             fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666)
         except FileExistsError:
             continue
+        except PermissionError as exc:  # name the folder, not our temporary file
+            raise PermissionError(exc.errno, f"{path.parent}: cannot write there ({exc.strerror})") from None
         os.close(fd)
         return tmp
     raise FileExistsError(f"{path.parent}: no free name for a temporary file beside {path.name}")
@@ -62,7 +64,11 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, overwrite: 
         os.chmod(tmp, mode)  # the writer may have replaced tmp with a file of its own
         with open(tmp, "r+b") as fh:  # writable: Windows' fsync (_commit) fails on a read-only handle
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:  # Windows: Excel holds the workbook open
+            raise PermissionError(exc.errno, f"{path}: cannot replace it ({exc.strerror}); if it is open in Excel "
+                                             "or another program, close it and run again") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
