@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -92,6 +93,23 @@ def test_segments_override_as_json_text():
     got = xf.AIP_DEMAND("base", "data_centers", 2026, [["demand.data_centers.segments", seg]])
     start = xf.AIP_DEMAND("base", "data_centers", 2024)
     assert got == pytest.approx(start * 1.2**2, rel=1e-12)
+
+
+def test_editing_a_scenario_file_or_its_parent_is_seen_by_the_next_call(tmp_path):
+    parent, child = tmp_path / "parent.toml", tmp_path / "child.toml"
+
+    def share(path, value, stamp):
+        path.write_text(f'[scenario]\nname = "p"\nparent = "ai"\n[renewables]\n'
+                        f'target_share = {{ value = {value}, unit = "fraction", source = "test" }}\n', encoding="utf-8")
+        os.utime(path, ns=(stamp, stamp))  # distinct times even where the clock is coarse
+
+    share(parent, 0.28, 10**18)
+    child.write_text('[scenario]\nname = "c"\nparent = "parent.toml"\n', encoding="utf-8")
+    for value, stamp in ((0.28, 10**18), (0.31, 2 * 10**18), (0.29, 3 * 10**18)):
+        share(parent, value, stamp)
+        expected = aipower.run("ai", overrides={"renewables.target_share": value}).hours.loc["coal", 2030]
+        assert xf.AIP_COAL_HOURS(str(child), 2030) == expected  # twice: the second call is the cached one
+        assert xf.AIP_COAL_HOURS(str(child), 2030) == expected
 
 
 def test_base_year_argument_rebases(base):

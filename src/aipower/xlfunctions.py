@@ -319,23 +319,33 @@ def frame_to_grid(df: pd.DataFrame, corner: str) -> list[list[Any]]:
 # Scenario runs, cached: a sheet calls the same scenario from many cells
 
 
-def _scenario_key(scenario: str) -> tuple[str, int]:
+ScenarioKey = tuple[str, tuple[int, ...]]  # a scenario name or file, and its files' modification times
+
+# The files each scenario file was last built from (itself, then its parents'), so that editing a
+# parent file, not only the file a cell names, makes the cells read the scenario again.
+_chains: dict[str, tuple[str, ...]] = {}
+
+
+def _scenario_key(scenario: str) -> ScenarioKey:
     if scenario in SHIPPED:
-        return scenario, 0
-    path = Path(scenario)
+        return scenario, ()
     try:
-        return str(path.resolve()), path.stat().st_mtime_ns  # an edited file is read again
+        path = str(Path(scenario).resolve())
+        return path, tuple(os.stat(f).st_mtime_ns for f in _chains.get(path, (path,)))
     except OSError:
-        return scenario, 0  # load_scenario names the problem
+        return scenario, ()  # load_scenario names the problem
 
 
 @lru_cache(maxsize=32)
-def _scenario(key: tuple[str, int], overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> Scenario:
-    return load_scenario(key[0], base_year=base_year, overrides=_override_dict(overrides))
+def _scenario(key: ScenarioKey, overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> Scenario:
+    sc = load_scenario(key[0], base_year=base_year, overrides=_override_dict(overrides))
+    if key[1]:
+        _chains[key[0]] = (key[0], *(f for f in sc.files if f != key[0]))
+    return sc
 
 
 @lru_cache(maxsize=32)
-def _run(key: tuple[str, int], overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> BalanceResult:
+def _run(key: ScenarioKey, overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> BalanceResult:
     return run(_scenario(key, overrides, base_year))
 
 
@@ -350,6 +360,7 @@ def result_of(scenario: str, overrides: tuple[tuple[str, Any], ...] = (), base_y
 def clear_cache() -> None:
     for f in (_scenario, _run, _requirement_cached, _calc_table, _sweep_cached, _tornado_cached):
         f.cache_clear()
+    _chains.clear()
 
 
 def _lookup(df: pd.DataFrame, what: str, row: str, year: int, table: str) -> float:
@@ -624,7 +635,7 @@ def _sweep_errors(call: Callable[[], Any], output: str) -> Any:
 
 
 @lru_cache(maxsize=16)
-def _sweep_cached(key: tuple[str, int], output: str, samples: int, seed: int, overrides: tuple,
+def _sweep_cached(key: ScenarioKey, output: str, samples: int, seed: int, overrides: tuple,
                   base_year: int | None) -> pd.DataFrame:
     from . import sweep
 
@@ -632,7 +643,7 @@ def _sweep_cached(key: tuple[str, int], output: str, samples: int, seed: int, ov
 
 
 @lru_cache(maxsize=16)
-def _tornado_cached(key: tuple[str, int], output: str, year: int, overrides: tuple, base_year: int | None) -> pd.DataFrame:
+def _tornado_cached(key: ScenarioKey, output: str, year: int, overrides: tuple, base_year: int | None) -> pd.DataFrame:
     from . import sweep
 
     return _sweep_errors(lambda: sweep.tornado_table(_scenario(key, overrides, base_year), output, year), output)
@@ -753,7 +764,7 @@ def _numbers(p_name: str, raw: Any) -> list[float]:
 
 
 @lru_cache(maxsize=64)
-def _calc_table(key: tuple[str, int], overrides: tuple, base_year: int | None, name: str) -> pd.DataFrame:
+def _calc_table(key: ScenarioKey, overrides: tuple, base_year: int | None, name: str) -> pd.DataFrame:
     return CALCULATOR_TABLES[name](_scenario(key, overrides, base_year))
 
 
