@@ -140,9 +140,13 @@ def test_circular_parents(tmp_path):
         load_scenario(tmp_path / "a.toml")
 
 
-def test_missing_scenario():
-    with pytest.raises(ScenarioError, match="'nope': no such file, and not a shipped scenario"):
+def test_missing_scenario(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError, match="'nope': no such file in .*, and not a shipped scenario") as info:
         load_scenario("nope")
+    assert f" in {tmp_path.resolve()}," in str(info.value)  # relative: the folder searched (Excel's is not the workbook's)
+    with pytest.raises(ScenarioError, match=r"none.toml': no such file, and not"):  # absolute: the path says where
+        load_scenario(tmp_path / "none.toml")
 
 
 def test_override_errors():

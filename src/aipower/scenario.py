@@ -81,8 +81,11 @@ def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> 
     if not path.exists() and text.strip().lower() in SHIPPED:  # 'AI' typed in a cell: Excel ignores case
         return _shipped_path(text.strip().lower())
     if not path.exists():
+        # Excel's Python process starts in a folder xlwings does not set: say which one was searched
+        where = f" in {path.parent.resolve()}" if not Path(text).is_absolute() else ""
         raise ScenarioError(
-            f"scenario '{text}': no such file, and not a shipped scenario (expected one of {', '.join(SHIPPED)} or a path to a .toml file)"
+            f"scenario '{text}': no such file{where}, and not a shipped scenario "
+            f"(expected one of {', '.join(SHIPPED)} or a path to a .toml file)"
         )
     return path
 
