@@ -22,7 +22,7 @@ def test_run_with_base_year(capsys):
 def test_tables_write_csvs_and_refuse_to_overwrite(tmp_path, capsys):
     assert main(["tables", "--out", str(tmp_path)]) == 0
     for name in ("demand", "capacity", "generation", "hours", "re_share"):
-        with open(tmp_path / f"{name}.csv", newline="") as fh:
+        with open(tmp_path / f"{name}.csv", newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh))
         assert rows[0][0] == "row"
         assert rows[0][1:] == [str(y) for y in range(2024, 2036)]
@@ -33,6 +33,9 @@ def test_tables_write_csvs_and_refuse_to_overwrite(tmp_path, capsys):
     assert main(["tables", "--out", str(tmp_path), "--scenario", "ai", "--force"]) == 0
     assert (tmp_path / "demand.csv").read_text() != before
     assert not list(tmp_path.glob(".*.tmp"))
+    # A byte-order mark, so Excel reads the text as UTF-8 and not in the system's code page
+    raw = (tmp_path / "dc_capex.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "亿kWh".encode() in raw
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -10,11 +10,11 @@ from aipower.cli import main
 def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     out = tmp_path / "sweep"
     assert main(["sweep", "--samples", "3000", "--seed", "4", "--out", str(out), "--outputs", "hours.coal,demand.data_centers"]) == 0
-    with open(out / "percentiles_hours.coal.csv", newline="") as fh:
+    with open(out / "percentiles_hours.coal.csv", newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["stat"] + [str(y) for y in range(2024, 2036)]
     assert [r[0] for r in rows[1:]] == ["P5", "P10", "P50", "P90", "P95", "mean"]
-    with open(out / "tornado.csv", newline="") as fh:
+    with open(out / "tornado.csv", newline="", encoding="utf-8-sig") as fh:
         tornado = list(csv.DictReader(fh))
     assert tornado[0]["input"] == "renewables.target_share"
     meta = json.loads((out / "sweep.json").read_text())

@@ -7,6 +7,7 @@ import secrets
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 
 class OutputExistsError(FileExistsError):
@@ -77,3 +78,10 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, overwrite: 
 
 def atomic_write_text(path: str | Path, text: str, *, overwrite: bool = False) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), overwrite=overwrite)
+
+
+def atomic_write_csv(path: str | Path, df: Any, *, index: bool, float_format: str, overwrite: bool = False) -> Path:
+    """A DataFrame as CSV in UTF-8 with a byte-order mark: Excel, which opens a CSV without one in the
+    system's code page, then shows units such as 亿kWh as they are."""
+    return atomic_write(path, lambda tmp: df.to_csv(tmp, index=index, float_format=float_format, encoding="utf-8-sig"),
+                        overwrite=overwrite)

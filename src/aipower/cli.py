@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, calibration, version_info
-from ._io import atomic_write, check_targets
+from ._io import atomic_write_csv, check_targets
 from .balance import TABLES, UNITS, BalanceResult, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
 from .scenario import Scenario, load_scenario
@@ -105,7 +105,7 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
     written = []
     for name, df in frames.items():
         index = df.index.name == "row"
-        written.append(atomic_write(targets[name], lambda tmp, df=df, index=index: df.to_csv(tmp, index=index, float_format="%.12g"), overwrite=force))
+        written.append(atomic_write_csv(targets[name], df, index=index, float_format="%.12g", overwrite=force))
     return written
 
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from . import sweep
-from ._io import atomic_write, atomic_write_text, check_targets
+from ._io import atomic_write_csv, atomic_write_text, check_targets
 
 
 def _positive_int(text: str) -> int:
@@ -68,9 +68,7 @@ class SweepCommand:
         files = {f"percentiles_{name}.csv": table for name, table in result.tables.items()}
         files["tornado.csv"] = tornado
         for name, df in files.items():
-            index = name != "tornado.csv"
-            atomic_write(args.out / name, lambda tmp, df=df, index=index: df.to_csv(tmp, index=index, float_format="%.10g"),
-                         overwrite=args.force)
+            atomic_write_csv(args.out / name, df, index=name != "tornado.csv", float_format="%.10g", overwrite=args.force)
             print(args.out / name)
         meta = {
             "scenario": result.scenario, "samples": result.samples, "seed": result.seed, "latin": result.latin,
