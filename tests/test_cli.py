@@ -1,4 +1,7 @@
 import csv
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -101,3 +104,19 @@ def test_a_closed_pipe_ends_quietly(monkeypatch):
     monkeypatch.setattr(cli, "_print_result", closed)
     monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
     assert main(["run"]) == 0  # `aipower run | head`: not an error
+
+
+@pytest.mark.parametrize("command", [["params"], ["run"], ["calibrate"], ["run", "--scenario", "亿.toml"]])
+def test_output_in_a_legacy_code_page_does_not_fail(command, tmp_path):
+    # Redirected output on Windows is cp1252, which has no 亿 or →: a file gets UTF-8 instead.
+    env = dict(os.environ, PYTHONIOENCODING="cp1252")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from aipower.cli import main; sys.exit(main())", *command],
+                          capture_output=True, env=env, cwd=tmp_path, timeout=300)
+    err = proc.stderr.decode("utf-8")
+    assert "codec can't encode" not in err
+    if command[-1] == "亿.toml":
+        assert proc.returncode == 2 and "scenario '亿.toml': no such file" in err
+    else:
+        assert proc.returncode == 0, err
+        out = proc.stdout.decode("utf-8")  # as UTF-8, characters intact
+        assert "亿" in out if command[0] in ("params", "run") else "→" in out

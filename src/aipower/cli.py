@@ -109,7 +109,27 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
     return written
 
 
+def _writable_text_streams() -> None:
+    """Make sure stdout and stderr can print the model's units and sources (亿kWh, →).
+
+    Redirected output on Windows uses the ANSI code page (cp1252), which cannot encode them, so
+    `aipower params > file.txt` would fail: a file or pipe gets UTF-8 instead, a console that
+    cannot show a character gets an escape (\\u4ebf) in its place.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "亿—→".encode(encoding)
+            continue
+        except (UnicodeEncodeError, LookupError):
+            pass
+        if hasattr(stream, "reconfigure"):
+            tty = hasattr(stream, "isatty") and stream.isatty()
+            stream.reconfigure(**({"errors": "backslashreplace"} if tty else {"encoding": "utf-8"}))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _writable_text_streams()
     args = _parser().parse_args(argv)
     try:
         plugin = next((c for c in _plugin_commands() if c.name == args.command), None)
