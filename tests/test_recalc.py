@@ -135,6 +135,19 @@ def test_unsupported_formulas_name_the_cell(tmp_path, capsys, formula, words):
     assert not (tmp_path / "out.xlsx").exists()
 
 
+def test_every_unsupported_function_is_named_before_any_work(tmp_path, capsys, monkeypatch):
+    cells = {"A12": "=NOSUCHFUNC(1)", "A13": '=nosuchfunc(2)+LEN("INDIRECT(")', "A14": '=INDIRECT("B3")',
+             "A15": "=SUM(_xlfn.ANCHORARRAY(A12))", **{f"B{r}": "=NOSUCHFUNC(3)" for r in range(12, 16)}}
+    src = _own_book(tmp_path / "own.xlsx", cells)
+    monkeypatch.setattr(recalc.Book, "value", lambda *a: pytest.fail("a cell was computed before the check"))
+    assert main(["recalc", str(src), "--out", str(tmp_path / "out.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "NOSUCHFUNC() in Model!A12, Model!B12, Model!A13 and 3 more" in err  # one run names them all
+    assert "INDIRECT() in Model!A14;" in err and "a spill reference (A1#, stored as ANCHORARRAY()) in Model!A15" in err
+    assert err.count("INDIRECT") == 1  # text inside quotes is not a call
+    assert not (tmp_path / "out.xlsx").exists()
+
+
 def test_aip_errors_are_values_not_failures(tmp_path):
     src = _own_book(tmp_path / "own.xlsx", {"A12": '=AIP_COAL_HOURS("ai","abc")'})
     recalc.recalc_file(src, tmp_path / "out.xlsx")

@@ -330,16 +330,10 @@ class Book:
             _, ast = formulas.Parser().ast(text)
         except Exception as exc:
             raise RecalcError(f"{self.where(key)}: cannot parse formula {formula}: {exc}") from None
-        from formulas.functions import not_implemented
-
-        # Function names as written (the parser folds some, e.g. INDIRECT of a constant, into references).
-        bare = re.sub(r'"(?:[^"]|"")*"', '""', text)
-        for name in re.findall(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(", bare):
-            name = name.upper()
-            if name not in funcs or funcs[name] is not_implemented or name in _REFERENCE_FUNCTIONS:
-                raise RecalcError(f"{self.where(key)}: function {name}() in {formula} is not supported by the "
-                                  f"engine (AIP_ functions and {len(supported_builtins())} Excel built-ins are: "
-                                  f"`aipower functions --builtins` lists them)")
+        unsupported = _unsupported_functions(formula)  # check_functions() names them all first; a backstop
+        if unsupported:
+            raise RecalcError(f"{self.where(key)}: function {unsupported[0]}() in {formula} is not supported by the "
+                              f"engine ({_SUPPORTED_HINT.format(len(supported_builtins()))})")
         compiled = ast.compile()
         self._compiled[formula] = compiled
         return compiled
@@ -393,9 +387,23 @@ class Book:
             if cell.formula is not None:
                 yield key, cell
 
+    def check_functions(self) -> None:
+        """Refuse, before any cell is computed, a workbook using functions the engine lacks, naming
+        every such function and its first cells: not one per run, found after minutes of work."""
+        found: dict[str, list[str]] = {}
+        for key, cell in self.formula_cells():
+            for name in _unsupported_functions(cell.formula or ""):
+                found.setdefault(name, []).append(self.where(key))
+        if found:
+            listed = "; ".join(f"{_SHOWN.get(name, name + '()')} in {', '.join(where[:3])}"
+                               + (f" and {len(where) - 3} more" if len(where) > 3 else "") for name, where in found.items())
+            raise RecalcError(f"functions not supported by the engine: {listed} "
+                              f"({_SUPPORTED_HINT.format(len(supported_builtins()))})")
+
     def calculate(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Compute every formula cell; returns how many there are. `progress(done, total)`
         is called every 500 cells (the engine computes a few hundred formulas a second)."""
+        self.check_functions()
         cells = list(self.formula_cells())
         for n, (key, _) in enumerate(cells, start=1):
             self.value(*key)
@@ -405,6 +413,22 @@ class Book:
 
     def array_cells(self) -> dict[tuple[str, int, int], tuple[str, int, int]]:
         return dict(self._array_of)
+
+
+_SUPPORTED_HINT = "AIP_ functions and {} Excel built-ins are: `aipower functions --builtins` lists them"
+_SHOWN = {"ANCHORARRAY": "a spill reference (A1#, stored as ANCHORARRAY())"}  # as the user wrote it
+
+
+@lru_cache(maxsize=4096)
+def _unsupported_functions(formula: str) -> tuple[str, ...]:
+    """The functions a formula calls that the engine lacks, by their names as written (the parser
+    folds some, e.g. INDIRECT of a constant, into references)."""
+    from formulas.functions import not_implemented
+
+    funcs = _functions()
+    bare = re.sub(r'"(?:[^"]|"")*"', '""', _PREFIXES.sub("", formula))
+    names = dict.fromkeys(n.upper() for n in re.findall(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(", bare))
+    return tuple(n for n in names if n not in funcs or funcs[n] is not_implemented or n in _REFERENCE_FUNCTIONS)
 
 
 def _is_address(addr: str) -> bool:
