@@ -137,15 +137,38 @@ def test_unsupported_formulas_name_the_cell(tmp_path, capsys, formula, words):
 
 def test_every_unsupported_function_is_named_before_any_work(tmp_path, capsys, monkeypatch):
     cells = {"A12": "=NOSUCHFUNC(1)", "A13": '=nosuchfunc(2)+LEN("INDIRECT(")', "A14": '=INDIRECT("B3")',
-             "A15": "=SUM(_xlfn.ANCHORARRAY(A12))", **{f"B{r}": "=NOSUCHFUNC(3)" for r in range(12, 16)}}
+             **{f"B{r}": "=NOSUCHFUNC(3)" for r in range(12, 16)}}
     src = _own_book(tmp_path / "own.xlsx", cells)
     monkeypatch.setattr(recalc.Book, "value", lambda *a: pytest.fail("a cell was computed before the check"))
     assert main(["recalc", str(src), "--out", str(tmp_path / "out.xlsx")]) == 2
     err = capsys.readouterr().err
     assert "NOSUCHFUNC() in Model!A12, Model!B12, Model!A13 and 3 more" in err  # one run names them all
-    assert "INDIRECT() in Model!A14;" in err and "a spill reference (A1#, stored as ANCHORARRAY()) in Model!A15" in err
+    assert "INDIRECT() in Model!A14 (" in err
     assert err.count("INDIRECT") == 1  # text inside quotes is not a call
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_spill_references_read_the_anchor_s_array_range(tmp_path):
+    # A9:M10 holds =AIP_BALANCE(...) as a dynamic array; A9# is what Excel 365 writes for its spill
+    spill = {"A12": "=SUM(_xlfn.ANCHORARRAY(A9))", "A13": "=SUM(A9:M10)",
+             "A14": "=COUNT(_xlfn.ANCHORARRAY($A$9))*100+COUNTA(_xlfn.anchorarray(Model!A9))",
+             "A15": "=INDEX(_xlfn.ANCHORARRAY('Model'!A9),2,3)", "A16": "=C10",
+             "A17": '=LEN("_xlfn.ANCHORARRAY(A5)")'}  # in quotes: text, not a reference
+    src = _own_book(tmp_path / "own.xlsx", spill)
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    v = stored_values(tmp_path / "out.xlsx")
+    assert v[("Model", 11, 0)] == v[("Model", 12, 0)] != 0
+    assert v[("Model", 13, 0)] == 24 * 100 + 26  # years and hours are numbers, the corner and row label text
+    assert v[("Model", 14, 0)] == v[("Model", 15, 0)] == aipower.run("ai", overrides={"renewables.target_share": 0.28}).hours.iloc[0, 1]
+    assert v[("Model", 16, 0)] == len("_xlfn.ANCHORARRAY(A5)")
+
+
+@pytest.mark.parametrize("ref", ["A5", "B9", "Nowhere!A9"])
+def test_a_spill_reference_to_no_array_is_named(tmp_path, capsys, ref):
+    src = _own_book(tmp_path / "own.xlsx", {"A12": f"=SUM(_xlfn.ANCHORARRAY({ref}))"})
+    assert main(["recalc", str(src), "--out", str(tmp_path / "out.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert f"Model!A12: spill reference {ref}# in" in err and "holds no array formula to spill" in err
 
 
 def test_aip_errors_are_values_not_failures(tmp_path):

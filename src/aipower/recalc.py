@@ -319,13 +319,31 @@ class Book:
                 v = g[i, j] if i < g.shape[0] and j < g.shape[1] else ExcelErrorValue("#N/A")
                 self._values[(key[0], r, c)] = _scalar(v)
 
+    def _spill_ranges(self, key: tuple[str, int, int], formula: str) -> str:
+        """The formula with each spill reference (A1#, stored as ANCHORARRAY(A1)) replaced by the range
+        its anchor's array formula fills, as the file records it; text in quotes is left alone."""
+        def ranged(m: re.Match[str]) -> str:
+            prefix, col, row = m.group(1) or "", m.group(2), m.group(3)
+            sheet = split_sheet(prefix + "A1", self.sheet_name(key[0]))[0]
+            r, c = int(row) - 1, col_index(col.upper())
+            anchor = self.cells.get((sheet.upper(), r, c))
+            if anchor is None or anchor.array is None or anchor.array[:2] != (r, c):
+                raise RecalcError(f"{self.where(key)}: spill reference {prefix}{col}{row}# in {formula}: "
+                                  f"{sheet}!{col.upper()}{row} holds no array formula to spill")
+            r1, c1, r2, c2 = anchor.array
+            return f"{prefix}{cell_name(r1, c1)}:{cell_name(r2, c2)}"
+
+        return _outside_quotes(formula, lambda part: _ANCHOR.sub(ranged, part))
+
     def _compile(self, key: tuple[str, int, int], formula: str) -> Any:
+        if "ANCHORARRAY" in formula.upper():
+            formula = self._spill_ranges(key, formula)
         if formula in self._compiled:
             return self._compiled[formula]
         import formulas
 
         funcs = _functions()  # before parsing: the parser binds function names
-        text = _PREFIXES.sub("", formula)
+        text = _outside_quotes(formula, lambda part: _PREFIXES.sub("", part))
         try:
             _, ast = formulas.Parser().ast(text)
         except Exception as exc:
@@ -395,7 +413,7 @@ class Book:
             for name in _unsupported_functions(cell.formula or ""):
                 found.setdefault(name, []).append(self.where(key))
         if found:
-            listed = "; ".join(f"{_SHOWN.get(name, name + '()')} in {', '.join(where[:3])}"
+            listed = "; ".join(f"{name}() in {', '.join(where[:3])}"
                                + (f" and {len(where) - 3} more" if len(where) > 3 else "") for name, where in found.items())
             raise RecalcError(f"functions not supported by the engine: {listed} "
                               f"({_SUPPORTED_HINT.format(len(supported_builtins()))})")
@@ -416,7 +434,15 @@ class Book:
 
 
 _SUPPORTED_HINT = "AIP_ functions and {} Excel built-ins are: `aipower functions --builtins` lists them"
-_SHOWN = {"ANCHORARRAY": "a spill reference (A1#, stored as ANCHORARRAY())"}  # as the user wrote it
+def _outside_quotes(formula: str, change: Callable[[str], str]) -> str:
+    """`change` applied to a formula's text outside its string literals ("..." with "" for a quote)."""
+    parts = re.split(r'("(?:[^"]|"")*")', formula)  # odd parts: the literals
+    return "".join(p if i % 2 else change(p) for i, p in enumerate(parts))
+
+
+# A spill reference A1# (or Sheet!A1#), as a file stores it
+_ANCHOR = re.compile(r"(?:_xlfn\.)?ANCHORARRAY\(\s*((?:'(?:[^']|'')+'|[A-Za-z0-9_.]+)!)?\$?([A-Za-z]{1,3})\$?(\d+)\s*\)",
+                     re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -426,7 +452,8 @@ def _unsupported_functions(formula: str) -> tuple[str, ...]:
     from formulas.functions import not_implemented
 
     funcs = _functions()
-    bare = re.sub(r'"(?:[^"]|"")*"', '""', _PREFIXES.sub("", formula))
+    bare = re.sub(r'"(?:[^"]|"")*"', '""', _ANCHOR.sub("A1", formula))  # a spill reference: a range
+    bare = _PREFIXES.sub("", bare)
     names = dict.fromkeys(n.upper() for n in re.findall(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(", bare))
     return tuple(n for n in names if n not in funcs or funcs[n] is not_implemented or n in _REFERENCE_FUNCTIONS)
 
