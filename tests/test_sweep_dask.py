@@ -38,3 +38,22 @@ def test_an_address_that_does_not_answer_fails_within_the_timeout():
     assert time.monotonic() - start < 30  # a hang guard, not a speed test: it gave up instead of waiting forever
     with pytest.raises(ValueError, match="dask_timeout = -1"):
         sweep.run("ai_ranges", 100, dask=f"tcp://127.0.0.1:{port}", dask_timeout=-1)
+
+
+@pytest.mark.parametrize("address, problem", [
+    ("not a url", "missing port number"), ("tcp://", "missing port number"), ("tcp://host:notaport", "notaport"),
+    ("foo://x:1", "unknown address scheme 'foo'"), ("tcp://127.0.0.1:99999", "port 99999 is outside 1-65535"),
+])
+def test_a_malformed_address_is_named_before_a_client_exists(address, problem, monkeypatch):
+    import distributed
+
+    # A Client that fails to parse its address lingers: its clean-up waits 4 s and prints a traceback.
+    class NoClient:
+        def __init__(self, *args, **kwargs):
+            pytest.fail("a Client was made for a malformed address")
+
+    monkeypatch.setattr(distributed, "Client", NoClient)
+    with pytest.raises(ValueError) as info:
+        sweep.run("ai_ranges", 100, dask=address, dask_timeout=1.0)
+    message = str(info.value)
+    assert message.startswith(f"dask = {address!r}: ") and problem in message and "tcp://host:8786" in message

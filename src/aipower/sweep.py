@@ -321,10 +321,28 @@ def _connect(address: Any, timeout: float) -> tuple[Any, bool]:
         raise ValueError(f"dask = {address!r}: expected a scheduler address such as tcp://host:8786, or a Client")
     if not (isinstance(timeout, (int, float)) and 0 < timeout <= 3600):
         raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, 3600]")
+    _check_address(address)
     try:
         return Client(address, timeout=f"{timeout}s", set_as_default=False), True
     except (OSError, TimeoutError) as exc:
         raise ValueError(f"dask = {address!r}: no Dask scheduler answered within {timeout:g} s ({exc})") from None
+
+
+def _check_address(address: str) -> None:
+    """Refuse a malformed address before a Client exists: one that fails to parse in its constructor
+    leaves a half-made Client whose clean-up waits 4 s and prints a traceback at exit."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(address.strip(), strict=False)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            port = parse_host_port(location)[1]
+            if not 0 < port < 65536:
+                raise ValueError(f"port {port} is outside 1-65535")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"dask = {address!r}: {exc}; expected a scheduler address such as tcp://host:8786") from None
 
 
 def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *, seed: int = 0, threads: int = 0,
