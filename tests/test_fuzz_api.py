@@ -104,3 +104,31 @@ def test_booleans_and_text_are_not_taken_for_numbers(value, kind):
     # numpy alone would read True as 1, '100' as 100, drop the complex part and count a date in days
     with pytest.raises(ValueError, match=f"capex_yi_rmb = .*: expected a number, got {kind}"):
         dc_power.capacity_from_capex_gw(capex_yi_rmb=value, capex_per_watt_rmb=100)
+
+
+LABELS = ["low", "mid", "high"]
+
+
+@given(st.permutations(LABELS), st.permutations(LABELS),
+       st.lists(st.floats(500, 5000), min_size=3, max_size=3), st.lists(st.floats(50, 150), min_size=3, max_size=3),
+       st.lists(st.floats(4, 10), min_size=3, max_size=3))
+def test_series_arguments_are_matched_by_label(order_a, order_b, capex, per_watt, twh_per_gw):
+    capex_s = pd.Series(capex, index=LABELS)
+    per_watt_s = pd.Series(per_watt, index=LABELS).reindex(order_a)  # same labels, another order
+    twh_s = pd.Series(twh_per_gw, index=LABELS).reindex(order_b)
+    got = dc_power.method1(capex_yi_rmb=capex_s, capex_per_watt_rmb=per_watt_s, twh_per_gw_year=twh_s)
+    want = dc_power.method1(capex_yi_rmb=np.array(capex), capex_per_watt_rmb=np.array(per_watt), twh_per_gw_year=np.array(twh_per_gw))
+    for key in want:
+        assert list(got[key].index) == LABELS  # the first Series' labels, in its order
+        np.testing.assert_array_equal(got[key].to_numpy(), want[key])
+
+
+@pytest.mark.parametrize("other, words", [
+    (pd.Series([100.0, 120.0], index=["a", "b"]), "the index of capex_per_watt_rmb (['a', 'b']) has other labels"),
+    (pd.Series([100.0, 120.0], index=["low", "low"]), "has other labels"),
+    (pd.DataFrame({"x": [100.0, 120.0]}, index=["low", "high"]), "capex_per_watt_rmb is a DataFrame and capex_yi_rmb a Series"),
+])
+def test_series_with_other_labels_are_refused_not_nan(other, words):
+    with pytest.raises(ValueError) as info:
+        dc_power.capacity_from_capex_gw(capex_yi_rmb=pd.Series([1000.0, 2000.0], index=["low", "high"]), capex_per_watt_rmb=other)
+    assert words in str(info.value)

@@ -217,6 +217,7 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
             raise ValueError(f"{func.__name__}(): {exc}") from None
         bound.apply_defaults()
         shapes: dict[str, tuple[int, ...]] = {}
+        sequences: list[str] = []
         for name, value in bound.arguments.items():
             annotation = str(signature.parameters[name].annotation)
             if annotation.endswith(" | None"):  # optional: None means "not given"
@@ -244,11 +245,56 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
                 array = _check_number_like(name, value)
                 if array.ndim != 1:
                     raise ValueError(f"{name}: expected a list of numbers, got shape {array.shape}")
+                sequences.append(name)
         try:
             np.broadcast_shapes(*shapes.values())
         except ValueError:
             listed = ", ".join(f"{n} {s}" for n, s in shapes.items() if s)
             raise ValueError(f"{func.__name__}(): array arguments of different shapes cannot be combined: {listed}") from None
-        return func(*bound.args, **bound.kwargs)
+        template = _align_pandas(func.__name__, bound.arguments, [*shapes, *sequences])
+        result = func(*bound.args, **bound.kwargs)
+        return result if template is None else _as_pandas(result, template)
 
     return wrapper
+
+
+def _align_pandas(func_name: str, arguments: dict[str, Any], names: list[str]) -> Any:
+    """Replace pandas arguments by their values in the labels' order of the first one, which is
+    returned (None if there is none): numpy alone would combine two Series by position, pairing
+    'low' of one with 'high' of the other."""
+    import pandas as pd
+
+    first, template = None, None
+    for name in names:
+        value = arguments[name]
+        if not isinstance(value, (pd.Series, pd.DataFrame)):
+            continue
+        if template is None:
+            first, template = name, value
+        elif type(value) is not type(template):
+            raise ValueError(f"{func_name}(): {name} is a {type(value).__name__} and {first} a "
+                             f"{type(template).__name__}; expected the same kind, or plain numbers and arrays")
+        else:
+            for axis in ("index", "columns") if isinstance(value, pd.DataFrame) else ("index",):
+                labels, want = getattr(value, axis), getattr(template, axis)
+                if labels.equals(want):
+                    continue
+                if not (labels.is_unique and want.is_unique and set(labels) == set(want)):
+                    raise ValueError(f"{func_name}(): the {axis} of {name} ({shown(list(labels))}) has other labels than "
+                                     f"that of {first} ({shown(list(want))}); expected the same labels, in any order")
+                value = value.reindex(**{axis: want})
+        arguments[name] = value.to_numpy(dtype=float)
+    return template
+
+
+def _as_pandas(result: Any, template: Any) -> Any:
+    """A result of the pandas arguments' shape, labelled like them (a dict of results item by item)."""
+    import pandas as pd
+
+    if isinstance(result, dict):
+        return {k: _as_pandas(v, template) for k, v in result.items()}
+    if not (isinstance(result, np.ndarray) and result.shape == template.shape):
+        return result
+    if isinstance(template, pd.Series):
+        return pd.Series(result, index=template.index)
+    return pd.DataFrame(result, index=template.index, columns=template.columns)

@@ -1,7 +1,8 @@
 """Data-center electricity from capex, chips and compute (seed 1 §4, [61]-[86]).
 
-Every function takes numbers or numpy arrays (broadcast together), so
-``capex_per_watt_rmb=[120, 70]`` gives the low and the high case at once.
+Every function takes numbers, numpy arrays or pandas Series (broadcast together;
+Series matched by label), so ``capex_per_watt_rmb=[120, 70]`` gives the low and
+the high case at once.
 
 Units: capex in 亿 RMB (1 亿 = 1e8), capex per watt in RMB/W, capacity and
 power in GW (clusters in MW), energy in TWh (1 TWh = 10 亿kWh).
