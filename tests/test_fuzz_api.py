@@ -86,14 +86,19 @@ def test_balance_overrides_return_finite_tables_or_value_error(key, value):
     assert math.isfinite(r.loss_factor)
 
 
-@given(st.sampled_from([units.yi_kwh_to_twh, units.gw_to_wan_kw, units.twh_to_per_capita, units.gw_hours_to_twh]), st.data())
+UNIT_FUNCTIONS = [units.yi_kwh_to_twh, units.gw_to_wan_kw, units.twh_to_per_capita, units.gw_hours_to_twh]
+
+
+@given(st.sampled_from(UNIT_FUNCTIONS), st.data())
 def test_units_return_finite_or_value_error(func, data):
-    n = 1 if func in (units.yi_kwh_to_twh, units.gw_to_wan_kw) else 2
-    args = [data.draw(wild_number) for _ in range(n)]
+    params = list(inspect.signature(func).parameters)
+    args = [data.draw(wild_value, label=p) for p in params]  # numbers, lists, text, None, booleans
     try:
-        assert math.isfinite(func(*args))
-    except ValueError:
-        pass
+        result = func(*args)
+    except ValueError as exc:
+        assert any(p in str(exc) for p in params) or func.__name__ in str(exc), str(exc)
+        return
+    assert all_finite(result), (args, result)
 
 
 @pytest.mark.parametrize("value, kind", [(True, "a boolean"), (np.array([True, False]), "a boolean"),

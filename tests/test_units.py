@@ -1,5 +1,7 @@
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -36,6 +38,28 @@ def test_known_values():
     assert units.yi_kw_to_gw(1.8) == pytest.approx(180)
     assert units.wan_kw_to_gw(500) == pytest.approx(5)
     assert units.to_model_unit(5.5, "%/yr") == (pytest.approx(0.055), "fraction/yr")
+
+
+def test_arrays_and_series_convert_element_by_element():
+    np.testing.assert_array_equal(units.yi_kwh_to_twh([98521.0, 10.0]), [units.yi_kwh_to_twh(98521.0), 1.0])
+    np.testing.assert_array_equal(units.gw_hours_to_twh(np.array([[1.0], [2.0]]), [4000.0, 5000.0]), [[4.0, 5.0], [8.0, 10.0]])
+    got = units.twh_per_gw_to_hours(pd.Series([4.0, 8.0], index=["a", "b"]), pd.Series([2.0, 1.0], index=["b", "a"]))
+    assert got.to_dict() == {"a": 4000.0, "b": 4000.0}  # matched by label
+    assert units.to_model_unit([1.0, 2.0], "亿kWh")[0].tolist() == [0.1, 0.2]
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: units.yi_kwh_to_twh("98521"), "yi_kwh = '98521': expected a number, got text"),
+    (lambda: units.gw_hours_to_twh(None, 1.0), "gw = None: expected a number"),
+    (lambda: units.per_capita_to_twh(True, 1.0), "kwh_per_person = True: expected a number, got a boolean"),
+    (lambda: units.twh_per_gw_to_hours([1.0, 2.0], [1.0, 2.0, 3.0]), "different shapes"),
+    (lambda: units.twh_per_gw_to_hours(1.0), "missing a required argument: 'gw'"),
+    (lambda: units.to_model_unit("5.5", "%"), "value = '5.5': expected a number, got text"),
+])
+def test_bad_arguments_are_value_errors_naming_them(call, words):  # pybind11 alone raised TypeError
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf])

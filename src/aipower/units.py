@@ -6,36 +6,58 @@ All conversions are computed by the compiled kernel.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from ._calc import _check_number_like, as_result, checked
 from ._kernel import units as _units
 
-yi_kwh_to_twh = _units.yi_kwh_to_twh
-twh_to_yi_kwh = _units.twh_to_yi_kwh
-yi_kw_to_gw = _units.yi_kw_to_gw
-gw_to_yi_kw = _units.gw_to_yi_kw
-wan_kw_to_gw = _units.wan_kw_to_gw
-gw_to_wan_kw = _units.gw_to_wan_kw
-gw_hours_to_twh = _units.gw_hours_to_twh
-twh_per_gw_to_hours = _units.twh_per_gw_to_hours
-per_capita_to_twh = _units.per_capita_to_twh
-twh_to_per_capita = _units.twh_to_per_capita
+
+def _converter(kernel: Callable[..., Any], *params: str) -> Callable[..., Any]:
+    """The kernel's conversion with the calculators' argument checks: numbers, numpy arrays or pandas
+    Series in (text, None and booleans refused by name), a number or an array of their shape out."""
+
+    def convert(*args: Any) -> Any:
+        return as_result(kernel(*args))
+
+    convert.__name__ = convert.__qualname__ = kernel.__name__
+    convert.__doc__ = kernel.__doc__.strip().splitlines()[-1]  # pybind11 puts the signature first
+    convert.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="ArrayLike") for p in params])
+    return checked(convert)
+
+
+yi_kwh_to_twh = _converter(_units.yi_kwh_to_twh, "yi_kwh")
+twh_to_yi_kwh = _converter(_units.twh_to_yi_kwh, "twh")
+yi_kw_to_gw = _converter(_units.yi_kw_to_gw, "yi_kw")
+gw_to_yi_kw = _converter(_units.gw_to_yi_kw, "gw")
+wan_kw_to_gw = _converter(_units.wan_kw_to_gw, "wan_kw")
+gw_to_wan_kw = _converter(_units.gw_to_wan_kw, "gw")
+gw_hours_to_twh = _converter(_units.gw_hours_to_twh, "gw", "hours")
+twh_per_gw_to_hours = _converter(_units.twh_per_gw_to_hours, "twh", "gw")
+per_capita_to_twh = _converter(_units.per_capita_to_twh, "kwh_per_person", "population_million")
+twh_to_per_capita = _converter(_units.twh_to_per_capita, "twh", "population_million")
 
 # Units a scenario may state, with the conversion to the unit the model uses.
 # Each entry: unit as written → (model unit, function turning the value into the model unit).
+# The kernel's functions themselves: to_model_unit checks its value once, the scenario loader
+# calls it with numbers it has checked.
 _ALIASES = {
     "TWh": ("TWh", lambda v: v),
-    "yi kWh": ("TWh", yi_kwh_to_twh),
-    "亿kWh": ("TWh", yi_kwh_to_twh),
+    "yi kWh": ("TWh", _units.yi_kwh_to_twh),
+    "亿kWh": ("TWh", _units.yi_kwh_to_twh),
     "GW": ("GW", lambda v: v),
-    "yi kW": ("GW", yi_kw_to_gw),
-    "亿kW": ("GW", yi_kw_to_gw),
-    "wan kW": ("GW", wan_kw_to_gw),
-    "万kW": ("GW", wan_kw_to_gw),
+    "yi kW": ("GW", _units.yi_kw_to_gw),
+    "亿kW": ("GW", _units.yi_kw_to_gw),
+    "wan kW": ("GW", _units.wan_kw_to_gw),
+    "万kW": ("GW", _units.wan_kw_to_gw),
     "GW/yr": ("GW/yr", lambda v: v),
-    "wan kW/yr": ("GW/yr", wan_kw_to_gw),
-    "万kW/yr": ("GW/yr", wan_kw_to_gw),
+    "wan kW/yr": ("GW/yr", _units.wan_kw_to_gw),
+    "万kW/yr": ("GW/yr", _units.wan_kw_to_gw),
     "TWh/yr": ("TWh/yr", lambda v: v),
-    "yi kWh/yr": ("TWh/yr", yi_kwh_to_twh),
-    "亿kWh/yr": ("TWh/yr", yi_kwh_to_twh),
+    "yi kWh/yr": ("TWh/yr", _units.yi_kwh_to_twh),
+    "亿kWh/yr": ("TWh/yr", _units.yi_kwh_to_twh),
     "fraction": ("fraction", lambda v: v),
     "%": ("fraction", lambda v: v / 100.0),
     "fraction/yr": ("fraction/yr", lambda v: v),
@@ -48,6 +70,8 @@ def to_model_unit(value: float, unit: str) -> tuple[float, str]:
 
     Units without an alias (h, year, kWh/person, million, ...) pass unchanged.
     """
+    if not (isinstance(value, (int, float)) and not isinstance(value, bool)):  # the loader's numbers skip this
+        value = as_result(_check_number_like("value", value))
     if unit in _ALIASES:
         model_unit, convert = _ALIASES[unit]
         return convert(value), model_unit
