@@ -194,3 +194,19 @@ def test_sweep_template_fan_and_tornado_charts_fed_by_the_sweep_functions(built)
     assert fan.count("<c:ser>") == 5 and bar.count("<c:ser>") == 2
     for xml in (fan, bar):
         assert re.search(r"<c:numCache>.*?<c:pt idx=\"0\"><c:v>[-\d.]+</c:v>", xml, re.S)
+
+
+def test_check_names_stale_or_edited_workbooks_and_writes_nothing(tmp_path, capsys):
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost"]) == 0
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--check"]) == 0
+    book = tmp_path / "token_cost.xlsx"
+    wb = openpyxl.load_workbook(book)
+    wb.worksheets[0]["Z99"] = "my note"
+    wb.save(book)
+    edited = book.read_bytes()
+    capsys.readouterr()
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert f"{book}: " in err and "only in the builder's" in err  # which side, not 'the second'
+    assert "stale or edited" in err and "replaces them, and any edits made in them" in err
+    assert book.read_bytes() == edited

@@ -69,14 +69,15 @@ class RegenerateCommand:
             stale = []
             for path in fresh:
                 committed = args.out / path.name
-                diffs = workbooks.compare(committed, path) if committed.exists() else ["missing"]
+                diffs = (workbooks.compare(committed, path, labels=("the file", "the builder's"))
+                         if committed.exists() else ["missing"])
                 if diffs:
                     stale.append(f"{committed}: {'; '.join(diffs[:5])}")
         for line in stale:
             print(line, file=sys.stderr)
         if stale:
-            print(f"aipower: {len(stale)} workbook(s) stale: run `aipower regenerate --out {args.out} --force`",
-                  file=sys.stderr)
+            print(f"aipower: {len(stale)} workbook(s) stale or edited: `aipower regenerate --out {args.out} --force` "
+                  "replaces them, and any edits made in them", file=sys.stderr)
             return 1
         print(f"{len(fresh)} workbooks in {args.out} are current")
         return 0

@@ -635,13 +635,14 @@ def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | 
 _NUMBER = re.compile(r"-?\d+\.\d+(?:[eE][-+]?\d+)?|-?\d+[eE][-+]?\d+")
 
 
-def compare(a: str | Path, b: str | Path, rel: float = 1e-12) -> list[str]:
-    """Differences between two xlsx files, part by part; numbers may differ by `rel` (compiler rounding)."""
+def compare(a: str | Path, b: str | Path, rel: float = 1e-12, labels: tuple[str, str] = ("the first", "the second")) -> list[str]:
+    """Differences between two xlsx files, part by part; numbers may differ by `rel` (compiler rounding).
+    `labels` name the two files in the messages."""
     diffs = []
     with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
         na, nb = set(za.namelist()), set(zb.namelist())
         for name in sorted(na ^ nb):
-            diffs.append(f"{name}: only in {'the first' if name in na else 'the second'}")
+            diffs.append(f"{name}: only in {labels[0] if name in na else labels[1]}")
         for name in sorted(na & nb):
             ta, tb = za.read(name), zb.read(name)
             if ta == tb:
