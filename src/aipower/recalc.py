@@ -342,7 +342,7 @@ class Book:
             return self._compiled[formula]
         import formulas
 
-        funcs = _functions()  # before parsing: the parser binds function names
+        _functions()  # before parsing: the parser binds function names
         text = _outside_quotes(formula, lambda part: _PREFIXES.sub("", part))
         try:
             _, ast = formulas.Parser().ast(text)
