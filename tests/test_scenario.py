@@ -133,6 +133,17 @@ def test_an_unreadable_scenario_file_is_named(tmp_path, content, message):
         load_scenario(path)
 
 
+@pytest.mark.parametrize("text, words", [
+    ('[scenario]\nname = "x"\nparnet = "ai"\n', "my.toml:3: [scenario] parnet is not a field (did you mean 'parent'?)"),
+    ('[scenario]\nparent = "ai"\nauthor = "me"\n', "my.toml:3: [scenario] author is not a field; expected name, description, parent"),
+])
+def test_unknown_scenario_fields_are_refused(tmp_path, text, words):
+    # A misspelt parent would otherwise run on the root defaults without a word
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(tmp_path, text))
+    assert words in str(info.value)
+
+
 def test_circular_parents(tmp_path):
     write(tmp_path, '[scenario]\nparent = "b.toml"\n', "a.toml")
     write(tmp_path, '[scenario]\nparent = "a.toml"\n', "b.toml")

@@ -40,6 +40,7 @@ from . import uncertainty as _uncertainty
 SHIPPED = ("base", "ai", "ai_ranges")
 _ROOT_FILES = ("calculators.toml", "base.toml")  # define the valid keys; calculators.toml is optional
 _META = "scenario"
+_META_FIELDS = ("name", "description", "parent")
 _MAX_PARENTS = 16
 
 
@@ -361,6 +362,10 @@ def _load_file(path: Path, known: dict[str, Assumption] | None, is_root: bool) -
     meta = data.pop(_META, {})
     if not isinstance(meta, dict):
         raise ScenarioError(f"{path}:{_line_of(text, _META)}: [scenario] must be a table with name, description, parent")
+    for field in meta:  # a misspelt 'parent' would quietly give the root defaults
+        if field not in _META_FIELDS:
+            raise ScenarioError(f"{path}:{_line_of(text, f'{_META}.{field}')}: [scenario] {field} is not a field"
+                                f"{_suggest(field, dict.fromkeys(_META_FIELDS))}; expected {', '.join(_META_FIELDS)}")
     out: dict[str, Assumption] = {}
     for key, node in _leaves(data):
         origin = f"{path}:{_line_of(text, key)}"
