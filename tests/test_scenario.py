@@ -144,6 +144,33 @@ def test_unknown_scenario_fields_are_refused(tmp_path, text, words):
     assert words in str(info.value)
 
 
+@pytest.mark.parametrize("table, segment, words", [
+    ("demand.data_centers", '{ method = "growth", years = [2025, 2035], rate = 0.2, unit = "GW", source = "x" }',
+     "segments[0]: unit 'GW' does not fit method 'growth': expected fraction/yr"),
+    ("demand.data_centers", '{ method = "increment", years = [2025, 2035], value = 100, unit = "yi kWh", source = "x" }',
+     "unit 'yi kWh' does not fit method 'increment': expected TWh/yr"),
+    ("demand.tertiary_core", '{ method = "change", years = [2025, 2035], change = 0.1, from_year = 2024, unit = "fraction/yr", source = "x" }',
+     "unit 'fraction/yr' does not fit method 'change': expected fraction"),
+    ("hours.wind", '{ method = "target", years = [2025, 2035], value = 2000, unit = "GW", source = "x" }',
+     "unit 'GW' does not fit method 'target': expected h"),
+])
+def test_a_segment_unit_must_fit_its_method_and_series(tmp_path, table, segment, words):
+    # Only the value was converted before: a rate in GW ran as a fraction, an energy as a yearly one
+    key = "additions" if table.startswith("supply") else "segments"
+    path = write(tmp_path, f'[scenario]\nparent = "ai"\n[{table}]\n{key} = [ {segment} ]\n')
+    with pytest.raises(ScenarioError) as info:
+        aipower.run(path)
+    assert words in str(info.value) and "my.toml:4" in str(info.value)
+
+
+def test_segment_units_that_convert_still_work(tmp_path):
+    path = write(tmp_path, '[scenario]\nparent = "ai"\n[supply.coal]\n'
+                           'additions = [ { method = "increment", years = [2025, 2035], value = 2000, unit = "万kW/yr", source = "x" } ]\n')
+    same = aipower.run("ai", overrides={"supply.coal.additions": [
+        {"method": "increment", "years": [2025, 2035], "value": 20, "unit": "GW/yr", "source": "x"}]})
+    assert aipower.run(path).capacity.loc["coal"].tolist() == pytest.approx(same.capacity.loc["coal"].tolist(), rel=1e-12)
+
+
 def test_circular_parents(tmp_path):
     write(tmp_path, '[scenario]\nparent = "b.toml"\n', "a.toml")
     write(tmp_path, '[scenario]\nparent = "a.toml"\n', "b.toml")

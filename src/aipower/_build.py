@@ -46,13 +46,35 @@ _SEGMENT_VALUES = {
 }
 
 
-def segments(scenario: Scenario, key: str) -> list[Any]:
-    """Kernel segments from a list of segment tables, values in the model's units."""
+# The model unit of a rate method's values, whatever the series.
+_RATE_UNITS = {"growth": "fraction/yr", "glide": "fraction/yr", "cagr": "fraction/yr", "change": "fraction"}
+
+
+def _segment_unit_problem(method: str, model_unit: str, level: str | None) -> str | None:
+    """Why a segment's unit (converted to the model's) does not fit its method on a series whose
+    values are in `level` (None where the caller cannot say, e.g. per-capita rows), or None."""
+    if method in _RATE_UNITS:
+        expected = _RATE_UNITS[method]
+    elif level is not None:
+        expected = f"{level}/yr" if method == "increment" else level
+    elif model_unit.startswith("fraction") or model_unit.endswith("/yr") != (method == "increment"):
+        return f"expected {'a quantity per year' if method == 'increment' else 'a quantity'} in the series' unit"
+    else:
+        return None
+    return None if model_unit == expected else f"expected {expected} or a unit that converts to it"
+
+
+def segments(scenario: Scenario, key: str, level: str | None) -> list[Any]:
+    """Kernel segments from a list of segment tables, values in the model's units; `level` is the
+    unit of the series' values (TWh, GW, h), against which a segment's unit is checked."""
     a = scenario.assumption(key)
     out = []
     for i, seg in enumerate(a.value):
         method = seg["method"]
         unit = seg["unit"]
+        problem = _segment_unit_problem(method, units.model_unit(unit), level)
+        if problem:  # a rate in GW would otherwise be read as a fraction
+            raise ScenarioError(f"{a.origin}: {key}[{i}]: unit '{unit}' does not fit method '{method}': {problem}")
         values: list[float] = []
         for name in _SEGMENT_VALUES[method]:
             raw = _uncertainty.point_value(seg[name])  # an uncertain field runs at its point value

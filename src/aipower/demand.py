@@ -22,7 +22,7 @@ def build(scenario: Scenario, h: _build.Horizon) -> _china.DemandInputs:
     d = _china.DemandInputs()
     d.ev_tertiary_share = scalar(scenario, "demand.ev_tertiary_share")
     d.population_start = _build.start_value(scenario, "demand.population.start", h, "million")
-    d.population_segments = _build.segments(scenario, "demand.population.segments")
+    d.population_segments = _build.segments(scenario, "demand.population.segments", "million")
     d.population_anchors = _build.anchors(scenario, "demand.population.start", h, "population")
     growth = actuals.table().get(("consumption_total_yoy", h.first_year))
     d.start_total_growth = growth.value if growth else 0.0
@@ -32,7 +32,8 @@ def build(scenario: Scenario, h: _build.Horizon) -> _china.DemandInputs:
         spec = _china.RowSpec()
         driver = scenario.get(f"{prefix}.driver")
         spec.driver = _china.Driver.per_capita if driver == "per_capita" else _china.Driver.series
-        spec.segments = _build.segments(scenario, f"{prefix}.segments")
+        level = "TWh" if spec.driver == _china.Driver.series else None  # per capita: kWh per person
+        spec.segments = _build.segments(scenario, f"{prefix}.segments", level)
         if row in _SECTOR_TOTAL:
             sector = _SECTOR_TOTAL[row]
             total_key = f"{prefix}.sector_total"
