@@ -1,6 +1,7 @@
 import re
 import textwrap
 
+import pandas as pd
 import pytest
 
 import aipower
@@ -192,6 +193,10 @@ def test_override_errors():
         aipower.run("base", renewables__target_shar=0.3)
     with pytest.raises(ScenarioError, match="expected number, got string"):
         aipower.run("base", overrides={"renewables.target_share": "high"})
+    years = pd.Series([1.0] * 12, index=range(2035, 2023, -1))  # labels a plain list would drop
+    with pytest.raises(ScenarioError, match=r"override 'supply.coal.retirements': a pandas Series of 12 rows: expected "
+                                            r"a number or a list of numbers, one per model year in order"):
+        aipower.run("base", overrides={"supply.coal.retirements": years})
 
 
 @pytest.mark.parametrize("key", ["renewables.wind_fraction", "renewables.target_share", "horizon.end_year",

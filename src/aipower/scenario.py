@@ -209,6 +209,10 @@ class Scenario:
                 raise ScenarioError(f"override '{raw_key}': unknown assumption{_suggest(key, merged)}")
             if isinstance(value, (np.generic, np.ndarray)):  # numpy's numbers and arrays as Python's
                 value = value.tolist()
+            elif hasattr(value, "index") and hasattr(value, "to_numpy"):  # pandas: its labels would be dropped
+                raise ScenarioError(f"override '{raw_key}': a pandas {type(value).__name__} of {len(value)} rows: "
+                                    "expected a number or a list of numbers, one per model year in order "
+                                    "(e.g. series.tolist() after checking its years)")
             node = value if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)) else {"value": value}
             merged[key] = _make_assumption(key, node, merged[key], "override", is_root=False)
         return Scenario(self.name, self.description, self.files, merged)
