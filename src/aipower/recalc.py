@@ -434,9 +434,12 @@ class Book:
 
 
 _SUPPORTED_HINT = "AIP_ functions and {} Excel built-ins are: `aipower functions --builtins` lists them"
+_STRING = re.compile(r'("(?:[^"]|"")*")')  # a formula's string literal, "" standing for a quote
+
+
 def _outside_quotes(formula: str, change: Callable[[str], str]) -> str:
     """`change` applied to a formula's text outside its string literals ("..." with "" for a quote)."""
-    parts = re.split(r'("(?:[^"]|"")*")', formula)  # odd parts: the literals
+    parts = _STRING.split(formula)  # odd parts: the literals
     return "".join(p if i % 2 else change(p) for i, p in enumerate(parts))
 
 
@@ -452,7 +455,7 @@ def _unsupported_functions(formula: str) -> tuple[str, ...]:
     from formulas.functions import not_implemented
 
     funcs = _functions()
-    bare = re.sub(r'"(?:[^"]|"")*"', '""', _ANCHOR.sub("A1", formula))  # a spill reference: a range
+    bare = _STRING.sub('""', _ANCHOR.sub("A1", formula))  # a spill reference: a range
     bare = _PREFIXES.sub("", bare)
     names = dict.fromkeys(n.upper() for n in re.findall(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(", bare))
     return tuple(n for n in names if n not in funcs or funcs[n] is not_implemented or n in _REFERENCE_FUNCTIONS)
