@@ -245,6 +245,10 @@ def test_xlwings_call_path_results(xl, ai, base):
 
 @pytest.mark.parametrize("name, args, words", [
     ("AIP_COAL_HOURS", [[["ai"]], [["abc"]]], ["#VALUE! year", "text"]),
+    # an error cell, as Office.js sends it: not an empty cell (which would mean the default)
+    ("AIP_WIND_SOLAR_REQUIRED", [[["base"]], [[{"type": "Error", "basicValue": "#DIV/0!"}]]],
+     ["#VALUE! target_share", "error value (#DIV/0!)"]),
+    ("AIP_COAL_HOURS", [[["ai"]], [[{"type": "Error", "basicValue": "#N/A"}]]], ["#VALUE! year", "error value (#N/A)"]),
     ("AIP_COAL_HOURS", [[["ai"]], [[None]]], ["#VALUE! year", "empty"]),
     ("AIP_COAL_HOURS", [[["ai"]], [[2028.0, 2029.0]]], ["#VALUE! year", "single cell"]),
     ("AIP_COAL_HOURS", [[["ai"]], [[2028.0]], [["a", 1.0, 2.0]]], ["#VALUE! overrides", "two columns"]),
@@ -396,3 +400,17 @@ def test_xlwings_call_path_sweep_and_tornado(xl):
     assert err[0][0].startswith("#NUM! samples")
     err = call("AIP_TORNADO", [["ai_ranges"]], [["hours.coal"]], [[2050.0]])
     assert err[0][0].startswith("#N/A year")
+
+
+def test_addin_config_uses_the_setting_names_xlwings_reads():
+    """xlwings' VBA looks settings up by name (case-insensitive, with spaces): a key it does not
+    ask for, such as UDF_MODULES, is silently ignored and Import Functions finds no module."""
+    import pathlib
+
+    xlwings = pytest.importorskip("xlwings")
+    vba = (pathlib.Path(xlwings.__file__).parent / "xlwings.bas").read_text(encoding="utf-8", errors="replace").upper()
+    conf = pathlib.Path(__file__).parents[1] / "xladdin" / "xlwings.conf"
+    settings = dict(line.replace('"', "").split(",", 1) for line in conf.read_text(encoding="utf-8").splitlines() if line)
+    assert settings == {"UDF Modules": "aipower.xl_udfs", "Use UDF Server": "True"}
+    for key in settings:
+        assert f'GETCONFIG("{key.upper()}"' in vba, key

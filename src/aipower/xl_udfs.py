@@ -1,4 +1,4 @@
-"""xlwings UDF module: point xlwings' ``UDF_MODULES`` at ``aipower.xl_udfs``.
+"""xlwings UDF module: point xlwings' ``UDF Modules`` setting at ``aipower.xl_udfs``.
 
 Every function of `aipower.xlfunctions` is registered here with xlwings'
 decorators, its wizard description and one description per argument. The
@@ -35,8 +35,10 @@ def _udf(f: XlFunction) -> Any:
     ])
     wrapped = xw.func(category=CATEGORY)(udf)
     for p in f.params:
+        # err_to_str: without it xlwings hands an error cell (#N/A, #DIV/0!) over as None, which
+        # reads as an empty cell and so as the argument's default.
         options = {"ndim": 2} if p.kind in ("overrides", "range") else {}
-        wrapped = xw.arg(p.name, doc=p.description, **options)(wrapped)
+        wrapped = xw.arg(p.name, doc=p.description, err_to_str=True, **options)(wrapped)
     return wrapped
 
 

@@ -20,7 +20,7 @@ Plain Python use::
     xf.AIP_BALANCE("base", "demand")                     # header row + one row per sector
     xf.AIP_DEMAND("base", "total", 2030, [["renewables.target_share", 0.28]])
 
-`aipower.xl_udfs` wraps the same registry for xlwings (``UDF_MODULES``).
+`aipower.xl_udfs` wraps the same registry for xlwings (its ``UDF Modules`` setting).
 """
 
 from __future__ import annotations
