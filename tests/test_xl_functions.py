@@ -414,3 +414,17 @@ def test_addin_config_uses_the_setting_names_xlwings_reads():
     assert settings == {"UDF Modules": "aipower.xl_udfs", "Use UDF Server": "True"}
     for key in settings:
         assert f'GETCONFIG("{key.upper()}"' in vba, key
+
+
+@pytest.mark.parametrize("scenario", ["base", "ai"])
+def test_a_value_copied_from_params_into_overrides_changes_nothing(scenario):
+    """An overrides range takes the unit AIP_PARAMS shows: copying a row's value back is a no-op
+    (read in the file's unit, 288 TWh for an assumption written in 亿kWh ran as 28.8 TWh)."""
+    table = xf.AIP_PARAMS(scenario)
+    numeric = [r for r in table[1:] if isinstance(r[1], (int, float)) and not isinstance(r[1], bool)]
+    assert any(r[0] == "demand.data_centers.start" for r in numeric)
+    overrides = [[r[0], float(r[1])] for r in numeric]
+    again = {r[0]: r[1:3] for r in xf.AIP_PARAMS(scenario, overrides)[1:]}
+    for key, value, unit, *_ in numeric:
+        assert again[key][0] == pytest.approx(value, rel=1e-15) and again[key][1] == unit, key
+    assert xf.AIP_COAL_HOURS(scenario, 2030.0, overrides) == pytest.approx(xf.AIP_COAL_HOURS(scenario, 2030.0), rel=1e-12)

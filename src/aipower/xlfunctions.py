@@ -284,6 +284,23 @@ def _override_dict(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     return {k: (json.loads(v[1]) if isinstance(v, tuple) else v) for k, v in pairs}
 
 
+def _in_model_units(sc: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Numbers of an overrides range tagged with the model's unit, the unit AIP_PARAMS and
+    AIP_ASSUMPTION show: read in the file's unit instead, 288 (TWh, copied from AIP_PARAMS) for an
+    assumption written in 亿kWh would run as 28.8 TWh, and 0.06 for one written in % as 0.06%."""
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        dotted = key.replace("__", ".")
+        numbers = isinstance(value, (int, float)) or (
+            isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value))
+        if numbers and not isinstance(value, bool) and dotted in sc:
+            unit = sc.assumption(dotted).unit
+            if unit and units.model_unit(unit) != unit:
+                value = {"value": value, "unit": units.model_unit(unit)}
+        out[key] = value
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Results as a spreadsheet takes them
 
@@ -338,7 +355,9 @@ def _scenario_key(scenario: str) -> ScenarioKey:
 
 @lru_cache(maxsize=32)
 def _scenario(key: ScenarioKey, overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> Scenario:
-    sc = load_scenario(key[0], base_year=base_year, overrides=_override_dict(overrides))
+    sc = load_scenario(key[0], base_year=base_year)
+    if overrides:
+        sc = sc.with_overrides(_in_model_units(sc, _override_dict(overrides)))
     if key[1]:
         _chains[key[0]] = (key[0], *(f for f in sc.files if f != key[0]))
     return sc
@@ -376,7 +395,7 @@ def _lookup(df: pd.DataFrame, what: str, row: str, year: int, table: str) -> flo
 
 SCENARIO = Param("scenario", "Scenario: a shipped name (base, ai) or the path of a scenario .toml file.", "scenario")
 OVERRIDES = Param("overrides", "Optional two-column range: assumption key (e.g. renewables.target_share) and value, in the "
-                               "assumption's unit (see AIP_PARAMS), each key once. Blank rows are ignored.", "overrides", ())
+                               "unit AIP_PARAMS shows (the model's: TWh, GW, fraction), each key once. Blank rows are ignored.", "overrides", ())
 BASE_YEAR = Param("base_year", "Base year (year): rebase on a later year's actuals, e.g. 2025. Blank: the scenario's (2024).",
                   "integer", None)
 YEAR = Param("year", "Year (e.g. 2030), from the base year to the scenario's end year.", "integer")
