@@ -137,3 +137,24 @@ def test_series_with_other_labels_are_refused_not_nan(other, words):
     with pytest.raises(ValueError) as info:
         dc_power.capacity_from_capex_gw(capex_yi_rmb=pd.Series([1000.0, 2000.0], index=["low", "high"]), capex_per_watt_rmb=other)
     assert words in str(info.value)
+
+
+def test_a_result_indexed_by_something_else_does_not_take_a_list_arguments_labels():
+    from aipower import us_gap
+
+    # interpolate_geometric's result is indexed by `years`, not by the anchors
+    anchors = pd.Series([797.0, 2922.0], index=[2024, 2028])
+    got = dc_power.interpolate_geometric(anchor_years=[2024, 2028], anchor_values=anchors, years=[2030, 2035])
+    assert not isinstance(got, pd.Series)
+    np.testing.assert_array_equal(got, dc_power.interpolate_geometric(anchor_years=[2024, 2028],
+                                                                      anchor_values=[797.0, 2922.0], years=[2030, 2035]))
+    # capacity_gap's cumulative gap runs by year; its lists are per technology (and still paired by label)
+    mix = dict(nameplate_gw=pd.Series({"solar": 45.0, "wind": 5.0, "thermal": 5.0}),
+               capacity_factor=pd.Series({"thermal": 0.85, "solar": 0.25, "wind": 0.35}))
+    gap = us_gap.capacity_gap(needed_gw_per_year=80.0, years=3, fleet_gw=1300.0, **mix)
+    assert not isinstance(gap["cumulative_gap_gw"], pd.Series)
+    assert gap["built_firm_gw"] == pytest.approx(45 * 0.25 + 5 * 0.35 + 5 * 0.85)
+    # a per-year path keeps its years
+    route = dc_power.compute_route_twh(eflops=pd.Series([1.0, 2.0], index=[2024, 2025]),
+                                       twh_per_eflops=pd.Series([3.0, 4.0], index=[2025, 2024]))
+    assert list(route.index) == [2024, 2025] and list(route) == [4.0, 6.0]

@@ -197,13 +197,20 @@ def _check_number_like(name: str, value: Any) -> np.ndarray:
         raise ValueError(f"{name} = {shown(value)}: expected a number or an array of numbers") from None
 
 
-def checked(func: Callable[..., Any]) -> Callable[..., Any]:
+def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -> Any:
     """Validate the arguments of a public calculator function by their annotations.
 
     Text, None, non-numeric objects and arrays that cannot be broadcast together
     become a ValueError naming the argument, so only a finite result or a
     ValueError ever leaves the API (the kernel checks ranges and finiteness).
+
+    A result takes the labels of pandas arguments that it is computed element by element from:
+    number/array arguments always; list arguments only with ``per_item=True`` (one result per item,
+    e.g. per year of an EFLOPS path). Otherwise a list's labels only pair it with the other lists:
+    a result indexed by something else (years of a gap, the requested years) must not get them.
     """
+    if func is None:
+        return lambda f: checked(f, per_item=per_item)
     import functools
     import inspect
 
@@ -251,17 +258,19 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
         except ValueError:
             listed = ", ".join(f"{n} {s}" for n, s in shapes.items() if s)
             raise ValueError(f"{func.__name__}(): array arguments of different shapes cannot be combined: {listed}") from None
-        template = _align_pandas(func.__name__, bound.arguments, [*shapes, *sequences])
+        first, template = _align_pandas(func.__name__, bound.arguments, [*shapes, *sequences])
         result = func(*bound.args, **bound.kwargs)
-        return result if template is None else _as_pandas(result, template)
+        if template is None or (first in sequences and not per_item):
+            return result
+        return _as_pandas(result, template)
 
     return wrapper
 
 
-def _align_pandas(func_name: str, arguments: dict[str, Any], names: list[str]) -> Any:
+def _align_pandas(func_name: str, arguments: dict[str, Any], names: list[str]) -> tuple[str | None, Any]:
     """Replace pandas arguments by their values in the labels' order of the first one, which is
-    returned (None if there is none): numpy alone would combine two Series by position, pairing
-    'low' of one with 'high' of the other."""
+    returned with its name (None, None if there is none): numpy alone would combine two Series by
+    position, pairing 'low' of one with 'high' of the other."""
     import pandas as pd
 
     first, template = None, None
@@ -284,7 +293,7 @@ def _align_pandas(func_name: str, arguments: dict[str, Any], names: list[str]) -
                                      f"that of {first} ({shown(list(want))}); expected the same labels, in any order")
                 value = value.reindex(**{axis: want})
         arguments[name] = value.to_numpy(dtype=float)
-    return template
+    return first, template
 
 
 def _as_pandas(result: Any, template: Any) -> Any:

@@ -79,7 +79,7 @@ def cluster_power_mw(*, accelerators: ArrayLike, watts_per_accelerator: ArrayLik
     return as_result(_k.cluster_power_mw(accelerators, watts_per_accelerator, pue))
 
 
-@checked
+@checked(per_item=True)
 def compute_route_twh(*, eflops: Sequence[float], twh_per_eflops: Sequence[float]) -> np.ndarray:
     """Compute route: installed compute (EFLOPS) × energy intensity (TWh per EFLOPS-year), year by year."""
     return _k.compute_route_twh(list(eflops), list(twh_per_eflops))
@@ -99,7 +99,7 @@ def interpolate_geometric(
     return _k.interpolate_geometric(list(anchor_years), list(anchor_values), list(years))
 
 
-@checked
+@checked(per_item=True)
 def capex_driven_path(
     *,
     start_twh: float,
@@ -116,7 +116,7 @@ def capex_driven_path(
     return _k.capex_driven_path(start_twh, list(capex_yi_rmb), capex_per_watt_rmb, twh_per_gw_year, first_year_fraction)
 
 
-@checked
+@checked(per_item=True)
 def compute_driven_path(*, start_twh: float, eflops: Sequence[float], intensity_change_per_year: float) -> np.ndarray:
     """Data-center consumption (TWh): EFLOPS path × energy per EFLOPS calibrated on the start year."""
     return _k.compute_driven_path(start_twh, list(eflops), intensity_change_per_year)

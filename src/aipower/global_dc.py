@@ -37,7 +37,7 @@ def end_from_growth(*, start_twh: ArrayLike, growth: ArrayLike) -> ArrayLike:
     return as_result(_k.end_from_growth(start_twh, growth))
 
 
-@checked
+@checked(per_item=True)
 def project(
     *, start_twh: Sequence[float], growth_to_end: Sequence[float], world_start_twh: float, world_end_twh: float, years: int
 ) -> dict[str, Any]:
