@@ -172,3 +172,10 @@ def test_huge_paths_are_refused_not_attempted():
         dc_power.intensity_path(start=1.0, annual_change=-0.1, n=10**9)
     with pytest.raises(ValueError, match="years = 1000000: expected a number of years in 1-200"):
         us_gap.cumulative_gap(gap_gw_per_year=20.0, years=10**6)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_fixed_loss_factor_that_is_not_finite_is_refused_not_calibrated(value):
+    # NaN is the kernel's "calibrate": given as a fixed factor it ran silently on the calibrated one
+    with pytest.raises(ValueError, match=r"balance.loss_factor = (nan|inf): expected a finite fraction"):
+        aipower.run("base", balance__loss_factor_mode="fixed", balance__loss_factor=value)

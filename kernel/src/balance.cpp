@@ -28,7 +28,7 @@ std::size_t check(const Inputs& in) {
         for (int s = 0; s < supply::kSourceCount; ++s) {
             const auto& name = names[static_cast<std::size_t>(s)];
             require_non_negative(name + " average_capacity[" + year + "]", in.average_capacity[static_cast<std::size_t>(s)][i]);
-            if (s != supply::Coal) require_range(name + " hours[" + year + "]", in.hours[static_cast<std::size_t>(s)][i], 0.0, 8784.0);
+            if (s != supply::Coal) require_range(name + " hours[" + year + "]", in.hours[static_cast<std::size_t>(s)][i], 0.0, units::kMaxHoursPerYear);
         }
     }
     return n;
@@ -66,6 +66,11 @@ Result solve(const Inputs& in) {
         const double coal_gw = in.average_capacity[supply::Coal][i];
         if (!(coal_gw > 0.0)) fail("coal average_capacity[" + year + "]", coal_gw, "> 0 to compute coal hours");
         r.coal_hours[i] = units::twh_per_gw_to_hours(coal, coal_gw);
+        if (!(r.coal_hours[i] <= units::kMaxHoursPerYear))  // more than the plants can run in a year
+            fail("coal hours[" + year + "]", r.coal_hours[i],
+                 "at most " + format_value(units::kMaxHoursPerYear) +
+                     " (a leap year's hours): demand leaves coal more than its capacity can generate; "
+                     "add coal capacity or lower demand growth");
         r.non_hydro_share[i] =
             (r.generation[supply::Wind][i] + r.generation[supply::Solar][i] + r.generation[supply::Biomass][i]) /
             in.consumption[i];
@@ -75,7 +80,7 @@ Result solve(const Inputs& in) {
 
 double calibrate_loss_factor(const Inputs& in, double coal_hours_actual) {
     check(in);
-    require_range("coal_hours_actual", coal_hours_actual, 0.0, 8784.0);
+    require_range("coal_hours_actual", coal_hours_actual, 0.0, units::kMaxHoursPerYear);
     const double coal = units::gw_hours_to_twh(in.average_capacity[supply::Coal][0], coal_hours_actual);
     const double generation = coal + others_generation(in, 0);
     const double factor = (generation + in.net_imports[0]) / in.consumption[0] - 1.0;
@@ -96,11 +101,11 @@ double residual_hours(const std::string& name, double total_twh, double others_t
 }
 
 double rebase_hours(const std::string& name, double hours, double from_average_gw, double to_average_gw) {
-    require_range(name + " hours", hours, 0.0, 8784.0);
+    require_range(name + " hours", hours, 0.0, units::kMaxHoursPerYear);
     require_positive(name + " reported capacity", from_average_gw);
     require_positive(name + " model capacity", to_average_gw);
     const double rebased = hours * from_average_gw / to_average_gw;
-    require_range(name + " rebased hours", rebased, 0.0, 8784.0);
+    require_range(name + " rebased hours", rebased, 0.0, units::kMaxHoursPerYear);
     return rebased;
 }
 

@@ -37,8 +37,7 @@ using series::Method;
 using supply::Source;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// Hours in a leap year: the upper bound of any utilization hours (as in balance.cpp).
-constexpr double kMaxHours = 8784.0;
+constexpr double kMaxHours = units::kMaxHoursPerYear;
 // Bounds of the loss/own-use factor (as in balance.cpp).
 constexpr double kMinLossFactor = -0.5;
 constexpr double kMaxLossFactor = 1.0;
@@ -741,7 +740,7 @@ struct Model::Impl {
             b.kind = BKind::NetImports;
             for (int i = 0; i < T; ++i) b.slots.push_back(net_imports + i);
         } else if (area == "balance" && parts.size() == 2 && parts[1] == "loss_factor") {
-            if (!std::isfinite(base.calibration.loss_factor))
+            if (std::isnan(base.calibration.loss_factor))
                 fail(name, "the base calibrates the loss factor (set balance.loss_factor_mode = 'fixed' to vary it)");
             b.kind = BKind::LossFactor;
             b.slots = {loss_factor};
@@ -1303,7 +1302,7 @@ struct Model::Impl {
             AIPOWER_SIMD
             for (int l = 0; l < L; ++l) {
                 factor[l] = given[l];
-                if (!std::isfinite(factor[l])) {  // calibrated on the base year's coal hours
+                if (std::isnan(factor[l])) {  // calibrated on the base year's coal hours
                     check(bad[l], std::isfinite(actual[l]) && actual[l] >= 0.0 && actual[l] <= kMaxHours);
                     const double coal = avg[l] * actual[l] / units::kGwhPerTwh;
                     const double generation = coal + others(0, idx(l));
@@ -1324,7 +1323,8 @@ struct Model::Impl {
                 const double coal_gw = avg[j];
                 coal_hours[j] = coal * units::kGwhPerTwh / coal_gw;
                 // One check per lane and year: each check is a read-modify-write of the lane's flag.
-                check(bad[l], coal >= 0.0 && coal_gw > 0.0 && std::isfinite(coal_hours[j]));
+                // With coal >= 0 and coal_gw > 0, `<= kMaxHours` also refuses inf and NaN.
+                check(bad[l], coal >= 0.0 && coal_gw > 0.0 && coal_hours[j] <= kMaxHours);
             }
     }
 

@@ -130,7 +130,7 @@ Supply project_supply(const Inputs& in) {
         if (s == supply::Coal) continue;
         const auto source = static_cast<Source>(s);
         const double start = base_hours(source);
-        require_range(names[idx(source)] + " hours (start year)", start, 0.0, 8784.0);
+        require_range(names[idx(source)] + " hours (start year)", start, 0.0, units::kMaxHoursPerYear);
         out.hours[idx(source)] = series::project("hours." + names[idx(source)], in.years, start, in.hours[idx(source)].segments);
     }
     return out;
@@ -148,7 +148,7 @@ balance::Inputs balance_inputs(const Inputs& in, const demand::Result& d, const 
 }
 
 double loss_factor_for(const Inputs& in, const balance::Inputs& b) {
-    if (std::isfinite(in.calibration.loss_factor)) return in.calibration.loss_factor;
+    if (!std::isnan(in.calibration.loss_factor)) return in.calibration.loss_factor;
     return balance::calibrate_loss_factor(b, in.calibration.coal_hours);
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "aipower/errors.hpp"
+#include "aipower/units.hpp"
 
 namespace aipower::dc_power {
 
@@ -23,7 +24,7 @@ double energy_from_it_power_twh(double it_power_gw, double pue, double load_fact
     require_non_negative("it_power_gw", it_power_gw);
     if (!(std::isfinite(pue) && pue >= 1.0)) fail("pue", pue, "a PUE >= 1 (facility power / IT power)");
     require_share("load_factor", load_factor);
-    require_range("hours", hours, 0.0, 8784.0);  // at most a leap year
+    require_range("hours", hours, 0.0, units::kMaxHoursPerYear);  // at most a leap year
     return finite_result("dc_power::energy_from_it_power_twh", it_power_gw * pue * load_factor * hours / kGwhPerTwh);
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "aipower/errors.hpp"
+#include "aipower/units.hpp"
 
 namespace aipower::token_cost {
 
@@ -15,7 +16,7 @@ void require_pue(double pue) {
 double depreciation_per_hour(double purchase_price, double life_years, double hours_per_year) {
     require_non_negative("purchase_price", purchase_price);
     require_positive("life_years", life_years);
-    require_range("hours_per_year", hours_per_year, 1.0, 8784.0);
+    require_range("hours_per_year", hours_per_year, 1.0, units::kMaxHoursPerYear);
     return finite_result("token_cost::depreciation_per_hour", purchase_price / (life_years * hours_per_year));
 }
 

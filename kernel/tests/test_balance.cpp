@@ -56,5 +56,10 @@ TEST_CASE("bad input") {
     in = sample();
     in.average_capacity[supply::Solar][1] = 1e6;
     CHECK_THROWS(balance::solve(in), "coal generation[2025]");
+    in = sample();  // demand left to coal that its capacity cannot generate in a year
+    in.loss_factor = 0.0;
+    in.average_capacity[supply::Coal][1] = 100.0;
+    CHECK_THROWS(balance::solve(in), "coal hours[2025] = ");
+    CHECK_THROWS(balance::solve(in), "expected at most 8784");
 }
 TEST_MAIN()

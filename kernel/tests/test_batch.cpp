@@ -164,6 +164,21 @@ TEST_CASE("every scenario equals china::run bit for bit, failures with the same 
     }
 }
 
+TEST_CASE("a scenario whose coal would run more hours than a year has is refused, as china::run refuses it") {
+    const batch::Model m(fixture::model(), {"demand.secondary.segments[1].rate"}, {"hours.coal"});
+    const std::size_t n = 64;
+    std::vector<double> values(n);
+    for (std::size_t i = 0; i < n; ++i) values[i] = 0.6 * static_cast<double>(i) / static_cast<double>(n - 1);
+    int over = 0;
+    std::vector<double> want;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string message;
+        if (!reference(m, &values[i], want, message) && message.find("coal hours[") == 0) ++over;
+    }
+    CHECK(over > 0 && over < static_cast<int>(n));
+    CHECK(block_mismatches(m, values, n) == 0);
+    CHECK(lean_mismatches(m, values, n).mismatched == 0);
+}
 TEST_CASE("a rebased model (anchors) and a fixed renewable mode also match") {
     auto base = fixture::model();
     base.target.enabled = false;

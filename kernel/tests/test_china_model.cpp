@@ -85,5 +85,11 @@ TEST_CASE("bad inputs") {
     in = sample();
     in.years.last = 2024;
     CHECK_THROWS(china::run(in), "end_year = 2024");
+    in = sample();  // only NaN asks for calibration: an infinite given factor is an error
+    in.calibration.loss_factor = std::numeric_limits<double>::infinity();
+    CHECK_THROWS(china::run(in), "loss_factor = inf");
+    in = sample();  // demand growing 60%/yr outruns what coal can generate
+    in.demand.secondary.segments = {seg(series::Method::Growth, 2025, 2030, {0.6})};
+    CHECK_THROWS(china::run(in), "coal hours[");
 }
 TEST_MAIN()

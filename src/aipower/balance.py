@@ -19,7 +19,7 @@ import pandas as pd
 from . import _build, demand, supply
 from ._kernel import china as _china
 from .renewables import Requirement, target_from
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario
 
 HOURS_ROWS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")
 RE_SHARE_ROWS = ("non_hydro_share", "wind_solar_additions")
@@ -78,7 +78,13 @@ def model_inputs(scenario: str | Path | Scenario = "base", base_year: int | None
     cal.renewable_generation = _build.start_value(sc, "calibration.renewable_generation", h, "TWh")
     cal.hydro_reported_previous_end = _build.start_value(sc, "calibration.hydro_reported_previous_end", h, "GW")
     cal.hydro_reported_start_end = _build.start_value(sc, "calibration.hydro_reported_start_end", h, "GW")
-    cal.loss_factor = sc.get("balance.loss_factor") if sc.get("balance.loss_factor_mode") == "fixed" else math.nan
+    cal.loss_factor = math.nan  # the kernel's "calibrate on the base year's coal hours"
+    if sc.get("balance.loss_factor_mode") == "fixed":
+        cal.loss_factor = sc.get("balance.loss_factor")
+        if not math.isfinite(cal.loss_factor):  # would silently calibrate instead
+            a = sc.assumption("balance.loss_factor")
+            raise ScenarioError(f"{a.origin}: balance.loss_factor = {a.value!r}: expected a finite fraction "
+                                "(balance.loss_factor_mode is 'fixed')")
     inputs.calibration = cal
     if sc.get("renewables.mode") == "target":
         inputs.target = target_from(sc)

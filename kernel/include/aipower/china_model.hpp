@@ -36,7 +36,8 @@ struct CalibrationData {
     double renewable_generation = 0.0;       // TWh in the start year (ResidualOfRenewables)
     double hydro_reported_previous_end = 0.0;// GW incl. pumped storage (RebasedOnConventional)
     double hydro_reported_start_end = 0.0;
-    // If finite: use this loss factor instead of calibrating it.
+    // NaN: calibrate on the base year's coal hours; any other value is used as given (and
+    // checked: inf is an error, not a request to calibrate).
     double loss_factor = std::numeric_limits<double>::quiet_NaN();
 };
 

@@ -14,6 +14,8 @@ inline constexpr double kGwPerWanKw = 0.01;
 inline constexpr double kGwhPerTwh = 1000.0;
 // kWh per person × million people = 1e6 kWh = 1e-3 TWh.
 inline constexpr double kTwhPerKwhTimesMillion = 1e-3;
+// Hours in a leap year (366 × 24): the upper bound of any utilization hours.
+inline constexpr double kMaxHoursPerYear = 8784.0;
 
 double yi_kwh_to_twh(double yi_kwh);
 double twh_to_yi_kwh(double twh);
