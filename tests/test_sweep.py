@@ -382,6 +382,12 @@ def test_sweep_of_the_capex_route_and_what_it_leaves_out():
     assert any("segments[2].rate is not varied: the data-center row is driven by the capex route" in n for n in r.notes)
     t = sweep.tornado(sc, "demand.data_centers", 2030)
     assert set(t["input"].iloc[:2]) == {"dc_power.twh_per_gw_year", "dc_power.capex_per_watt_rmb"}
+    # The point is the route at the ranges' midpoints, not run's capex_case 'mid' (the mean of two
+    # paths): said in the notes, and the base is what run gives at those midpoints.
+    assert any("dc_power.capex_case = 'mid' does not apply" in n for n in r.notes)
+    at_points = aipower.run(sc.with_overrides({"dc_power.twh_per_gw_year": 7.2, "dc_power.capex_per_watt_rmb": 95}))
+    assert t["base"].iloc[0] == pytest.approx(at_points.demand.loc["data_centers", 2030], rel=1e-12)
+    assert t["base"].iloc[0] != pytest.approx(aipower.run(sc).demand.loc["data_centers", 2030], rel=1e-3)
     # With the cagr driver, route assumptions do not drive the row: left out, and said so.
     cagr = load_scenario("ai_ranges", overrides={k: v for k, v in CAPEX.items() if k.startswith("dc_power")})
     r2 = sweep.run(cagr, 1000)

@@ -128,6 +128,13 @@ def _used(sc: Scenario, uncertain: list[UncertainInput]) -> tuple[list[Uncertain
     for u in uncertain:
         why = _unused(sc, u)
         (notes.append(why) if why else used.append(u))
+    route = [u for u in used if u.key in ("dc_power.capex_per_watt_rmb", "dc_power.twh_per_gw_year")]
+    if route:  # the path is not linear in capex per watt: the two centres differ, and that is said
+        points = ", ".join(f"{u.key} = {u.point:g} {u.unit}" for u in route)
+        notes.append(f"dc_power.capex_case = '{sc.get('dc_power.capex_case')}' does not apply: each sample's data-center "
+                     f"path is the capex route at one sampled capex per watt and TWh per GW-year, and the point (the "
+                     f"tornado's base) is the route at their points ({points}); `aipower run` takes the capex_case "
+                     "instead (mid: the mean of the low-case and high-case paths), so their data-center demand differs")
     return used, notes
 
 
