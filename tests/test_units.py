@@ -68,3 +68,9 @@ def test_non_finite_is_refused(bad):
         units.yi_kwh_to_twh(bad)
     with pytest.raises(ValueError, match="gw = 0"):
         units.twh_per_gw_to_hours(1.0, 0.0)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), np.float64("nan")])
+def test_to_model_unit_refuses_a_value_that_is_not_finite(value):
+    with pytest.raises(ValueError, match="value = .*: expected a finite number"):
+        units.to_model_unit(value, "%")

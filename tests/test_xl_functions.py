@@ -428,3 +428,22 @@ def test_a_value_copied_from_params_into_overrides_changes_nothing(scenario):
     for key, value, unit, *_ in numeric:
         assert again[key][0] == pytest.approx(value, rel=1e-15) and again[key][1] == unit, key
     assert xf.AIP_COAL_HOURS(scenario, 2030.0, overrides) == pytest.approx(xf.AIP_COAL_HOURS(scenario, 2030.0), rel=1e-12)
+
+
+def test_firm_equivalent_pairs_cells_by_position():
+    # blanks used to be dropped from each range apart, pairing 5 GW with the 0.35 of the blank's row
+    assert xf.AIP_FIRM_EQUIVALENT_GW([[45.0], [None], [5.0]], [[0.25], [None], [0.85]]) == pytest.approx(45 * 0.25 + 5 * 0.85)
+    err = xf.AIP_FIRM_EQUIVALENT_GW([[45.0], [None], [5.0]], [[0.25], [0.35], [None]])
+    assert isinstance(err, XlError) and "nameplate_gw: cell 2 is blank" in err
+
+
+@pytest.mark.parametrize("unit, expected", [("亿kWh", 1.2), ("亿 KWH", 1.2), ("yi kwh", 1.2), ("％", 0.12), (" TWh ", 12.0)])
+def test_to_model_unit_reads_spacing_and_case_variants(unit, expected):
+    assert xf.AIP_TO_MODEL_UNIT(12.0, unit) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("unit", ["MW", "GWh", "万kWh", "kWh"])
+def test_to_model_unit_refuses_a_unit_it_does_not_convert(unit):
+    # passed through unchanged, 12 MW read as if it were 12 in the model's unit
+    err = xf.AIP_TO_MODEL_UNIT(12.0, unit)
+    assert isinstance(err, XlError) and f"unit: '{unit}' is not a unit this function converts" in err

@@ -10,6 +10,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ._calc import _check_number_like, as_result, checked
 from ._kernel import units as _units
 
@@ -72,10 +74,28 @@ def to_model_unit(value: float, unit: str) -> tuple[float, str]:
     """
     if not (isinstance(value, (int, float)) and not isinstance(value, bool)):  # the loader's numbers skip this
         value = as_result(_check_number_like("value", value))
+    if not np.all(np.isfinite(value)):  # the kernel's conversions carry NaN and inf through
+        raise ValueError(f"value = {value!r}: expected a finite number")
     if unit in _ALIASES:
         model_unit, convert = _ALIASES[unit]
         return convert(value), model_unit
     return value, unit
+
+
+def _spelling(unit: str) -> str:
+    return "".join(unit.split()).casefold().replace("％", "%")
+
+
+_SPELLINGS = {_spelling(u): u for u in _ALIASES}
+
+
+def known_unit(unit: str) -> str | None:
+    """The unit of `_ALIASES` that `unit` spells with other spaces or case ('亿 KWH' → '亿kWh'), or None."""
+    return _SPELLINGS.get(_spelling(unit))
+
+
+def known_units() -> list[str]:
+    return list(_ALIASES)
 
 
 def model_unit(unit: str) -> str:

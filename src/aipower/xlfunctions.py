@@ -744,13 +744,18 @@ def _cagr(from_value: float, to_value: float, years: float) -> float:
 
 
 @register("AIP_TO_MODEL_UNIT", "Converts a value from a source unit to the model's unit: 亿kWh or yi kWh → TWh, 亿kW → GW, "
-                               "万kW → GW, % → fraction; other units pass unchanged.",
+                               "万kW → GW, % → fraction; a model unit (TWh, GW, fraction) passes unchanged.",
           "the value in the model's unit (TWh, GW, fraction)",
           [Param("value", "Value (in the unit named by the next argument).", "number"),
-           Param("unit", "Source unit: 亿kWh, yi kWh, 亿kW, yi kW, 万kW, wan kW, %, %/yr, TWh, GW, fraction.", "text")],
+           Param("unit", "Source unit (spaces and case do not matter): " + ", ".join(units.known_units()) +
+                 ". Any other unit is an error, not passed through unconverted.", "text")],
           category="units", example='=AIP_TO_MODEL_UNIT(5000, "亿kWh")')
 def _to_model_unit(value: float, unit: str) -> float:
-    return units.to_model_unit(value, unit)[0]
+    known = units.known_unit(unit)
+    if known is None:  # '亿 KWH' must not come back as if it were already TWh
+        raise ArgError("unit", f"'{unit}' is not a unit this function converts; expected one of "
+                               + ", ".join(units.known_units()))
+    return units.to_model_unit(value, known)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -769,17 +774,30 @@ def _num(x: Any) -> float:
     return float(np.asarray(x, dtype=float).reshape(-1)[0])
 
 
-def _numbers(p_name: str, raw: Any) -> list[float]:
-    """A range of numbers (a row or a column) as a list; blanks skipped."""
-    cells = [c for row in grid(raw) for c in row if not _blank(c)]
-    out = []
-    for c in cells:
-        if isinstance(c, bool) or not isinstance(c, (int, float)):
-            raise ArgError(p_name, f"{c!r} is not a number; expected a range of numbers")
-        out.append(float(c))
-    if not out:
-        raise ArgError(p_name, "is empty; expected a range of numbers")
-    return out
+def _cells(raw: Any) -> list[Any]:
+    return [c for row in grid(raw) for c in row]
+
+
+def _paired_numbers(a_name: str, a_raw: Any, b_name: str, b_raw: Any) -> tuple[list[float], list[float]]:
+    """Two ranges of numbers paired by position, as SUMPRODUCT pairs them. A position blank in both is
+    skipped; blank in one only is an error: dropping blanks from each range apart shifted the pairs."""
+    a_cells, b_cells = _cells(a_raw), _cells(b_raw)
+    if len(a_cells) != len(b_cells):
+        raise ArgError(b_name, f"has {len(b_cells)} cells; expected {len(a_cells)}, one per {a_name} cell")
+    a_out, b_out = [], []
+    for i, (a, b) in enumerate(zip(a_cells, b_cells), start=1):
+        if _blank(a) and _blank(b):
+            continue
+        for name, c in ((a_name, a), (b_name, b)):
+            if _blank(c):
+                raise ArgError(name, f"cell {i} is blank while the other range has a value there; expected a number")
+            if isinstance(c, bool) or not isinstance(c, (int, float)):
+                raise ArgError(name, f"cell {i}: {c!r} is not a number; expected a range of numbers")
+        a_out.append(float(a))
+        b_out.append(float(b))
+    if not a_out:
+        raise ArgError(a_name, "is empty; expected a range of numbers")
+    return a_out, b_out
 
 
 @lru_cache(maxsize=64)
@@ -910,9 +928,7 @@ if CALCULATOR_TABLES:
                Param("capacity_factor", "Range of capacity factors (fraction 0-1), same order and size.", "range")],
               category="calculators", example="=AIP_FIRM_EQUIVALENT_GW(B2:B4, C2:C4)")
     def _firm(nameplate_gw: Any, capacity_factor: Any) -> float:
-        gw, cf = _numbers("nameplate_gw", nameplate_gw), _numbers("capacity_factor", capacity_factor)
-        if len(gw) != len(cf):
-            raise ArgError("capacity_factor", f"has {len(cf)} numbers; expected {len(gw)}, one per nameplate_gw")
+        gw, cf = _paired_numbers("nameplate_gw", nameplate_gw, "capacity_factor", capacity_factor)
         return _num(us_gap.firm_equivalent_gw(nameplate_gw=gw, capacity_factor=cf))
 
     @register("AIP_ONSITE_LIFETIME_COST", "Capex plus years of opex, discounted: the lifetime cost of on-site power.",
