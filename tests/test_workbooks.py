@@ -12,6 +12,7 @@ import pytest
 
 import aipower
 from aipower import workbooks
+from aipower._io import OutputExistsError
 from aipower.cli import main
 from aipower.libreoffice import stored_values
 
@@ -210,3 +211,24 @@ def test_check_names_stale_or_edited_workbooks_and_writes_nothing(tmp_path, caps
     assert f"{book}: " in err and "only in the builder's" in err  # which side, not 'the second'
     assert "stale or edited" in err and "replaces them, and any edits made in them" in err
     assert book.read_bytes() == edited
+
+
+def test_build_refuses_an_existing_file_and_regenerate_an_empty_selection(tmp_path):
+    mine = tmp_path / "mine.xlsx"
+    mine.write_text("an analyst's own workbook")
+    with pytest.raises(OutputExistsError):
+        workbooks.build("dc_capex", mine)
+    assert mine.read_text() == "an analyst's own workbook"
+    workbooks.build("dc_capex", mine, overwrite=True)
+    assert zipfile.is_zipfile(mine)
+    with pytest.raises(ValueError, match=r"only = \[\]: expected template names"):
+        workbooks.regenerate(tmp_path / "none", only=[])  # `only or every template` wrote all nine
+    assert not (tmp_path / "none").exists()
+
+
+def test_a_scenario_file_is_written_into_the_workbook_as_an_absolute_path(tmp_path, monkeypatch):
+    (tmp_path / "my.toml").write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (path,) = workbooks.regenerate(tmp_path / "out", scenario="my.toml", only=["china_balance"])
+    cell = openpyxl.load_workbook(path)["Inputs"]["B4"].value
+    assert cell == str((tmp_path / "my.toml").resolve())  # a relative one only works from this folder

@@ -216,8 +216,8 @@ def inputs_sheet(b: Builder, extra: list[tuple[str, str, Any, str]] = (), scenar
     row += 2
     s.text(row, 0, "Overrides: assumption key", "header")
     s.text(row, 1, "value", "header")
-    s.text(row, 2, "Any assumption of the scenario, in its unit (sheet Assumptions lists every key, value, unit and "
-                   "source). Blank rows are ignored.", "note")
+    s.text(row, 2, "Any assumption of the scenario, in the unit sheet Assumptions shows (it lists every key, value, "
+                   "unit and source). Blank rows are ignored.", "note")
     first = row + 1
     for r in range(first, first + 20):
         s.value(r, 0, None)
@@ -508,6 +508,8 @@ def _sweep_scenario(b: Builder) -> str:
 
 def sweep_book(b: Builder) -> None:
     """Coal hours under the scenario's ranges: a fan chart of the percentiles and a tornado of the inputs."""
+    from .scenario import SHIPPED
+
     scenario = _sweep_scenario(b)
     inputs_sheet(b, [("Samples", "Samples", 10_000, "Number of samples (count, 1-1,000,000); the sweep runs on every core."),
                      ("Seed", "Seed", 1, "Random seed (whole number); the same seed gives the same percentiles."),
@@ -516,7 +518,8 @@ def sweep_book(b: Builder) -> None:
     s = b.sheet("Sweep")
     s.ws.set_column(0, 0, 44)
     row = s.title("Coal utilization hours under the research's ranges: percentiles by year and a tornado (h)", [
-        f"Sources: scenario {scenario} (src/aipower/scenarios/{scenario}.toml): the AI case of {_SEED1}, with each "
+        (f"Sources: scenario {scenario} (src/aipower/scenarios/{scenario}.toml): the AI case of {_SEED1}, with each "
+         if scenario in SHIPPED else f"Sources: scenario file {scenario}, with each ") +
         "range's own source in the file (sheet Assumptions, column source; AIP_PARAMS).",
         "=AIP_SWEEP(Scenario,\"hours.coal\",Samples,Seed,...): P5 … P95 and mean over the samples (seeded: the same seed "
         "gives the same table); =AIP_TORNADO(...): each range at its low and high, the others at their points."])
@@ -596,17 +599,33 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
-def build(name: str, path: str | Path, *, scenario: str = "base", base_year: int | None = None) -> Path:
-    """Write one template workbook to `path` (no overwrite check: see `regenerate`)."""
-    if name not in TEMPLATES:
-        raise ValueError(f"template '{name}': expected one of {', '.join(TEMPLATES)}")
-    path = Path(path)
+def _write(name: str, path: Path, scenario: str, base_year: int | None) -> None:
     b = Builder(path, name, Settings(scenario, base_year))
     try:
         TEMPLATES[name].build(b)
     finally:
         b.close()
-    return path
+
+
+def _cell_scenario(scenario: str) -> str:
+    """The scenario as the Inputs cell should hold it: a shipped name, or a file's absolute path.
+    A relative path is read from the folder of whichever process recalculates (Excel's is often
+    Documents), so it would only work from the folder it was typed in."""
+    from .scenario import SHIPPED, load_scenario
+
+    if scenario in SHIPPED:
+        return scenario
+    load_scenario(scenario)  # a name or path that is neither fails here, naming the folder searched
+    return str(Path(scenario).expanduser().resolve())
+
+
+def build(name: str, path: str | Path, *, scenario: str = "base", base_year: int | None = None,
+          overwrite: bool = False) -> Path:
+    """Write one template workbook to `path`, atomically; an existing file needs ``overwrite=True``."""
+    if name not in TEMPLATES:
+        raise ValueError(f"template '{name}': expected one of {', '.join(TEMPLATES)}")
+    scenario = _cell_scenario(scenario)
+    return atomic_write(Path(path), lambda tmp: _write(name, tmp, scenario, base_year), overwrite=overwrite)
 
 
 def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | None = None, force: bool = False,
@@ -615,7 +634,10 @@ def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | 
     from .scenario import load_scenario
 
     load_scenario(scenario, base_year=base_year)  # a bad scenario fails before any file is written
-    names = only or list(TEMPLATES)
+    scenario = _cell_scenario(scenario)
+    if only is not None and not list(only):  # `only or every template` would write all nine
+        raise ValueError(f"only = {only!r}: expected template names ({', '.join(TEMPLATES)}) or None for every template")
+    names = list(TEMPLATES) if only is None else list(only)
     for n in names:
         if n not in TEMPLATES:
             raise ValueError(f"--only {n}: expected one of {', '.join(TEMPLATES)}")
@@ -624,8 +646,7 @@ def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | 
     check_targets(targets, overwrite=force)
     written = []
     for n, target in zip(names, targets):
-        written.append(atomic_write(target, lambda tmp, n=n: build(n, tmp, scenario=scenario, base_year=base_year),
-                                    overwrite=force))
+        written.append(atomic_write(target, lambda tmp, n=n: _write(n, tmp, scenario, base_year), overwrite=force))
     return written
 
 
