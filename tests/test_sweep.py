@@ -426,3 +426,20 @@ def test_evaluate_writes_into_a_given_output_buffer():
     frozen.flags.writeable = False
     with pytest.raises(ValueError, match="out: must be a writable"):
         model.evaluate(values, out=frozen)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: sweep.run("ai_ranges", 100, outputs=[1]), "outputs = 1: expected an output name"),
+    (lambda: sweep.run("ai_ranges", 100, latin="yes"), "latin = 'yes': expected True or False"),
+    (lambda: sweep.run("ai_ranges", 100, on_chunk="x"), "on_chunk = 'x': expected a function"),
+    (lambda: sweep.tornado("ai_ranges", output=None), "output = None: expected an output name"),
+    (lambda: sweep.sweep_table("ai_ranges", output=["hours.coal"]), "output = ['hours.coal']: expected an output name"),
+    (lambda: sweep.chosen_outputs("ai_ranges", [None]), "outputs = None: expected an output name"),
+    (lambda: sweep.tornado("ai_ranges", quantiles=0.1), "quantiles = 0.1: expected (low, high)"),
+    (lambda: sweep.tornado("ai_ranges", quantiles=("a", "b")), "quantiles = ('a', 'b'): expected (low, high)"),
+])
+def test_argument_types_are_refused_by_name(call, words):
+    # each was pybind11's TypeError (no argument named), or failed only after the first chunk
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)

@@ -232,13 +232,28 @@ def _check_int(name: str, value: Any, lo: int, hi: int, what: str) -> int:
     return int(value)
 
 
+def _check_output(name: str, value: Any) -> str:
+    """An output name, or a ValueError naming the argument (pybind11's TypeError names neither)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} = {value!r}: expected an output name (text such as 'hours.coal')")
+    return value
+
+
+def _check_flag(name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} = {value!r}: expected True or False")
+    return bool(value)
+
+
 def _check_outputs(outputs: Iterable[str] | None, has_target: bool) -> tuple[str, ...]:
     if outputs is None:
         chosen = tuple(o for o in DEFAULT_OUTPUTS if has_target or o != "requirement.level")
     elif isinstance(outputs, str):
         chosen = tuple(o.strip() for o in outputs.split(",") if o.strip())
+    elif not hasattr(outputs, "__iter__"):
+        raise ValueError(f"outputs = {outputs!r}: expected a list of output names or comma-separated text")
     else:
-        chosen = tuple(outputs)
+        chosen = tuple(_check_output("outputs", o) for o in outputs)
     if not chosen:
         raise ValueError("outputs = (): expected at least one output, e.g. hours.coal")
     return chosen
@@ -376,6 +391,9 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
         raise ValueError(f"chunk_size = {chunk_size}: expected a multiple of {block}")
     if not (isinstance(alpha, float) and 1e-7 <= alpha <= 0.1):
         raise ValueError(f"alpha = {alpha!r}: expected a relative accuracy in [1e-7, 0.1]")
+    latin, progress = _check_flag("latin", latin), _check_flag("progress", progress)
+    if on_chunk is not None and not callable(on_chunk):  # found only after the first chunk otherwise
+        raise ValueError(f"on_chunk = {on_chunk!r}: expected a function (done, total) or None")
     inputs, h, sc = model_inputs(scenario, base_year, overrides)
     uncertain, unused = _used(sc, _uncertain(sc))
     if not uncertain:
@@ -462,13 +480,17 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
     output with every input at its point. A low or high the model refuses
     gives NaN and its message in `note`.
     """
+    output = _check_output("output", output)
+    if quantiles is not None:
+        pair = tuple(quantiles) if isinstance(quantiles, (tuple, list, np.ndarray)) else ()
+        if not (len(pair) == 2 and all(isinstance(q, (float, int, np.floating, np.integer)) and not isinstance(q, bool)
+                                       for q in pair) and 0 < pair[0] < pair[1] < 1):
+            raise ValueError(f"quantiles = {quantiles!r}: expected (low, high) probabilities with 0 < low < high < 1")
+        quantiles = (float(pair[0]), float(pair[1]))
     inputs, h, sc = model_inputs(scenario, base_year, overrides)
     uncertain, unused = _used(sc, _uncertain(sc))
     if not uncertain:
         raise ScenarioError(f"scenario '{sc.name}': no uncertain assumptions for a tornado")
-    if quantiles is not None:
-        if not (len(quantiles) == 2 and 0 < quantiles[0] < quantiles[1] < 1):
-            raise ValueError(f"quantiles = {quantiles!r}: expected (low, high) probabilities with 0 < low < high < 1")
     threads = _check_int("threads", threads, 0, int(_k.MAX_THREADS), f"0 (every core) or a count in 1-{int(_k.MAX_THREADS)}")
     model = _model(sc, inputs, uncertain, [output])
     column = _year_column(model, output, year, h.base_year)
@@ -566,6 +588,7 @@ def sweep_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "ho
                 seed: int = 0, latin: bool = False, threads: int = 0, *, base_year: int | None = None,
                 overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Worksheet shape of a percentile table (AIP_SWEEP): columns stat, then one per year."""
+    output = _check_output("output", output)
     r = run(scenario, samples, seed=seed, latin=latin, threads=threads, outputs=[output], base_year=base_year,
             overrides=overrides)
     t = r.tables[output]
