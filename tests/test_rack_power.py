@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from aipower import rack_power
@@ -59,6 +59,19 @@ def test_bad_input_names_the_argument(call, name):
 
 @given(st.floats(min_value=10, max_value=2000), st.floats(min_value=1.01, max_value=50), st.floats(min_value=1e3, max_value=2e6))
 def test_loss_scales_with_inverse_square_of_voltage(volts, factor, power):
-    low = rack_power.loss_fraction(power_w=power, voltage_v=volts, mass_kg=100)
+    try:
+        low = rack_power.loss_fraction(power_w=power, voltage_v=volts, mass_kg=100)
+    except ValueError as exc:  # more than the rack draws: refused (the higher voltage may still be valid)
+        assert "loss fraction = " in str(exc) and "expected at most 1" in str(exc)
+        assume(False)
     high = rack_power.loss_fraction(power_w=power, voltage_v=volts * factor, mass_kg=100)
     assert high == pytest.approx(low / factor**2, rel=1e-9)
+
+
+def test_a_loss_above_the_rack_power_and_a_utilization_above_peak_are_refused():
+    from aipower import training
+
+    with pytest.raises(ValueError, match=r"loss fraction = 88\.8.*: expected at most 1: mass_kg = 10 "):
+        rack_power.loss_fraction(power_w=1e6, voltage_v=12, mass_kg=10)
+    with pytest.raises(ValueError, match="implied utilization = 1600000: expected at most 1"):
+        training.implied_utilization(training_flops=1e26, accelerators=25000, peak_flops_per_s=2.5e15, time_s=1)

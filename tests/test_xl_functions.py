@@ -447,3 +447,15 @@ def test_to_model_unit_refuses_a_unit_it_does_not_convert(unit):
     # passed through unchanged, 12 MW read as if it were 12 in the model's unit
     err = xf.AIP_TO_MODEL_UNIT(12.0, unit)
     assert isinstance(err, XlError) and f"unit: '{unit}' is not a unit this function converts" in err
+
+
+@pytest.mark.parametrize("name, args, words", [
+    ("AIP_UTILIZATION_HOURS", (100.0, 0.0), "average_capacity_gw = 0"),
+    ("AIP_TOKEN_COST", (1.275, 1.2, -0.5, 1070.0, 3.49), "electricity_price = -0.5"),
+    ("AIP_RACK_COPPER_KG", (1e6, 54.0, 0.0), "loss_fraction = 0"),
+    ("AIP_TRAINING_ENERGY_MWH", (25000.0, 1.4, 1.3, -1.0), "days: -1.0: expected a finite number of days > 0"),
+])
+def test_errors_name_the_worksheet_argument_not_the_apis(name, args, words):
+    # the messages said gw, electricity_price_per_kwh, loss_fraction_target and time_s = -86400
+    err = REGISTRY[name](*args)
+    assert isinstance(err, XlError) and words in err, err

@@ -35,7 +35,13 @@ double loss_fraction(double power_w, double voltage_v, double resistivity_ohm_m,
     // A positive but vanishing mass can underflow to a zero cross-section: blame the mass.
     if (!(cross_section > 0.0)) fail("mass_kg", mass_kg, "a mass large enough for a non-zero cross-section");
     const double resistance = conductor_resistance_ohm(resistivity_ohm_m, length_m, cross_section);
-    return finite_result("rack_power::loss_fraction", current * current * resistance / power_w);
+    const double loss = finite_result("rack_power::loss_fraction", current * current * resistance / power_w);
+    // Above 1 the conductor would dissipate more than the rack draws: the I = P / V model no longer holds.
+    if (loss > 1.0)
+        fail("loss fraction", loss,
+             "at most 1: mass_kg = " + format_value(mass_kg) + " of copper is too little for power_w = " +
+                 format_value(power_w) + " at voltage_v = " + format_value(voltage_v) + "; add copper or raise the voltage");
+    return loss;
 }
 
 double copper_mass_for_loss_kg(double power_w, double voltage_v, double loss_fraction_target,

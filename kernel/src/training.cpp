@@ -33,7 +33,12 @@ double implied_utilization(double training_flops, double accelerators, double pe
     require_positive("accelerators", accelerators);
     require_positive("peak_flops_per_s", peak_flops_per_s);
     require_positive("time_s", time_s);
-    return finite_result("training::implied_utilization", training_flops / (accelerators * peak_flops_per_s * time_s));
+    const double u = finite_result("training::implied_utilization", training_flops / (accelerators * peak_flops_per_s * time_s));
+    if (u > 1.0)  // more than the accelerators' peak: the run cannot finish in time_s
+        fail("implied utilization", u,
+             "at most 1 (the accelerators' peak): training_flops cannot be done in time_s = " + format_value(time_s) +
+                 " s on these accelerators");
+    return u;
 }
 
 double interruption_interval_h(double accelerators, double reference_accelerators, double reference_interval_h) {

@@ -41,6 +41,8 @@ TEST_CASE("bad inputs name the argument") {
     CHECK_THROWS(loss_fraction(1e6, 54.0, kRho, kDensity, 1.0, 0.0), "mass_kg = 0");
     CHECK_THROWS(copper_mass_for_loss_kg(1e6, 54.0, 0.0, kRho, kDensity, 1.0), "loss_fraction_target = 0");
     CHECK_THROWS(copper_mass_for_loss_kg(1e6, 54.0, 0.1, kRho, 0.0, 1.0), "density_kg_m3 = 0");
+    CHECK_THROWS(loss_fraction(1e6, 12.0, kRho, kDensity, 29.0, 10.0), "loss fraction = ");  // 10 kg at 12 V: > 100%
+    CHECK_THROWS(loss_fraction(1e6, 12.0, kRho, kDensity, 29.0, 10.0), "expected at most 1: mass_kg = 10 ");
     CHECK_THROWS(chain_efficiency({0.9, 1.1}), "stage_efficiencies[1] = 1.1");
     CHECK_THROWS(chain_efficiency({}), "stage_efficiencies: needs at least one stage");
 }

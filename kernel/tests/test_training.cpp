@@ -27,6 +27,7 @@ TEST_CASE("bad inputs name the argument") {
     CHECK_THROWS(goodput(0.0, 0.1, 0.1), "interruption_interval_h = 0");
     CHECK_THROWS(failures_per_week(10.0, 2.0), "weekly_failure_rate = 2");
     CHECK_THROWS(implied_utilization(1e26, 1.0, 1.0, 0.0), "time_s = 0");
+    CHECK_THROWS(implied_utilization(1e26, 25000.0, 2.5e15, 1.0), "implied utilization = 1600000: expected at most 1");
 }
 
 TEST_MAIN()

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -101,6 +101,15 @@ class XlFunction:
     table: bool = False  # spills a table with headers
     category: str = "general"
     example: str = ""
+    # The API's argument names that differ from this function's (e.g. gw → average_capacity_gw):
+    # an error message names the argument as the worksheet shows it.
+    renames: tuple[tuple[str, str], ...] = ()
+
+    def _worksheet_names(self, message: str) -> str:
+        for inner, outer in self.renames:
+            if message.startswith((f"{inner} =", f"{inner}:")):
+                return outer + message[len(inner):]
+        return message
 
     def __call__(self, *args: Any) -> Any:
         """Call with spreadsheet values; returns a value, a 2-D list, or an XlError. Never raises."""
@@ -117,7 +126,7 @@ class XlFunction:
         except NotFound as exc:
             return XlError("#N/A", str(exc))
         except ValueError as exc:  # the API's errors name argument, value and expected range
-            return XlError("#VALUE!", f"{self.name}: {exc}")
+            return XlError("#VALUE!", f"{self.name}: {self._worksheet_names(str(exc))}")
         except Exception as exc:  # never let an exception reach the spreadsheet
             return XlError("#VALUE!", f"{self.name}: internal error: {type(exc).__name__}: {exc}")
 
@@ -145,12 +154,15 @@ REGISTRY: dict[str, XlFunction] = {}
 
 
 def register(name: str, summary: str, returns: str, params: Sequence[Param], *, details: str = "", table: bool = False,
-             category: str = "general", example: str = "") -> Callable[[Callable[..., Any]], XlFunction]:
-    """Add a worksheet function to the registry; the module attribute of the same name calls it."""
+             category: str = "general", example: str = "",
+             renames: Mapping[str, str] | None = None) -> Callable[[Callable[..., Any]], XlFunction]:
+    """Add a worksheet function to the registry; the module attribute of the same name calls it.
+    `renames`: API argument name → worksheet argument name, for error messages."""
     assert name.startswith(PREFIX) and name.isupper(), name
 
     def add(impl: Callable[..., Any]) -> XlFunction:
-        f = XlFunction(name, summary, returns, tuple(params), impl, details, table, category, example)
+        f = XlFunction(name, summary, returns, tuple(params), impl, details, table, category, example,
+                       tuple((renames or {}).items()))
         REGISTRY[name] = f
         return f
 
@@ -721,14 +733,16 @@ def _tornado_fn(scenario: str, output: str, year: int, overrides: tuple, base_ye
                                    "hours from coal generation and average coal capacity.", "h",
           [Param("generation_twh", "Generation (TWh).", "number"),
            Param("average_capacity_gw", "Average capacity over the year (GW), > 0.", "number")],
-          category="units", example="=AIP_UTILIZATION_HOURS(5300, 1170)")
+          category="units", example="=AIP_UTILIZATION_HOURS(5300, 1170)",
+          renames={"twh": "generation_twh", "gw": "average_capacity_gw", "twh_per_gw_to_hours": "the result"})
 def _utilization_hours(generation_twh: float, average_capacity_gw: float) -> float:
     return units.twh_per_gw_to_hours(generation_twh, average_capacity_gw)
 
 
 @register("AIP_ENERGY_TWH", "Energy from capacity running a number of hours (TWh) = GW × h / 1000.", "TWh",
           [Param("capacity_gw", "Capacity (GW).", "number"), Param("hours", "Hours at full output (h).", "number")],
-          category="units", example="=AIP_ENERGY_TWH(100, 4000)")
+          category="units", example="=AIP_ENERGY_TWH(100, 4000)",
+          renames={"gw": "capacity_gw", "gw_hours_to_twh": "the result"})
 def _energy_twh(capacity_gw: float, hours: float) -> float:
     return units.gw_hours_to_twh(capacity_gw, hours)
 
@@ -897,7 +911,9 @@ if CALCULATOR_TABLES:
                Param("network_per_hour", "Network cost per accelerator-hour (currency/h). Blank: 0.", "number", 0.0),
                Param("operations_per_hour", "Operations cost per accelerator-hour (currency/h). Blank: 0.", "number", 0.0),
                Param("component", "total (default), compute, energy, network or operations.", "text", "total")],
-              category="calculators", example="=AIP_TOKEN_COST(1.275, 1.2, 0.5, 1070, 3.49, 0.53, 0.66)")
+              category="calculators", example="=AIP_TOKEN_COST(1.275, 1.2, 0.5, 1070, 3.49, 0.53, 0.66)",
+              renames={"electricity_price_per_kwh": "electricity_price", "network_cost_per_hour": "network_per_hour",
+                       "operations_cost_per_hour": "operations_per_hour"})
     def _token_cost(it_power_kw: float, pue: float, electricity_price: float, tokens_per_second: float,
                     accelerator_cost_per_hour: float, network_per_hour: float, operations_per_hour: float,
                     component: str) -> float:
@@ -963,7 +979,8 @@ if CALCULATOR_TABLES:
               [Param("power_w", "Rack power (W).", "number"), Param("voltage_v", "Voltage (V DC).", "number"),
                Param("loss_fraction", "Target loss (fraction of rack power, 0-1).", "number"),
                Param("length_m", "Current-path length (m). Blank: the calculator default (28.9).", "number", None)],
-              category="calculators", example="=AIP_RACK_COPPER_KG(1000000, 800, 0.006)")
+              category="calculators", example="=AIP_RACK_COPPER_KG(1000000, 800, 0.006)",
+              renames={"loss_fraction_target": "loss_fraction"})
     def _copper(power_w: float, voltage_v: float, loss_fraction: float, length_m: float | None) -> float:
         kw = {} if length_m is None else {"length_m": length_m}
         return _num(rack_power.copper_mass_for_loss_kg(power_w=power_w, voltage_v=voltage_v,
@@ -989,6 +1006,8 @@ if CALCULATOR_TABLES:
                Param("pue", "PUE (ratio ≥ 1).", "number"), Param("days", "Wall-clock duration (days).", "number")],
               category="calculators", example="=AIP_TRAINING_ENERGY_MWH(25000, 1.4, 1.3, 90)")
     def _train_energy(accelerators: float, power_kw_per_accelerator: float, pue: float, days: float) -> float:
+        if not (math.isfinite(days) and days > 0):  # checked here: the API's message would show seconds
+            raise ArgError("days", f"{days!r}: expected a finite number of days > 0")
         return _num(training.training_energy_mwh(accelerators=accelerators, power_kw_per_accelerator=power_kw_per_accelerator,
                                                  pue=pue, time_s=days * SECONDS_PER_DAY))
 

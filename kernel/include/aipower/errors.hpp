@@ -78,7 +78,8 @@ inline void require_share(const std::string& argument, double share) { require_r
 
 // A computed result that overflowed (finite inputs too large) is refused, not returned.
 inline double finite_result(const std::string& what, double value) {
-    if (!std::isfinite(value)) fail(what, value, "a finite result (the inputs are too large)");
+    if (!std::isfinite(value))
+        fail(what, value, "a finite result (an input is too large, or one it divides by too close to zero)");
     return value;
 }
 
