@@ -19,7 +19,7 @@ from aipower.libreoffice import stored_values
 
 def _own_book(path: Path, extra: dict[str, str] | None = None) -> Path:
     """An analyst's workbook: AIP_ and built-in functions, a named cell, a second sheet, a chart;
-    stored values deliberately stale (0)."""
+    stored values deliberately stale (0), the table's recorded spill range too small (2 of its 7 rows)."""
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Model")
     other = wb.add_worksheet("My notes")
@@ -36,7 +36,7 @@ def _own_book(path: Path, extra: dict[str, str] | None = None) -> Path:
     ws.write_formula("A5", "=ROUND(AVERAGE(B4:F4),1)", None, 0)
     ws.write_formula("A6", "=IF(A5>4000,\"above 4,000 h\",\"below\")&\" (\"&TEXT(1,\"0\")&\")\"", None, "")
     ws.write_formula("A7", "='My notes'!B1*2+AIP_CAGR(100,140,5)", None, 0)
-    ws.write_dynamic_array_formula("A9:M10", '=AIP_BALANCE(Case,"hours",A2:B2)', None, 0)
+    ws.write_dynamic_array_formula("A30:M31", '=AIP_BALANCE(Case,"hours",A2:B2)', None, 0)
     for k, f in (extra or {}).items():
         ws.write_formula(k, f, None, 0)
     chart = wb.add_chart({"type": "line"})
@@ -62,8 +62,9 @@ def test_recalc_updates_values_and_keeps_everything_else(tmp_path, capsys):
     assert values[("Model", 4, 0)] == pytest.approx(avg, abs=1e-9)
     assert values[("Model", 5, 0)] == ("above 4,000 h (1)" if avg > 4000 else "below (1)")
     assert values[("Model", 6, 0)] == pytest.approx(84 + 1.4 ** 0.2 - 1, rel=1e-12)
-    assert values[("Model", 8, 1)] == 2024 and values[("Model", 9, 0)] == "coal"
-    assert values[("Model", 9, 12)] == r.hours.loc["coal", 2035]
+    assert values[("Model", 29, 1)] == 2024 and values[("Model", 30, 0)] == "coal"
+    assert values[("Model", 30, 12)] == r.hours.loc["coal", 2035]
+    assert values[("Model", 35, 12)] == r.hours.loc["solar", 2035]  # re-spilled to the table's 7 rows
 
     formulas_in = openpyxl.load_workbook(src)["Model"]
     formulas_out = openpyxl.load_workbook(out)["Model"]
@@ -149,21 +150,22 @@ def test_every_unsupported_function_is_named_before_any_work(tmp_path, capsys, m
 
 
 def test_spill_references_read_the_anchor_s_array_range(tmp_path):
-    # A9:M10 holds =AIP_BALANCE(...) as a dynamic array; A9# is what Excel 365 writes for its spill
-    spill = {"A12": "=SUM(_xlfn.ANCHORARRAY(A9))", "A13": "=SUM(A9:M10)",
-             "A14": "=COUNT(_xlfn.ANCHORARRAY($A$9))*100+COUNTA(_xlfn.anchorarray(Model!A9))",
-             "A15": "=INDEX(_xlfn.ANCHORARRAY('Model'!A9),2,3)", "A16": "=C10",
+    # A30 holds =AIP_BALANCE(...) as a dynamic array (A30:M36 once re-spilled); A30# is what Excel 365
+    # writes for its spill
+    spill = {"A12": "=SUM(_xlfn.ANCHORARRAY(A30))", "A13": "=SUM(A30:M36)",
+             "A14": "=COUNT(_xlfn.ANCHORARRAY($A$30))*100+COUNTA(_xlfn.anchorarray(Model!A30))",
+             "A15": "=INDEX(_xlfn.ANCHORARRAY('Model'!A30),2,3)", "A16": "=C31",
              "A17": '=LEN("_xlfn.ANCHORARRAY(A5)")'}  # in quotes: text, not a reference
     src = _own_book(tmp_path / "own.xlsx", spill)
     recalc.recalc_file(src, tmp_path / "out.xlsx")
     v = stored_values(tmp_path / "out.xlsx")
     assert v[("Model", 11, 0)] == v[("Model", 12, 0)] != 0
-    assert v[("Model", 13, 0)] == 24 * 100 + 26  # years and hours are numbers, the corner and row label text
+    assert v[("Model", 13, 0)] == 84 * 100 + 91  # years and hours are numbers, the corner and row labels text
     assert v[("Model", 14, 0)] == v[("Model", 15, 0)] == aipower.run("ai", overrides={"renewables.target_share": 0.28}).hours.iloc[0, 1]
     assert v[("Model", 16, 0)] == len("_xlfn.ANCHORARRAY(A5)")
 
 
-@pytest.mark.parametrize("ref", ["A5", "B9", "Nowhere!A9"])
+@pytest.mark.parametrize("ref", ["A5", "B30", "Nowhere!A30"])
 def test_a_spill_reference_to_no_array_is_named(tmp_path, capsys, ref):
     src = _own_book(tmp_path / "own.xlsx", {"A12": f"=SUM(_xlfn.ANCHORARRAY({ref}))"})
     assert main(["recalc", str(src), "--out", str(tmp_path / "out.xlsx")]) == 2
@@ -252,3 +254,248 @@ def test_circular_references_are_refused_naming_the_cells(tmp_path):
     src = _book(tmp_path, "loop", fill)
     with pytest.raises(recalc.RecalcError, match="circular reference"):
         recalc.recalc_file(src, tmp_path / "out.xlsx")
+
+
+# Skipped arguments: Excel (xlwings) hands an AIP_ function an empty argument, i.e. its default.
+def test_a_skipped_argument_reaches_aip_functions_as_empty(tmp_path):
+    from aipower import xlfunctions as xf
+
+    def fill(ws):
+        ws["A1"] = "=AIP_DC_ENERGY_FROM_IT_POWER(0.16,1.5,1,)"  # hours: the default, a year's 8760
+        ws["A2"] = '=AIP_COAL_HOURS("ai",2028,,2025)'
+        ws["A3"] = '=AIP_REQUIREMENT("base",,2030)'
+        ws["A4"] = '=AIP_SWEEP("ai_ranges","hours.coal",,1)'
+        ws["A5"] = "=IF(TRUE,,5)"  # a built-in keeps Excel's meaning: 0
+
+    src = _book(tmp_path, "skipped", fill)
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    ws = _values(tmp_path / "out.xlsx")
+    assert ws["A1"].value == pytest.approx(0.16 * 1.5 * 1 * 8760 / 1000, rel=1e-12)
+    assert ws["A2"].value == xf.AIP_COAL_HOURS("ai", 2028, None, 2025) != xf.AIP_COAL_HOURS("ai", 2028)
+    assert ws["A3"].value == xf.AIP_REQUIREMENT("base", None, 2030)[0][0]
+    assert ws["A4"].value == xf.AIP_SWEEP("ai_ranges", "hours.coal", None, 1)[0][0]
+    assert not str(ws["A4"].value).startswith("#")
+    assert ws["A5"].value == 0
+
+
+def _edited(src: Path, dst: Path, part: str, old: bytes, new: bytes) -> Path:
+    """A copy of `src` with one change in one XML part (what an analyst's edit in Excel stores)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == part:
+                data, n = re.subn(old, new, data)
+                assert n == 1, (part, old)
+            zout.writestr(info, data)
+    return dst
+
+
+def test_a_dynamic_array_re_spills_to_its_new_size(tmp_path):
+    from aipower import xlfunctions as xf
+
+    # BaseYear 2025 in the China balance workbook: every table has 11 year columns, not 12
+    base = workbooks.build("china_balance", tmp_path / "base.xlsx")
+    src = _edited(base, tmp_path / "by2025.xlsx", "xl/worksheets/sheet1.xml",
+                  rb'<c r="B5"( s="\d+")?/>', rb'<c r="B5"\1><v>2025</v></c>')
+    out = tmp_path / "out.xlsx"
+    recalc.recalc_file(src, out)
+    got = stored_values(out)
+    demand = xf.AIP_BALANCE("base", "demand", None, 2025)
+    assert len(demand) == 11 and len(demand[0]) == 12
+    for i, row in enumerate(demand):
+        assert [got.get(("Demand", 5 + i, j)) for j in range(13)] == row + [None], i  # column M emptied
+    # dependants read the new values: the coal-hours row reads the hours table's years (M16 is empty now)
+    assert got[("Generation", 24, 11)] == 2035 and got[("Generation", 24, 12)] == 0
+    assert got[("Generation", 25, 11)] == xf.AIP_COAL_HOURS("base", 2035, None, 2025)
+    assert str(got[("Generation", 25, 12)]).startswith("#N/A year: 0")
+    # a table that became an error value fills its anchor only
+    assert str(got[("Assumptions", 4, 0)]).startswith("#VALUE!") and ("Assumptions", 4, 1) not in got
+    sheet = openpyxl.load_workbook(out)["Demand"]
+    assert sheet["A6"].value.ref == "A6:L16"  # the recorded range follows, as Excel records it
+
+
+def test_a_dynamic_array_blocked_by_content_gives_spill_error(tmp_path):
+    src = _own_book(tmp_path / "own.xlsx", {"A20": "=A31", "A21": "=SUM(_xlfn.ANCHORARRAY(A30))"})
+    # a value where the table would spill to: Excel shows #SPILL! and leaves its range empty
+    src = _edited(src, tmp_path / "blocked.xlsx", "xl/worksheets/sheet1.xml", rb"</sheetData>",
+                  rb'<row r="34"><c r="C34"><v>7</v></c></row></sheetData>')
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    v = stored_values(tmp_path / "out.xlsx")
+    assert v[("Model", 29, 0)] == "#SPILL!"
+    assert [k for k in v if k[0] == "Model" and 29 <= k[1] <= 35] == [("Model", 29, 0), ("Model", 33, 2)]
+    assert v[("Model", 19, 0)] == 0 and v[("Model", 20, 0)] == "#REF!"  # A30#: no spill to read
+
+
+def test_a_legacy_array_formula_keeps_its_range(tmp_path):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    def fill(ws):  # Ctrl+Shift+Enter arrays (no dynamic-array flag) do not spill in Excel either
+        ws["A1"] = ArrayFormula("A1:B2", '=AIP_BALANCE("base","demand")')
+        ws["A5"] = ArrayFormula("A5:A5", '=AIP_BALANCE("base","demand")')
+        ws["A10"] = ArrayFormula("A10:A11", "=1")
+
+    src = _book(tmp_path, "legacy", fill)
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    ws = _values(tmp_path / "out.xlsx")
+    assert ws["B1"].value == 2024 and isinstance(ws["B2"].value, float)  # the table's top-left corner
+    assert ws["C1"].value is None and ws["A6"].value is None  # nothing beyond the recorded ranges
+    assert ws["A10"].value == 1 and ws["A11"].value == 1  # Excel repeats a single value over the range
+
+
+def _named_book(tmp_path, name, fill, names=(), local=()):
+    """A workbook with defined names: (name, text) for the workbook, (sheet, name, text) for one sheet."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    fill(wb)
+    for n, text in names:
+        wb.defined_names[n] = DefinedName(n, attr_text=text)
+    for sheet, n, text in local:
+        wb[sheet].defined_names[n] = DefinedName(n, attr_text=text)
+    path = tmp_path / f"{name}.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_sheet_scoped_name_reads_its_own_sheet_s_definition(tmp_path):
+    def fill(wb):
+        s1 = wb.active
+        s1.title = "S1"
+        s2, s3 = wb.create_sheet("S2"), wb.create_sheet("S3")
+        s1["A1"], s2["A1"], s3["A1"] = 1, 2, 3
+        for ws in (s1, s2, s3):
+            ws["B1"] = "=Rate*10"
+        s2["B2"] = "=S2!Rate+1"  # qualified by its own sheet: the same name
+
+    src = _named_book(tmp_path, "scoped", fill, names=[("Rate", "S3!$A$1")],
+                      local=[("S1", "Rate", "S1!$A$1"), ("S2", "Rate", "S2!$A$1")])
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    v = stored_values(tmp_path / "out.xlsx")
+    assert (v[("S1", 0, 1)], v[("S2", 0, 1)], v[("S3", 0, 1)]) == (10, 20, 30)  # S3: the workbook's Rate
+    assert v[("S2", 1, 1)] == 3
+
+
+def test_a_name_of_another_sheet_that_means_something_else_is_refused(tmp_path):
+    def fill(wb):
+        s1 = wb.active
+        s1.title = "S1"
+        s2 = wb.create_sheet("S2")
+        s1["A1"], s2["A1"] = 1, 2
+        s2["B1"] = "=S1!Rate*10"  # the parser drops the sheet: it would read S2's Rate
+
+    src = _named_book(tmp_path, "other", fill, local=[("S1", "Rate", "S1!$A$1"), ("S2", "Rate", "S2!$A$1")])
+    with pytest.raises(recalc.RecalcError, match=r"S2!B1: S1!RATE in =S1!Rate\*10: a name of another sheet"):
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+
+
+def test_names_defined_by_constants_formulas_and_relative_references(tmp_path):
+    def fill(wb):
+        ws = wb.active
+        ws.title = "Data"
+        ws["A1"], ws["A2"], ws["B1"] = 10, 20, 5
+        ws["C1"] = "=TaxRate*100"
+        ws["C2"] = '=Greeting&"!"'
+        ws["C3"] = "=Twice+Quarter"
+        ws["C4"] = "=IF(Flag,Missing,0)"
+        ws["D1"] = "=Left1"  # relative: XFD1 as seen from A1 is the cell one column left, C1 here
+        ws["D2"] = "=Left1*1"  # and C2 here
+        ws["E1"] = "=TaxRate"
+        ws.parent.create_sheet("S2")["A1"] = "=TaxRate"
+
+    src = _named_book(tmp_path, "constants", fill,
+                      names=[("TaxRate", "0.25"), ("Greeting", '"hi"'), ("Twice", "Data!$A$1*2"),
+                             ("Quarter", "TaxRate*4"), ("Flag", "TRUE"), ("Missing", "#N/A"), ("Left1", "Data!XFD1")],
+                      local=[("S2", "TaxRate", "0.5")])
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    v = stored_values(tmp_path / "out.xlsx")
+    assert v[("Data", 0, 2)] == 25 and v[("Data", 1, 2)] == "hi!" and v[("Data", 2, 2)] == 21
+    assert v[("Data", 3, 2)] == "#N/A"
+    assert v[("Data", 0, 3)] == 25 and v[("Data", 1, 3)] == "#VALUE!"  # "hi!"*1
+    assert v[("Data", 0, 4)] == 0.25 and v[("S2", 0, 0)] == 0.5
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Data!$A$1:$A$2*2", ["name ARR", "is an array"]),
+    ("Data!A1*2", ["name ARR", "relative reference"]),
+])
+def test_names_the_engine_cannot_read_are_refused(tmp_path, text, words):
+    def fill(wb):
+        wb.active.title = "Data"
+        wb.active["A1"], wb.active["A2"] = 1, 2
+        wb.active["B1"] = "=SUM(Arr)"
+
+    src = _named_book(tmp_path, "bad", fill, names=[("Arr", text)])
+    with pytest.raises(recalc.RecalcError) as err:
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+    for w in words:
+        assert w in str(err.value)
+
+
+# Built-ins as Excel computes them (the `formulas` library differs on these)
+_DATA = {"A1": 10, "A2": 20, "A3": "30", "A4": True, "A6": 2.5, "B1": "1,000"}
+
+
+def _data_and_formula(formula):
+    """A book filler: sheet Data with _DATA, and `formula` in Calc!A1."""
+    def fill(wb):
+        data = wb.active
+        data.title = "Data"
+        for k, v in _DATA.items():
+            data[k] = v
+        wb.create_sheet("Calc")["A1"] = formula
+
+    return fill
+
+
+@pytest.mark.parametrize("formula, excel", [
+    ("=SUM(Data!A1:A6)", 32.5),  # text and TRUE in a range: skipped
+    ("=SUM(Data!A1,Data!A3)", 10), ("=SUM(Data!A4)", 0),  # ... in a referenced cell too
+    ('=SUM("3",TRUE,1)', 5), ('=SUM({1,"2",TRUE})', 1),  # typed values counted, an array's text not
+    ("=COUNT(Data!A1:A6)", 3), ('=COUNT("3",TRUE,"x")', 2),
+    ("=MAX(Data!A1:A6)", 20), ("=MIN(Data!A1:A6)", 2.5), ('=MAX("3",TRUE)', 3), ("=MAX(Data!A5)", 0),
+    ("=AVERAGE(Data!A1:A6)", 32.5 / 3), ("=AVERAGE(Data!A5)", "#DIV/0!"), ("=AVERAGE(TRUE,3)", 2),
+    ('=SUM(Data!A1,"x")', "#VALUE!"), ("=SUM(Data!A1,1/0)", "#DIV/0!"), ("=PRODUCT(Data!A1:A6)", 500),
+    ("=ROUND(0.285,2)", 0.29), ("=ROUND(1.005,2)", 1.01), ("=ROUND(-2.5,0)", -3), ("=ROUND(1234.5678,-2)", 1200),
+    ("=ROUNDUP(0.1+0.2,1)", 0.3), ("=ROUNDDOWN(-1.55,1)", -1.5), ('=ROUND("2.5",0)', 3),
+    ('=VALUE("1,000")', 1000), ('=VALUE("12%")', 0.12), ('=VALUE(" $1,234.50 ")', 1234.5), ('=VALUE("(100)")', -100),
+    ('=VALUE("2030-01-15")', 47498), ('=VALUE("12:30")', 0.5208333333333334), ('=VALUE("abc")', "#VALUE!"),
+    ("=VALUE(TRUE)", "#VALUE!"), ('="1,000"*1', 1000), ("=Data!B1+1", 1001), ('="12%"+0', 0.12),
+    ('="Q1 2030"*1', "#VALUE!"),
+    ('=TEXT(1234.5,"#,##0")', "1,235"), ('=TEXT(0.285,"0%")', "29%"), ('=TEXT(0.285,"0.0%")', "28.5%"),
+    ('=TEXT(1.005,"0.00")', "1.01"), ('=TEXT(-1234.5,"$#,##0.00")', "-$1,234.50"), ('=TEXT(5,"0.0#")', "5.0"),
+    ('=TEXT(-5,"0;(0)")', "(5)"), ('=TEXT(1234567,"#,##0.0,")', "1,234.6"), ('=TEXT(2030,"0")', "2030"),
+    ('=TEXT(1/3,"General")', "0.333333333333333"), ('=TEXT(45000,"yyyy-mm-dd")', "2023-03-15"),
+    ('=TRIM("  a   b ")', "a b"),
+    ('=1/3&""', "0.333333333333333"), ('=2^50&""', "1125899906842620"), ('=1E+21&""', "1E+21"),
+    ('=1/70000&""', "1.42857142857143E-05"), ('=0.00001&""', "0.00001"), ('=LEN(2/3)', 17),
+    ("=Data!A5", 0), ("=Data!A5&\"x\"", "x"),  # a blank cell's value is 0 (as text: nothing)
+    ("=0.1+0.2=0.3", True), ("=0.1+0.2>0.3", False), ("=0.1+0.2-0.3=0", False), ('="a"="A"', True),
+    ("=Data!A5=0", True), ('=Data!A5=""', True),
+    # ^ as Excel: Python gave a complex number for (-8)^(1/3) and 1 for 0^0
+    ("=(-8)^(1/3)", "#NUM!"), ("=0^0", "#NUM!"), ("=0^-1", "#DIV/0!"), ("=10^400", "#NUM!"), ("=-2^2", 4),
+    ("=(-8)^3", -512),
+])
+def test_builtins_give_excel_s_results(tmp_path, formula, excel):
+    src = _named_book(tmp_path, "builtins", _data_and_formula(formula))
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    got = stored_values(tmp_path / "out.xlsx").get(("Calc", 0, 0))
+    if isinstance(excel, (str, bool)):
+        assert got is excel if isinstance(excel, bool) else got == excel
+    else:
+        assert got == pytest.approx(excel, rel=1e-15, abs=1e-15)
+
+
+@pytest.mark.parametrize("formula, words", [
+    ('=VALUE("1/2/2030")', ["Calc!A1", "'1/2/2030' read as a number", "regional settings"]),
+    ('="1,00"*1', ["Calc!A1", "'1,00'"]),
+    ("=SUM(INDEX(Data!A1:A6,3))", ["Calc!A1", "SUM() got '30' from a function that may return a cell"]),
+    ('=TEXT(5,"0.00E+00")', ["Calc!A1", "TEXT format '0.00E+00'"]),
+    ('=TEXT(0.5,"h:mm AM/PM")', ["Calc!A1", "TEXT format"]),
+])
+def test_builtins_whose_excel_result_is_unknown_are_refused(tmp_path, formula, words):
+    src = _named_book(tmp_path, "refused", _data_and_formula(formula))
+    with pytest.raises(recalc.RecalcError) as err:
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+    for w in words:
+        assert w in str(err.value), (w, str(err.value))
+    assert not (tmp_path / "out.xlsx").exists()

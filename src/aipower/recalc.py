@@ -3,13 +3,18 @@ workbook builder.
 
 Formulas are parsed and compiled by the `formulas` library (its Excel built-ins: see
 `supported_builtins()`); ``AIP_`` functions are served by `aipower.xlfunctions`, the same layer
-Excel calls. This module adds what a workbook needs around them: cells across sheets, defined
-names, array formulas (a table function fills its range), evaluation on demand in dependency
-order, a clear error naming the cell for an unsupported function or a circular reference.
+Excel calls (a skipped argument reaches them empty, as from Excel). This module adds what a workbook
+needs around them: cells across sheets, defined names (of the workbook or of one sheet; ranges,
+constants, formulas), array formulas (a legacy array fills its recorded range, a dynamic array
+re-spills to its result's size or shows #SPILL!), evaluation on demand in dependency order, the
+built-ins whose library version differs from Excel (see "Excel built-ins" below), and a clear error
+naming the cell for an unsupported function, a circular reference or a result Excel may compute
+differently.
 
 `recalc_file` rewrites only the cached values of formula cells (and of the cells their arrays
-fill) and the data caches of charts, inside the file's own XML: styles, charts, names, data
-validation and every other part are carried over byte for byte. It writes atomically and never
+fill, with the recorded range of a dynamic array that re-spilled) and the data caches of charts,
+inside the file's own XML: styles, charts, names, data validation and every other part are carried
+over byte for byte. It writes atomically and never
 replaces an existing file unless told to.
 """
 
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -27,6 +33,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import numpy as np
+
+from formulas.errors import BaseError as _FormulasError
 
 from ._io import atomic_write, check_targets
 from .xlfunctions import REGISTRY
@@ -112,6 +120,8 @@ def _functions() -> dict[str, Any]:
     import formulas
 
     funcs = formulas.get_functions()
+    funcs.update(_builtins())
+    _patch_operators()
     for name in REGISTRY:
         funcs[name] = _aip_adapter(name)
     return funcs
@@ -152,7 +162,461 @@ def _aip_adapter(name: str) -> Any:
         return str(out) if isinstance(out, str) else out
 
     call.__name__ = name
+    call._aip = True  # type: ignore[attr-defined]
     return call
+
+
+# The parser's node for a skipped argument (`f(1,,3)`, `f(1,)`): an `Empty` token, always 0.
+_OMITTED_NODE = ""
+
+
+def _omitting(f: Any, positions: tuple[int, ...]) -> Any:
+    """An AIP_ function receiving None (Excel/xlwings: use the default) where an argument was
+    skipped: the parser hands built-ins and AIP_ functions alike a 0 there."""
+    def call(*args: Any) -> Any:
+        return f(*[None if i in positions else a for i, a in enumerate(args)])
+
+    call.__name__ = getattr(f, "__name__", "call")
+    return call
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel built-ins whose `formulas` version gives a different result than Excel: replaced here, or
+# refused (`_Refused`, naming the cell) where Excel's answer depends on what a file does not record
+# (the computer's regional settings). Kept small: each entry fixes a difference found against Excel.
+#
+#   SUM PRODUCT COUNT MAX MIN AVERAGE  text and logical values in references and arrays are skipped,
+#                                      typed ones counted (the library counts text in ranges)
+#   ROUND ROUNDUP ROUNDDOWN            on the number's 15-digit decimal form, half away from zero
+#                                      (ROUND(1.005,2) is 1.01; the library rounds the binary value)
+#   VALUE, + - * / ^ % on text         "1,000", "12%", "$5", "(5)" read as Excel reads them ("1,000"
+#                                      was a date); text Excel may read by locale is refused
+#   TEXT                               number formats rounded like Excel ("#,##0" of 1234.5: 1,235);
+#                                      formats it cannot reproduce are refused
+#   TRIM                               inner runs of spaces become one space
+#   = <> < <= > >=                     numbers compared to 15 significant digits (0.1+0.2=0.3)
+#   number → text (&, LEN, LEFT, …)    15 significant digits, Excel's plain/scientific choice
+
+
+class _Refused(_FormulasError):
+    """A built-in's result Excel may compute differently: passes through the library's error
+    handling (which turns exceptions into #VALUE!) so that the engine names the cell."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _refusal(exc: BaseException) -> _Refused | None:
+    """The `_Refused` behind an exception the dispatcher wrapped, if any."""
+    todo: list[Any] = [exc]
+    seen: set[int] = set()
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, _Refused):
+            return e
+        todo += [e.__cause__, e.__context__, *e.args]
+    return None
+
+
+def _number_text(x: float) -> str:
+    """A number as Excel writes it in text (`1/3&""`): 15 significant digits, plain up to 20 digits
+    or characters, else scientific (the rule Apache POI's NumberToTextConverter documents)."""
+    if x == 0 or not math.isfinite(x):
+        return "0" if x == 0 else "#NUM!"
+    mantissa, exp_text = f"{abs(x):.14e}".split("e")
+    digits, exp = mantissa.replace(".", "").rstrip("0"), int(exp_text)
+    n, sign = len(digits), "-" if x < 0 else ""
+    sci = f"{digits[0]}{'.' + digits[1:] if n > 1 else ''}E{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if exp < 0:
+        zeros = -exp - 1
+        return sign + (sci if 2 + zeros + n > 20 else "0." + "0" * zeros + digits)
+    if exp > 19:
+        return sign + sci
+    if n > exp + 1:
+        return sign + digits[:exp + 1] + "." + digits[exp + 1:]
+    return sign + digits + "0" * (exp + 1 - n)
+
+
+def _excel_text(v: Any) -> str:
+    """A value as Excel turns it into text (the `&` operator, text functions)."""
+    if isinstance(v, (bool, np.bool_)):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return _number_text(float(v))
+    return str(v)
+
+
+_NUMBER_TEXT = re.compile(r"^(?P<s1>[-+]?) *(?P<cur>\$?) *(?P<s2>[-+]?) *"
+                          r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
+                          r" *(?P<pct>%?)$")
+_DATE_WORDS = {m.lower() for m in ("January February March April May June July August September October November "
+                                    "December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec AM PM A P E").split()}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?)?$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?$")
+
+
+def _excel_number(text: str) -> float | None:
+    """Text as Excel reads it as a number ("1,000", "12%", "$5", "(5)", "2030-01-15", "12:30"), None
+    for text that is no number. Other text with digits ("1/2/2030", "1,00", "Q1") Excel reads by the
+    computer's regional settings, or as a date: refused, not guessed."""
+    s = text.strip(" ")
+    negative = s.startswith("(") and s.endswith(")")
+    if negative:
+        s = s[1:-1].strip(" ")
+    m = _NUMBER_TEXT.match(s)
+    if m and not (m["s1"] and m["s2"]) and not (negative and (m["s1"] or m["s2"])):
+        x = float(m["num"].replace(",", "") + (m["exp"] or ""))
+        x = x / 100 if m["pct"] else x
+        return -x if negative or "-" in (m["s1"], m["s2"]) else x
+    if not negative:
+        d = _ISO_DATE.match(s)
+        t = _TIME.match(s)
+        try:
+            if d:
+                import datetime as dt
+
+                day = dt.date(int(d[1]), int(d[2]), int(d[3]))
+                if day >= dt.date(1900, 3, 1):  # before: Excel's 1900 leap-year serials
+                    hours = (int(d[4]) * 3600 + int(d[5]) * 60 + float(d[6] or 0)) / 86400 if d[4] else 0.0
+                    if hours < 1:
+                        return (day - dt.date(1899, 12, 30)).days + hours
+            elif t and int(t[2]) < 60 and float(t[3] or 0) < 60:
+                return (int(t[1]) * 3600 + int(t[2]) * 60 + float(t[3] or 0)) / 86400
+        except ValueError:
+            pass
+    words = re.findall(r"[A-Za-z]+", s)
+    if (not any(ch.isdigit() for ch in s) or any(w.lower() not in _DATE_WORDS for w in words)
+            or not re.fullmatch(r"[\d .,/:+\-$%()€£¥]*", re.sub(r"[A-Za-z]+", "", s))):
+        return None  # no number in any setting ("Q1 2030", "#N/A year …")
+    raise _Refused(f"the text {text!r} read as a number: Excel reads it by the computer's regional settings "
+                   f"(dates, separators), which the file does not record")
+
+
+def _number(v: Any) -> float:
+    """A value used as a number by an operator or a numeric function (errors are checked before)."""
+    import schedula as sh
+
+    if v is sh.EMPTY or v is None:
+        return 0.0
+    if isinstance(v, (bool, np.bool_)):
+        return float(v)
+    if isinstance(v, str):
+        x = _excel_number(v)
+        if x is None:
+            raise ValueError(v)  # #VALUE!
+        return x
+    return float(v)
+
+
+def _round(x: float, digits: float, how: str) -> float:
+    """Excel's ROUND/ROUNDUP/ROUNDDOWN: on the 15-significant-digit decimal form of x, away from zero
+    at a half (ROUND(0.285,2) is 0.29, ROUND(1.005,2) 1.01, ROUNDUP(0.1+0.2,1) 0.3)."""
+    if x == 0 or not math.isfinite(x) or int(digits) > 308:
+        return x
+    return float(_decimal_round(x, int(digits), how))
+
+
+def _decimal_round(x: float, digits: int, how: str) -> Any:
+    """x's 15-significant-digit decimal form (what Excel shows and rounds) rounded at `digits` decimals."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 700
+        return Decimal(f"{x:.15g}").quantize(Decimal(1).scaleb(-digits), rounding=how)
+
+
+# Functions that can return a reference in Excel (INDEX(A1:A3,2) is a cell): a text or logical value
+# from them is skipped by SUM if it came from a cell, counted if not, which the engine cannot tell.
+_MAY_RETURN_REFERENCE = {"INDEX", "CHOOSE", "IF", "IFS", "SWITCH", "XLOOKUP", "_XLFN.XLOOKUP", "LET", "IFERROR",
+                         "IFNA", "SINGLE", "@", "OFFSET", "INDIRECT"}
+
+
+def _arg_kinds(dsp: Any, inputs: list[str]) -> tuple[str, ...]:
+    """How each argument of a function reaches it: 'ref' (a reference or name), 'array' (a constant
+    {…}), 'maybe_ref' (the result of a function that may return a reference) or 'value'."""
+    from formulas.tokens.operand import XlError
+
+    kinds = []
+    for n in inputs:
+        preds = list(dsp.dmap.pred.get(n, ())) if isinstance(n, str) else []
+        if not preds:
+            literal = dsp.default_values.get(n, {}).get("value", None) if isinstance(n, str) else None
+            is_literal = isinstance(literal, (int, float, str, bool, XlError)) or n == _OMITTED_NODE
+            kinds.append("value" if is_literal else "ref")
+            continue
+        fname = re.sub(r"<\d+>$", "", str(preds[0])).upper()
+        kinds.append("array" if fname in ("ARRAY", "ARRAYROW") else "ref" if fname in (":", " ", ",")
+                     else "maybe_ref" if fname in _MAY_RETURN_REFERENCE else "value")
+    return tuple(kinds)
+
+
+def _aggregate(name: str, *args: Any, kinds: tuple[str, ...] = ()) -> Any:
+    """SUM, PRODUCT, COUNT, MAX, MIN, AVERAGE as Excel computes them: from references and arrays
+    numbers only (text, logical values, empty cells skipped); typed values coerced ("3", TRUE)."""
+    import schedula as sh
+    from formulas.errors import FoundError
+    from formulas.functions import Error
+    from formulas.tokens.operand import XlError
+
+    count = name == "COUNT"
+    nums: list[float] = []
+    for i, a in enumerate(args):
+        kind = kinds[i] if i < len(kinds) else "value"
+        is_array = isinstance(a, np.ndarray)
+        if kind in ("ref", "array") or (is_array and a.size != 1):
+            for v in (a.ravel() if is_array else (a,)):
+                if isinstance(v, XlError):
+                    if count:
+                        continue
+                    raise FoundError(err=v)
+                if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
+                    nums.append(float(v))
+            continue
+        v = a.ravel()[0] if is_array else a
+        if isinstance(v, XlError):
+            if count:
+                continue
+            raise FoundError(err=v)
+        if v is sh.EMPTY or v is None:
+            continue
+        if isinstance(v, (str, bool, np.bool_)) and kind == "maybe_ref":
+            raise _Refused(f"{name}() got {_excel_text(v)!r} from a function that may return a cell (INDEX, IF, "
+                           f"CHOOSE…): Excel skips text and logical values from cells, counts typed ones")
+        if isinstance(v, str):
+            x = _excel_number(v)
+            if x is None:
+                if count:
+                    continue
+                raise FoundError(err=Error.errors["#VALUE!"])
+            nums.append(x)
+        else:
+            nums.append(float(v))
+    if count:
+        return float(len(nums))
+    if name == "AVERAGE":
+        return sum(nums) / len(nums) if nums else Error.errors["#DIV/0!"]
+    if name in ("MAX", "MIN"):
+        return (max if name == "MAX" else min)(nums) if nums else 0.0
+    if name == "PRODUCT":
+        return math.prod(nums) if nums else 0.0
+    total = 0.0
+    for x in nums:  # in order, as Excel adds
+        total += x
+    return total
+
+
+def _with_kinds(f: Any, kinds: tuple[str, ...]) -> Any:
+    def call(*args: Any) -> Any:
+        return f(*args, kinds=kinds)
+
+    call.__name__ = getattr(f, "__name__", "call")
+    return call
+
+
+_TEXT_LITERAL = re.compile(r'"[^"]*"|\\.')
+_DATE_CODES = re.compile(r"[ymdhs]", re.IGNORECASE)
+
+
+def _text_format(value: Any, format_code: Any) -> Any:
+    """TEXT(value, format) for General, @ and number formats built of 0 # , . % and literal text
+    (one to three sections); date and time formats go to the library; others are refused."""
+    import schedula as sh
+    from formulas.functions.text import xtext
+
+    fmt = _excel_text(format_code) if format_code is not sh.EMPTY else ""
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    if value is sh.EMPTY or value is None:
+        value = 0.0
+    if isinstance(value, str):
+        x = _excel_number(value)
+        if x is None:
+            return value  # text stays as it is
+        value = x
+    x = float(value)
+    bare = _TEXT_LITERAL.sub("", fmt)
+    if fmt.upper() == "GENERAL":
+        return _excel_text(x)
+    if fmt == "@":
+        return _excel_text(x)
+    if re.fullmatch(r"[0#,.%;$ ()+\-/:!^&'~{}<>=]*", bare) and re.search(r"[0#]", bare):
+        sections = _split_sections(fmt)
+        if len(sections) <= 3:
+            if x < 0 and len(sections) >= 2:
+                return _format_number(-x, sections[1], negative=False, fmt=fmt)
+            if x == 0 and len(sections) == 3:
+                return _format_number(0.0, sections[2], negative=False, fmt=fmt)
+            return _format_number(abs(x), sections[0], negative=x < 0, fmt=fmt)
+    elif (_DATE_CODES.search(bare) and not re.search(r"[^\W\d_]|\[", _DATE_CODES.sub("", bare))
+          and 0 <= x < 2958466):  # y m d h s only: the library's AM/PM, [h] and others differ from Excel
+        return xtext(x, fmt)
+    raise _Refused(f"TEXT format {fmt!r}: not reproduced by the engine (number formats of 0 # , . % and "
+                   f"text, General, and date formats are)")
+
+
+def _split_sections(fmt: str) -> list[str]:
+    parts, cur, i = [], "", 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch == '"':
+            j = fmt.find('"', i + 1)
+            j = len(fmt) if j < 0 else j
+            cur += fmt[i:j + 1]
+            i = j + 1
+            continue
+        if ch == "\\":
+            cur += fmt[i:i + 2]
+            i += 2
+            continue
+        if ch == ";":
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+        i += 1
+    return parts + [cur]
+
+
+def _format_number(x: float, section: str, *, negative: bool, fmt: str) -> str:
+    """One number-format section (x ≥ 0) as Excel shows x: literal text kept, digits rounded at the
+    section's decimals on x's 15-digit decimal form, thousands separated by commas."""
+    tokens = re.findall(r'"[^"]*"|\\.|[0#?.,%]|.', section)
+    placeholders = [i for i, t in enumerate(tokens) if t in ("0", "#", "?")]
+    if not placeholders and "%" not in tokens and "." not in tokens:  # a section of text only: "zero"
+        return ("-" if negative else "") + "".join(_literal(t) for t in tokens)
+    if not placeholders or "?" in tokens:
+        raise _Refused(f"TEXT format {fmt!r}: not reproduced by the engine")
+    first, last = placeholders[0], placeholders[-1]
+    core = tokens[first:last + 1]
+    if any(t not in ("0", "#", ".", ",") for t in core) or core.count(".") > 1:
+        raise _Refused(f"TEXT format {fmt!r}: digits split by text are not reproduced by the engine")
+    scale = 0
+    j = last + 1
+    while j < len(tokens) and tokens[j] == ",":  # "0," shows thousands
+        scale += 1
+        j += 1
+    percent = tokens.count("%")
+    x = x * 100 ** percent / 1000 ** scale
+    point = core.index(".") if "." in core else len(core)
+    int_part, dec_part = [t for t in core[:point] if t != ","], core[point + 1:]
+    decimals = len(dec_part)
+    rounded = _decimal_round(x, decimals, "ROUND_HALF_UP")  # 15 digits then zeros, as Excel shows 2^60
+    if negative and rounded == 0:
+        raise _Refused(f"TEXT format {fmt!r}: a negative number shown as zero is not reproduced by the engine")
+    whole, _, frac = f"{rounded:.{decimals}f}".partition(".")
+    min_int = int_part.count("0")
+    whole = whole.lstrip("0")
+    whole = whole.rjust(min_int, "0") if min_int else whole
+    if "," in core[:point] and whole:
+        whole = f"{int(whole):,}"
+    optional = len(dec_part) - len("".join(dec_part).rstrip("#"))  # trailing # drop trailing zeros
+    frac = frac[:decimals]
+    while optional and frac.endswith("0"):
+        frac, optional = frac[:-1], optional - 1
+    number = whole + ("." + frac if "." in core else "")
+    before = "".join(_literal(t) for t in tokens[:first])
+    after = "".join(_literal(t) for t in tokens[j:])
+    return ("-" if negative else "") + before + number + after
+
+
+def _literal(token: str) -> str:
+    if token.startswith('"'):
+        return token[1:-1]
+    if token.startswith("\\"):
+        return token[1:]
+    return "" if token == "," else token
+
+
+def _trim(text: Any) -> str:
+    """TRIM: spaces at the ends removed and inner runs of spaces made one (Excel; not tabs)."""
+    return re.sub(" +", " ", _excel_text(text).strip(" "))
+
+
+@lru_cache(maxsize=1)
+def _builtins() -> dict[str, Any]:
+    """The replaced built-ins, wrapped as the library wraps its own (errors in, ranges read)."""
+    from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP
+    from functools import partial
+
+    from formulas.functions import wrap_func, wrap_ufunc
+
+    out: dict[str, Any] = {}
+    for name in ("SUM", "PRODUCT", "COUNT", "MAX", "MIN", "AVERAGE"):
+        f = wrap_func(partial(_aggregate, name))
+        f._kinds = True  # type: ignore[attr-defined]
+        out[name] = f
+    for name, how in (("ROUND", ROUND_HALF_UP), ("ROUNDUP", ROUND_UP), ("ROUNDDOWN", ROUND_DOWN)):
+        out[name] = wrap_ufunc(partial(_round, how=how), input_parser=lambda x, d: (_number(x), _number(d)))
+    out["VALUE"] = wrap_ufunc(_value, input_parser=lambda v: (v,))
+    out["TEXT"] = wrap_ufunc(_text_format, input_parser=lambda v, f: (v, f), args_parser=lambda *a: a)
+    out["TRIM"] = wrap_ufunc(_trim, input_parser=lambda v: (v,))
+    return out
+
+
+def _value(v: Any) -> float:
+    """VALUE: text read as Excel reads it; a number stays; a logical value is #VALUE!."""
+    if isinstance(v, (bool, np.bool_)):
+        raise ValueError(v)
+    return _number(v)
+
+
+_LOG_MAX_FLOAT = math.log(sys.float_info.max)
+
+
+def _power(x: float, y: float) -> Any:
+    """Excel's ^: 0^0 and a negative base to a fractional power are #NUM! (Python gives 1 and a
+    complex number), 0 to a negative power #DIV/0!, an overflow #NUM!."""
+    from formulas.functions import Error
+
+    if x == 0 and y <= 0:
+        return Error.errors["#NUM!" if y == 0 else "#DIV/0!"]
+    if x < 0 and not float(y).is_integer():
+        return Error.errors["#NUM!"]
+    # Overflow found before computing: C's pow would raise the FPU's overflow flag, which numpy's
+    # vectorize (the library's ufunc wrapper) turns into a RuntimeWarning even when caught here.
+    if x != 0 and float(y) * math.log(abs(float(x))) > _LOG_MAX_FLOAT:
+        return Error.errors["#NUM!"]
+    try:
+        r = float(x) ** float(y)
+    except OverflowError:
+        return Error.errors["#NUM!"]
+    return r if math.isfinite(r) else Error.errors["#NUM!"]
+
+
+@lru_cache(maxsize=1)
+def _patch_operators() -> None:
+    """+ - * / ^ % and unary minus reading text as Excel does; & and the text functions writing
+    numbers as Excel does (the library's `_str` wrote 1/3 with 16 digits)."""
+    from formulas.functions import Error, operators, text, wrap_ufunc
+
+    numeric = {
+        "+": lambda x, y: x + y,
+        "-": lambda x, y: x - y,
+        "U-": lambda x: -x,
+        "*": lambda x, y: x * y,
+        "/": lambda x, y: (x / y) if y else Error.errors["#DIV/0!"],
+        "^": _power,
+        "%": lambda x: x / 100.0,
+    }
+    for op, f in numeric.items():
+        operators.OPERATORS[op] = wrap_ufunc(f, input_parser=lambda *a: map(_number, a))
+    def compared(x: Any, y: Any) -> Any:  # Excel compares numbers to 15 digits: 0.1+0.2=0.3
+        return operators.logic_input_parser(_digits15(x), _digits15(y))
+
+    for op, f in operators.LOGIC_OPERATORS.items():
+        operators.OPERATORS[op] = wrap_ufunc(f, input_parser=compared, args_parser=lambda *a: a)
+    text._str = operators._str = _excel_text
+
+
+def _digits15(v: Any) -> Any:
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
+        x = float(v)
+        return float(f"{x:.15g}") if math.isfinite(x) else x
+    return v
 
 
 @dataclass
@@ -160,7 +624,8 @@ class Cell:
     formula: str | None = None  # with the leading '='
     value: Any = None
     array: tuple[int, int, int, int] | None = None  # the range an array formula fills (anchor cells only)
-    spill: bool = False  # an array formula whose range is the size of its result (the builder's)
+    spill: bool = False  # a dynamic array: its range follows its result's size (the builder's, Excel 365's)
+    blocked: bool = False  # a dynamic array whose range would cover other content: #SPILL!
 
 
 @dataclass
@@ -170,11 +635,20 @@ class Book:
     sheets: list[str] = field(default_factory=list)
     cells: dict[tuple[str, int, int], Cell] = field(default_factory=dict)  # key: (SHEET upper, row, col)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # NAME upper → (sheet, 'A1:B2')
+    # names scoped to one sheet: (SHEET upper, NAME upper) → (sheet, 'A1:B2'); they hide a workbook's name there
+    local_names: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # names defined by a constant or formula, not a range: (SHEET upper or "" for the workbook, NAME) → '=0.25'
+    name_formulas: dict[tuple[str, str], str] = field(default_factory=dict)
+    # names with a relative reference ((SHEET or "", NAME), their address keeping its $): Excel reads
+    # them relative to the cell using them (the file stores them as seen from A1)
+    relative_names: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     _sheet_case: dict[str, str] = field(default_factory=dict)
     _values: dict[tuple[str, int, int], Any] = field(default_factory=dict)
     _array_of: dict[tuple[str, int, int], tuple[str, int, int]] = field(default_factory=dict)
     _busy: list[tuple[str, int, int]] = field(default_factory=list)
     _compiled: dict[str, Any] = field(default_factory=dict)
+    _cleared: set[tuple[str, int, int]] = field(default_factory=set)  # cells a shrunk spill no longer fills
+    _name_cells: dict[tuple[str, int, int], Cell] = field(default_factory=dict)  # formula names, per sheet using them
 
     # building
     def add_sheet(self, name: str) -> None:
@@ -194,9 +668,12 @@ class Book:
         self._values.pop(key, None)
         return cell
 
-    def set_array(self, sheet: str, row: int, col: int, formula: str, ref: tuple[int, int, int, int] | None) -> Cell:
+    def set_array(self, sheet: str, row: int, col: int, formula: str, ref: tuple[int, int, int, int] | None,
+                  *, dynamic: bool = False) -> Cell:
+        """An array formula filling `ref`; with `dynamic` (or no `ref`) a dynamic array, whose range
+        follows the size of its result (`ref`: the range the file records it spilled into)."""
         cell = self.set(sheet, row, col, formula)
-        cell.array, cell.spill = ref, ref is None
+        cell.array, cell.spill = ref, dynamic or ref is None
         if ref is not None:
             self._claim(sheet.upper(), row, col, ref)
         return cell
@@ -206,12 +683,96 @@ class Book:
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 self._array_of[(sheet, r, c)] = (sheet, row, col)
+                self._cleared.discard((sheet, r, c))
+
+    def _respill(self, key: tuple[str, int, int], cell: Cell, rows: int, cols: int) -> bool:
+        """Move a dynamic array's range to its result's size, as Excel re-spills it; False (and the
+        range shrunk to the anchor) where the new range would cover other content: Excel's #SPILL!."""
+        sheet, row, col = key
+        new = (row, col, row + rows - 1, col + cols - 1)
+        old = cell.array or (row, col, row, col)
+        blocked = any((k != key and (_has_content(self.cells.get(k)) or self._array_of.get(k, key) != key))
+                      for k in ((sheet, r, c) for r in range(new[0], new[2] + 1) for c in range(new[1], new[3] + 1))
+                      if not (old[0] <= k[1] <= old[2] and old[1] <= k[2] <= old[3]))
+        if blocked:
+            new = (row, col, row, col)
+        cell.blocked = blocked
+        for r in range(old[0], old[2] + 1):
+            for c in range(old[1], old[3] + 1):
+                k = (sheet, r, c)
+                if k != key and self._array_of.get(k) == key:
+                    # the values the file cached for the old spill are no cells of their own
+                    del self._array_of[k]
+                    self.cells.pop(k, None)
+                    self._values[k] = None
+                    self._cleared.add(k)
+        cell.array = new
+        self._claim(sheet, row, col, new)
+        return not blocked
 
     def sheet_name(self, sheet: str) -> str:
         return self._sheet_case.get(sheet.upper(), sheet)
 
     def where(self, key: tuple[str, int, int]) -> str:
+        if key[0].startswith(_NAME_KEY):
+            _, name, sheet = key[0].split(_NAME_KEY)
+            return f"name {name} (as used on sheet {self.sheet_name(sheet)})"
         return f"{self.sheet_name(key[0])}!{cell_name(key[1], key[2])}"
+
+    def _context(self, key: tuple[str, int, int]) -> str:
+        """The sheet a formula's unqualified references and names belong to."""
+        return self.sheet_name(key[0].split(_NAME_KEY)[2] if key[0].startswith(_NAME_KEY) else key[0])
+
+    def _cell(self, key: tuple[str, int, int]) -> Cell | None:
+        return self._name_cells.get(key) if key[0].startswith(_NAME_KEY) else self.cells.get(key)
+
+    def _name(self, key: tuple[str, int, int], name: str) -> tuple[str, str] | tuple[str, int, int]:
+        """What a defined name means in the formula at `key`: (sheet, 'A1:B2') for a range, or the key
+        of the cell computing its formula. A sheet's own name hides the workbook's."""
+        sheet = self._context(key).upper()
+        local = (sheet, name)
+        defined_here = any(local in d for d in (self.local_names, self.name_formulas, self.relative_names))
+        scope = local if defined_here else ("", name)
+        outer = key[0].split(_NAME_KEY)[1] if key[0].startswith(_NAME_KEY) else None
+        if defined_here and outer is not None and (sheet, outer) not in self.name_formulas:
+            raise RecalcError(f"{self.where(key)}: workbook name {outer} uses {name}, which sheet "
+                              f"{self.sheet_name(sheet)} defines for itself: not supported (Excel may read either)")
+        if scope in self.relative_names:
+            if key[0].startswith(_NAME_KEY):
+                raise RecalcError(f"{self.where(key)}: name {name} has a relative reference, used inside another name: "
+                                  f"not supported (make its reference absolute, with $)")
+            ref_sheet, addr = self.relative_names[scope]
+            return ref_sheet, _shifted(addr, key[1], key[2])
+        if scope in self.name_formulas:
+            vkey = (f"{_NAME_KEY}{name}{_NAME_KEY}{sheet}", 0, 0)
+            if vkey not in self._name_cells:
+                text = self.name_formulas[scope]
+                if _has_relative_reference(text):
+                    raise RecalcError(f"{self.where(key)}: name {name} is the formula {text} with a relative "
+                                      f"reference: not supported (make its references absolute, with $)")
+                self._name_cells[vkey] = Cell(formula=text)
+            return vkey
+        if scope[0]:
+            return self.local_names[scope]
+        if name not in self.names:
+            raise RecalcError(f"{self.where(key)}: unknown name '{name}' (not a defined name of the workbook)")
+        return self.names[name]
+
+    def _check_qualified_names(self, key: tuple[str, int, int], formula: str) -> None:
+        """Sheet!Name reads the name as seen from that sheet; the parser drops the sheet, so refuse it
+        where it would mean something else than Name seen from the formula's own sheet."""
+        for sheet, name in _qualified_names(formula):
+            if sheet.upper() not in self._sheet_case:
+                continue
+            name = name.upper()
+            probe = (sheet.upper(), key[1], key[2])
+            try:
+                same = self._name(probe, name) == self._name(key, name)
+            except RecalcError:
+                same = False
+            if not same:
+                raise RecalcError(f"{self.where(key)}: {sheet}!{name} in {formula}: a name of another sheet is not "
+                                  f"supported where the formula's own sheet sees a different {name}")
 
     # evaluating
     def value(self, sheet: str, row: int, col: int) -> Any:
@@ -223,7 +784,7 @@ class Book:
         if anchor is not None and anchor != key:
             self.value(*anchor)
             return self._values.get(key)
-        cell = self.cells.get(key)
+        cell = self._cell(key)
         if cell is None:
             return None
         if cell.formula is None:
@@ -248,15 +809,22 @@ class Book:
         """Formula cells (not yet computed) that the formula in `key` reads.
 
         References the engine would refuse are skipped here: `_input` reports them with the cell."""
-        cell = self.cells[key]
+        cell = self._cell(key)
+        assert cell is not None
         compiled = self._compile(key, cell.formula or "")
         out = []
         for ref in compiled.inputs:
-            sheet, addr = split_sheet(ref, self.sheet_name(key[0]))
+            sheet, addr = split_sheet(ref, self._context(key))
             if "!" not in ref and not _is_address(addr):
-                if addr.upper() not in self.names:
+                try:
+                    target = self._name(key, addr.upper())
+                except RecalcError:
                     continue
-                sheet, addr = self.names[addr.upper()]
+                if len(target) == 3:
+                    if target not in self._values:
+                        out.append(target)  # type: ignore[arg-type]
+                    continue
+                sheet, addr = target  # type: ignore[misc]
             if sheet.upper() not in self._sheet_case:
                 continue
             try:
@@ -302,34 +870,39 @@ class Book:
 
     def _store(self, key: tuple[str, int, int], cell: Cell, result: Any) -> None:
         grid = result if isinstance(result, np.ndarray) and result.ndim == 2 else None
-        if cell.array is None and cell.spill and grid is not None:
-            cell.array = (key[1], key[2], key[1] + grid.shape[0] - 1, key[2] + grid.shape[1] - 1)
-            self._claim(key[0], key[1], key[2], cell.array)
-        elif cell.array is None and cell.spill:
-            cell.array = (key[1], key[2], key[1], key[2])
+        if cell.spill:
+            rows, cols = grid.shape if grid is not None else (1, 1)
+            r1, c1, r2, c2 = cell.array or (-1, -1, -1, -1)
+            if cell.array is None or (r2 - r1 + 1, c2 - c1 + 1) != (rows, cols):
+                if not self._respill(key, cell, rows, cols):
+                    grid, result = None, ExcelErrorValue("#SPILL!")
         if cell.array is None:
-            self._values[key] = _scalar(result)
+            self._values[key] = _formula_scalar(result)
             return
         r1, c1, r2, c2 = cell.array
         g = grid if grid is not None else np.array([[result]], dtype=object)
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 i, j = r - r1, c - c1
-                # Excel fills an array range larger than the result with #N/A
+                # Excel repeats a single row (column, value) over a larger legacy array range and
+                # fills the rest with #N/A
+                i, j = (0 if g.shape[0] == 1 else i), (0 if g.shape[1] == 1 else j)
                 v = g[i, j] if i < g.shape[0] and j < g.shape[1] else ExcelErrorValue("#N/A")
-                self._values[(key[0], r, c)] = _scalar(v)
+                self._values[(key[0], r, c)] = _formula_scalar(v)
 
     def _spill_ranges(self, key: tuple[str, int, int], formula: str) -> str:
         """The formula with each spill reference (A1#, stored as ANCHORARRAY(A1)) replaced by the range
         its anchor's array formula fills, as the file records it; text in quotes is left alone."""
         def ranged(m: re.Match[str]) -> str:
             prefix, col, row = m.group(1) or "", m.group(2), m.group(3)
-            sheet = split_sheet(prefix + "A1", self.sheet_name(key[0]))[0]
+            sheet = split_sheet(prefix + "A1", self._context(key))[0]
             r, c = int(row) - 1, col_index(col.upper())
             anchor = self.cells.get((sheet.upper(), r, c))
             if anchor is None or anchor.array is None or anchor.array[:2] != (r, c):
                 raise RecalcError(f"{self.where(key)}: spill reference {prefix}{col}{row}# in {formula}: "
                                   f"{sheet}!{col.upper()}{row} holds no array formula to spill")
+            if anchor.blocked:
+                return "#REF!"  # Excel: a spill reference to an anchor showing #SPILL!
             r1, c1, r2, c2 = anchor.array
             return f"{prefix}{cell_name(r1, c1)}:{cell_name(r2, c2)}"
 
@@ -352,19 +925,40 @@ class Book:
         if unsupported:
             raise RecalcError(f"{self.where(key)}: function {unsupported[0]}() in {formula} is not supported by the "
                               f"engine ({_SUPPORTED_HINT.format(len(supported_builtins()))})")
-        compiled = ast.compile()
+        for node in ast.dsp.function_nodes.values():
+            func, inputs = node.get("function"), node.get("inputs") or ()
+            skipped = tuple(i for i, n in enumerate(inputs) if n == _OMITTED_NODE)
+            if skipped and getattr(func, "_aip", False):
+                node["function"] = _omitting(func, skipped)
+            if getattr(func, "_kinds", False):  # SUM & co. treat a cell's text unlike typed text
+                node["function"] = _with_kinds(func, _arg_kinds(ast.dsp, list(inputs)))
+        try:
+            compiled = ast.compile()  # computes the parts without references already
+        except Exception as exc:
+            refused = _refusal(exc)
+            if refused is None:
+                raise RecalcError(f"{self.where(key)}: {formula}: {type(exc).__name__}: {exc}") from None
+            raise RecalcError(f"{self.where(key)}: {formula}: {refused.message}") from None
         self._compiled[formula] = compiled
         return compiled
 
     def _evaluate(self, key: tuple[str, int, int], cell: Cell) -> Any:
         compiled = self._compile(key, cell.formula or "")
+        if "!" in (cell.formula or ""):
+            self._check_qualified_names(key, cell.formula or "")
         args = [self._input(key, ref) for ref in compiled.inputs]
         try:
             out = compiled(*args)
         except RecalcError:
             raise
         except Exception as exc:
+            refused = _refusal(exc)
+            if refused is not None:
+                raise RecalcError(f"{self.where(key)}: {cell.formula}: {refused.message}") from None
             raise RecalcError(f"{self.where(key)}: {cell.formula}: {type(exc).__name__}: {exc}") from None
+        if key[0].startswith(_NAME_KEY) and isinstance(out, np.ndarray) and out.size > 1:
+            raise RecalcError(f"{self.where(key)}: {cell.formula} is an array: names with an array value are not "
+                              f"supported (name a range instead)")
         if isinstance(out, np.ndarray) and out.ndim == 2 and out.shape == (1, 1) and cell.array is None and not cell.spill:
             return out[0, 0]
         if isinstance(out, np.ndarray) and out.ndim < 2:
@@ -374,12 +968,13 @@ class Book:
     def _input(self, key: tuple[str, int, int], ref: str) -> Any:
         import schedula as sh
 
-        sheet, addr = split_sheet(ref, self.sheet_name(key[0]))
+        sheet, addr = split_sheet(ref, self._context(key))
         if "!" not in ref and not _is_address(addr):
-            name = addr.upper()
-            if name not in self.names:
-                raise RecalcError(f"{self.where(key)}: unknown name '{addr}' (not a defined name of the workbook)")
-            sheet, addr = self.names[name]
+            target = self._name(key, addr.upper())
+            if len(target) == 3:  # a name defined by a constant or formula
+                v = self.value(*target)  # type: ignore[misc]
+                return sh.EMPTY if v is None else _to_engine(v)
+            sheet, addr = target  # type: ignore[misc]
         if sheet.startswith("[") or sheet.startswith("'["):
             raise RecalcError(f"{self.where(key)}: reference {ref} points into another workbook: external links are "
                               f"not recalculated (paste the values in, or recalculate in Excel)")
@@ -423,11 +1018,20 @@ class Book:
         is called every 500 cells (the engine computes a few hundred formulas a second)."""
         self.check_functions()
         cells = list(self.formula_cells())
-        for n, (key, _) in enumerate(cells, start=1):
-            self.value(*key)
-            if progress is not None and (n % 500 == 0 or n == len(cells)):
-                progress(n, len(cells))
-        return len(cells)
+        dynamic = [c for _, c in cells if c.spill]
+        for _ in range(len(dynamic) + 2):
+            ranges = [c.array for c in dynamic]
+            for n, (key, _) in enumerate(cells, start=1):
+                self.value(*key)
+                if progress is not None and (n % 500 == 0 or n == len(cells)):
+                    progress(n, len(cells))
+            if ranges == [c.array for c in dynamic]:
+                return len(cells)
+            # A dynamic array re-spilled to a new size: cells computed before it read its old range
+            # (a cell its new range covers had no formula to wait for), so compute them all again.
+            self._values.clear()
+        moved = [self.where(k) for k, c in cells if c.spill]
+        raise RecalcError(f"dynamic arrays keep changing size from one pass to the next ({', '.join(moved[:5])})")
 
     def array_cells(self) -> dict[tuple[str, int, int], tuple[str, int, int]]:
         return dict(self._array_of)
@@ -473,6 +1077,20 @@ def _to_engine(v: Any) -> Any:
     return v
 
 
+def _has_content(cell: Cell | None) -> bool:
+    return cell is not None and (cell.formula is not None or cell.value is not None)
+
+
+def _formula_scalar(v: Any) -> Any:
+    """A formula's result as its cell stores it: a reference to an empty cell gives 0, as in Excel
+    (an AIP_ table's None stays an empty cell, as xlwings writes it)."""
+    import schedula as sh
+
+    if isinstance(v, np.ndarray) and v.size >= 1:
+        v = v.flat[0]
+    return 0.0 if v is sh.EMPTY else _scalar(v)
+
+
 def _scalar(v: Any) -> Any:
     """A result as a cell stores it: float, str, bool, None or an ExcelErrorValue."""
     import schedula as sh
@@ -505,7 +1123,7 @@ def load_book(path: str | Path) -> Book:
         wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
     except (OSError, zipfile.BadZipFile, KeyError, InvalidFileException) as exc:
         raise RecalcError(f"{path}: cannot read the workbook: {exc}") from None
-    has_formula = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
+    has_formula, dynamic = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
     book = Book()
     for ws in wb.worksheets:
         book.add_sheet(ws.title)
@@ -516,7 +1134,8 @@ def load_book(path: str | Path) -> Book:
                 if v is None:
                     continue
                 if isinstance(v, ArrayFormula):
-                    book.set_array(ws.title, c.row - 1, c.column - 1, v.text, parse_range(v.ref))
+                    book.set_array(ws.title, c.row - 1, c.column - 1, v.text, parse_range(v.ref),
+                                   dynamic=(ws.title, c.coordinate) in dynamic)
                 elif isinstance(v, str) and v.startswith("=") and (ws.title, c.coordinate) in has_formula:
                     book.set(ws.title, c.row - 1, c.column - 1, v)
                 elif c.data_type == "e":
@@ -528,31 +1147,105 @@ def load_book(path: str | Path) -> Book:
                         v = float(to_excel(v))
                     book.set(ws.title, c.row - 1, c.column - 1, v, formula=False)
         for name, dn in getattr(ws, "defined_names", {}).items():
-            _add_name(book, name, dn.attr_text)
+            _add_name(book, name, dn.attr_text, ws.title)
     for name, dn in wb.defined_names.items():
         _add_name(book, name, dn.attr_text)
     return book
 
 
-def _formula_addresses(path: str | Path) -> set[tuple[str, str]]:
-    """(sheet, 'A1') of every cell with a formula element in the file's XML."""
-    out = set()
+def _formula_addresses(path: str | Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(sheet, 'A1') of every cell with a formula element in the file's XML, and of those that are
+    dynamic arrays (Excel 365's spilling formulas, not legacy Ctrl+Shift+Enter arrays)."""
+    out, dynamic = set(), set()
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist() if n.startswith("xl/") and n.endswith((".xml", ".rels"))}
+    dynamic_cm = _dynamic_array_metadata(parts)
     for sheet, part in _sheet_parts(parts).items():
         for m in _C_ELEMENT.finditer(parts.get(part, b"").decode("utf-8")):
             if "<f" in (m.group(3) or ""):
                 r = re.search(r'\br="([A-Z]+\d+)"', m.group(1))
                 if r:
                     out.add((sheet, r.group(1)))
+                    cm = re.search(r'\bcm="(\d+)"', m.group(1))
+                    if cm and int(cm.group(1)) in dynamic_cm:
+                        dynamic.add((sheet, r.group(1)))
+    return out, dynamic
+
+
+def _dynamic_array_metadata(parts: dict[str, bytes]) -> set[int]:
+    """The `cm` values (cell metadata, 1-based) that mark a cell's formula as a dynamic array:
+    cellMetadata → metadataType XLDAPR → futureMetadata block with fDynamic="1"."""
+    xml = parts.get("xl/metadata.xml", b"").decode("utf-8")
+    types = [dict(re.findall(r'([\w:]+)="([^"]*)"', m)).get("name")
+             for m in re.findall(r"<metadataType\b([^>]*)>", xml)]
+    future = re.search(r'<futureMetadata\b[^>]*name="XLDAPR"[^>]*>(.*?)</futureMetadata>', xml, re.S)
+    blocks = re.findall(r"<bk>(.*?)</bk>", future.group(1), re.S) if future else []
+    cells = re.search(r"<cellMetadata\b[^>]*>(.*?)</cellMetadata>", xml, re.S)
+    out = set()
+    for i, bk in enumerate(re.findall(r"<bk>(.*?)</bk>", cells.group(1), re.S) if cells else [], start=1):
+        for t, v in re.findall(r'<rc\b[^>]*?\bt="(\d+)"[^>]*?\bv="(\d+)"', bk):
+            if (0 < int(t) <= len(types) and types[int(t) - 1] == "XLDAPR" and int(v) < len(blocks)
+                    and re.search(r'fDynamic="(1|true)"', blocks[int(v)])):
+                out.add(i)
     return out
 
 
-def _add_name(book: Book, name: str, text: str) -> None:
+def _add_name(book: Book, name: str, text: str, scope: str | None = None) -> None:
+    """A defined name of the workbook (scope None) or of sheet `scope`: a range, or else a constant
+    or formula, computed where a formula uses it."""
+    name, text = name.upper(), (text or "").strip()
+    if name.startswith("_XLNM."):  # print areas, filters: Excel's own, never read by formulas
+        return
+    text = text[1:] if text.startswith("=") else text
+    key = ((scope or "").upper(), name)
     if "!" in text and "," not in text:
         sheet, addr = split_sheet(text, "")
         if _is_address(addr):
-            book.names[name.upper()] = (sheet, addr.replace("$", ""))
+            if _has_relative_reference(addr):
+                book.relative_names[key] = (sheet, addr)
+            elif scope:
+                book.local_names[key] = (sheet, addr.replace("$", ""))
+            else:
+                book.names[name] = (sheet, addr.replace("$", ""))
+            return
+    if text:
+        book.name_formulas[key] = "=" + text
+
+
+_NAME_KEY = "\x00"  # a formula name's cell: (f"\x00{NAME}\x00{SHEET}", 0, 0), no sheet can be called that
+_REF_PART = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_.(!])")
+_QUALIFIED_NAME = re.compile(r"((?:'(?:[^']|'')+'|[A-Za-z0-9_.]+))!([A-Za-z_\\][A-Za-z0-9_.\\]*)(?![A-Za-z0-9_.\\(])")
+
+
+def _has_relative_reference(text: str) -> bool:
+    """Does a name's reference or formula (outside its strings) hold a cell reference without both $?"""
+    bare = _STRING.sub('""', text)
+    return any(not (m.group(1) and m.group(3)) for m in _REF_PART.finditer(bare))
+
+
+def _shifted(addr: str, row: int, col: int) -> str:
+    """A relative name's address (stored as seen from A1) as seen from the cell at (row, col)."""
+    def move(m: re.Match[str]) -> str:
+        c = col_index(m.group(2)) + (0 if m.group(1) else col)
+        r = int(m.group(4)) - 1 + (0 if m.group(3) else row)
+        return cell_name(r % 1048576, c % 16384)
+
+    return _REF_PART.sub(move, addr)
+
+
+def _qualified_names(formula: str) -> list[tuple[str, str]]:
+    """(sheet, name) of each Sheet!Name in a formula (not Sheet!A1, not text in quotes)."""
+    bare = _STRING.sub('""', _PREFIXES.sub("", formula))
+    out = []
+    for m in _QUALIFIED_NAME.finditer(bare):
+        name = m.group(2)
+        if _is_address(name) or name.upper() in ("TRUE", "FALSE") or re.fullmatch(r"[A-Za-z]{1,3}\d+:.*", name):
+            continue
+        sheet = m.group(1)
+        if sheet.startswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+        out.append((sheet, name))
+    return out
 
 
 @dataclass
@@ -651,6 +1344,7 @@ def _shared_strings(xml: str) -> list[str]:
 def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int], shared: list[str]) -> str:
     key_sheet = sheet.upper()
     arrays = book.array_cells()
+    seen: set[tuple[str, int, int]] = set()
 
     def repl(m: re.Match[str]) -> str:
         attrs, body = m.group(1), m.group(3) or ""
@@ -659,16 +1353,27 @@ def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int], shar
             return m.group(0)
         row, col = parse_cell(rm.group(1))
         key = (key_sheet, row, col)
+        seen.add(key)
         is_formula = "<f" in body
+        if not is_formula and key in book._cleared and key not in arrays:
+            # a spill that shrank (or hit #SPILL!) leaves the cell empty; its style stays
+            if "<v>" in body or "<is>" in body:
+                changed["n"] += 1
+            return "<c" + re.sub(r'\s+t="[^"]*"', "", attrs) + "/>"
         if not is_formula and key not in arrays:
             return m.group(0)
         v = book.value(sheet, row, col)
         t, text = _value_xml(v)
-        f = re.search(r"<f\b.*?(?:/>|</f>)", body, re.S)
+        fm = re.search(r"<f\b.*?(?:/>|</f>)", body, re.S)
+        f = fm.group(0) if fm else ""
+        cell = book.cells.get(key)
+        if f and cell is not None and cell.spill and cell.array is not None:
+            ref = _range_name(cell.array)  # a dynamic array's range as it spills now
+            f = re.sub(r'(<f\b[^>]*?\bref=")[^"]*(")', lambda g: g.group(1) + ref + g.group(2), f, count=1)
         new_attrs = re.sub(r'\s+t="[^"]*"', "", attrs)
         if t:
             new_attrs += f' t="{t}"'
-        new_body = (f.group(0) if f else "") + f"<v>{text}</v>"
+        new_body = f + f"<v>{text}</v>"
         old_v = re.search(r"<v>(.*?)</v>", body, re.S)
         old_t = re.search(r'\bt="([^"]*)"', attrs)
         old = old_v.group(1) if old_v else None
@@ -681,7 +1386,71 @@ def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int], shar
             changed["n"] += 1
         return f"<c{new_attrs}>{new_body}</c>"
 
-    return _C_ELEMENT.sub(repl, xml)
+    xml = _C_ELEMENT.sub(repl, xml)
+    missing = sorted(k[1:] for k in arrays if k[0] == key_sheet and k not in seen)
+    if not missing:
+        return xml
+    # A dynamic array re-spilled over cells the file has no element for: add them, in row order
+    new: dict[int, list[tuple[int, str]]] = {}
+    for row, col in missing:
+        t, text = _value_xml(book.value(sheet, row, col))
+        t_attr = f' t="{t}"' if t else ""
+        new.setdefault(row, []).append((col, f'<c r="{cell_name(row, col)}"{t_attr}><v>{text}</v></c>'))
+        changed["n"] += 1
+    return _set_dimension(_insert_cells(xml, new), missing)
+
+
+def _range_name(ref: tuple[int, int, int, int]) -> str:
+    r1, c1, r2, c2 = ref
+    return cell_name(r1, c1) if (r1, c1) == (r2, c2) else f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
+
+
+_ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+
+
+def _insert_cells(xml: str, new: dict[int, list[tuple[int, str]]]) -> str:
+    """`new` (row → [(col, <c> element)], 0-based) merged into the sheet's rows in row and column order."""
+    def merged(row: int, attrs: str, body: str) -> str:
+        cells = [(parse_cell(re.search(r'\br="([A-Z]+\d+)"', m.group(1)).group(1))[1],  # type: ignore[union-attr]
+                  m.group(0)) for m in _C_ELEMENT.finditer(body)]
+        cells = sorted(cells + new.pop(row), key=lambda c: c[0])
+        attrs = re.sub(r'\s+spans="[^"]*"', "", attrs)  # a hint Excel rebuilds; stale once cells are added
+        return f"<row{attrs}>{''.join(c for _, c in cells)}</row>"
+
+    def row_repl(m: re.Match[str]) -> str:
+        rn = re.search(r'\br="(\d+)"', m.group(1))
+        row = int(rn.group(1)) - 1 if rn else -1
+        before = "".join(f'<row r="{r + 1}">{"".join(c for _, c in sorted(new.pop(r)))}</row>'
+                         for r in sorted(new) if r < row)
+        if row in new:
+            return before + merged(row, m.group(1), m.group(3) or "")
+        return before + m.group(0)
+
+    head, sep, tail = xml.partition("<sheetData")
+    if not sep:
+        return xml
+    opening, _, rest = tail.partition(">")
+    if opening.endswith("/"):  # <sheetData/>: no rows at all
+        opening, body, end = opening[:-1], "", rest
+    else:
+        body, _, end = rest.partition("</sheetData>")
+    body = _ROW.sub(row_repl, body)
+    body += "".join(f'<row r="{r + 1}">{"".join(c for _, c in sorted(new.pop(r)))}</row>' for r in sorted(new))
+    return f"{head}<sheetData{opening}>{body}</sheetData>{end}"
+
+
+def _set_dimension(xml: str, cells: list[tuple[int, int]]) -> str:
+    """The sheet's used range (its <dimension>) widened to cover `cells`."""
+    m = re.search(r'<dimension\b[^>]*\bref="([^"]*)"', xml)
+    if not m:
+        return xml
+    try:
+        r1, c1, r2, c2 = parse_range(m.group(1))
+    except RecalcError:
+        return xml
+    r1, c1 = min([r1] + [r for r, _ in cells]), min([c1] + [c for _, c in cells])
+    r2, c2 = max([r2] + [r for r, _ in cells]), max([c2] + [c for _, c in cells])
+    return xml[:m.start(1)] + _range_name((r1, c1, r2, c2)) + xml[m.end(1):]
 
 
 def _same(old: str, new: str, new_t: str | None, old_t: re.Match[str] | None) -> bool:
