@@ -226,3 +226,199 @@ def test_shipped_names_ignore_case_and_spaces_unless_a_file_has_the_name(tmp_pat
     monkeypatch.chdir(tmp_path)
     write(tmp_path, '[scenario]\nname = "mine"\nparent = "base"\n', "AI")
     assert load_scenario("AI").name == "mine"  # an existing file comes first
+
+
+def fails_with(path_or_scenario, *words, run=True):
+    """The one-line error of loading (and running) a scenario; every word in it, no traceback."""
+    with pytest.raises(ValueError) as info:
+        aipower.run(path_or_scenario) if run else load_scenario(path_or_scenario)
+    message = str(info.value)
+    assert "\n" not in message, message
+    for w in words:
+        assert w in message, (w, message)
+    return message
+
+
+@pytest.mark.parametrize("segment, words", [
+    ('{ method = "target", years = [2025, 2030], value = 2500, unit = "TWh", source = "x" }',
+     ["segments[0]: unit 'TWh' does not fit method 'target': expected kWh/person (demand.tertiary_core.driver = 'per_capita'"]),
+    ('{ method = "target", years = [2025, 2030], value = 2500, unit = "亿kWh", source = "x" }', ["unit '亿kWh'", "expected kWh/person"]),
+    ('{ method = "pipeline", years = [2025, 2030], total = 50, unit = "GW", source = "x" }', ["unit 'GW'", "expected kWh/person"]),
+    ('{ method = "increment", years = [2025, 2030], value = 50, unit = "TWh/yr", source = "x" }',
+     ["unit 'TWh/yr' does not fit method 'increment': expected kWh/person/yr"]),
+])
+def test_a_per_capita_row_takes_only_per_capita_units(tmp_path, segment, words):
+    # tertiary_core projects kWh per person: a target of 2,500 TWh ran as 2,500 kWh/person
+    text = f'[scenario]\nparent = "base"\n[demand.tertiary_core]\nsegments = [ {segment},\n' \
+           '  { method = "growth", years = [2031, 2035], rate = 0.04, unit = "fraction/yr", source = "x" } ]\n'
+    fails_with(write(tmp_path, text), "my.toml:4: demand.tertiary_core.segments", *words)
+
+
+def test_per_capita_units_run_and_a_series_row_refuses_them(tmp_path):
+    pc = '[scenario]\nparent = "base"\n[demand.tertiary_core]\nsegments = [\n' \
+         '  { method = "target", years = [2025, 2030], value = 1387, unit = "kWh/person", source = "x" },\n' \
+         '  { method = "increment", years = [2031, 2035], value = 50, unit = "kWh/person/yr", source = "x" } ]\n'
+    r = aipower.run(write(tmp_path, pc))
+    assert r.demand.loc["tertiary_core", 2035] > r.demand.loc["tertiary_core", 2030] > r.demand.loc["tertiary_core", 2024]
+    series = '[scenario]\nparent = "base"\n[demand.secondary]\nsegments = [ ' \
+             '{ method = "target", years = [2025, 2035], value = 9000, unit = "kWh/person", source = "x" } ]\n'
+    fails_with(write(tmp_path, series), "my.toml:4: demand.secondary.segments[0]: unit 'kWh/person'", "expected TWh (or yi kWh, 亿kWh)")
+
+
+@pytest.mark.parametrize("table, line, words", [
+    ("token_cost", 'electricity_price_us = { value = [0.08, 0.12], unit = "USD/kWh", source = "EIA" }',
+     "token_cost.electricity_price_us: unit 'USD/kWh' does not match the expected unit 'RMB/kWh'"),
+    ("dc_power", 'capex_per_watt_rmb = { value = 100, unit = "USD/W", source = "x" }',
+     "dc_power.capex_per_watt_rmb: unit 'USD/W' does not match the expected unit 'RMB/W'"),
+    ("dc_power", 'capex_per_watt_rmb = { value = [15, 10], low = 10, high = 20, unit = "USD/W", source = "x" }',
+     "dc_power.capex_per_watt_rmb: unit 'USD/W' does not match the expected unit 'RMB/W'"),
+])
+def test_a_pair_or_list_value_has_its_unit_checked(tmp_path, table, line, words):
+    # Only a single number's unit was compared: a [low, high] pair in USD ran as RMB
+    fails_with(write(tmp_path, f'[scenario]\nparent = "ai"\n[{table}]\n{line}\n'), f"my.toml:4: {words}", run=False)
+
+
+def test_a_pair_in_the_same_unit_still_loads(tmp_path):
+    sc = load_scenario(write(tmp_path, '[scenario]\nparent = "ai"\n[dc_power]\n'
+                                       'capex_per_watt_rmb = { value = 100, unit = "RMB/W", source = "x" }\n'))
+    assert sc.get("dc_power.capex_per_watt_rmb") == 100
+
+
+@pytest.mark.parametrize("text", [
+    '[supply.coal]\nadditions = [\n'
+    '  { method = "pipeline", years = [2025, 2027], total = 180, unit = "GW", source = "x" },\n'
+    '  { method = "increment", years = [2028, 2035], value = { dist = "lognormal", median = 25, sigma = 0.2 }, unit = "GW/yr", source = "x" } ]\n',
+    '[renewables]\ntarget_share = { value = 30, dist = "lognormal", sigma = 0.05, unit = "%", source = "x" }\n',
+])
+def test_a_lognormal_without_bounds_is_bounded_by_zero(tmp_path, text):
+    # The default lower bound was -inf, which the lognormal's "bound >= 0" check always refused
+    from aipower import sweep
+
+    path = write(tmp_path, '[scenario]\nparent = "ai"\n' + text)
+    (u,) = sweep.uncertain_inputs(path)
+    assert u.dist["dist"] == "lognormal" and "low" not in u.dist and u.point == pytest.approx(25 if "coal" in text else 0.3)
+    aipower.run(path)
+
+
+def test_a_lognormal_bound_below_zero_is_still_refused(tmp_path):
+    path = write(tmp_path, '[scenario]\nparent = "ai"\n[renewables]\n'
+                           'target_share = { value = 0.3, dist = "lognormal", sigma = 0.1, low = -0.1, unit = "fraction", source = "x" }\n')
+    fails_with(path, "my.toml:4: renewables.target_share: low = -0.1: expected a bound >= 0", run=False)
+
+
+@pytest.mark.parametrize("segment, words", [
+    ('{ method = "growth", years = [2025, 99999999999], rate = 0.1, unit = "fraction/yr", source = "x" }',
+     "years = [2025, 99999999999]: expected [first_year, last_year], each a year (a whole number in 1900-2100)"),
+    ('{ method = "growth", years = [1850, 2035], rate = 0.1, unit = "fraction/yr", source = "x" }',
+     "years = [1850, 2035]: expected [first_year, last_year], each a year"),
+    ('{ method = "cagr", years = [2025, 2035], rate = 0.1, from_year = 1e12, unit = "fraction/yr", source = "x" }',
+     "from_year = 1000000000000.0: expected a year (a whole number in 1900-2100)"),
+    ('{ method = "cagr", years = [2025, 2035], rate = 0.1, from_year = 2024.9, unit = "fraction/yr", source = "x" }',
+     "from_year = 2024.9: expected a year (a whole number in 1900-2100)"),
+])
+def test_segment_years_must_be_whole_years_in_range(tmp_path, segment, words):
+    # A huge year was a TypeError traceback from the kernel's constructor; 2024.9 ran as 2024
+    path = write(tmp_path, f'[scenario]\nparent = "ai"\n[demand.data_centers]\nsegments = [ {segment} ]\n')
+    fails_with(path, f"my.toml:4: demand.data_centers.segments[0]: {words}", run=False)
+
+
+def test_a_whole_from_year_written_as_a_float_still_runs(tmp_path):
+    seg = '{ method = "cagr", years = [2025, 2035], rate = 0.1, from_year = %s, unit = "fraction/yr", source = "x" }'
+    runs = [aipower.run(write(tmp_path, f'[scenario]\nparent = "ai"\n[demand.data_centers]\nsegments = [ {seg % y} ]\n'))
+            for y in ("2024", "2024.0")]
+    assert runs[0].demand.equals(runs[1].demand)
+
+
+@pytest.mark.parametrize("segments, words", [
+    ('{ method = "growth", years = [2035, 2025], rate = 0.1, unit = "fraction/yr", source = "x" }',
+     "demand.data_centers.segments[0]: years = [2035, 2025]: expected [first_year, last_year] with last_year >= first_year"),
+    ('{ method = "growth", years = [2025, 2035], rate = -1.5, unit = "fraction/yr", source = "x" }',
+     "demand.data_centers.segments[0].rate = -1.5: expected a growth rate > -1 (-100%)"),
+    ('{ method = "growth", years = [2025, 2035], rate = [0.1, 0.2], unit = "fraction/yr", source = "x" }',
+     "demand.data_centers.segments[0].values: has 2 values, expected 1 or 11 (one per year)"),
+    ('{ method = "growth", years = [2025, 2027], rate = 0.1, unit = "fraction/yr", source = "x" },'
+     '{ method = "cagr", years = [2028, 2035], rate = 0.1, from_year = 2030, unit = "fraction/yr", source = "x" }',
+     "demand.data_centers.segments[1].from_year = 2030: expected a year before the segment's first year 2028"),
+    ('{ method = "growth", years = [2025, 2028], rate = 0.1, unit = "fraction/yr", source = "x" }',
+     "demand.data_centers: year 2029 is not covered by any segment of demand.data_centers.segments (the horizon runs to 2035"),
+    ('{ method = "growth", years = [2025, 2030], rate = 0.1, unit = "fraction/yr", source = "x" },'
+     '{ method = "growth", years = [2028, 2035], rate = 0.3, unit = "fraction/yr", source = "x" }',
+     "demand.data_centers: year 2028 is covered by two segments of demand.data_centers.segments ([0] 2025-2030 and [1] 2028-2035)"),
+    ('{ method = "growth", years = [2025, 2035], rate = inf, unit = "fraction/yr", source = "x" }',
+     "demand.data_centers.segments[0]: rate = inf: expected a finite number"),
+])
+def test_segment_errors_name_the_file_and_line(tmp_path, segments, words):
+    # The kernel found these at run time, its message without the file and line
+    path = write(tmp_path, f'[scenario]\nparent = "ai"\n[demand.data_centers]\nsegments = [ {segments} ]\n')
+    fails_with(path, f"my.toml:4: {words}")
+
+
+def test_a_gap_from_a_longer_horizon_names_both_files(tmp_path):
+    path = write(tmp_path, '[scenario]\nparent = "base"\n[horizon]\nend_year = { value = 2040, unit = "year", source = "x" }\n')
+    message = fails_with(path, "base.toml:", ": demand.population: year 2036 is not covered by any segment",
+                         "(the horizon runs to 2040: horizon.end_year in ")
+    assert message.endswith("my.toml:4)")
+
+
+@pytest.mark.parametrize("mode", ["target", "fixed"])
+def test_wind_and_solar_segments_cover_the_target_years_too(tmp_path, mode):
+    # The kernel projects the given additions before the target solve replaces its years
+    text = '[scenario]\nparent = "base"\n[supply.wind]\nadditions = [\n' \
+           '  { method = "increment", years = [2025, 2025], value = 119.33, unit = "GW/yr", source = "x" },\n' \
+           '  { method = "increment", years = [2031, 2035], value = 80, unit = "GW/yr", source = "x" } ]\n'
+    fails_with(load_scenario(write(tmp_path, text)).with_overrides({"renewables.mode": mode}),
+               "my.toml:4: supply.wind: year 2026 is not covered by any segment of supply.wind.additions")
+
+
+def test_a_route_driven_data_center_row_ignores_its_segments_coverage():
+    gap = [{"method": "growth", "years": [2025, 2026], "rate": 0.1, "unit": "fraction/yr", "source": "x"}]
+    aipower.run("ai", overrides={"demand.data_centers.driver": "capex", "demand.data_centers.segments": gap})
+    with pytest.raises(ValueError, match=r"override: demand\.data_centers: year 2027 is not covered"):
+        aipower.run("ai", overrides={"demand.data_centers.segments": gap})
+
+
+@pytest.mark.parametrize("line, words", [
+    ('target_share = { value = nan, unit = "fraction", source = "x" }', "renewables.target_share = nan: expected a finite fraction"),
+    ('target_year = { value = inf, unit = "year", source = "x" }', "renewables.target_year = inf: expected a finite number"),
+])
+def test_a_value_that_is_not_finite_names_the_file_and_line(tmp_path, line, words):
+    # NaN reached Scenario.get and was refused there as "value = nan", without key, file or line
+    fails_with(write(tmp_path, f'[scenario]\nparent = "ai"\n[renewables]\n{line}\n'), f"my.toml:4: {words}", run=False)
+    with pytest.raises(ScenarioError, match=r"override: supply\.coal\.retirements = \[0\.0, nan\]: expected a finite number"):
+        load_scenario("base", overrides={"supply.coal.retirements": [0.0, float("nan")]})
+
+
+@pytest.mark.parametrize("base_year, end_year, words", [
+    (2023, 2035, ["override: horizon.base_year = 2023: expected a base year for which every actual the scenario starts "
+                  "from exists: 2024-2034", "(with 2023, supply.coal.previous_end: actual series 'capacity_coal' has no value for 2022"]),
+    (2023, 2030, ["horizon.base_year = 2023", "exists: 2024-2029 ("]),
+    (1990, 2035, ["horizon.base_year = 1990", "2024-2034", "calibration.coal_hours: actual series 'hours_coal' has no value at or before 1990"]),
+])
+def test_a_base_year_without_actuals_names_the_base_years_that_work(base_year, end_year, words):
+    # It said only "actual series 'capacity_coal' has no value for 2022"
+    fails_with(load_scenario("base", base_year=base_year, overrides={"horizon.end_year": end_year}), *words)
+
+
+def test_the_base_years_that_work_come_from_the_data():
+    # Coal hours given, not an actual: the kernel starts in the base year, whose population must be known
+    sc = load_scenario("base", base_year=2025, overrides={"calibration.coal_hours": 4600})
+    fails_with(sc, "horizon.base_year = 2025: expected a base year for which every actual the scenario starts from exists: 2024 (",
+               "demand.population.start: actual series 'population' has no value for 2025")
+
+
+def test_an_empty_scenario_name_or_parent_is_named(tmp_path):
+    # "" is the current folder: it said ".: cannot read scenario file: Is a directory"
+    for name in ("", "  "):
+        with pytest.raises(ScenarioError, match=r"^scenario name is empty: expected one of base, ai, ai_ranges or a path"):
+            load_scenario(name)
+    with pytest.raises(ScenarioError, match=r"my\.toml:2: parent = '': expected a scenario name or path"):
+        load_scenario(write(tmp_path, '[scenario]\nparent = ""\n'))
+
+
+@pytest.mark.parametrize("year", ["2024", 2024.0, True])
+def test_an_actual_asked_for_by_a_year_that_is_not_a_whole_number_is_refused(year):
+    from aipower import actuals
+
+    # "2024" found nothing, and the message then listed 2024 among the years it has
+    with pytest.raises(ValueError, match=r"year = .*: expected a year as a whole number"):
+        actuals.get("hours_coal", year)

@@ -22,6 +22,8 @@ std::string segment_label(const std::string& name, const Segment& s) {
            std::to_string(s.last_year);
 }
 
+}  // namespace
+
 void check_segment(const std::string& label, const Segment& s) {
     require_year(label + ".first_year", s.first_year);
     require_year(label + ".last_year", s.last_year);
@@ -77,8 +79,6 @@ void check_segment(const std::string& label, const Segment& s) {
             break;
     }
 }
-
-}  // namespace
 
 void check_years(const std::string& name, const Years& years) {
     require_year(name + ".start_year", years.first);

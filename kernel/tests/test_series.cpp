@@ -68,4 +68,19 @@ TEST_CASE("bad input names the series and the problem") {
     CHECK_THROWS(project("x", {2024, 2200}, 1.0, {}), "x.end_year = 2200: expected a year in 1900-2100");
     CHECK_THROWS(project("x", {2024, 2030}, 1.0, {seg(Method::Growth, 2025, 2147483647, {0.1})}), "last_year = 2147483647");
 }
+TEST_CASE("check_segment checks one segment on its own, naming it by the label") {
+    Segment s;
+    s.method = Method::Growth;
+    s.first_year = 2025;
+    s.last_year = 2030;
+    s.values = {0.05};
+    check_segment("demand.x[0]", s);  // fine
+    s.values = {-1.5};
+    CHECK_THROWS(check_segment("demand.x[0]", s), "demand.x[0].rate = -1.5");
+    s.values = {0.05, 0.04};
+    CHECK_THROWS(check_segment("demand.x[0]", s), "demand.x[0].values: has 2 values, expected 1 or 6");
+    s.values = {0.05};
+    s.last_year = 2024;
+    CHECK_THROWS(check_segment("demand.x[0]", s), "demand.x[0].years: last year 2024 is before first year 2025");
+}
 TEST_MAIN()

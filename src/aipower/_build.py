@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import actuals, units
+from . import _kernel, actuals, units
 from . import uncertainty as _uncertainty
 from ._calc import scalar
 from ._kernel import series as _series
@@ -50,23 +50,53 @@ _SEGMENT_VALUES = {
 _RATE_UNITS = {"growth": "fraction/yr", "glide": "fraction/yr", "cagr": "fraction/yr", "change": "fraction"}
 
 
-def _segment_unit_problem(method: str, model_unit: str, level: str | None) -> str | None:
+def _accepted(model_unit: str) -> str:
+    """A model unit and the units that convert to it, for a message: 'fraction/yr (or %/yr)'."""
+    others = [u for u in units.known_units() if units.model_unit(u) == model_unit and u != model_unit]
+    return f"{model_unit} (or {', '.join(others)})" if others else model_unit
+
+
+def _segment_unit_problem(method: str, model_unit: str, level: str) -> str | None:
     """Why a segment's unit (converted to the model's) does not fit its method on a series whose
-    values are in `level` (None where the caller cannot say, e.g. per-capita rows), or None."""
+    values are in `level` (TWh, GW, h, million, kWh/person), or None."""
     if method in _RATE_UNITS:
         expected = _RATE_UNITS[method]
-    elif level is not None:
-        expected = f"{level}/yr" if method == "increment" else level
-    elif model_unit.startswith("fraction") or model_unit.endswith("/yr") != (method == "increment"):
-        return f"expected {'a quantity per year' if method == 'increment' else 'a quantity'} in the series' unit"
     else:
-        return None
-    return None if model_unit == expected else f"expected {expected} or a unit that converts to it"
+        expected = f"{level}/yr" if method == "increment" else level
+    return None if model_unit == expected else f"expected {_accepted(expected)}"
 
 
-def segments(scenario: Scenario, key: str, level: str | None) -> list[Any]:
+def _kernel_check(segment: Any, label: str) -> None:
+    """The kernel's own checks of one segment (rate > -1, value counts, from_year before the first
+    year, ...), which it otherwise runs only inside the model run, where the file and line are lost."""
+    _series.check_segment(label, segment)
+
+
+def _coverage_problem(key: str, built: list[Any], h: Horizon, end_origin: str) -> str | None:
+    """A year the kernel will find covered by two segments, or (after the base year, where no actual
+    pins it) by none, in the kernel's words; None if there is none."""
+    series = key.rsplit(".", 1)[0]  # the kernel's name: demand.secondary for demand.secondary.segments
+    cover: dict[int, int] = {}
+    for i, seg in enumerate(built):
+        for year in range(max(seg.first_year, h.first_year + 1), min(seg.last_year, h.last_year) + 1):
+            if year in cover:
+                j = cover[year]
+                return (f"{series}: year {year} is covered by two segments of {key} "
+                        f"([{j}] {built[j].first_year}-{built[j].last_year} and [{i}] {seg.first_year}-{seg.last_year})")
+            cover[year] = i
+    for year in range(h.base_year + 1, h.last_year + 1):
+        if year not in cover:  # end_origin: the end year is often set in another file than the segments
+            return (f"{series}: year {year} is not covered by any segment of {key} "
+                    f"(the horizon runs to {h.last_year}: horizon.end_year in {end_origin})")
+    return None
+
+
+def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None, *,
+             why: str = "", coverage: bool = True) -> list[Any]:
     """Kernel segments from a list of segment tables, values in the model's units; `level` is the
-    unit of the series' values (TWh, GW, h), against which a segment's unit is checked."""
+    unit of the series' values (TWh, GW, h, kWh/person), against which a segment's unit is checked
+    (`why` says why that unit, in the message). `coverage`: check that the segments cover the
+    horizon once (False where the kernel does not use them, e.g. a row driven by a route)."""
     a = scenario.assumption(key)
     out = []
     for i, seg in enumerate(a.value):
@@ -74,7 +104,7 @@ def segments(scenario: Scenario, key: str, level: str | None) -> list[Any]:
         unit = seg["unit"]
         problem = _segment_unit_problem(method, units.model_unit(unit), level)
         if problem:  # a rate in GW would otherwise be read as a fraction
-            raise ScenarioError(f"{a.origin}: {key}[{i}]: unit '{unit}' does not fit method '{method}': {problem}")
+            raise ScenarioError(f"{a.origin}: {key}[{i}]: unit '{unit}' does not fit method '{method}': {problem}{why}")
         values: list[float] = []
         for name in _SEGMENT_VALUES[method]:
             raw = _uncertainty.point_value(seg[name])  # an uncertain field runs at its point value
@@ -85,24 +115,69 @@ def segments(scenario: Scenario, key: str, level: str | None) -> list[Any]:
                 values.append(converted)
         first, last = seg["years"]
         try:
-            out.append(_series.Segment(method, first, last, values, int(seg.get("from_year", 0))))
+            built = _series.Segment(method, first, last, values, int(seg.get("from_year", 0)))
+            _kernel_check(built, f"{key}[{i}]")
         except ValueError as exc:
-            raise ScenarioError(f"{a.origin}: {key}[{i}]: {exc}") from None
+            raise ScenarioError(f"{a.origin}: {exc}" if str(exc).startswith(key) else f"{a.origin}: {key}[{i}]: {exc}") from None
+        out.append(built)
+    if coverage:
+        problem = _coverage_problem(key, out, h if h is not None else horizon(scenario),
+                                    scenario.assumption("horizon.end_year").origin)
+        if problem:  # the kernel says this at run time, without the file and line
+            raise ScenarioError(f"{a.origin}: {problem}")
     return out
+
+
+def _first_year(scenario: Scenario, base_year: int) -> int | None:
+    """The kernel's first year for a base year: the last year up to it with actual coal hours
+    (the base year itself when coal hours are given); None if there is none."""
+    coal_hours = scenario.assumption("calibration.coal_hours")
+    if not coal_hours.is_actual:
+        return base_year
+    series = coal_hours.value["actual"]
+    known = [y for s, y in actuals.table() if s == series and y <= base_year]
+    return max(known) if known else None
+
+
+def _missing_actual(scenario: Scenario, base_year: int) -> str | None:
+    """Why a base year cannot be used: an actual the scenario starts from has no value in its first
+    year (every actual assumption is a start value, read in the first year); None if it can."""
+    first = _first_year(scenario, base_year)
+    if first is None:
+        series = scenario.assumption("calibration.coal_hours").value["actual"]
+        return f"calibration.coal_hours: actual series '{series}' has no value at or before {base_year}"
+    for a in scenario.assumptions():
+        if a.is_actual:
+            try:
+                resolve_actual(a, first)
+            except ValueError as exc:
+                return f"{a.key}: {exc}"
+    return None
+
+
+def _spans(years: list[int]) -> str:
+    """2024, 2025, 2026, 2030 → '2024-2026, 2030'."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def horizon(scenario: Scenario) -> Horizon:
     base_year = int(scalar(scenario, "horizon.base_year"))
     last_year = int(scalar(scenario, "horizon.end_year"))
-    coal_hours = scenario.assumption("calibration.coal_hours")
-    if not coal_hours.is_actual:
-        first = base_year
-    else:
-        series = coal_hours.value["actual"]
-        known = sorted(y for s, y in actuals.table() if s == series and y <= base_year)
-        if not known:
-            raise ValueError(f"horizon.base_year = {base_year}: expected a year with actual '{series}' at or before it")
-        first = known[-1]
+    missing = _missing_actual(scenario, base_year)
+    if missing:  # said which actual lacks which year, but not that the base year was the cause, nor which work
+        base = scenario.assumption("horizon.base_year")
+        valid = _spans([y for y in range(_kernel.MIN_YEAR, last_year) if _missing_actual(scenario, y) is None])
+        raise ScenarioError(f"{base.origin}: horizon.base_year = {base_year}: expected a base year for which every actual "
+                            f"the scenario starts from exists: {valid or 'none before horizon.end_year'} "
+                            f"(with {base_year}, {missing})")
+    first = _first_year(scenario, base_year)
+    assert first is not None  # _missing_actual said so
     if not (first < last_year <= 2100):
         raise ValueError(f"horizon.end_year = {last_year}: expected a year in {first + 1}-2100")
     if base_year >= last_year:

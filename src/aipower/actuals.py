@@ -9,6 +9,7 @@ Values are converted to the kernel's units (TWh, GW, h, million) on access.
 from __future__ import annotations
 
 import csv
+import numbers
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -61,7 +62,9 @@ def table() -> dict[tuple[str, int], Actual]:
 
 def get(series: str, year: int) -> Actual:
     """The actual of `series` in `year`; ValueError naming both if there is none."""
-    found = table().get((series, year))
+    if isinstance(year, bool) or not isinstance(year, numbers.Integral):  # "2024" found nothing, yet 2024 was listed
+        raise ValueError(f"year = {year!r}: expected a year as a whole number (an int such as 2024)")
+    found = table().get((series, int(year)))
     if found is None:
         years = sorted(y for s, y in table() if s == series)
         if not years:

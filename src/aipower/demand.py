@@ -22,7 +22,7 @@ def build(scenario: Scenario, h: _build.Horizon) -> _china.DemandInputs:
     d = _china.DemandInputs()
     d.ev_tertiary_share = scalar(scenario, "demand.ev_tertiary_share")
     d.population_start = _build.start_value(scenario, "demand.population.start", h, "million")
-    d.population_segments = _build.segments(scenario, "demand.population.segments", "million")
+    d.population_segments = _build.segments(scenario, "demand.population.segments", "million", h)
     d.population_anchors = _build.anchors(scenario, "demand.population.start", h, "population")
     growth = actuals.table().get(("consumption_total_yoy", h.first_year))
     d.start_total_growth = growth.value if growth else 0.0
@@ -32,8 +32,13 @@ def build(scenario: Scenario, h: _build.Horizon) -> _china.DemandInputs:
         spec = _china.RowSpec()
         driver = scenario.get(f"{prefix}.driver")
         spec.driver = _china.Driver.per_capita if driver == "per_capita" else _china.Driver.series
-        level = "TWh" if spec.driver == _china.Driver.series else None  # per capita: kWh per person
-        spec.segments = _build.segments(scenario, f"{prefix}.segments", level)
+        # A per-capita row's segments drive kWh per person (the kernel multiplies by population):
+        # a target in TWh was read as kWh/person
+        per_capita = spec.driver == _china.Driver.per_capita
+        why = f" ({prefix}.driver = 'per_capita': the segments drive kWh per person)" if per_capita else ""
+        routed = row == "data_centers" and driver in ("capex", "compute")  # the route replaces the segments
+        spec.segments = _build.segments(scenario, f"{prefix}.segments", "kWh/person" if per_capita else "TWh", h,
+                                        why=why, coverage=not routed)
         if row in _SECTOR_TOTAL:
             sector = _SECTOR_TOTAL[row]
             total_key = f"{prefix}.sector_total"
@@ -42,7 +47,7 @@ def build(scenario: Scenario, h: _build.Horizon) -> _china.DemandInputs:
         else:
             spec.start_value = _build.start_value(scenario, f"{prefix}.start", h, "TWh")
             spec.anchors = _build.anchors(scenario, f"{prefix}.start", h, f"demand.{row}")
-        if row == "data_centers" and driver in ("capex", "compute"):
+        if routed:
             path = data_center_path(scenario, h.years, spec.start_value)
             if path is None:
                 raise ScenarioError(f"demand.data_centers.driver = '{driver}': this build has no {driver} route")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -74,6 +75,8 @@ def _shipped_path(name: str) -> Path:
 
 def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
     text = str(name_or_path)
+    if not text.strip():  # Path("") is the current folder: it read as "Is a directory"
+        raise ScenarioError(f"scenario name is empty: expected one of {', '.join(SHIPPED)} or a path to a .toml file")
     if text in SHIPPED:
         return _shipped_path(text)
     path = Path(text)
@@ -259,6 +262,10 @@ def _check_segments(key: str, items: list[Any], origin: str) -> None:
         years = seg.get("years")
         if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
             raise ScenarioError(f"{where}: years = {years!r}: expected [first_year, last_year]")
+        if not all(_is_year(y) for y in years):  # a huge int reached the kernel's constructor as a TypeError
+            raise ScenarioError(f"{where}: years = {years!r}: expected [first_year, last_year], each {_A_YEAR}")
+        if years[1] < years[0]:
+            raise ScenarioError(f"{where}: years = {years!r}: expected [first_year, last_year] with last_year >= first_year")
         if "unit" not in seg:
             raise ScenarioError(f"{where}: missing 'unit'")
         allowed = _SEGMENT_FIELDS[method] | {"method", "years", "unit", "source"}
@@ -288,6 +295,10 @@ def _check_segments(key: str, items: list[Any], origin: str) -> None:
                 ok = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
             if not ok:
                 raise ScenarioError(f"{where}: {field} = {v!r}: expected a number")
+            if not all(math.isfinite(x) for x in (v if isinstance(v, list) else [v])):  # inf: "value = inf" at run time
+                raise ScenarioError(f"{where}: {field} = {v!r}: expected a finite number")
+            if field == "from_year" and not _is_year(v):  # 2025.9 was truncated to 2025, 1e12 a TypeError
+                raise ScenarioError(f"{where}: {field} = {v!r}: expected {_A_YEAR}")
 
 
 def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, is_root: bool) -> Assumption:
@@ -330,20 +341,25 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             raise ScenarioError(f"{origin}: {key}: {exc}") from None
     if is_root and "source" not in node:
         raise ScenarioError(f"{origin}: {key}: every shipped assumption needs a source")
+    numbers = [value] if _kind(value) == "number" else value if _kind(value) == "list of numbers" else []
+    if not all(math.isfinite(v) for v in numbers):  # NaN reached the model as a number ("value = nan" at run time)
+        what = "fraction" if units.model_unit(unit) == "fraction" else "number"
+        raise ScenarioError(f"{origin}: {key} = {value!r}: expected a finite {what}")
     source = node.get("source", f"set in {origin}")
     if root is not None:
         got, want = _kind(value), _kind(root.value)
         interchangeable = {frozenset({"number", "actual"}), frozenset({"number", "list of numbers"})}  # per-year lists
         if got != want and frozenset({got, want}) not in interchangeable:
             raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}, got {got}")
-        if want == "number" and got in ("number", "list of numbers") and units.model_unit(unit) != units.model_unit(root.unit):
+        numeric = ("number", "list of numbers")  # a [low, high] pair or a per-year list has a unit as a number has
+        if want in numeric and got in numeric and units.model_unit(unit) != units.model_unit(root.unit):
             raise ScenarioError(
                 f"{origin}: {key}: unit '{unit}' does not match the expected unit '{root.unit}'"
             )
         if got == "number" and want == "actual":
             unit = unit or ""
         if root.unit == "year" and got == "number" and not _is_year(value):
-            raise ScenarioError(f"{origin}: {key} = {value!r}: expected a year (a whole number in {_YEARS[0]}-{_YEARS[1]})")
+            raise ScenarioError(f"{origin}: {key} = {value!r}: expected {_A_YEAR}")
         choices = root_choices.get(key)
         if choices and value not in choices:
             raise ScenarioError(f"{origin}: {key} = {value!r}: expected one of {', '.join(map(repr, choices))}")
@@ -355,6 +371,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
 root_choices: dict[str, tuple[str, ...]] = {}
 
 _YEARS = (_kernel.MIN_YEAR, _kernel.MAX_YEAR)  # the years the kernel accepts
+_A_YEAR = f"a year (a whole number in {_YEARS[0]}-{_YEARS[1]})"
 
 
 def _is_year(value: Any) -> bool:
@@ -417,7 +434,7 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
         parent = meta.get("parent") if isinstance(meta, dict) else None
         if parent is None:
             break
-        if not isinstance(parent, str):
+        if not isinstance(parent, str) or not parent.strip():  # "" would be the file's own folder
             raise ScenarioError(f"{path}:{_line_of(text, 'scenario.parent')}: parent = {parent!r}: expected a scenario name or path")
         path = _resolve_path(parent, relative_to=path)
 

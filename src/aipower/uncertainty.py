@@ -83,7 +83,8 @@ def check(node: Mapping[str, Any], point: Any = None) -> dict[str, Any]:
     for k in _NEEDS[dist]:
         if k not in out:
             raise DistributionError(f"a {dist} distribution needs '{k}'")
-    lo, hi = out.get("low", -math.inf), out.get("high", math.inf)
+    # A lognormal's support starts at 0: its unbounded default was -inf, which the bound check below refused
+    lo, hi = out.get("low", 0.0 if dist == "lognormal" else -math.inf), out.get("high", math.inf)
     if not lo < hi:
         raise DistributionError(f"high = {hi:g}: expected a value above low = {lo:g}")
     if dist == "triangular" and not lo <= out["mode"] <= hi:

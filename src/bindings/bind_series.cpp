@@ -40,6 +40,8 @@ void register_series(py::module_& m) {
         py::arg("name"), py::arg("first_year"), py::arg("last_year"), py::arg("start_value"), py::arg("segments"),
         py::arg("anchors") = std::map<int, double>{},
         "Roll start_value (in first_year) forward to last_year by the segments; anchors pin known years.");
+    m.def("check_segment", &check_segment, py::arg("label"), py::arg("segment"),
+          "Check one segment on its own (years, value count, values); errors start with `label`.");
     m.def("cagr", &cagr, py::arg("from_value"), py::arg("to_value"), py::arg("years"),
           "Compound annual growth rate between two values `years` apart.");
 }

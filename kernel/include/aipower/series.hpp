@@ -47,6 +47,11 @@ struct Years {
 // Both years within the model's range (errors.hpp kMinYear-kMaxYear), last >= first.
 void check_years(const std::string& name, const Years& years);
 
+// One segment on its own: its years, value count and values (rates > -100%, finite values,
+// from_year before the first year), errors prefixed by `label`. `project` runs it on every
+// segment; a scenario loader can run it first, to name the file and line of a bad segment.
+void check_segment(const std::string& label, const Segment& segment);
+
 // Rolls `start_value` (in years.first) forward to years.last. `anchors` pins
 // a year to a known value (actuals after the start year). `name` prefixes
 // every error message. Every year after the start must be covered by exactly

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Segment', 'cagr', 'project']
+__all__: list[str] = ['Segment', 'cagr', 'check_segment', 'project']
 class Segment:
     """
     One method driving a series over a range of years.
@@ -33,6 +33,10 @@ class Segment:
 def cagr(from_value: typing.SupportsFloat | typing.SupportsIndex, to_value: typing.SupportsFloat | typing.SupportsIndex, years: typing.SupportsFloat | typing.SupportsIndex) -> float:
     """
     Compound annual growth rate between two values `years` apart.
+    """
+def check_segment(label: str, segment: Segment) -> None:
+    """
+    Check one segment on its own (years, value count, values); errors start with `label`.
     """
 def project(name: str, first_year: typing.SupportsInt | typing.SupportsIndex, last_year: typing.SupportsInt | typing.SupportsIndex, start_value: typing.SupportsFloat | typing.SupportsIndex, segments: collections.abc.Sequence[Segment], anchors: collections.abc.Mapping[typing.SupportsInt | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex] = {}) -> numpy.typing.NDArray[numpy.float64]:
     """
