@@ -120,3 +120,147 @@ def test_output_in_a_legacy_code_page_does_not_fail(command, tmp_path):
         assert proc.returncode == 0, err
         out = proc.stdout.decode("utf-8")  # as UTF-8, characters intact
         assert "亿" in out if command[0] in ("params", "run") else "→" in out
+
+
+def _main(argv):
+    """main(argv), with a KeyboardInterrupt that escapes it turned into a failure (not a stopped test run)."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        pytest.fail("KeyboardInterrupt escaped the command line: a traceback, not a one-line message")
+
+
+def _interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("where, argv, prefix", [
+    ("aipower.cli._writable_text_streams", ["run"], "aipower: interrupted"),  # before the arguments are read
+    ("aipower.cli._parser", ["run"], "aipower: interrupted"),
+    ("aipower.cli.run", ["run"], "aipower: run interrupted"),
+    ("aipower.calibration.markdown", ["calibrate"], "aipower: calibrate interrupted"),
+    ("aipower.recalc.recalc_file", ["recalc", "in.xlsx", "--out", "{tmp}/out.xlsx"], "aipower: recalc interrupted"),
+    ("aipower.sweep.chosen_outputs", ["sweep", "--samples", "64", "--out", "{tmp}/s"], "aipower: sweep interrupted"),
+])
+def test_ctrl_c_anywhere_is_one_line_and_exit_130(where, argv, prefix, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(where, _interrupt)
+    assert _main([a.format(tmp=tmp_path) for a in argv]) == 130
+    captured = capsys.readouterr()
+    assert captured.err == f"{prefix}: nothing written\n" and captured.out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_during_recalc_ends_its_progress_line_first(tmp_path, monkeypatch, capsys):
+    def half_done(book, out, *, overwrite, progress):
+        progress(5, 10)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("aipower.recalc.recalc_file", half_done)
+    assert _main(["recalc", "in.xlsx", "--out", str(tmp_path / "out.xlsx")]) == 130
+    assert capsys.readouterr().err == "\r  5/10 formula cells\naipower: recalc interrupted: nothing written\n"
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError(28, "No space left on device")])
+@pytest.mark.parametrize("force", [False, True])
+def test_regenerate_leaves_all_workbooks_or_none(stop, force, tmp_path, monkeypatch, capsys):
+    only = ["us_gap", "rack_power", "training", "onsite_power"]
+    out = tmp_path / "books" if not force else tmp_path
+    if force:
+        for n in only:
+            (out / f"{n}.xlsx").write_text(f"old {n}")
+    calls = []
+    real = os.fsync
+
+    def fsync(fd):  # each workbook is synced once written: the third one fails
+        calls.append(fd)
+        if len(calls) == 3:
+            raise stop
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    argv = ["regenerate", "--out", str(out)] + [a for n in only for a in ("--only", n)] + (["--force"] if force else [])
+    rc = _main(argv)
+    err = capsys.readouterr().err
+    if stop is KeyboardInterrupt:
+        assert rc == 130 and err == "aipower: regenerate interrupted: nothing written\n"
+    else:
+        assert rc == 2 and err == "aipower: error: [Errno 28] No space left on device\n"
+    assert len(calls) == 3
+    if force:  # the replaced workbooks are back, nothing else is left
+        assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.xlsx" for n in only)
+        assert all((out / f"{n}.xlsx").read_text() == f"old {n}" for n in only)
+    else:
+        assert not out.exists()
+    # so a second run is not refused for files the first one left
+    monkeypatch.setattr(os, "fsync", real)
+    assert _main(argv) == 0
+
+
+@pytest.mark.parametrize("stage", ["writing", "printing"])
+def test_tables_interrupted_leave_all_files_or_none(stage, tmp_path, monkeypatch, capsys):
+    import io
+
+    out = tmp_path / "t"
+    if stage == "writing":
+        calls = []
+        real = os.fsync
+
+        def fsync(fd):
+            calls.append(fd)
+            if len(calls) == 4:
+                raise KeyboardInterrupt
+            real(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync)
+    else:
+        class Interrupting(io.StringIO):
+            def write(self, text):
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(sys, "stdout", Interrupting())
+    assert _main(["tables", "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    if stage == "writing":
+        assert err == "aipower: tables interrupted: nothing written\n" and not out.exists()
+    else:
+        assert err == f"aipower: tables interrupted: all 12 files were written ({out})\n"
+        assert len(list(out.glob("*.csv"))) == 12 and not list(out.glob(".*"))
+
+
+def _c_locale_env():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHONIOENCODING"))}
+    return dict(env, LC_ALL="C", LANG="C", PYTHONUTF8="0")  # ASCII, not the UTF-8 mode
+
+
+def test_a_non_ascii_file_name_in_the_c_locale_is_printed_as_given(tmp_path):
+    # the name comes in as surrogate escapes of its bytes; a file or pipe gets them back, not an error
+    proc = subprocess.run([sys.executable, "-c", "import sys; from aipower.cli import main; sys.exit(main())",
+                           "run", "--scenario", "不存在.toml"], capture_output=True, env=_c_locale_env(), cwd=tmp_path,
+                          timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.decode("utf-8") == (f"aipower: error: scenario '不存在.toml': no such file in {tmp_path}, and not a "
+                                           "shipped scenario (expected one of base, ai, ai_ranges or a path to a .toml file)\n")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from aipower.cli import main; sys.exit(main())",
+                           "tables", "--out", "输出"], capture_output=True, env=_c_locale_env(), cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    lines = proc.stdout.decode("utf-8").splitlines()
+    assert len(lines) == 12 and lines[0] == os.path.join("输出", "demand.csv") and proc.stderr == b""
+    assert (tmp_path / "输出" / "demand.csv").exists()
+
+
+def test_a_console_that_cannot_show_a_character_escapes_it_and_keeps_file_name_bytes(monkeypatch):
+    import io
+
+    from aipower import cli
+
+    class Console(io.BytesIO):
+        def isatty(self):
+            return True
+
+    raw = Console()
+    console = io.TextIOWrapper(raw, encoding="ascii", errors="strict", write_through=True)
+    monkeypatch.setattr(sys, "stdout", console)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    cli._writable_text_streams()
+    console.write("亿kWh \udce8\udcbe\udc93.csv")  # a UTF-8 file name decoded as ASCII with surrogate escapes
+    assert raw.getvalue() == b"\\u4ebfkWh " + "\udce8\udcbe\udc93".encode("ascii", "surrogateescape") + b".csv"

@@ -179,3 +179,101 @@ def test_a_fixed_loss_factor_that_is_not_finite_is_refused_not_calibrated(value)
     # NaN is the kernel's "calibrate": given as a fixed factor it ran silently on the calibrated one
     with pytest.raises(ValueError, match=r"balance.loss_factor = (nan|inf): expected a finite fraction"):
         aipower.run("base", balance__loss_factor_mode="fixed", balance__loss_factor=value)
+
+
+def test_a_read_only_folder_is_named_not_the_temp_file(tmp_path, monkeypatch):
+    # a read-only mount refuses with EROFS, an OSError that is not a PermissionError
+    import errno
+
+    real_open = os.open
+
+    def read_only(path, *args, **kwargs):
+        if str(path).endswith(".tmp"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    with pytest.raises(OSError) as info:
+        atomic_write_text(tmp_path / "demand.csv", "x")
+    assert str(info.value).endswith(f"{tmp_path}: cannot write there (Read-only file system)")
+    assert ".tmp" not in str(info.value) and list(tmp_path.iterdir()) == []
+
+
+def test_check_targets_refuses_a_folder_it_cannot_create_files_in(tmp_path, monkeypatch):
+    from aipower._io import check_targets
+
+    check_targets([tmp_path / "a.csv", tmp_path / "new" / "b.csv"])  # writable: nothing left behind
+    assert list(tmp_path.iterdir()) == []
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):
+        if os.path.dirname(os.fspath(path)) == str(tmp_path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    with pytest.raises(PermissionError) as info:
+        check_targets([tmp_path / "new" / "b.csv"], arg="--dir")
+    assert str(info.value) == (f"--dir {tmp_path / 'new'}: cannot create files in {tmp_path} (Permission denied); "
+                               "expected a writable folder")
+
+
+def test_atomic_write_all_writes_every_file_or_none(tmp_path):
+    from aipower._io import atomic_write_all
+
+    out = tmp_path / "out"
+    out.mkdir()
+    kept = out / "kept.csv"
+    kept.write_text("previous")
+    kept.chmod(0o640)
+    inode = kept.stat().st_ino
+    (tmp_path / "elsewhere.csv").write_text("linked")
+    (out / "link.csv").symlink_to(tmp_path / "elsewhere.csv")
+
+    def fails(tmp):
+        raise RuntimeError("disk full")
+
+    writes = {out / "new.csv": lambda tmp: tmp.write_text("new"), kept: lambda tmp: tmp.write_text("new"),
+              out / "link.csv": lambda tmp: tmp.write_text("new"), out / "sub" / "deeper.csv": lambda tmp: tmp.write_text("new"),
+              out / "last.csv": fails}
+    with pytest.raises(RuntimeError, match="disk full"):
+        atomic_write_all(writes, overwrite=True)
+    assert sorted(p.name for p in out.iterdir()) == ["kept.csv", "link.csv"]  # no temp file, no new folder
+    assert kept.read_text() == "previous" and kept.stat().st_ino == inode and kept.stat().st_mode & 0o777 == 0o640
+    assert (out / "link.csv").is_symlink() and (tmp_path / "elsewhere.csv").read_text() == "linked"
+    with pytest.raises(OutputExistsError, match="kept.csv"):
+        atomic_write_all({out / "other.csv": lambda tmp: tmp.write_text("x"), kept: lambda tmp: tmp.write_text("x")})
+    assert not (out / "other.csv").exists()
+    writes[out / "last.csv"] = lambda tmp: tmp.write_text("new")
+    assert atomic_write_all(writes, overwrite=True) == list(writes)
+    assert all(p.read_text() == "new" for p in writes) and kept.stat().st_mode & 0o777 == 0o640
+    assert not [p for p in out.rglob(".*")]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.kill(SIGINT) to itself is a POSIX signal")
+def test_a_second_ctrl_c_does_not_cut_the_undoing_short(tmp_path, monkeypatch):
+    from aipower._io import atomic_write_all
+
+    names = ["a.csv", "b.csv", "c.csv"]
+    for name in names:
+        (tmp_path / name).write_text(f"old {name}")
+    real_replace = os.replace
+    undone = []
+
+    def replace_and_ctrl_c(src, dst):  # Ctrl-C again as the first replaced file is put back
+        if not undone:
+            os.kill(os.getpid(), signal.SIGINT)
+        undone.append(dst)
+        real_replace(src, dst)
+
+    def fails(tmp):
+        monkeypatch.setattr(os, "replace", replace_and_ctrl_c)  # from here on: the undoing
+        raise RuntimeError("disk full")
+
+    writes = {tmp_path / "a.csv": lambda tmp: tmp.write_text("new"), tmp_path / "new.csv": lambda tmp: tmp.write_text("new"),
+              tmp_path / "b.csv": lambda tmp: tmp.write_text("new"), tmp_path / "c.csv": fails}
+    with pytest.raises(KeyboardInterrupt):  # held until every file is back
+        atomic_write_all(writes, overwrite=True)
+    assert len(undone) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
+    assert all((tmp_path / name).read_text() == f"old {name}" for name in names)

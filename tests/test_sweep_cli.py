@@ -1,10 +1,12 @@
 import csv
 import json
+import sys
 
 import pytest
 
 from aipower import sweep
 from aipower.cli import main
+from test_cli import _main  # main(argv), failing the test if a KeyboardInterrupt escapes it
 
 
 def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
@@ -77,3 +79,149 @@ def test_errors_exit_2(tmp_path, argv, message, capsys):
     assert main(["sweep", *argv, "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("aipower: error:") and message in err
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("the sweep ran before its arguments and output folder were checked")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--tornado-output", "nope"], "--tornado-output nope: output: 'nope' is not an output"),
+    (["--tornado-year", "2050"], "--tornado-year 2050: year = 2050: expected a year in 2024-2035"),
+])
+def test_tornado_arguments_are_checked_before_the_sweep(tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.setattr(sweep, "run", _must_not_run)
+    assert _main(["sweep", "--samples", "20000000", *argv, "--out", str(tmp_path / "s"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"aipower: error: {message}") and err.count("\n") == 1, err
+    assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("sub", ["", "new/deeper"])
+def test_an_unwritable_output_folder_is_refused_by_name_before_the_sweep(tmp_path, monkeypatch, capsys, sub):
+    import errno
+    import os
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    real_open = os.open
+
+    def read_only(path, *args, **kwargs):  # a read-only mount (tests may run as root: chmod would not stop them)
+        if os.path.dirname(os.fspath(path)) == str(ro):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    monkeypatch.setattr(sweep, "run", _must_not_run)
+    out = ro / sub if sub else ro
+    assert _main(["sweep", "--samples", "20000000", "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    where = "cannot create files there" if not sub else f"cannot create files in {ro}"
+    assert err == f"aipower: error: --out {out}: {where} (Read-only file system); expected a writable folder\n"
+    assert ".tmp" not in err and list(ro.iterdir()) == []
+
+
+@pytest.fixture
+def old_files(tmp_path):
+    """A sweep's files from an earlier run, to be replaced with --force."""
+    out = tmp_path / "old"
+    names = [f"percentiles_{o}.csv" for o in sweep.DEFAULT_OUTPUTS] + ["tornado.csv", "sweep.json"]
+    out.mkdir()
+    for name in names:
+        (out / name).write_text(f"old {name}")
+    return out, names
+
+
+@pytest.mark.parametrize("stage", ["writing", "renaming"])
+@pytest.mark.parametrize("force", [False, True])
+def test_ctrl_c_while_writing_leaves_all_files_or_none(tmp_path, monkeypatch, capsys, old_files, stage, force):
+    import os
+
+    out, names = old_files if force else (tmp_path / "new" / "sweep", [])
+    real = {"writing": os.fsync, "renaming": os.replace}[stage]
+    calls = []
+
+    def interrupted_at_the_third(*args):
+        calls.append(args)
+        if len(calls) == 3:  # two files are written (or renamed into place) already
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(os, "fsync" if stage == "writing" else "replace", interrupted_at_the_third)
+    argv = ["sweep", "--samples", "64", "--out", str(out), "--no-progress"] + (["--force"] if force else [])
+    assert _main(argv) == 130
+    captured = capsys.readouterr()
+    assert captured.err == "aipower: sweep interrupted: nothing written\n" and captured.out == ""
+    assert len(calls) >= 3  # (the undoing renames too)
+    if force:  # the files replaced are put back, nothing else is left
+        assert sorted(p.name for p in out.iterdir()) == sorted(names)
+        assert all((out / name).read_text() == f"old {name}" for name in names)
+    else:  # not even the folders it created
+        assert not (tmp_path / "new").exists()
+
+
+def test_a_closed_pipe_comes_after_every_file_is_written(tmp_path, monkeypatch):
+    import io
+
+    class ClosedPipe(io.StringIO):  # `aipower sweep ... | head -1`, head gone
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    out = tmp_path / "bp"
+    assert _main(["sweep", "--samples", "64", "--out", str(out), "--no-progress"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([f"percentiles_{o}.csv" for o in sweep.DEFAULT_OUTPUTS] + ["tornado.csv", "sweep.json"])
+
+
+def test_ctrl_c_after_the_files_are_written_says_so(tmp_path, monkeypatch, capsys):
+    import io
+
+    class Interrupting(io.StringIO):
+        def write(self, text):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys, "stdout", Interrupting())
+    out = tmp_path / "done"
+    assert _main(["sweep", "--samples", "64", "--out", str(out), "--no-progress"]) == 130
+    assert capsys.readouterr().err == f"aipower: sweep interrupted: all 6 files were written ({out})\n"
+    assert len(list(out.iterdir())) == 6
+
+
+SIGINT_MID_WRITE = """
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even if started with SIGINT ignored
+from aipower.cli import main
+
+real_fsync, calls = os.fsync, []
+
+def slow_fsync(fd):
+    real_fsync(fd)
+    calls.append(fd)
+    if len(calls) == 3:  # two files written: Ctrl-C now
+        print("writing", flush=True)
+        time.sleep(120)
+
+os.fsync = slow_fsync
+sys.exit(main(["sweep", "--samples", "64", "--out", sys.argv[1], "--no-progress"]))
+"""
+
+
+def test_a_real_ctrl_c_while_writing_exits_130_with_one_line_and_no_files(tmp_path):
+    import signal
+    import subprocess
+
+    out = tmp_path / "sig"
+    proc = subprocess.Popen([sys.executable, "-c", SIGINT_MID_WRITE, str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130 and stderr == "aipower: sweep interrupted: nothing written\n", stderr
+    assert stdout == "" and not out.exists()

@@ -232,3 +232,17 @@ def test_a_scenario_file_is_written_into_the_workbook_as_an_absolute_path(tmp_pa
     (path,) = workbooks.regenerate(tmp_path / "out", scenario="my.toml", only=["china_balance"])
     cell = openpyxl.load_workbook(path)["Inputs"]["B4"].value
     assert cell == str((tmp_path / "my.toml").resolve())  # a relative one only works from this folder
+
+
+def test_regenerate_writes_every_workbook_or_none(tmp_path, monkeypatch):
+    real = workbooks._write
+
+    def failing(name, path, scenario, base_year):
+        if name == "training":  # the seventh of nine
+            raise RuntimeError("disk full")
+        real(name, path, scenario, base_year)
+
+    monkeypatch.setattr(workbooks, "_write", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        workbooks.regenerate(tmp_path / "out")
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

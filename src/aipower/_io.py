@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import shutil
+import signal
 import stat
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +19,52 @@ class OutputExistsError(FileExistsError):
     """The output file exists and overwriting was not allowed."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C once every file of a set was written in full: `paths` lists them."""
+
+    def __init__(self, paths: Iterable[str | Path]) -> None:
+        self.paths = [Path(p) for p in paths]
+        super().__init__(f"interrupted after writing {len(self.paths)} file(s)")
+
+
 def check_targets(targets: Iterable[str | Path], *, overwrite: bool = False, arg: str = "--out") -> None:
     """Refuse, before any work is done, writes that would fail or replace files.
 
     Each target's folder must be a folder or creatable (its nearest existing
-    ancestor a folder), and no target may exist unless `overwrite`; `arg` names
-    the option the folder came from in the error.
+    ancestor a folder we may create files in: a probe file is made there and
+    removed), and no target may exist unless `overwrite`; `arg` names the
+    option the folder came from in the error.
     """
     targets = [Path(t) for t in targets]
     for folder in dict.fromkeys(t.parent for t in targets):
         existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
         if existing is not None and not existing.is_dir():
             raise ValueError(f"{arg} {folder}: {existing} is a file; expected a folder (created if missing)")
+        if existing is not None:
+            _check_writable(folder, existing, arg)
     present = [str(t) for t in targets if t.exists()]
     if present and not overwrite:
         raise OutputExistsError(f"{', '.join(present)} exist: not overwriting (use --force to replace them)")
+
+
+def _check_writable(folder: Path, existing: Path, arg: str) -> None:
+    """Create and remove a probe file in `existing` (the folder, or its nearest existing ancestor)."""
+    try:
+        fd = None
+        for _ in range(100):
+            probe = existing / f".aipower-probe.{secrets.token_hex(4)}.tmp"
+            try:
+                fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                break
+            except FileExistsError:
+                continue
+        if fd is None:
+            return  # no free name: let the write itself report what goes wrong
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        where = f"cannot create files in {existing}" if existing != folder else "cannot create files there"
+        raise exc.__class__(f"{arg} {folder}: {where} ({exc.strerror or exc}); expected a writable folder") from None
 
 
 def _new_temp_beside(path: Path) -> Path:
@@ -40,11 +76,37 @@ def _new_temp_beside(path: Path) -> Path:
             fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666)
         except FileExistsError:
             continue
-        except PermissionError as exc:  # name the folder, not our temporary file
-            raise PermissionError(exc.errno, f"{path.parent}: cannot write there ({exc.strerror})") from None
+        except OSError as exc:  # name the folder (or the file), not our temporary file
+            if exc.errno == errno.ENAMETOOLONG:
+                raise exc.__class__(exc.errno, f"{path}: cannot write it ({exc.strerror})") from None
+            raise exc.__class__(exc.errno, f"{path.parent}: cannot write there ({exc.strerror})") from None
         os.close(fd)
         return tmp
     raise FileExistsError(f"{path.parent}: no free name for a temporary file beside {path.name}")
+
+
+def _written_temp(path: Path, write: Callable[[Path], None]) -> Path:
+    """A temporary file beside `path` that `write` filled, with `path`'s permissions (or the umask's),
+    synced to disk; removed again if anything fails."""
+    tmp = _new_temp_beside(path)
+    try:
+        mode = stat.S_IMODE(os.stat(path if path.exists() else tmp).st_mode)
+        write(tmp)
+        os.chmod(tmp, mode)  # the writer may have replaced tmp with a file of its own
+        with open(tmp, "r+b") as fh:  # writable: Windows' fsync (_commit) fails on a read-only handle
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except PermissionError as exc:  # Windows: Excel holds the workbook open
+        raise PermissionError(exc.errno, f"{path}: cannot replace it ({exc.strerror}); if it is open in Excel "
+                                         "or another program, close it and run again") from None
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None], *, overwrite: bool = False) -> Path:
@@ -58,30 +120,173 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, overwrite: 
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists: not overwriting it (use --force / overwrite=True to replace it)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _new_temp_beside(path)
+    tmp = _written_temp(path, write)
     try:
-        mode = stat.S_IMODE(os.stat(path if path.exists() else tmp).st_mode)
-        write(tmp)
-        os.chmod(tmp, mode)  # the writer may have replaced tmp with a file of its own
-        with open(tmp, "r+b") as fh:  # writable: Windows' fsync (_commit) fails on a read-only handle
-            os.fsync(fh.fileno())
-        try:
-            os.replace(tmp, path)
-        except PermissionError as exc:  # Windows: Excel holds the workbook open
-            raise PermissionError(exc.errno, f"{path}: cannot replace it ({exc.strerror}); if it is open in Excel "
-                                             "or another program, close it and run again") from None
+        _replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
 
 
+def atomic_write_all(writes: Mapping[str | Path, Callable[[Path], None]], *, overwrite: bool = False) -> list[Path]:
+    """Write several files all or nothing: every `write(tmp)` fills a temporary file beside its
+    target first, and only then are they renamed into place.
+
+    An error or Ctrl-C (KeyboardInterrupt) at any point removes the temporary files
+    and the new files already renamed, puts back the files they replaced, and
+    re-raises: the folder is as it was. A Ctrl-C once every file is in place
+    raises `Interrupted` (a KeyboardInterrupt) listing them.
+    """
+    paths = [Path(p) for p in writes]
+    present = [str(p) for p in paths if p.exists()]
+    if present and not overwrite:
+        raise OutputExistsError(f"{', '.join(present)} exist: not overwriting (use --force / overwrite=True to replace them)")
+    with all_or_nothing(paths):
+        temps: dict[Path, Path] = {}
+        try:
+            for path, write in zip(paths, writes.values()):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temps[path] = _written_temp(path, write)
+            for path, tmp in temps.items():
+                _replace(tmp, path)
+        finally:
+            for tmp in temps.values():
+                tmp.unlink(missing_ok=True)
+    return paths
+
+
 def atomic_write_text(path: str | Path, text: str, *, overwrite: bool = False) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), overwrite=overwrite)
+
+
+def csv_writer(df: Any, *, index: bool, float_format: str) -> Callable[[Path], None]:
+    """A `write(tmp)` for `atomic_write`/`atomic_write_all`: the DataFrame as CSV in UTF-8 with a byte-order mark."""
+    return lambda tmp: df.to_csv(tmp, index=index, float_format=float_format, encoding="utf-8-sig")
+
+
+def text_writer(text: str) -> Callable[[Path], None]:
+    """A `write(tmp)` for `atomic_write`/`atomic_write_all`: the text in UTF-8."""
+    return lambda tmp: tmp.write_text(text, encoding="utf-8")
 
 
 def atomic_write_csv(path: str | Path, df: Any, *, index: bool, float_format: str, overwrite: bool = False) -> Path:
     """A DataFrame as CSV in UTF-8 with a byte-order mark: Excel, which opens a CSV without one in the
     system's code page, then shows units such as 亿kWh as they are."""
-    return atomic_write(path, lambda tmp: df.to_csv(tmp, index=index, float_format=float_format, encoding="utf-8-sig"),
-                        overwrite=overwrite)
+    return atomic_write(path, csv_writer(df, index=index, float_format=float_format), overwrite=overwrite)
+
+
+# ---------------------------------------------------------------------------------------------
+# All or nothing: a set of files written together, undone together on an error or Ctrl-C
+
+
+@contextmanager
+def _sigint_deferred(then: Callable[[], BaseException] | None = None) -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block is done, then raise it (as `then()` if given): the
+    block's file operations are not cut in half. Only in the main thread, where Python handles signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None or previous == signal.SIG_IGN:  # not set from Python, or Ctrl-C is ignored anyway
+        yield
+        return
+    held: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        if then is not None:
+            raise then()
+        if callable(previous):
+            previous(signal.SIGINT, None)
+        raise KeyboardInterrupt
+
+
+def _link_beside(path: Path) -> Path:
+    """A second name for `path` (a hard link, or a copy where links are not supported) to restore it from."""
+    for _ in range(100):
+        keep = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.link(path, keep, follow_symlinks=False)  # a symbolic link is put back as a link
+            return keep
+        except FileExistsError:
+            continue
+        except (OSError, NotImplementedError):
+            keep = _new_temp_beside(path)
+            try:
+                shutil.copy2(path, keep)
+            except BaseException:
+                keep.unlink(missing_ok=True)
+                raise
+            return keep
+    raise FileExistsError(f"{path.parent}: no free name for a temporary file beside {path.name}")
+
+
+def _missing_folders(paths: Iterable[Path]) -> list[Path]:
+    """The folders `paths` need that do not exist yet, deepest first."""
+    missing: dict[Path, None] = {}
+    for path in paths:
+        for folder in (path.parent, *path.parent.parents):
+            if folder.exists() or folder in missing:
+                break
+            missing[folder] = None
+    return sorted(missing, key=lambda p: len(p.parts), reverse=True)
+
+
+@contextmanager
+def all_or_nothing(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
+    """Undo the block's writes to `targets` if it raises (an error or Ctrl-C): new files are removed,
+    replaced ones put back and folders it created (if left empty) removed; then the exception goes on.
+
+    The undoing holds Ctrl-C until it is done. If the block ends normally but Ctrl-C
+    comes while the saved copies are dropped, `Interrupted` (listing `targets`) is raised.
+    """
+    paths = list(dict.fromkeys(Path(t) for t in targets))
+    created = _missing_folders(paths)
+    existed = {p for p in paths if os.path.lexists(p)}
+    saved: dict[Path, Path] = {}
+    try:
+        with _sigint_deferred():
+            for path in paths:
+                if path.is_file():
+                    saved[path] = _link_beside(path)
+    except BaseException:
+        for keep in saved.values():
+            keep.unlink(missing_ok=True)
+        raise
+    try:
+        yield paths
+    except BaseException as exc:
+        with _sigint_deferred():
+            left = _undo(paths, saved, existed, created)
+        if left:  # what could not be undone, for the message
+            exc.aipower_left = left  # type: ignore[attr-defined]
+        raise
+    with _sigint_deferred(then=lambda: Interrupted(paths)):
+        for keep in saved.values():
+            keep.unlink(missing_ok=True)
+
+
+def _undo(paths: list[Path], saved: Mapping[Path, Path], existed: set[Path], created: list[Path]) -> list[Path]:
+    left = []
+    for path in paths:
+        try:
+            if path in saved:
+                os.replace(saved[path], path)
+                saved[path].unlink(missing_ok=True)  # renaming a link onto its own file leaves it
+            elif path not in existed:  # (something other than a file, which no write replaced, is left alone)
+                path.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            if path in saved or os.path.lexists(path):
+                left.append(path)
+    for folder in created:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+    return left

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, calibration, version_info
-from ._io import atomic_write_csv, check_targets
+from ._io import Interrupted, atomic_write_all, check_targets, csv_writer
 from .balance import TABLES, UNITS, BalanceResult, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
 from .scenario import Scenario, load_scenario
@@ -102,35 +103,97 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
     frames.update({name: build(sc) for name, build in CALCULATOR_TABLES.items()})
     targets = {name: out / f"{name}.csv" for name in frames}
     check_targets(targets.values(), overwrite=force)
-    written = []
-    for name, df in frames.items():
-        index = df.index.name == "row"
-        written.append(atomic_write_csv(targets[name], df, index=index, float_format="%.12g", overwrite=force))
-    return written
+    # all or nothing: Ctrl-C or an error mid-way leaves DIR as it was
+    return atomic_write_all({targets[name]: csv_writer(df, index=df.index.name == "row", float_format="%.12g")
+                             for name, df in frames.items()}, overwrite=force)
+
+
+def print_paths(paths: Sequence[Path], line=str, footer: str | None = None) -> None:
+    """Print the files a command wrote, one a line (then `footer`); Ctrl-C meanwhile is reported as
+    such: they are all written."""
+    try:
+        for path in paths:
+            print(line(path))
+        if footer is not None:
+            print(footer)
+    except KeyboardInterrupt:
+        raise Interrupted(paths) from None
+
+
+def _console_escape(exc: UnicodeError) -> tuple[bytes, int]:
+    """Encoding error handler for a console that cannot show a character: a file name's undecodable
+    bytes (surrogate escapes) go out as they came in, anything else as an escape (\\u4ebf)."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = bytearray()
+    for ch in exc.object[exc.start:exc.end]:
+        code = ord(ch)
+        out += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else ch.encode("ascii", "backslashreplace")
+    return bytes(out), exc.end
+
+
+codecs.register_error("aipower-console", _console_escape)
 
 
 def _writable_text_streams() -> None:
-    """Make sure stdout and stderr can print the model's units and sources (亿kWh, →).
+    """Make sure stdout and stderr can print the model's units and sources (亿kWh, →) and any file name.
 
-    Redirected output on Windows uses the ANSI code page (cp1252), which cannot encode them, so
-    `aipower params > file.txt` would fail: a file or pipe gets UTF-8 instead, a console that
-    cannot show a character gets an escape (\\u4ebf) in its place.
+    Redirected output on Windows uses the ANSI code page (cp1252), and in the C locale ASCII, neither
+    of which can encode them, so `aipower params > file.txt` would fail: a file or pipe gets UTF-8
+    instead, a console that cannot show a character gets an escape (\\u4ebf) in its place. File names
+    given on the command line that are not valid in the locale's encoding (Python keeps their bytes
+    as surrogate escapes) are printed as the bytes they were given as, never an encoding error.
     """
     for stream in (sys.stdout, sys.stderr):
+        if not hasattr(stream, "reconfigure"):
+            continue
         encoding = getattr(stream, "encoding", None) or "utf-8"
         try:
             "亿—→".encode(encoding)
-            continue
+            encodable = True
         except (UnicodeEncodeError, LookupError):
-            pass
-        if hasattr(stream, "reconfigure"):
-            tty = hasattr(stream, "isatty") and stream.isatty()
-            stream.reconfigure(**({"errors": "backslashreplace"} if tty else {"encoding": "utf-8"}))
+            encodable = False
+        tty = hasattr(stream, "isatty") and stream.isatty()
+        if encodable:
+            if getattr(stream, "errors", None) == "strict":  # a file name's undecodable bytes, as given
+                stream.reconfigure(errors="surrogateescape")
+        elif tty:
+            stream.reconfigure(errors="aipower-console")
+        else:
+            stream.reconfigure(encoding="utf-8", errors="surrogateescape")
+
+
+def _interrupted(exc: KeyboardInterrupt, command: str | None) -> int:
+    """Ctrl-C: one line on what was written (all of a command's files, or none), exit status 130."""
+    who = f"aipower: {command} interrupted" if command else "aipower: interrupted"
+    paths = getattr(exc, "paths", None)
+    left = getattr(exc, "aipower_left", None)
+    if left:
+        what = f"could not remove or restore {', '.join(map(str, left))}"
+    elif paths:
+        folders = ", ".join(dict.fromkeys(str(p.parent) for p in paths))
+        what = f"all {len(paths)} files were written ({folders})"
+    else:
+        what = "nothing written"
+    try:
+        print(f"{who}: {what}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # stderr closed
+        pass
+    return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _writable_text_streams()
-    args = _parser().parse_args(argv)
+    command = None
+    try:
+        _writable_text_streams()
+        args = _parser().parse_args(argv)
+        command = args.command
+        return _main(args)
+    except KeyboardInterrupt as exc:  # Ctrl-C: anywhere, never a traceback
+        return _interrupted(exc, command)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         plugin = next((c for c in _plugin_commands() if c.name == args.command), None)
         if plugin is not None:
@@ -151,10 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "run":
                 _print_result(result, sc)
             else:
-                for path in _write_tables(result, sc, args.out, args.force):
-                    print(path)
-    except BrokenPipeError:  # output piped into `head` and closed early (an OSError: caught first)
-        sys.stderr.close()
+                print_paths(_write_tables(result, sc, args.out, args.force))
+    except BrokenPipeError:  # output piped into `head` and closed early (an OSError: caught first); files are
+        sys.stderr.close()   # written in full before their names are printed
         return 0
     except (ValueError, OSError) as exc:  # OSError: what the system refuses, and OutputExistsError
         print(f"aipower: error: {exc}", file=sys.stderr)

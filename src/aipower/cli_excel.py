@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from ._io import OutputExistsError
+from ._io import OutputExistsError, all_or_nothing
+from .cli import print_paths
 
 _EXTRA = "the Excel commands need the excel extra: pip install 'aipower[excel]'"
 
@@ -43,17 +44,20 @@ class RegenerateCommand:
             return _missing(exc)
         if args.check:
             return self._check(args, workbooks)
+        # all or nothing: workbooks.regenerate writes one workbook after another, so an error or Ctrl-C
+        # mid-way removes the ones it wrote and puts back the ones it replaced (--force)
+        targets = [args.out / f"{n}.xlsx" for n in (args.only or list(workbooks.TEMPLATES))]
         try:
             start = time.perf_counter()
-            paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
-                                         force=args.force, only=args.only)
+            with all_or_nothing(targets):
+                paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
+                                             force=args.force, only=args.only)
         except (ValueError, OSError) as exc:
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2
-        for p in paths:
-            print(f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)")
-        print(f"{len(paths)} workbooks for scenario '{args.scenario}' in {args.out.resolve()} "
-              f"({time.perf_counter() - start:.1f} s)")
+        print_paths(paths, lambda p: f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)",
+                    footer=f"{len(paths)} workbooks for scenario '{args.scenario}' in {args.out.resolve()} "
+                           f"({time.perf_counter() - start:.1f} s)")
         return 0
 
     @staticmethod
@@ -103,14 +107,23 @@ class RecalcCommand:
             out = args.book if args.in_place else args.out
             if not args.in_place and out.resolve() == args.book.resolve():
                 raise OutputExistsError(f"{out} is the input workbook: use --in-place to replace it")
+            line_open = False
+
             def progress(done: int, total: int) -> None:  # long recalculations say how far they are
+                nonlocal line_open
+                line_open = done < total
                 print(f"\r  {done:,}/{total:,} formula cells", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-            report = recalc.recalc_file(args.book, out, overwrite=args.in_place or args.force, progress=progress)
+            try:
+                report = recalc.recalc_file(args.book, out, overwrite=args.in_place or args.force, progress=progress)
+            finally:
+                if line_open:  # end the progress line before a message
+                    print(file=sys.stderr)
         except (ValueError, OSError) as exc:
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2
-        print(f"{out}: {report.formulas} formula cells recalculated ({report.changed} changed) in {report.seconds:.2f} s")
+        print_paths([out], lambda p: f"{p}: {report.formulas} formula cells recalculated ({report.changed} changed) "
+                                     f"in {report.seconds:.2f} s")
         return 0
 
 

@@ -6,8 +6,9 @@
 
 Writes, atomically, ``percentiles_<output>.csv`` (rows P5 P10 P50 P90 P95 mean,
 columns years), ``tornado.csv`` and ``sweep.json`` (seed, samples, failures,
-error bound, the uncertain inputs). Ctrl-C stops cleanly between chunks and
-writes nothing.
+error bound, the uncertain inputs). The arguments and the output folder are
+checked before the sweep; the files are written all or nothing, so Ctrl-C (which
+stops between chunks) or an error leaves the folder as it was.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import sys
 from pathlib import Path
 
 from . import sweep
-from ._io import atomic_write_csv, atomic_write_text, check_targets
+from ._io import atomic_write_all, check_targets, csv_writer, text_writer
+from .cli import print_paths
 
 
 def _positive_int(text: str) -> int:
@@ -54,22 +56,17 @@ class SweepCommand:
     def run(self, args: argparse.Namespace) -> int:
         outputs = args.outputs
         names = [f"percentiles_{o}.csv" for o in sweep.chosen_outputs(args.scenario, outputs, base_year=args.base_year)]
-        # refused before the sweep, not after it: a long run must not end on an existing file
+        # refused before the sweep, not after it: a long run must not end on an existing file or a
+        # folder it cannot write in, nor on a bad tornado argument
         check_targets([args.out / name for name in [*names, "tornado.csv", "sweep.json"]], overwrite=args.force)
-        try:
-            result = sweep.run(args.scenario, args.samples, seed=args.seed, threads=args.threads, outputs=outputs,
-                               latin=args.latin, base_year=args.base_year, dask=args.dask,
-                               dask_timeout=args.dask_timeout, progress=not args.no_progress and sys.stderr.isatty())
-            tornado = sweep.tornado(args.scenario, args.tornado_output, args.tornado_year, threads=args.threads,
-                                    base_year=args.base_year)
-        except KeyboardInterrupt:
-            print("aipower: sweep interrupted: nothing written", file=sys.stderr)
-            return 130
-        files = {f"percentiles_{name}.csv": table for name, table in result.tables.items()}
-        files["tornado.csv"] = tornado
-        for name, df in files.items():
-            atomic_write_csv(args.out / name, df, index=name != "tornado.csv", float_format="%.10g", overwrite=args.force)
-            print(args.out / name)
+        tornado = self._tornado(args)
+        # Ctrl-C (KeyboardInterrupt) goes to the command line's handler: nothing is written before the end
+        result = sweep.run(args.scenario, args.samples, seed=args.seed, threads=args.threads, outputs=outputs,
+                           latin=args.latin, base_year=args.base_year, dask=args.dask, dask_timeout=args.dask_timeout,
+                           progress=not args.no_progress and sys.stderr.isatty())
+        files = {args.out / f"percentiles_{name}.csv": csv_writer(table, index=True, float_format="%.10g")
+                 for name, table in result.tables.items()}
+        files[args.out / "tornado.csv"] = csv_writer(tornado, index=False, float_format="%.10g")
         meta = {
             "scenario": result.scenario, "samples": result.samples, "seed": result.seed, "latin": result.latin,
             "percentile_relative_error": result.alpha,
@@ -78,11 +75,28 @@ class SweepCommand:
             "tornado": {"output": args.tornado_output, "year": tornado.attrs.get("year")},
             "inputs": json.loads(result.inputs.to_json(orient="records")),
         }
-        atomic_write_text(args.out / "sweep.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n", overwrite=args.force)
-        print(args.out / "sweep.json")
+        files[args.out / "sweep.json"] = text_writer(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
         for note in result.notes:
             print(f"aipower: note: {note}", file=sys.stderr)
+        # every file before any name is printed: a closed pipe (`| head`) or Ctrl-C leaves all or none
+        print_paths(atomic_write_all(files, overwrite=args.force))
         return 0
+
+    @staticmethod
+    def _tornado(args: argparse.Namespace):
+        """The tornado table, computed (in a fraction of a second) before the sweep: its output
+        and year are checked, by the functions the sweep uses, before any sampling."""
+        try:
+            sweep.chosen_outputs(args.scenario, [args.tornado_output], base_year=args.base_year)
+        except ValueError as exc:
+            raise ValueError(f"--tornado-output {args.tornado_output}: {exc}") from None
+        try:
+            return sweep.tornado(args.scenario, args.tornado_output, args.tornado_year, threads=args.threads,
+                                 base_year=args.base_year)
+        except ValueError as exc:
+            if str(exc).startswith("year = "):
+                raise ValueError(f"--tornado-year {args.tornado_year}: {exc}") from None
+            raise
 
 
 COMMAND = SweepCommand()

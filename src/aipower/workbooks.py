@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._io import atomic_write, check_targets
+from ._io import atomic_write, atomic_write_all, check_targets
 from .recalc import Book, ExcelErrorValue, cell_name, col_letters
 
 # Fixed document date: the same inputs give the same bytes (the committed templates are checked).
@@ -630,7 +630,7 @@ def build(name: str, path: str | Path, *, scenario: str = "base", base_year: int
 
 def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | None = None, force: bool = False,
                only: list[str] | None = None) -> list[Path]:
-    """Write every template (or `only` these) into `out_dir`, atomically; existing files need `force`."""
+    """Write every template (or `only` these) into `out_dir`, all or nothing; existing files need `force`."""
     from .scenario import load_scenario
 
     load_scenario(scenario, base_year=base_year)  # a bad scenario fails before any file is written
@@ -644,10 +644,9 @@ def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | 
     out_dir = Path(out_dir)
     targets = [out_dir / f"{n}.xlsx" for n in names]
     check_targets(targets, overwrite=force)
-    written = []
-    for n, target in zip(names, targets):
-        written.append(atomic_write(target, lambda tmp, n=n: _write(n, tmp, scenario, base_year), overwrite=force))
-    return written
+    # all or nothing: an error or Ctrl-C in the sixth workbook leaves the folder as it was
+    return atomic_write_all({target: (lambda tmp, n=n: _write(n, tmp, scenario, base_year))
+                             for n, target in zip(names, targets)}, overwrite=force)
 
 
 # ---------------------------------------------------------------------------------------------
