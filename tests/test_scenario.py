@@ -122,7 +122,7 @@ def test_malformed_toml_names_file_and_line(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     (b"\xff\xfe[scenario]", r"bad\.toml: not UTF-8 text \(byte 0\); expected a TOML scenario file"),
-    (None, r"bad\.toml: cannot read scenario file: Is a directory"),
+    (None, r"bad\.toml is a folder; expected a scenario \.toml file"),  # named before any read
 ])
 def test_an_unreadable_scenario_file_is_named(tmp_path, content, message):
     path = tmp_path / "bad.toml"

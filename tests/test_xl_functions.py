@@ -459,3 +459,29 @@ def test_errors_name_the_worksheet_argument_not_the_apis(name, args, words):
     # the messages said gw, electricity_price_per_kwh, loss_fraction_target and time_s = -86400
     err = REGISTRY[name](*args)
     assert isinstance(err, XlError) and words in err, err
+
+
+def test_names_are_matched_ignoring_case_as_excel_matches_them():
+    assert xf.AIP_CAPACITY("base", "Coal", 2030.0) == xf.AIP_CAPACITY("base", "coal", 2030.0)
+    assert xf.AIP_DEMAND("ai", " Total ", 2030.0) == xf.AIP_DEMAND("ai", "total", 2030.0)
+    assert xf.AIP_CALC("us_gap", "Gap", "HIGH", "base") == xf.AIP_CALC("us_gap", "gap", "high", "base")
+    args = (1.275, 1.2, 0.5, 1070.0, 3.49, 0.53, 0.66)
+    assert xf.AIP_TOKEN_COST(*args, "ENERGY") == xf.AIP_TOKEN_COST(*args, "energy")
+    assert xf.AIP_COAL_HOURS("base", 2030.0, [["Renewables.Target_Share", 0.28]]) == \
+        xf.AIP_COAL_HOURS("base", 2030.0, [["renewables.target_share", 0.28]])
+    twice = xf.AIP_COAL_HOURS("base", 2030.0, [["renewables.target_share", 0.28], ["RENEWABLES.TARGET_SHARE", 0.3]])
+    assert isinstance(twice, XlError) and "row 2" in twice and "already set in row 1" in twice
+
+
+def test_scenario_cells_take_pasted_quotes_a_home_folder_and_a_shipped_name_in_any_case(tmp_path, monkeypatch):
+    (tmp_path / "my.toml").write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")
+    (tmp_path / "AI").mkdir()  # a folder named like a shipped scenario is not a scenario file
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    want = xf.AIP_COAL_HOURS("ai", 2028.0)
+    assert xf.AIP_COAL_HOURS("AI", 2028.0) == want
+    assert xf.AIP_COAL_HOURS(f'"{tmp_path / "my.toml"}"', 2028.0) == want  # Windows' Copy as path
+    assert xf.AIP_COAL_HOURS("~/my.toml", 2028.0) == want
+    err = xf.AIP_COAL_HOURS("AI/", 2028.0)
+    assert isinstance(err, XlError) and "is a folder; expected a scenario .toml file" in err

@@ -82,8 +82,11 @@ def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> 
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to.parent / path
-    if not path.exists() and text.strip().lower() in SHIPPED:  # 'AI' typed in a cell: Excel ignores case
+    if not path.is_file() and text.strip().lower() in SHIPPED:  # 'AI' typed in a cell (a folder 'AI' is no file)
         return _shipped_path(text.strip().lower())
+    if path.is_dir():
+        raise ScenarioError(f"scenario '{text}': {path.resolve()} is a folder; expected a scenario .toml file "
+                            f"or one of {', '.join(SHIPPED)}")
     if not path.exists():
         # Excel's Python process starts in a folder xlwings does not set: say which one was searched
         where = f" in {path.parent.resolve()}" if not Path(text).is_absolute() else ""

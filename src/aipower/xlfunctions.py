@@ -285,9 +285,9 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
         elif isinstance(value, float) and value.is_integer():
             value = int(value)  # years and counts arrive from Excel as floats
         key = key.strip()
-        if key in rows:
-            raise ArgError(p.name, f"row {i}: '{key}' is already set in row {rows[key]}; expected each key once")
-        rows[key] = i
+        if key.casefold() in rows:  # keys are matched ignoring case: 'A.b' and 'a.b' are one key
+            raise ArgError(p.name, f"row {i}: '{key}' is already set in row {rows[key.casefold()]}; expected each key once")
+        rows[key.casefold()] = i
         out.append((key, value))
     return tuple(out)
 
@@ -302,6 +302,7 @@ def _in_model_units(sc: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
     assumption written in 亿kWh would run as 28.8 TWh, and 0.06 for one written in % as 0.06%."""
     out: dict[str, Any] = {}
     for key, value in overrides.items():
+        key = _choice(key.replace("__", "."), sc.keys()) or key  # 'Renewables.Target_Share' as typed
         dotted = key.replace("__", ".")
         numbers = isinstance(value, (int, float)) or (
             isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value))
@@ -355,9 +356,21 @@ ScenarioKey = tuple[str, tuple[int, ...]]  # a scenario name or file, and its fi
 _chains: dict[str, tuple[str, ...]] = {}
 
 
+def _cell_path(text: str) -> str:
+    """A scenario as typed or pasted in a cell: Windows' "Copy as path" adds double quotes, and
+    a home folder may be written ~."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1].strip()
+    return os.path.expanduser(text) if text.startswith("~") else text
+
+
 def _scenario_key(scenario: str) -> ScenarioKey:
+    scenario = _cell_path(scenario)
     if scenario in SHIPPED:
         return scenario, ()
+    if scenario.lower() in SHIPPED and not Path(scenario).is_file():  # 'AI': a shipped name in any case
+        return scenario.lower(), ()
     try:
         path = str(Path(scenario).resolve())
         return path, tuple(os.stat(f).st_mtime_ns for f in _chains.get(path, (path,)))
@@ -394,7 +407,17 @@ def clear_cache() -> None:
     _chains.clear()
 
 
+def _choice(given: str, choices: Sequence[str]) -> str | None:
+    """`given` as one of `choices`, ignoring case and surrounding spaces as Excel's own lookups do
+    ('Coal' is 'coal'); None if it matches none (or, ignoring case, more than one)."""
+    if given in choices:
+        return given
+    folded = [c for c in choices if c.casefold() == given.strip().casefold()]
+    return folded[0] if len(folded) == 1 else None
+
+
 def _lookup(df: pd.DataFrame, what: str, row: str, year: int, table: str) -> float:
+    row = _choice(row, [str(r) for r in df.index]) or row
     if row not in df.index:
         raise ArgError(what, f"'{row}' is not a row of the {table} table; expected one of {', '.join(map(str, df.index))}")
     if year not in df.columns:
@@ -852,9 +875,11 @@ if CALCULATOR_TABLES:
         df = _calc_table(_scenario_key(scenario), overrides, base_year, _calc_name(name))
         label = df.columns[0]
         rows = [str(r) for r in df[label]]
+        row = _choice(row, rows) or row
         if row not in rows:
             raise ArgError("row", f"'{row}' is not a row of the {name} table; rows: {'; '.join(rows[:40])}")
         cols = [str(c) for c in df.columns[1:]]
+        column = _choice(column, cols) or column
         if column not in cols:
             raise ArgError("column", f"'{column}' is not a column of the {name} table; expected one of {', '.join(cols)}")
         return df.iloc[rows.index(row), 1 + cols.index(column)]
@@ -917,6 +942,7 @@ if CALCULATOR_TABLES:
     def _token_cost(it_power_kw: float, pue: float, electricity_price: float, tokens_per_second: float,
                     accelerator_cost_per_hour: float, network_per_hour: float, operations_per_hour: float,
                     component: str) -> float:
+        component = _choice(component, _TOKEN_PARTS) or component
         if component not in _TOKEN_PARTS:
             raise ArgError("component", f"'{component}': expected one of {', '.join(_TOKEN_PARTS)}")
         r = token_cost.cost_per_million_tokens(
