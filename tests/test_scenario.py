@@ -422,3 +422,11 @@ def test_an_actual_asked_for_by_a_year_that_is_not_a_whole_number_is_refused(yea
     # "2024" found nothing, and the message then listed 2024 among the years it has
     with pytest.raises(ValueError, match=r"year = .*: expected a year as a whole number"):
         actuals.get("hours_coal", year)
+
+
+def test_an_assumption_the_model_run_refuses_is_named_with_its_file_and_line(tmp_path):
+    path = tmp_path / "ts.toml"
+    path.write_text('[scenario]\nparent = "base"\n[renewables]\n'
+                    'target_share = { value = 2.0, unit = "fraction", source = "x" }\n', encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"ts\.toml:4: renewables\.target_share = 2: expected a number in \[0, 1\]"):
+        aipower.run(path)

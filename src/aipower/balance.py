@@ -107,7 +107,13 @@ def run(scenario: str | Path | Scenario = "base", base_year: int | None = None,
     the assumption's unit, e.g. ``run("base", renewables__target_share=0.28)``.
     """
     inputs, h, sc = model_inputs(scenario, base_year, {**(overrides or {}), **kw_overrides})
-    out = _china.run(inputs)
+    try:
+        out = _china.run(inputs)
+    except ValueError as exc:  # a message about one assumption (renewables.target_share = 2: ...) gets its file:line
+        key = str(exc).split(" = ")[0]
+        if key in sc and " " not in key:
+            raise ScenarioError(f"{sc.assumption(key).origin}: {exc}") from None
+        raise
     years = list(out["years"])
     keep = slice(years.index(h.base_year), None)
 
