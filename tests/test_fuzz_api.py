@@ -158,3 +158,22 @@ def test_a_result_indexed_by_something_else_does_not_take_a_list_arguments_label
     route = dc_power.compute_route_twh(eflops=pd.Series([1.0, 2.0], index=[2024, 2025]),
                                        twh_per_eflops=pd.Series([3.0, 4.0], index=[2025, 2024]))
     assert list(route.index) == [2024, 2025] and list(route) == [4.0, 6.0]
+
+
+@pytest.mark.parametrize("call, words", [
+    # each was pybind11's TypeError or an OverflowError, naming no argument; a mask was read as data
+    (lambda: dc_power.compute_route_twh(eflops=[1.0, None], twh_per_eflops=[1.0, 1.0]), "eflops = [1.0, None]: expected a number, got an empty value"),
+    (lambda: dc_power.compute_route_twh(eflops=pd.array([1.0, None], dtype="Float64"), twh_per_eflops=[1.0, 1.0]), "eflops[1] = nan"),
+    (lambda: units.yi_kwh_to_twh(np.ma.masked_array([1.0, 2.0], mask=[False, True])), "yi_kwh = [1.0, None]: expected numbers, got masked entries"),
+    (lambda: units.yi_kwh_to_twh(10**400), "expected a number within a float's range"),
+    (lambda: dc_power.interpolate_geometric(anchor_years=np.array(2024), anchor_values=[1.0, 2.0], years=[2030]), "anchor_years = array(2024): expected a list of years"),
+    (lambda: training.training_time_s(training_flops=1e26, accelerators=10**400, peak_flops_per_s=1e15, utilization=0.4), "accelerators = "),
+])
+def test_empty_masked_and_huge_values_are_refused_by_name(call, words):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)
+
+
+def test_a_masked_array_without_masked_entries_is_read_as_its_data():
+    np.testing.assert_array_equal(units.yi_kwh_to_twh(np.ma.masked_array([1.0, 2.0])), [0.1, 0.2])

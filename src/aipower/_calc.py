@@ -147,6 +147,7 @@ def as_result(value: Any) -> Any:
 
 
 _YEARS = (_kernel.MIN_YEAR, _kernel.MAX_YEAR)  # the years the kernel accepts
+_INT_LIMIT = 2**31  # the kernel's whole-number arguments are C++ ints
 
 
 def non_number(value: Any, raw: np.ndarray) -> str | None:
@@ -162,6 +163,10 @@ def non_number(value: Any, raw: np.ndarray) -> str | None:
         except (TypeError, ValueError):  # ragged: the float conversion names it
             return None
         for item in items:
+            if item is None:  # an empty cell
+                return "an empty value"
+            if type(item).__name__ == "NAType":  # pandas' missing value (pandas imported only where used)
+                return "a missing value (NA)"
             if isinstance(item, (bool, np.bool_)):
                 return "a boolean"
             if isinstance(item, (str, bytes)):
@@ -184,6 +189,11 @@ def _check_number_like(name: str, value: Any) -> np.ndarray:
         raise ValueError(f"{name} = None: expected a number (an empty cell?)")
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} = {value!r}: expected a number, got text")
+    if isinstance(value, np.ma.MaskedArray):  # np.asarray would read the masked entries as data
+        if np.ma.getmaskarray(value).any():
+            raise ValueError(f"{name} = {shown(value)}: expected numbers, got masked entries "
+                             "(fill or drop them first, e.g. value.filled(x) or value.compressed())")
+        value = value.data
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError):
@@ -193,6 +203,8 @@ def _check_number_like(name: str, value: Any) -> np.ndarray:
         raise ValueError(f"{name} = {shown(value)}: expected a number, got {problem}")
     try:
         return raw.astype(float)
+    except OverflowError:  # a Python int beyond a float's range
+        raise ValueError(f"{name} = {shown(value)}: expected a number within a float's range (±1.8e308)") from None
     except (TypeError, ValueError):
         raise ValueError(f"{name} = {shown(value)}: expected a number or an array of numbers") from None
 
@@ -234,13 +246,15 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
             if annotation == "int":
                 if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                     raise ValueError(f"{name} = {value!r}: expected a whole number")
+                if not -_INT_LIMIT <= value < _INT_LIMIT:  # the kernel's int: pybind11 would raise a TypeError
+                    raise ValueError(f"{name} = {shown(value)}: expected a whole number of magnitude below 2^31")
             elif annotation in ("float", "ArrayLike"):
                 array = _check_number_like(name, value)
                 if annotation == "float" and array.ndim != 0:
                     raise ValueError(f"{name} = {value!r}: expected a single number")
                 shapes[name] = array.shape
             elif annotation.startswith("Sequence[int]"):
-                if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+                if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or np.ndim(value) == 0:
                     raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
                 items = list(value)
                 if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items):
@@ -252,6 +266,8 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
                 array = _check_number_like(name, value)
                 if array.ndim != 1:
                     raise ValueError(f"{name}: expected a list of numbers, got shape {array.shape}")
+                if not _is_labelled(value):  # a Series keeps its labels for _align_pandas
+                    bound.arguments[name] = array  # checked floats: a masked array's data, not its raw list
                 sequences.append(name)
         try:
             np.broadcast_shapes(*shapes.values())
@@ -265,6 +281,12 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
         return _as_pandas(result, template)
 
     return wrapper
+
+
+def _is_labelled(value: Any) -> bool:
+    import pandas as pd
+
+    return isinstance(value, (pd.Series, pd.DataFrame))
 
 
 def _align_pandas(func_name: str, arguments: dict[str, Any], names: list[str]) -> tuple[str | None, Any]:
