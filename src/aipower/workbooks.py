@@ -487,7 +487,7 @@ def global_dc_book(b: Builder) -> None:
         f"Sources: IEA as quoted in {_SEED3}: 415 TWh (2024) → 945 TWh (2030); increments US +240, China +175, "
         "Europe +45, Japan +15 TWh."])
     header = [b.book.value(s.name, r1, c) for c in range(c1, c2 + 1)]
-    years = [j for j, h in enumerate(header) if isinstance(h, str) and h.isdigit()]
+    years = [j for j, h in enumerate(header) if isinstance(h, (int, float)) and not isinstance(h, bool)]  # year headers
     chart = _chart(b, "column", "Data-center demand by region (TWh)", "TWh", "stacked")
     for r in range(r1 + 1, r2 + 1):
         if labels[r - r1] == "world":

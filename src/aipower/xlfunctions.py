@@ -512,7 +512,8 @@ def _params(scenario: str, overrides: tuple, base_year: int | None) -> list[list
 
 
 @register("AIP_ASSUMPTION", "The value of one assumption of a scenario, in the model's unit (GW, TWh, h, fraction).",
-          "a number (or text for a choice; lists as JSON text)",
+          "a number in the model's unit; text for a choice; a column for a list (a [low, high] pair: low, then high); "
+          "one JSON text per row for segments (AIP_PARAMS shows them as one JSON list, the form an overrides cell takes)",
           [SCENARIO, Param("key", "Assumption key, e.g. renewables.target_share (see AIP_PARAMS).", "text"), OVERRIDES, BASE_YEAR],
           category="scenario", example='=AIP_ASSUMPTION("base", "renewables.target_share")')
 def _assumption(scenario: str, key: str, overrides: tuple, base_year: int | None) -> Any:
@@ -862,11 +863,13 @@ if CALCULATOR_TABLES:
                       "states its unit in the last column.", example='=AIP_CALC_TABLE("token_cost", "base")')
     def _calc_table_fn(name: str, scenario: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
         df = _calc_table(_scenario_key(scenario), overrides, base_year, _calc_name(name))
-        return [[_cell(c) for c in df.columns], *[[_cell(v) for v in row] for row in df.to_numpy().tolist()]]
+        # a year header as a number, as AIP_BALANCE's: XLOOKUP(2030, header, ...) finds no text '2030'
+        header = [int(c) if isinstance(c, str) and c.isdigit() else _cell(c) for c in df.columns]
+        return [header, *[[_cell(v) for v in row] for row in df.to_numpy().tolist()]]
 
     @register("AIP_CALC", "One number of a calculator table: the row (its label) and the column (a case such as "
                           "low, high, china_low, us_high, dc_54v, or a year).",
-              "a number in the row's unit (the table's unit column)",
+              "a number in the row's unit (the table's unit column); in percent where the column's name ends in _pct",
               [CALC_NAME, Param("row", "Row label as in AIP_CALC_TABLE's first column, e.g. 'total' or 'gap'.", "text"),
                Param("column", "Column: a case (low, high, china_low, us_high, dc_54v, dc_800v) or a year (number).",
                      "text"), SCENARIO, OVERRIDES, BASE_YEAR], category="calculators",
