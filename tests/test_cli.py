@@ -264,3 +264,11 @@ def test_a_console_that_cannot_show_a_character_escapes_it_and_keeps_file_name_b
     cli._writable_text_streams()
     console.write("亿kWh \udce8\udcbe\udc93.csv")  # a UTF-8 file name decoded as ASCII with surrogate escapes
     assert raw.getvalue() == b"\\u4ebfkWh " + "\udce8\udcbe\udc93".encode("ascii", "surrogateescape") + b".csv"
+
+
+def test_params_shows_what_a_sweep_samples_and_the_number_an_actual_resolves_to(capsys):
+    assert main(["params", "--scenario", "ai_ranges"]) == 0
+    out = capsys.readouterr().out
+    # the range was hidden behind the point value, and an actual showed only its series name
+    assert "renewables.target_share = 0.3 ~ uniform 0.28-0.32 [fraction]" in out
+    assert "calibration.coal_hours = 4627.63 [h] — actual 'hours_coal' at 2024" in out

@@ -430,3 +430,15 @@ def test_an_assumption_the_model_run_refuses_is_named_with_its_file_and_line(tmp
                     'target_share = { value = 2.0, unit = "fraction", source = "x" }\n', encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"ts\.toml:4: renewables\.target_share = 2: expected a number in \[0, 1\]"):
         aipower.run(path)
+
+
+@pytest.mark.parametrize("spec, text", [
+    ({"dist": "uniform", "low": 0.28, "high": 0.32}, "uniform 0.28-0.32"),
+    ({"dist": "normal", "mean": 0.3, "sd": 0.02, "low": 0.2, "high": 0.4}, "normal mean 0.3 sd 0.02 in 0.2-0.4"),
+    ({"dist": "triangular", "mode": 2, "low": 1, "high": 3}, "triangular mode 2 in 1-3"),
+    ({"dist": "lognormal", "median": 25, "sigma": 0.2}, "lognormal median 25 sigma 0.2"),
+])
+def test_a_distribution_is_described_in_one_phrase(spec, text):
+    from aipower import uncertainty
+
+    assert uncertainty.describe(spec) == text

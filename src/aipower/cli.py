@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, calibration, version_info
+from . import __version__, calibration, uncertainty, units, version_info
 from ._io import Interrupted, atomic_write_all, check_targets, csv_writer
 from .balance import TABLES, UNITS, BalanceResult, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
@@ -206,8 +206,12 @@ def _main(args: argparse.Namespace) -> int:
         elif args.command == "params":
             sc = load_scenario(args.scenario, base_year=args.base_year)
             for a in sc.assumptions():
-                value = a.value if not a.is_actual else f"actual {a.value['actual']}"
-                print(f"{a.key} = {value!r} [{a.unit}] — {a.source}")
+                if a.is_actual:  # the number it resolves to, with the series and year it comes from
+                    print(f"{a.key} = {sc.get(a.key):g} [{units.model_unit(a.unit)}] — actual "
+                          f"'{a.value['actual']}' at {sc.base_year + int(a.value.get('year_offset', 0))}: {a.source}")
+                    continue
+                spread = f" ~ {uncertainty.describe(a.uncertainty)}" if a.uncertainty else ""  # what a sweep samples
+                print(f"{a.key} = {a.value!r}{spread} [{a.unit}] — {a.source}")
         else:
             sc = load_scenario(args.scenario, base_year=args.base_year)
             result = run(sc)

@@ -123,3 +123,16 @@ def scaled(spec: Mapping[str, Any], factor: float) -> dict[str, Any]:
         if k in out:
             out[k] = out[k] * factor
     return out
+
+
+def describe(spec: Mapping[str, Any]) -> str:
+    """A distribution or range in one phrase, e.g. 'uniform 0.28-0.32' or 'normal mean 0.3 sd 0.02 in 0.2-0.4'."""
+    kind = spec["dist"]
+    shape = {"triangular": ("mode",), "normal": ("mean", "sd"), "lognormal": ("median", "sigma")}.get(kind, ())
+    parts = [kind, *(f"{k} {spec[k]:g}" for k in shape if k in spec)]
+    lo, hi = spec.get("low"), spec.get("high")
+    if lo is not None or hi is not None:
+        bounds = f"{'' if lo is None else f'{lo:g}'}-{'' if hi is None else f'{hi:g}'}"
+        parts.append(f"in {bounds}" if shape else bounds)
+    return " ".join(parts)
+
