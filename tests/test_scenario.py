@@ -442,3 +442,9 @@ def test_a_distribution_is_described_in_one_phrase(spec, text):
     from aipower import uncertainty
 
     assert uncertainty.describe(spec) == text
+
+
+def test_a_value_the_kernel_shows_converted_is_also_shown_as_written():
+    # "start_value = -0.1" alone did not match the -1 (亿kWh) the analyst typed
+    with pytest.raises(ScenarioError, match=r"override: demand\.data_centers\.start_value = -0\.1: .*\(given as -1 yi kWh\)"):
+        aipower.run("base", demand__data_centers__start=-1)

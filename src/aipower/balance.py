@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _build, demand, supply
+from . import _build, demand, supply, units
 from ._kernel import china as _china
 from .renewables import Requirement, target_from
 from .scenario import Scenario, ScenarioError, load_scenario
@@ -91,6 +91,20 @@ def model_inputs(scenario: str | Path | Scenario = "base", base_year: int | None
     return inputs, h, sc
 
 
+def _named(sc: Scenario, exc: ValueError) -> ValueError:
+    """The kernel's error about one assumption, with the assumption's file:line, and the value as
+    written where the kernel shows it converted (demand.x.start_value = -0.1 for -1 亿kWh)."""
+    name = str(exc).split(" = ")[0]
+    key = name[: -len("_value")] if name.endswith(".start_value") else name  # the kernel's name for .start
+    if " " in key or key not in sc:
+        return exc
+    a = sc.assumption(key)
+    written = ""
+    if not a.is_actual and isinstance(a.value, (int, float)) and units.model_unit(a.unit) != a.unit:
+        written = f" (given as {a.value:g} {a.unit})"
+    return ScenarioError(f"{a.origin}: {exc}{written}")
+
+
 def _frame(rows: Mapping[str, np.ndarray], names: tuple[str, ...] | list[str], years: list[int], keep: slice) -> pd.DataFrame:
     df = pd.DataFrame({y: [float(rows[name][i]) for name in names] for i, y in enumerate(years)}, index=list(names))
     df.index.name = "row"
@@ -110,10 +124,7 @@ def run(scenario: str | Path | Scenario = "base", base_year: int | None = None,
     try:
         out = _china.run(inputs)
     except ValueError as exc:  # a message about one assumption (renewables.target_share = 2: ...) gets its file:line
-        key = str(exc).split(" = ")[0]
-        if key in sc and " " not in key:
-            raise ScenarioError(f"{sc.assumption(key).origin}: {exc}") from None
-        raise
+        raise _named(sc, exc) from None
     years = list(out["years"])
     keep = slice(years.index(h.base_year), None)
 
