@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__, units, version_info
+from . import units, version_info
 from ._kernel import series as _series
 from .balance import TABLES as BALANCE_TABLES
 from .balance import UNITS as BALANCE_UNITS
