@@ -152,6 +152,7 @@ def test_infeasible_samples_are_counted_not_silent():
     r = sweep.run(sc, 2000, seed=2, outputs=["hours.coal"])
     assert 0 < r.failed < 2000
     assert "coal generation" in r.first_failure and r.notes and str(r.failed) in r.notes[0]
+    assert f"the percentiles describe the {2000 - r.failed} it accepts, not the distributions as given" in r.notes[0]
     # A feasible point with a range that is almost all infeasible: every one of 20 draws fails.
     every = load_scenario("base", overrides={"renewables.target_share": {"value": 0.69, "low": 0.69, "high": 0.99, "unit": "fraction"}})
     with pytest.raises(ValueError, match="every one of the 20 samples failed; the first: sample 0: coal generation"):

@@ -451,7 +451,9 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
         raise ValueError(f"scenario '{sc.name}': every one of the {samples} samples failed; the first: {summary.first_failure}")
     notes = list(unused)
     if summary.failed:
-        notes.append(f"{summary.failed} of {samples} samples were refused by the model and left out; "
+        kept = samples - summary.failed  # the tables are conditional on the model accepting a sample: say so
+        notes.append(f"{summary.failed} of {samples} samples ({summary.failed / samples:.1%}) were refused by the model "
+                     f"and left out: the percentiles describe the {kept} it accepts, not the distributions as given; "
                      f"the first: {summary.first_failure}")
     frame = pd.DataFrame([{"input": u.key, "dist": u.dist["dist"], "point": u.point,
                            **{k: u.dist.get(k, math.nan) for k in ("low", "mode", "high", "mean", "sd", "median", "sigma")},
