@@ -485,3 +485,12 @@ def test_scenario_cells_take_pasted_quotes_a_home_folder_and_a_shipped_name_in_a
     assert xf.AIP_COAL_HOURS("~/my.toml", 2028.0) == want
     err = xf.AIP_COAL_HOURS("AI/", 2028.0)
     assert isinstance(err, XlError) and "is a folder; expected a scenario .toml file" in err
+
+
+def test_a_sweep_with_refused_samples_says_how_many_were_accepted(tmp_path):
+    path = tmp_path / "wide.toml"  # a share target drawn far outside [0, 1]: most samples refused
+    path.write_text('[scenario]\nparent = "ai_ranges"\n[renewables]\ntarget_share = { value = 0.3, dist = "normal", '
+                    'mean = 0.3, sd = 0.5, unit = "fraction", source = "x" }\n', encoding="utf-8")
+    header = xf.AIP_SWEEP(str(path), "hours.coal", 2000.0)[0]
+    assert header[0].startswith("hours.coal [h] (") and header[0].endswith(" of 2,000 samples accepted)")
+    assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 2000.0)[0][0] == "hours.coal [h]"

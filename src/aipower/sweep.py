@@ -589,12 +589,14 @@ def _memory_limit() -> int:
 def sweep_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", samples: int = 10_000,
                 seed: int = 0, latin: bool = False, threads: int = 0, *, base_year: int | None = None,
                 overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """Worksheet shape of a percentile table (AIP_SWEEP): columns stat, then one per year."""
+    """Worksheet shape of a percentile table (AIP_SWEEP): columns stat, then one per year.
+    ``attrs["accepted"]``: how many of the samples the model accepted (the table describes those)."""
     output = _check_output("output", output)
     r = run(scenario, samples, seed=seed, latin=latin, threads=threads, outputs=[output], base_year=base_year,
             overrides=overrides)
-    t = r.tables[output]
-    return t.reset_index().rename(columns=lambda c: str(c))
+    t = r.tables[output].reset_index().rename(columns=lambda c: str(c))
+    t.attrs["accepted"] = samples - r.failed
+    return t
 
 
 def tornado_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", year: int | None = 2030,

@@ -715,7 +715,7 @@ def _tornado_cached(key: ScenarioKey, output: str, year: int, overrides: tuple, 
                   "source) is drawn with a seeded counter-based generator and the full China balance is evaluated for "
                   "each sample in the compiled kernel on every core; results do not depend on the thread count. "
                   "Percentiles are within a relative 1e-4 of the exact lower sample quantile. Samples the model refuses "
-                  f"(e.g. negative coal generation) are left out. Larger sweeps than {SWEEP_MAX_SAMPLES:,}: the "
+                  f"(e.g. negative coal generation) are left out, and the header then says how many were accepted. Larger sweeps than {SWEEP_MAX_SAMPLES:,}: the "
                   "`aipower sweep` command or aipower.sweep.run. Same as aipower.sweep.sweep_table.",
           example='=AIP_SWEEP("ai_ranges", "hours.coal", 10000, 1)')
 def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tuple, base_year: int | None) -> list[list[Any]]:
@@ -725,7 +725,11 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
     if not 0 <= seed <= _SEED_LIMIT:
         raise ArgError("seed", f"{seed} is outside 0-2^53 (whole numbers Excel holds exactly)", "#NUM!")
     df = _sweep_cached(_scenario_key(scenario), output, samples, seed, overrides, base_year)
-    header = [f"{output} [{output_unit(output)}]", *[int(c) if c.isdigit() else c for c in df.columns[1:]]]
+    label = f"{output} [{output_unit(output)}]"
+    accepted = df.attrs.get("accepted", samples)
+    if accepted < samples:  # the table is of the samples the model accepts: said where the analyst looks
+        label += f" ({accepted:,} of {samples:,} samples accepted)"
+    header = [label, *[int(c) if c.isdigit() else c for c in df.columns[1:]]]
     return [header, *[[_cell(v) for v in row] for row in df.to_numpy().tolist()]]
 
 
