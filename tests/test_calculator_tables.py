@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import aipower
 from aipower import dc_driver
 from aipower._calc import calculator_defaults
 from aipower.calculator_tables import TABLES
@@ -71,3 +72,31 @@ def test_driver_bad_values():
         )
     with pytest.raises(ValueError, match="start_twh = -1"):
         dc_driver.data_center_path(calculator_defaults({"demand.data_centers.driver": "capex"}), YEARS, -1.0)
+
+
+def test_every_shipped_assumption_is_read_by_the_model_or_a_calculator_table(monkeypatch):
+    """An input nothing reads looks, in AIP_PARAMS and `aipower params`, like a lever that does nothing
+    (the US capex per watt and the AI-server share of capex were such inputs)."""
+    from aipower import scenario as scenario_module
+    from aipower.calculator_tables import TABLES
+
+    read: set[str] = set()
+    get, assumption = scenario_module.Scenario.get, scenario_module.Scenario.assumption
+
+    def reading_get(self, key, *args, **kwargs):
+        read.add(key)
+        return get(self, key, *args, **kwargs)
+
+    def reading_assumption(self, key):
+        read.add(key)
+        return assumption(self, key)
+
+    monkeypatch.setattr(scenario_module.Scenario, "get", reading_get)
+    monkeypatch.setattr(scenario_module.Scenario, "assumption", reading_assumption)
+    base = aipower.load_scenario("base")
+    for sc in (base, aipower.load_scenario("ai"), base.with_overrides({"balance.loss_factor_mode": "fixed"}),
+               *(base.with_overrides({"demand.data_centers.driver": d}) for d in ("capex", "compute"))):
+        aipower.run(sc)
+        for build in TABLES.values():
+            build(sc)
+    assert set(base.keys()) - read == set()

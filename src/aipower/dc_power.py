@@ -179,7 +179,20 @@ def table(scenario: Assumptions) -> pd.DataFrame:
         ("energy per GW-year", "亿kWh/GW", *(low_high(scenario, "dc_power.twh_per_gw_year") * YI_KWH_PER_TWH)),
         ("chip cost per watt", "RMB/W", *low_high(scenario, "dc_power.chip_cost_per_watt_rmb")),
     ]
+    rows += [
+        ("capex per watt, US (low case / high case)", "RMB/W", *low_high(scenario, "dc_power.capex_per_watt_us_rmb")),
+        ("AI-server share of capex (AIDC / IDC)", "fraction", *low_high(scenario, "dc_power.ai_server_share_of_capex")),
+    ]
     rows += _rows_for_capex(scenario, scalar(scenario, "dc_power.capex_yi_rmb"), "per 1,000 亿 RMB")
+    us = method1(capex_yi_rmb=scalar(scenario, "dc_power.capex_yi_rmb"),
+                 capex_per_watt_rmb=low_high(scenario, "dc_power.capex_per_watt_us_rmb"),
+                 twh_per_gw_year=low_high(scenario, "dc_power.twh_per_gw_year"))
+    us_gw, us_twh = np.asarray(us["capacity_gw"]), np.asarray(us["energy_twh"])
+    rows += [
+        ("per 1,000 亿 RMB: method 1 capacity at the US capex per watt", "GW", us_gw[0], us_gw[1]),
+        ("per 1,000 亿 RMB: method 1 energy at the US capex per watt", "亿kWh", us_twh[0] * YI_KWH_PER_TWH,
+         us_twh[1] * YI_KWH_PER_TWH),
+    ]
     rows += _rows_for_capex(scenario, scalar(scenario, "dc_power.capex_2025_internet_yi_rmb"), "2025 internet capex")
 
     accelerators = scalar(scenario, "dc_power.cluster_accelerators")
