@@ -57,3 +57,49 @@ def test_a_malformed_address_is_named_before_a_client_exists(address, problem, m
         sweep.run("ai_ranges", 100, dask=address, dask_timeout=1.0)
     message = str(info.value)
     assert message.startswith(f"dask = {address!r}: ") and problem in message and "tcp://host:8786" in message
+
+
+def _server(reply: bytes | None):
+    """A loopback server on a free port that accepts connections and then sends `reply` (None: never answers)."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:  # closed
+                return
+            held.append(conn)
+            if reply is not None:
+                conn.recv(1024)
+                conn.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("reply, words", [
+    (None, "no Dask scheduler answered within 1 s"),  # accepts, never answers: a Client waited forever
+    (b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 4, "what answered there is not a Dask scheduler"),
+])
+def test_a_server_that_is_not_an_answering_scheduler_fails_within_the_timeout(reply, words):
+    listener, address = _server(reply)
+    try:
+        start = time.monotonic()
+        with pytest.raises(ValueError) as info:
+            sweep.run("ai_ranges", 100, dask=address, dask_timeout=1.0)
+        assert time.monotonic() - start < 60  # a hang guard, not a speed test
+        assert str(info.value).startswith(f"dask = '{address}': ") and words in str(info.value)
+    finally:
+        listener.close()
+
+
+def test_a_scheduler_without_workers_is_refused_instead_of_waiting_forever():
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
+        with pytest.raises(ValueError, match="the scheduler has no workers"):
+            sweep.run("ai_ranges", 100, dask=empty.scheduler_address, dask_timeout=5.0)

@@ -344,10 +344,47 @@ def _connect(address: Any, timeout: float) -> tuple[Any, bool]:
     if not (isinstance(timeout, (int, float)) and 0 < timeout <= 3600):
         raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, 3600]")
     _check_address(address)
+    _probe_scheduler(address, timeout)
     try:
         return Client(address, timeout=f"{timeout}s", set_as_default=False), True
     except (OSError, TimeoutError) as exc:
         raise ValueError(f"dask = {address!r}: no Dask scheduler answered within {timeout:g} s ({exc})") from None
+
+
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Ask the scheduler who it is, within `timeout`, before a Client is made: a Client waits forever
+    on a server that accepts the connection and never answers (a paused scheduler, a proxy), and reads
+    an HTTP reply (a dashboard port) as a frame of exabytes."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect
+
+    async def identity() -> Any:
+        # connect's own timeout fires first and closes its socket (cancelled from outside, it leaks one)
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout + 5)
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity"}), timeout)
+            return await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever loop the caller runs (Jupyter)
+        try:
+            reply = pool.submit(asyncio.run, identity()).result()
+        except (OSError, TimeoutError, asyncio.TimeoutError) as exc:
+            raise ValueError(f"dask = {address!r}: no Dask scheduler answered within {timeout:g} s"
+                             + (f" ({exc})" if str(exc) else "")) from None
+        except Exception as exc:  # noqa: BLE001 - whatever a non-Dask server's reply makes the protocol raise
+            raise ValueError(f"dask = {address!r}: what answered there is not a Dask scheduler "
+                             f"({type(exc).__name__}); expected the scheduler's address, e.g. tcp://host:8786 "
+                             "(not its dashboard, 8787)") from None
+    if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
+        raise ValueError(f"dask = {address!r}: what answered there is not a Dask scheduler; expected the scheduler's "
+                         "address, e.g. tcp://host:8786")
+    if reply.get("n_workers") == 0:  # the chunks would wait for a worker forever
+        raise ValueError(f"dask = {address!r}: the scheduler has no workers; start some (dask worker {address}) "
+                         "and run again")
 
 
 def _check_address(address: str) -> None:
