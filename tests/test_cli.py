@@ -270,5 +270,5 @@ def test_params_shows_what_a_sweep_samples_and_the_number_an_actual_resolves_to(
     assert main(["params", "--scenario", "ai_ranges"]) == 0
     out = capsys.readouterr().out
     # the range was hidden behind the point value, and an actual showed only its series name
-    assert "renewables.target_share = 0.3 ~ uniform 0.28-0.32 [fraction]" in out
+    assert "renewables.target_share = 0.3 ~ uniform 0.28 to 0.32 [fraction]" in out
     assert "calibration.coal_hours = 4627.63 [h] — actual 'hours_coal' at 2024" in out

@@ -1,3 +1,4 @@
+import math
 import re
 import textwrap
 
@@ -433,10 +434,13 @@ def test_an_assumption_the_model_run_refuses_is_named_with_its_file_and_line(tmp
 
 
 @pytest.mark.parametrize("spec, text", [
-    ({"dist": "uniform", "low": 0.28, "high": 0.32}, "uniform 0.28-0.32"),
-    ({"dist": "normal", "mean": 0.3, "sd": 0.02, "low": 0.2, "high": 0.4}, "normal mean 0.3 sd 0.02 in 0.2-0.4"),
-    ({"dist": "triangular", "mode": 2, "low": 1, "high": 3}, "triangular mode 2 in 1-3"),
+    ({"dist": "uniform", "low": 0.28, "high": 0.32}, "uniform 0.28 to 0.32"),
+    ({"dist": "uniform", "low": -20, "high": -5}, "uniform -20 to -5"),  # not "-20--5"
+    ({"dist": "normal", "mean": 0.3, "sd": 0.02, "low": 0.2, "high": 0.4}, "normal mean 0.3 sd 0.02 in 0.2 to 0.4"),
+    ({"dist": "normal", "mean": 0.3, "sd": 0.02, "low": -math.inf, "high": 0.4}, "normal mean 0.3 sd 0.02 at most 0.4"),
+    ({"dist": "triangular", "mode": 2, "low": 1, "high": 3}, "triangular mode 2 in 1 to 3"),
     ({"dist": "lognormal", "median": 25, "sigma": 0.2}, "lognormal median 25 sigma 0.2"),
+    ({"dist": "lognormal", "median": 0.3, "sigma": 0.05, "low": 0.0, "high": 0.32}, "lognormal median 0.3 sigma 0.05 in 0 to 0.32"),
 ])
 def test_a_distribution_is_described_in_one_phrase(spec, text):
     from aipower import uncertainty

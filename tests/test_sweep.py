@@ -444,3 +444,21 @@ def test_argument_types_are_refused_by_name(call, words):
     with pytest.raises(ValueError) as info:
         call()
     assert words in str(info.value)
+
+
+def test_uncertain_inputs_lists_what_a_sweep_varies():
+    # under the capex route the data-center segments' ranges do not drive the row: run leaves them out
+    sc = load_scenario("ai_ranges", overrides=CAPEX)
+    keys = [u.key for u in sweep.uncertain_inputs(sc)]
+    assert "dc_power.twh_per_gw_year" in keys and not any(k.startswith("demand.data_centers.segments") for k in keys)
+    assert keys == [u.key for u in sweep._used(sc, sweep._uncertain(sc))[0]]
+
+
+def test_a_point_in_percent_converts_to_the_bits_run_uses(tmp_path):
+    # 35 % was 35 × 0.01 = 0.35000000000000003 in the sweep and 35 / 100 = 0.35 in aipower.run
+    path = tmp_path / "pct.toml"
+    path.write_text('[scenario]\nparent = "ai"\n[renewables]\n'
+                    'target_share = { value = 35, low = 33, high = 37, unit = "%", source = "x" }\n', encoding="utf-8")
+    (u,) = sweep.uncertain_inputs(path)
+    assert u.point == 0.35 and u.dist["low"] == 0.33
+    assert sweep.tornado(path, "hours.coal", 2030)["base"].iloc[0] == aipower.run(path).hours.loc["coal", 2030]

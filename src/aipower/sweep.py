@@ -96,19 +96,23 @@ class UncertainInput:
         return (lo if math.isfinite(lo) else dist.quantile(0.05), hi if math.isfinite(hi) else dist.quantile(0.95))
 
 
-def _factor(unit: str, where: str) -> tuple[float, str]:
+def _converter(unit: str, where: str) -> tuple[Callable[[float], float], str]:
+    """The loader's conversion from `unit` to the model's unit, and that unit; a unit that is not
+    proportional (a distribution's sd would not convert) is an error."""
     factor, model_unit = units.to_model_unit(1.0, unit)
     zero, _ = units.to_model_unit(0.0, unit)
     if zero != 0.0 or not factor > 0:
         raise ScenarioError(f"{where}: unit '{unit}' is not a proportional unit: a distribution cannot be converted")
-    return factor, model_unit
+    return (lambda v: units.to_model_unit(v, unit)[0]), model_unit
 
 
 def uncertain_inputs(scenario: str | Path | Scenario = "ai_ranges", base_year: int | None = None,
                      overrides: Mapping[str, Any] | None = None) -> list[UncertainInput]:
-    """Every uncertain assumption of a scenario, in file order."""
+    """The uncertain assumptions a sweep of the scenario varies, in file order: ranges that do not
+    drive the model as the scenario is set up (e.g. data-center segments under a capex route) are left
+    out, as `run` leaves them out and says in its notes."""
     _, _, sc = model_inputs(scenario, base_year, overrides)
-    return _uncertain(sc)
+    return _used(sc, _uncertain(sc))[0]
 
 
 def _unused(sc: Scenario, u: UncertainInput) -> str | None:
@@ -142,8 +146,8 @@ def _uncertain(sc: Scenario) -> list[UncertainInput]:
     out = []
     for a in sc.assumptions():
         if a.uncertainty is not None:
-            factor, unit = _factor(a.unit, f"{a.origin}: {a.key}")
-            spec = _uncertainty.scaled(a.uncertainty, factor)
+            convert, unit = _converter(a.unit, f"{a.origin}: {a.key}")
+            spec = _uncertainty.converted(a.uncertainty, convert)
             out.append(UncertainInput(a.key, _BINDING_NAMES.get(a.key, a.key), unit, spec["value"], spec, a.source, a.origin))
         elif isinstance(a.value, list) and a.value and isinstance(a.value[0], dict):
             for i, seg in enumerate(a.value):
@@ -152,8 +156,8 @@ def _uncertain(sc: Scenario) -> list[UncertainInput]:
                     if not _uncertainty.is_uncertain(node):
                         continue
                     where = f"{a.origin}: {a.key}[{i}].{name}"
-                    factor, unit = _factor(seg["unit"], where)
-                    spec = _uncertainty.scaled(_uncertainty.check(node), factor)
+                    convert, unit = _converter(seg["unit"], where)
+                    spec = _uncertainty.converted(_uncertainty.check(node), convert)
                     key = f"{a.key}[{i}].{name}"
                     out.append(UncertainInput(key, key, unit, spec["value"], spec, str(seg.get("source", a.source)), a.origin))
     return out

@@ -18,7 +18,7 @@ is uniform. Values are in the assumption's (or the segment's) unit.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
@@ -116,23 +116,31 @@ def point_value(node: Any) -> Any:
     return node
 
 
-def scaled(spec: Mapping[str, Any], factor: float) -> dict[str, Any]:
-    """The distribution in another unit: location and scale parameters times `factor` (> 0)."""
+def converted(spec: Mapping[str, Any], convert: Callable[[float], float]) -> dict[str, Any]:
+    """The distribution in another unit: location and scale parameters through `convert`, a proportional
+    unit conversion (the loader's own, so a point converts to the bits `aipower run` uses: 35 % is
+    35 / 100, not 35 × 0.01)."""
     out = dict(spec)
     for k in (*SCALED, "value"):
-        if k in out:
-            out[k] = out[k] * factor
+        if k in out and math.isfinite(out[k]):
+            out[k] = convert(out[k])
     return out
 
 
 def describe(spec: Mapping[str, Any]) -> str:
-    """A distribution or range in one phrase, e.g. 'uniform 0.28-0.32' or 'normal mean 0.3 sd 0.02 in 0.2-0.4'."""
+    """A distribution or range in one phrase, e.g. 'uniform 0.28 to 0.32' or 'normal mean 0.3 sd 0.02 in 0.2 to 0.4'."""
     kind = spec["dist"]
     shape = {"triangular": ("mode",), "normal": ("mean", "sd"), "lognormal": ("median", "sigma")}.get(kind, ())
     parts = [kind, *(f"{k} {spec[k]:g}" for k in shape if k in spec)]
     lo, hi = spec.get("low"), spec.get("high")
-    if lo is not None or hi is not None:
-        bounds = f"{'' if lo is None else f'{lo:g}'}-{'' if hi is None else f'{hi:g}'}"
-        parts.append(f"in {bounds}" if shape else bounds)
+    lo = None if lo is None or lo == -math.inf else lo
+    hi = None if hi is None or hi == math.inf else hi
+    # "to", not "-": a range of negative numbers read "-20--5"
+    if lo is not None and hi is not None:
+        parts.append(f"{'in ' if shape else ''}{lo:g} to {hi:g}")
+    elif lo is not None:
+        parts.append(f"at least {lo:g}")
+    elif hi is not None:
+        parts.append(f"at most {hi:g}")
     return " ".join(parts)
 
