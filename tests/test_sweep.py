@@ -462,3 +462,11 @@ def test_a_point_in_percent_converts_to_the_bits_run_uses(tmp_path):
     (u,) = sweep.uncertain_inputs(path)
     assert u.point == 0.35 and u.dist["low"] == 0.33
     assert sweep.tornado(path, "hours.coal", 2030)["base"].iloc[0] == aipower.run(path).hours.loc["coal", 2030]
+
+
+def test_a_sweep_whose_reductions_would_not_fit_in_memory_is_refused_before_it_starts(monkeypatch):
+    # one sum per output column and block of 1,024 samples: at 2^40 samples, hundreds of GB
+    monkeypatch.setattr(sweep, "_memory_limit", lambda: 2**30)
+    with pytest.raises(ValueError, match=r"samples = 1,099,511,627,776: the streaming reductions of \d+ output columns "
+                                         r"would need \d+\.\d GiB, more than 1\.0 GiB"):
+        sweep.run("ai_ranges", 2**40)

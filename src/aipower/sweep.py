@@ -4,7 +4,8 @@ A scenario file gives assumptions as distributions or ranges (see
 `aipower.uncertainty`); a sweep draws N samples of them with a seeded,
 counter-based generator (optionally Latin hypercube), evaluates the full China
 balance model for each in the compiled kernel (threads, GIL released) and
-folds the outputs into streaming reductions, so memory does not grow with N.
+folds the outputs into streaming reductions: memory grows only by one sum per output column and
+1,024 samples (a few MB at 10^7 samples), never with the outputs themselves.
 
     >>> from aipower import sweep
     >>> r = sweep.run("ai_ranges", samples=100_000, seed=1)
@@ -448,6 +449,16 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
             d.validate(u.key)
         except ValueError as exc:
             raise ScenarioError(f"{u.origin}: {exc}") from None
+    # The means are summed per block of samples in a fixed order (so they do not depend on the
+    # chunking): the reductions grow by one sum per output column and block. Refused here, not after
+    # hours of work; the chunk list (for Dask) grows with N as well.
+    blocks = -(-samples // int(_k.BLOCK))
+    need = blocks * 8 * (model.width + 1) + (-(-samples // chunk_size)) * 64
+    limit = _memory_limit()
+    if need > limit:
+        raise ValueError(f"samples = {samples:,}: the streaming reductions of {model.width} output columns would need "
+                         f"{need / 2**30:.1f} GiB, more than {limit / 2**30:.1f} GiB (half the memory); "
+                         "expected fewer samples or outputs")
     chunks = [(first, min(chunk_size, samples - first)) for first in range(0, samples, chunk_size)]
     summary = _k.Summary(model.width, alpha)
     bar = _progress(samples, progress)

@@ -1,7 +1,8 @@
 // Monte Carlo sweeps of the China power-balance model: draw each uncertain
 // input from its distribution, evaluate the scenario on the batch model and
 // fold the outputs into a streaming Summary, block by block, so no output is
-// materialised beyond one block per thread (memory does not grow with N).
+// materialised beyond one block per thread (the Summary keeps one sum per output
+// column and block of samples, for means independent of the chunking).
 //
 // Sample i's inputs depend only on (seed, i, N when Latin hypercube): a sweep
 // gives the same Summary whatever the thread count and however its samples
