@@ -470,3 +470,11 @@ def test_a_sweep_whose_reductions_would_not_fit_in_memory_is_refused_before_it_s
     with pytest.raises(ValueError, match=r"samples = 1,099,511,627,776: the streaming reductions of \d+ output columns "
                                          r"would need \d+\.\d GiB, more than 1\.0 GiB"):
         sweep.run("ai_ranges", 2**40)
+
+
+def test_latin_hypercube_at_the_top_stratum_of_a_huge_n_stays_inside_zero_one():
+    # (stratum + u) / N rounded to exactly 1 for this sample (found by inverting the permutation): p = 1 was refused,
+    # ending the sweep
+    uniform = _k.Distribution.uniform(0.0, 1.0)
+    (row,) = _k.draw([uniform] * 3, 12158, True, 2**40, 350331225205, 1)
+    assert all(0.0 < v <= 1.0 for v in row)

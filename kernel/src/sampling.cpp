@@ -1,6 +1,7 @@
 #include "aipower/sampling.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "aipower/errors.hpp"
 
@@ -199,6 +200,21 @@ double normal_quantile(double p) {
 
 namespace {
 
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// z in [a, b] (standard normal units) with Φ(z) − Φ(a) = p (Φ(b) − Φ(a)). Above the mean Φ is
+// close to 1, where its complement has lost its digits (bounds 7 sd up gave one value in 17): there
+// the same draw is taken on the mirrored interval [−b, −a], whose probabilities are small and exact.
+double truncated_standard_normal(double a, double b, double p) {
+    if (a > 0.0) return -truncated_standard_normal(-b, -a, 1.0 - p);
+    const double lo = normal_cdf(a);
+    const double hi = normal_cdf(b);
+    double u = lo + p * (hi - lo);
+    // Stay strictly inside (0, 1) at the edges of the truncation.
+    u = std::fmin(std::fmax(u, std::nextafter(0.0, 1.0)), std::nextafter(1.0, 0.0));
+    return normal_quantile(u);
+}
+
 double quantile_unchecked(const Distribution& d, double p) {
     switch (d.kind) {
         case Kind::Uniform:
@@ -210,20 +226,14 @@ double quantile_unchecked(const Distribution& d, double p) {
             return d.high - std::sqrt((1.0 - p) * width * (d.high - d.mode));
         }
         case Kind::Normal: {
-            const double lo = normal_cdf((d.low - d.mean) / d.sd);
-            const double hi = normal_cdf((d.high - d.mean) / d.sd);
-            double u = lo + p * (hi - lo);
-            // Stay strictly inside (0, 1) at the edges of the truncation.
-            u = std::fmin(std::fmax(u, std::nextafter(0.0, 1.0)), std::nextafter(1.0, 0.0));
-            const double x = d.mean + d.sd * normal_quantile(u);
+            const double z = truncated_standard_normal((d.low - d.mean) / d.sd, (d.high - d.mean) / d.sd, p);
+            const double x = d.mean + d.sd * z;
             return std::fmin(std::fmax(x, d.low), d.high);
         }
         case Kind::LogNormal: {
-            const double lo = d.low > 0.0 ? normal_cdf(std::log(d.low / d.median) / d.sigma) : 0.0;
-            const double hi = std::isinf(d.high) ? 1.0 : normal_cdf(std::log(d.high / d.median) / d.sigma);
-            double u = lo + p * (hi - lo);
-            u = std::fmin(std::fmax(u, std::nextafter(0.0, 1.0)), std::nextafter(1.0, 0.0));
-            const double x = d.median * std::exp(d.sigma * normal_quantile(u));
+            const double a = d.low > 0.0 ? std::log(d.low / d.median) / d.sigma : -kInf;
+            const double b = std::isinf(d.high) ? kInf : std::log(d.high / d.median) / d.sigma;
+            const double x = d.median * std::exp(d.sigma * truncated_standard_normal(a, b, p));
             return std::fmin(std::fmax(x, d.low), d.high);
         }
     }

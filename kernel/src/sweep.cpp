@@ -1,5 +1,7 @@
 #include "aipower/sweep.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -26,6 +28,8 @@ void draw(const Spec& spec, std::uint64_t sample, double* values) {
             const std::uint64_t key = sampling::splitmix64(spec.seed ^ sampling::splitmix64(~static_cast<std::uint64_t>(j)));
             const std::uint64_t stratum = sampling::permute(sample, spec.samples, key);
             u = (static_cast<double>(stratum) + u) / static_cast<double>(spec.samples);
+            // In the top stratum of a large N the division can round up to 1, outside (0, 1).
+            u = std::fmin(u, std::nextafter(1.0, 0.0));
         }
         values[j] = sampling::quantile(spec.inputs[j], u);
     }

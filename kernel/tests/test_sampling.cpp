@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "check.hpp"
@@ -56,6 +57,17 @@ TEST_CASE("quantile functions") {
     CHECK_NEAR(quantile(ln, 0.975), 5.0 * std::exp(0.5 * 1.959963984540054), 1e-11);
     const auto ln_bounded = lognormal_dist(5.0, 0.5, 4.0, 6.0);
     CHECK(quantile(ln_bounded, 0.01) >= 4.0 && quantile(ln_bounded, 0.99) <= 6.0);
+}
+
+TEST_CASE("a truncation far above the mean is as exact as its mirror image below it") {
+    // Bounds 7 sd up: Φ is within 1e-12 of 1 there, and drawing through it left one value in 17.
+    const double inf = std::numeric_limits<double>::infinity();
+    const auto up = normal_dist(0.0, 1.0, 7.0, inf);
+    const auto down = normal_dist(0.0, 1.0, -inf, -7.0);
+    for (double p : {1e-9, 0.1, 0.5, 0.9, 0.9999, 1.0 - 1e-6}) CHECK(quantile(up, p) == -quantile(down, 1.0 - p));
+    CHECK(quantile(up, 0.5) > 7.0 && quantile(up, 0.5) < quantile(up, 0.5000001));  // strictly increasing, not flat
+    const auto ln_up = lognormal_dist(1.0, 0.5, std::exp(0.5 * 7.0), inf);  // the same, in log space
+    CHECK_NEAR(std::log(quantile(ln_up, 0.9999)) / 0.5, quantile(up, 0.9999), 1e-9);
 }
 
 TEST_CASE("invalid distributions are refused with the argument named") {
