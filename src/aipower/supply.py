@@ -26,7 +26,7 @@ def build(scenario, h: _build.Horizon, inputs: _china.ModelInputs) -> None:
         cap = inputs.capacity(source)
         cap.previous_end = _build.start_value(scenario, f"{prefix}.previous_end", h, "GW")
         cap.start_end = _build.start_value(scenario, f"{prefix}.start", h, "GW")
-        cap.additions = _build.segments(scenario, f"{prefix}.additions", "GW")
+        cap.additions = _build.segments(scenario, f"{prefix}.additions", "GW", h)
         retirements = _build.per_year(scenario, f"{prefix}.retirements", h, "GW/yr")
         cap.retirements = [0.0] + retirements[1:] if n else []
         cap.anchors = _build.anchors(scenario, f"{prefix}.start", h, f"capacity.{source}")
@@ -37,4 +37,4 @@ def build(scenario, h: _build.Horizon, inputs: _china.ModelInputs) -> None:
         prefix = f"hours.{source}"
         hours.base = _HOURS_BASE[scenario.get(f"{prefix}.base")]
         hours.start = _build.start_value(scenario, f"{prefix}.start", h, "h") if f"{prefix}.start" in scenario else math.nan
-        hours.segments = _build.segments(scenario, f"{prefix}.segments", "h")
+        hours.segments = _build.segments(scenario, f"{prefix}.segments", "h", h)

@@ -7,6 +7,7 @@ All conversions are computed by the compiled kernel.
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -74,7 +75,8 @@ def to_model_unit(value: float, unit: str) -> tuple[float, str]:
     """
     if not (isinstance(value, (int, float)) and not isinstance(value, bool)):  # the loader's numbers skip this
         value = as_result(_check_number_like("value", value))
-    if not np.all(np.isfinite(value)):  # the kernel's conversions carry NaN and inf through
+    finite = math.isfinite(value) if isinstance(value, float) else np.all(np.isfinite(value))  # the loader's floats: fast
+    if not finite:  # the kernel's conversions carry NaN and inf through
         raise ValueError(f"value = {value!r}: expected a finite number")
     if unit in _ALIASES:
         model_unit, convert = _ALIASES[unit]
