@@ -246,3 +246,9 @@ def test_regenerate_writes_every_workbook_or_none(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         workbooks.regenerate(tmp_path / "out")
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_shipped_scenario_named_in_another_case_is_written_as_its_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # 'AI' became the path tmp_path/AI, which does not exist
+    (path,) = workbooks.regenerate(tmp_path / "out", scenario="AI", only=["dc_capex"])
+    assert openpyxl.load_workbook(path)["Inputs"]["B4"].value == "ai"

@@ -73,17 +73,28 @@ def _shipped_path(name: str) -> Path:
     return Path(str(resources.files("aipower.scenarios").joinpath(f"{name}.toml")))
 
 
+def shipped_name(text: str, relative_to: Path | None = None) -> str | None:
+    """The shipped scenario `text` names, or None: the name itself, or in any case and with spaces
+    around it ('AI' typed in a cell) where no file of that name exists (a folder 'AI' is no file)."""
+    if text in SHIPPED:
+        return text
+    path = Path(text)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to.parent / path
+    name = text.strip().lower()
+    return name if name in SHIPPED and not path.is_file() else None
+
+
 def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
     text = str(name_or_path)
     if not text.strip():  # Path("") is the current folder: it read as "Is a directory"
         raise ScenarioError(f"scenario name is empty: expected one of {', '.join(SHIPPED)} or a path to a .toml file")
-    if text in SHIPPED:
-        return _shipped_path(text)
+    name = shipped_name(text, relative_to)
+    if name is not None:
+        return _shipped_path(name)
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to.parent / path
-    if not path.is_file() and text.strip().lower() in SHIPPED:  # 'AI' typed in a cell (a folder 'AI' is no file)
-        return _shipped_path(text.strip().lower())
     if path.is_dir():
         raise ScenarioError(f"scenario '{text}': {path.resolve()} is a folder; expected a scenario .toml file "
                             f"or one of {', '.join(SHIPPED)}")

@@ -607,16 +607,15 @@ def _write(name: str, path: Path, scenario: str, base_year: int | None) -> None:
         b.close()
 
 
-def _cell_scenario(scenario: str) -> str:
-    """The scenario as the Inputs cell should hold it: a shipped name, or a file's absolute path.
-    A relative path is read from the folder of whichever process recalculates (Excel's is often
-    Documents), so it would only work from the folder it was typed in."""
-    from .scenario import SHIPPED, load_scenario
+def _cell_scenario(scenario: str, base_year: int | None) -> str:
+    """The scenario as the Inputs cell should hold it, loaded first so that a bad one fails before any
+    file is written: a shipped name ('AI' as 'ai'), or a file's absolute path. A relative path is read
+    from the folder of whichever process recalculates (Excel's is often Documents), so it would only
+    work from the folder it was typed in."""
+    from .scenario import load_scenario, shipped_name
 
-    if scenario in SHIPPED:
-        return scenario
-    load_scenario(scenario)  # a name or path that is neither fails here, naming the folder searched
-    return str(Path(scenario).expanduser().resolve())
+    load_scenario(scenario, base_year=base_year)
+    return shipped_name(scenario) or str(Path(scenario).expanduser().resolve())
 
 
 def build(name: str, path: str | Path, *, scenario: str = "base", base_year: int | None = None,
@@ -624,17 +623,14 @@ def build(name: str, path: str | Path, *, scenario: str = "base", base_year: int
     """Write one template workbook to `path`, atomically; an existing file needs ``overwrite=True``."""
     if name not in TEMPLATES:
         raise ValueError(f"template '{name}': expected one of {', '.join(TEMPLATES)}")
-    scenario = _cell_scenario(scenario)
+    scenario = _cell_scenario(scenario, base_year)
     return atomic_write(Path(path), lambda tmp: _write(name, tmp, scenario, base_year), overwrite=overwrite)
 
 
 def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | None = None, force: bool = False,
                only: list[str] | None = None) -> list[Path]:
     """Write every template (or `only` these) into `out_dir`, all or nothing; existing files need `force`."""
-    from .scenario import load_scenario
-
-    load_scenario(scenario, base_year=base_year)  # a bad scenario fails before any file is written
-    scenario = _cell_scenario(scenario)
+    scenario = _cell_scenario(scenario, base_year)
     if only is not None and not list(only):  # `only or every template` would write all nine
         raise ValueError(f"only = {only!r}: expected template names ({', '.join(TEMPLATES)}) or None for every template")
     names = list(TEMPLATES) if only is None else list(only)

@@ -43,7 +43,7 @@ from .balance import TABLES as BALANCE_TABLES
 from .balance import UNITS as BALANCE_UNITS
 from .balance import BalanceResult, run
 from .renewables import required_wind_solar
-from .scenario import SHIPPED, Scenario, load_scenario
+from .scenario import SHIPPED, Scenario, load_scenario, shipped_name
 
 PREFIX = "AIP_"
 CATEGORY = "aipower"
@@ -367,10 +367,9 @@ def _cell_path(text: str) -> str:
 
 def _scenario_key(scenario: str) -> ScenarioKey:
     scenario = _cell_path(scenario)
-    if scenario in SHIPPED:
-        return scenario, ()
-    if scenario.lower() in SHIPPED and not Path(scenario).is_file():  # 'AI': a shipped name in any case
-        return scenario.lower(), ()
+    name = shipped_name(scenario)  # 'AI' too
+    if name is not None:
+        return name, ()
     try:
         path = str(Path(scenario).resolve())
         return path, tuple(os.stat(f).st_mtime_ns for f in _chains.get(path, (path,)))
