@@ -66,12 +66,6 @@ def _segment_unit_problem(method: str, model_unit: str, level: str) -> str | Non
     return None if model_unit == expected else f"expected {_accepted(expected)}"
 
 
-def _kernel_check(segment: Any, label: str) -> None:
-    """The kernel's own checks of one segment (rate > -1, value counts, from_year before the first
-    year, ...), which it otherwise runs only inside the model run, where the file and line are lost."""
-    _series.check_segment(label, segment)
-
-
 def _coverage_problem(key: str, built: list[Any], h: Horizon, end_origin: str) -> str | None:
     """A year the kernel will find covered by two segments, or (after the base year, where no actual
     pins it) by none, in the kernel's words; None if there is none."""
@@ -116,7 +110,9 @@ def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None,
         first, last = seg["years"]
         try:
             built = _series.Segment(method, first, last, values, int(seg.get("from_year", 0)))
-            _kernel_check(built, f"{key}[{i}]")
+            # the kernel's own checks (rate > -1, value counts, from_year before the first year), which it
+            # otherwise runs only inside the model run, where the file and line are lost
+            _series.check_segment(f"{key}[{i}]", built)
         except ValueError as exc:
             raise ScenarioError(f"{a.origin}: {exc}" if str(exc).startswith(key) else f"{a.origin}: {key}[{i}]: {exc}") from None
         out.append(built)

@@ -47,21 +47,25 @@ def check_targets(targets: Iterable[str | Path], *, overwrite: bool = False, arg
         raise OutputExistsError(f"{', '.join(present)} exist: not overwriting (use --force to replace them)")
 
 
+def _new_file(named: Callable[[str], Path], mode: int) -> Path | None:
+    """A new empty file at `named(random token)`, with `mode` less the umask; None if 100 names were taken."""
+    for _ in range(100):
+        path = named(secrets.token_hex(4))
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), mode)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    return None
+
+
 def _check_writable(folder: Path, existing: Path, arg: str) -> None:
     """Create and remove a probe file in `existing` (the folder, or its nearest existing ancestor)."""
     try:
-        fd = None
-        for _ in range(100):
-            probe = existing / f".aipower-probe.{secrets.token_hex(4)}.tmp"
-            try:
-                fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-                break
-            except FileExistsError:
-                continue
-        if fd is None:
-            return  # no free name: let the write itself report what goes wrong
-        os.close(fd)
-        os.unlink(probe)
+        probe = _new_file(lambda token: existing / f".aipower-probe.{token}.tmp", 0o600)
+        if probe is not None:  # (no free name: the write itself will report what goes wrong)
+            os.unlink(probe)
     except OSError as exc:
         where = f"cannot create files in {existing}" if existing != folder else "cannot create files there"
         raise exc.__class__(f"{arg} {folder}: {where} ({exc.strerror or exc}); expected a writable folder") from None
@@ -70,19 +74,15 @@ def _check_writable(folder: Path, existing: Path, arg: str) -> None:
 def _new_temp_beside(path: Path) -> Path:
     """An empty new file next to `path`, with the permissions the umask gives (mkstemp's are 0600,
     which would leave a regenerated workbook readable by its owner only)."""
-    for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666)
-        except FileExistsError:
-            continue
-        except OSError as exc:  # name the folder (or the file), not our temporary file
-            if exc.errno == errno.ENAMETOOLONG:
-                raise exc.__class__(exc.errno, f"{path}: cannot write it ({exc.strerror})") from None
-            raise exc.__class__(exc.errno, f"{path.parent}: cannot write there ({exc.strerror})") from None
-        os.close(fd)
-        return tmp
-    raise FileExistsError(f"{path.parent}: no free name for a temporary file beside {path.name}")
+    try:
+        tmp = _new_file(lambda token: path.with_name(f".{path.name}.{token}.tmp"), 0o666)
+    except OSError as exc:  # name the folder (or the file), not our temporary file
+        if exc.errno == errno.ENAMETOOLONG:
+            raise exc.__class__(exc.errno, f"{path}: cannot write it ({exc.strerror})") from None
+        raise exc.__class__(exc.errno, f"{path.parent}: cannot write there ({exc.strerror})") from None
+    if tmp is None:
+        raise FileExistsError(f"{path.parent}: no free name for a temporary file beside {path.name}")
+    return tmp
 
 
 def _written_temp(path: Path, write: Callable[[Path], None]) -> Path:
@@ -157,7 +157,7 @@ def atomic_write_all(writes: Mapping[str | Path, Callable[[Path], None]], *, ove
 
 
 def atomic_write_text(path: str | Path, text: str, *, overwrite: bool = False) -> Path:
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), overwrite=overwrite)
+    return atomic_write(path, text_writer(text), overwrite=overwrite)
 
 
 def csv_writer(df: Any, *, index: bool, float_format: str) -> Callable[[Path], None]:

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._io import OutputExistsError, all_or_nothing
+from ._io import OutputExistsError
 from .cli import print_paths
 
 _EXTRA = "the Excel commands need the excel extra: pip install 'aipower[excel]'"
@@ -44,14 +44,11 @@ class RegenerateCommand:
             return _missing(exc)
         if args.check:
             return self._check(args, workbooks)
-        # all or nothing: workbooks.regenerate writes one workbook after another, so an error or Ctrl-C
-        # mid-way removes the ones it wrote and puts back the ones it replaced (--force)
-        targets = [args.out / f"{n}.xlsx" for n in (args.only or list(workbooks.TEMPLATES))]
         try:
             start = time.perf_counter()
-            with all_or_nothing(targets):
-                paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
-                                             force=args.force, only=args.only)
+            # all or nothing: an error or Ctrl-C mid-way leaves the folder as it was
+            paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
+                                         force=args.force, only=args.only)
         except (ValueError, OSError) as exc:
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2

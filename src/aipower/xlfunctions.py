@@ -303,11 +303,10 @@ def _in_model_units(sc: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in overrides.items():
         key = _choice(key.replace("__", "."), sc.keys()) or key  # 'Renewables.Target_Share' as typed
-        dotted = key.replace("__", ".")
         numbers = isinstance(value, (int, float)) or (
             isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value))
-        if numbers and not isinstance(value, bool) and dotted in sc:
-            unit = sc.assumption(dotted).unit
+        if numbers and not isinstance(value, bool) and key in sc:
+            unit = sc.assumption(key).unit
             if unit and units.model_unit(unit) != unit:
                 value = {"value": value, "unit": units.model_unit(unit)}
         out[key] = value
