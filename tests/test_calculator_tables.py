@@ -1,5 +1,7 @@
 """The calculator tables and the data-center driver hook, against the calculator defaults."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -54,6 +56,19 @@ def test_driver_capex_cases_are_ordered_and_start_at_the_start_value():
     np.testing.assert_allclose(paths["mid"], 0.5 * (paths["low"] + paths["high"]))
     # 2025: 6,000 亿 RMB, half a year → 0.5 × 6 × (3.67 or 14.29) TWh.
     assert paths["low"][1] - 100 == pytest.approx(0.5 * 6000 / 120 * 0.1 * 4.4)
+
+
+def test_capex_route_increments_against_the_ai_case_as_the_readme_says():
+    """README and the capex_case source: the mid case falls short of seed 1's +1,000 亿kWh a year."""
+    steps = {}
+    for case in ["low", "mid", "high"]:
+        d = aipower.run("base", overrides={"demand.data_centers.driver": "capex", "dc_power.capex_case": case}).demand
+        row = d.loc["data_centers"]
+        steps[case] = [round(10 * (row[y] - row[y - 1])) for y in (2026, 2027)]  # 亿kWh
+    assert steps["mid"] == [619, 805] and steps["high"] == [986, 1281]
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "mid case adds 619 and 805 亿kWh" in readme and "(986 and\n1,281)" in readme
+    assert "619 and 805" in D.assumption("dc_power.capex_case").source
 
 
 def test_driver_compute_path():

@@ -90,3 +90,12 @@ def test_method2_scales_linearly_with_capex(c, k, cpw, pue):
     a = dc_power.method2(capex_yi_rmb=c, chip_share_of_capex=1.0, chip_cost_per_watt_rmb=cpw, pue=pue, load_factor=1.0)["energy_twh"]
     b = dc_power.method2(capex_yi_rmb=c * k, chip_share_of_capex=1.0, chip_cost_per_watt_rmb=cpw, pue=pue, load_factor=1.0)["energy_twh"]
     assert b == pytest.approx(k * a, rel=1e-9)
+
+
+def test_table_labels_do_not_claim_a_capex_the_input_does_not_have():
+    from aipower._calc import calculator_defaults
+
+    t = dc_power.table(calculator_defaults({"dc_power.capex_yi_rmb": 2500})).set_index("row")
+    assert t.loc["given capex: capex", "low"] == 2500
+    assert t.loc["given capex: method 1 energy", "low"] == pytest.approx(2.5 * 36.6667, rel=1e-4)
+    assert not any("1,000" in row for row in t.index)

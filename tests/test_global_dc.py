@@ -15,8 +15,9 @@ def test_iea_415_to_945_about_15_percent():
     assert t.loc["us", "increment"] == pytest.approx(240)
     assert t.loc["china", "growth_pct"] == pytest.approx(170)
     regions = ["us", "china", "europe", "japan", "rest_of_world"]
-    for year in ["2024", "2027", "2030"]:
-        assert t.loc[regions, year].sum() == pytest.approx(t.loc["world", year], rel=0.01)
+    for year in map(str, range(2024, 2031)):  # every year, not only the two the inputs give
+        assert t.loc[regions, year].sum() == pytest.approx(t.loc["world", year], rel=1e-12)
+    assert (t.loc["rest_of_world", "2024":"2030"] > 0).all()
     assert np.isfinite(t.drop(columns="unit").to_numpy(dtype=float)).all()
 
 
@@ -25,6 +26,8 @@ def test_api():
     assert global_dc.end_from_growth(start_twh=100, growth=0.7) == pytest.approx(170)
     p = global_dc.project(start_twh=[100], growth_to_end=[1.0], world_start_twh=150, world_end_twh=300, years=6)
     assert p["rest_end_twh"] == pytest.approx(100)
+    np.testing.assert_allclose(p["rest_path"], p["world_path"] - p["region_paths"][0], rtol=1e-12)
+    assert p["rest_path"][0] == 50 and p["rest_path"][-1] == 100
     np.testing.assert_allclose(global_dc.cagr_path(start=100, end=200, years=2), [100, 141.421, 200], rtol=1e-5)
 
 

@@ -65,3 +65,23 @@ def test_a_higher_target_needs_more_wind_and_solar(target, step):
         assume(False)
     hi = aipower.required_wind_solar(BASE, target_share=target + step)
     assert hi.level_gw_per_year > lo.level_gw_per_year
+
+
+@given(
+    st.lists(st.tuples(st.floats(min_value=0.0, max_value=300.0), st.floats(min_value=-0.9, max_value=5.0)),
+             min_size=1, max_size=6),
+    st.floats(min_value=0.0, max_value=500.0), st.floats(min_value=0.0, max_value=2000.0), st.integers(1, 15),
+)
+def test_global_regions_sum_to_the_world_every_year(regions, rest_start, rest_end, years):
+    from aipower import global_dc
+
+    start = [s for s, _ in regions]
+    growth = [g for _, g in regions]
+    end = [s * (1 + g) for s, g in regions]
+    world_start, world_end = sum(start) + rest_start, sum(end) + rest_end
+    assume(world_start > 0 and world_end > 0)
+    p = global_dc.project(start_twh=start, growth_to_end=growth, world_start_twh=world_start,
+                          world_end_twh=world_end, years=years)
+    total = p["rest_path"] + np.sum(p["region_paths"], axis=0)
+    np.testing.assert_allclose(total, p["world_path"], rtol=1e-12, atol=1e-9)
+    assert (p["rest_path"] >= -1e-9 * world_end).all()  # never below zero beyond rounding

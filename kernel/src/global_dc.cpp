@@ -48,6 +48,19 @@ Regions project(const std::vector<double>& start_twh, const std::vector<double>&
         fail("world_end_twh", world_end_twh, "at least the listed regions' sum " + format_value(listed_end));
     finite_result("global_dc::project listed regions", listed_start + listed_end);
     r.world_cagr = finite_result("global_dc::project world_cagr", std::pow(world_end_twh / world_start_twh, 1.0 / years) - 1.0);
+    r.world_path = cagr_path(world_start_twh, world_end_twh, years);
+    // No year's residual can go below zero when the end years' do: the regions' sum of exponentials
+    // is log-convex, so it stays under the log-linear chord between its end values, which the world
+    // path lies on or above.
+    r.rest_path = r.world_path;
+    for (std::size_t i = 0; i < r.start_twh.size(); ++i) {
+        // A region that starts at 0 stays at 0 (its end is start × (1 + growth)).
+        r.region_paths.push_back(r.start_twh[i] > 0.0 ? cagr_path(r.start_twh[i], r.end_twh[i], years)
+                                                      : std::vector<double>(r.world_path.size(), 0.0));
+        for (std::size_t y = 0; y < r.rest_path.size(); ++y) r.rest_path[y] -= r.region_paths[i][y];
+    }
+    r.rest_path.front() = r.rest_start_twh;  // the same bits as the residual of the two end years
+    r.rest_path.back() = r.rest_end_twh;
     return r;
 }
 

@@ -21,6 +21,14 @@ TEST_CASE("regions from increments, rest of world as residual") {
     CHECK_NEAR(listed_start + r.rest_start_twh, 415.0, 1e-9);
     CHECK_NEAR(listed_end + r.rest_end_twh, 945.0, 1e-9);
     CHECK_NEAR(r.world_cagr, 0.1471, 1e-3);  // seed 3: ~15%/yr
+    // Every year, not only the two the inputs give, closes to the world path.
+    CHECK(r.rest_path.size() == 7 && r.world_path.size() == 7);
+    for (std::size_t y = 0; y < r.rest_path.size(); ++y) {
+        double sum = r.rest_path[y];
+        for (const auto& path : r.region_paths) sum += path[y];
+        CHECK_NEAR(sum, r.world_path[y], 1e-9);
+        CHECK(r.rest_path[y] > 0.0);
+    }
 }
 TEST_CASE("cagr path") {
     const auto p = cagr_path(415.0, 945.0, 6);

@@ -173,7 +173,8 @@ def _rows_for_capex(scenario: Assumptions, capex: float, label: str) -> list[tup
 
 
 def table(scenario: Assumptions) -> pd.DataFrame:
-    """The seed-1 §4 table: methods 1 and 2 per 1,000 亿 RMB and for 2025 internet capex, cluster power, compute route."""
+    """The seed-1 §4 table: methods 1 and 2 for the given capex (`dc_power.capex_yi_rmb`, by default
+    the seed's 1,000 亿 RMB) and for 2025 internet capex, cluster power, compute route."""
     rows: list[tuple[str, str, float, float]] = [
         ("capex per watt (AIDC low / IDC high)", "RMB/W", *low_high(scenario, "dc_power.capex_per_watt_rmb")),
         ("energy per GW-year", "亿kWh/GW", *(low_high(scenario, "dc_power.twh_per_gw_year") * YI_KWH_PER_TWH)),
@@ -183,14 +184,14 @@ def table(scenario: Assumptions) -> pd.DataFrame:
         ("capex per watt, US (low case / high case)", "RMB/W", *low_high(scenario, "dc_power.capex_per_watt_us_rmb")),
         ("AI-server share of capex (AIDC / IDC)", "fraction", *low_high(scenario, "dc_power.ai_server_share_of_capex")),
     ]
-    rows += _rows_for_capex(scenario, scalar(scenario, "dc_power.capex_yi_rmb"), "per 1,000 亿 RMB")
+    rows += _rows_for_capex(scenario, scalar(scenario, "dc_power.capex_yi_rmb"), "given capex")
     us = method1(capex_yi_rmb=scalar(scenario, "dc_power.capex_yi_rmb"),
                  capex_per_watt_rmb=low_high(scenario, "dc_power.capex_per_watt_us_rmb"),
                  twh_per_gw_year=low_high(scenario, "dc_power.twh_per_gw_year"))
     us_gw, us_twh = np.asarray(us["capacity_gw"]), np.asarray(us["energy_twh"])
     rows += [
-        ("per 1,000 亿 RMB: method 1 capacity at the US capex per watt", "GW", us_gw[0], us_gw[1]),
-        ("per 1,000 亿 RMB: method 1 energy at the US capex per watt", "亿kWh", us_twh[0] * YI_KWH_PER_TWH,
+        ("given capex: method 1 capacity at the US capex per watt", "GW", us_gw[0], us_gw[1]),
+        ("given capex: method 1 energy at the US capex per watt", "亿kWh", us_twh[0] * YI_KWH_PER_TWH,
          us_twh[1] * YI_KWH_PER_TWH),
     ]
     rows += _rows_for_capex(scenario, scalar(scenario, "dc_power.capex_2025_internet_yi_rmb"), "2025 internet capex")

@@ -1,6 +1,7 @@
 """Global data-center demand by region, start year → end year (IEA figures
-quoted in seed 3). Regions start from their increment and growth; the rest of
-the world closes the world totals; years in between follow each row's CAGR.
+quoted in seed 3). Regions start from their increment and growth; years in
+between follow each region's and the world's CAGR; the rest of the world closes
+the world totals in every year.
 
 Units: TWh; growth over the whole period as a fraction (1.3 = +130%).
 """
@@ -41,7 +42,8 @@ def end_from_growth(*, start_twh: ArrayLike, growth: ArrayLike) -> ArrayLike:
 def project(
     *, start_twh: Sequence[float], growth_to_end: Sequence[float], world_start_twh: float, world_end_twh: float, years: int
 ) -> dict[str, Any]:
-    """Regions' end values, the rest of the world (residual of the world totals) and the world CAGR."""
+    """Regions' end values and yearly paths, the rest of the world (residual of the world totals in
+    every year) and the world CAGR."""
     return dict(_k.project(list(start_twh), list(growth_to_end), world_start_twh, world_end_twh, years))
 
 
@@ -52,7 +54,10 @@ def cagr_path(*, start: float, end: float, years: int) -> np.ndarray:
 
 
 def table(scenario: Assumptions) -> pd.DataFrame:
-    """IEA table: TWh by region and year, increment, growth over the period and CAGR."""
+    """IEA table: TWh by region and year, increment, growth over the period and CAGR.
+
+    Every year's regions add up to the world row: the rest of the world is the world path minus
+    the listed regions' paths."""
     first, last = int(scalar(scenario, "global_dc.start_year")), int(scalar(scenario, "global_dc.end_year"))
     n = last - first
     growth = [scalar(scenario, f"global_dc.{r}_growth") for r in REGIONS]
@@ -63,19 +68,21 @@ def table(scenario: Assumptions) -> pd.DataFrame:
     world = (scalar(scenario, "global_dc.world_start_twh"), scalar(scenario, "global_dc.world_end_twh"))
     p = project(start_twh=start, growth_to_end=growth, world_start_twh=world[0], world_end_twh=world[1], years=n)
     names = [*REGIONS, "rest_of_world", "world"]
-    starts = [*p["start_twh"], p["rest_start_twh"], world[0]]
-    ends = [*p["end_twh"], p["rest_end_twh"], world[1]]
+    paths = [*p["region_paths"], p["rest_path"], p["world_path"]]
     years = list(range(first, last + 1))
     rows = []
-    for name, a, b in zip(names, starts, ends):
-        path = cagr_path(start=a, end=b, years=n)
+    for name, path in zip(names, paths):
+        a, b = path[0], path[-1]
+        # The rest of the world closes each year to the world totals, so its rate varies by year:
+        # the column gives every row's constant-growth equivalent over the period.
+        rate = cagr_path(start=a, end=b, years=n)
         rows.append(
             {
                 "row": name,
                 **{str(y): v for y, v in zip(years, path)},
                 "increment": b - a,
                 "growth_pct": 100 * (b / a - 1),
-                "cagr_pct": 100 * (path[1] / path[0] - 1),
+                "cagr_pct": 100 * (rate[1] / rate[0] - 1),
                 "unit": "TWh",
             }
         )

@@ -21,10 +21,15 @@ void register_global_dc(py::module_& m) {
             d["rest_start_twh"] = r.rest_start_twh;
             d["rest_end_twh"] = r.rest_end_twh;
             d["world_cagr"] = r.world_cagr;
+            py::list region_paths;
+            for (const auto& path : r.region_paths) region_paths.append(to_array(path));
+            d["region_paths"] = region_paths;
+            d["world_path"] = to_array(r.world_path);
+            d["rest_path"] = to_array(r.rest_path);
             return d;
         },
         py::arg("start_twh"), py::arg("growth_to_end"), py::arg("world_start_twh"), py::arg("world_end_twh"),
-        py::arg("years"), "Regions' end values and the rest of the world as the residual of the world totals.");
+        py::arg("years"), "Regions' end values and yearly paths; the rest of the world as the residual of the world totals in every year.");
     m.def(
         "cagr_path", [](double start, double end, int years) { return to_array(cagr_path(start, end, years)); },
         py::arg("start"), py::arg("end"), py::arg("years"), "years + 1 values from start to end at constant growth.");

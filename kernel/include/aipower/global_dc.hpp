@@ -18,10 +18,15 @@ struct Regions {
     std::vector<double> start_twh, end_twh;  // listed regions
     double rest_start_twh = 0.0, rest_end_twh = 0.0;  // world − listed regions
     double world_cagr = 0.0;
+    // Yearly values (years + 1 each): every listed region and the world at its
+    // own constant growth, the rest of the world as the world minus the regions.
+    std::vector<std::vector<double>> region_paths;
+    std::vector<double> world_path, rest_path;
 };
 
 // Listed regions from their start values and growth to the end year; the rest
-// of the world closes each year to the world totals.
+// of the world closes each year to the world totals (so it does not grow at a
+// constant rate itself).
 Regions project(const std::vector<double>& start_twh, const std::vector<double>& growth_to_end, double world_start_twh,
                 double world_end_twh, int years);
 
