@@ -92,6 +92,9 @@ def test_embodied_and_index_helpers():
     assert token_cost.cost_index(cost_a_per_million=2, cost_b_per_million=5) == pytest.approx(2.5)
     assert token_cost.throughput_ratio_for_index(cost_a_per_hour=4, cost_b_per_hour=5, target_index=2.5) == pytest.approx(2.0)
     assert token_cost.non_energy_multiplier_for_index(cost_a_per_hour=4, energy_b_per_hour=1, non_energy_b_per_hour=3, target_index=2.5) == pytest.approx(3.0)
+    # b's energy alone above the target: refused, not a negative multiple.
+    with pytest.raises(ValueError, match=r"target_index = 2\.5: expected an index b can reach: .* its energy alone costs 16\.6"):
+        token_cost.non_energy_multiplier_for_index(cost_a_per_hour=5.3, energy_b_per_hour=16.6, non_energy_b_per_hour=4.1, target_index=2.5)
 
 
 positive = st.floats(min_value=0.01, max_value=100.0)
@@ -110,3 +113,30 @@ def test_cost_falls_with_throughput(tps, factor):
     fast = token_cost.cost_per_million_tokens(**{**BASE, "tokens_per_second": tps * factor})["total_per_million"]
     assert fast < slow
     assert fast == pytest.approx(slow / factor, rel=1e-9)
+
+
+def test_depreciation_inputs_next_to_a_given_cost_per_hour_are_refused():
+    base = dict(accelerator_cost_per_hour=3.49, it_power_kw=1.275, pue=1.2, electricity_price_per_kwh=0.5, tokens_per_second=1070)
+    for extra in ({"life_years": 4}, {"hours_per_year": 1}, {"purchase_price": 1e5}):
+        with pytest.raises(ValueError, match=f"{next(iter(extra))}: give either accelerator_cost_per_hour"):
+            token_cost.cost_per_million_tokens(**base, **extra)
+    bought = token_cost.cost_per_million_tokens(**{**base, "accelerator_cost_per_hour": None}, purchase_price=2.5e5, life_years=5)
+    assert bought["compute_per_hour"] == pytest.approx(2.5e5 / (5 * 8760))
+
+
+def test_empty_arrays_give_every_field_empty():
+    from aipower import onsite_power
+
+    calls = [
+        (lambda e: token_cost.cost_per_million_tokens(accelerator_cost_per_hour=3.49, it_power_kw=1.275, pue=1.2,
+                                                      electricity_price_per_kwh=e, tokens_per_second=1070)),
+        (lambda e: token_cost.calibrate_overheads(compute_per_hour=e, energy_per_hour=1, network_share=0.1, operations_share=0.1)),
+        (lambda e: token_cost.embodied_electricity(million_tokens=e, kwh_per_million=1, electricity_price_per_kwh=1)),
+        (lambda e: onsite_power.lifetime_cost(capex=e, opex_per_year=1, years=2)),
+        (lambda e: onsite_power.compare(capacity_mw=e, turbine_capex_per_mw=1, alternative_capex_multiple=2,
+                                        alternative_extra_opex_per_mw_year=1, years=5)),
+    ]
+    for call in calls:
+        full, empty = call(1.0), call([])
+        assert list(empty) == list(full)  # the same fields, in the same order
+        assert all(np.shape(v) == (0,) for v in empty.values())

@@ -494,3 +494,38 @@ def test_a_sweep_with_refused_samples_says_how_many_were_accepted(tmp_path):
     header = xf.AIP_SWEEP(str(path), "hours.coal", 2000.0)[0]
     assert header[0].startswith("hours.coal [h] (") and header[0].endswith(" of 2,000 samples accepted)")
     assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 2000.0)[0][0] == "hours.coal [h]"
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "value", "message"),
+    [
+        # The kernel's argument (pue, growth) is no name a worksheet shows: the assumption is named too.
+        ("token_cost", "token_cost.pue_china", 0.5, "token_cost table, from token_cost.pue_china = 0.5: pue = 0.5"),
+        ("dc_capex", "dc_power.capex_per_watt_us_rmb", "[0, 100]", "from dc_power.capex_per_watt_us_rmb = [0.0, 100.0]: "),
+        ("global_dc", "global_dc.china_growth", 0, "from global_dc.china_growth = 0"),
+        ("global_dc", "global_dc.end_year", 2020, "global_dc.end_year = 2020: expected a year after global_dc.start_year = 2024"),
+        ("training", "training.accelerators_per_rack", 0, "training.accelerators_per_rack = 0: expected at least 1"),
+        ("training", "training.target_days", "[20, 25]", "training.target_days = 20: expected a duration this cluster can meet"),
+        # Counts are refused, not cut down (5.9 years became 5).
+        ("us_gap", "us_gap.years", 5.9, "us_gap.years = 5.9: expected a whole number"),
+        ("onsite_power", "onsite_power.years", 2.9, "onsite_power.years = 2.9: expected a whole number"),
+        ("token_cost", "token_cost.electricity_price_us", "[10, 12]", "expected an index b can reach"),
+    ],
+)
+def test_calculator_table_errors_name_the_assumption(name, key, value, message):
+    err = xf.AIP_CALC_TABLE(name, "base", [[key, value]])
+    assert isinstance(err, XlError) and message in err, err
+
+
+def test_calculator_lookups_ignore_case_and_numpy_booleans_are_logical_values():
+    import numpy as np
+
+    assert xf.AIP_CALC("Token_Cost", "TOTAL", "China_Low", "base") == xf.AIP_CALC("token_cost", "total", "china_low", "base")
+    assert xf.AIP_CALC("us_gap", "gap", "unit", "base") == "GW/yr"  # as the help says
+    for err in (xf.AIP_RACK_CURRENT_A(np.True_, 54), xf.AIP_ONSITE_LIFETIME_COST(600, 20, np.True_)):
+        assert isinstance(err, XlError) and "logical value" in err
+
+
+def test_training_energy_days_that_overflow_in_seconds_are_named_as_days():
+    err = xf.AIP_TRAINING_ENERGY_MWH(25000, 1.4, 1.3, 1e308)
+    assert isinstance(err, XlError) and "days" in err and "time_s" not in err

@@ -24,7 +24,7 @@ double cross_section_for_mass_m2(double mass_kg, double density_kg_m3, double le
     require_positive("mass_kg", mass_kg);
     require_positive("density_kg_m3", density_kg_m3);
     require_positive("length_m", length_m);
-    return finite_result("rack_power::conductor_resistance_ohm", mass_kg / (density_kg_m3 * length_m));
+    return finite_result("rack_power::cross_section_for_mass_m2", mass_kg / (density_kg_m3 * length_m));
 }
 
 double loss_fraction(double power_w, double voltage_v, double resistivity_ohm_m, double density_kg_m3,
@@ -32,8 +32,11 @@ double loss_fraction(double power_w, double voltage_v, double resistivity_ohm_m,
     require_positive("power_w", power_w);
     const double current = current_a(power_w, voltage_v);
     const double cross_section = cross_section_for_mass_m2(mass_kg, density_kg_m3, length_m);
-    // A positive but vanishing mass can underflow to a zero cross-section: blame the mass.
-    if (!(cross_section > 0.0)) fail("mass_kg", mass_kg, "a mass large enough for a non-zero cross-section");
+    // The cross-section underflows to zero when the copper is vanishingly little for its length.
+    if (!(cross_section > 0.0))
+        fail("mass_kg", mass_kg,
+             "a mass large enough for a non-zero cross-section over length_m = " + format_value(length_m) +
+                 " at density_kg_m3 = " + format_value(density_kg_m3));
     const double resistance = conductor_resistance_ohm(resistivity_ohm_m, length_m, cross_section);
     const double loss = finite_result("rack_power::loss_fraction", current * current * resistance / power_w);
     // Above 1 the conductor would dissipate more than the rack draws: the I = P / V model no longer holds.

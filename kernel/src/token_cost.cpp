@@ -95,7 +95,13 @@ double non_energy_multiplier_for_index(double cost_a_per_hour, double energy_b_p
     require_non_negative("energy_b_per_hour", energy_b_per_hour);
     require_positive("non_energy_b_per_hour", non_energy_b_per_hour);
     require_positive("target_index", target_index);
-    return finite_result("token_cost::non_energy_multiplier_for_index", (target_index * cost_a_per_hour - energy_b_per_hour) / non_energy_b_per_hour);
+    const double target_per_hour = target_index * cost_a_per_hour;
+    if (energy_b_per_hour > target_per_hour)
+        fail("target_index", target_index,
+             "an index b can reach: at it b may cost " + format_value(target_per_hour) +
+                 " per hour (target_index × cost_a_per_hour), but its energy alone costs " +
+                 format_value(energy_b_per_hour) + " (energy_b_per_hour)");
+    return finite_result("token_cost::non_energy_multiplier_for_index", (target_per_hour - energy_b_per_hour) / non_energy_b_per_hour);
 }
 
 Embodied embodied_electricity(double million_tokens, double kwh_per_million, double electricity_price_per_kwh) {

@@ -39,6 +39,9 @@ TEST_CASE("bad inputs name the argument") {
     CHECK_THROWS(current_a(1e6, 0.0), "voltage_v = 0");
     CHECK_THROWS(loss_fraction(1e6, 54.0, -1.0, kDensity, 1.0, 1.0), "resistivity_ohm_m = -1");
     CHECK_THROWS(loss_fraction(1e6, 54.0, kRho, kDensity, 1.0, 0.0), "mass_kg = 0");
+    CHECK_THROWS(cross_section_for_mass_m2(1e300, 1e-10, 1e-10), "rack_power::cross_section_for_mass_m2");
+    // Too little copper for a huge length: the message names the length as well as the mass.
+    CHECK_THROWS(loss_fraction(1e6, 54.0, kRho, kDensity, 1e308, 200.0), "over length_m = 1e+308");
     CHECK_THROWS(copper_mass_for_loss_kg(1e6, 54.0, 0.0, kRho, kDensity, 1.0), "loss_fraction_target = 0");
     CHECK_THROWS(copper_mass_for_loss_kg(1e6, 54.0, 0.1, kRho, 0.0, 1.0), "density_kg_m3 = 0");
     CHECK_THROWS(loss_fraction(1e6, 12.0, kRho, kDensity, 29.0, 10.0), "loss fraction = ");  // 10 kg at 12 V: > 100%

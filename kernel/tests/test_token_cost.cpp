@@ -57,6 +57,9 @@ TEST_CASE("index and what closes it") {
     CHECK_NEAR(throughput_ratio_for_index(4.0, 5.0, 2.5), 2.0, 1e-12);
     // a costs 4/h; b has 1/h of energy and 3/h else: multiplier m with (1 + 3m) = 2.5 × 4.
     CHECK_NEAR(non_energy_multiplier_for_index(4.0, 1.0, 3.0, 2.5), 3.0, 1e-12);
+    // Energy alone at the target: multiple 0; above it no multiple reaches the index.
+    CHECK_NEAR(non_energy_multiplier_for_index(4.0, 10.0, 3.0, 2.5), 0.0, 0.0);
+    CHECK_THROWS(non_energy_multiplier_for_index(4.0, 16.6, 3.0, 2.5), "target_index = 2.5");
     CHECK_THROWS(cost_index(0.0, 1.0), "cost_a_per_million = 0");
 }
 TEST_CASE("embodied electricity of exported tokens") {

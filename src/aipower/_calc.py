@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import reprlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple, Protocol
@@ -117,20 +117,32 @@ def scalar(scenario: Assumptions, key: str) -> float:
     return float(value)
 
 
+def whole(scenario: Assumptions, key: str) -> int:
+    """A count such as a number of years: refused, naming the key, unless a whole number (never cut down)."""
+    value = scalar(scenario, key)
+    if not (np.isfinite(value) and float(value).is_integer() and abs(value) < _INT_LIMIT):
+        raise ValueError(f"{key} = {value:g}: expected a whole number")
+    return int(value)
+
+
 def _unwrap(value: Any) -> Any:
     return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
 
 
-def broadcast_call(kernel: Callable[..., Mapping[str, Any]], **kwargs: Any) -> dict[str, Any]:
+def broadcast_call(kernel: Callable[..., Mapping[str, Any]], fields: Sequence[str], **kwargs: Any) -> dict[str, Any]:
     """Call ``kernel`` (scalar arguments → dict of floats) over broadcast array arguments.
 
-    Scalars in → floats out; arrays in → arrays of the broadcast shape out.
+    Scalars in → floats out; arrays in → arrays of the broadcast shape out. ``fields`` are the keys
+    the kernel returns, so that an empty shape gives them as empty arrays (as a vectorised kernel
+    function does) rather than an empty dict.
     """
     names = list(kwargs)
     arrays = np.broadcast_arrays(*(np.asarray(kwargs[n], dtype=float) for n in names))
     shape = arrays[0].shape
     if shape == ():
         return dict(kernel(**{n: float(a) for n, a in zip(names, arrays)}))
+    if arrays[0].size == 0:
+        return {field: np.empty(shape) for field in fields}
     out: dict[str, np.ndarray] = {}
     for index in np.ndindex(shape):
         result = kernel(**{n: float(a[index]) for n, a in zip(names, arrays)})

@@ -8,9 +8,12 @@ Each builder takes a scenario (anything with ``get(key)`` and
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from . import dc_power, global_dc, onsite_power, rack_power, token_cost, training, us_gap
@@ -20,12 +23,76 @@ if TYPE_CHECKING:
 else:  # the scenario loader lives on main; the tables only need get()/assumption()
     from ._calc import Assumptions as Scenario
 
+# The scenario section each table reads its inputs from.
+_SECTIONS = {
+    "dc_capex": "dc_power",
+    "token_cost": "token_cost",
+    "us_gap": "us_gap",
+    "onsite_power": "onsite_power",
+    "rack_power": "rack_power",
+    "training": "training",
+    "global_dc": "global_dc",
+}
+_KERNEL_ERROR = re.compile(r"^([A-Za-z_][\w\[\]]*) = ([^:]+):")
+
+
+def _section_keys(scenario: Scenario, section: str) -> list[str]:
+    try:
+        return list(scenario.keys(section))  # type: ignore[call-arg]  # the calculator defaults
+    except TypeError:  # a loaded Scenario lists every key
+        return [k for k in scenario.keys() if k.startswith(section + ".")]  # type: ignore[call-arg]
+
+
+def _blamed(table: str, scenario: Scenario, exc: ValueError) -> ValueError:
+    """A kernel error names the kernel's argument (``pue = 0.5``), which no worksheet or scenario
+    file shows: name the assumption(s) of the table's section holding that value too."""
+    text = str(exc)
+    section = _SECTIONS[table]
+    m = _KERNEL_ERROR.match(text)
+    if m is None or m.group(1).startswith(section + "."):
+        return exc  # already names an assumption, or is not about one value
+    try:
+        value = float(m.group(2))
+    except ValueError:
+        return exc
+    keys = []
+    for key in _section_keys(scenario, section):
+        held = scenario.get(key)
+        items = held if isinstance(held, (list, tuple)) else [held]
+        if any(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isclose(float(v), value, rtol=1e-9, atol=0)
+               for v in items):
+            keys.append(key)
+    if not keys:
+        return ValueError(f"{table} table: {text}")
+    # Several assumptions may hold the value (0 is common): keep those whose names share most words
+    # with the kernel's argument (capex_per_watt_rmb → dc_power.capex_per_watt_us_rmb).
+    words = set(re.split(r"[_\[\]]+", m.group(1))) - {""}
+    overlap = {k: len(words & set(k.split(".")[-1].split("_"))) for k in keys}
+    keys = [k for k in keys if overlap[k] == max(overlap.values())]
+    held = "; ".join(f"{k} = {scenario.get(k)!r}" for k in keys)
+    return ValueError(f"{table} table, from {held}: {text}")
+
+
+def _naming_inputs(table: str, build: Callable[[Scenario], pd.DataFrame]) -> Callable[[Scenario], pd.DataFrame]:
+    @functools.wraps(build)
+    def wrapper(scenario: Scenario) -> pd.DataFrame:
+        try:
+            return build(scenario)
+        except ValueError as exc:
+            raise _blamed(table, scenario, exc) from None
+
+    return wrapper
+
+
 TABLES: dict[str, Callable[[Scenario], pd.DataFrame]] = {
-    "dc_capex": dc_power.table,
-    "token_cost": token_cost.table,
-    "us_gap": us_gap.table,
-    "onsite_power": onsite_power.table,
-    "rack_power": rack_power.table,
-    "training": training.table,
-    "global_dc": global_dc.table,
+    name: _naming_inputs(name, build)
+    for name, build in {
+        "dc_capex": dc_power.table,
+        "token_cost": token_cost.table,
+        "us_gap": us_gap.table,
+        "onsite_power": onsite_power.table,
+        "rack_power": rack_power.table,
+        "training": training.table,
+        "global_dc": global_dc.table,
+    }.items()
 }

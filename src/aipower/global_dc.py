@@ -60,6 +60,8 @@ def table(scenario: Assumptions) -> pd.DataFrame:
     the listed regions' paths."""
     first, last = int(scalar(scenario, "global_dc.start_year")), int(scalar(scenario, "global_dc.end_year"))
     n = last - first
+    if n < 1:
+        raise ValueError(f"global_dc.end_year = {last}: expected a year after global_dc.start_year = {first}")
     growth = [scalar(scenario, f"global_dc.{r}_growth") for r in REGIONS]
     start = [
         float(start_from_increment(increment_twh=scalar(scenario, f"global_dc.{r}_increment_twh"), growth=g))

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, broadcast_call, low_high, scalar, checked
+from ._calc import Assumptions, broadcast_call, checked, low_high, scalar, whole
 
 _k = _kernel.onsite_power
 
@@ -36,10 +36,20 @@ def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: int, dis
     """Capex plus ``years`` of opex discounted at ``discount_rate`` (fraction/yr): ``{"capex", "opex", "total"}``."""
     return broadcast_call(
         lambda **kw: _k.lifetime_cost(kw["capex"], kw["opex_per_year"], years, kw["discount_rate"]),
+        ("capex", "opex", "total"),
         capex=capex,
         opex_per_year=opex_per_year,
         discount_rate=discount_rate,
     )
+
+
+# What compare returns (its kernel result flattened).
+COMPARE_FIELDS = (
+    *(f"{side}_{part}" for side in ("turbine", "alternative") for part in ("capex", "opex", "total")),
+    "alternative_opex_per_year",
+    "turbine_opex_per_year",
+    *(f"extra_{part}" for part in ("capex", "opex", "total")),
+)
 
 
 @checked
@@ -70,6 +80,7 @@ def compare(
                 )
             )
         ),
+        COMPARE_FIELDS,
         capacity_mw=capacity_mw,
         turbine_capex_per_mw=turbine_capex_per_mw,
         turbine_opex_per_mw_year=turbine_opex_per_mw_year,
@@ -81,7 +92,7 @@ def compare(
 
 def table(scenario: Assumptions) -> pd.DataFrame:
     """Seed-2 on-site power table (USD m per 100 MW over 5 years), low and high cases."""
-    years = int(scalar(scenario, "onsite_power.years"))
+    years = whole(scenario, "onsite_power.years")
     c = compare(
         capacity_mw=scalar(scenario, "onsite_power.capacity_mw"),
         turbine_capex_per_mw=scalar(scenario, "onsite_power.turbine_capex_per_mw"),

@@ -60,6 +60,15 @@ def energy_per_million_tokens_kwh(*, it_power_kw: ArrayLike, pue: ArrayLike, tok
     return as_result(_k.energy_per_million_tokens_kwh(it_power_kw, pue, tokens_per_second))
 
 
+# What cost_per_million_tokens returns: per hour, per million tokens, the shares, and the energy.
+COST_FIELDS = (
+    *(f"{part}_per_hour" for part in ("compute", "energy", "network", "operations", "total")),
+    *(f"{part}_per_million" for part in ("compute", "energy", "network", "operations", "total")),
+    *(f"{part}_share" for part in ("compute", "energy", "network", "operations")),
+    "kwh_per_million",
+)
+
+
 @checked
 def cost_per_million_tokens(
     *,
@@ -72,12 +81,13 @@ def cost_per_million_tokens(
     accelerator_cost_per_hour: ArrayLike | None = None,
     purchase_price: ArrayLike | None = None,
     life_years: ArrayLike | None = None,
-    hours_per_year: ArrayLike = default("token_cost.hours_per_year"),
+    hours_per_year: ArrayLike | None = None,
 ) -> dict[str, Any]:
     """Cost per million tokens with its components and shares.
 
     Give either ``accelerator_cost_per_hour`` (a rental rate, currency/h) or
-    ``purchase_price`` (currency) and ``life_years``. Returns per-hour
+    ``purchase_price`` (currency) and ``life_years`` (and optionally ``hours_per_year``,
+    by default the calculators' ``token_cost.hours_per_year``). Returns per-hour
     components (``*_per_hour``), per-million components (``*_per_million``),
     ``*_share`` (fractions summing to 1) and ``kwh_per_million``.
     """
@@ -85,12 +95,17 @@ def cost_per_million_tokens(
         if purchase_price is None or life_years is None:
             raise ValueError("accelerator_cost_per_hour: missing; give it, or purchase_price and life_years")
         accelerator_cost_per_hour = depreciation_per_hour(
-            purchase_price=purchase_price, life_years=life_years, hours_per_year=hours_per_year
+            purchase_price=purchase_price, life_years=life_years,
+            hours_per_year=default("token_cost.hours_per_year") if hours_per_year is None else hours_per_year,
         )
-    elif purchase_price is not None:
-        raise ValueError("purchase_price: give either accelerator_cost_per_hour or purchase_price, not both")
+    else:
+        # The depreciation inputs would be ignored next to a given cost per hour: refuse them.
+        for name, given in (("purchase_price", purchase_price), ("life_years", life_years), ("hours_per_year", hours_per_year)):
+            if given is not None:
+                raise ValueError(f"{name}: give either accelerator_cost_per_hour or purchase_price and life_years, not both")
     return broadcast_call(
         _k.cost_per_million_tokens,
+        COST_FIELDS,
         accelerator_cost_per_hour=accelerator_cost_per_hour,
         it_power_kw=it_power_kw,
         pue=pue,
@@ -108,6 +123,7 @@ def calibrate_overheads(
     """Network and operations costs per hour that take the given shares (0-1) of the total cost."""
     return broadcast_call(
         _k.calibrate_overheads,
+        ("network_per_hour", "operations_per_hour"),
         compute_per_hour=compute_per_hour,
         energy_per_hour=energy_per_hour,
         network_share=network_share,
@@ -140,6 +156,7 @@ def embodied_electricity(*, million_tokens: ArrayLike, kwh_per_million: ArrayLik
     """Electricity embodied in tokens served abroad: ``{"kwh", "value"}`` (value in the price's currency)."""
     return broadcast_call(
         _k.embodied_electricity,
+        ("kwh", "value"),
         million_tokens=million_tokens,
         kwh_per_million=kwh_per_million,
         electricity_price_per_kwh=electricity_price_per_kwh,

@@ -79,7 +79,10 @@ def table(scenario: Assumptions) -> pd.DataFrame:
     utilization = low_high(scenario, "training.utilization")
     ref_n, ref_h = s("reference_accelerators"), s("reference_interval_h")
     restart, checkpoint = s("restart_h"), s("checkpoint_interval_h")
-    power_kw = low_high(scenario, "training.rack_power_kw") / s("accelerators_per_rack")
+    per_rack = s("accelerators_per_rack")
+    if not per_rack >= 1:
+        raise ValueError(f"training.accelerators_per_rack = {per_rack:g}: expected at least 1 accelerator per rack")
+    power_kw = low_high(scenario, "training.rack_power_kw") / per_rack
     pue = low_high(scenario, "training.pue")
 
     interval = interruption_interval_h(accelerators=n, reference_accelerators=ref_n, reference_interval_h=ref_h)
@@ -89,6 +92,13 @@ def table(scenario: Assumptions) -> pd.DataFrame:
     energy = np.asarray(training_energy_mwh(accelerators=n, power_kw_per_accelerator=power_kw, pue=pue, time_s=time_s))
     target_s = low_high(scenario, "training.target_days") * SECONDS_PER_DAY
     implied = np.asarray(implied_utilization(training_flops=flops, accelerators=n, peak_flops_per_s=peak, time_s=target_s))
+    mfu = implied / good
+    if (mfu > 1).any():
+        days = low_high(scenario, "training.target_days")
+        raise ValueError(
+            f"training.target_days = {days[mfu > 1][0]:g}: expected a duration this cluster can meet at this goodput "
+            f"({100 * good:.1f}%): it implies an MFU of {100 * mfu.max():.1f}%, above 100%"
+        )
     target_energy = np.asarray(training_energy_mwh(accelerators=n, power_kw_per_accelerator=power_kw, pue=pue, time_s=target_s))
 
     def row(name: str, unit: str, values: Any) -> dict[str, Any]:
@@ -109,7 +119,7 @@ def table(scenario: Assumptions) -> pd.DataFrame:
         row("facility energy", "GWh", energy / MWH_PER_GWH),
         row("seed-2 duration", "days", target_s / SECONDS_PER_DAY),
         row("overall utilization implied by the seed-2 duration", "%", 100 * implied),
-        row("MFU implied by the seed-2 duration at this goodput", "%", 100 * implied / good),
+        row("MFU implied by the seed-2 duration at this goodput", "%", 100 * mfu),
         row("facility energy over the seed-2 duration", "GWh", target_energy / MWH_PER_GWH),
     ]
     for size in [ref_n, n, s("large_cluster_accelerators")]:

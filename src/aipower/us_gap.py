@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, low_high, scalar, checked
+from ._calc import Assumptions, as_result, checked, low_high, scalar, whole
 
 _k = _kernel.us_gap
 
@@ -76,7 +76,7 @@ def table(scenario: Assumptions) -> pd.DataFrame:
     s = lambda key: scalar(scenario, f"us_gap.{key}")  # noqa: E731
     needed = s("needed_gw_per_year")
     built = low_high(scenario, "us_gap.built_gw_per_year")
-    years = int(s("years"))
+    years = whole(scenario, "us_gap.years")
     fleet = s("fleet_gw")
     gap = np.asarray(gap_per_year(needed_gw_per_year=needed, built_gw_per_year=built))
     cumulative = [cumulative_gap(gap_gw_per_year=g, years=years) for g in gap]

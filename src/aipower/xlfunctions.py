@@ -215,13 +215,13 @@ def _coerce(p: Param, raw: Any) -> Any:
             return p.default
         raise ArgError(p.name, f"is empty; expected {_expected(p)}")
     if p.kind in ("scenario", "text"):
-        if isinstance(v, bool) or not isinstance(v, str):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, str):
             if p.kind == "text" and isinstance(v, (int, float)) and not isinstance(v, bool):
                 return _fmt_number(v)
             raise ArgError(p.name, f"{v!r} is not text; expected {_expected(p)}")
         return v.strip()
     if p.kind in ("number", "integer"):
-        if isinstance(v, bool):
+        if isinstance(v, (bool, np.bool_)):  # numpy's True from a Python caller, as Excel's TRUE
             raise ArgError(p.name, f"{v!r} is a logical value; expected {_expected(p)}")
         if isinstance(v, str):
             raise ArgError(p.name, f"'{v}' is text; expected {_expected(p)}")
@@ -846,6 +846,7 @@ def _calc_table(key: ScenarioKey, overrides: tuple, base_year: int | None, name:
 
 
 def _calc_name(name: str) -> str:
+    name = _choice(name, list(CALCULATOR_TABLES)) or name  # 'Token_Cost' as every other lookup
     if name not in CALCULATOR_TABLES:
         raise ArgError("name", f"'{name}' is not a calculator table; expected one of {', '.join(CALCULATOR_TABLES)}")
     return name
@@ -861,7 +862,7 @@ if CALCULATOR_TABLES:
               "a table: row, the cases (low/high, China/US, 54 V/800 V, or years), unit",
               [CALC_NAME, SCENARIO, OVERRIDES, BASE_YEAR], table=True, category="calculators",
               details="The calculators' inputs are scenario assumptions (scenarios/calculators.toml, keys such as "
-                      "token_cost.china.electricity_price); an overrides range changes any of them. Every row "
+                      "token_cost.electricity_price_china); an overrides range changes any of them. Every row "
                       "states its unit in the last column.", example='=AIP_CALC_TABLE("token_cost", "base")')
     def _calc_table_fn(name: str, scenario: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
         df = _calc_table(_scenario_key(scenario), overrides, base_year, _calc_name(name))
@@ -871,7 +872,8 @@ if CALCULATOR_TABLES:
 
     @register("AIP_CALC", "One number of a calculator table: the row (its label) and the column (a case such as "
                           "low, high, china_low, us_high, dc_54v, or a year).",
-              "a number in the row's unit (the table's unit column); in percent where the column's name ends in _pct",
+              "a number in the row's unit (the table's unit column); in percent where the column's name ends in _pct; "
+              "the column 'unit' gives that unit as text",
               [CALC_NAME, Param("row", "Row label as in AIP_CALC_TABLE's first column, e.g. 'total' or 'gap'.", "text"),
                Param("column", "Column: a case (low, high, china_low, us_high, dc_54v, dc_800v) or a year (number).",
                      "text"), SCENARIO, OVERRIDES, BASE_YEAR], category="calculators",
@@ -1037,7 +1039,8 @@ if CALCULATOR_TABLES:
                Param("pue", "PUE (ratio ≥ 1).", "number"), Param("days", "Wall-clock duration (days).", "number")],
               category="calculators", example="=AIP_TRAINING_ENERGY_MWH(25000, 1.4, 1.3, 90)")
     def _train_energy(accelerators: float, power_kw_per_accelerator: float, pue: float, days: float) -> float:
-        if not (math.isfinite(days) and days > 0):  # checked here: the API's message would show seconds
+        # Checked here, in days: the API's message would show seconds (and days × 86,400 can overflow).
+        if not (math.isfinite(days) and days > 0 and math.isfinite(days * SECONDS_PER_DAY)):
             raise ArgError("days", f"{days!r}: expected a finite number of days > 0")
         return _num(training.training_energy_mwh(accelerators=accelerators, power_kw_per_accelerator=power_kw_per_accelerator,
                                                  pue=pue, time_s=days * SECONDS_PER_DAY))

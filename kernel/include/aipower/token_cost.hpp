@@ -57,8 +57,8 @@ double cost_index(double cost_a_per_million, double cost_b_per_million);
 double throughput_ratio_for_index(double cost_a_per_hour, double cost_b_per_hour, double target_index);
 
 // Multiplier on b's non-energy cost per hour (compute + network + operations)
-// that brings the index b/a to `target_index` at equal throughput. Negative
-// means b's energy cost alone already exceeds the target.
+// that brings the index b/a to `target_index` at equal throughput. Refused when
+// b's energy cost alone already exceeds the target (no multiple reaches it).
 double non_energy_multiplier_for_index(double cost_a_per_hour, double energy_b_per_hour,
                                        double non_energy_b_per_hour, double target_index);
 
