@@ -103,3 +103,21 @@ def test_a_scheduler_without_workers_is_refused_instead_of_waiting_forever():
     with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
         with pytest.raises(ValueError, match="the scheduler has no workers"):
             sweep.run("ai_ranges", 100, dask=empty.scheduler_address, dask_timeout=5.0)
+
+
+def test_the_timeout_covers_the_handshake_too(monkeypatch):
+    """distributed's connect bounds reaching the port, not the handshake it reads next: a server that
+    accepts and stays silent took the timeout plus 5 s, while the message said 'within' the timeout."""
+    import asyncio
+
+    import distributed.comm
+
+    async def accepts_then_silent(address, timeout=None, **kw):
+        await asyncio.sleep(3600)  # the handshake read, which has no timeout of its own
+
+    monkeypatch.setattr(distributed.comm, "connect", accepts_then_silent)
+    start = time.monotonic()
+    with pytest.raises(ValueError, match="no Dask scheduler answered within 1 s"):
+        sweep.run("ai_ranges", 100, dask="tcp://127.0.0.1:8786", dask_timeout=1.0)
+    # The timeout's 1 s and slack for a loaded machine, well short of the old 1 + 5 s.
+    assert time.monotonic() - start < 4.5

@@ -529,3 +529,16 @@ def test_calculator_lookups_ignore_case_and_numpy_booleans_are_logical_values():
 def test_training_energy_days_that_overflow_in_seconds_are_named_as_days():
     err = xf.AIP_TRAINING_ENERGY_MWH(25000, 1.4, 1.3, 1e308)
     assert isinstance(err, XlError) and "days" in err and "time_s" not in err
+
+
+def test_target_share_argument_is_a_fraction_when_the_file_writes_percent(tmp_path):
+    """The README's example file writes the share in %: the argument (a fraction, as documented)
+    was read as 0.29% and the solve refused it; regenerate failed on that file."""
+    f = tmp_path / "pct.toml"
+    f.write_text('[scenario]\nname = "pct"\nparent = "base"\n'
+                 '[renewables]\ntarget_share = { value = 28, unit = "%", source = "test" }\n', encoding="utf-8")
+    want = aipower.required_wind_solar("base", target_share=0.29).level_gw_per_year
+    assert aipower.required_wind_solar(f, target_share=0.29).level_gw_per_year == want
+    assert xf.AIP_WIND_SOLAR_REQUIRED(str(f), 0.29) == want
+    err = xf.AIP_WIND_SOLAR_REQUIRED(str(f), 29)
+    assert isinstance(err, XlError) and "target_share = 29: expected a number in [0, 1]" in err

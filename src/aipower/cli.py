@@ -21,12 +21,12 @@ from . import __version__, calibration, uncertainty, units, version_info
 from ._io import Interrupted, atomic_write_all, check_targets, csv_writer
 from .balance import TABLES, UNITS, BalanceResult, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
-from .scenario import Scenario, load_scenario
+from .scenario import SHIPPED, Scenario, load_scenario
 
 
-def _scenario_args(p: argparse.ArgumentParser) -> None:
+def scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", default="base", metavar="NAME|FILE",
-                   help="shipped scenario (base, ai) or a scenario TOML file (default: base)")
+                   help=f"shipped scenario ({', '.join(SHIPPED)}) or a scenario TOML file (default: base)")
     p.add_argument("--base-year", type=int, default=None, metavar="YEAR",
                    help="rebase on a later year's actuals, e.g. 2025 (default: the scenario's, 2024)")
 
@@ -36,14 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"aipower {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run a scenario and print its tables")
-    _scenario_args(r)
+    scenario_args(r)
     t = sub.add_parser("tables", help="write one CSV per table to a directory")
-    _scenario_args(t)
+    scenario_args(t)
     t.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
     t.add_argument("--force", action="store_true", help="replace CSV files that already exist in DIR")
     sub.add_parser("calibrate", help="compare the model with the seed-1 headlines (markdown table)")
     pa = sub.add_parser("params", help="list every assumption of a scenario with value, unit and source")
-    _scenario_args(pa)
+    scenario_args(pa)
     sub.add_parser("version", help="package, kernel build and data vintage")
     for command in _plugin_commands():
         command.add_parser(sub)

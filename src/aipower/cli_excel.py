@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from ._io import OutputExistsError
-from .cli import print_paths
+from .cli import print_paths, scenario_args
 
 _EXTRA = "the Excel commands need the excel extra: pip install 'aipower[excel]'"
 
@@ -28,9 +28,7 @@ class RegenerateCommand:
 
     def add_parser(self, sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser("regenerate", help="write the template workbooks (.xlsx) computed for a scenario")
-        p.add_argument("--scenario", default="base", metavar="NAME|FILE",
-                       help="shipped scenario (base, ai) or a scenario TOML file (default: base)")
-        p.add_argument("--base-year", type=int, default=None, metavar="YEAR", help="rebase on a later year's actuals")
+        scenario_args(p)
         p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
         p.add_argument("--force", action="store_true", help="replace workbooks that already exist in DIR")
         p.add_argument("--only", action="append", metavar="NAME", help="build only this template (repeatable)")
@@ -129,8 +127,9 @@ class FunctionsCommand:
 
     def add_parser(self, sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser("functions", help="list the AIP_ worksheet functions (or print docs/functions.md)")
-        p.add_argument("--markdown", action="store_true", help="print the reference as markdown (docs/functions.md)")
-        p.add_argument("--builtins", action="store_true", help="list the Excel built-ins `aipower recalc` computes")
+        g = p.add_mutually_exclusive_group()
+        g.add_argument("--markdown", action="store_true", help="print the reference as markdown (docs/functions.md)")
+        g.add_argument("--builtins", action="store_true", help="list the Excel built-ins `aipower recalc` computes")
 
     def run(self, args: argparse.Namespace) -> int:
         from . import xlfunctions

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import units
 from ._calc import scalar
 from ._kernel import china as _china
 from .scenario import Scenario
@@ -47,11 +48,16 @@ def required_wind_solar(
     base_year: int | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Requirement:
-    """Solve the wind + solar level for a target share (defaults from the scenario's [renewables])."""
+    """Solve the wind + solar level for a target share (defaults from the scenario's [renewables]).
+
+    `target_share` is a fraction (0.3 for 30%) whatever unit the scenario file writes the share in.
+    """
     from .balance import model_inputs
 
-    given = {f"renewables.{k}": v for k, v in dict(target_share=target_share, target_year=target_year,
-                                                   first_year=first_year, last_year=last_year).items() if v is not None}
+    given: dict[str, Any] = {f"renewables.{k}": v for k, v in dict(target_year=target_year, first_year=first_year,
+                                                                   last_year=last_year).items() if v is not None}
+    if target_share is not None:  # tagged with its unit: a file giving the share in % would read 0.29 as 0.29%
+        given["renewables.target_share"] = {"value": target_share, "unit": units.model_unit("%")}
     # the keywords are overrides, so they are checked as any assumption is (a year is a whole number, ...)
     inputs, _, sc = model_inputs(scenario, base_year=base_year, overrides={**(overrides or {}), **given})
     target = target_from(sc)

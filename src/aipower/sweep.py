@@ -365,14 +365,19 @@ def _probe_scheduler(address: str, timeout: float) -> None:
 
     from distributed.comm import connect
 
-    async def identity() -> Any:
-        # connect's own timeout fires first and closes its socket (cancelled from outside, it leaks one)
-        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout + 5)
+    async def exchange() -> Any:
+        comm = await connect(address, timeout=timeout)
         try:
-            await asyncio.wait_for(comm.write({"op": "identity"}), timeout)
-            return await asyncio.wait_for(comm.read(), timeout)
+            await comm.write({"op": "identity"})
+            return await comm.read()
         finally:
             comm.abort()
+
+    async def identity() -> Any:
+        # One deadline for the whole exchange: connect's timeout covers reaching the port, not the
+        # handshake it then reads, which a silent server never sends. Cancelled inside connect, the
+        # half-made connection's socket is closed when the event loop ends.
+        return await asyncio.wait_for(exchange(), timeout)
 
     with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever loop the caller runs (Jupyter)
         try:

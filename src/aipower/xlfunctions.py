@@ -465,9 +465,10 @@ def _help(name: str) -> str:
 
 
 @register("AIP_FUNCTIONS", "Every AIP_ worksheet function with its category and summary.",
-          "a table: name, category, summary", [], table=True, category="about", example="=AIP_FUNCTIONS()")
+          "a table: function (its signature, e.g. AIP_HELP(name)), category, summary", [], table=True, category="about",
+          example="=AIP_FUNCTIONS()")
 def _functions() -> list[list[Any]]:
-    return [["name", "category", "summary"], *[[f.signature(), f.category, f.summary] for f in REGISTRY.values()]]
+    return [["function", "category", "summary"], *[[f.signature(), f.category, f.summary] for f in REGISTRY.values()]]
 
 
 @register("AIP_SCENARIOS", "The shipped scenario names (a column), e.g. for a drop-down list.", "a column of names",
@@ -704,7 +705,8 @@ def _tornado_cached(key: ScenarioKey, output: str, year: int, overrides: tuple, 
 
 @register("AIP_SWEEP", "Percentile table of a sweep: P5, P10, P50, P90, P95 and mean of a model output by year, over "
                        "N samples of the scenario's uncertain inputs (seeded, so the same seed gives the same table).",
-          "a table: stat (P5 … mean), then one column per year from the base year, in the output's unit (h for hours.coal)",
+          "a table: a first column headed by the output and its unit (e.g. 'hours.coal [h]') holding the stats P5 … mean, "
+          "then one column per year from the base year, in the output's unit",
           [SWEEP_SCENARIO, SWEEP_OUTPUT,
            Param("samples", f"Number of samples (count, 1-{SWEEP_MAX_SAMPLES:,}). Blank: 10,000.", "integer", 10_000),
            Param("seed", "Random seed (whole number ≥ 0). Blank: 0. The same seed gives the same table.", "integer", 0),
