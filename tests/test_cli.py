@@ -156,8 +156,19 @@ def test_ctrl_c_during_recalc_ends_its_progress_line_first(tmp_path, monkeypatch
         raise KeyboardInterrupt
 
     monkeypatch.setattr("aipower.recalc.recalc_file", half_done)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)  # progress shows on a terminal only
     assert _main(["recalc", "in.xlsx", "--out", str(tmp_path / "out.xlsx")]) == 130
     assert capsys.readouterr().err == "\r  5/10 formula cells\naipower: recalc interrupted: nothing written\n"
+
+
+def test_recalc_progress_stays_out_of_logs(tmp_path, monkeypatch, capsys):
+    def done(book, out, *, overwrite, progress):
+        progress(5, 10)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr("aipower.recalc.recalc_file", done)
+    assert _main(["recalc", "in.xlsx", "--out", str(tmp_path / "out.xlsx")]) == 2
+    assert capsys.readouterr().err == "aipower: error: stop here\n"  # no carriage-return progress lines
 
 
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError(28, "No space left on device")])
@@ -272,3 +283,62 @@ def test_params_shows_what_a_sweep_samples_and_the_number_an_actual_resolves_to(
     # the range was hidden behind the point value, and an actual showed only its series name
     assert "renewables.target_share = 0.3 ~ uniform 0.28 to 0.32 [fraction]" in out
     assert "calibration.coal_hours = 4627.63 [h] — actual 'hours_coal' at 2024" in out
+
+
+def test_output_paths_users_get_wrong(tmp_path, monkeypatch, capsys):
+    from aipower import workbooks
+
+    # an unset $OUTDIR: refused, not this folder
+    with pytest.raises(SystemExit) as stop:
+        _main(["regenerate", "--out", "", "--only", "training"])
+    assert stop.value.code == 2 and "argument --out: '': expected a path" in capsys.readouterr().err
+    # a dangling symlink where a workbook goes is a file there: not replaced without --force
+    out = tmp_path / "books"
+    out.mkdir()
+    (out / "training.xlsx").symlink_to(tmp_path / "gone.xlsx")
+    assert _main(["regenerate", "--out", str(out), "--only", "training"]) == 2
+    assert "exist: not overwriting" in capsys.readouterr().err and (out / "training.xlsx").is_symlink()
+    # --check on a file that is no workbook: a line, not a traceback
+    (out / "training.xlsx").unlink()
+    (out / "training.xlsx").write_text("junk")
+    assert _main(["regenerate", "--check", "--out", str(out), "--only", "training"]) == 1
+    assert "not a readable workbook" in capsys.readouterr().err
+    # recalc --in-place through a symlink updates the file it points to and keeps the link
+    book = workbooks.build("us_gap", tmp_path / "u.xlsx")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(book)
+    before = book.read_bytes()
+    assert _main(["recalc", str(link), "--in-place"]) == 0
+    assert link.is_symlink() and book.read_bytes() != before
+
+
+@pytest.mark.parametrize("how", ["sigterm", "swallowed"])
+def test_regenerate_stopped_by_kill_or_a_lost_ctrl_c_writes_nothing(how, tmp_path, monkeypatch, capsys):
+    """SIGTERM (timeout, systemctl stop) left temp files and hard-link backups in the folder; a Ctrl-C
+    that Python discarded inside a __del__ let --force replace the workbooks with exit 0."""
+    import signal
+
+    from aipower import _io
+
+    only = ["us_gap", "rack_power", "training"]
+    for n in only:
+        (tmp_path / f"{n}.xlsx").write_text(f"old {n}")
+    calls = []
+    real = os.fsync
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            if how == "sigterm":
+                os.kill(os.getpid(), signal.SIGTERM)
+            else:
+                _io._stop_requested.set()  # what the handler records before its exception is lost
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    handler = signal.getsignal(signal.SIGTERM)
+    rc = _main(["regenerate", "--out", str(tmp_path), "--force"] + [a for n in only for a in ("--only", n)])
+    assert rc == 130 and "interrupted: nothing written" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.xlsx" for n in only)  # no temp files
+    assert all((tmp_path / f"{n}.xlsx").read_text() == f"old {n}" for n in only)
+    assert signal.getsignal(signal.SIGTERM) == handler  # the caller's handler is back

@@ -297,6 +297,10 @@ def test_a_dynamic_array_re_spills_to_its_new_size(tmp_path):
     base = workbooks.build("china_balance", tmp_path / "base.xlsx")
     src = _edited(base, tmp_path / "by2025.xlsx", "xl/worksheets/sheet1.xml",
                   rb'<c r="B5"( s="\d+")?/>', rb'<c r="B5"\1><v>2025</v></c>')
+    # and the Assumptions table made an error (a scenario that does not exist), to see it shrink to its anchor
+    with zipfile.ZipFile(src) as z:
+        part = next(n for n in z.namelist() if n.startswith("xl/worksheets/") and b"AIP_PARAMS(Scenario" in z.read(n))
+    src = _edited(src, tmp_path / "by2025_bad.xlsx", part, rb"AIP_PARAMS\(Scenario", b'AIP_PARAMS("no such scenario"')
     out = tmp_path / "out.xlsx"
     recalc.recalc_file(src, out)
     got = stored_values(out)
@@ -499,3 +503,32 @@ def test_builtins_whose_excel_result_is_unknown_are_refused(tmp_path, formula, w
     for w in words:
         assert w in str(err.value), (w, str(err.value))
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_error_values_stay_errors_through_references(tmp_path):
+    """ISNA/IFNA/ERROR.TYPE/COUNTIF compare the engine's own error objects; a legacy array's #N/A
+    padding was written as the text '#N/A' (ISERROR false, ISTEXT true), as LibreOffice showed."""
+    import zipfile
+
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    def fill(ws):
+        ws["A1"] = "=1/0"
+        ws["A2"] = "=NA()"
+        ws["B1"] = "=ERROR.TYPE(A1)"
+        ws["B2"] = "=ERROR.TYPE(A2)"
+        ws["B3"] = "=ISNA(A2)"
+        ws["B4"] = '=IFNA(A2, "na")'
+        ws["D1"] = 1
+        ws["D2"] = 2
+        ws["E1"] = ArrayFormula("E1:E3", "=D1:D2")  # three cells for two values: #N/A below
+        ws["F1"] = "=ISERROR(E3)"
+        ws["F2"] = '=IFERROR(E3, "caught")'
+
+    src = _book(tmp_path, "errors", fill)
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    ws = _values(tmp_path / "out.xlsx")
+    assert (ws["B1"].value, ws["B2"].value, ws["B3"].value, ws["B4"].value) == (2, 7, True, "na")
+    assert (ws["E3"].value, ws["F1"].value, ws["F2"].value) == ("#N/A", True, "caught")
+    sheet = zipfile.ZipFile(tmp_path / "out.xlsx").read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="E3" t="e"' in sheet  # stored as an error, not as text

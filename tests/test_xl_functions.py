@@ -542,3 +542,16 @@ def test_target_share_argument_is_a_fraction_when_the_file_writes_percent(tmp_pa
     assert xf.AIP_WIND_SOLAR_REQUIRED(str(f), 0.29) == want
     err = xf.AIP_WIND_SOLAR_REQUIRED(str(f), 29)
     assert isinstance(err, XlError) and "target_share = 29: expected a number in [0, 1]" in err
+
+
+def test_params_after_a_rebase_list_an_actual_the_series_has_no_value_for_yet(capsys):
+    """Population has actuals to 2024: AIP_PARAMS (so every template's Assumptions sheet, and
+    regenerate --base-year 2025) and `aipower params --base-year 2025` failed on it."""
+    from aipower.cli import main
+
+    table = xf.AIP_PARAMS("base", None, 2025)
+    assert not isinstance(table, XlError), table
+    row = next(r for r in table if r[0] == "demand.population.start")
+    assert "at 2024 (none yet for 2025" in row[3]
+    assert main(["params", "--base-year", "2025"]) == 0
+    assert "actual 'population' at 2024 (none yet for 2025" in capsys.readouterr().out

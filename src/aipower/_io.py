@@ -42,7 +42,7 @@ def check_targets(targets: Iterable[str | Path], *, overwrite: bool = False, arg
             raise ValueError(f"{arg} {folder}: {existing} is a file; expected a folder (created if missing)")
         if existing is not None:
             _check_writable(folder, existing, arg)
-    present = [str(t) for t in targets if t.exists()]
+    present = [str(t) for t in targets if os.path.lexists(t)]  # a dangling symlink is there too
     if present and not overwrite:
         raise OutputExistsError(f"{', '.join(present)} exist: not overwriting (use --force to replace them)")
 
@@ -148,6 +148,7 @@ def atomic_write_all(writes: Mapping[str | Path, Callable[[Path], None]], *, ove
             for path, write in zip(paths, writes.values()):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 temps[path] = _written_temp(path, write)
+            raise_if_stopped()  # a Ctrl-C Python discarded (inside a __del__): nothing is renamed
             for path, tmp in temps.items():
                 _replace(tmp, path)
         finally:
@@ -180,28 +181,72 @@ def atomic_write_csv(path: str | Path, df: Any, *, index: bool, float_format: st
 # All or nothing: a set of files written together, undone together on an error or Ctrl-C
 
 
+# The signals that stop a command: Ctrl-C, and `kill` / `timeout` / `systemctl stop` (SIGTERM) or a
+# closed terminal (SIGHUP), which the command line turns into the same KeyboardInterrupt.
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+_stop_requested = threading.Event()
+
+
+def _stop(signum: int, frame: Any) -> None:
+    _stop_requested.set()  # remembered: a KeyboardInterrupt raised inside a __del__ is discarded by Python
+    raise KeyboardInterrupt
+
+
 @contextmanager
-def _sigint_deferred(then: Callable[[], BaseException] | None = None) -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) until the block is done, then raise it (as `then()` if given): the
-    block's file operations are not cut in half. Only in the main thread, where Python handles signals."""
+def stop_signals_handled() -> Iterator[None]:
+    """For a command: SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt (so every write is undone
+    the same way) and are remembered, so the writes are undone even if Python swallowed it. The
+    previous handlers come back after the block (a caller such as pytest keeps its own)."""
+    _stop_requested.clear()
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is None or previous == signal.SIG_IGN:  # not set from Python, or Ctrl-C is ignored anyway
-        yield
-        return
-    held: list[int] = []
-    signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    previous = {sig: signal.getsignal(sig) for sig in _STOP_SIGNALS}
+    for sig in _STOP_SIGNALS:
+        if previous[sig] != signal.SIG_IGN:  # nohup's ignored SIGHUP stays ignored
+            signal.signal(sig, _stop)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        _stop_requested.clear()  # the command is over: its stop does not stop the caller's next writes
+
+
+def raise_if_stopped() -> None:
+    """Raise KeyboardInterrupt if a stop signal came and its exception was lost on the way."""
+    if _stop_requested.is_set():
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigint_deferred(then: Callable[[], BaseException] | None = None) -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT; SIGTERM and SIGHUP where Python handles them) until the block is done,
+    then raise it (as `then()` if given): the block's file operations are not cut in half. Only in
+    the main thread, where Python handles signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handlers = {sig: signal.getsignal(sig) for sig in _STOP_SIGNALS}
+    # Only signals set from Python: not ignored, not the system's default (SIGTERM's kills at once)
+    held_signals = [sig for sig, h in handlers.items() if callable(h)]
+    if signal.SIGINT not in held_signals:  # Ctrl-C ignored, or not set from Python
+        yield
+        return
+    held: list[int] = []
+    for sig in held_signals:
+        signal.signal(sig, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        for sig in held_signals:
+            signal.signal(sig, handlers[sig])
     if held:
         if then is not None:
             raise then()
+        previous = handlers[held[0]]
         if callable(previous):
-            previous(signal.SIGINT, None)
+            previous(held[0], None)
         raise KeyboardInterrupt
 
 

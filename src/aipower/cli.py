@@ -18,10 +18,17 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, calibration, uncertainty, units, version_info
-from ._io import Interrupted, atomic_write_all, check_targets, csv_writer
+from ._io import Interrupted, atomic_write_all, check_targets, csv_writer, stop_signals_handled
 from .balance import TABLES, UNITS, BalanceResult, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
 from .scenario import SHIPPED, Scenario, load_scenario
+
+
+def out_path(text: str) -> Path:
+    """An --out argument: an empty one (an unset $OUTDIR) is refused, not read as this folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a path (./ for this folder), not an empty text")
+    return Path(text)
 
 
 def scenario_args(p: argparse.ArgumentParser) -> None:
@@ -39,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     scenario_args(r)
     t = sub.add_parser("tables", help="write one CSV per table to a directory")
     scenario_args(t)
-    t.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
+    t.add_argument("--out", required=True, type=out_path, metavar="DIR", help="output directory (created if missing)")
     t.add_argument("--force", action="store_true", help="replace CSV files that already exist in DIR")
     sub.add_parser("calibrate", help="compare the model with the seed-1 headlines (markdown table)")
     pa = sub.add_parser("params", help="list every assumption of a scenario with value, unit and source")
@@ -184,13 +191,14 @@ def _interrupted(exc: KeyboardInterrupt, command: str | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     command = None
-    try:
-        _writable_text_streams()
-        args = _parser().parse_args(argv)
-        command = args.command
-        return _main(args)
-    except KeyboardInterrupt as exc:  # Ctrl-C: anywhere, never a traceback
-        return _interrupted(exc, command)
+    with stop_signals_handled():  # SIGTERM / SIGHUP (kill, timeout, systemctl stop) as Ctrl-C
+        try:
+            _writable_text_streams()
+            args = _parser().parse_args(argv)
+            command = args.command
+            return _main(args)
+        except KeyboardInterrupt as exc:  # Ctrl-C: anywhere, never a traceback
+            return _interrupted(exc, command)
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -207,8 +215,8 @@ def _main(args: argparse.Namespace) -> int:
             sc = load_scenario(args.scenario, base_year=args.base_year)
             for a in sc.assumptions():
                 if a.is_actual:  # the number it resolves to, with the series and year it comes from
-                    print(f"{a.key} = {sc.get(a.key):g} [{units.model_unit(a.unit)}] — actual "
-                          f"'{a.value['actual']}' at {sc.base_year + int(a.value.get('year_offset', 0))}: {a.source}")
+                    value, where = sc.listed_actual(a.key)
+                    print(f"{a.key} = {value:g} [{units.model_unit(a.unit)}] — {where}: {a.source}")
                     continue
                 spread = f" ~ {uncertainty.describe(a.uncertainty)}" if a.uncertainty else ""  # what a sweep samples
                 print(f"{a.key} = {a.value!r}{spread} [{a.unit}] — {a.source}")

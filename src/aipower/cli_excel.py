@@ -8,14 +8,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 from ._io import OutputExistsError
-from .cli import print_paths, scenario_args
+from .cli import out_path, print_paths, scenario_args
 
-_EXTRA = "the Excel commands need the excel extra: pip install 'aipower[excel]'"
+_EXTRA = "the Excel commands need the excel extra: pip install \".[excel]\" from the aipower checkout"
 
 
 def _missing(exc: ImportError) -> int:
@@ -29,7 +31,7 @@ class RegenerateCommand:
     def add_parser(self, sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser("regenerate", help="write the template workbooks (.xlsx) computed for a scenario")
         scenario_args(p)
-        p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
+        p.add_argument("--out", required=True, type=out_path, metavar="DIR", help="output directory (created if missing)")
         p.add_argument("--force", action="store_true", help="replace workbooks that already exist in DIR")
         p.add_argument("--only", action="append", metavar="NAME", help="build only this template (repeatable)")
         p.add_argument("--check", action="store_true",
@@ -37,6 +39,8 @@ class RegenerateCommand:
 
     def run(self, args: argparse.Namespace) -> int:
         try:
+            from xlsxwriter.exceptions import XlsxFileError
+
             from . import workbooks
         except ImportError as exc:
             return _missing(exc)
@@ -47,7 +51,7 @@ class RegenerateCommand:
             # all or nothing: an error or Ctrl-C mid-way leaves the folder as it was
             paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
                                          force=args.force, only=args.only)
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, XlsxFileError) as exc:  # xlsxwriter's FileCreateError on a full disk
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2
         print_paths(paths, lambda p: f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)",
@@ -68,8 +72,11 @@ class RegenerateCommand:
             stale = []
             for path in fresh:
                 committed = args.out / path.name
-                diffs = (workbooks.compare(committed, path, labels=("the file", "the builder's"))
-                         if committed.exists() else ["missing"])
+                try:
+                    diffs = (workbooks.compare(committed, path, labels=("the file", "the builder's"))
+                             if committed.exists() else ["missing"])
+                except (OSError, zipfile.BadZipFile) as exc:  # a folder, or a file that is no workbook
+                    diffs = [f"not a readable workbook ({exc})"]
                 if diffs:
                     stale.append(f"{committed}: {'; '.join(diffs[:5])}")
         for line in stale:
@@ -89,7 +96,7 @@ class RecalcCommand:
         p = sub.add_parser("recalc", help="recalculate a workbook that uses AIP_ and built-in functions, without Excel")
         p.add_argument("book", type=Path, metavar="BOOK.xlsx")
         g = p.add_mutually_exclusive_group(required=True)
-        g.add_argument("--out", type=Path, metavar="OUT.xlsx", help="write the recalculated copy here")
+        g.add_argument("--out", type=out_path, metavar="OUT.xlsx", help="write the recalculated copy here")
         g.add_argument("--in-place", action="store_true", help="replace BOOK.xlsx itself (atomically)")
         p.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
 
@@ -99,13 +106,16 @@ class RecalcCommand:
         except ImportError as exc:
             return _missing(exc)
         try:
-            out = args.book if args.in_place else args.out
+            # In place on a symlink: replace the file it points to, not the link.
+            out = Path(os.path.realpath(args.book)) if args.in_place else args.out
             if not args.in_place and out.resolve() == args.book.resolve():
                 raise OutputExistsError(f"{out} is the input workbook: use --in-place to replace it")
             line_open = False
 
             def progress(done: int, total: int) -> None:  # long recalculations say how far they are
                 nonlocal line_open
+                if not sys.stderr.isatty():  # a log file would collect one carriage-return line per step
+                    return
                 line_open = done < total
                 print(f"\r  {done:,}/{total:,} formula cells", end="" if done < total else "\n", file=sys.stderr, flush=True)
 

@@ -16,11 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from . import sweep
 from ._io import atomic_write_all, check_targets, csv_writer, text_writer
-from .cli import print_paths
+from .cli import out_path, print_paths
 
 
 def _positive_int(text: str) -> int:
@@ -49,7 +48,7 @@ class SweepCommand:
         p.add_argument("--dask", default=None, metavar="ADDRESS", help="run the chunks on a Dask scheduler, e.g. tcp://host:8786")
         p.add_argument("--dask-timeout", type=float, default=sweep.DEFAULT_DASK_TIMEOUT, metavar="SECONDS",
                        help=f"give up if the scheduler does not answer (default {sweep.DEFAULT_DASK_TIMEOUT:g} s)")
-        p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
+        p.add_argument("--out", required=True, type=out_path, metavar="DIR", help="output directory (created if missing)")
         p.add_argument("--force", action="store_true", help="replace files that already exist in DIR")
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
 

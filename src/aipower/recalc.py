@@ -1071,9 +1071,12 @@ def _is_address(addr: str) -> bool:
 
 def _to_engine(v: Any) -> Any:
     if isinstance(v, ExcelErrorValue):
+        from formulas.functions import Error
         from formulas.tokens.operand import XlError
 
-        return XlError(v.code)
+        # The engine's own error objects: ISNA, IFNA, ERROR.TYPE and COUNTIF compare by identity,
+        # so a new XlError('#N/A') read through a reference was no #N/A to them.
+        return Error.errors.get(v.code) or XlError(v.code)
     return v
 
 
@@ -1099,6 +1102,8 @@ def _scalar(v: Any) -> Any:
         v = v.item() if v.size == 1 else v.flat[0]
     if v is sh.EMPTY or v is None:
         return None
+    if isinstance(v, ExcelErrorValue):  # a blocked spill's #SPILL!, an array's #N/A padding: errors, not text
+        return v
     if type(v).__name__ == "XlError":
         return ExcelErrorValue(str(v))
     if isinstance(v, (bool, np.bool_)):

@@ -210,6 +210,24 @@ class Scenario:
             return [units.to_model_unit(float(v), a.unit)[0] for v in a.value]
         return a.value
 
+    def listed_actual(self, key: str) -> tuple[float, str]:
+        """An actual's value for a listing (``aipower params``, AIP_PARAMS) and where it comes from:
+        the series at the base year or, when the series has no value for it yet (population after a
+        rebase on 2025), at the latest year before, from which the model projects it."""
+        a = self.assumption(key)
+        series, offset = a.value["actual"], int(a.value.get("year_offset", 0))
+        try:
+            return resolve_actual(a, self.base_year).value, f"actual '{series}' at {self.base_year + offset}"
+        except ValueError as missing:
+            for year in range(self.base_year - 1, self.base_year - 51, -1):  # actuals span decades at most
+                try:
+                    value = resolve_actual(a, year).value
+                except ValueError:
+                    continue
+                return value, (f"actual '{series}' at {year + offset} (none yet for {self.base_year + offset}: "
+                               "the model projects it from there)")
+            raise missing from None
+
     @property
     def base_year(self) -> int:
         return int(self._assumptions["horizon.base_year"].value)

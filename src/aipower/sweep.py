@@ -341,7 +341,7 @@ def _connect(address: Any, timeout: float) -> tuple[Any, bool]:
     try:
         from distributed import Client
     except ImportError:  # pragma: no cover - the dask extra is part of the test extra
-        raise ValueError("dask: the 'distributed' package is not installed (pip install 'aipower[dask]')") from None
+        raise ValueError("dask: the 'distributed' package is not installed (pip install '.[dask]' from the aipower checkout)") from None
     if isinstance(address, Client):
         return address, False
     if not isinstance(address, str) or not address.strip():

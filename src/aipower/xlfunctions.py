@@ -496,9 +496,9 @@ def _params(scenario: str, overrides: tuple, base_year: int | None) -> list[list
     rows: list[list[Any]] = [["key", "value", "unit", "source", "origin"]]
     for a in sc.assumptions():
         if a.is_actual:
-            value = sc.get(a.key)
+            value, where = sc.listed_actual(a.key)
             unit = units.model_unit(a.unit) if a.unit else ""
-            source = f"actual '{a.value['actual']}' at {sc.base_year + int(a.value.get('year_offset', 0))}: {a.source}"
+            source = f"{where}: {a.source}"
         else:
             value = a.value
             if isinstance(value, (int, float)) and not isinstance(value, bool):
