@@ -277,3 +277,16 @@ def test_a_second_ctrl_c_does_not_cut_the_undoing_short(tmp_path, monkeypatch):
     assert len(undone) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == names
     assert all((tmp_path / name).read_text() == f"old {name}" for name in names)
+
+
+def test_a_failed_single_write_removes_the_folders_it_made(tmp_path):
+    """workbooks.build into new nested folders that then failed left the empty folders behind."""
+    from aipower._io import atomic_write
+
+    def fails(tmp):
+        raise ValueError("the builder refused")
+
+    target = tmp_path / "a" / "b" / "book.xlsx"
+    with pytest.raises(ValueError, match="refused"):
+        atomic_write(target, fails)
+    assert list(tmp_path.iterdir()) == []

@@ -119,12 +119,20 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, overwrite: 
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists: not overwriting it (use --force / overwrite=True to replace it)")
+    created = _missing_folders([path])
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _written_temp(path, write)
+    tmp: Path | None = None
     try:
+        tmp = _written_temp(path, write)
         _replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        for folder in created:  # deepest first; one something else wrote into meanwhile stays
+            try:
+                folder.rmdir()
+            except OSError:
+                break
         raise
     return path
 
