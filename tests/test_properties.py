@@ -85,3 +85,17 @@ def test_global_regions_sum_to_the_world_every_year(regions, rest_start, rest_en
     total = p["rest_path"] + np.sum(p["region_paths"], axis=0)
     np.testing.assert_allclose(total, p["world_path"], rtol=1e-12, atol=1e-9)
     assert (p["rest_path"] >= -1e-9 * world_end).all()  # never below zero beyond rounding
+
+
+@given(st.floats(min_value=1.0, max_value=200.0), st.sampled_from(["calibrate", "fixed"]))
+def test_more_net_imports_never_raise_coal_hours(imports, mode):
+    """Imports lower the generation China needs. With the base year's trade in the calibrated factor
+    too, 50 TWh/yr raised the factor and, as demand grew, coal's hours (+18 h by 2035)."""
+    over = {"balance.loss_factor_mode": mode, "renewables.mode": "fixed"}
+    if mode == "fixed":
+        over["balance.loss_factor"] = -0.0164
+    base = aipower.run("base", overrides=over)
+    traded = aipower.run("base", overrides={**over, "balance.net_imports": imports})
+    assert traded.loss_factor == base.loss_factor
+    later = base.hours.columns[1:]
+    assert (traded.hours.loc["coal", later] < base.hours.loc["coal", later]).all()

@@ -555,3 +555,11 @@ def test_params_after_a_rebase_list_an_actual_the_series_has_no_value_for_yet(ca
     assert "at 2024 (none yet for 2025" in row[3]
     assert main(["params", "--base-year", "2025"]) == 0
     assert "actual 'population' at 2024 (none yet for 2025" in capsys.readouterr().out
+
+
+def test_more_refusals_name_what_the_user_set():
+    err = xf.AIP_CALC_TABLE("token_cost", "base", [["token_cost.it_power_kw", 0]])
+    assert isinstance(err, XlError) and "token_cost.it_power_kw = 0: expected" in err
+    # a target year before the additions the solve sets: named with where it was set
+    with pytest.raises(ValueError, match=r"override: renewables.target_year = 2025: expected a year >= renewables.first_year = 2026"):
+        aipower.run("ai", overrides={"renewables.target_year": 2025})

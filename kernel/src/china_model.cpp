@@ -26,6 +26,11 @@ void check_target(const RenewableTarget& t, const series::Years& years) {
     in_horizon("first_year", t.first_year);
     in_horizon("last_year", t.last_year);
     if (t.last_year < t.first_year) fail("renewables.last_year", t.last_year, ">= renewables.first_year");
+    // Additions before the target year reach it; a target year before them cannot be solved for.
+    if (t.year < t.first_year)
+        fail("renewables.target_year", t.year,
+             "a year >= renewables.first_year = " + std::to_string(t.first_year) +
+                 " (the additions the solve sets start then)");
 }
 
 }  // namespace

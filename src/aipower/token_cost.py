@@ -171,6 +171,11 @@ def _country_inputs(scenario: Assumptions) -> dict[str, np.ndarray]:
     china_price, us_price = low_high(scenario, "token_cost.electricity_price_china"), low_high(scenario, "token_cost.electricity_price_us")
     china_pue, us_pue = low_high(scenario, "token_cost.pue_china"), low_high(scenario, "token_cost.pue_us")
     china_capex, us_capex = low_high(scenario, "token_cost.capex_per_watt_china"), low_high(scenario, "token_cost.capex_per_watt_us")
+    # Every per-hour cost of the table scales with the accelerator's power (compute through the capex
+    # per watt, network and operations as shares): at 0 there is no cost to share out.
+    power = scalar(scenario, "token_cost.it_power_kw")
+    if not power > 0:
+        raise ValueError(f"token_cost.it_power_kw = {power:g}: expected an accelerator's IT power > 0 kW")
     return {
         "price": np.concatenate([china_price, us_price]),
         "pue": np.concatenate([china_pue, us_pue]),
