@@ -290,3 +290,11 @@ def test_a_failed_single_write_removes_the_folders_it_made(tmp_path):
     with pytest.raises(ValueError, match="refused"):
         atomic_write(target, fails)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_distribution_built_without_validation_is_refused_not_a_crash():
+    """Distribution.normal(0, -1).quantile(...) recursed until the stack overflowed: the process died."""
+    from aipower._kernel import sweep as k
+
+    with pytest.raises(ValueError, match="distribution.sd = -1"):
+        k.Distribution.normal(0.0, -1.0).quantile(0.5)

@@ -1,5 +1,6 @@
 #include "aipower/global_dc.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -59,6 +60,8 @@ Regions project(const std::vector<double>& start_twh, const std::vector<double>&
                                                       : std::vector<double>(r.world_path.size(), 0.0));
         for (std::size_t y = 0; y < r.rest_path.size(); ++y) r.rest_path[y] -= r.region_paths[i][y];
     }
+    // Below zero only by rounding (-1e-14 when the regions fill the world): held at 0.
+    for (auto& v : r.rest_path) v = std::max(v, 0.0);
     r.rest_path.front() = r.rest_start_twh;  // the same bits as the residual of the two end years
     r.rest_path.back() = r.rest_end_twh;
     return r;

@@ -133,9 +133,23 @@ double QuantileSketch::quantile(double q) const {
 QuantileSketch QuantileSketch::from_state(double alpha, std::uint64_t count, double min, double max, std::uint64_t zeros,
                                           Store positive, Store negative) {
     QuantileSketch s(alpha);
-    const auto total = std::accumulate(positive.counts.begin(), positive.counts.end(), std::uint64_t{0}) +
-                       std::accumulate(negative.counts.begin(), negative.counts.end(), std::uint64_t{0}) + zeros;
+    // Bytes from another process are checked as input: every bucket a finite value can fall in (keys
+    // within ±log(DBL_MAX) / log γ), counts that add up without wrapping, finite ordered extremes.
+    const auto key_limit = static_cast<std::int64_t>(std::ceil(std::log(std::numeric_limits<double>::max()) / s.log_gamma_)) + 1;
+    std::uint64_t total = zeros;
+    for (const Store* store : {&positive, &negative}) {
+        const auto size = static_cast<std::int64_t>(store->counts.size());
+        if (size > 0 && (store->offset < -key_limit || store->offset > key_limit - size))
+            fail("sketch bucket offset", static_cast<double>(store->offset),
+                 "buckets within ±" + std::to_string(key_limit) + " (the keys of finite values)");
+        for (const auto c : store->counts) {
+            if (c > std::numeric_limits<std::uint64_t>::max() - total) fail("sketch count", "its bucket counts overflow");
+            total += c;
+        }
+    }
     if (total != count) fail("sketch count", static_cast<double>(count), "the sum of its bucket counts (" + std::to_string(total) + ")");
+    if (count > 0 && !(std::isfinite(min) && std::isfinite(max) && min <= max))
+        fail("sketch min", min, "finite extremes with min <= max (max = " + format_value(max) + ")");
     s.count_ = count;
     s.min_ = min;
     s.max_ = max;

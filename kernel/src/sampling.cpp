@@ -38,7 +38,7 @@ std::uint64_t permute(std::uint64_t index, std::uint64_t n, std::uint64_t key) {
     if (index >= n) fail("index", static_cast<double>(index), "an index below n = " + std::to_string(n));
     if (n == 1) return 0;
     int bits = 0;
-    while ((std::uint64_t{1} << bits) < n) ++bits;
+    while (bits < 64 && (std::uint64_t{1} << bits) < n) ++bits;  // n above 2^63 needs all 64 bits
     const int half = (bits + 1) / 2;  // a balanced Feistel network on 2 * half bits
     const std::uint64_t mask = (std::uint64_t{1} << half) - 1;
     std::uint64_t x = index;
@@ -244,6 +244,14 @@ double quantile_unchecked(const Distribution& d, double p) {
 
 double quantile(const Distribution& d, double p) {
     if (!(p > 0.0 && p < 1.0)) fail("p", p, "a probability in (0, 1)");
+    // A cheap test per draw; the named checks (and their messages) only when it fails. Unchecked, a
+    // negative sd turned the truncation interval around and the mirrored draw recursed without end.
+    const bool plausible = d.low <= d.high && (d.kind != Kind::Normal || d.sd > 0.0) &&
+                           (d.kind != Kind::LogNormal || (d.sigma > 0.0 && d.median > 0.0));
+    if (!plausible) {
+        validate(d, "distribution");
+        fail("distribution", "invalid parameters");
+    }
     // Parameters near the limits of double precision can still overflow (found by fuzzing).
     const double value = quantile_unchecked(d, p);
     // The message is built only on failure: this runs once per input per sample.

@@ -123,7 +123,7 @@ std::vector<double> growth_rates(const std::vector<double>& path, double start_g
         if (!(path[i - 1] > 0.0)) fail("path", path[i - 1], "positive values to take growth rates of");
         out[i] = path[i] / path[i - 1] - 1.0;
     }
-    return out;
+    return finite_results("series::growth_rates", out);  // a NaN or inf in the path, or an overflow
 }
 
 std::vector<double> project(const std::string& name, const Years& years, double start_value,

@@ -52,13 +52,13 @@ std::vector<double> additions(const std::vector<double>& path, double previous_e
         const double before = i == 0 ? previous_end : path[i - 1];
         out[i] = path[i] - before + (retirements.empty() ? 0.0 : retirements[i]);
     }
-    return out;
+    return finite_results("supply::additions", out);  // a NaN or inf in the path, or an overflow
 }
 
 std::vector<double> average_capacity(const std::vector<double>& path, double previous_end) {
     std::vector<double> out(path.size());
     for (std::size_t i = 0; i < path.size(); ++i) out[i] = 0.5 * ((i == 0 ? previous_end : path[i - 1]) + path[i]);
-    return out;
+    return finite_results("supply::average_capacity", out);
 }
 
 }  // namespace aipower::supply

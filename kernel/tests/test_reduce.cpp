@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
 #include <vector>
 
 #include "aipower/sampling.hpp"
@@ -75,6 +78,14 @@ TEST_CASE("summary means do not depend on the order blocks arrive in; serialisat
     CHECK(copy.failed() == 2 && copy.first_failure() == "sample 9: bad" && copy.count(0) == 5);
     CHECK_THROWS(reduce::Summary::deserialize("junk"), "not a serialized Summary");
     CHECK_THROWS(reduce::Summary::deserialize(backward.serialize().substr(0, 60)), "truncated");
+    {  // bytes from another process are input: a bucket offset no finite value has is refused
+        auto bytes = backward.serialize();
+        // magic, alpha, width; then column 0's count, min, max and zeros come before its positive offset
+        const std::size_t offset_at = std::string("aipower.summary.v1").size() + 2 * 8 + 4 * 8;
+        const std::int64_t far = std::numeric_limits<std::int64_t>::max();
+        std::memcpy(&bytes[offset_at], &far, sizeof far);
+        CHECK_THROWS(reduce::Summary::deserialize(bytes), "sketch bucket offset");
+    }
     auto twice = forward;
     twice.merge(forward);
     CHECK_THROWS(twice.mean(0), "merged twice");

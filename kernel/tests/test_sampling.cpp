@@ -35,6 +35,15 @@ TEST_CASE("permute is a bijection of 0..n-1 for awkward n") {
     }
     CHECK_THROWS(permute(5, 5, 1), "index");
     CHECK_THROWS(permute(0, 0, 1), "at least 1 sample");
+    // n above 2^63: every one of the 64 bits is needed (the bit count used to shift by 64, UB).
+    const std::uint64_t huge = (1ULL << 63) + 1;
+    CHECK(permute(0, huge, 7) < huge && permute(huge - 1, huge, 7) < huge);
+}
+
+TEST_CASE("quantile refuses parameters a direct caller did not validate") {
+    // A negative sd turned the truncation interval around: the mirrored draw recursed until the stack ran out.
+    CHECK_THROWS(quantile(normal_dist(0.0, -1.0), 0.5), "distribution.sd = -1");
+    CHECK_THROWS(quantile(lognormal_dist(1.0, -0.5), 0.5), "distribution.sigma = -0.5");
 }
 
 TEST_CASE("quantile functions") {

@@ -83,4 +83,9 @@ TEST_CASE("check_segment checks one segment on its own, naming it by the label")
     s.last_year = 2024;
     CHECK_THROWS(check_segment("demand.x[0]", s), "demand.x[0].years: last year 2024 is before first year 2025");
 }
+TEST_CASE("growth rates of a path with NaN or inf are refused, not returned") {
+    CHECK_THROWS(growth_rates({1.0, std::nan("")}, 0.0), "series::growth_rates");
+    CHECK_THROWS(growth_rates({1.0, HUGE_VAL}, 0.0), "series::growth_rates");
+}
+
 TEST_MAIN()

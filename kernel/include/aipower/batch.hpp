@@ -89,7 +89,7 @@ class Model {
     Model(const china::Inputs& base, const std::vector<std::string>& bindings, const std::vector<std::string>& outputs,
           const DataCenterRoute& route = {});
     ~Model();
-    Model(Model&&) noexcept;
+    Model(Model&&) noexcept;  // a moved-from Model may only be assigned to or destroyed
     Model& operator=(Model&&) noexcept;
 
     std::size_t parameters() const;                      // P
