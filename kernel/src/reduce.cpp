@@ -163,6 +163,9 @@ Summary::Summary(std::size_t width, double alpha) : alpha_(alpha), sketches_(wid
 
 void Summary::add_block(std::uint64_t block, const double* values, std::size_t rows) {
     const std::size_t w = width();
+    // Checked before any column takes a value: a refused block leaves the summary as it was.
+    for (std::size_t i = 0; i < rows * w; ++i)
+        if (!std::isfinite(values[i])) fail("sketch value", values[i], "a finite number");
     std::vector<double> sums(w, 0.0);
     for (std::size_t r = 0; r < rows; ++r) {
         for (std::size_t c = 0; c < w; ++c) {

@@ -31,7 +31,12 @@ void draw(const Spec& spec, std::uint64_t sample, double* values) {
             // In the top stratum of a large N the division can round up to 1, outside (0, 1).
             u = std::fmin(u, std::nextafter(1.0, 0.0));
         }
-        values[j] = sampling::quantile(spec.inputs[j], u);
+        try {
+            values[j] = sampling::quantile(spec.inputs[j], u);
+        } catch (const InvalidInput& e) {  // say which input and sample: a sweep draws millions
+            throw InvalidInput("input " + std::to_string(j) + " (in the order of the uncertain inputs) at sample " +
+                               std::to_string(sample) + ": " + e.what());
+        }
     }
 }
 

@@ -118,6 +118,17 @@ TEST_CASE("infeasible samples are counted with the first message; bad sweep argu
     CHECK_THROWS(sweep::validate(bad, m), "one per binding");
     reduce::Summary wrong(5);
     CHECK_THROWS(sweep::run(m, s, 0, 10, wrong, 1), "summary width");
+    // A valid spread too wide for doubles overflows in the draw: the message says which input and sample.
+    auto wide = s;
+    wide.inputs = {sampling::normal_dist(0.0, 1e308)};  // |z| above 1.8 overflows: most blocks have one
+    CHECK_THROWS(sweep::run(m, wide, 0, 1024, fresh, 1), "input 0 (in the order of the uncertain inputs) at sample ");
+}
+
+TEST_CASE("a block with a value the sketches refuse leaves the summary as it was") {
+    reduce::Summary summary(2);
+    const double block[] = {1.0, 2.0, 3.0, std::nan("")};
+    CHECK_THROWS(summary.add_block(0, block, 2), "sketch value = nan");
+    CHECK(summary.count(0) == 0 && summary.count(1) == 0);
 }
 
 TEST_MAIN()
