@@ -140,3 +140,16 @@ def test_empty_arrays_give_every_field_empty():
         full, empty = call(1.0), call([])
         assert list(empty) == list(full)  # the same fields, in the same order
         assert all(np.shape(v) == (0,) for v in empty.values())
+
+
+def test_the_ai_campus_index_is_the_table_at_seed_2s_us_capex_per_watt():
+    """The row shows what the whole table gives with the US capex per watt at US$50 bn per GW."""
+    import aipower
+
+    t = token_cost.table(aipower.load_scenario("base")).set_index("row")
+    campus = 50 * 7.2  # USD/W × RMB/USD, the shipped inputs
+    moved = token_cost.table(aipower.load_scenario("base", overrides={"token_cost.capex_per_watt_us": campus})).set_index("row")
+    cols = ["us_low", "us_high"]
+    np.testing.assert_allclose(t.loc["cost index at the US AI-campus capex per watt", cols].to_numpy(dtype=float),
+                               moved.loc["cost index (China same case = 1)", cols].to_numpy(dtype=float), rtol=1e-12)
+    assert t.loc["cost index at the US AI-campus capex per watt", "us_low"] == pytest.approx(2.4537, abs=1e-4)

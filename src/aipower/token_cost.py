@@ -190,8 +190,11 @@ def table(scenario: Assumptions) -> pd.DataFrame:
     x = _country_inputs(scenario)
     life = scalar(scenario, "token_cost.life_years")
     hours = scalar(scenario, "token_cost.hours_per_year")
-    purchase = x["capex_per_watt"] * x["it_power_kw"] * WATTS_PER_KW
-    compute = np.asarray(depreciation_per_hour(purchase_price=purchase, life_years=life, hours_per_year=hours))
+    def depreciation(capex_per_watt: np.ndarray) -> np.ndarray:
+        purchase = capex_per_watt * x["it_power_kw"] * WATTS_PER_KW
+        return np.asarray(depreciation_per_hour(purchase_price=purchase, life_years=life, hours_per_year=hours))
+
+    compute = depreciation(x["capex_per_watt"])
     energy = np.asarray(energy_cost_per_hour(it_power_kw=x["it_power_kw"], pue=x["pue"], electricity_price_per_kwh=x["price"]))
     # Seed 3 gives network and operations only as shares: calibrate their cost
     # per hour on the China low case and keep it for every column.
@@ -201,32 +204,31 @@ def table(scenario: Assumptions) -> pd.DataFrame:
         network_share=scalar(scenario, "token_cost.network_share"),
         operations_share=scalar(scenario, "token_cost.operations_share"),
     )
-    network = np.full(4, overheads["network_per_hour"])
-    operations = np.full(4, overheads["operations_per_hour"])
-    cost = cost_per_million_tokens(
-        accelerator_cost_per_hour=compute,
-        it_power_kw=x["it_power_kw"],
-        pue=x["pue"],
-        electricity_price_per_kwh=x["price"],
-        network_cost_per_hour=network,
-        operations_cost_per_hour=operations,
-        tokens_per_second=x["tokens_per_second"],
-    )
-    rental = scalar(scenario, "token_cost.rental_usd_per_hour") * scalar(scenario, "token_cost.rmb_per_usd")
-    rented = cost_per_million_tokens(
-        accelerator_cost_per_hour=np.full(4, rental),
-        it_power_kw=x["it_power_kw"],
-        pue=x["pue"],
-        electricity_price_per_kwh=x["price"],
-        network_cost_per_hour=network,
-        operations_cost_per_hour=operations,
-        tokens_per_second=x["tokens_per_second"],
-    )
+
+    def priced(accelerator_per_hour: np.ndarray) -> dict[str, Any]:  # every column's other inputs as given
+        return cost_per_million_tokens(
+            accelerator_cost_per_hour=accelerator_per_hour,
+            it_power_kw=x["it_power_kw"],
+            pue=x["pue"],
+            electricity_price_per_kwh=x["price"],
+            network_cost_per_hour=np.full(4, overheads["network_per_hour"]),
+            operations_cost_per_hour=np.full(4, overheads["operations_per_hour"]),
+            tokens_per_second=x["tokens_per_second"],
+        )
+
+    rmb_per_usd = scalar(scenario, "token_cost.rmb_per_usd")
+    cost = priced(compute)
+    rented = priced(np.full(4, scalar(scenario, "token_cost.rental_usd_per_hour") * rmb_per_usd))
+    # Seed 2's US AI-campus capex (US$50 bn per GW) in the US columns instead of seed 1's 100-150 RMB/W.
+    campus = scalar(scenario, "token_cost.capex_per_watt_us_ai_campus") * rmb_per_usd
+    campus_capex = np.concatenate([x["capex_per_watt"][:2], [campus, campus]])
+    at_campus = priced(depreciation(campus_capex))
 
     china_cost = np.tile(cost["total_per_million"][:2], 2)  # each case against China's same case
     china_per_hour = np.tile(cost["total_per_hour"][:2], 2)
     china_energy = np.tile(energy[:2], 2)
     index = np.asarray(cost_index(cost_a_per_million=china_cost, cost_b_per_million=cost["total_per_million"]))
+    campus_index = np.asarray(cost_index(cost_a_per_million=china_cost, cost_b_per_million=at_campus["total_per_million"]))
     energy_index = np.asarray(cost_index(cost_a_per_million=china_energy, cost_b_per_million=energy))
     seed_index = np.concatenate([[1.0, 1.0], low_high(scenario, "token_cost.cost_index_us")])
     throughput_ratio = np.asarray(
@@ -277,6 +279,8 @@ def table(scenario: Assumptions) -> pd.DataFrame:
         row("throughput ratio China/US needed for the seed-3 index", "ratio", throughput_ratio),
         row("US non-energy cost multiple needed for the seed-3 index", "ratio", multiplier),
         row("cost per million tokens, rented accelerator", "RMB/M tokens", rented["total_per_million"]),
+        row("capex per watt, US at seed 2's AI campus (US$50 bn per GW)", "RMB/W", campus_capex),
+        row("cost index at the US AI-campus capex per watt", "ratio", campus_index),
         row("exported tokens", "M tokens/week", weekly_million),
         row("electricity embodied in exported tokens", "GWh/yr", exported["kwh"] * weeks / KWH_PER_GWH),
         row("value of that electricity", "RMB m/yr", exported["value"] * weeks / 1e6),
