@@ -190,6 +190,7 @@ def table(scenario: Assumptions) -> pd.DataFrame:
     x = _country_inputs(scenario)
     life = scalar(scenario, "token_cost.life_years")
     hours = scalar(scenario, "token_cost.hours_per_year")
+
     def depreciation(capex_per_watt: np.ndarray) -> np.ndarray:
         purchase = capex_per_watt * x["it_power_kw"] * WATTS_PER_KW
         return np.asarray(depreciation_per_hour(purchase_price=purchase, life_years=life, hours_per_year=hours))
