@@ -50,9 +50,6 @@ Regions project(const std::vector<double>& start_twh, const std::vector<double>&
     finite_result("global_dc::project listed regions", listed_start + listed_end);
     r.world_cagr = finite_result("global_dc::project world_cagr", std::pow(world_end_twh / world_start_twh, 1.0 / years) - 1.0);
     r.world_path = cagr_path(world_start_twh, world_end_twh, years);
-    // No year's residual can go below zero when the end years' do: the regions' sum of exponentials
-    // is log-convex, so it stays under the log-linear chord between its end values, which the world
-    // path lies on or above.
     r.rest_path = r.world_path;
     for (std::size_t i = 0; i < r.start_twh.size(); ++i) {
         // A region that starts at 0 stays at 0 (its end is start × (1 + growth)).
@@ -60,7 +57,9 @@ Regions project(const std::vector<double>& start_twh, const std::vector<double>&
                                                       : std::vector<double>(r.world_path.size(), 0.0));
         for (std::size_t y = 0; y < r.rest_path.size(); ++y) r.rest_path[y] -= r.region_paths[i][y];
     }
-    // Below zero only by rounding (-1e-14 when the regions fill the world): held at 0.
+    // No year's residual is below zero when the end years' are not: the regions' sum of exponentials
+    // is log-convex, so it stays under the log-linear chord between its end values, on or under the
+    // world path. Below zero is rounding only (-1e-14 when the regions fill the world): held at 0.
     for (auto& v : r.rest_path) v = std::max(v, 0.0);
     r.rest_path.front() = r.rest_start_twh;  // the same bits as the residual of the two end years
     r.rest_path.back() = r.rest_end_twh;

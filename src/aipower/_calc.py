@@ -82,9 +82,11 @@ class CalculatorDefaults:
         leaf = self._leaf(key)
         return Assumption(self.get(key), str(leaf.get("unit", "")), str(leaf.get("source", "")))
 
-    def keys(self, section: str) -> list[str]:
-        node = _calculator_tree()[section]
-        return [f"{section}.{name}" for name, leaf in node.items() if isinstance(leaf, dict) and "value" in leaf]
+    def keys(self, section: str | None = None) -> list[str]:
+        """The leaf keys of one section, or of every section (as a loaded Scenario lists them)."""
+        sections = [section] if section is not None else list(_calculator_tree())
+        return [f"{s}.{name}" for s in sections for name, leaf in _calculator_tree()[s].items()
+                if isinstance(leaf, dict) and "value" in leaf]
 
 
 def calculator_defaults(overrides: Mapping[str, Any] | None = None) -> CalculatorDefaults:

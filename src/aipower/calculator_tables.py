@@ -23,31 +23,16 @@ if TYPE_CHECKING:
 else:  # the scenario loader lives on main; the tables only need get()/assumption()
     from ._calc import Assumptions as Scenario
 
-# The scenario section each table reads its inputs from.
-_SECTIONS = {
-    "dc_capex": "dc_power",
-    "token_cost": "token_cost",
-    "us_gap": "us_gap",
-    "onsite_power": "onsite_power",
-    "rack_power": "rack_power",
-    "training": "training",
-    "global_dc": "global_dc",
-}
+# The scenario section a table reads its inputs from, where it is not the table's own name.
+_SECTIONS = {"dc_capex": "dc_power"}
 _KERNEL_ERROR = re.compile(r"^([A-Za-z_][\w\[\]]*) = ([^:]+):")
-
-
-def _section_keys(scenario: Scenario, section: str) -> list[str]:
-    try:
-        return list(scenario.keys(section))  # type: ignore[call-arg]  # the calculator defaults
-    except TypeError:  # a loaded Scenario lists every key
-        return [k for k in scenario.keys() if k.startswith(section + ".")]  # type: ignore[call-arg]
 
 
 def _blamed(table: str, scenario: Scenario, exc: ValueError) -> ValueError:
     """A kernel error names the kernel's argument (``pue = 0.5``), which no worksheet or scenario
     file shows: name the assumption(s) of the table's section holding that value too."""
     text = str(exc)
-    section = _SECTIONS[table]
+    section = _SECTIONS.get(table, table)
     m = _KERNEL_ERROR.match(text)
     if m is None or m.group(1).startswith(section + "."):
         return exc  # already names an assumption, or is not about one value
@@ -56,7 +41,7 @@ def _blamed(table: str, scenario: Scenario, exc: ValueError) -> ValueError:
     except ValueError:
         return exc
     keys = []
-    for key in _section_keys(scenario, section):
+    for key in (k for k in scenario.keys() if k.startswith(section + ".")):  # type: ignore[attr-defined]
         held = scenario.get(key)
         items = held if isinstance(held, (list, tuple)) else [held]
         if any(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isclose(float(v), value, rtol=1e-9, atol=0)
