@@ -219,7 +219,7 @@ class NumpyModel:
         factor = cal.loss_factor
         if not np.isfinite(factor):
             coal0 = avg["coal"][:, 0] * cal.coal_hours / GWH_PER_TWH
-            factor = (coal0 + others0) / total[:, 0] - 1.0  # the base year's trade is inside the factor
+            factor = (coal0 + others0 + imports[0]) / total[:, 0] - 1.0
         factor = np.broadcast_to(factor, (n,))[:, None]
         required = total * (1.0 + factor) - imports[None, :T]
         others = 0.0

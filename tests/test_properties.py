@@ -1,5 +1,7 @@
 """Hypothesis properties of the model: conservation and monotonicity."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -88,14 +90,23 @@ def test_global_regions_sum_to_the_world_every_year(regions, rest_start, rest_en
 
 
 @given(st.floats(min_value=1.0, max_value=200.0), st.sampled_from(["calibrate", "fixed"]))
-def test_more_net_imports_never_raise_coal_hours(imports, mode):
-    """Imports lower the generation China needs. With the base year's trade in the calibrated factor
-    too, 50 TWh/yr raised the factor and, as demand grew, coal's hours (+18 h by 2035)."""
+def test_more_net_imports_after_the_base_year_never_raise_coal_hours(imports, mode):
+    """Imports lower the generation China needs. Given per year with the base year's at 0 (as the
+    README says), the calibrated factor stays and every later year's coal hours fall."""
     over = {"balance.loss_factor_mode": mode, "renewables.mode": "fixed"}
     if mode == "fixed":
         over["balance.loss_factor"] = -0.0164
     base = aipower.run("base", overrides=over)
-    traded = aipower.run("base", overrides={**over, "balance.net_imports": imports})
+    traded = aipower.run("base", overrides={**over, "balance.net_imports": [0.0] + [imports] * 11})
     assert traded.loss_factor == base.loss_factor
+    assert traded.hours.loc["coal", 2024] == base.hours.loc["coal", 2024]
     later = base.hours.columns[1:]
     assert (traded.hours.loc["coal", later] < base.hours.loc["coal", later]).all()
+
+
+def test_a_single_net_imports_number_is_also_the_base_years_as_the_readme_says():
+    a = aipower.run("base")
+    b = aipower.run("base", overrides={"balance.net_imports": 50})
+    rise = b.hours.loc["coal"] - a.hours.loc["coal"]
+    assert rise[2024] == pytest.approx(0, abs=1e-9) and round(rise[2035]) == 18  # "by up to 18 h in 2035"
+    assert "50 TWh/yr *raises* coal hours (by up\n  to 18 h in 2035)" in (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")

@@ -83,13 +83,10 @@ double calibrate_loss_factor(const Inputs& in, double coal_hours_actual) {
     require_range("coal_hours_actual", coal_hours_actual, 0.0, units::kMaxHoursPerYear);
     const double coal = units::gw_hours_to_twh(in.average_capacity[supply::Coal][0], coal_hours_actual);
     const double generation = coal + others_generation(in, 0);
-    // The base year's net imports are not added: like everything else the balance does not list,
-    // the base year's trade is inside the calibrated factor, so net_imports counts trade beyond it
-    // (with them in, a constant import level raised the factor and, as demand grew, coal's hours).
-    const double factor = generation / in.consumption[0] - 1.0;
+    const double factor = (generation + in.net_imports[0]) / in.consumption[0] - 1.0;
     if (!(std::isfinite(factor) && factor >= -0.5 && factor <= 1.0))
         fail("calibrated loss_factor", factor,
-             "a number in [-0.5, 1]: check the base year's demand, capacities and hours");
+             "a number in [-0.5, 1]: check the base year's demand, balance.net_imports, capacities and hours");
     return factor;
 }
 

@@ -864,12 +864,11 @@ struct Model::Impl {
             for (const auto& b : bindings)
                 if (b.kind == BKind::CapRetirements && b.index == s) zero_retirements[s] = false;
         }
-        // The loss factor: given, or calibrated on the base year's demand and generation (its trade
-        // is inside the calibrated factor: balance::calibrate_loss_factor).
+        // The loss factor: given, or calibrated on the base year's demand, generation and imports.
         loss_factor_varies = base_hours_vary || route_bound;
         for (const auto& b : bindings)
             switch (b.kind) {
-                case BKind::LossFactor: case BKind::CalCoalHours: case BKind::RowStart:
+                case BKind::LossFactor: case BKind::CalCoalHours: case BKind::NetImports: case BKind::RowStart:
                 case BKind::SectorTotal: case BKind::PopStart: case BKind::EvShare:
                     loss_factor_varies = true;
                     break;
@@ -1307,7 +1306,7 @@ struct Model::Impl {
                     check(bad[l], std::isfinite(actual[l]) && actual[l] >= 0.0 && actual[l] <= kMaxHours);
                     const double coal = avg[l] * actual[l] / units::kGwhPerTwh;
                     const double generation = coal + others(0, idx(l));
-                    factor[l] = generation / total[l] - 1.0;
+                    factor[l] = (generation + imports[l]) / total[l] - 1.0;
                 }
                 check(bad[l], std::isfinite(factor[l]) && factor[l] >= kMinLossFactor && factor[l] <= kMaxLossFactor);
             }

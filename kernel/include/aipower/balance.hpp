@@ -35,8 +35,7 @@ struct Result {
 
 Result solve(const Inputs& inputs);
 
-// The factor f for which coal hours in year 0 equal `coal_hours_actual`. Year 0's net
-// imports are not added: the base year's trade is inside f, and net_imports is trade beyond it.
+// The factor f for which coal hours in year 0 equal `coal_hours_actual`.
 double calibrate_loss_factor(const Inputs& inputs, double coal_hours_actual);
 
 // Hours that turn a generation total into the residual of one source:
