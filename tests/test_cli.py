@@ -342,3 +342,38 @@ def test_regenerate_stopped_by_kill_or_a_lost_ctrl_c_writes_nothing(how, tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.xlsx" for n in only)  # no temp files
     assert all((tmp_path / f"{n}.xlsx").read_text() == f"old {n}" for n in only)
     assert signal.getsignal(signal.SIGTERM) == handler  # the caller's handler is back
+
+
+def test_import_aipower_loads_no_numerics_until_a_name_is_used():
+    # `import aipower` (and so the console script's start) defers numpy, pandas and the kernel
+    code = ("import sys, aipower; heavy = [m for m in ('numpy', 'pandas', 'aipower._kernel') if m in sys.modules]; "
+            "print(heavy); print(aipower.run.__module__, aipower.units.__name__, 'run' in dir(aipower))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["[]", "aipower.balance aipower.units True"]
+
+
+def test_unknown_attribute_of_the_package_is_an_attribute_error():
+    import aipower
+
+    with pytest.raises(AttributeError, match="'aipower' has no attribute 'nope'"):
+        aipower.nope  # noqa: B018
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback():
+    # a KeyboardInterrupt raised while the command line's imports run (as Ctrl-C in the first second would)
+    code = ("import sys, importlib.abc\n"
+            "class Stop(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'pandas': raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Stop())\n"
+            "from aipower._console import main\n"
+            "sys.exit(main())\n")
+    proc = subprocess.run([sys.executable, "-c", code, "run"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 130
+    assert proc.stderr == "aipower: interrupted: nothing written\n"
+
+
+def test_python_dash_m_runs_the_command_line():
+    proc = subprocess.run([sys.executable, "-m", "aipower", "--version"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.startswith("aipower "), proc.stderr

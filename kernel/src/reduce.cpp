@@ -17,7 +17,12 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kMaxAlpha = 0.1;
 // Smallest accepted: below it bucket counts per column explode for any spread.
 constexpr double kMinAlpha = 1e-7;
-constexpr char kMagic[] = "aipower.summary.v1";
+constexpr char kMagic[] = "aipower.summary.v2";  // v2: block sums scaled by kSumScale, blocks in id order
+
+// Block sums hold values times 2^-64, so that sums of values up to the largest
+// double stay finite; scaling by a power of two is exact, so a mean is the
+// same bit for bit as the unscaled sum's wherever that does not overflow.
+const double kSumScale = std::ldexp(1.0, -64);
 
 // Appends n bytes (none for an empty buffer, whose data() may be null).
 void put_bytes(std::string& out, const void* data, std::size_t n) {
@@ -171,7 +176,7 @@ void Summary::add_block(std::uint64_t block, const double* values, std::size_t r
         for (std::size_t c = 0; c < w; ++c) {
             const double x = values[r * w + c];
             sketches_[c].add(x);
-            sums[c] += x;
+            sums[c] += x * kSumScale;
         }
     }
     block_ids_.push_back(block);
@@ -204,20 +209,25 @@ std::uint64_t Summary::count(std::size_t column) const {
     return sketches_[column].count();
 }
 
+std::vector<std::size_t> Summary::block_order() const {
+    std::vector<std::size_t> order(block_ids_.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return block_ids_[a] < block_ids_[b]; });
+    return order;
+}
+
 double Summary::mean(std::size_t column) const {
     const auto n = count(column);
     if (n == 0) return kNaN;
     // Block sums in block order; a block merged twice is an error, not a double count.
-    std::vector<std::size_t> order(block_ids_.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return block_ids_[a] < block_ids_[b]; });
+    const auto order = block_order();
     double total = 0.0;
     for (std::size_t i = 0; i < order.size(); ++i) {
         if (i > 0 && block_ids_[order[i]] == block_ids_[order[i - 1]])
             fail("summary", "block " + std::to_string(block_ids_[order[i]]) + " was merged twice (the same chunk added twice)");
         total += block_sums_[order[i] * width() + column];
     }
-    return total / static_cast<double>(n);
+    return total / static_cast<double>(n) / kSumScale;
 }
 
 double Summary::quantile(std::size_t column, double q) const {
@@ -248,9 +258,11 @@ std::string Summary::serialize() const {
             put_bytes(out, store->counts.data(), store->counts.size() * sizeof(std::uint64_t));
         }
     }
-    put(out, static_cast<std::uint64_t>(block_ids_.size()));
-    put_bytes(out, block_ids_.data(), block_ids_.size() * sizeof(std::uint64_t));
-    put_bytes(out, block_sums_.data(), block_sums_.size() * sizeof(double));
+    // Blocks in id order, so that the bytes do not depend on the order the workers finished in.
+    const auto order = block_order();
+    put(out, static_cast<std::uint64_t>(order.size()));
+    for (const auto i : order) put(out, block_ids_[i]);
+    for (const auto i : order) put_bytes(out, &block_sums_[i * width()], width() * sizeof(double));
     put(out, failed_);
     put(out, first_failed_);
     put(out, static_cast<std::uint64_t>(first_failure_.size()));

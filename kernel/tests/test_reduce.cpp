@@ -76,12 +76,20 @@ TEST_CASE("summary means do not depend on the order blocks arrive in; serialisat
     const auto copy = reduce::Summary::deserialize(backward.serialize());
     CHECK(copy.mean(1) == backward.mean(1) && copy.quantile(0, 0.5) == backward.quantile(0, 0.5));
     CHECK(copy.failed() == 2 && copy.first_failure() == "sample 9: bad" && copy.count(0) == 5);
+    {  // the bytes, too, do not depend on the order the blocks arrived in (workers finish in any order)
+        reduce::Summary shuffled(width);
+        shuffled.add_block(1, block1.data(), 2);
+        shuffled.add_failure(9, "sample 9: bad");
+        shuffled.add_block(2, block2.data(), 1);
+        shuffled.add_block(0, block0.data(), 2);
+        CHECK(shuffled.serialize() == forward.serialize());
+    }
     CHECK_THROWS(reduce::Summary::deserialize("junk"), "not a serialized Summary");
     CHECK_THROWS(reduce::Summary::deserialize(backward.serialize().substr(0, 60)), "truncated");
     {  // bytes from another process are input: a bucket offset no finite value has is refused
         auto bytes = backward.serialize();
         // magic, alpha, width; then column 0's count, min, max and zeros come before its positive offset
-        const std::size_t offset_at = std::string("aipower.summary.v1").size() + 2 * 8 + 4 * 8;
+        const std::size_t offset_at = std::string("aipower.summary.v2").size() + 2 * 8 + 4 * 8;
         const std::int64_t far = std::numeric_limits<std::int64_t>::max();
         std::memcpy(&bytes[offset_at], &far, sizeof far);
         CHECK_THROWS(reduce::Summary::deserialize(bytes), "sketch bucket offset");
@@ -91,6 +99,22 @@ TEST_CASE("summary means do not depend on the order blocks arrive in; serialisat
     CHECK_THROWS(twice.mean(0), "merged twice");
     CHECK_THROWS(forward.merge(reduce::Summary(3)), "summary width");
     CHECK_THROWS(forward.count(5), "column");
+}
+
+TEST_CASE("summary means of values near the largest double stay finite") {
+    const double big = std::numeric_limits<double>::max();
+    std::vector<double> block = {big, -big, big, -big, big / 2, -big / 2};
+    reduce::Summary s(2);
+    s.add_block(0, block.data(), 3);
+    s.add_block(1, block.data(), 3);
+    CHECK(std::isfinite(s.mean(0)));
+    CHECK_NEAR(s.mean(0) / big, 5.0 / 6.0, 1e-15);  // (1 + 1 + 1/2) × 2 blocks / 6 samples
+    CHECK(s.mean(1) == -s.mean(0));
+    // and where nothing overflows, the mean is the plain sum's divided by the count, bit for bit
+    std::vector<double> small = {0.1, 0.7, 1e-3, 3.3};
+    reduce::Summary t(1);
+    t.add_block(0, small.data(), 4);
+    CHECK(t.mean(0) == (((0.1 + 0.7) + 1e-3) + 3.3) / 4.0);
 }
 
 TEST_MAIN()

@@ -2,6 +2,8 @@
 
 #include "check.hpp"
 
+#include <limits>
+
 using namespace aipower::training;
 
 TEST_CASE("time and energy of a training run") {
@@ -17,6 +19,12 @@ TEST_CASE("interruptions scale with 1/N: seed 2's 3 h at 16k gives ~29 min at 10
     CHECK_NEAR(interruption_interval_h(100000.0, 16000.0, 3.0) * 60.0, 28.8, 1e-9);
     CHECK_NEAR(goodput(2.0, 0.25, 0.5), 2.0 / 2.5, 1e-12);
     CHECK_NEAR(goodput(2.0, 0.0, 0.0), 1.0, 0.0);
+    // hours and products past the largest double: the ratio, not 0
+    const double big = std::numeric_limits<double>::max();
+    CHECK_NEAR(goodput(big, big, 0.0), 0.5, 1e-15);
+    CHECK_NEAR(goodput(big / 2, 0.0, big), 0.5, 1e-15);
+    CHECK_NEAR(training_time_s(1e300, 1e200, 1e200, 1.0, 1.0), 1e-100, 1e-114);
+    CHECK_NEAR(implied_utilization(1e300, 1e200, 1e200, 1e-100), 1.0, 1e-14);
     CHECK_NEAR(failures_per_week(100000.0, 0.01), 1000.0, 1e-9);
 }
 TEST_CASE("bad inputs name the argument") {

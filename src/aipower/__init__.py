@@ -6,28 +6,67 @@ package is its typed public API.
 >>> import aipower
 >>> result = aipower.run("base")            # China power balance, base case
 >>> result.hours.loc["coal", 2028]          # coal utilization hours (h)
+
+The names below are imported on first use (PEP 562), so that ``import aipower``
+and the start of the ``aipower`` command stay fast and a Ctrl-C while the
+command starts is handled like one during its run.
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
-
-from . import actuals, units
-from ._kernel import build_info as _build_info
-from .balance import BalanceResult, run
-from .renewables import Requirement, required_wind_solar
-from .scenario import Assumption, Scenario, ScenarioError, load_scenario
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = version("aipower")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
+# Public name → (submodule, attribute in it; None for the submodule itself).
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "Assumption": ("scenario", "Assumption"),
+    "BalanceResult": ("balance", "BalanceResult"),
+    "Requirement": ("renewables", "Requirement"),
+    "Scenario": ("scenario", "Scenario"),
+    "ScenarioError": ("scenario", "ScenarioError"),
+    "actuals": ("actuals", None),
+    "load_scenario": ("scenario", "load_scenario"),
+    "required_wind_solar": ("renewables", "required_wind_solar"),
+    "run": ("balance", "run"),
+    "units": ("units", None),
+}
+
+if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, imported eagerly
+    from . import actuals, units
+    from .balance import BalanceResult, run
+    from .renewables import Requirement, required_wind_solar
+    from .scenario import Assumption, Scenario, ScenarioError, load_scenario
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = importlib.import_module(f".{module}", __name__)
+    if attribute is not None:
+        value = getattr(value, attribute)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 def version_info() -> dict[str, str]:
     """Package version, kernel build (compiler, build type, C++ standard) and data vintage."""
+    from . import actuals
+    from ._kernel import build_info
+
     info = {"package": __version__}
-    info.update({f"kernel_{k}": str(v) for k, v in _build_info().items()})
+    info.update({f"kernel_{k}": str(v) for k, v in build_info().items()})
     info["data_vintage"] = actuals.vintage()
     return info
 

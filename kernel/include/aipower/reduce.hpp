@@ -93,10 +93,12 @@ class Summary {
     static Summary deserialize(const std::string& bytes);
 
   private:
+    std::vector<std::size_t> block_order() const;  // indices of the blocks in id order
+
     double alpha_;
     std::vector<QuantileSketch> sketches_;
     std::vector<std::uint64_t> block_ids_;
-    std::vector<double> block_sums_;  // block-major: width per block
+    std::vector<double> block_sums_;  // block-major: width per block, scaled by 2^-64 (reduce.cpp)
     std::uint64_t failed_ = 0;
     std::uint64_t first_failed_ = UINT64_MAX;
     std::string first_failure_;
