@@ -123,7 +123,7 @@ def seg(method, first, last, **values):
         ({"demand.secondary.segments": seg("growth", 2025, 2035, rate=-1.0)}, r"rate = -1: expected a growth rate > -1"),
         ({"demand.secondary.segments": seg("growth", 2025, 2030, rate=0.02)}, r"demand\.secondary: year 2031 is not covered"),
         ({"demand.ev_tertiary_share": 1.4}, r"ev_tertiary_share = 1\.4"),
-        ({"renewables.target_year": 2040}, r"renewables\.target_year = 2040: expected a year in 2025-2035"),
+        ({"renewables.target_year": 2040}, r"renewables\.target_year = 2040: expected a year in 2026-2035"),
         ({"supply.gas.additions": seg("increment", 2025, 2035, value=-100, unit="GW/yr")}, r"supply\.gas 2026 = "),
         ({"balance.net_imports": {"value": [0, 1], "unit": "TWh/yr"}}, r"balance\.net_imports: has 2 values, expected 1 or 12"),
         ({"horizon.base_year": 2019}, r"horizon\.base_year = 2019"),

@@ -561,5 +561,90 @@ def test_more_refusals_name_what_the_user_set():
     err = xf.AIP_CALC_TABLE("token_cost", "base", [["token_cost.it_power_kw", 0]])
     assert isinstance(err, XlError) and "token_cost.it_power_kw = 0: expected" in err
     # a target year before the additions the solve sets: named with where it was set
-    with pytest.raises(ValueError, match=r"override: renewables.target_year = 2025: expected a year >= renewables.first_year = 2026"):
+    with pytest.raises(ValueError, match=r"override: renewables.target_year = 2025: expected a year in 2026-2035 \(from renewables.first_year = 2026"):
         aipower.run("ai", overrides={"renewables.target_year": 2025})
+
+
+# ---- a user's probe of the worksheet layer (2026-11-22) -------------------------------------
+
+
+def test_a_logical_override_is_not_served_the_cached_run_of_a_1():
+    xf.clear_cache()
+    key = "demand.data_centers.start"
+    first = xf.AIP_DEMAND("base", "data_centers", 2024, [[key, True]])
+    assert isinstance(first, XlError) and "got boolean" in first
+    assert xf.AIP_DEMAND("base", "data_centers", 2024, [[key, 1]]) == pytest.approx(1.0)
+    again = xf.AIP_DEMAND("base", "data_centers", 2024, [[key, True]])  # after the 1: still refused
+    assert isinstance(again, XlError) and "got boolean" in again
+
+
+def test_an_override_key_written_two_ways_is_one_key_set_twice():
+    got = xf.AIP_COAL_HOURS("base", 2030, [["renewables__target_share", 0.28], ["Renewables.Target_Share", 0.31]])
+    assert got == "#VALUE! overrides: row 2: 'Renewables.Target_Share' is already set in row 1; expected each key once"
+
+
+def test_a_scenario_name_too_long_for_a_file_name_is_a_clear_error():
+    got = xf.AIP_COAL_HOURS("x" * 300, 2030)
+    assert isinstance(got, XlError) and "internal error" not in got
+    assert "(300 characters)': not a file name this system can look up" in got and "base, ai, ai_ranges" in got
+    with pytest.raises(aipower.ScenarioError, match="not a file name this system can look up"):
+        aipower.load_scenario("y" * 5000)
+
+
+def test_json_nested_too_deeply_is_invalid_json_not_an_internal_error():
+    got = xf.AIP_COAL_HOURS("base", 2030, [["demand.data_centers.segments", "[" * 3000 + "]" * 3000]])
+    assert got == "#VALUE! overrides: row 1: 'demand.data_centers.segments': value is not valid JSON: nested too deeply"
+
+
+def test_range_positions_in_kernel_messages_count_cells_from_1():
+    got = xf.AIP_FIRM_EQUIVALENT_GW([[45], [-5]], [[0.25], [0.35]])
+    assert got.startswith("#VALUE! AIP_FIRM_EQUIVALENT_GW: nameplate_gw: cell 2 = -5: expected")
+
+
+def test_keys_and_output_names_ignore_case_as_overrides_do(base):
+    assert xf.AIP_ASSUMPTION("base", "Renewables.Target_Share") == xf.AIP_ASSUMPTION("base", "renewables.target_share")
+    assert xf.AIP_ASSUMPTION("base", "renewables__target_share") == xf.AIP_ASSUMPTION("base", "renewables.target_share")
+    assert xf.AIP_SWEEP("ai_ranges", "Hours.Coal", 100, 1) == xf.AIP_SWEEP("ai_ranges", "hours.coal", 100, 1)
+    assert xf.AIP_TORNADO("ai_ranges", "HOURS.coal", 2030) == xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030)
+
+
+@pytest.mark.parametrize("code", ["#GETTING_DATA", "#BUSY!", "#CONNECT!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"])
+def test_newer_excel_error_values_are_error_values_not_text(code):
+    assert xf.AIP_COAL_HOURS("ai", code) == f"#VALUE! year: is an error value ({code})"
+
+
+def test_an_error_message_fits_a_cell_and_keeps_both_ends():
+    got = xf.AIP_SWEEP("ai_ranges", "x" * 32767)
+    assert len(got) <= XlError.MAX_MESSAGE + 100
+    assert got.startswith("#VALUE! output: 'xxx") and "characters left out" in got
+    assert got.endswith("requirement.level or loss_factor")  # the expected range survives
+
+
+def test_shipped_scenario_files_are_named_without_a_machine_path():
+    got = xf.AIP_COAL_HOURS("base", 2040, [["horizon.end_year", 2040]])
+    assert "aipower/scenarios/base.toml:" in got.replace(os.sep, "/")
+    assert str(Path(aipower.__file__).resolve().parent) not in got
+
+
+def test_base_year_and_an_overrides_base_year_together_are_refused():
+    got = xf.AIP_COAL_HOURS("base", 2030, [["horizon.base_year", 2025]], 2024)
+    assert got.startswith("#VALUE! base_year: 2024 and the overrides' horizon.base_year = 2025 both set the base year")
+    assert isinstance(xf.AIP_COAL_HOURS("base", 2030, [["horizon.base_year", 2025]]), float)
+
+
+def test_a_date_cell_in_a_number_argument_is_named_as_a_date():
+    import datetime
+
+    got = xf.AIP_CAGR(datetime.datetime(2030, 1, 1), 1, 1)
+    assert got.startswith("#VALUE! from_value: 2030-01-01T00:00:00 is a date or time; expected a number")
+
+
+def test_a_target_year_before_the_solve_window_states_the_whole_range():
+    for year in (2024, 2025):
+        got = xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, year)
+        assert f"renewables.target_year = {year}: expected a year in 2026-2035" in got
+
+
+def test_tornado_year_outside_the_table_names_the_year_once():
+    got = xf.AIP_TORNADO("ai_ranges", "hours.coal", 2023)
+    assert got.startswith("#N/A year = 2023: expected a year in 2024-2035")

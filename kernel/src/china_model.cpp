@@ -22,15 +22,16 @@ void check_target(const RenewableTarget& t, const series::Years& years) {
             fail(std::string("renewables.") + what, year,
                  "a year in " + std::to_string(years.first + 1) + "-" + std::to_string(years.last));
     };
-    in_horizon("target_year", t.year);
     in_horizon("first_year", t.first_year);
     in_horizon("last_year", t.last_year);
     if (t.last_year < t.first_year) fail("renewables.last_year", t.last_year, ">= renewables.first_year");
     // Additions before the target year reach it; a target year before them cannot be solved for.
-    if (t.year < t.first_year)
+    // One message with the whole range a target year may take.
+    if (t.year < t.first_year || t.year > years.last)
         fail("renewables.target_year", t.year,
-             "a year >= renewables.first_year = " + std::to_string(t.first_year) +
-                 " (the additions the solve sets start then)");
+             "a year in " + std::to_string(t.first_year) + "-" + std::to_string(years.last) +
+                 " (from renewables.first_year = " + std::to_string(t.first_year) +
+                 ": the additions the solve sets start then)");
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ TEST_CASE("bad inputs") {
     CHECK_THROWS(china::run(in), "renewables.target_year = 2040");
     in = sample();
     in.target = {true, 0.3, 2025, 2026, 2030, 0.3};  // a target before the additions it solves for
-    CHECK_THROWS(china::run(in), "renewables.target_year = 2025: expected a year >= renewables.first_year = 2026");
+    CHECK_THROWS(china::run(in), "renewables.target_year = 2025: expected a year in 2026-2030 (from renewables.first_year = 2026");
     in = sample();
     in.target = {true, 0.05, 2030, 2026, 2030, 0.3};  // already met with no additions
     CHECK_THROWS(china::run(in), "renewables.target_share = 0.05: expected a share above");

@@ -25,7 +25,7 @@ HOURS_ROWS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")
 RE_SHARE_ROWS = ("non_hydro_share", "wind_solar_additions")
 TABLES = ("demand", "capacity", "generation", "hours", "re_share")
 UNITS = {"demand": "TWh (total_growth: fraction)", "capacity": "GW, end of year", "generation": "TWh",
-         "hours": "h", "re_share": "fraction (wind_solar_additions: GW)"}
+         "hours": "h", "re_share": "fraction (wind_solar_additions: GW/yr)"}
 
 
 @dataclass

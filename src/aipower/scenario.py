@@ -95,10 +95,16 @@ def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> 
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to.parent / path
-    if path.is_dir():
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except OSError as exc:  # a name the system cannot look up (too long, say): not a file
+        shown = text if len(text) <= 120 else text[:100] + f"… ({len(text):,} characters)"
+        raise ScenarioError(f"scenario '{shown}': not a file name this system can look up ({exc.strerror}); expected one "
+                            f"of {', '.join(SHIPPED)} or a path to a .toml file") from None
+    if is_dir:
         raise ScenarioError(f"scenario '{text}': {path.resolve()} is a folder; expected a scenario .toml file "
                             f"or one of {', '.join(SHIPPED)}")
-    if not path.exists():
+    if not exists:
         # Excel's Python process starts in a folder xlwings does not set: say which one was searched
         where = f" in {path.parent.resolve()}" if not Path(text).is_absolute() else ""
         raise ScenarioError(

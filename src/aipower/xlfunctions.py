@@ -25,9 +25,11 @@ Plain Python use::
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,6 +52,9 @@ CATEGORY = "aipower"
 WIZARD_LIMIT = 255  # Excel's function wizard cuts descriptions here; AIP_HELP has the full text
 
 
+_PACKAGE_DIR = str(Path(__file__).resolve().parent) + os.sep
+
+
 class XlError(str):
     """An Excel error with its reason: ``"#VALUE! <argument>: <problem>"``.
 
@@ -59,7 +64,18 @@ class XlError(str):
     code: str
     message: str
 
+    #: Longest message kept whole. A message quotes what it was given, and a cell holds at most
+    #: 32,767 characters: a longer one keeps its start (the argument and the value's start) and its
+    #: end (the expected range), with the count of characters left out between them.
+    MAX_MESSAGE = 2000
+
     def __new__(cls, code: str, message: str) -> XlError:
+        # The package's own files (its shipped scenarios) by their place in the package: no machine
+        # path in a workbook. A user's own file keeps the path the user gave.
+        message = message.replace(_PACKAGE_DIR, "aipower" + os.sep)
+        if len(message) > cls.MAX_MESSAGE:
+            head, tail = message[:1400], message[-500:]
+            message = f"{head} … ({len(message) - len(head) - len(tail):,} characters left out) … {tail}"
         self = super().__new__(cls, f"{code} {message}")
         self.code = code
         self.message = message
@@ -108,7 +124,11 @@ class XlFunction:
     def _worksheet_names(self, message: str) -> str:
         for inner, outer in self.renames:
             if message.startswith((f"{inner} =", f"{inner}:")):
-                return outer + message[len(inner):]
+                message = outer + message[len(inner):]
+                break
+        for p in self.params:  # the kernel's 0-based position in a range as the cell a user counts from 1
+            if p.kind == "range":
+                message = re.sub(rf"\b{p.name}\[(\d+)\]", lambda m, n=p.name: f"{n}: cell {int(m.group(1)) + 1}", message)
         return message
 
     def __call__(self, *args: Any) -> Any:
@@ -225,6 +245,8 @@ def _coerce(p: Param, raw: Any) -> Any:
             raise ArgError(p.name, f"{v!r} is a logical value; expected {_expected(p)}")
         if isinstance(v, str):
             raise ArgError(p.name, f"'{v}' is text; expected {_expected(p)}")
+        if isinstance(v, (datetime.date, datetime.time)):  # a cell formatted as a date or time
+            raise ArgError(p.name, f"{v.isoformat()} is a date or time; expected {_expected(p)}")
         try:
             x = float(v)
         except (TypeError, ValueError):
@@ -239,7 +261,9 @@ def _coerce(p: Param, raw: Any) -> Any:
     return v
 
 
-_ERROR_CODES = {"#VALUE!", "#N/A", "#NUM!", "#REF!", "#NAME?", "#DIV/0!", "#NULL!", "#SPILL!", "#CALC!"}
+# Excel's error values, the newer ones included (#GETTING_DATA while a cell waits on a data source).
+_ERROR_CODES = {"#VALUE!", "#N/A", "#NUM!", "#REF!", "#NAME?", "#DIV/0!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
+                "#BUSY!", "#CONNECT!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#PYTHON!", "#EXTERNAL!"}
 
 
 def _expected(p: Param) -> str:
@@ -281,19 +305,27 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
                     value = json.dumps(json.loads(text), sort_keys=True)
                 except json.JSONDecodeError as exc:
                     raise ArgError(p.name, f"row {i}: '{key}': value is not valid JSON: {exc}") from None
+                except RecursionError:
+                    raise ArgError(p.name, f"row {i}: '{key}': value is not valid JSON: nested too deeply") from None
                 value = ("json", value)
+        elif isinstance(value, (bool, np.bool_)):
+            # Tagged: TRUE == 1 in Python, and the cached runs are keyed by these pairs, so an untagged
+            # TRUE would be served the run of a 1 (and refused or not depending on recalculation order).
+            value = ("logical", bool(value))
         elif isinstance(value, float) and value.is_integer():
             value = int(value)  # years and counts arrive from Excel as floats
         key = key.strip()
-        if key.casefold() in rows:  # keys are matched ignoring case: 'A.b' and 'a.b' are one key
-            raise ArgError(p.name, f"row {i}: '{key}' is already set in row {rows[key.casefold()]}; expected each key once")
-        rows[key.casefold()] = i
+        same = key.replace("__", ".").casefold()  # 'A.b', 'a.b' and 'a__b' are one key
+        if same in rows:
+            raise ArgError(p.name, f"row {i}: '{key}' is already set in row {rows[same]}; expected each key once")
+        rows[same] = i
         out.append((key, value))
     return tuple(out)
 
 
 def _override_dict(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
-    return {k: (json.loads(v[1]) if isinstance(v, tuple) else v) for k, v in pairs}
+    """The pairs of _overrides as the API takes them: JSON parsed, logical values untagged."""
+    return {k: ((json.loads(v[1]) if v[0] == "json" else v[1]) if isinstance(v, tuple) else v) for k, v in pairs}
 
 
 def _in_model_units(sc: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -378,6 +410,11 @@ def _scenario_key(scenario: str) -> ScenarioKey:
 
 @lru_cache(maxsize=32)
 def _scenario(key: ScenarioKey, overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> Scenario:
+    if base_year is not None:  # the overrides would win without a word: one place sets the base year
+        for k, v in overrides:
+            if k.replace("__", ".").casefold() == "horizon.base_year":
+                raise ArgError("base_year", f"{base_year} and the overrides' {k} = {v} both set the base year; "
+                                            "expected one of them (leave base_year blank or drop that row)")
     sc = load_scenario(key[0], base_year=base_year)
     if overrides:
         sc = sc.with_overrides(_in_model_units(sc, _override_dict(overrides)))
@@ -426,7 +463,7 @@ def _lookup(df: pd.DataFrame, what: str, row: str, year: int, table: str) -> flo
 # ---------------------------------------------------------------------------------------------
 # Common arguments
 
-SCENARIO = Param("scenario", "Scenario: a shipped name (base, ai) or the path of a scenario .toml file.", "scenario")
+SCENARIO = Param("scenario", "Scenario: a shipped name (base, ai, ai_ranges) or the path of a scenario .toml file.", "scenario")
 OVERRIDES = Param("overrides", "Optional two-column range: assumption key (e.g. renewables.target_share) and value, in the "
                                "unit AIP_PARAMS shows (the model's: TWh, GW, fraction), each key once. Blank rows are ignored.", "overrides", ())
 BASE_YEAR = Param("base_year", "Base year (year): rebase on a later year's actuals, e.g. 2025. Blank: the scenario's (2024).",
@@ -517,6 +554,7 @@ def _params(scenario: str, overrides: tuple, base_year: int | None) -> list[list
           category="scenario", example='=AIP_ASSUMPTION("base", "renewables.target_share")')
 def _assumption(scenario: str, key: str, overrides: tuple, base_year: int | None) -> Any:
     sc = scenario_of(scenario, overrides, base_year)
+    key = _choice(key.replace("__", "."), sc.keys()) or key  # as overrides ranges take it: case and '__' aside
     if key not in sc:
         import difflib
         close = difflib.get_close_matches(key, sc.keys(), n=1)
@@ -532,12 +570,12 @@ def _assumption(scenario: str, key: str, overrides: tuple, base_year: int | None
                          "or re_share, one row per sector or source, one column per year.",
           "a table: row names, then one column per year from the base year (TWh, GW, h or fractions by table)",
           [SCENARIO, Param("table", "Table: demand (TWh), capacity (GW, end of year), generation (TWh), hours (h) or "
-                                    "re_share (fraction; wind_solar_additions in GW).", "text", "demand"),
+                                    "re_share (fraction; wind_solar_additions in GW/yr).", "text", "demand"),
            OVERRIDES, BASE_YEAR], table=True, category="balance",
           details="demand: primary, secondary, tertiary_core, ev_charging, data_centers, tertiary, residential_core, "
                   "residential, total (TWh) and total_growth (fraction). capacity and generation: coal, gas, biomass, "
                   "hydro, nuclear, wind, solar (generation also required). hours: coal, gas, hydro, nuclear, wind, solar. "
-                  "re_share: non_hydro_share (fraction of consumption), wind_solar_additions (GW).",
+                  "re_share: non_hydro_share (fraction of consumption), wind_solar_additions (GW/yr).",
           example='=AIP_BALANCE(Scenario, "demand", Overrides)')
 def _balance(scenario: str, table: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
     name = table.lower()
@@ -679,7 +717,7 @@ def _sweep_errors(call: Callable[[], Any], output: str) -> Any:
         msg = str(exc)
         head = msg.split(":")[0]
         if head.startswith("year ="):  # outside the horizon: #N/A, as AIP_COAL_HOURS
-            raise NotFound(f"year: {msg}") from None
+            raise NotFound(msg) from None  # names the year already
         for name in ("samples", "seed"):
             if head.startswith(f"{name} ="):
                 raise ArgError(name, msg) from None
@@ -724,6 +762,7 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
                        "#NUM!")
     if not 0 <= seed <= _SEED_LIMIT:
         raise ArgError("seed", f"{seed} is outside 0-2^53 (whole numbers Excel holds exactly)", "#NUM!")
+    output = output.lower()  # output names are lower case: 'Hours.Coal' as typed is hours.coal
     df = _sweep_cached(_scenario_key(scenario), output, samples, seed, overrides, base_year)
     label = f"{output} [{output_unit(output)}]"
     accepted = df.attrs.get("accepted", samples)
@@ -747,6 +786,7 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
                   "aipower.sweep.tornado_table.",
           example='=AIP_TORNADO("ai_ranges", "hours.coal", 2030)')
 def _tornado_fn(scenario: str, output: str, year: int, overrides: tuple, base_year: int | None) -> list[list[Any]]:
+    output = output.lower()
     df = _tornado_cached(_scenario_key(scenario), output, year, overrides, base_year)
     unit = output_unit(output)
     header = [f"{c} [{unit}]" if c.startswith("output_") or c in ("swing", "base") else c for c in df.columns]
@@ -759,7 +799,7 @@ def _tornado_fn(scenario: str, output: str, year: int, overrides: tuple, base_ye
 
 @register("AIP_UTILIZATION_HOURS", "Utilization hours from generation and average capacity (h) = TWh / GW × 1000, e.g. coal "
                                    "hours from coal generation and average coal capacity.", "h",
-          [Param("generation_twh", "Generation (TWh).", "number"),
+          [Param("generation_twh", "Generation (TWh); a negative one (a change, say) gives negative hours.", "number"),
            Param("average_capacity_gw", "Average capacity over the year (GW), > 0.", "number")],
           category="units", example="=AIP_UTILIZATION_HOURS(5300, 1170)",
           renames={"twh": "generation_twh", "gw": "average_capacity_gw", "twh_per_gw_to_hours": "the result"})
@@ -768,7 +808,8 @@ def _utilization_hours(generation_twh: float, average_capacity_gw: float) -> flo
 
 
 @register("AIP_ENERGY_TWH", "Energy from capacity running a number of hours (TWh) = GW × h / 1000.", "TWh",
-          [Param("capacity_gw", "Capacity (GW).", "number"), Param("hours", "Hours at full output (h).", "number")],
+          [Param("capacity_gw", "Capacity (GW); a negative one (a change, say) gives negative energy.", "number"),
+           Param("hours", "Hours at full output (h).", "number")],
           category="units", example="=AIP_ENERGY_TWH(100, 4000)",
           renames={"gw": "capacity_gw", "gw_hours_to_twh": "the result"})
 def _energy_twh(capacity_gw: float, hours: float) -> float:
@@ -778,7 +819,7 @@ def _energy_twh(capacity_gw: float, hours: float) -> float:
 @register("AIP_CAGR", "Compound annual growth rate between two values a number of years apart (fraction/yr).",
           "fraction per year",
           [Param("from_value", "Value in the first year (any unit, > 0).", "number"),
-           Param("to_value", "Value in the last year (same unit).", "number"),
+           Param("to_value", "Value in the last year (same unit, ≥ 0).", "number"),
            Param("years", "Years between the two values (years, > 0).", "number")],
           category="units", example="=AIP_CAGR(100, 140, 5)")
 def _cagr(from_value: float, to_value: float, years: float) -> float:
@@ -919,7 +960,7 @@ if CALCULATOR_TABLES:
     @register("AIP_DC_ENERGY_FROM_IT_POWER", "Energy (TWh) of an IT load: IT power × PUE × load factor × hours.", "TWh",
               [Param("it_power_gw", "IT (chip) power (GW).", "number"), Param("pue", "Power usage effectiveness (ratio ≥ 1).", "number"),
                Param("load_factor", "Average load as a fraction of IT power (fraction 0-1).", "number"),
-               Param("hours", "Hours in the period (h). Blank: 8,760.", "number", None)],
+               Param("hours", "Hours in the period (h, 0-8,784, a leap year). Blank: 8,760.", "number", None)],
               category="calculators", example="=AIP_DC_ENERGY_FROM_IT_POWER(0.16, 1.5, 1)")
     def _dc_it(it_power_gw: float, pue: float, load_factor: float, hours: float | None) -> float:
         kw = {} if hours is None else {"hours": hours}
@@ -986,7 +1027,7 @@ if CALCULATOR_TABLES:
               "currency of the inputs",
               [Param("capex", "Capex (currency, e.g. USD m).", "number"),
                Param("opex_per_year", "Opex a year (currency/yr).", "number"),
-               Param("years", "Years of operation (years, whole).", "integer"),
+               Param("years", "Years of operation (years, whole, 1-200).", "integer"),
                Param("discount_rate", "Discount rate (fraction/yr). Blank: 0.", "number", 0.0)],
               category="calculators", example="=AIP_ONSITE_LIFETIME_COST(600, 20, 5)")
     def _onsite(capex: float, opex_per_year: float, years: int, discount_rate: float) -> float:
@@ -1012,7 +1053,7 @@ if CALCULATOR_TABLES:
 
     @register("AIP_RACK_COPPER_KG", "Copper (kg) that keeps the I²R loss of a rack at a target fraction.", "kg",
               [Param("power_w", "Rack power (W).", "number"), Param("voltage_v", "Voltage (V DC).", "number"),
-               Param("loss_fraction", "Target loss (fraction of rack power, 0-1).", "number"),
+               Param("loss_fraction", "Target loss (fraction of rack power, > 0 and ≤ 1).", "number"),
                Param("length_m", "Current-path length (m). Blank: the calculator default (28.9).", "number", None)],
               category="calculators", example="=AIP_RACK_COPPER_KG(1000000, 800, 0.006)",
               renames={"loss_fraction_target": "loss_fraction"})
@@ -1026,8 +1067,8 @@ if CALCULATOR_TABLES:
               [Param("training_flops", "Training compute (FLOP), e.g. 1e26.", "number"),
                Param("accelerators", "Number of accelerators (count).", "number"),
                Param("peak_flops_per_s", "Peak per accelerator (FLOP/s), e.g. 2.5e15.", "number"),
-               Param("utilization", "Model FLOPs utilization (fraction 0-1).", "number"),
-               Param("goodput", "Useful share of wall time (fraction 0-1). Blank: 1.", "number", 1.0)],
+               Param("utilization", "Model FLOPs utilization (fraction, > 0 and ≤ 1).", "number"),
+               Param("goodput", "Useful share of wall time (fraction, > 0 and ≤ 1). Blank: 1.", "number", 1.0)],
               category="calculators", example="=AIP_TRAINING_DAYS(1E+26, 25000, 2.5E+15, 0.4)")
     def _train_days(training_flops: float, accelerators: float, peak_flops_per_s: float, utilization: float,
                     goodput: float) -> float:
