@@ -377,3 +377,17 @@ def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback():
 def test_python_dash_m_runs_the_command_line():
     proc = subprocess.run([sys.executable, "-m", "aipower", "--version"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and proc.stdout.startswith("aipower "), proc.stderr
+
+
+def test_sigterm_while_the_command_starts_is_one_line_and_exit_130():
+    # the stop signal arrives while the command line's imports run
+    code = ("import os, signal, sys, importlib.abc\n"
+            "class Stop(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'pandas': os.kill(os.getpid(), signal.SIGTERM)\n"
+            "sys.meta_path.insert(0, Stop())\n"
+            "from aipower._console import main\n"
+            "sys.exit(main())\n")
+    proc = subprocess.run([sys.executable, "-c", code, "run"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 130
+    assert proc.stderr == "aipower: interrupted: nothing written\n"

@@ -259,6 +259,40 @@ def test_bad_distributions_name_file_line_and_key(tmp_path, line, message):
     assert f"{path}:5" in text and "renewables." in text and message in text
 
 
+@pytest.mark.parametrize("line, point", [
+    # value = { dist = ... }, as a segment field is written, on a leaf: the same distribution
+    ('target_share = { value = { dist = "normal", mean = 0.31, sd = 0.01 }, unit = "fraction", source = "x" }', 0.31),
+    # no point value: the distribution's centre
+    ('target_share = { dist = "normal", mean = 0.31, sd = 0.01, unit = "fraction", source = "x" }', 0.31),
+    ('target_share = { low = 0.28, high = 0.32, unit = "fraction", source = "x" }', 0.30),
+    ('target_share = { dist = "triangular", low = 0.28, mode = 0.29, high = 0.32, unit = "fraction", source = "x" }', 0.29),
+])
+def test_a_leaf_distribution_without_a_point_value_takes_its_centre(tmp_path, line, point):
+    path = write(tmp_path, f"""
+        [scenario]
+        parent = "base"
+        [renewables]
+        {line}
+    """)
+    sc = load_scenario(path)
+    assert sc.get("renewables.target_share") == pytest.approx(point)
+    assert sc.assumption("renewables.target_share").uncertainty is not None
+    inputs = sweep.uncertain_inputs(sc)
+    assert [u.key for u in inputs] == ["renewables.target_share"]
+
+
+def test_an_unknown_field_lists_the_distribution_fields_too(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [renewables]
+        target_share = { value = 0.3, dist = "normal", mean = 0.3, sd = 0.01, hgh = 0.31, unit = "fraction", source = "x" }
+    """)
+    with pytest.raises(ScenarioError, match=r":5: renewables.target_share: unknown field 'hgh' \(expected value, unit, "
+                                            r"source, or a distribution's dist, low, high, mode, mean, sd, median, sigma\)"):
+        load_scenario(path)
+
+
 def test_bad_segment_distributions(tmp_path):
     path = write(tmp_path, """
         [scenario]

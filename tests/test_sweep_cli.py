@@ -29,6 +29,19 @@ def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     assert main(["sweep", "--samples", "1000", "--out", str(out), "--force", "--tornado-year", "2028"]) == 0
     assert json.loads((out / "sweep.json").read_text())["tornado"]["year"] == 2028
     assert not list(out.glob(".*.tmp"))
+    # fewer outputs into the same folder: the earlier run's other file stays, and sweep.json lists this run's
+    assert main(["sweep", "--samples", "1000", "--out", str(out), "--force", "--outputs", "hours.coal"]) == 0
+    assert (out / "percentiles_demand.data_centers.csv").exists()
+    assert json.loads((out / "sweep.json").read_text())["files"] == ["percentiles_hours.coal.csv", "sweep.json",
+                                                                      "tornado.csv"]
+
+
+def test_a_folder_where_an_output_file_goes_is_refused_before_the_sweep_even_with_force(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "sweep"
+    (out / "tornado.csv").mkdir(parents=True)
+    monkeypatch.setattr(sweep, "run", lambda *a, **k: pytest.fail("the sweep ran"))
+    assert main(["sweep", "--samples", "1000", "--out", str(out), "--force"]) == 2
+    assert "tornado.csv: a folder where an output file goes" in capsys.readouterr().err
 
 
 def test_existing_files_are_refused_before_the_sweep_runs(tmp_path, monkeypatch, capsys):

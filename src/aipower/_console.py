@@ -1,7 +1,8 @@
-"""The `aipower` console script: imports the command line inside a Ctrl-C handler.
+"""The `aipower` console script: imports the command line inside the stop-signal handlers.
 
 Importing the command line (numpy, pandas, the kernel) takes most of a second; a
-Ctrl-C in that time would otherwise print a traceback from the import machinery.
+Ctrl-C (or SIGTERM, SIGHUP) in that time would otherwise print a traceback from
+the import machinery, or end the process without a word.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ import sys
 
 
 def main() -> int:
-    try:
-        from .cli import main as cli_main
-    except KeyboardInterrupt:
+    from ._io import stop_signals_handled  # the standard library only
+
+    with stop_signals_handled():
         try:
-            print("aipower: interrupted: nothing written", file=sys.stderr, flush=True)
-        except (OSError, ValueError):  # stderr closed
-            pass
-        return 130
+            from .cli import main as cli_main
+        except KeyboardInterrupt:
+            try:
+                print("aipower: interrupted: nothing written", file=sys.stderr, flush=True)
+            except (OSError, ValueError):  # stderr closed
+                pass
+            return 130
     return cli_main()

@@ -42,6 +42,10 @@ def check_targets(targets: Iterable[str | Path], *, overwrite: bool = False, arg
             raise ValueError(f"{arg} {folder}: {existing} is a file; expected a folder (created if missing)")
         if existing is not None:
             _check_writable(folder, existing, arg)
+    folders = [str(t) for t in targets if t.is_dir()]  # --force replaces files, never a folder (found only at the end)
+    if folders:
+        raise ValueError(f"{', '.join(folders)}: a folder where an output file goes; expected a file or nothing there "
+                         "(--force does not replace folders)")
     present = [str(t) for t in targets if os.path.lexists(t)]  # a dangling symlink is there too
     if present and not overwrite:
         raise OutputExistsError(f"{', '.join(present)} exist: not overwriting (use --force to replace them)")

@@ -71,6 +71,8 @@ class SweepCommand:
             "percentile_relative_error": result.alpha,
             "percentile_definition": "lower sample quantile (numpy method='lower'), within the relative error",
             "failed": result.failed, "first_failure": result.first_failure,
+            # this run's files: a folder reused with --force may hold an earlier run's other percentile files
+            "files": sorted(p.name for p in [*files, args.out / "sweep.json"]),
             "tornado": {"output": args.tornado_output, "year": tornado.attrs.get("year")},
             "inputs": json.loads(result.inputs.to_json(orient="records")),
         }

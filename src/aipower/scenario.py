@@ -64,8 +64,9 @@ class Assumption:
 
 
 def _is_leaf(node: Any) -> bool:
-    if isinstance(node, dict):
-        return "value" in node or "actual" in node
+    if isinstance(node, dict):  # a distribution without a point value is a leaf too: its centre is the point
+        return "value" in node or "actual" in node or "dist" in node or (
+            {"low", "high"} <= set(node) and ("unit" in node or "source" in node))
     return isinstance(node, list)
 
 
@@ -348,10 +349,15 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         return Assumption(key, node, "segments", "; ".join(sorted({str(s.get("source", origin)) for s in node})), origin)
     if not isinstance(node, dict):
         raise ScenarioError(f"{origin}: {key} = {node!r}: expected an inline table {{ value = ..., unit = ..., source = ... }}")
+    inner = node.get("value")
+    if isinstance(inner, dict) and _uncertainty.is_uncertain(inner) and not _uncertainty.is_uncertain(node):
+        # value = { dist = ... }, as a segment's value field is written: the distribution is the leaf's own
+        node = {k: v for k, v in node.items() if k != "value"} | inner
     allowed = {"value", "unit", "source", "actual", "year_offset", "less", "choices", *_uncertainty.FIELDS}
     for field in node:
         if field not in allowed:
-            raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source)")
+            raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source, or a "
+                                f"distribution's {', '.join(_uncertainty.FIELDS)})")
     if "actual" in node:
         value: Any = {k: node[k] for k in ("actual", "year_offset", "less") if k in node}
         try:
@@ -359,24 +365,26 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         except ValueError as exc:
             raise ScenarioError(f"{origin}: {key}: {exc}") from None
     else:
-        value = node["value"]
+        value = node.get("value")  # None: a distribution's centre, below
         unit = node.get("unit", root.unit if root is not None else "")
     uncertain = None
     if _uncertainty.is_uncertain(node):
         pair = node.get("value")
         is_pair = isinstance(pair, list) and len(pair) == 2 and all(
             isinstance(x, (int, float)) and not isinstance(x, bool) for x in pair)
-        if "value" not in node or (isinstance(pair, (bool, str, list, dict)) and not is_pair):
-            raise ScenarioError(f"{origin}: {key}: a distribution or range needs a numeric 'value' (the point value) "
-                                "or a [low, high] pair")
+        if isinstance(pair, (bool, str, list, dict)) and not is_pair:
+            raise ScenarioError(f"{origin}: {key}: a distribution or range needs a numeric 'value' (the point value), "
+                                "a [low, high] pair, or no value (the distribution's centre)")
         try:
             if is_pair:  # a [low, high] pair (the calculators' cases): a sweep samples one value between them
                 spec = {"low": min(pair), "high": max(pair)} | {k: node[k] for k in _uncertainty.FIELDS if k in node}
                 uncertain = _uncertainty.check(spec)
             else:
-                uncertain = _uncertainty.check(node, point=node["value"])
+                uncertain = _uncertainty.check(node, point=pair)
         except _uncertainty.DistributionError as exc:
             raise ScenarioError(f"{origin}: {key}: {exc}") from None
+        if value is None:
+            value = uncertain["value"]
     if is_root and "source" not in node:
         raise ScenarioError(f"{origin}: {key}: every shipped assumption needs a source")
     numbers = [value] if _kind(value) == "number" else value if _kind(value) == "list of numbers" else []

@@ -7,7 +7,9 @@ distribution instead of a point. The point value (used by ``aipower run``) is
     target_share = { value = 0.30, low = 0.28, high = 0.32, unit = "fraction", source = "..." }   # uniform range
     rate = { dist = "triangular", low = 0.20, mode = 0.25, high = 0.30 }                          # in a segment
     rate = { dist = "normal", mean = 0.25, sd = 0.02, low = 0.2, high = 0.3 }                      # truncated
-    value = { dist = "lognormal", median = 25, sigma = 0.2 }
+    value = { dist = "lognormal", median = 25, sigma = 0.2 }                                        # in a segment
+    start = { dist = "normal", mean = 2880, sd = 100, unit = "yi kWh", source = "..." }             # point: the mean
+    start = { value = { dist = "normal", mean = 2880, sd = 100 }, unit = "yi kWh", source = "..." } # the same
 
 Distributions: ``uniform`` (low, high), ``triangular`` (low, mode, high),
 ``normal`` (mean, sd, optional low/high bounds), ``lognormal`` (median, sigma
