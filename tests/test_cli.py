@@ -360,12 +360,13 @@ def test_unknown_attribute_of_the_package_is_an_attribute_error():
         aipower.nope  # noqa: B018
 
 
-def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback():
-    # a KeyboardInterrupt raised while the command line's imports run (as Ctrl-C in the first second would)
-    code = ("import sys, importlib.abc\n"
+@pytest.mark.parametrize("stop", ["raise KeyboardInterrupt", "os.kill(os.getpid(), signal.SIGTERM)"])
+def test_a_stop_while_the_command_starts_is_one_line_and_exit_130(stop):
+    # Ctrl-C (or SIGTERM) while the command line's imports run, as in its first second
+    code = ("import os, signal, sys, importlib.abc\n"
             "class Stop(importlib.abc.MetaPathFinder):\n"
             "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'pandas': raise KeyboardInterrupt\n"
+            f"        if name == 'pandas': {stop}\n"
             "sys.meta_path.insert(0, Stop())\n"
             "from aipower._console import main\n"
             "sys.exit(main())\n")
@@ -378,16 +379,3 @@ def test_python_dash_m_runs_the_command_line():
     proc = subprocess.run([sys.executable, "-m", "aipower", "--version"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and proc.stdout.startswith("aipower "), proc.stderr
 
-
-def test_sigterm_while_the_command_starts_is_one_line_and_exit_130():
-    # the stop signal arrives while the command line's imports run
-    code = ("import os, signal, sys, importlib.abc\n"
-            "class Stop(importlib.abc.MetaPathFinder):\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'pandas': os.kill(os.getpid(), signal.SIGTERM)\n"
-            "sys.meta_path.insert(0, Stop())\n"
-            "from aipower._console import main\n"
-            "sys.exit(main())\n")
-    proc = subprocess.run([sys.executable, "-c", code, "run"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 130
-    assert proc.stderr == "aipower: interrupted: nothing written\n"

@@ -235,6 +235,16 @@ def write(tmp_path, text):
     return path
 
 
+def _renewables_line(tmp_path, line):
+    """A scenario file over base with one [renewables] line, on line 5."""
+    return write(tmp_path, f"""
+        [scenario]
+        parent = "base"
+        [renewables]
+        {line}
+    """)
+
+
 @pytest.mark.parametrize("line, message", [
     ('target_share = { value = 0.30, low = 0.35, high = 0.32, unit = "fraction", source = "x" }', "high = 0.32: expected a value above low = 0.35"),
     ('target_share = { value = 0.40, low = 0.28, high = 0.32, unit = "fraction", source = "x" }', "value = 0.4: expected a value in [low, high]"),
@@ -247,12 +257,7 @@ def write(tmp_path, text):
     ('mode = { value = "target", low = 0, high = 1, unit = "choice", source = "x" }', "needs a numeric 'value'"),
 ])
 def test_bad_distributions_name_file_line_and_key(tmp_path, line, message):
-    path = write(tmp_path, f"""
-        [scenario]
-        parent = "base"
-        [renewables]
-        {line}
-    """)
+    path = _renewables_line(tmp_path, line)
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     text = str(info.value)
@@ -268,13 +273,7 @@ def test_bad_distributions_name_file_line_and_key(tmp_path, line, message):
     ('target_share = { dist = "triangular", low = 0.28, mode = 0.29, high = 0.32, unit = "fraction", source = "x" }', 0.29),
 ])
 def test_a_leaf_distribution_without_a_point_value_takes_its_centre(tmp_path, line, point):
-    path = write(tmp_path, f"""
-        [scenario]
-        parent = "base"
-        [renewables]
-        {line}
-    """)
-    sc = load_scenario(path)
+    sc = load_scenario(_renewables_line(tmp_path, line))
     assert sc.get("renewables.target_share") == pytest.approx(point)
     assert sc.assumption("renewables.target_share").uncertainty is not None
     inputs = sweep.uncertain_inputs(sc)
@@ -282,12 +281,8 @@ def test_a_leaf_distribution_without_a_point_value_takes_its_centre(tmp_path, li
 
 
 def test_an_unknown_field_lists_the_distribution_fields_too(tmp_path):
-    path = write(tmp_path, """
-        [scenario]
-        parent = "base"
-        [renewables]
-        target_share = { value = 0.3, dist = "normal", mean = 0.3, sd = 0.01, hgh = 0.31, unit = "fraction", source = "x" }
-    """)
+    path = _renewables_line(tmp_path, 'target_share = { value = 0.3, dist = "normal", mean = 0.3, sd = 0.01, hgh = 0.31, '
+                                      'unit = "fraction", source = "x" }')
     with pytest.raises(ScenarioError, match=r":5: renewables.target_share: unknown field 'hgh' \(expected value, unit, "
                                             r"source, or a distribution's dist, low, high, mode, mean, sd, median, sigma\)"):
         load_scenario(path)
