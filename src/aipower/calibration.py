@@ -2,8 +2,8 @@
 
 Every figure is computed by running the model; the targets and tolerances are
 the ones issue 2 states, then seed 1's sector and nuclear paths (MODEL.md §1-2),
-at ± 0.3 pt for a growth rate and ± 2 GW for "~10 GW". A headline the model does not reach is reported as
-such, with the reason, never forced.
+at ± 0.3 pt for a growth rate and ± 2 GW for "~10 GW". A headline the model
+does not reach is reported as such, with the reason, never forced.
 """
 
 from __future__ import annotations
@@ -155,12 +155,12 @@ def _sector_paths(base: BalanceResult, ai: BalanceResult) -> list[Headline]:
     """Seed 1's sector and nuclear paths (MODEL.md §1-2), which the headlines above rest on."""
     out: list[Headline] = []
     ev_tertiary = float(base.scenario.get("demand.ev_tertiary_share"))
+    d = base.demand
 
     c = _cagr(base, "residential", 2025, 2030)
     reached = abs(c - 0.096) <= 0.003
     note = ""
     if not reached:
-        d = base.demand
         needed = float(d.loc["residential", 2025]) * 1.096 ** 5  # 9.6% a year from 2025
         ev_needed = (needed - float(d.loc["residential_core", 2030])) / (1.0 - ev_tertiary)
         note = (f"residential = core + {1 - ev_tertiary:.0%} of EV charging. The core grows "
@@ -169,7 +169,6 @@ def _sector_paths(base: BalanceResult, ai: BalanceResult) -> list[Headline]:
                 f"with 2025 as it is, 9.6% needs about {ev_needed * 10:,.0f} 亿kWh of EV charging in 2030")
     out.append(Headline("base: residential CAGR 2026-30 (2025→2030)", "9.6% ± 0.3 pt", f"{c:.2%}", reached, note))
 
-    d = base.demand
     with_ev = d.loc["tertiary_core"] + ev_tertiary * d.loc["ev_charging"]
     steps = [_cagr(base, "tertiary_core", 2025, 2030), float((with_ev[2030] / with_ev[2025]) ** 0.2 - 1),
              _cagr(base, "tertiary", 2025, 2030)]
