@@ -63,6 +63,11 @@ class Assumption:
         return isinstance(self.value, dict) and "actual" in self.value
 
 
+def dotted_key(key: str) -> str:
+    """An assumption key as written in an override: '__' stands for '.' (a keyword argument has no dots)."""
+    return key.replace("__", ".")
+
+
 def _is_leaf(node: Any) -> bool:
     if isinstance(node, dict):  # a distribution without a point value is a leaf too: its centre is the point
         return "value" in node or "actual" in node or "dist" in node or (
@@ -246,7 +251,7 @@ class Scenario:
         """A copy with assumptions replaced; keys are dotted (or use '__' for '.')."""
         merged = dict(self._assumptions)
         for raw_key, value in overrides.items():
-            key = raw_key.replace("__", ".")
+            key = dotted_key(raw_key)
             if key not in merged:
                 raise ScenarioError(f"override '{raw_key}': unknown assumption{_suggest(key, merged)}")
             if isinstance(value, (np.generic, np.ndarray)):  # numpy's numbers and arrays as Python's

@@ -45,7 +45,7 @@ from .balance import TABLES as BALANCE_TABLES
 from .balance import UNITS as BALANCE_UNITS
 from .balance import BalanceResult, run
 from .renewables import required_wind_solar
-from .scenario import SHIPPED, Scenario, load_scenario, shipped_name
+from .scenario import SHIPPED, Scenario, dotted_key, load_scenario, shipped_name
 
 PREFIX = "AIP_"
 CATEGORY = "aipower"
@@ -315,7 +315,7 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
         elif isinstance(value, float) and value.is_integer():
             value = int(value)  # years and counts arrive from Excel as floats
         key = key.strip()
-        same = key.replace("__", ".").casefold()  # 'A.b', 'a.b' and 'a__b' are one key
+        same = dotted_key(key).casefold()  # 'A.b', 'a.b' and 'a__b' are one key
         if same in rows:
             raise ArgError(p.name, f"row {i}: '{key}' is already set in row {rows[same]}; expected each key once")
         rows[same] = i
@@ -334,7 +334,7 @@ def _in_model_units(sc: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
     assumption written in 亿kWh would run as 28.8 TWh, and 0.06 for one written in % as 0.06%."""
     out: dict[str, Any] = {}
     for key, value in overrides.items():
-        key = _choice(key.replace("__", "."), sc.keys()) or key  # 'Renewables.Target_Share' as typed
+        key = _choice(dotted_key(key), sc.keys()) or key  # 'Renewables.Target_Share' as typed
         numbers = isinstance(value, (int, float)) or (
             isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value))
         if numbers and not isinstance(value, bool) and key in sc:
@@ -412,7 +412,7 @@ def _scenario_key(scenario: str) -> ScenarioKey:
 def _scenario(key: ScenarioKey, overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> Scenario:
     if base_year is not None:  # the overrides would win without a word: one place sets the base year
         for k, v in overrides:
-            if k.replace("__", ".").casefold() == "horizon.base_year":
+            if dotted_key(k).casefold() == "horizon.base_year":
                 raise ArgError("base_year", f"{base_year} and the overrides' {k} = {v} both set the base year; "
                                             "expected one of them (leave base_year blank or drop that row)")
     sc = load_scenario(key[0], base_year=base_year)
@@ -554,7 +554,7 @@ def _params(scenario: str, overrides: tuple, base_year: int | None) -> list[list
           category="scenario", example='=AIP_ASSUMPTION("base", "renewables.target_share")')
 def _assumption(scenario: str, key: str, overrides: tuple, base_year: int | None) -> Any:
     sc = scenario_of(scenario, overrides, base_year)
-    key = _choice(key.replace("__", "."), sc.keys()) or key  # as overrides ranges take it: case and '__' aside
+    key = _choice(dotted_key(key), sc.keys()) or key  # as overrides ranges take it: case and '__' aside
     if key not in sc:
         import difflib
         close = difflib.get_close_matches(key, sc.keys(), n=1)
