@@ -493,6 +493,23 @@ def test_a_point_in_percent_converts_to_the_bits_run_uses(tmp_path):
     assert sweep.tornado(path, "hours.coal", 2030)["base"].iloc[0] == aipower.run(path).hours.loc["coal", 2030]
 
 
+def test_a_small_alpha_over_a_wide_spread_is_refused_by_name_not_left_to_exhaust_memory(tmp_path):
+    # EV charging spread over orders of magnitude: ~1e7 buckets a column at alpha 1e-7, fine at 1e-4
+    path = write(tmp_path, """
+        [scenario]
+        parent = "ai"
+        [demand.ev_charging]
+        segments = [
+          { method = "target", years = [2025, 2030], value = { dist = "lognormal", median = 5000, sigma = 3 }, unit = "yi kWh", source = "test" },
+          { method = "growth", years = [2031, 2035], rate = 0.10, unit = "fraction/yr", source = "test" },
+        ]
+    """)
+    assert sweep.run(path, samples=2000, seed=1, outputs="demand.ev_charging").samples == 2000
+    with pytest.raises(ValueError, match=r"alpha = 1e-07: expected a relative accuracy whose buckets fit in a sketch: "
+                                         r"magnitudes from .* need \d+ buckets at this alpha, more than the 8388608"):
+        sweep.run(path, samples=2000, seed=1, outputs="demand.ev_charging", alpha=1e-7)
+
+
 def test_a_sweep_whose_reductions_would_not_fit_in_memory_is_refused_before_it_starts(monkeypatch):
     # one sum per output column and block of 1,024 samples: at 2^40 samples, hundreds of GB
     monkeypatch.setattr(sweep, "_memory_limit", lambda: 2**30)

@@ -13,6 +13,7 @@ namespace aipower::reduce {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 // Largest relative accuracy accepted: beyond it the buckets are too coarse to be useful.
 constexpr double kMaxAlpha = 0.1;
 // Smallest accepted: below it bucket counts per column explode for any spread.
@@ -79,21 +80,46 @@ void QuantileSketch::add_to(Store& s, std::int64_t k, std::uint64_t n) {
     s.counts[static_cast<std::size_t>(k - s.offset)] += n;
 }
 
+void QuantileSketch::require_span(const Store& s, std::int64_t lo, std::int64_t hi) const {
+    if (!s.counts.empty()) {
+        lo = std::min(lo, s.offset);
+        hi = std::max(hi, s.offset + static_cast<std::int64_t>(s.counts.size()) - 1);
+    }
+    if (hi - lo + 1 <= kMaxBuckets) return;
+    fail("alpha", alpha_,
+         "a relative accuracy whose buckets fit in a sketch: magnitudes from " + format_value(value_of(lo)) + " to " +
+             format_value(value_of(hi)) + " need " + std::to_string(hi - lo + 1) + " buckets at this alpha, more than the " +
+             std::to_string(kMaxBuckets) + " one sketch keeps (ln(max / min) / (2 alpha): a larger alpha needs fewer)");
+}
+
 void QuantileSketch::add(double x) {
     if (!std::isfinite(x)) fail("sketch value", x, "a finite number");
+    if (x > kZeroThreshold) {
+        const auto k = key(x);
+        require_span(pos_, k, k);
+        add_to(pos_, k, 1);
+    } else if (x < -kZeroThreshold) {
+        const auto k = key(-x);
+        require_span(neg_, k, k);
+        add_to(neg_, k, 1);
+    } else {
+        ++zero_;
+    }
     ++count_;
     min_ = std::min(min_, x);
     max_ = std::max(max_, x);
-    if (x > kZeroThreshold)
-        add_to(pos_, key(x), 1);
-    else if (x < -kZeroThreshold)
-        add_to(neg_, key(-x), 1);
-    else
-        ++zero_;
+}
+
+void QuantileSketch::require_mergeable(const QuantileSketch& o) const {
+    if (o.alpha_ != alpha_) fail("alpha", o.alpha_, "the same relative accuracy as the sketch merged into (" + format_value(alpha_) + ")");
+    if (!o.pos_.counts.empty())
+        require_span(pos_, o.pos_.offset, o.pos_.offset + static_cast<std::int64_t>(o.pos_.counts.size()) - 1);
+    if (!o.neg_.counts.empty())
+        require_span(neg_, o.neg_.offset, o.neg_.offset + static_cast<std::int64_t>(o.neg_.counts.size()) - 1);
 }
 
 void QuantileSketch::merge(const QuantileSketch& o) {
-    if (o.alpha_ != alpha_) fail("alpha", o.alpha_, "the same relative accuracy as the sketch merged into (" + format_value(alpha_) + ")");
+    require_mergeable(o);
     for (std::size_t i = 0; i < o.pos_.counts.size(); ++i)
         if (o.pos_.counts[i]) add_to(pos_, o.pos_.offset + static_cast<std::int64_t>(i), o.pos_.counts[i]);
     for (std::size_t i = 0; i < o.neg_.counts.size(); ++i)
@@ -144,6 +170,8 @@ QuantileSketch QuantileSketch::from_state(double alpha, std::uint64_t count, dou
     std::uint64_t total = zeros;
     for (const Store* store : {&positive, &negative}) {
         const auto size = static_cast<std::int64_t>(store->counts.size());
+        if (size > kMaxBuckets)
+            fail("sketch buckets", static_cast<double>(size), "at most " + std::to_string(kMaxBuckets) + " buckets per sign");
         if (size > 0 && (store->offset < -key_limit || store->offset > key_limit - size))
             fail("sketch bucket offset", static_cast<double>(store->offset),
                  "buckets within ±" + std::to_string(key_limit) + " (the keys of finite values)");
@@ -171,6 +199,21 @@ void Summary::add_block(std::uint64_t block, const double* values, std::size_t r
     // Checked before any column takes a value: a refused block leaves the summary as it was.
     for (std::size_t i = 0; i < rows * w; ++i)
         if (!std::isfinite(values[i])) fail("sketch value", values[i], "a finite number");
+    for (std::size_t c = 0; c < w; ++c) {
+        // The block's smallest and largest magnitude of each sign, so a span too wide is refused before any add.
+        double lo[2] = {kInf, kInf}, hi[2] = {0.0, 0.0};
+        for (std::size_t r = 0; r < rows; ++r) {
+            const double x = values[r * w + c];
+            const int sign = x < 0.0;
+            if (std::fabs(x) > kZeroThreshold) {
+                lo[sign] = std::min(lo[sign], std::fabs(x));
+                hi[sign] = std::max(hi[sign], std::fabs(x));
+            }
+        }
+        const auto& sk = sketches_[c];
+        if (hi[0] > 0.0) sk.require_span(sk.pos_, sk.key(lo[0]), sk.key(hi[0]));
+        if (hi[1] > 0.0) sk.require_span(sk.neg_, sk.key(lo[1]), sk.key(hi[1]));
+    }
     std::vector<double> sums(w, 0.0);
     for (std::size_t r = 0; r < rows; ++r) {
         for (std::size_t c = 0; c < w; ++c) {
@@ -194,6 +237,7 @@ void Summary::add_failure(std::uint64_t sample, const std::string& message) {
 void Summary::merge(const Summary& o) {
     if (o.width() != width()) fail("summary width", static_cast<double>(o.width()), "the width of the summary merged into (" + std::to_string(width()) + ")");
     if (o.alpha_ != alpha_) fail("summary alpha", o.alpha_, "the alpha of the summary merged into (" + format_value(alpha_) + ")");
+    for (std::size_t c = 0; c < width(); ++c) sketches_[c].require_mergeable(o.sketches_[c]);  // all before any change
     for (std::size_t c = 0; c < width(); ++c) sketches_[c].merge(o.sketches_[c]);
     block_ids_.insert(block_ids_.end(), o.block_ids_.begin(), o.block_ids_.end());
     block_sums_.insert(block_sums_.end(), o.block_sums_.begin(), o.block_sums_.end());

@@ -56,6 +56,42 @@ TEST_CASE("merging is exact: split sketches equal one sketch") {
     CHECK(std::isnan(reduce::QuantileSketch().quantile(0.5)));
 }
 
+TEST_CASE("a spread too wide for the alpha is refused by name, changing nothing, instead of exhausting memory") {
+    // 1e-7 over 1e-300 .. 1e300 would need about 6.9e9 buckets (55 GB).
+    reduce::QuantileSketch s(1e-7);
+    s.add(1.0);
+    s.add(1.5);
+    CHECK_THROWS(s.add(1e300), "alpha = 1e-07: expected a relative accuracy whose buckets fit in a sketch");
+    CHECK_THROWS(s.add(1e-299), "alpha");  // and below as much as above
+    // Negatives have their own buckets, counted from the first one.
+    s.add(-1e-299);
+    CHECK_THROWS(s.add(-1.0), "buckets at this alpha, more than the 8388608");
+    CHECK(s.count() == 3 && s.max() == 1.5 && s.min() == -1e-299);  // the refused values left no trace
+    CHECK(std::fabs(s.quantile(1.0) - 1.5) <= 1.5e-7);
+    // The default alpha keeps every finite magnitude.
+    reduce::QuantileSketch wide;
+    for (double x : {1e-299, 1.0, 1.7e308, -1e-299, -1.7e308}) wide.add(x);
+    CHECK(wide.count() == 5);
+
+    // Merges and blocks are checked before any column changes.
+    reduce::QuantileSketch near(1e-7), far(1e-7);
+    near.add(1.0);
+    far.add(1e10);
+    CHECK_THROWS(near.merge(far), "buckets at this alpha");
+    CHECK(near.count() == 1 && near.max() == 1.0);
+    reduce::Summary sum(2, 1e-7);
+    const double ok[4] = {1.0, 2.0, 1.1, 2.1};
+    sum.add_block(0, ok, 2);
+    const double wide_block[4] = {1.0, 2.0, 1.0, 2e10};  // the second column's span is too wide
+    CHECK_THROWS(sum.add_block(1, wide_block, 2), "alpha");
+    CHECK(sum.count(0) == 2 && sum.count(1) == 2 && sum.blocks() == 1);
+    reduce::Summary other(2, 1e-7);
+    const double far_block[2] = {1.0, 1e12};
+    other.add_block(1, far_block, 1);
+    CHECK_THROWS(sum.merge(other), "alpha");
+    CHECK(sum.count(0) == 2 && sum.blocks() == 1);
+}
+
 TEST_CASE("summary means do not depend on the order blocks arrive in; serialisation round-trips") {
     const std::size_t width = 2;
     std::vector<double> block0 = {1.0, 10.0, 2.0, 20.0}, block1 = {0.1, 1e16, 0.2, -1e16}, block2 = {3.0, 1.0};

@@ -29,12 +29,18 @@ namespace aipower::reduce {
 inline constexpr std::uint64_t kBlock = 1024;
 // Values of smaller magnitude are counted as zero (far below any model quantity).
 inline constexpr double kZeroThreshold = 1e-300;
+// Most buckets one sign of a sketch may span (64 MiB of counts). At the default alpha that covers every
+// finite magnitude; a small alpha over a wide spread is refused by name instead of allocating until
+// memory runs out.
+inline constexpr std::int64_t kMaxBuckets = std::int64_t{1} << 23;
 
 class QuantileSketch {
   public:
     explicit QuantileSketch(double alpha = 1e-4);
     void add(double x);
     void merge(const QuantileSketch& other);
+    // Fails (changing nothing) where merge(other) would: another alpha, or buckets beyond kMaxBuckets.
+    void require_mergeable(const QuantileSketch& other) const;
     // The lower q-quantile within the relative accuracy; NaN if empty.
     double quantile(double q) const;
     std::uint64_t count() const { return count_; }
@@ -57,6 +63,9 @@ class QuantileSketch {
     std::int64_t key(double magnitude) const;
     double value_of(std::int64_t key) const;
     static void add_to(Store& s, std::int64_t key, std::uint64_t n);
+    // Fails unless the store's buckets together with keys [lo, hi] stay within kMaxBuckets.
+    void require_span(const Store& s, std::int64_t lo, std::int64_t hi) const;
+    friend class Summary;
 
     double alpha_, gamma_, log_gamma_;
     Store pos_, neg_;
