@@ -1584,16 +1584,22 @@ struct Model::Impl {
 
     // Up to kLanes scenarios at once; lanes past n evaluate the base and are not read.
     void block(const double* values, std::size_t n, double* out, std::uint8_t* ok, Work& w, const Model::Failed& failed,
-               std::size_t first) const {
+               const Model::WantsMessage& wants_message, std::size_t first) const {
         lean_lanes(*this, values, n, out, w);
         const std::size_t P = bindings.size();
         std::string message;
         for (std::size_t l = 0; l < n; ++l) {
             ok[l] = 1;
             if (w.lane_bad[l] == 0.0) continue;
-            // Re-run through china::run for its exact result or message.
-            ok[l] = exact(values + l * P, out + l * width, &message) ? 1 : 0;
-            if (ok[l] == 0) failed(first + l, message);
+            if (!wants_message || wants_message(first + l)) {
+                // Re-run through china::run for its message (and its result, should it accept).
+                ok[l] = exact(values + l * P, out + l * width, &message) ? 1 : 0;
+                if (ok[l] == 0) failed(first + l, message);
+            } else {
+                ok[l] = 0;
+                std::fill(out + l * width, out + (l + 1) * width, kNaN);
+                failed(first + l, std::string());
+            }
         }
     }
 
@@ -1711,12 +1717,14 @@ bool Model::evaluate_lean(const double* values, double* out, Workspace& work) co
 }
 
 void Model::evaluate_serial(const double* values, std::size_t n, double* out, std::uint8_t* ok, Workspace& work,
-                            const Failed& failed) const {
+                            const Failed& failed, const WantsMessage& wants_message) const {
     const auto& m = *impl_;
     m.check_work(work);
     const std::size_t P = m.bindings.size();
-    for (std::size_t begin = 0; begin < n; begin += kLanes)
-        m.block(values + begin * P, std::min(kLanes, n - begin), out + begin * m.width, ok + begin, work, failed, begin);
+    for (std::size_t begin = 0; begin < n; begin += kLanes) {
+        const auto wants = wants_message ? WantsMessage([&](std::size_t i) { return wants_message(begin + i); }) : WantsMessage();
+        m.block(values + begin * P, std::min(kLanes, n - begin), out + begin * m.width, ok + begin, work, failed, wants, begin);
+    }
 }
 
 bool Model::evaluate_one(const double* values, double* out, std::string* error) const {
@@ -1732,6 +1740,7 @@ Status Model::evaluate(const double* values, std::size_t n, double* out, std::ui
     const std::size_t P = m.bindings.size();
     const std::size_t W = m.width;
     std::atomic<std::size_t> next{0};
+    std::atomic<std::uint64_t> lowest{UINT64_MAX};  // status.first_failed, read without the lock
     std::mutex lock;
     Status status;
     std::exception_ptr unexpected;
@@ -1742,15 +1751,19 @@ Status Model::evaluate(const double* values, std::size_t n, double* out, std::ui
                 const std::size_t begin = next.fetch_add(kWorkUnit);
                 if (begin >= n) break;
                 const std::size_t count = std::min(n, begin + kWorkUnit) - begin;
-                evaluate_serial(values + begin * P, count, out + begin * W, ok + begin, w,
-                                [&](std::size_t i, const std::string& message) {
-                                    std::lock_guard<std::mutex> g(lock);
-                                    ++status.failed;
-                                    if (begin + i < status.first_failed) {
-                                        status.first_failed = begin + i;
-                                        status.first_failure = message;
-                                    }
-                                });
+                evaluate_serial(
+                    values + begin * P, count, out + begin * W, ok + begin, w,
+                    [&](std::size_t i, const std::string& message) {
+                        std::lock_guard<std::mutex> g(lock);
+                        ++status.failed;
+                        if (begin + i < status.first_failed) {
+                            status.first_failed = begin + i;
+                            status.first_failure = message;
+                            lowest.store(begin + i, std::memory_order_relaxed);
+                        }
+                    },
+                    // Only the first failure's message is kept: none is made above one already found.
+                    [&](std::size_t i) { return begin + i < lowest.load(std::memory_order_relaxed); });
             }
         } catch (...) {
             std::lock_guard<std::mutex> g(lock);

@@ -55,6 +55,7 @@ void run(const batch::Model& model, const Spec& spec, std::uint64_t first, std::
     const std::size_t P = model.parameters();
     const std::size_t W = model.width();
     std::atomic<std::uint64_t> next{0};
+    std::atomic<std::uint64_t> lowest{UINT64_MAX};  // the lowest failing sample with a message so far
     std::vector<reduce::Summary> partial(static_cast<std::size_t>(workers), reduce::Summary(W, into.alpha()));
     std::exception_ptr unexpected;
     std::mutex lock;
@@ -70,10 +71,18 @@ void run(const batch::Model& model, const Spec& spec, std::uint64_t first, std::
                 const std::uint64_t begin = first + b * reduce::kBlock;
                 const std::size_t m = static_cast<std::size_t>(std::min(first + count, begin + reduce::kBlock) - begin);
                 for (std::size_t i = 0; i < m; ++i) draw(spec, begin + i, values.data() + i * P);
-                model.evaluate_serial(values.data(), m, rows.data(), ok.data(), workspace,
-                                      [&](std::size_t i, const std::string& message) {
-                                          mine.add_failure(begin + i, "sample " + std::to_string(begin + i) + ": " + message);
-                                      });
+                model.evaluate_serial(
+                    values.data(), m, rows.data(), ok.data(), workspace,
+                    [&](std::size_t i, const std::string& message) {
+                        if (message.empty()) return mine.add_failure(begin + i, message);
+                        mine.add_failure(begin + i, "sample " + std::to_string(begin + i) + ": " + message);
+                        // Lower the bar for messages; the lowest failure always gets one, whichever thread finds it.
+                        auto seen = lowest.load(std::memory_order_relaxed);
+                        while (begin + i < seen && !lowest.compare_exchange_weak(seen, begin + i, std::memory_order_relaxed)) {
+                        }
+                    },
+                    // The summary keeps only the lowest failure's message: none is made above one already found.
+                    [&](std::size_t i) { return begin + i < lowest.load(std::memory_order_relaxed); });
                 // The kept rows, in sample order, at the front.
                 std::size_t kept = 0;
                 for (std::size_t i = 0; i < m; ++i) {

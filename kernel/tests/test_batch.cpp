@@ -315,6 +315,51 @@ TEST_CASE("evaluate is independent of the thread count and reports the lowest fa
     CHECK(raised.find("scenario " + std::to_string(s1.first_failed) + ": " + s1.first_failure) == 0);
 }
 
+TEST_CASE("only the first failure is re-run for its message; the others are refused by the lean path's checks alone") {
+    const batch::Model m(fixture::model(), kBindings, kOutputs);
+    const std::size_t n = 1500;
+    const auto values = draw(m, 11, n, 0.8);
+    // china::run on each: which fail, the first failure's message.
+    std::vector<double> want;
+    std::size_t failing = 0, first = n;
+    std::string first_message;
+    std::vector<std::uint8_t> ref_ok(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string message;
+        ref_ok[i] = reference(m, values.data() + i * m.parameters(), want, message) ? 1 : 0;
+        if (ref_ok[i]) continue;
+        ++failing;
+        if (first == n) first = i, first_message = message;
+    }
+    CHECK(failing > 10);  // enough failures that skipping their re-runs is exercised
+    for (int threads : {1, 2, 3}) {
+        std::vector<double> out(n * m.width());
+        std::vector<std::uint8_t> ok(n);
+        const auto s = m.evaluate(values.data(), n, out.data(), ok.data(), threads, batch::OnError::Skip);
+        CHECK(ok == ref_ok);
+        CHECK(s.failed == failing && s.first_failed == first && s.first_failure == first_message);
+        for (std::size_t i = 0; i < n; ++i)
+            if (!ok[i]) CHECK(std::isnan(out[i * m.width()]) && std::isnan(out[(i + 1) * m.width() - 1]));
+    }
+    // evaluate_serial: messages where asked for, empty elsewhere, the same refusals either way.
+    std::vector<double> out(n * m.width());
+    std::vector<std::uint8_t> ok(n);
+    auto work = m.workspace();
+    std::vector<std::string> messages(n, "not reported");
+    m.evaluate_serial(values.data(), n, out.data(), ok.data(), work,
+                      [&](std::size_t i, const std::string& message) { messages[i] = message; },
+                      [&](std::size_t i) { return i % 2 == 0; });
+    CHECK(ok == ref_ok);
+    int mismatched = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string message;
+        if (ref_ok[i]) mismatched += messages[i] == "not reported" ? 0 : 1;
+        else if (i % 2 == 1) mismatched += messages[i].empty() ? 0 : 1;
+        else mismatched += !reference(m, values.data() + i * m.parameters(), want, message) && messages[i] == message ? 0 : 1;
+    }
+    CHECK(mismatched == 0);
+}
+
 TEST_CASE("bad bindings, outputs and thread counts") {
     const auto base = fixture::model();
     CHECK_THROWS(batch::Model(base, {"demand.nope.start"}, {"hours.coal"}), "not an input the batch can vary");
