@@ -94,6 +94,30 @@ def test_errors_exit_2(tmp_path, argv, message, capsys):
     assert err.startswith("aipower: error:") and message in err
 
 
+def test_tornado_quantiles_swing_each_input_between_them(tmp_path):
+    out = tmp_path / "q"
+    assert main(["sweep", "--samples", "200", "--tornado-quantiles", "0.1,0.9", "--out", str(out), "--no-progress"]) == 0
+    with open(out / "tornado.csv", newline="", encoding="utf-8-sig") as fh:
+        rows = {r["input"]: r for r in csv.DictReader(fh)}
+    want = sweep.tornado("ai_ranges", "hours.coal", 2030, quantiles=(0.1, 0.9)).set_index("input")
+    share = rows["renewables.target_share"]
+    assert float(share["low"]) == pytest.approx(want.loc["renewables.target_share", "low"], rel=1e-9)
+    assert float(share["swing"]) == pytest.approx(want.loc["renewables.target_share", "swing"], rel=1e-9)
+    assert json.loads((out / "sweep.json").read_text())["tornado"]["swing"] == "quantiles 0.1, 0.9 of each input"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("0.9,0.1", "0 < LOW < HIGH < 1"), ("0.1", "two probabilities LOW,HIGH"), ("0,0.9", "0 < LOW < HIGH < 1"),
+    ("nan,0.9", "0 < LOW < HIGH < 1"), ("p10,p90", "two probabilities"),
+])
+def test_tornado_quantiles_that_cannot_be_used_are_named(tmp_path, capsys, value, message):
+    with pytest.raises(SystemExit) as stop:
+        main(["sweep", "--samples", "10", "--tornado-quantiles", value, "--out", str(tmp_path / "s")])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and f"argument --tornado-quantiles: '{value}'" in err and message in err, err
+    assert not (tmp_path / "s").exists()
+
+
 def _must_not_run(*args, **kwargs):
     raise AssertionError("the sweep ran before its arguments and output folder were checked")
 

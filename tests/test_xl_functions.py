@@ -344,6 +344,31 @@ def test_tornado_function_spills_tornado_table():
     assert xf.AIP_TORNADO() == xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030)
 
 
+def test_tornado_function_swings_between_quantiles_when_given():
+    df = sweep.tornado_table("ai_ranges", "hours.coal", 2030, quantiles=(0.1, 0.9))
+    table = xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030, None, None, 0.1, 0.9)
+    assert table[1:] == df.to_numpy().tolist()
+    bounds = xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030)
+    share = {r[0]: r for r in bounds[1:]}["renewables.target_share"]
+    p10_p90 = {r[0]: r for r in table[1:]}["renewables.target_share"]
+    assert share[2] < p10_p90[2] < p10_p90[3] < share[3]  # inside the bounds: a narrower swing
+
+
+@pytest.mark.parametrize("low, high, code, words", [
+    (0.1, None, "#VALUE!", ["high_quantile", "together"]),
+    (None, 0.9, "#VALUE!", ["low_quantile", "together"]),
+    (0.0, 0.9, "#NUM!", ["low_quantile", "outside (0, 1)"]),
+    (0.1, 1.5, "#NUM!", ["high_quantile", "1.5"]),
+    (0.9, 0.1, "#NUM!", ["high_quantile", "not above low_quantile (0.9)"]),
+    ("P10", 0.9, "#VALUE!", ["low_quantile", "text"]),
+])
+def test_tornado_quantiles_that_cannot_be_used_are_named(low, high, code, words):
+    err = xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030, None, None, low, high)
+    assert isinstance(err, XlError) and err.startswith(code + " "), err
+    for w in words:
+        assert w in err, (w, err)
+
+
 def test_sweep_functions_are_described():
     for name in ("AIP_SWEEP", "AIP_TORNADO"):
         f = REGISTRY[name]
@@ -396,6 +421,8 @@ def test_xlwings_call_path_sweep_and_tornado(xl):
     assert [r[1:] for r in got[1:]] == df.iloc[:, 1:].to_numpy().tolist()
     t = call("AIP_TORNADO", [[None]], [[None]], [[2030.0]])
     assert t[1:] == sweep.tornado_table("ai_ranges", "hours.coal", 2030).to_numpy().tolist()
+    q = call("AIP_TORNADO", [[None]], [[None]], [[2030.0]], [[None, None]], [[None]], [[0.1]], [[0.9]])
+    assert q[1:] == sweep.tornado_table("ai_ranges", "hours.coal", 2030, quantiles=(0.1, 0.9)).to_numpy().tolist()
     err = call("AIP_SWEEP", [["ai_ranges"]], [["hours.coal"]], [[0.0]])
     assert err[0][0].startswith("#NUM! samples")
     err = call("AIP_TORNADO", [["ai_ranges"]], [["hours.coal"]], [[2050.0]])

@@ -2,7 +2,7 @@
 
     aipower sweep [--scenario NAME|FILE] --samples N [--seed S] [--threads T] [--latin]
                   [--outputs hours.coal,demand.total,...] [--tornado-output OUTPUT] [--tornado-year YEAR]
-                  [--dask ADDRESS] --out DIR [--force]
+                  [--tornado-quantiles LOW,HIGH] [--dask ADDRESS] --out DIR [--force]
 
 Writes, atomically, ``percentiles_<output>.csv`` (rows P5 P10 P50 P90 P95 mean,
 columns years), ``tornado.csv`` and ``sweep.json`` (seed, samples, failures,
@@ -29,6 +29,17 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
 
 
+def _quantile_pair(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    try:
+        low, high = (float(x) for x in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected two probabilities LOW,HIGH, e.g. 0.1,0.9") from None
+    if not 0 < low < high < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected probabilities with 0 < LOW < HIGH < 1, e.g. 0.1,0.9")
+    return low, high
+
+
 class SweepCommand:
     name = "sweep"
 
@@ -45,6 +56,9 @@ class SweepCommand:
                        help="comma-separated outputs (default: " + ",".join(sweep.DEFAULT_OUTPUTS) + ")")
         p.add_argument("--tornado-output", default="hours.coal", metavar="OUTPUT", help="output of the tornado (default hours.coal)")
         p.add_argument("--tornado-year", type=int, default=2030, metavar="YEAR", help="year of the tornado (default 2030)")
+        p.add_argument("--tornado-quantiles", type=_quantile_pair, default=None, metavar="LOW,HIGH",
+                       help="swing each input between these quantiles of its distribution, e.g. 0.1,0.9 "
+                            "(default: the range's bounds; P5/P95 of an unbounded normal or lognormal)")
         p.add_argument("--dask", default=None, metavar="ADDRESS", help="run the chunks on a Dask scheduler, e.g. tcp://host:8786")
         p.add_argument("--dask-timeout", type=float, default=sweep.DEFAULT_DASK_TIMEOUT, metavar="SECONDS",
                        help=f"give up if the scheduler does not answer (default {sweep.DEFAULT_DASK_TIMEOUT:g} s)")
@@ -73,7 +87,9 @@ class SweepCommand:
             "failed": result.failed, "first_failure": result.first_failure,
             # this run's files: a folder reused with --force may hold an earlier run's other percentile files
             "files": sorted(p.name for p in [*files, args.out / "sweep.json"]),
-            "tornado": {"output": args.tornado_output, "year": tornado.attrs.get("year")},
+            "tornado": {"output": args.tornado_output, "year": tornado.attrs.get("year"),
+                        "swing": ("quantiles {:g}, {:g} of each input".format(*args.tornado_quantiles)
+                                  if args.tornado_quantiles else "the range's bounds (P5, P95 of an unbounded one)")},
             "inputs": json.loads(result.inputs.to_json(orient="records")),
         }
         files[args.out / "sweep.json"] = text_writer(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
@@ -89,7 +105,7 @@ class SweepCommand:
         and year are checked, by the functions the sweep uses, before any sampling."""
         try:
             return sweep.tornado(args.scenario, args.tornado_output, args.tornado_year, threads=args.threads,
-                                 base_year=args.base_year)
+                                 quantiles=args.tornado_quantiles, base_year=args.base_year)
         except ValueError as exc:  # the kernel's output-name errors start "output", the year's "year ="
             if str(exc).startswith("output"):
                 raise ValueError(f"--tornado-output {args.tornado_output}: {exc}") from None

@@ -735,10 +735,12 @@ def _sweep_cached(key: ScenarioKey, output: str, samples: int, seed: int, overri
 
 
 @lru_cache(maxsize=16)
-def _tornado_cached(key: ScenarioKey, output: str, year: int, overrides: tuple, base_year: int | None) -> pd.DataFrame:
+def _tornado_cached(key: ScenarioKey, output: str, year: int, overrides: tuple, base_year: int | None,
+                    quantiles: tuple[float, float] | None) -> pd.DataFrame:
     from . import sweep
 
-    return _sweep_errors(lambda: sweep.tornado_table(_scenario(key, overrides, base_year), output, year), output)
+    return _sweep_errors(lambda: sweep.tornado_table(_scenario(key, overrides, base_year), output, year,
+                                                     quantiles=quantiles), output)
 
 
 @register("AIP_SWEEP", "Percentile table of a sweep: P5, P10, P50, P90, P95 and mean of a model output by year, over "
@@ -778,16 +780,36 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
           [SWEEP_SCENARIO, SWEEP_OUTPUT,
            Param("year", "Year of the output (year), from the base year to the scenario's end year. Blank: 2030.",
                  "integer", 2030),
-           OVERRIDES, BASE_YEAR], table=True, category="sweep",
-          details="Low and high are the range's bounds (P5 and P95 of an unbounded normal or lognormal), in the input's "
+           OVERRIDES, BASE_YEAR,
+           Param("low_quantile", "Probability (0-1) at which each input's distribution gives its low, e.g. 0.1 for P10; "
+                                 "with high_quantile. Blank: the range's bounds.", "number", None),
+           Param("high_quantile", "Probability (0-1, above low_quantile) at which each input's distribution gives its "
+                                  "high, e.g. 0.9 for P90. Blank: the range's bounds.", "number", None)],
+          table=True, category="sweep",
+          details="Low and high are the range's bounds (P5 and P95 of an unbounded normal or lognormal), or with "
+                  "low_quantile and high_quantile those quantiles of each input's distribution: a truncated normal's "
+                  "bounds can lie far outside the spread it samples, its P10 and P90 do not. In the input's "
                   "model unit; the ranges and their sources are in the scenario file (sheet Assumptions: AIP_PARAMS). "
                   "swing = |output_at_high − output_at_low|; base = the output with every input at its point (what "
                   "aipower run gives). A one-value output (requirement.level) ignores the year. Same as "
                   "aipower.sweep.tornado_table.",
           example='=AIP_TORNADO("ai_ranges", "hours.coal", 2030)')
-def _tornado_fn(scenario: str, output: str, year: int, overrides: tuple, base_year: int | None) -> list[list[Any]]:
+def _tornado_fn(scenario: str, output: str, year: int, overrides: tuple, base_year: int | None,
+                low_quantile: float | None, high_quantile: float | None) -> list[list[Any]]:
     output = output.lower()
-    df = _tornado_cached(_scenario_key(scenario), output, year, overrides, base_year)
+    quantiles = None
+    if (low_quantile is None) != (high_quantile is None):
+        missing = "high_quantile" if high_quantile is None else "low_quantile"
+        raise ArgError(missing, "is blank: give low_quantile and high_quantile together (e.g. 0.1 and 0.9), or neither "
+                                "for the range's bounds")
+    if low_quantile is not None and high_quantile is not None:
+        for name, q in (("low_quantile", low_quantile), ("high_quantile", high_quantile)):
+            if not 0 < q < 1:
+                raise ArgError(name, f"{q:g} is outside (0, 1): expected a probability, e.g. 0.1 for P10", "#NUM!")
+        if not low_quantile < high_quantile:
+            raise ArgError("high_quantile", f"{high_quantile:g} is not above low_quantile ({low_quantile:g})", "#NUM!")
+        quantiles = (low_quantile, high_quantile)
+    df = _tornado_cached(_scenario_key(scenario), output, year, overrides, base_year, quantiles)
     unit = output_unit(output)
     header = [f"{c} [{unit}]" if c.startswith("output_") or c in ("swing", "base") else c for c in df.columns]
     return [header, *[[_cell(v) for v in row] for row in df.to_numpy().tolist()]]
