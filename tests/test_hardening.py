@@ -4,6 +4,7 @@ calls give the same results as serial ones; inputs past the model's limits are r
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import signal
 import subprocess
 import sys
@@ -258,25 +259,55 @@ def test_a_second_ctrl_c_does_not_cut_the_undoing_short(tmp_path, monkeypatch):
     for name in names:
         (tmp_path / name).write_text(f"old {name}")
     real_replace = os.replace
-    undone = []
+    placed, undone = [], []
 
-    def replace_and_ctrl_c(src, dst):  # Ctrl-C again as the first replaced file is put back
-        if not undone:
-            os.kill(os.getpid(), signal.SIGINT)
-        undone.append(dst)
+    def replace(src, dst):
+        if Path(dst).name == "c.csv" and not undone:  # the last rename into place fails ...
+            undone.append(None)
+            raise RuntimeError("disk full")
+        if undone:  # ... and a Ctrl-C comes again as the first replaced file is put back
+            if len(undone) == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+            undone.append(dst)
+        else:
+            placed.append(dst)
         real_replace(src, dst)
 
-    def fails(tmp):
-        monkeypatch.setattr(os, "replace", replace_and_ctrl_c)  # from here on: the undoing
-        raise RuntimeError("disk full")
-
-    writes = {tmp_path / "a.csv": lambda tmp: tmp.write_text("new"), tmp_path / "new.csv": lambda tmp: tmp.write_text("new"),
-              tmp_path / "b.csv": lambda tmp: tmp.write_text("new"), tmp_path / "c.csv": fails}
+    monkeypatch.setattr(os, "replace", replace)
+    writes = {tmp_path / name: (lambda tmp: tmp.write_text("new")) for name in ["a.csv", "new.csv", "b.csv", "c.csv"]}
     with pytest.raises(KeyboardInterrupt):  # held until every file is back
         atomic_write_all(writes, overwrite=True)
-    assert len(undone) == 3
+    assert len(placed) == 3 and len(undone) == 3  # a, new and b went in; a and b were put back
     assert sorted(p.name for p in tmp_path.iterdir()) == names
     assert all((tmp_path / name).read_text() == f"old {name}" for name in names)
+
+
+def test_a_file_that_appears_while_the_command_runs_is_neither_replaced_nor_removed(tmp_path):
+    """A user's file saved (or a second run's output) at a target after the start-up check was
+    overwritten without --force, and deleted when the run failed or was interrupted."""
+    from aipower._io import OutputExistsError, atomic_write_all
+
+    def theirs_appears(tmp):  # while this command writes, someone saves b.csv
+        (tmp_path / "b.csv").write_text("my own work")
+        tmp.write_text("new")
+
+    writes = {tmp_path / "a.csv": lambda tmp: tmp.write_text("new"), tmp_path / "b.csv": theirs_appears}
+    with pytest.raises(OutputExistsError, match=r"b\.csv exists: it appeared while this command ran; not overwriting"):
+        atomic_write_all(writes)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.csv"]  # a.csv, already in place, was taken back
+    assert (tmp_path / "b.csv").read_text() == "my own work"
+
+    (tmp_path / "b.csv").unlink()
+
+    def fails(tmp):
+        raise RuntimeError("disk full")
+
+    writes = {tmp_path / "a.csv": lambda tmp: tmp.write_text("new"), tmp_path / "b.csv": theirs_appears,
+              tmp_path / "c.csv": fails}
+    with pytest.raises(RuntimeError, match="disk full"):
+        atomic_write_all(writes)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.csv"]  # undoing removed only what the command wrote
+    assert (tmp_path / "b.csv").read_text() == "my own work"
 
 
 def test_a_failed_single_write_removes_the_folders_it_made(tmp_path):

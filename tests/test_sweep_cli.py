@@ -175,16 +175,18 @@ def test_ctrl_c_while_writing_leaves_all_files_or_none(tmp_path, monkeypatch, ca
     import os
 
     out, names = old_files if force else (tmp_path / "new" / "sweep", [])
-    real = {"writing": os.fsync, "renaming": os.replace}[stage]
+    # new files go into place by a hard link (which refuses a name taken meanwhile), replaced ones by a rename
+    patched = "fsync" if stage == "writing" else "replace" if force else "link"
+    real = getattr(os, patched)
     calls = []
 
-    def interrupted_at_the_third(*args):
+    def interrupted_at_the_third(*args, **kwargs):
         calls.append(args)
         if len(calls) == 3:  # two files are written (or renamed into place) already
             raise KeyboardInterrupt
-        return real(*args)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(os, "fsync" if stage == "writing" else "replace", interrupted_at_the_third)
+    monkeypatch.setattr(os, patched, interrupted_at_the_third)
     argv = ["sweep", "--samples", "64", "--out", str(out), "--no-progress"] + (["--force"] if force else [])
     assert _main(argv) == 130
     captured = capsys.readouterr()

@@ -105,9 +105,52 @@ def _written_temp(path: Path, write: Callable[[Path], None]) -> Path:
     return tmp
 
 
-def _replace(tmp: Path, path: Path) -> None:
+# The files each open all_or_nothing block (innermost last, per thread) put in place: path → (device,
+# inode) of the file renamed there, so that undoing removes or replaces only what this command wrote.
+_placing = threading.local()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
     try:
-        os.replace(tmp, path)
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _appeared(path: Path) -> OutputExistsError:
+    return OutputExistsError(f"{path} exists: it appeared while this command ran; not overwriting it "
+                             "(use --force to replace it)")
+
+
+def _replace(tmp: Path, path: Path, *, overwrite: bool = True) -> None:
+    """Rename `tmp` to `path`. Without `overwrite`, a file that appeared at `path` since the command
+    checked it (another program, a second run) is refused, not replaced: a hard link fails if the name
+    is taken, where rename would not (Windows' rename refuses by itself)."""
+    placed = getattr(_placing, "stack", None)
+    if placed:
+        placed[-1][path] = _identity(tmp)
+    try:
+        if overwrite:
+            os.replace(tmp, path)
+        elif os.name == "nt":
+            try:
+                os.rename(tmp, path)
+            except FileExistsError:
+                raise _appeared(path) from None
+        else:
+            try:
+                os.link(tmp, path, follow_symlinks=False)
+            except FileExistsError:
+                raise _appeared(path) from None
+            except OSError as exc:  # no hard links on this file system (FAT, some network shares)
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+                    raise
+                if os.path.lexists(path):
+                    raise _appeared(path) from None
+                os.replace(tmp, path)
+            else:
+                os.unlink(tmp)
     except PermissionError as exc:  # Windows: Excel holds the workbook open
         raise PermissionError(exc.errno, f"{path}: cannot replace it ({exc.strerror}); if it is open in Excel "
                                          "or another program, close it and run again") from None
@@ -128,7 +171,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, overwrite: 
     tmp: Path | None = None
     try:
         tmp = _written_temp(path, write)
-        _replace(tmp, path)
+        _replace(tmp, path, overwrite=overwrite)
     except BaseException:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
@@ -162,7 +205,7 @@ def atomic_write_all(writes: Mapping[str | Path, Callable[[Path], None]], *, ove
                 temps[path] = _written_temp(path, write)
             raise_if_stopped()  # a Ctrl-C Python discarded (inside a __del__): nothing is renamed
             for path, tmp in temps.items():
-                _replace(tmp, path)
+                _replace(tmp, path, overwrite=overwrite)
         finally:
             for tmp in temps.values():
                 tmp.unlink(missing_ok=True)
@@ -303,7 +346,6 @@ def all_or_nothing(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
     """
     paths = list(dict.fromkeys(Path(t) for t in targets))
     created = _missing_folders(paths)
-    existed = {p for p in paths if os.path.lexists(p)}
     saved: dict[Path, Path] = {}
     try:
         with _sigint_deferred():
@@ -314,33 +356,43 @@ def all_or_nothing(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
         for keep in saved.values():
             keep.unlink(missing_ok=True)
         raise
+    stack = _placing.__dict__.setdefault("stack", [])
+    ours: dict[Path, tuple[int, int] | None] = {}
+    stack.append(ours)
     try:
         yield paths
     except BaseException as exc:
         with _sigint_deferred():
-            left = _undo(paths, saved, existed, created)
+            left = _undo(paths, saved, ours, created)
         if left:  # what could not be undone, for the message
             exc.aipower_left = left  # type: ignore[attr-defined]
         raise
+    finally:
+        stack.remove(ours)
     with _sigint_deferred(then=lambda: Interrupted(paths)):
         for keep in saved.values():
             keep.unlink(missing_ok=True)
 
 
-def _undo(paths: list[Path], saved: Mapping[Path, Path], existed: set[Path], created: list[Path]) -> list[Path]:
+def _undo(paths: list[Path], saved: Mapping[Path, Path], ours: Mapping[Path, tuple[int, int] | None],
+          created: list[Path]) -> list[Path]:
+    """Remove the files the block put in place and put back those they replaced. A path holding
+    anything else (a file another program or run wrote there meanwhile, or one the block never got to)
+    is left alone."""
     left = []
     for path in paths:
+        mine = path in ours and ours[path] is not None and _identity(path) == ours[path]
         try:
-            if path in saved:
+            if mine and path in saved:
                 os.replace(saved[path], path)
-                saved[path].unlink(missing_ok=True)  # renaming a link onto its own file leaves it
-            elif path not in existed:  # (something other than a file, which no write replaced, is left alone)
-                path.unlink(missing_ok=True)
+            elif mine:
+                path.unlink()
         except FileNotFoundError:
             pass
         except OSError:
-            if path in saved or os.path.lexists(path):
-                left.append(path)
+            left.append(path)
+        if path in saved:
+            saved[path].unlink(missing_ok=True)  # put back (renaming a link onto its own file leaves it) or not needed
     for folder in created:
         try:
             folder.rmdir()
