@@ -198,19 +198,38 @@ def test_sweep_template_fan_and_tornado_charts_fed_by_the_sweep_functions(built)
 
 
 def test_check_names_stale_or_edited_workbooks_and_writes_nothing(tmp_path, capsys):
-    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost"]) == 0
-    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--check"]) == 0
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--scenario", "ai"]) == 0
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--scenario", "ai", "--check"]) == 0
     book = tmp_path / "token_cost.xlsx"
     wb = openpyxl.load_workbook(book)
     wb.worksheets[0]["Z99"] = "my note"
     wb.save(book)
     edited = book.read_bytes()
     capsys.readouterr()
-    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--check"]) == 1
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--scenario", "ai", "--check"]) == 1
     err = capsys.readouterr().err
     assert f"{book}: " in err and "only in the builder's" in err  # which side, not 'the second'
-    assert "stale or edited" in err and "replaces them, and any edits made in them" in err
+    # the command that rebuilds it keeps what was checked (--only, --scenario), not every template for base
+    assert (f"1 workbook stale or edited: `aipower regenerate --out {tmp_path} --scenario ai --only token_cost --force` "
+            "replaces it, and any edits made in it") in err
     assert book.read_bytes() == edited
+
+
+def test_regenerate_says_when_the_sweep_workbook_cannot_sweep_the_scenario(tmp_path, capsys):
+    assert main(["regenerate", "--out", str(tmp_path / "a"), "--only", "sweep", "--scenario", "ai"]) == 0
+    err = capsys.readouterr().err
+    assert "aipower: note: sweep.xlsx: scenario 'ai' has no ranges to sweep" in err and "sweep ai_ranges" in err
+    assert main(["regenerate", "--out", str(tmp_path / "b"), "--only", "token_cost", "--scenario", "ai"]) == 0
+    assert "note" not in capsys.readouterr().err  # no sweep workbook: nothing to say
+    assert workbooks.regenerate_notes("ai_ranges") == []
+
+
+def test_check_says_a_folder_where_a_workbook_goes_is_not_for_force(tmp_path, capsys):
+    (tmp_path / "token_cost.xlsx").mkdir()
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "token_cost.xlsx: a folder where the workbook goes (--force does not replace folders" in err
+    assert "--force`" not in err and "1 workbook stale or edited\n" in err
 
 
 def test_build_refuses_an_existing_file_and_regenerate_an_empty_selection(tmp_path):
@@ -252,3 +271,11 @@ def test_a_shipped_scenario_named_in_another_case_is_written_as_its_name(tmp_pat
     monkeypatch.chdir(tmp_path)  # 'AI' became the path tmp_path/AI, which does not exist
     (path,) = workbooks.regenerate(tmp_path / "out", scenario="AI", only=["dc_capex"])
     assert openpyxl.load_workbook(path)["Inputs"]["B4"].value == "ai"
+
+
+def test_a_base_year_without_actuals_is_named_before_any_workbook_is_built(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(workbooks, "_write", lambda *a: pytest.fail("a workbook was built"))
+    assert main(["regenerate", "--out", str(tmp_path / "o"), "--base-year", "2023", "--only", "training"]) == 2
+    err = capsys.readouterr().err
+    assert "horizon.base_year = 2023: expected a base year for which every actual" in err and "2024-2034" in err
+    assert "Assumptions!" not in err and not (tmp_path / "o").exists()

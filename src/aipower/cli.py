@@ -115,6 +115,18 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
                              for name, df in frames.items()}, overwrite=force)
 
 
+def error_text(exc: BaseException, where: Path | None = None) -> str:
+    """An error as the user reads it: an OSError without the "[Errno N]" Python puts before it, and
+    naming the path it concerns (the system names none for a full disk, say; then `where`)."""
+    if not (isinstance(exc, OSError) and exc.strerror):
+        return str(exc)
+    if exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror}"
+    if where is not None and str(where) not in exc.strerror:
+        return f"{where}: {exc.strerror}"
+    return exc.strerror
+
+
 def print_paths(paths: Sequence[Path], line=str, footer: str | None = None) -> None:
     """Print the files a command wrote, one a line (then `footer`); Ctrl-C meanwhile is reported as
     such: they are all written."""
@@ -231,7 +243,7 @@ def _main(args: argparse.Namespace) -> int:
         sys.stderr.close()   # written in full before their names are printed
         return 0
     except (ValueError, OSError) as exc:  # OSError: what the system refuses, and OutputExistsError
-        print(f"aipower: error: {exc}", file=sys.stderr)
+        print(f"aipower: error: {error_text(exc, getattr(args, 'out', None))}", file=sys.stderr)
         return 2
     return 0
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import time
 import zipfile
 from pathlib import Path
 
 from ._io import OutputExistsError
-from .cli import out_path, print_paths, scenario_args
+from .cli import error_text, out_path, print_paths, scenario_args
 
 _EXTRA = "the Excel commands need the excel extra: pip install \".[excel]\" from the aipower checkout"
 
@@ -29,7 +30,10 @@ class RegenerateCommand:
     name = "regenerate"
 
     def add_parser(self, sub: argparse._SubParsersAction) -> None:
-        p = sub.add_parser("regenerate", help="write the template workbooks (.xlsx) computed for a scenario")
+        p = sub.add_parser("regenerate", help="write the template workbooks (.xlsx) computed for a scenario",
+                           description="Write the template workbooks computed for a scenario. sweep.xlsx sweeps "
+                                       "the scenario's ranges; a scenario without any (base, ai) gets ai_ranges "
+                                       "there, and the command says so.")
         scenario_args(p)
         p.add_argument("--out", required=True, type=out_path, metavar="DIR", help="output directory (created if missing)")
         p.add_argument("--force", action="store_true", help="replace workbooks that already exist in DIR")
@@ -52,10 +56,12 @@ class RegenerateCommand:
             paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
                                          force=args.force, only=args.only)
         except (ValueError, OSError, XlsxFileError) as exc:  # xlsxwriter's FileCreateError on a full disk
-            print(f"aipower: error: {exc}", file=sys.stderr)
+            print(f"aipower: error: {error_text(exc, args.out)}", file=sys.stderr)
             return 2
+        for note in workbooks.regenerate_notes(args.scenario, args.base_year, args.only):
+            print(f"aipower: note: {note}", file=sys.stderr)
         print_paths(paths, lambda p: f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)",
-                    footer=f"{len(paths)} workbooks for scenario '{args.scenario}' in {args.out.resolve()} "
+                    footer=f"{len(paths)} workbook{'' if len(paths) == 1 else 's'} for scenario '{args.scenario}' in {args.out.resolve()} "
                            f"({time.perf_counter() - start:.1f} s)")
         return 0
 
@@ -69,23 +75,38 @@ class RegenerateCommand:
             except ValueError as exc:
                 print(f"aipower: error: {exc}", file=sys.stderr)
                 return 2
-            stale = []
+            stale, folders = [], 0
             for path in fresh:
                 committed = args.out / path.name
+                if committed.is_dir():
+                    stale.append(f"{committed}: a folder where the workbook goes (--force does not replace folders: "
+                                 "move it away)")
+                    folders += 1
+                    continue
                 try:
                     diffs = (workbooks.compare(committed, path, labels=("the file", "the builder's"))
                              if committed.exists() else ["missing"])
-                except (OSError, zipfile.BadZipFile) as exc:  # a folder, or a file that is no workbook
-                    diffs = [f"not a readable workbook ({exc})"]
+                except (OSError, zipfile.BadZipFile) as exc:  # a file that is no workbook
+                    diffs = [f"not a readable workbook ({error_text(exc)})"]
                 if diffs:
                     stale.append(f"{committed}: {'; '.join(diffs[:5])}")
         for line in stale:
             print(line, file=sys.stderr)
         if stale:
-            print(f"aipower: {len(stale)} workbook(s) stale or edited: `aipower regenerate --out {args.out} --force` "
-                  "replaces them, and any edits made in them", file=sys.stderr)
+            # the command that rebuilds what was checked: the same scenario, base year and templates
+            again = ["aipower", "regenerate", "--out", str(args.out)]
+            if args.scenario != "base":
+                again += ["--scenario", args.scenario]
+            if args.base_year is not None:
+                again += ["--base-year", str(args.base_year)]
+            for name in args.only or []:
+                again += ["--only", name]
+            n = len(stale)
+            fix = (f": `{shlex.join([*again, '--force'])}` replaces {'it' if n == 1 else 'them'}, and any edits made "
+                   f"in {'it' if n == 1 else 'them'}" if n > folders else "")
+            print(f"aipower: {n} workbook{'' if n == 1 else 's'} stale or edited{fix}", file=sys.stderr)
             return 1
-        print(f"{len(fresh)} workbooks in {args.out} are current")
+        print(f"{len(fresh)} workbook{'' if len(fresh) == 1 else 's'} in {args.out} {'is' if len(fresh) == 1 else 'are'} current")
         return 0
 
 
@@ -125,7 +146,7 @@ class RecalcCommand:
                 if line_open:  # end the progress line before a message
                     print(file=sys.stderr)
         except (ValueError, OSError) as exc:
-            print(f"aipower: error: {exc}", file=sys.stderr)
+            print(f"aipower: error: {error_text(exc, args.book if args.in_place else args.out)}", file=sys.stderr)
             return 2
         print_paths([out], lambda p: f"{p}: {report.formulas} formula cells recalculated ({report.changed} changed) "
                                      f"in {report.seconds:.2f} s")

@@ -500,12 +500,27 @@ def global_dc_book(b: Builder) -> None:
     assumptions_sheet(b)
 
 
-def _sweep_scenario(b: Builder) -> str:
-    """The template's scenario if it has ranges to sweep, else ai_ranges (base and ai have none)."""
+def sweep_scenario(scenario: str, base_year: int | None = None) -> str:
+    """The scenario the sweep template sweeps: `scenario` if it has ranges, else ai_ranges (base and ai
+    have none); `regenerate_notes` says so where the other templates use `scenario`."""
     from .sweep import uncertain_inputs
 
-    chosen = b.settings.scenario
-    return chosen if uncertain_inputs(chosen, base_year=b.settings.base_year) else "ai_ranges"
+    return scenario if uncertain_inputs(scenario, base_year=base_year) else "ai_ranges"
+
+
+def _sweep_scenario(b: Builder) -> str:
+    return sweep_scenario(b.settings.scenario, b.settings.base_year)
+
+
+def regenerate_notes(scenario: str, base_year: int | None = None, only: list[str] | None = None) -> list[str]:
+    """What a regeneration for `scenario` does not take from it, for the command line to say."""
+    if only is not None and "sweep" not in only:
+        return []
+    swept = sweep_scenario(scenario, base_year)
+    if swept == scenario:
+        return []
+    return [f"sweep.xlsx: scenario '{scenario}' has no ranges to sweep (no assumption with low/high or a "
+            f"distribution), so its sheets sweep {swept}; give a scenario file with ranges for a sweep of your own"]
 
 
 def sweep_book(b: Builder) -> None:
@@ -614,9 +629,10 @@ def _cell_scenario(scenario: str, base_year: int | None) -> str:
     file is written: a shipped name ('AI' as 'ai'), or a file's absolute path. A relative path is read
     from the folder of whichever process recalculates (Excel's is often Documents), so it would only
     work from the folder it was typed in."""
+    from ._build import horizon
     from .scenario import load_scenario, shipped_name
 
-    load_scenario(scenario, base_year=base_year)
+    horizon(load_scenario(scenario, base_year=base_year))  # a base year without actuals: named before any building
     return shipped_name(scenario) or str(Path(scenario).expanduser().resolve())
 
 
