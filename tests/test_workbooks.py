@@ -85,7 +85,7 @@ def test_balance_workbook_mirrors_the_research_tables(built, base, ai):
     for name, result in (("base", base), ("ai", ai)):
         r = rows[f"coal hours, {name}"]
         for j, y in enumerate(result.hours.columns, start=2):
-            assert ws.cell(r, j).value.startswith(f'=AIP_COAL_HOURS("{name}"')
+            assert f'AIP_COAL_HOURS("{name}"' in ws.cell(r, j).value
             assert stored[("Generation", r - 1, j - 1)] == pytest.approx(result.hours.loc["coal", y], rel=1e-15)
     req = aipower.required_wind_solar("base", target_share=0.28)
     rws = openpyxl.load_workbook(path, data_only=True)["Renewables"]
@@ -159,7 +159,7 @@ def test_libreoffice_check_catches_a_wrong_stored_value(built, tmp_path):
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "xl/worksheets/sheet4.xml":  # Generation: coal hours rows
-                data = re.sub(rb'(<c r="B\d+" s="\d+"><f>AIP_COAL_HOURS[^<]*</f><v>)([\d.]+)',
+                data = re.sub(rb'(<c r="B\d+" s="\d+"><f>IF\(ISNUMBER\(B\$\d+\),AIP_COAL_HOURS[^<]*</f><v>)([\d.]+)',
                               lambda m: m.group(1) + b"1234.5", data, count=1)
             zout.writestr(info, data)
     problems = libreoffice.compare([bad], timeout=240)
@@ -279,3 +279,28 @@ def test_a_base_year_without_actuals_is_named_before_any_workbook_is_built(tmp_p
     err = capsys.readouterr().err
     assert "horizon.base_year = 2023: expected a base year for which every actual" in err and "2024-2034" in err
     assert "Assumptions!" not in err and not (tmp_path / "o").exists()
+
+
+def test_a_later_base_year_leaves_the_columns_past_the_tables_blank_not_errors(tmp_path):
+    """Inputs!BaseYear = 2025 shortens the spilled tables to 2025-2035; the coal-hours block's last
+    column showed 0, #N/A and #VALUE! (and its chart a year 0)."""
+    from aipower import recalc
+
+    src, edited = tmp_path / "china_balance.xlsx", tmp_path / "by25.xlsx"
+    workbooks.build("china_balance", src)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(edited, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":  # Inputs: BaseYear (B5), blank in the template
+                data, n = re.subn(rb'<c r="B5" s="(\d+)"/>', rb'<c r="B5" s="\1"><v>2025</v></c>', data)
+                assert n == 1
+            zout.writestr(info, data)
+    recalc.recalc_file(edited, tmp_path / "out.xlsx")
+    g = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["Generation"]
+    rows = {g.cell(r, 1).value: r for r in range(1, g.max_row + 1)}
+    years = [g.cell(rows["year"], c).value for c in range(2, 14)]
+    assert years[0] == 2025 and years[10] == 2035 and years[11] in (None, "")
+    for label in ("coal hours, base", "coal hours, ai", "AI minus base (h)"):
+        values = [g.cell(rows[label], c).value for c in range(2, 14)]
+        assert all(isinstance(v, (int, float)) for v in values[:11]) and values[11] in (None, ""), (label, values)
+    assert g.cell(rows["coal hours, ai"], 2).value == aipower.run("ai", base_year=2025).hours.loc["coal", 2025]

@@ -201,13 +201,14 @@ def inputs_sheet(b: Builder, extra: list[tuple[str, str, Any, str]] = (), scenar
     s.value(row, 1, scenario or b.settings.scenario)
     s.text(row, 2, f"A shipped scenario ({', '.join(SHIPPED)}) or the path of a scenario .toml file", "note")
     s.ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(SHIPPED), "error_type": "warning",
-                                          "input_title": "Scenario", "input_message": "base or ai, or a .toml path",
+                                          "input_title": "Scenario", "input_message": f"{', '.join(SHIPPED)}, or a .toml path",
                                           "error_message": "Not a shipped scenario: it must be the path of a scenario file."})
     b.name("Scenario", s, row, 1)
     row += 1
     s.text(row, 0, "Base year", "label")
     s.value(row, 1, b.settings.base_year)
-    s.text(row, 2, "Blank: the scenario's (2024). 2025 rebases on 2025 actuals.", "note")
+    s.text(row, 2, "Blank: the scenario's (2024). 2025 rebases on 2025 actuals: the tables then run 2025-2035, a "
+                   "column shorter (LibreOffice shows #N/A in that column: its array ranges do not shrink).", "note")
     b.name("BaseYear", s, row, 1)
     for name, label, value, note in extra:
         row += 1
@@ -313,18 +314,22 @@ def china_balance(b: Builder) -> None:
     g.text(row, 0, "Coal utilization hours: base vs AI case (h)", "h2")
     years_row = row + 1
     g.text(years_row, 0, "year", "header")
+    # A later BaseYear shortens the spilled tables by a year: the columns past them stay blank, not errors
+    # (Excel leaves those cells empty, LibreOffice's fixed array ranges fill them with #N/A).
     for j in range(1, hc2 + 1):
-        g.formula(years_row, j, f"={col_letters(j)}{h1 + 1}", "year")
+        above = f"{col_letters(j)}{h1 + 1}"
+        g.formula(years_row, j, f'=IF(ISNUMBER({above}),{above},"")', "year")
     for k, name in enumerate(("base", "ai")):
         r = years_row + 1 + k
         g.text(r, 0, f"coal hours, {name}", "label")
         for j in range(1, hc2 + 1):
-            g.formula(r, j, f'=AIP_COAL_HOURS("{name}",{col_letters(j)}${years_row + 1},Overrides,BaseYear)', "num0")
+            year = f"{col_letters(j)}${years_row + 1}"
+            g.formula(r, j, f'=IF(ISNUMBER({year}),AIP_COAL_HOURS("{name}",{year},Overrides,BaseYear),"")', "num0")
     r = years_row + 3
     g.text(r, 0, "AI minus base (h)", "label")
     for j in range(1, hc2 + 1):
         L = col_letters(j)
-        g.formula(r, j, f"={L}{r}-{L}{r - 1}", "num0")
+        g.formula(r, j, f'=IF(ISNUMBER({L}${years_row + 1}),{L}{r}-{L}{r - 1},"")', "num0")
     r += 1
     g.text(r, 0, "loss and own-use factor", "label")
     g.formula(r, 1, "=AIP_LOSS_FACTOR(Scenario,Overrides,BaseYear)", "pct2")
