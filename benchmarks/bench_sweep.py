@@ -41,7 +41,7 @@ from aipower.balance import model_inputs
 
 SOURCES = ("coal", "gas", "biomass", "hydro", "nuclear", "wind", "solar")
 ROWS = ("primary", "secondary", "tertiary_core", "residential_core", "ev_charging", "data_centers")
-KWH_MILLION = 1e-3  # TWh per (kWh per person × million people), as units::kTwhPerKwhTimesMillion
+KWH_MILLION_PER_TWH = 1000.0  # (kWh per person × million people) per TWh, as units::kKwhTimesMillionPerTwh
 GWH_PER_TWH = 1000.0
 PROBE_LEVEL = 100.0  # the renewable solve's probe level (renewables.cpp)
 
@@ -156,8 +156,8 @@ class NumpyModel:
             spec = sp["rows"][r]
             start = sp["totals"][sector] - parts[r][:, 0] if np.isfinite(sp["totals"][sector]) else spec["start"]
             if spec["driver"] == "per_capita":
-                pc = self._project(start / (pop[:, 0] * KWH_MILLION), spec["segments"], n=n)
-                rows[r] = pc * pop * KWH_MILLION
+                pc = self._project(start * KWH_MILLION_PER_TWH / pop[:, 0], spec["segments"], n=n)
+                rows[r] = pc * pop / KWH_MILLION_PER_TWH
             else:
                 rows[r] = self._project(start, spec["segments"], n=n)
         tertiary = rows["tertiary_core"] + parts["tertiary_core"]

@@ -308,10 +308,11 @@ def test_a_dynamic_array_re_spills_to_its_new_size(tmp_path):
     assert len(demand) == 11 and len(demand[0]) == 12
     for i, row in enumerate(demand):
         assert [got.get(("Demand", 5 + i, j)) for j in range(13)] == row + [None], i  # column M emptied
-    # dependants read the new values: the coal-hours row reads the hours table's years (M16 is empty now)
-    assert got[("Generation", 24, 11)] == 2035 and got[("Generation", 24, 12)] == 0
+    # dependants read the new values: the coal-hours row reads the hours table's years (M16 is empty now,
+    # so the block's last column is blank)
+    assert got[("Generation", 24, 11)] == 2035 and got.get(("Generation", 24, 12)) in (None, "")
     assert got[("Generation", 25, 11)] == xf.AIP_COAL_HOURS("base", 2035, None, 2025)
-    assert str(got[("Generation", 25, 12)]).startswith("#N/A year: 0")
+    assert got.get(("Generation", 25, 12)) in (None, "")
     # a table that became an error value fills its anchor only
     assert str(got[("Assumptions", 4, 0)]).startswith("#VALUE!") and ("Assumptions", 4, 1) not in got
     sheet = openpyxl.load_workbook(out)["Demand"]

@@ -524,3 +524,24 @@ def test_latin_hypercube_at_the_top_stratum_of_a_huge_n_stays_inside_zero_one():
     uniform = _k.Distribution.uniform(0.0, 1.0)
     (row,) = _k.draw([uniform] * 3, 12158, True, 2**40, 350331225205, 1)
     assert all(0.0 < v <= 1.0 for v in row)
+
+
+def test_batch_refuses_what_it_would_read_wrongly():
+    # Series pair by position in the kernel: differently indexed ones gave another answer than a DataFrame
+    share = pd.Series([0.28, 0.32], index=["low", "high"])
+    rate = pd.Series([0.30, 0.20], index=["high", "low"])
+    values = {"renewables.target_share": share, "demand.data_centers.segments[2].rate": rate}
+    with pytest.raises(ValueError, match=r"are Series with different indexes .*pd.DataFrame\(values\) aligns them"):
+        sweep.batch("ai", values, outputs=["requirement.level"])
+    aligned = sweep.batch("ai", pd.DataFrame(values), outputs=["requirement.level"])["requirement.level"]
+    same = sweep.batch("ai", {k: v.sort_index() for k, v in values.items()}, outputs=["requirement.level"])
+    assert aligned.tolist() == same["requirement.level"].tolist()  # both by label: high, then low
+    # a masked entry was used as if it were there
+    with pytest.raises(ValueError, match=r"masked entries at positions \[1\]"):
+        sweep.batch("ai", {"renewables.target_share": np.ma.array([0.30, 0.35], mask=[0, 1])})
+    unmasked = np.ma.array([0.30, 0.35])
+    assert sweep.batch("ai", {"renewables.target_share": unmasked})["ok"].all()
+    with pytest.raises(ValueError, match=r"beyond a float's range"):
+        sweep.batch("ai", {"renewables.target_share": [10**400]})
+    with pytest.raises(ValueError, match=r"on_error = None: expected 'raise' .* or 'skip'"):
+        sweep.batch("ai", {"renewables.target_share": [0.3]}, on_error=None)

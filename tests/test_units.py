@@ -74,3 +74,11 @@ def test_non_finite_is_refused(bad):
 def test_to_model_unit_refuses_a_value_that_is_not_finite(value):
     with pytest.raises(ValueError, match="value = .*: expected a finite number"):
         units.to_model_unit(value, "%")
+
+
+def test_conversions_are_correctly_rounded_so_typed_figures_stay_as_typed():
+    # multiplying by 0.1 or 0.01 (not exact in binary) gave 62.800000000000004 TWh for 628 亿kWh
+    assert units.yi_kwh_to_twh(628.0) == 62.8 and units.yi_kwh_to_twh(3.0) == 0.3
+    assert units.wan_kw_to_gw(7.0) == 0.07 and units.wan_kw_to_gw(12345.0) == 123.45
+    assert units.twh_to_yi_kwh(units.yi_kwh_to_twh(3.0)) == 3.0
+    assert units.per_capita_to_twh(1234.5, 1408.0) == 1234.5 * 1408.0 / 1000.0

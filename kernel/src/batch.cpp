@@ -1094,19 +1094,19 @@ struct Model::Impl {
                 const std::size_t j = i * L + idx(l);
                 const double a = lane_anchor ? anchor[j] : anchor[i];
                 check(bad[l], std::isfinite(a));
-                lane_anchors[j] = a / (population[j] * units::kTwhPerKwhTimesMillion);
+                lane_anchors[j] = a * units::kKwhTimesMillionPerTwh / population[j];
                 check(bad[l], std::isfinite(lane_anchors[j]));
             }
         }
         AIPOWER_SIMD
-        for (int l = 0; l < L; ++l) lane_anchors[l] = start[l] / (population[l] * units::kTwhPerKwhTimesMillion);
+        for (int l = 0; l < L; ++l) lane_anchors[l] = start[l] * units::kKwhTimesMillionPerTwh / population[l];
         double* per_capita = at(o_scratch + 3 * Tn);
         project<L>(rows[r], s, lane_anchors, lane_anchors, true, nullptr, per_capita, tmp, bad);
         for (std::size_t i = 0; i < Tn; ++i)
             AIPOWER_SIMD
             for (int l = 0; l < L; ++l) {
                 const std::size_t j = i * L + idx(l);
-                out[j] = per_capita[j] * population[j] * units::kTwhPerKwhTimesMillion;
+                out[j] = per_capita[j] * population[j] / units::kKwhTimesMillionPerTwh;
                 check(bad[l], std::isfinite(out[j]));
             }
     }

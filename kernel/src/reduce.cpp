@@ -271,7 +271,10 @@ double Summary::mean(std::size_t column) const {
             fail("summary", "block " + std::to_string(block_ids_[order[i]]) + " was merged twice (the same chunk added twice)");
         total += block_sums_[order[i] * width() + column];
     }
-    return total / static_cast<double>(n) / kSumScale;
+    // The exact mean lies within the extremes; rounding in the sum can put the computed one just outside
+    // (a constant column: 4627.6299999999155 for 4627.63), so it is held to them.
+    const auto& sk = sketches_[column];
+    return std::min(std::max(total / static_cast<double>(n) / kSumScale, sk.min()), sk.max());
 }
 
 double Summary::quantile(std::size_t column, double q) const {

@@ -137,6 +137,14 @@ TEST_CASE("summary means do not depend on the order blocks arrive in; serialisat
     CHECK_THROWS(forward.count(5), "column");
 }
 
+TEST_CASE("a mean stays within the extremes: a constant column's mean is the constant") {
+    reduce::Summary s(1);
+    std::vector<double> block(reduce::kBlock, 4627.63);
+    for (std::uint64_t b = 0; b < 3; ++b) s.add_block(b, block.data(), block.size());
+    CHECK(s.mean(0) == 4627.63);  // the rounded sum gave 4627.6299999999155
+    CHECK(s.mean(0) >= s.min(0) && s.mean(0) <= s.max(0));
+}
+
 TEST_CASE("summary means of values near the largest double stay finite") {
     const double big = std::numeric_limits<double>::max();
     std::vector<double> block = {big, -big, big, -big, big / 2, -big / 2};

@@ -595,6 +595,7 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
         raise ValueError(f"values = {reprlib.repr(values)}: expected a mapping or DataFrame of at least one input to an "
                          "array of N values, e.g. {'renewables.target_share': shares}")
     names = list(values.keys()) if not isinstance(values, pd.DataFrame) else list(values.columns)
+    _check_same_labels(values, names)
     columns = [_input_column(name, values[name]) for name in names]
     n = len(columns[0])
     for name, c in zip(names, columns):
@@ -608,6 +609,9 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
     if need > limit:
         raise ValueError(f"values: N = {n} scenarios × {model.width} output columns need {need / 2**30:.1f} GiB, "
                          f"more than {limit / 2**30:.1f} GiB (half the memory): use sweep.run (streaming) or fewer scenarios")
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error = {on_error!r}: expected 'raise' (a ValueError for the lowest failing scenario) "
+                         "or 'skip' (NaN rows, ok False)")
     matrix = np.column_stack(columns) if columns else np.zeros((n, 0))
     out, ok, _ = model.evaluate(matrix, threads=threads, on_error=on_error)
     result = {}
@@ -621,12 +625,33 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
     return result
 
 
+def _check_same_labels(values: Mapping[str, Any] | pd.DataFrame, names: list[str]) -> None:
+    """Series in a mapping pair by position in the kernel: refuse those whose labels differ, which a
+    DataFrame would have aligned by label (the same data must not give two answers)."""
+    if isinstance(values, pd.DataFrame):
+        return
+    series = [(name, values[name]) for name in names if isinstance(values[name], pd.Series)]
+    for name, s in series[1:]:
+        first_name, first = series[0]
+        if not s.index.equals(first.index):
+            raise ValueError(f"values[{name!r}] and values[{first_name!r}] are Series with different indexes "
+                             f"({reprlib.repr(list(s.index))} and {reprlib.repr(list(first.index))}): scenarios pair "
+                             "by position, so expected the same index; pd.DataFrame(values) aligns them by label")
+
+
 def _input_column(name: str, value: Any) -> np.ndarray:
     """One input's values as a 1-D float array (a single number is one scenario)."""
+    if np.ma.isMaskedArray(value) and np.ma.getmaskarray(value).any():  # numpy would use the hidden values
+        at = np.flatnonzero(np.ma.getmaskarray(value))
+        raise ValueError(f"values[{name!r}]: masked entries at positions {reprlib.repr(at.tolist())} (from 0); "
+                         "expected a value for every scenario (drop those scenarios, or fill them)")
     try:
         raw = np.asarray(value)
         problem = _calc.non_number(value, raw)  # before numpy reads True as 1 or a date as days
         column = np.asarray(raw, dtype=float) if problem is None else None  # no copy of a float array
+    except OverflowError:  # a Python int of hundreds of digits
+        raise ValueError(f"values[{name!r}] = {reprlib.repr(value)}: a number beyond a float's range; expected numbers "
+                         "in the input's model unit") from None
     except (TypeError, ValueError) as exc:
         raise ValueError(f"values[{name!r}] = {reprlib.repr(value)}: {exc}; expected numbers in the input's model unit") from None
     if column is None:

@@ -4,16 +4,18 @@
 
 namespace aipower::units {
 
-// 1 亿kWh = 1e8 kWh = 0.1 TWh.
-inline constexpr double kTwhPerYiKwh = 0.1;
+// Every factor is a whole number, multiplied or divided by: 0.1 and 0.01 are not exact in binary, so
+// multiplying by them put 628 亿kWh at 62.800000000000004 TWh; dividing by 10 gives 62.8.
+// 1 TWh = 1e9 kWh = 10 亿kWh.
+inline constexpr double kYiKwhPerTwh = 10.0;
 // 1 亿kW = 1e8 kW = 100 GW.
 inline constexpr double kGwPerYiKw = 100.0;
-// 1 万kW = 1e4 kW = 0.01 GW.
-inline constexpr double kGwPerWanKw = 0.01;
+// 1 GW = 1e6 kW = 100 万kW.
+inline constexpr double kWanKwPerGw = 100.0;
 // GW × h = GWh; 1 TWh = 1000 GWh.
 inline constexpr double kGwhPerTwh = 1000.0;
-// kWh per person × million people = 1e6 kWh = 1e-3 TWh.
-inline constexpr double kTwhPerKwhTimesMillion = 1e-3;
+// kWh per person × million people = 1e6 kWh; 1 TWh = 1000 × 1e6 kWh.
+inline constexpr double kKwhTimesMillionPerTwh = 1000.0;
 // Hours in a leap year (366 × 24): the upper bound of any utilization hours.
 inline constexpr double kMaxHoursPerYear = 8784.0;
 
