@@ -329,3 +329,42 @@ def test_a_distribution_built_without_validation_is_refused_not_a_crash():
 
     with pytest.raises(ValueError, match="distribution.sd = -1"):
         k.Distribution.normal(0.0, -1.0).quantile(0.5)
+
+
+def test_a_long_valid_name_gets_a_temporary_name_the_file_system_takes(tmp_path):
+    from aipower._io import atomic_write_all
+
+    target = tmp_path / ("b" * 245 + ".xlsx")  # 250 bytes: valid, but '.NAME.xxxxxxxx.tmp' was not
+    atomic_write_all({target: lambda tmp: tmp.write_text("new")})
+    assert target.read_text() == "new"
+    atomic_write_all({target: lambda tmp: tmp.write_text("newer")}, overwrite=True)  # its backup link too
+    assert [p.name for p in tmp_path.iterdir()] == [target.name] and target.read_text() == "newer"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root may give a file to another user")
+def test_a_replaced_file_keeps_its_owner(tmp_path):
+    from aipower._io import atomic_write
+
+    target = tmp_path / "theirs.csv"
+    target.write_text("old")
+    os.chown(target, 65534, 65534)
+    os.chmod(target, 0o640)
+    atomic_write(target, lambda tmp: tmp.write_text("new"), overwrite=True)
+    st = os.stat(target)
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (65534, 65534, 0o640) and target.read_text() == "new"
+
+
+def test_a_stop_discarded_inside_a_destructor_prints_no_traceback(capsys):
+    import gc
+
+    from aipower._io import raise_if_stopped, stop_signals_handled
+
+    class StoppedWhileCollected:
+        def __del__(self):
+            raise KeyboardInterrupt  # as a Ctrl-C landing in a library's __del__ does
+
+    with stop_signals_handled():
+        StoppedWhileCollected()
+        gc.collect()
+        raise_if_stopped()  # (the signal handler, not __del__, remembers a real stop)
+    assert "Exception ignored" not in capsys.readouterr().err

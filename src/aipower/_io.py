@@ -8,6 +8,7 @@ import secrets
 import shutil
 import signal
 import stat
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -75,11 +76,25 @@ def _check_writable(folder: Path, existing: Path, arg: str) -> None:
         raise exc.__class__(f"{arg} {folder}: {where} ({exc.strerror or exc}); expected a writable folder") from None
 
 
+# Longest file name most file systems take, in bytes.
+_NAME_MAX = 255
+
+
+def _beside(path: Path, token: str) -> Path:
+    """A hidden temporary name next to `path`: `.NAME.TOKEN.tmp`, NAME cut (whole characters) where a
+    long but valid name would make it too long for the file system."""
+    room = _NAME_MAX - len(f"..{token}.tmp")
+    name = path.name
+    while len(name.encode("utf-8", "surrogateescape")) > room:
+        name = name[:-1]
+    return path.with_name(f".{name}.{token}.tmp")
+
+
 def _new_temp_beside(path: Path) -> Path:
     """An empty new file next to `path`, with the permissions the umask gives (mkstemp's are 0600,
     which would leave a regenerated workbook readable by its owner only)."""
     try:
-        tmp = _new_file(lambda token: path.with_name(f".{path.name}.{token}.tmp"), 0o666)
+        tmp = _new_file(lambda token: _beside(path, token), 0o666)
     except OSError as exc:  # name the folder (or the file), not our temporary file
         if exc.errno == errno.ENAMETOOLONG:
             raise exc.__class__(exc.errno, f"{path}: cannot write it ({exc.strerror})") from None
@@ -94,9 +109,15 @@ def _written_temp(path: Path, write: Callable[[Path], None]) -> Path:
     synced to disk; removed again if anything fails."""
     tmp = _new_temp_beside(path)
     try:
-        mode = stat.S_IMODE(os.stat(path if path.exists() else tmp).st_mode)
+        old = os.stat(path) if path.exists() else None
+        mode = stat.S_IMODE((old or os.stat(tmp)).st_mode)
         write(tmp)
         os.chmod(tmp, mode)  # the writer may have replaced tmp with a file of its own
+        if old is not None and hasattr(os, "chown"):  # a replaced file keeps its owner and group too
+            try:
+                os.chown(tmp, old.st_uid, old.st_gid)
+            except OSError:  # only root may give a file away; the mode is kept either way
+                pass
         with open(tmp, "r+b") as fh:  # writable: Windows' fsync (_commit) fails on a read-only handle
             os.fsync(fh.fileno())
     except BaseException:
@@ -260,9 +281,19 @@ def stop_signals_handled() -> Iterator[None]:
     for sig in _STOP_SIGNALS:
         if previous[sig] != signal.SIG_IGN:  # nohup's ignored SIGHUP stays ignored
             signal.signal(sig, _stop)
+    hook = sys.unraisablehook
+
+    def quiet_stop(unraisable: Any) -> None:
+        # A stop raised inside a __del__ is discarded with a traceback ("Exception ignored in ..."):
+        # it is remembered above, so the one-line message is all the user needs.
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet_stop
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for sig, handler in previous.items():
             signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
         _stop_requested.clear()  # the command is over: its stop does not stop the caller's next writes
@@ -308,7 +339,7 @@ def _sigint_deferred(then: Callable[[], BaseException] | None = None) -> Iterato
 def _link_beside(path: Path) -> Path:
     """A second name for `path` (a hard link, or a copy where links are not supported) to restore it from."""
     for _ in range(100):
-        keep = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        keep = _beside(path, secrets.token_hex(4))
         try:
             os.link(path, keep, follow_symlinks=False)  # a symbolic link is put back as a link
             return keep

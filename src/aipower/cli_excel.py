@@ -148,8 +148,8 @@ class RecalcCommand:
         except (ValueError, OSError) as exc:
             print(f"aipower: error: {error_text(exc, args.book if args.in_place else args.out)}", file=sys.stderr)
             return 2
-        print_paths([out], lambda p: f"{p}: {report.formulas} formula cells recalculated ({report.changed} changed) "
-                                     f"in {report.seconds:.2f} s")
+        print_paths([out], lambda p: f"{p}: {report.formulas} formulas recalculated, {report.changed} cell values changed "
+                                     f"(spilled cells included) in {report.seconds:.2f} s")
         return 0
 
 
