@@ -379,3 +379,10 @@ def test_python_dash_m_runs_the_command_line():
     proc = subprocess.run([sys.executable, "-m", "aipower", "--version"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and proc.stdout.startswith("aipower "), proc.stderr
 
+
+
+def test_a_quoted_tilde_scenario_path_is_the_home_folder(tmp_path, monkeypatch, capsys):
+    (tmp_path / "my.toml").write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert _main(["run", "--scenario", "~/my.toml"]) == 0  # it was read as a folder named '~'
+    assert "coal" in capsys.readouterr().out

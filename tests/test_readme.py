@@ -34,12 +34,12 @@ def test_the_readme_sweep_command_runs_on_its_ranges_file(tmp_path):
     text = next(t for t in SCENARIO_FILES if "# my_ranges.toml" in t)
     (tmp_path / "my_ranges.toml").write_text(text, encoding="utf-8")
     assert {u.key for u in sweep.uncertain_inputs(tmp_path / "my_ranges.toml")} >= {"renewables.target_share"}
-    command = re.search(r"aipower sweep --scenario my_ranges\.toml .*?--out sweep/", README, re.S).group(0)
+    command = re.search(r"aipower sweep --scenario my_ranges\.toml .*?--out my_sweep/", README, re.S).group(0)
     args = shlex.split(command.replace("\\\n", " "))[1:]
-    args = [str(tmp_path / a) if a in ("my_ranges.toml", "sweep/") else a for a in args]
+    args = [str(tmp_path / a) if a in ("my_ranges.toml", "my_sweep/") else a for a in args]
     args[args.index("--samples") + 1] = "2000"  # the README's 200,000, smaller
     assert main([*args, "--no-progress"]) == 0
-    assert (tmp_path / "sweep" / "tornado.csv").exists()
+    assert (tmp_path / "my_sweep" / "tornado.csv").exists()
 
 
 def test_the_command_line_section_shows_every_option():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,11 +32,18 @@ def out_path(text: str) -> Path:
     return Path(text)
 
 
+def scenario_arg(text: str) -> str:
+    """A --scenario argument: a leading ~ is the home folder, as in the Excel layer (a shell expands
+    only an unquoted one; '~/my.toml' in quotes reached the loader as a folder named '~')."""
+    return os.path.expanduser(text) if text.startswith("~") else text
+
+
 def scenario_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scenario", default="base", metavar="NAME|FILE",
+    p.add_argument("--scenario", default="base", metavar="NAME|FILE", type=scenario_arg,
                    help=f"shipped scenario ({', '.join(SHIPPED)}) or a scenario TOML file (default: base)")
     p.add_argument("--base-year", type=int, default=None, metavar="YEAR",
-                   help="rebase on a later year's actuals, e.g. 2025 (default: the scenario's, 2024)")
+                   help="rebase on a later year, e.g. 2025 (2024-2034 with the packaged data; default: the "
+                        "scenario's, 2024)")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -19,7 +19,7 @@ import sys
 
 from . import sweep
 from ._io import atomic_write_all, check_targets, csv_writer, text_writer
-from .cli import out_path, print_paths
+from .cli import out_path, print_paths, scenario_arg
 
 
 def _positive_int(text: str) -> int:
@@ -45,7 +45,7 @@ class SweepCommand:
 
     def add_parser(self, subparsers) -> None:
         p = subparsers.add_parser("sweep", help="percentiles and a tornado over a scenario's uncertain inputs")
-        p.add_argument("--scenario", default="ai_ranges", metavar="NAME|FILE",
+        p.add_argument("--scenario", default="ai_ranges", metavar="NAME|FILE", type=scenario_arg,
                        help="scenario with ranges or distributions (default: ai_ranges)")
         p.add_argument("--base-year", type=int, default=None, metavar="YEAR", help="rebase, e.g. 2025")
         p.add_argument("--samples", type=_positive_int, required=True, metavar="N", help="number of samples")
