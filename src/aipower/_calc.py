@@ -268,7 +268,8 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
                     raise ValueError(f"{name} = {value!r}: expected a single number")
                 shapes[name] = array.shape
             elif annotation.startswith("Sequence[int]"):
-                if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or np.ndim(value) == 0:
+                # getattr, not np.ndim: np.ndim of a ragged list raised numpy's own "inhomogeneous shape"
+                if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or getattr(value, "ndim", 1) == 0:
                     raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
                 items = list(value)
                 if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items):

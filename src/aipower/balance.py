@@ -19,7 +19,7 @@ import pandas as pd
 from . import _build, demand, supply, units
 from ._kernel import china as _china
 from .renewables import Requirement, target_from
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, combined_overrides, load_scenario
 
 HOURS_ROWS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")
 RE_SHARE_ROWS = ("non_hydro_share", "wind_solar_additions")
@@ -54,9 +54,7 @@ class BalanceResult:
 
 def _resolve(scenario: str | Path | Scenario, base_year: int | None, overrides: Mapping[str, Any] | None) -> Scenario:
     if isinstance(scenario, Scenario):
-        extra = dict(overrides or {})
-        if base_year is not None:
-            extra["horizon.base_year"] = base_year
+        extra = combined_overrides(overrides, base_year)  # base_year and horizon.base_year both set: refused
         return scenario.with_overrides(extra) if extra else scenario
     return load_scenario(scenario, base_year=base_year, overrides=overrides)
 
@@ -120,7 +118,8 @@ def run(scenario: str | Path | Scenario = "base", base_year: int | None = None,
     `overrides` / keyword overrides: assumption keys (dotted, or ``__`` for dots) → values in
     the assumption's unit, e.g. ``run("base", renewables__target_share=0.28)``.
     """
-    inputs, h, sc = model_inputs(scenario, base_year, {**(overrides or {}), **kw_overrides})
+    # a key both in overrides and as a keyword is refused: one would quietly win
+    inputs, h, sc = model_inputs(scenario, base_year, combined_overrides(overrides, keywords=kw_overrides))
     try:
         out = _china.run(inputs)
     except ValueError as exc:  # a message about one assumption (renewables.target_share = 2: ...) gets its file:line

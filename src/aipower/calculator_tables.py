@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -58,13 +59,45 @@ def _blamed(table: str, scenario: Scenario, exc: ValueError) -> ValueError:
     return ValueError(f"{table} table, from {held}: {text}")
 
 
+_PCT_LIMIT = sys.float_info.max / 100  # beyond it a fraction's percentage (×100) is inf
+
+
+def _non_finite(table: str, scenario: Scenario, frame: pd.DataFrame) -> ValueError | None:
+    """A table cell that is inf or NaN, as an error naming it and the inputs too large for it; None if
+    there is none. The kernel checks its own results, but the tables' percentages (100 * rate) and
+    ratios are taken here, after it: an input near a float's limit made them inf, shown as a blank."""
+    numbers = frame.select_dtypes("number")
+    bad = np.argwhere(~np.isfinite(numbers.to_numpy(dtype=float)))
+    if not len(bad):
+        return None
+    i, j = bad[0]
+    row = frame["row"].iloc[i] if "row" in frame else frame.index[i]
+    cell = f"{numbers.columns[j]} of row '{row}' = {numbers.iat[i, j]}"
+    section = _SECTIONS.get(table, table)
+    too_large = []
+    for key in (k for k in scenario.keys() if k.startswith(section + ".")):  # type: ignore[attr-defined]
+        held = scenario.get(key)
+        items = held if isinstance(held, (list, tuple)) else [held]
+        if any(isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) > _PCT_LIMIT for v in items):
+            too_large.append(f"{key} = {held!r}")
+    if not too_large:
+        return ValueError(f"{table} table: {cell}: expected a finite result (an input of {section}.* is too large)")
+    return ValueError(f"{table} table, from {'; '.join(too_large)}: {cell}: expected each input within "
+                      f"±{_PCT_LIMIT:.1e}, so that its percentage (×100) is a finite number")
+
+
 def _naming_inputs(table: str, build: Callable[[Scenario], pd.DataFrame]) -> Callable[[Scenario], pd.DataFrame]:
     @functools.wraps(build)
     def wrapper(scenario: Scenario) -> pd.DataFrame:
         try:
-            return build(scenario)
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below, by name
+                frame = build(scenario)
         except ValueError as exc:
             raise _blamed(table, scenario, exc) from None
+        problem = _non_finite(table, scenario, frame)
+        if problem is not None:
+            raise problem
+        return frame
 
     return wrapper
 

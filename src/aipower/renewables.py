@@ -53,13 +53,16 @@ def required_wind_solar(
     `target_share` is a fraction (0.3 for 30%) whatever unit the scenario file writes the share in.
     """
     from .balance import model_inputs
+    from .scenario import combined_overrides
 
     given: dict[str, Any] = {f"renewables.{k}": v for k, v in dict(target_year=target_year, first_year=first_year,
                                                                    last_year=last_year).items() if v is not None}
     if target_share is not None:  # tagged with its unit: a file giving the share in % would read 0.29 as 0.29%
         given["renewables.target_share"] = {"value": target_share, "unit": units.model_unit("%")}
     # the keywords are overrides, so they are checked as any assumption is (a year is a whole number, ...)
-    inputs, _, sc = model_inputs(scenario, base_year=base_year, overrides={**(overrides or {}), **given})
+    # The solve's own arguments win over the same keys in `overrides` (a workbook's Overrides range that
+    # sets the scenario's target share must not break a table of requirements at other shares).
+    inputs, _, sc = model_inputs(scenario, base_year=base_year, overrides={**combined_overrides(overrides), **given})
     target = target_from(sc)
     r = _china.required_level(inputs, target)
     return Requirement(target.share, target.year, target.first_year, target.last_year, r["level"],

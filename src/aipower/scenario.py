@@ -21,6 +21,7 @@ import copy
 import difflib
 import math
 import re
+import reprlib
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -65,7 +66,51 @@ class Assumption:
 
 def dotted_key(key: str) -> str:
     """An assumption key as written in an override: '__' stands for '.' (a keyword argument has no dots)."""
+    if not isinstance(key, str):  # 5 or None reached str.replace as an AttributeError
+        raise ScenarioError(f"override key {key!r}: expected an assumption key as text (e.g. 'renewables.target_share')")
     return key.replace("__", ".")
+
+
+def combined_overrides(overrides: Mapping[str, Any] | None, base_year: int | None = None,
+                       keywords: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """`overrides`, keyword overrides and `base_year` as one dict (keys as written). A key set twice,
+    in two of them or in one as both 'a.b' and 'a__b', is refused naming both: one would quietly win."""
+    if overrides is None:
+        overrides = {}
+    if not isinstance(overrides, Mapping):  # "x" failed as "'str' object is not a mapping"
+        raise ScenarioError(f"overrides = {_shown(overrides)}: expected a mapping of assumption keys to values "
+                            f"(e.g. {{'renewables.target_share': 0.3}}), got {type(overrides).__name__}")
+    given = [("overrides", overrides), ("keyword argument", keywords or {})]
+    if base_year is not None:
+        given.append(("base_year", {"horizon.base_year": base_year}))
+    out: dict[str, Any] = {}
+    seen: dict[str, str] = {}  # dotted key -> how it was set
+    for where, mapping in given:
+        for raw_key, value in mapping.items():
+            key = dotted_key(raw_key)
+            label = "base_year" if where == "base_year" else f"{where} '{raw_key}'"
+            if key in seen:
+                raise ScenarioError(f"{seen[key]} and {label} both set {key}; expected it set once")
+            seen[key] = label
+            out[raw_key] = value
+    return out
+
+
+def _shown(value: Any) -> str:
+    return reprlib.repr(value)
+
+
+def _beyond_float(value: Any, path: str = "") -> str | None:
+    """Where in an override value (a number, list or table) an int lies beyond a float's range, or None:
+    10**400 became an OverflowError deep in the checks."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return path if abs(value) > sys.float_info.max else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        found = _beyond_float(v, f"{path}.{k}" if isinstance(k, str) else f"{path}[{k}]")
+        if found is not None:
+            return found
+    return None
 
 
 def _is_leaf(node: Any) -> bool:
@@ -250,7 +295,7 @@ class Scenario:
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with assumptions replaced; keys are dotted (or use '__' for '.')."""
         merged = dict(self._assumptions)
-        for raw_key, value in overrides.items():
+        for raw_key, value in combined_overrides(overrides).items():
             key = dotted_key(raw_key)
             if key not in merged:
                 raise ScenarioError(f"override '{raw_key}': unknown assumption{_suggest(key, merged)}")
@@ -260,9 +305,24 @@ class Scenario:
                 raise ScenarioError(f"override '{raw_key}': a pandas {type(value).__name__} of {len(value)} rows: "
                                     "expected a number or a list of numbers, one per model year in order "
                                     "(e.g. series.tolist() after checking its years)")
+            try:
+                where = _beyond_float(value)
+            except RecursionError:
+                raise ScenarioError(f"override '{raw_key}': nested too deeply; expected a number, list or table") from None
+            if where is not None:
+                field = where.lstrip(".")
+                raise ScenarioError(f"override '{raw_key}'{': ' + field if field else ''} = {_shown(_at(value, where))}: "
+                                    "expected a number within a float's range (±1.8e308)")
             node = value if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)) else {"value": value}
             merged[key] = _make_assumption(key, node, merged[key], "override", is_root=False)
         return Scenario(self.name, self.description, self.files, merged)
+
+
+def _at(value: Any, path: str) -> Any:
+    """The item of `value` at a path of _beyond_float ('.sd', '[0].rate')."""
+    for name, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path):
+        value = value[name] if name else value[int(index)]
+    return value
 
 
 def _suggest(key: str, known: Mapping[str, Any]) -> str:
@@ -345,6 +405,58 @@ def _check_segments(key: str, items: list[Any], origin: str) -> None:
                 raise ScenarioError(f"{where}: {field} = {v!r}: expected {_A_YEAR}")
 
 
+# Start values, read in the kernel's first year: the only assumptions an actual reference may stand for.
+_START_SUFFIXES = (".start", ".previous_end", ".sector_total")
+_START_KEYS = "keys ending in .start, .previous_end or .sector_total, and calibration.*"
+_MAX_YEAR_OFFSET = 100
+
+
+def _takes_actual(key: str, root: Assumption | None) -> bool:
+    return root is None or root.is_actual or key.endswith(_START_SUFFIXES) or key.startswith("calibration.")
+
+
+def _actual_reference(key: str, node: dict[str, Any], root: Assumption | None, origin: str) -> tuple[dict[str, Any], str]:
+    """An actual reference { actual, year_offset, less } checked, and the unit of its series. Elsewhere
+    than a start value it was used unchecked (coal GW as a PUE), or failed deep inside the model."""
+    where = f"{origin}: {key}"
+    series = node["actual"]
+    extra = sorted(set(node) - {"actual", "year_offset", "less", "unit", "source"})
+    if extra:  # a value or distribution next to the actual was silently ignored
+        raise ScenarioError(f"{where}: an actual reference takes actual, year_offset, less, unit and source; got "
+                            f"{', '.join(extra)} too (the value comes from actual '{series}'): expected one or the other")
+    if not _takes_actual(key, root):
+        assert root is not None
+        raise ScenarioError(f"{where} = {{actual = {series!r}}}: only start values take an actual reference "
+                            f"({_START_KEYS}); expected a {_kind(root.value)}")
+    names = {"actual": series, **({"less": node["less"]} if "less" in node else {})}
+    found: dict[str, str] = {}
+    for field, name in names.items():
+        if not isinstance(name, str):
+            raise ScenarioError(f"{where}: {field} = {_shown(name)}: expected the name of an actual series (text)")
+        try:
+            found[field] = actuals.unit_of(name)
+        except ValueError as exc:
+            raise ScenarioError(f"{where}: {exc}") from None
+    unit = found["actual"]
+    if "less" in found and found["less"] != unit:
+        raise ScenarioError(f"{where}: less = '{node['less']}' is in {found['less']}: expected {unit}, as actual '{series}'")
+    stated = node.get("unit")
+    if stated is not None and (not isinstance(stated, str) or units.model_unit(stated) != unit):
+        raise ScenarioError(f"{where}: unit = {_shown(stated)} conflicts with actual '{series}', which is in {unit}")
+    if root is not None and units.model_unit(root.unit) != unit:
+        raise ScenarioError(f"{where}: actual '{series}' is in {unit}, expected {units.model_unit(root.unit)}")
+    value: dict[str, Any] = {k: node[k] for k in ("actual", "year_offset", "less") if k in node}
+    if "year_offset" in node:
+        offset = node["year_offset"]
+        if isinstance(offset, float) and offset.is_integer():  # -1.0 from a worksheet's JSON
+            offset = int(offset)
+        if isinstance(offset, bool) or not isinstance(offset, int) or abs(offset) > _MAX_YEAR_OFFSET:
+            raise ScenarioError(f"{where}: year_offset = {_shown(offset)}: expected a whole number of years from the "
+                                f"base year, within ±{_MAX_YEAR_OFFSET} (e.g. -1 for the year before)")
+        value["year_offset"] = offset
+    return value, unit
+
+
 def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, is_root: bool) -> Assumption:
     """Validate one leaf against the root definition of its key."""
     if isinstance(node, list):
@@ -364,13 +476,15 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source, or a "
                                 f"distribution's {', '.join(_uncertainty.FIELDS)})")
     if "actual" in node:
-        value: Any = {k: node[k] for k in ("actual", "year_offset", "less") if k in node}
-        try:
-            unit = actuals.unit_of(str(node["actual"]))
-        except ValueError as exc:
-            raise ScenarioError(f"{origin}: {key}: {exc}") from None
+        value, unit = _actual_reference(key, node, root, origin)
+    elif "year_offset" in node or "less" in node:  # would be ignored without an actual
+        raise ScenarioError(f"{origin}: {key}: year_offset and less go with an actual reference "
+                            "({ actual = \"series\", ... }); expected no year_offset or less with a value")
     else:
         value = node.get("value")  # None: a distribution's centre, below
+        if isinstance(value, dict):  # { value = { actual = ... } } passed as an actual, its unit unchecked
+            raise ScenarioError(f"{origin}: {key}: value = {_shown(value)}: expected a number, text or list (an actual "
+                                "reference is written { actual = \"series\" }, a distribution { dist = ..., ... })")
         unit = node.get("unit", root.unit if root is not None else "")
     uncertain = None
     if _uncertainty.is_uncertain(node):
@@ -502,7 +616,5 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
         name = str(meta.get("name", p.stem))
         description = str(meta.get("description", ""))
     scenario = Scenario(name, description, files, merged)
-    extra: dict[str, Any] = dict(overrides or {})
-    if base_year is not None:
-        extra["horizon.base_year"] = base_year
+    extra = combined_overrides(overrides, base_year)
     return scenario.with_overrides(extra) if extra else scenario

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -73,7 +74,10 @@ def to_model_unit(value: float, unit: str) -> tuple[float, str]:
 
     Units without an alias (h, year, kWh/person, million, ...) pass unchanged.
     """
-    if not (isinstance(value, (int, float)) and not isinstance(value, bool)):  # the loader's numbers skip this
+    if not isinstance(unit, str):
+        raise ValueError(f"unit = {unit!r}: expected a unit as text (e.g. one of {', '.join(_ALIASES)})")
+    huge = isinstance(value, int) and abs(value) > sys.float_info.max  # 10**400: math.isfinite raised OverflowError
+    if huge or not (isinstance(value, (int, float)) and not isinstance(value, bool)):  # the loader's numbers skip this
         value = as_result(_check_number_like("value", value))
     finite = math.isfinite(value) if isinstance(value, float) else np.all(np.isfinite(value))  # the loader's floats: fast
     if not finite:  # the kernel's conversions carry NaN and inf through
@@ -93,6 +97,8 @@ _SPELLINGS = {_spelling(u): u for u in _ALIASES}
 
 def known_unit(unit: str) -> str | None:
     """The unit of `_ALIASES` that `unit` spells with other spaces or case ('亿 KWH' → '亿kWh'), or None."""
+    if not isinstance(unit, str):  # None failed on str.split
+        raise ValueError(f"unit = {unit!r}: expected a unit as text (e.g. one of {', '.join(_ALIASES)})")
     return _SPELLINGS.get(_spelling(unit))
 
 

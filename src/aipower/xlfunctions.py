@@ -30,6 +30,8 @@ import json
 import math
 import os
 import re
+import reprlib
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -249,6 +251,8 @@ def _coerce(p: Param, raw: Any) -> Any:
             raise ArgError(p.name, f"{v.isoformat()} is a date or time; expected {_expected(p)}")
         try:
             x = float(v)
+        except OverflowError:  # a Python int such as 10**400
+            raise ArgError(p.name, _BEYOND_FLOAT.format(reprlib.repr(v)), "#NUM!") from None
         except (TypeError, ValueError):
             raise ArgError(p.name, f"{v!r} is not a number; expected {_expected(p)}") from None
         if not math.isfinite(x):
@@ -264,6 +268,9 @@ def _coerce(p: Param, raw: Any) -> Any:
 # Excel's error values, the newer ones included (#GETTING_DATA while a cell waits on a data source).
 _ERROR_CODES = {"#VALUE!", "#N/A", "#NUM!", "#REF!", "#NAME?", "#DIV/0!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
                 "#BUSY!", "#CONNECT!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#PYTHON!", "#EXTERNAL!"}
+
+
+_BEYOND_FLOAT = "{} is beyond a float's range; expected a number within a float's range (±1.8e308)"
 
 
 def _expected(p: Param) -> str:
@@ -298,6 +305,9 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
             raise ArgError(p.name, f"row {i}: key {key!r} is not an assumption key (text such as 'renewables.target_share')")
         if _blank(value):
             raise ArgError(p.name, f"row {i}: '{key}' has no value")
+        if isinstance(value, (list, tuple, dict, set, np.ndarray)):  # no cell holds one; unhashable in the cache
+            raise ArgError(p.name, f"row {i}: '{key}': value {reprlib.repr(value)} is a {type(value).__name__}; expected "
+                                   "one value per cell: a number, text, or a list or table written as JSON text")
         if isinstance(value, str):
             text = value.strip()
             if text[:1] in "[{":  # a list or table (e.g. segments) written as JSON
@@ -898,6 +908,8 @@ def _paired_numbers(a_name: str, a_raw: Any, b_name: str, b_raw: Any) -> tuple[l
                 raise ArgError(name, f"cell {i} is blank while the other range has a value there; expected a number")
             if isinstance(c, bool) or not isinstance(c, (int, float)):
                 raise ArgError(name, f"cell {i}: {c!r} is not a number; expected a range of numbers")
+            if isinstance(c, int) and abs(c) > sys.float_info.max:  # float() raised OverflowError
+                raise ArgError(name, f"cell {i}: " + _BEYOND_FLOAT.format(reprlib.repr(c)), "#NUM!")
         a_out.append(float(a))
         b_out.append(float(b))
     if not a_out:

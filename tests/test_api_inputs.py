@@ -1,0 +1,210 @@
+"""Bad inputs to the Python API and the worksheet functions: a ValueError (or an Excel error value)
+naming the argument, never an internal error, a silently ignored field or an inf result."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+import aipower
+from aipower import calculator_tables, dc_power, units
+from aipower import xlfunctions as xf
+from aipower.scenario import ScenarioError
+
+HUGE = 10**400  # a Python int beyond a float's range
+FLOAT_RANGE = "within a float's range"
+
+
+def _error(result: object) -> str:
+    assert isinstance(result, xf.XlError), result
+    assert "internal error" not in result
+    return str(result)
+
+
+# -- actual references: only start values take them, with a matching unit and known fields only
+
+
+@pytest.mark.parametrize("key", ["token_cost.pue_china", "global_dc.china_growth", "dc_power.capex_yi_rmb",
+                                 "balance.loss_factor", "balance.net_imports", "supply.coal.retirements",
+                                 "horizon.base_year", "renewables.target_year"])
+def test_actual_reference_refused_where_no_start_value(key: str) -> None:
+    with pytest.raises(ScenarioError, match=rf"{key} = .*only start values take an actual reference"):
+        aipower.load_scenario("ai", overrides={key: {"actual": "capacity_coal"}})
+
+
+def test_actual_reference_on_a_calculator_key_is_not_used_as_its_value() -> None:
+    with pytest.raises(ValueError, match="token_cost.pue_china"):
+        calculator_tables.TABLES["token_cost"](
+            aipower.load_scenario("ai", overrides={"token_cost.pue_china": {"actual": "capacity_coal"}}))
+    with pytest.raises(ScenarioError, match=r"value = \{'actual': 'capacity_coal'\}"):  # nested in value
+        aipower.load_scenario("ai", overrides={"token_cost.pue_china": {"value": {"actual": "capacity_coal"}}})
+
+
+def test_actual_reference_unit_checked_on_a_start_value_given_as_a_number() -> None:
+    with pytest.raises(ScenarioError, match="actual 'capacity_coal' is in GW, expected TWh"):
+        aipower.load_scenario("ai", overrides={"demand.ev_charging.start": {"actual": "capacity_coal"}})
+    with pytest.raises(ScenarioError, match="actual 'hours_coal' is in h, expected GW"):
+        aipower.load_scenario("ai", overrides={"supply.coal.start": {"actual": "hours_coal"}})
+
+
+def test_actual_reference_with_conflicting_fields_refused() -> None:
+    with pytest.raises(ScenarioError, match="supply.coal.start: an actual reference takes .* got value too"):
+        aipower.run("ai", overrides={"supply.coal.start": {"actual": "capacity_coal", "unit": "TWh", "value": 5}})
+    with pytest.raises(ScenarioError, match="unit = 'TWh' conflicts with actual 'capacity_coal', which is in GW"):
+        aipower.run("ai", overrides={"supply.coal.start": {"actual": "capacity_coal", "unit": "TWh"}})
+    with pytest.raises(ScenarioError, match="got dist, mean, sd too"):
+        aipower.load_scenario("ai", overrides={"supply.coal.start": {"actual": "capacity_coal", "dist": "normal",
+                                                                      "mean": 1, "sd": 1}})
+    with pytest.raises(ScenarioError, match="less = 'hours_coal' is in h: expected GW"):
+        aipower.load_scenario("ai", overrides={"supply.coal.start": {"actual": "capacity_coal", "less": "hours_coal"}})
+    with pytest.raises(ScenarioError, match="year_offset and less go with an actual reference"):
+        aipower.load_scenario("ai", overrides={"supply.coal.retirements": {"value": 5, "year_offset": -1}})
+
+
+@pytest.mark.parametrize("offset", [None, "x", 1.5, True, 10**6])
+def test_year_offset_checked_by_name(offset: object) -> None:
+    with pytest.raises(ScenarioError, match=r"supply.coal.start: year_offset = .*: expected a whole number of years"):
+        aipower.run("base", overrides={"supply.coal.start": {"actual": "capacity_coal", "year_offset": offset}})
+
+
+def test_valid_actual_references_still_run(base: aipower.BalanceResult) -> None:
+    # the unit it is in, a source, and -1.0 as a worksheet's JSON gives it: the shipped values
+    r = aipower.run("base", overrides={
+        "supply.coal.start": {"actual": "capacity_coal", "unit": "GW", "source": "test"},
+        "supply.coal.previous_end": {"actual": "capacity_coal", "year_offset": -1.0},
+        "demand.ev_charging.start": {"actual": "consumption_tertiary"}})
+    assert r.capacity.loc["coal", 2024] == base.capacity.loc["coal", 2024]
+    assert r.scenario.assumption("supply.coal.previous_end").value == {"actual": "capacity_coal", "year_offset": -1}
+
+
+def test_worksheet_actual_reference_on_a_non_start_key() -> None:
+    text = _error(xf.AIP_COAL_HOURS("base", 2030, [["balance.net_imports", '{"actual": "capacity_coal"}']]))
+    assert "balance.net_imports" in text and "only start values take an actual reference" in text
+
+
+# -- percentages of the calculator tables: never inf
+
+
+@pytest.mark.parametrize("table, key, column", [("global_dc", "global_dc.china_growth", "growth_pct"),
+                                                ("dc_capex", "dc_power.energy_per_flop_change", "low")])
+def test_calculator_table_percentage_overflow_refused(table: str, key: str, column: str) -> None:
+    sc = aipower.load_scenario("ai", overrides={key: 1e308})
+    with pytest.raises(ValueError, match=rf"{table} table, from {key} = 1e\+308: {column} of row .* = inf: "
+                                         r"expected each input within ±1.8e\+306"):
+        calculator_tables.TABLES[table](sc)
+
+
+def test_worksheet_calculator_percentage_overflow_is_an_error() -> None:
+    text = _error(xf.AIP_CALC("global_dc", "china", "growth_pct", "ai", [["global_dc.china_growth", 1e308]]))
+    assert "global_dc.china_growth" in text
+
+
+# -- Python ints beyond a float's range
+
+
+def test_huge_int_overrides_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=f"renewables__target_share' = 1000.*{FLOAT_RANGE}"):
+        aipower.run("base", renewables__target_share=HUGE)
+    with pytest.raises(ValueError, match=f"renewables.target_share.*{FLOAT_RANGE}"):
+        aipower.required_wind_solar("base", target_share=HUGE)
+    with pytest.raises(ValueError, match=f"renewables.target_share': sd = 1000.*{FLOAT_RANGE}"):
+        aipower.run("ai", overrides={"renewables.target_share": {"dist": "normal", "mean": 0.3, "sd": HUGE}})
+    with pytest.raises(ValueError, match=rf"demand.primary.segments': \[0\].rate = .*{FLOAT_RANGE}"):
+        aipower.run("ai", overrides={"demand.primary.segments": [{"method": "growth", "years": [2025, 2060],
+                                                                  "rate": HUGE, "unit": "fraction/yr"}]})
+
+
+def test_units_refuse_huge_ints_and_non_text_units() -> None:
+    with pytest.raises(ValueError, match=f"value = 1000.*{FLOAT_RANGE}"):
+        units.to_model_unit(HUGE, "%")
+    with pytest.raises(ValueError, match="unit = None: expected a unit as text"):
+        units.known_unit(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unit = None: expected a unit as text"):
+        units.to_model_unit(1.0, None)  # type: ignore[arg-type]
+    assert units.to_model_unit(3, "h") == (3, "h")
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: xf.AIP_CAGR(HUGE, 140, 5), "from_value"),
+    (lambda: xf.AIP_CAGR(100, -HUGE, 5), "to_value"),
+    (lambda: xf.AIP_COAL_HOURS("ai", HUGE), "year"),
+    (lambda: xf.AIP_FIRM_EQUIVALENT_GW([[1], [HUGE]], [[0.5], [0.5]]), "nameplate_gw: cell 2"),
+])
+def test_worksheet_huge_int_arguments(call, name: str) -> None:
+    text = _error(call())
+    assert text.startswith(f"#NUM! {name}: ") and "000...000" in text and FLOAT_RANGE in text
+
+
+@pytest.mark.parametrize("value", [HUGE, "[" + "9" * 400 + ", 1]", '{"value": ' + "9" * 400 + "}"],
+                         ids=["number", "json-list", "json-table"])
+def test_worksheet_huge_int_override(value: object) -> None:
+    text = _error(xf.AIP_COAL_HOURS("ai", 2030, [["renewables.target_share", value]]))
+    assert "renewables.target_share" in text and FLOAT_RANGE in text
+
+
+# -- wrong Python types
+
+
+@pytest.mark.parametrize("key", [5, None, ("renewables", "target_share")])
+def test_non_text_override_key(key: object) -> None:
+    with pytest.raises(ValueError, match=rf"override key {key!r}: expected an assumption key as text".replace("(", r"\(")
+                       .replace(")", r"\)")):
+        aipower.run("base", overrides={key: 1})
+
+
+def test_overrides_not_a_mapping() -> None:
+    for call in (lambda: aipower.run(overrides="x"), lambda: aipower.load_scenario("ai").with_overrides("x"),
+                 lambda: aipower.load_scenario("ai", overrides=[("renewables.target_share", 0.3)])):
+        with pytest.raises(ValueError, match="overrides = .*: expected a mapping of assumption keys to values"):
+            call()
+    assert aipower.load_scenario("ai").with_overrides(None).keys() == aipower.load_scenario("ai").keys()
+
+
+def test_worksheet_override_value_that_no_cell_holds() -> None:
+    text = _error(xf.AIP_COAL_HOURS("ai", 2030, [["renewables.target_share", [1, 2]]]))
+    assert "row 1: 'renewables.target_share': value [1, 2] is a list" in text
+
+
+def test_ragged_years_named() -> None:
+    with pytest.raises(ValueError, match=r"anchor_years = \[\[2024\], \[2025, 2026\]\]: expected a list of years"):
+        dc_power.interpolate_geometric(anchor_years=[[2024], [2025, 2026]], anchor_values=[1.0, 2.0], years=[2025])
+
+
+# -- one assumption set in two places
+
+
+def test_base_year_set_twice_refused() -> None:
+    with pytest.raises(ValueError, match="overrides 'horizon.base_year' and base_year both set horizon.base_year"):
+        aipower.run("ai", base_year=2025, overrides={"horizon.base_year": 2026})
+    sc = aipower.load_scenario("ai")
+    with pytest.raises(ValueError, match="overrides 'horizon__base_year' and base_year both set"):
+        aipower.run(sc, base_year=2025, overrides={"horizon__base_year": 2025})
+
+
+def test_override_set_twice_refused() -> None:
+    with pytest.raises(ValueError, match="overrides 'renewables.target_share' and keyword argument "
+                                         "'renewables__target_share' both set renewables.target_share"):
+        aipower.run("ai", overrides={"renewables.target_share": 0.3}, renewables__target_share=0.32)
+    with pytest.raises(ValueError, match="overrides 'renewables.target_share' and overrides "
+                                         "'renewables__target_share' both set"):
+        aipower.run("ai", overrides={"renewables.target_share": 0.3, "renewables__target_share": 0.32})
+
+
+def test_finite_results_unchanged(ai: aipower.BalanceResult) -> None:
+    r = aipower.run("ai", overrides={"renewables.target_share": ai.scenario.get("renewables.target_share")})
+    assert r.hours.loc["coal", 2030] == ai.hours.loc["coal", 2030]
+    table = calculator_tables.TABLES["global_dc"](aipower.load_scenario("ai"))
+    assert all(math.isfinite(v) for v in table["growth_pct"])
+    assert json.dumps(xf.AIP_CALC("global_dc", "china", "growth_pct", "ai")) != "null"
+
+
+def test_required_wind_solar_names_overrides_that_are_not_a_mapping_and_its_own_arguments_win():
+    with pytest.raises(ValueError, match=r"overrides = 'x': expected a mapping"):
+        aipower.required_wind_solar("base", overrides="x")
+    # the solve's target share, not the overrides' (a workbook's Overrides range is shared by every function)
+    got = aipower.required_wind_solar("base", target_share=0.3, overrides={"renewables.target_share": 0.28})
+    assert got.level_gw_per_year == aipower.required_wind_solar("base", target_share=0.3).level_gw_per_year
+    with pytest.raises(ValueError, match=r"renewables.target_share.*renewables__target_share|renewables__target_share.*renewables.target_share"):
+        aipower.required_wind_solar("base", overrides={"renewables.target_share": 0.3, "renewables__target_share": 0.28})
