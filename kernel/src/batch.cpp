@@ -1721,10 +1721,9 @@ void Model::evaluate_serial(const double* values, std::size_t n, double* out, st
     const auto& m = *impl_;
     m.check_work(work);
     const std::size_t P = m.bindings.size();
-    for (std::size_t begin = 0; begin < n; begin += kLanes) {
-        const auto wants = wants_message ? WantsMessage([&](std::size_t i) { return wants_message(begin + i); }) : WantsMessage();
-        m.block(values + begin * P, std::min(kLanes, n - begin), out + begin * m.width, ok + begin, work, failed, wants, begin);
-    }
+    for (std::size_t begin = 0; begin < n; begin += kLanes)
+        m.block(values + begin * P, std::min(kLanes, n - begin), out + begin * m.width, ok + begin, work, failed,
+                wants_message, begin);
 }
 
 bool Model::evaluate_one(const double* values, double* out, std::string* error) const {

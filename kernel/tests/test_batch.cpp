@@ -348,13 +348,13 @@ TEST_CASE("only the first failure is re-run for its message; the others are refu
     std::vector<std::string> messages(n, "not reported");
     m.evaluate_serial(values.data(), n, out.data(), ok.data(), work,
                       [&](std::size_t i, const std::string& message) { messages[i] = message; },
-                      [&](std::size_t i) { return i % 2 == 0; });
+                      [&](std::size_t i) { return i % 3 == 0; });  // (not 2: a doubled block offset keeps parity)
     CHECK(ok == ref_ok);
     int mismatched = 0;
     for (std::size_t i = 0; i < n; ++i) {
         std::string message;
         if (ref_ok[i]) mismatched += messages[i] == "not reported" ? 0 : 1;
-        else if (i % 2 == 1) mismatched += messages[i].empty() ? 0 : 1;
+        else if (i % 3 != 0) mismatched += messages[i].empty() ? 0 : 1;
         else mismatched += !reference(m, values.data() + i * m.parameters(), want, message) && messages[i] == message ? 0 : 1;
     }
     CHECK(mismatched == 0);
