@@ -21,6 +21,10 @@ from .cli import error_text, out_path, print_paths, scenario_args
 _EXTRA = "the Excel commands need the excel extra: pip install \".[excel]\" from the aipower checkout"
 
 
+def _workbooks(n: int) -> str:
+    return f"{n} workbook{'' if n == 1 else 's'}"
+
+
 def _missing(exc: ImportError) -> int:
     print(f"aipower: error: {_EXTRA} ({exc})", file=sys.stderr)
     return 2
@@ -61,7 +65,7 @@ class RegenerateCommand:
         for note in workbooks.regenerate_notes(args.scenario, args.base_year, args.only):
             print(f"aipower: note: {note}", file=sys.stderr)
         print_paths(paths, lambda p: f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)",
-                    footer=f"{len(paths)} workbook{'' if len(paths) == 1 else 's'} for scenario '{args.scenario}' in {args.out.resolve()} "
+                    footer=f"{_workbooks(len(paths))} for scenario '{args.scenario}' in {args.out.resolve()} "
                            f"({time.perf_counter() - start:.1f} s)")
         return 0
 
@@ -104,9 +108,9 @@ class RegenerateCommand:
             n = len(stale)
             fix = (f": `{shlex.join([*again, '--force'])}` replaces {'it' if n == 1 else 'them'}, and any edits made "
                    f"in {'it' if n == 1 else 'them'}" if n > folders else "")
-            print(f"aipower: {n} workbook{'' if n == 1 else 's'} stale or edited{fix}", file=sys.stderr)
+            print(f"aipower: {_workbooks(n)} stale or edited{fix}", file=sys.stderr)
             return 1
-        print(f"{len(fresh)} workbook{'' if len(fresh) == 1 else 's'} in {args.out} {'is' if len(fresh) == 1 else 'are'} current")
+        print(f"{_workbooks(len(fresh))} in {args.out} {'is' if len(fresh) == 1 else 'are'} current")
         return 0
 
 
