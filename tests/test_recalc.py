@@ -185,6 +185,9 @@ def test_builtins_list_is_reported():
     names = recalc.supported_builtins()
     assert {"SUM", "IF", "ROUND", "INDEX", "AVERAGE", "TEXT"} <= set(names)
     assert "INDIRECT" not in names and not any(n.startswith("AIP_") for n in names)
+    # Each function once, by the name typed in a cell, not also by its file-format alias.
+    assert not any(n.startswith("_") for n in names) and len(names) == len(set(names))
+    assert {"XLOOKUP", "FILTER", "SORT"} <= set(names)
 
 
 # Workbooks with odd content (issue 6): recalculated or refused with a message naming the cell,

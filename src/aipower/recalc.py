@@ -128,11 +128,20 @@ def _functions() -> dict[str, Any]:
 
 
 def supported_builtins() -> list[str]:
-    """Excel built-in functions the engine computes (the `formulas` library's, less reference functions)."""
+    """Excel built-in functions the engine computes (the `formulas` library's, less reference functions),
+    by the names a user types: a file stores newer functions as `_xlfn.NAME` (and `_xlfn._xlws.NAME`),
+    which the library lists as well, and `__xludf.DUMMYFUNCTION` is another program's placeholder."""
     from formulas.functions import not_implemented
 
-    return sorted(n for n, f in _functions().items()
-                  if not n.startswith("AIP_") and f is not not_implemented and n not in _REFERENCE_FUNCTIONS)
+    typed = set()
+    for n, f in _functions().items():
+        if f is not_implemented or n.startswith("__XLUDF."):
+            continue
+        for prefix in ("_XLFN.", "_XLWS."):
+            n = n.removeprefix(prefix)
+        if not n.startswith("AIP_") and n not in _REFERENCE_FUNCTIONS:
+            typed.add(n)
+    return sorted(typed)
 
 
 def _from_engine(v: Any) -> Any:
