@@ -24,6 +24,17 @@ def test_tables_have_named_rows_and_integer_years(base):
         assert np.isfinite(df.to_numpy()).all()
 
 
+def test_hours_table_has_every_source_generation_over_average_capacity(base):
+    # biomass too: its generation is in the tables, so its hours are (the renewables' residual, held)
+    assert "biomass" in base.hours.index
+    prev = actuals.get("capacity_biomass", 2023).value
+    average = (prev + base.capacity.loc["biomass", 2024]) / 2
+    assert base.hours.loc["biomass", 2024] == pytest.approx(base.generation.loc["biomass", 2024] / average * 1000)
+    for s in SOURCES:
+        average = (base.capacity.loc[s, 2029] + base.capacity.loc[s, 2030]) / 2
+        assert base.generation.loc[s, 2030] == pytest.approx(base.hours.loc[s, 2030] * average / 1000)
+
+
 def test_base_year_matches_actuals(base):
     assert base.hours.loc["coal", 2024] == pytest.approx(actuals.get("hours_coal", 2024).value)
     assert base.demand.loc["total", 2024] == pytest.approx(actuals.get("consumption_total", 2024).value, rel=1e-4)

@@ -65,7 +65,7 @@ def test_recalc_updates_values_and_keeps_everything_else(tmp_path, capsys):
     assert values[("Model", 6, 0)] == pytest.approx(84 + 1.4 ** 0.2 - 1, rel=1e-12)
     assert values[("Model", 29, 1)] == 2024 and values[("Model", 30, 0)] == "coal"
     assert values[("Model", 30, 12)] == r.hours.loc["coal", 2035]
-    assert values[("Model", 35, 12)] == r.hours.loc["solar", 2035]  # re-spilled to the table's 7 rows
+    assert values[("Model", 36, 12)] == r.hours.loc["solar", 2035]  # re-spilled to the table's 8 rows
 
     formulas_in = openpyxl.load_workbook(src)["Model"]
     formulas_out = openpyxl.load_workbook(out)["Model"]
@@ -151,9 +151,9 @@ def test_every_unsupported_function_is_named_before_any_work(tmp_path, capsys, m
 
 
 def test_spill_references_read_the_anchor_s_array_range(tmp_path):
-    # A30 holds =AIP_BALANCE(...) as a dynamic array (A30:M36 once re-spilled); A30# is what Excel 365
+    # A30 holds =AIP_BALANCE(...) as a dynamic array (A30:M37 once re-spilled); A30# is what Excel 365
     # writes for its spill
-    spill = {"A12": "=SUM(_xlfn.ANCHORARRAY(A30))", "A13": "=SUM(A30:M36)",
+    spill = {"A12": "=SUM(_xlfn.ANCHORARRAY(A30))", "A13": "=SUM(A30:M37)",
              "A14": "=COUNT(_xlfn.ANCHORARRAY($A$30))*100+COUNTA(_xlfn.anchorarray(Model!A30))",
              "A15": "=INDEX(_xlfn.ANCHORARRAY('Model'!A30),2,3)", "A16": "=C31",
              "A17": '=LEN("_xlfn.ANCHORARRAY(A5)")'}  # in quotes: text, not a reference
@@ -161,7 +161,7 @@ def test_spill_references_read_the_anchor_s_array_range(tmp_path):
     recalc.recalc_file(src, tmp_path / "out.xlsx")
     v = stored_values(tmp_path / "out.xlsx")
     assert v[("Model", 11, 0)] == v[("Model", 12, 0)] != 0
-    assert v[("Model", 13, 0)] == 84 * 100 + 91  # years and hours are numbers, the corner and row labels text
+    assert v[("Model", 13, 0)] == 96 * 100 + 104  # years and hours are numbers, the corner and row labels text
     assert v[("Model", 14, 0)] == v[("Model", 15, 0)] == aipower.run("ai", overrides={"renewables.target_share": 0.28}).hours.iloc[0, 1]
     assert v[("Model", 16, 0)] == len("_xlfn.ANCHORARRAY(A5)")
 
@@ -314,9 +314,9 @@ def test_a_dynamic_array_re_spills_to_its_new_size(tmp_path):
         assert [got.get(("Demand", 5 + i, j)) for j in range(13)] == row + [None], i  # column M emptied
     # dependants read the new values: the coal-hours row reads the hours table's years (M16 is empty now,
     # so the block's last column is blank)
-    assert got[("Generation", 24, 11)] == 2035 and got.get(("Generation", 24, 12)) in (None, "")
-    assert got[("Generation", 25, 11)] == xf.AIP_COAL_HOURS("base", 2035, None, 2025)
-    assert got.get(("Generation", 25, 12)) in (None, "")
+    assert got[("Generation", 25, 11)] == 2035 and got.get(("Generation", 25, 12)) in (None, "")
+    assert got[("Generation", 26, 11)] == xf.AIP_COAL_HOURS("base", 2035, None, 2025)
+    assert got.get(("Generation", 26, 12)) in (None, "")
     # a table that became an error value fills its anchor only
     assert str(got[("Assumptions", 4, 0)]).startswith("#VALUE!") and ("Assumptions", 4, 1) not in got
     sheet = openpyxl.load_workbook(out)["Demand"]

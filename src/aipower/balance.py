@@ -21,7 +21,7 @@ from ._kernel import china as _china
 from .renewables import Requirement, target_from
 from .scenario import Scenario, ScenarioError, combined_overrides, load_scenario
 
-HOURS_ROWS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")
+HOURS_ROWS = supply.SOURCES  # every source, biomass too (its hours are the renewables' residual)
 RE_SHARE_ROWS = ("non_hydro_share", "wind_solar_additions")
 TABLES = ("demand", "capacity", "generation", "hours", "re_share")
 UNITS = {"demand": "TWh (total_growth: fraction)", "capacity": "GW, end of year", "generation": "TWh",

@@ -584,7 +584,7 @@ def _assumption(scenario: str, key: str, overrides: tuple, base_year: int | None
            OVERRIDES, BASE_YEAR], table=True, category="balance",
           details="demand: primary, secondary, tertiary_core, ev_charging, data_centers, tertiary, residential_core, "
                   "residential, total (TWh) and total_growth (fraction). capacity and generation: coal, gas, biomass, "
-                  "hydro, nuclear, wind, solar (generation also required). hours: coal, gas, hydro, nuclear, wind, solar. "
+                  "hydro, nuclear, wind, solar (generation also required). hours: coal, gas, biomass, hydro, nuclear, wind, solar. "
                   "re_share: non_hydro_share (fraction of consumption), wind_solar_additions (GW/yr).",
           example='=AIP_BALANCE(Scenario, "demand", Overrides)')
 def _balance(scenario: str, table: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
@@ -654,7 +654,7 @@ def _generation(scenario: str, source: str, year: int, overrides: tuple, base_ye
 
 
 @register("AIP_HOURS", "Utilization hours of one source in a year (h); coal's are the balance's residual.", "h",
-          [SCENARIO, Param("source", "Source: coal, gas, hydro, nuclear, wind or solar.", "text"), YEAR, OVERRIDES, BASE_YEAR],
+          [SCENARIO, Param("source", "Source: coal, gas, biomass, hydro, nuclear, wind or solar.", "text"), YEAR, OVERRIDES, BASE_YEAR],
           category="balance", example='=AIP_HOURS("base", "solar", 2030)')
 def _hours(scenario: str, source: str, year: int, overrides: tuple, base_year: int | None) -> float:
     return _lookup(result_of(scenario, overrides, base_year).hours, "source", source, year, "hours")
