@@ -16,6 +16,17 @@ def test_run_prints_tables(capsys):
     assert "data_centers" in out
 
 
+def test_run_says_why_a_calibrated_loss_factor_is_below_zero(tmp_path, capsys):
+    assert main(["run"]) == 0
+    assert "loss/own-use factor -1.64% (below zero: " in capsys.readouterr().out
+    fixed = tmp_path / "fixed.toml"
+    fixed.write_text('[scenario]\nparent = "base"\n[balance]\nloss_factor_mode = { value = "fixed" }\n'
+                     'loss_factor = { value = 0.05, unit = "fraction", source = "test" }\n', encoding="utf-8")
+    assert main(["run", "--scenario", str(fixed)]) == 0
+    out = capsys.readouterr().out
+    assert "loss/own-use factor +5.00%\n" in out and "below zero" not in out
+
+
 def test_run_with_base_year(capsys):
     assert main(["run", "--base-year", "2025"]) == 0
     out = capsys.readouterr().out

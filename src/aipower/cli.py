@@ -97,7 +97,9 @@ def _readable(v: float) -> str:
 
 def _print_result(result: BalanceResult, sc: Scenario) -> None:
     print(f"aipower {__version__} — scenario '{sc.name}': {sc.description}")
-    print(f"base year {result.base_year}; loss/own-use factor {result.loss_factor:+.2%}")
+    why = (" (below zero: consumption already includes own use and losses, and the factor carries the "
+           "generation of thermal plants the model has no row for; README, 'Balance')") if result.loss_factor < 0 else ""
+    print(f"base year {result.base_year}; loss/own-use factor {result.loss_factor:+.2%}{why}")
     for note in result.notes:
         print(f"  note: {note}")
     for name in TABLES:

@@ -182,7 +182,8 @@ def table(scenario: Assumptions) -> pd.DataFrame:
     ]
     rows += [
         ("capex per watt, US (low case / high case)", "RMB/W", *low_high(scenario, "dc_power.capex_per_watt_us_rmb")),
-        ("AI-server share of capex (AIDC / IDC)", "fraction", *low_high(scenario, "dc_power.ai_server_share_of_capex")),
+        ("AI-server share of capex (AIDC / IDC; context, not used by methods 1-2)", "fraction",
+         *low_high(scenario, "dc_power.ai_server_share_of_capex")),
     ]
     rows += _rows_for_capex(scenario, scalar(scenario, "dc_power.capex_yi_rmb"), "given capex")
     us = method1(capex_yi_rmb=scalar(scenario, "dc_power.capex_yi_rmb"),
