@@ -39,7 +39,11 @@ def test_tables_write_csvs_and_refuse_to_overwrite(tmp_path, capsys):
         with open(tmp_path / f"{name}.csv", newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh))
         assert rows[0][0] == "row"
-        assert rows[0][1:] == [str(y) for y in range(2024, 2036)]
+        assert rows[0][1:] == [str(y) for y in range(2024, 2036)] + ["unit"]
+        # each row names its unit: the table's, but for the two rows in another one
+        table_unit = {"demand": "TWh", "capacity": "GW", "generation": "TWh", "hours": "h", "re_share": "fraction"}
+        other = {"total_growth": "fraction", "wind_solar_additions": "GW/yr"}
+        assert {r[0]: r[-1] for r in rows[1:]} == {r[0]: other.get(r[0], table_unit[name]) for r in rows[1:]}
     before = (tmp_path / "demand.csv").read_text()
     assert main(["tables", "--out", str(tmp_path), "--scenario", "ai"]) == 2
     assert "not overwriting" in capsys.readouterr().err

@@ -26,6 +26,13 @@ RE_SHARE_ROWS = ("non_hydro_share", "wind_solar_additions")
 TABLES = ("demand", "capacity", "generation", "hours", "re_share")
 UNITS = {"demand": "TWh (total_growth: fraction)", "capacity": "GW, end of year", "generation": "TWh",
          "hours": "h", "re_share": "fraction (wind_solar_additions: GW/yr)"}
+_TABLE_UNIT = {"demand": "TWh", "capacity": "GW", "generation": "TWh", "hours": "h", "re_share": "fraction"}
+_ROW_UNIT = {("demand", "total_growth"): "fraction", ("re_share", "wind_solar_additions"): "GW/yr"}
+
+
+def row_unit(table: str, row: str) -> str:
+    """The unit of one row of a balance table (UNITS says the same per table, for a heading)."""
+    return _ROW_UNIT.get((table, row), _TABLE_UNIT[table])
 
 
 @dataclass

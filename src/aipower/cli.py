@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import __version__, calibration, uncertainty, units, version_info
 from ._io import Interrupted, atomic_write_all, check_targets, csv_writer, stop_signals_handled
-from .balance import TABLES, UNITS, BalanceResult, run
+from .balance import TABLES, UNITS, BalanceResult, row_unit, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
 from .scenario import SHIPPED, Scenario, load_scenario
 
@@ -116,7 +116,9 @@ def _print_result(result: BalanceResult, sc: Scenario) -> None:
 
 
 def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -> list[Path]:
-    frames = {name: getattr(result, name) for name in TABLES}
+    # a unit column last, as the calculator tables have
+    frames = {name: getattr(result, name).assign(unit=[row_unit(name, r) for r in getattr(result, name).index])
+              for name in TABLES}
     frames.update({name: build(sc) for name, build in CALCULATOR_TABLES.items()})
     targets = {name: out / f"{name}.csv" for name in frames}
     check_targets(targets.values(), overwrite=force)
