@@ -29,6 +29,15 @@ def test_table():
     assert row.loc["training time", "low"] == pytest.approx(54.3, abs=0.1)
     assert row.loc["training time", "high"] == pytest.approx(61.4, abs=0.1)
     assert row.loc["overall utilization implied by the seed-2 duration", "low"] == pytest.approx(20.6, abs=0.1)
+    # the seed's own 100k-GPU interval beside the one scaled from the 16k-GPU run (28.8 min)
+    assert row.loc["interruption interval: 100,000 accelerators, seed 2", "low"] == 32
+    assert row.loc["interruption interval: 100,000 accelerators", "low"] == pytest.approx(28.8)
+
+
+def test_table_refuses_a_seed_interval_that_is_not_positive():
+    bad = calculator_defaults({"training.large_cluster_interval_min": 0})
+    with pytest.raises(ValueError, match="training.large_cluster_interval_min = 0: expected a positive"):
+        training.table(bad)
 
 
 @pytest.mark.parametrize(

@@ -133,5 +133,9 @@ def table(scenario: Assumptions) -> pd.DataFrame:
             )
         )
     large = s("large_cluster_accelerators")
+    seed_interval = s("large_cluster_interval_min")
+    if not seed_interval > 0:
+        raise ValueError(f"training.large_cluster_interval_min = {seed_interval:g}: expected a positive number of minutes")
+    rows.append(row(f"interruption interval: {large:,.0f} accelerators, seed 2", "min", seed_interval))
     rows.append(row(f"failed accelerators per week: {large:,.0f}", "count", failures_per_week(accelerators=large, weekly_failure_rate=s("weekly_failure_rate"))))
     return pd.DataFrame(rows, columns=["row", "low", "high", "unit"])
