@@ -571,17 +571,33 @@ def test_target_share_argument_is_a_fraction_when_the_file_writes_percent(tmp_pa
     assert isinstance(err, XlError) and "target_share = 29: expected a number in [0, 1]" in err
 
 
-def test_params_after_a_rebase_list_an_actual_the_series_has_no_value_for_yet(capsys):
-    """Population has actuals to 2024: AIP_PARAMS (so every template's Assumptions sheet, and
-    regenerate --base-year 2025) and `aipower params --base-year 2025` failed on it."""
+def test_params_after_a_rebase_list_actuals_where_the_model_reads_them(capsys):
+    """With base year 2025 the model starts from 2024 (the last year with actual coal hours). AIP_PARAMS
+    listed actuals at 2025 (population, with none for 2025, failed before that), so a listed value
+    copied into an overrides range changed the results; AIP_ASSUMPTION failed where AIP_PARAMS listed
+    a value. Now each lists the start year's value, and a row whose number means less than its
+    reference (later years also read from the data) says so."""
     from aipower.cli import main
 
-    table = xf.AIP_PARAMS("base", None, 2025)
+    table = xf.AIP_PARAMS("ai", None, 2025)
     assert not isinstance(table, XlError), table
-    row = next(r for r in table if r[0] == "demand.population.start")
-    assert "at 2024 (none yet for 2025" in row[3]
-    assert main(["params", "--base-year", "2025"]) == 0
-    assert "actual 'population' at 2024 (none yet for 2025" in capsys.readouterr().out
+    rows = {r[0]: r for r in table[1:]}
+    assert rows["demand.population.start"][1] == aipower.actuals.get("population", 2024).value
+    assert "at 2024 (base year 2025 starts from 2024" in rows["demand.population.start"][3]
+    ref = xf.AIP_COAL_HOURS("ai", 2026, None, 2025)
+    said = []
+    for key, (_, value, _, source, _) in rows.items():
+        if isinstance(value, (list, dict, str)) or key == "horizon.base_year":
+            continue
+        assert xf.AIP_ASSUMPTION("ai", key, None, 2025) == value, key
+        if xf.AIP_COAL_HOURS("ai", 2026, [[key, value]], 2025) != ref:
+            said.append(key)
+            assert "would project instead" in source or "calibrates on 2025 instead" in source, key
+    assert "demand.secondary.start" in said and "calibration.coal_hours" in said
+    # the data has no 2025 coal capacity, and hours are read in the start year only: the number means it all
+    assert "supply.coal.start" not in said and "hours.wind.start" not in said
+    assert main(["params", "--scenario", "ai", "--base-year", "2025"]) == 0
+    assert "demand.population.start = 1408.28 [million] — actual 'population' at 2024 (base year 2025" in capsys.readouterr().out
 
 
 def test_more_refusals_name_what_the_user_set():

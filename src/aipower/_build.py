@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import _kernel, actuals, units
+from . import _kernel, units
 from . import uncertainty as _uncertainty
 from ._calc import scalar
 from ._kernel import series as _series
@@ -125,14 +125,8 @@ def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None,
 
 
 def _first_year(scenario: Scenario, base_year: int) -> int | None:
-    """The kernel's first year for a base year: the last year up to it with actual coal hours
-    (the base year itself when coal hours are given); None if there is none."""
-    coal_hours = scenario.assumption("calibration.coal_hours")
-    if not coal_hours.is_actual:
-        return base_year
-    series = coal_hours.value["actual"]
-    known = [y for s, y in actuals.table() if s == series and y <= base_year]
-    return max(known) if known else None
+    """The kernel's first year for a base year (Scenario.start_year)."""
+    return scenario.start_year(base_year)
 
 
 def _missing_actual(scenario: Scenario, base_year: int) -> str | None:

@@ -255,33 +255,72 @@ class Scenario:
             raise ScenarioError(f"scenario '{self.name}': unknown assumption '{key}'{_suggest(key, self._assumptions)}") from None
 
     def get(self, key: str, default: Any = ...) -> Any:
-        """The value of an assumption in the model's unit (actuals resolved at the base year)."""
+        """The value of an assumption in the model's unit (actuals resolved where the model reads them:
+        `start_year`)."""
         if key not in self._assumptions and default is not ...:
             return default
         a = self.assumption(key)
         if a.is_actual:
-            return resolve_actual(a, self.base_year).value
+            return self.listed_actual(key)[0]
         if isinstance(a.value, (int, float)) and not isinstance(a.value, bool):
             return units.to_model_unit(float(a.value), a.unit)[0]
         if isinstance(a.value, list) and a.value and all(isinstance(v, (int, float)) for v in a.value):
             return [units.to_model_unit(float(v), a.unit)[0] for v in a.value]
         return a.value
 
+    def start_year(self, base_year: int | None = None) -> int | None:
+        """The model's first year for a base year (default: the scenario's): the last year up to it
+        with actual coal hours, on which the loss factor is calibrated and where every start value is
+        read (the base year itself when coal hours are given as a number); None if there is none."""
+        base_year = self.base_year if base_year is None else base_year
+        coal_hours = self.assumption("calibration.coal_hours")
+        if not coal_hours.is_actual:
+            return base_year
+        series = coal_hours.value["actual"]
+        known = [y for s, y in actuals.table() if s == series and y <= base_year]
+        return max(known) if known else None
+
+    def _pinned_years(self, a: Assumption, start: int) -> list[int]:
+        """Years after `start`, up to the base year, that the model takes from an actual start value's
+        series (`_build.anchors`: the start values of the demand rows, sector totals, population and
+        capacities), where the series has them."""
+        anchored = (a.key.startswith(("demand.", "supply.")) and a.key.endswith((".start", ".sector_total"))
+                    and "year_offset" not in a.value)
+        years = []
+        for year in range(start + 1, self.base_year + 1) if anchored else ():
+            try:
+                resolve_actual(a, year)
+            except ValueError:
+                continue
+            years.append(year)
+        return years
+
     def listed_actual(self, key: str) -> tuple[float, str]:
         """An actual's value for a listing (``aipower params``, AIP_PARAMS) and where it comes from:
-        the series at the base year or, when the series has no value for it yet (population after a
-        rebase on 2025), at the latest year before, from which the model projects it."""
+        the series in `start_year`, where the model reads it (so the number, given as an override,
+        means the same), or, when the series has no value for it, at the latest year before."""
         a = self.assumption(key)
         series, offset = a.value["actual"], int(a.value.get("year_offset", 0))
+        start = self.start_year()
+        start = self.base_year if start is None else start
+        later = ""
+        if start < self.base_year:  # a number in its place can mean less than the reference: say what
+            later = f" (base year {self.base_year} starts from {start}, the last year with actual coal hours"
+            if key == "calibration.coal_hours":
+                later += f"; a number here calibrates on {self.base_year} instead"
+            elif pinned := self._pinned_years(a, start):
+                later += (f"; {', '.join(map(str, pinned))} also from the series, which a number here would "
+                          "project instead")
+            later += ")"
         try:
-            return resolve_actual(a, self.base_year).value, f"actual '{series}' at {self.base_year + offset}"
+            return resolve_actual(a, start).value, f"actual '{series}' at {start + offset}{later}"
         except ValueError as missing:
-            for year in range(self.base_year - 1, self.base_year - 51, -1):  # actuals span decades at most
+            for year in range(start - 1, start - 51, -1):  # actuals span decades at most
                 try:
                     value = resolve_actual(a, year).value
                 except ValueError:
                     continue
-                return value, (f"actual '{series}' at {year + offset} (none yet for {self.base_year + offset}: "
+                return value, (f"actual '{series}' at {year + offset} (none yet for {start + offset}: "
                                "the model projects it from there)")
             raise missing from None
 

@@ -536,8 +536,9 @@ def _origin(a_origin: str) -> str:
 @register("AIP_PARAMS", "Every assumption of a scenario with its value, unit, source and where it was set.",
           "a table: key, value (numbers in the model's unit; lists and segments as JSON text), unit, source, origin",
           [SCENARIO, OVERRIDES, BASE_YEAR], table=True, category="scenario",
-          details="Actuals are shown resolved at the base year, with the series they come from. The keys are the ones "
-                  "an overrides range takes.", example='=AIP_PARAMS("ai")')
+          details="Actuals are shown resolved where the model reads them (the base year, or with a later base year the "
+                  "last year with actual coal hours), with the series they come from. The keys are the ones an "
+                  "overrides range takes.", example='=AIP_PARAMS("ai")')
 def _params(scenario: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
     sc = scenario_of(scenario, overrides, base_year)
     rows: list[list[Any]] = [["key", "value", "unit", "source", "origin"]]
