@@ -140,7 +140,7 @@ def test_tornado(ai):
     lvl = sweep.tornado("ai_ranges", "requirement.level", None, quantiles=(0.1, 0.9))
     assert lvl.attrs["year"] is None and lvl["swing"].iloc[0] > 0
     assert list(sweep.tornado_table("ai_ranges").columns) == ["input", "unit", "low", "high", "output_at_low",
-                                                              "output_at_high", "swing", "base"]
+                                                              "output_at_high", "swing", "base", "note"]
     with pytest.raises(ValueError, match="year = 2050"):
         sweep.tornado("ai_ranges", "hours.coal", 2050)
     with pytest.raises(ValueError, match="quantiles"):

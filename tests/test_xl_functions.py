@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -336,12 +337,25 @@ def test_sweep_function_takes_overrides_and_base_year():
 def test_tornado_function_spills_tornado_table():
     df = sweep.tornado_table("ai_ranges", "hours.coal", 2028)
     table = xf.AIP_TORNADO("ai_ranges", "hours.coal", 2028)
-    assert table[0] == ["input", "unit", "low", "high", "output_at_low [h]", "output_at_high [h]", "swing [h]", "base [h]"]
+    assert table[0] == ["input", "unit", "low", "high", "output_at_low [h]", "output_at_high [h]", "swing [h]", "base [h]",
+                        "note"]
+    assert all(r[8] == "" for r in table[1:])  # nothing refused
     assert table[1:] == df.to_numpy().tolist()
     swings = [r[6] for r in table[1:]]
     assert swings == sorted(swings, reverse=True) and swings[0] > 0
     assert table[1][7] == aipower.run("ai_ranges").hours.loc["coal", 2028]  # base: every input at its point
     assert xf.AIP_TORNADO() == xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030)
+
+
+def test_tornado_function_says_why_an_input_has_no_swing():
+    """An input the model refuses at an end came last with blanks and no reason (the API's note was dropped)."""
+    share = json.dumps({"value": 0.5, "low": 0.3, "high": 0.9, "unit": "fraction", "source": "test"})
+    table = xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030, [["renewables.target_share", share]])
+    assert not isinstance(table, XlError), table
+    last = dict(zip(table[0], table[-1]))
+    assert last["input"] == "renewables.target_share" and last["swing [h]"] is None
+    assert "coal generation" in last["note"] and "expected a value >= 0" in last["note"]
+    assert all(r[8] == "" for r in table[1:-1])
 
 
 def test_tornado_function_swings_between_quantiles_when_given():

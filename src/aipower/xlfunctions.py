@@ -787,7 +787,8 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
 
 @register("AIP_TORNADO", "Tornado table: each uncertain input of a scenario at its low and high with the others at their "
                          "points, the output at each, the swing and the base; largest swing first.",
-          "a table: input, unit (of low and high), low, high, output_at_low, output_at_high, swing, base (output's unit)",
+          "a table: input, unit (of low and high), low, high, output_at_low, output_at_high, swing, base (output's unit), "
+          "note (why the model refused an input at an end: that output and the swing are blank, the row last)",
           [SWEEP_SCENARIO, SWEEP_OUTPUT,
            Param("year", "Year of the output (year), from the base year to the scenario's end year. Blank: 2030.",
                  "integer", 2030),
