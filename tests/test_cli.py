@@ -390,6 +390,40 @@ def test_a_stop_while_the_command_starts_is_one_line_and_exit_130(stop):
     assert proc.stderr == "aipower: interrupted: nothing written\n"
 
 
+def test_the_console_script_installs_its_handlers_before_anything_slow():
+    # the package's version was read from its metadata as `aipower` was imported, before the console
+    # script's handlers, so a Ctrl-C then printed a traceback
+    code = "import sys, aipower._console; print('importlib.metadata' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.stdout == "False\n", proc.stderr
+
+
+def test_a_ctrl_c_after_the_command_finished_keeps_its_exit_status():
+    # the handlers were restored before the interpreter's shutdown (a tenth of a second): a Ctrl-C
+    # then ended the process by the signal, exit 130 without a word, its files all written
+    code = ("import os, signal, sys, time\n"
+            "from aipower._console import main\n"
+            "status = main()\n"
+            "os.kill(os.getpid(), signal.SIGINT)\n"
+            "time.sleep(0.2)\n"
+            "sys.exit(status)\n")
+    proc = subprocess.run([sys.executable, "-c", code, "version"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.startswith("package: ") and proc.stderr == ""
+
+
+def test_regenerate_says_its_notes_before_writing(tmp_path, monkeypatch, capsys):
+    # a Ctrl-C while the notes were worked out, after the workbooks were in place, said "nothing written"
+    from aipower import workbooks
+
+    def stop(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workbooks, "regenerate_notes", stop)
+    assert _main(["regenerate", "--out", str(tmp_path / "b"), "--only", "us_gap"]) == 130
+    assert capsys.readouterr().err == "aipower: regenerate interrupted: nothing written\n"
+    assert not (tmp_path / "b").exists() or not list((tmp_path / "b").iterdir())
+
+
 def test_python_dash_m_runs_the_command_line():
     proc = subprocess.run([sys.executable, "-m", "aipower", "--version"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and proc.stdout.startswith("aipower "), proc.stderr

@@ -121,6 +121,25 @@ def test_recalc_refuses_to_overwrite(tmp_path, capsys):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_recalc_keeps_a_file_saved_at_its_output_meanwhile(tmp_path, capsys):
+    # the output was checked before the recalculation and then replaced regardless (overwrite=True)
+    src = _own_book(tmp_path / "own.xlsx")
+    out = tmp_path / "out.xlsx"
+    real = recalc.Book.calculate
+
+    def calculate(self, *args, **kwargs):  # the user saves a file there while the formulas compute
+        out.write_bytes(b"my own work")
+        return real(self, *args, **kwargs)
+
+    recalc.Book.calculate = calculate
+    try:
+        assert main(["recalc", str(src), "--out", str(out)]) == 2
+    finally:
+        recalc.Book.calculate = real
+    assert f"{out} exists: not overwriting" in capsys.readouterr().err
+    assert out.read_bytes() == b"my own work" and not list(tmp_path.glob(".*.tmp"))
+
+
 @pytest.mark.parametrize("formula, words", [
     ('=INDIRECT("B3")', ["Model!A12", "INDIRECT", "not supported"]),
     ("=NOSUCHFUNC(1)", ["Model!A12", "NOSUCHFUNC"]),

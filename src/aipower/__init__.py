@@ -15,13 +15,7 @@ command starts is handled like one during its run.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
-
-try:
-    __version__ = version("aipower")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
 
 # Public name → (submodule, attribute in it; None for the submodule itself).
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -44,7 +38,19 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, imported e
     from .scenario import Assumption, Scenario, ScenarioError, load_scenario
 
 
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aipower")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read from the installed metadata on first use: it takes a while
+        globals()[name] = value = _package_version()
+        return value
     try:
         module, attribute = _LAZY[name]
     except KeyError:

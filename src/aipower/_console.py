@@ -22,4 +22,20 @@ def main() -> int:
             except (OSError, ValueError):  # stderr closed
                 pass
             return 130
-    return cli_main()
+    status = cli_main()
+    _ignore_stop_signals()
+    return status
+
+
+def _ignore_stop_signals() -> None:
+    """The command is done (its files written, its lines printed): a Ctrl-C while the interpreter
+    shuts down (a tenth of a second with numpy and pandas loaded) would end the process by the signal,
+    exit status 130 without a word. Let it finish with the command's status instead."""
+    import signal
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+            except (OSError, ValueError):  # not the main thread, or a signal this system does not allow
+                pass

@@ -139,10 +139,12 @@ def error_text(exc: BaseException, where: Path | None = None) -> str:
     return exc.strerror
 
 
-def print_paths(paths: Sequence[Path], line=str, footer: str | None = None) -> None:
-    """Print the files a command wrote, one a line (then `footer`); Ctrl-C meanwhile is reported as
-    such: they are all written."""
+def print_paths(paths: Sequence[Path], line=str, footer: str | None = None, notes: Sequence[str] = ()) -> None:
+    """Print the files a command wrote, one a line (then `footer`), after its `notes` (to stderr);
+    Ctrl-C meanwhile is reported as such: they are all written."""
     try:
+        for note in notes:
+            print(f"aipower: note: {note}", file=sys.stderr)
         for path in paths:
             print(line(path))
         if footer is not None:

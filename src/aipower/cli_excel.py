@@ -56,15 +56,15 @@ class RegenerateCommand:
             return self._check(args, workbooks)
         try:
             start = time.perf_counter()
+            # before writing: a Ctrl-C after the files are in place is then reported as such (print_paths)
+            notes = workbooks.regenerate_notes(args.scenario, args.base_year, args.only)
             # all or nothing: an error or Ctrl-C mid-way leaves the folder as it was
             paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
                                          force=args.force, only=args.only)
         except (ValueError, OSError, XlsxFileError) as exc:  # xlsxwriter's FileCreateError on a full disk
             print(f"aipower: error: {error_text(exc, args.out)}", file=sys.stderr)
             return 2
-        for note in workbooks.regenerate_notes(args.scenario, args.base_year, args.only):
-            print(f"aipower: note: {note}", file=sys.stderr)
-        print_paths(paths, lambda p: f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)",
+        print_paths(paths, lambda p: f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)", notes=notes,
                     footer=f"{_workbooks(len(paths))} for scenario '{args.scenario}' in {args.out.resolve()} "
                            f"({time.perf_counter() - start:.1f} s)")
         return 0

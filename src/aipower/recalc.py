@@ -1307,7 +1307,7 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
                 if info.filename in new_parts:
                     zout.writestr(info, new_parts[info.filename])
 
-    atomic_write(out_path, write, overwrite=True)
+    atomic_write(out_path, write, overwrite=overwrite)  # a file saved at out_path meanwhile is kept
     return Report(n, changed["n"], time.perf_counter() - start)
 
 
