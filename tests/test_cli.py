@@ -27,6 +27,16 @@ def test_run_says_why_a_calibrated_loss_factor_is_below_zero(tmp_path, capsys):
     assert "loss/own-use factor +5.00%\n" in out and "below zero" not in out
 
 
+def test_run_prints_nothing_when_a_calculator_table_refuses_an_input(tmp_path, capsys):
+    # it printed the balance tables and the first calculator tables, then failed with exit 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nparent = "base"\n[token_cost]\n'
+                   'pue_china = { value = 0.5, unit = "ratio", source = "test" }\n', encoding="utf-8")
+    assert main(["run", "--scenario", str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and f"token_cost.pue_china = 0.5 ({bad}:4): pue = 0.5: expected a PUE >= 1" in err
+
+
 def test_run_with_base_year(capsys):
     assert main(["run", "--base-year", "2025"]) == 0
     out = capsys.readouterr().out

@@ -55,7 +55,11 @@ def _blamed(table: str, scenario: Scenario, exc: ValueError) -> ValueError:
     words = set(re.split(r"[_\[\]]+", m.group(1))) - {""}
     overlap = {k: len(words & set(k.split(".")[-1].split("_"))) for k in keys}
     keys = [k for k in keys if overlap[k] == max(overlap.values())]
-    held = "; ".join(f"{k} = {scenario.get(k)!r}" for k in keys)
+    def where(key: str) -> str:  # the file and line; an override is the user's own cell or argument
+        origin = scenario.assumption(key).origin  # type: ignore[attr-defined]
+        return "" if origin == "override" else f" ({origin})"
+
+    held = "; ".join(f"{k} = {scenario.get(k)!r}{where(k)}" for k in keys)
     return ValueError(f"{table} table, from {held}: {text}")
 
 

@@ -96,6 +96,9 @@ def _readable(v: float) -> str:
 
 
 def _print_result(result: BalanceResult, sc: Scenario) -> None:
+    # every table built before the first line: an input a calculator table refuses fails the command
+    # without leaving half its output in a redirected file
+    calculators = {name: build(sc) for name, build in CALCULATOR_TABLES.items()}
     print(f"aipower {__version__} — scenario '{sc.name}': {sc.description}")
     why = (" (below zero: consumption already includes own use and losses, and the factor carries the "
            "generation of thermal plants the model has no row for; README, 'Balance')") if result.loss_factor < 0 else ""
@@ -110,9 +113,9 @@ def _print_result(result: BalanceResult, sc: Scenario) -> None:
         print(f"\nrenewable requirement: {r.level_gw_per_year:,.1f} GW/yr of wind+solar in {r.first_year}-{r.last_year} "
               f"for a {r.target_share:.0%} non-hydro share in {r.target_year} "
               f"({0.01 / r.share_per_gw_per_year:,.1f} GW/yr per point of share)")
-    for name, build in CALCULATOR_TABLES.items():
+    for name, table in calculators.items():
         print(f"\n{name}")
-        print(build(sc).to_string(index=False, float_format=_readable))
+        print(table.to_string(index=False, float_format=_readable))
 
 
 def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -> list[Path]:
