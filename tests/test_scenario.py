@@ -124,6 +124,12 @@ def test_malformed_toml_names_file_and_line(tmp_path):
 @pytest.mark.parametrize("content, message", [
     (b"\xff\xfe[scenario]", r"bad\.toml: not UTF-8 text \(byte 0\); expected a TOML scenario file"),
     (None, r"bad\.toml is a folder; expected a scenario \.toml file"),  # named before any read
+    # it ran as the defaults under the file's name
+    (b"", r"bad\.toml: empty: expected a TOML scenario file, e\.g\. \[scenario\] with parent"),
+    # a RecursionError traceback from the TOML parser
+    (b"a = " + b"[" * 5000 + b"]" * 5000, r"bad\.toml: malformed TOML: nested too deeply"),
+    # read whole (/dev/zero: a MemoryError traceback)
+    (b"# " + b"x" * (16 * 2**20), r"bad\.toml: more than 16 MiB: expected a TOML scenario file"),
 ])
 def test_an_unreadable_scenario_file_is_named(tmp_path, content, message):
     path = tmp_path / "bad.toml"
@@ -132,6 +138,22 @@ def test_an_unreadable_scenario_file_is_named(tmp_path, content, message):
     else:
         path.write_bytes(content)
     with pytest.raises(ScenarioError, match=message):
+        load_scenario(path)
+
+
+def test_a_scenario_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    # Notepad's and PowerShell's UTF-8: 'malformed TOML: Invalid statement (at line 1, column 1)'
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf[scenario]\nparent = \"ai\"\n[renewables]\n"
+                     b"target_share = { value = 0.29, unit = \"fraction\", source = \"test\" }\n")
+    sc = load_scenario(path)
+    assert sc.get("renewables.target_share") == 0.29 and sc.assumption("renewables.target_share").origin.endswith("bom.toml:4")
+
+
+def test_a_parent_that_cannot_be_found_names_the_file_that_names_it(tmp_path):
+    path = tmp_path / "child.toml"
+    path.write_text('[scenario]\nparent = "nonexistent"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"child\.toml:2: parent = 'nonexistent': scenario 'nonexistent': no such file"):
         load_scenario(path)
 
 

@@ -2,6 +2,7 @@
 
 import copy
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -262,6 +263,19 @@ def test_bad_distributions_name_file_line_and_key(tmp_path, line, message):
         load_scenario(path)
     text = str(info.value)
     assert f"{path}:5" in text and "renewables." in text and message in text
+
+
+def test_a_range_reaching_outside_what_its_assumption_takes_is_refused(tmp_path):
+    # a point value of 1.5 is refused when the file is read; as a bound it had 65% of the samples
+    # refused, with only a note
+    path = _renewables_line(tmp_path, 'target_share = { value = 0.30, low = 0.28, high = 1.5, unit = "fraction", source = "x" }')
+    with pytest.raises(ScenarioError, match=rf"{re.escape(str(path))}:5: renewables.target_share: high = 1.5 fraction is "
+                                            r"outside what the model takes \(renewables.target_share = 1.5: expected a number in \[0, 1\]\)"):
+        sweep.run(path, 1000)
+    # a bound the model refuses for another quantity's sake (coal generation below zero) is the range's own
+    path = _renewables_line(tmp_path, 'target_share = { value = 0.30, low = 0.28, high = 0.9, unit = "fraction", source = "x" }')
+    r = sweep.run(path, 1000)
+    assert 0 < r.failed < 1000
 
 
 @pytest.mark.parametrize("line, point", [

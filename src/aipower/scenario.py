@@ -190,17 +190,31 @@ def _line_of(text: str, key: str) -> int:
     return 1
 
 
+_MAX_FILE_BYTES = 16 * 2**20  # the shipped scenarios are a few KiB; a device or a wrong file is not read whole
+
+
 def _parse(path: Path) -> tuple[dict[str, Any], str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            raw = fh.read(_MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read scenario file: {exc.strerror}") from None
+    if len(raw) > _MAX_FILE_BYTES:
+        raise ScenarioError(f"{path}: more than {_MAX_FILE_BYTES // 2**20} MiB: expected a TOML scenario file")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as Notepad saves UTF-8, is no statement
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); expected a TOML scenario file") from None
     try:
-        return tomllib.loads(text), text
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ScenarioError(f"{path}: malformed TOML: nested too deeply for a scenario file") from None
+    if not data:  # an empty file (or /dev/null) would quietly be the defaults under its own name
+        raise ScenarioError(f"{path}: empty: expected a TOML scenario file, e.g. [scenario] with parent = \"base\" "
+                            "and the assumptions it changes")
+    return data, text
 
 
 def _leaves(node: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -640,7 +654,10 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
             break
         if not isinstance(parent, str) or not parent.strip():  # "" would be the file's own folder
             raise ScenarioError(f"{path}:{_line_of(text, 'scenario.parent')}: parent = {parent!r}: expected a scenario name or path")
-        path = _resolve_path(parent, relative_to=path)
+        try:
+            path = _resolve_path(parent, relative_to=path)
+        except ScenarioError as exc:  # which file names the parent that cannot be found
+            raise ScenarioError(f"{path}:{_line_of(text, 'scenario.parent')}: parent = {parent!r}: {exc}") from None
 
     merged = copy.copy(root)
     name, description = "", ""

@@ -414,6 +414,35 @@ def _check_address(address: str) -> None:
         raise ValueError(f"dask = {address!r}: {exc}; expected a scheduler address such as tcp://host:8786") from None
 
 
+def _check_bounds(model: _k.Model, uncertain: list[UncertainInput]) -> None:
+    """Refuse a range reaching outside the values its own assumption may take (a share above 1): as a
+    point value it is refused when the file is read, as a bound it only had part of the samples
+    refused, with a note. Each finite bound is evaluated with the other inputs at their points; a
+    refusal that names another quantity (coal generation below zero) is the range's to keep."""
+    point = np.array([u.point for u in uncertain])
+    rows, which = [], []
+    for j, u in enumerate(uncertain):
+        for name in ("low", "high"):
+            v = u.dist.get(name)
+            if v is None or not math.isfinite(v) or (name == "low" and u.dist["dist"] == "lognormal" and v <= 0):
+                continue  # unbounded, or a lognormal's open lower end
+            row = point.copy()
+            row[j] = v
+            rows.append(row)
+            which.append((u, name, v))
+    if not rows:
+        return
+    values = np.array(rows)
+    _, ok, _ = model.evaluate(values, threads=1, on_error="skip")
+    for k in np.flatnonzero(~ok):
+        u, name, v = which[k]
+        _, _, status = model.evaluate(values[k:k + 1], threads=1, on_error="skip")
+        message = status["first_failure"]
+        if message.startswith((f"{u.key} = ", f"{u.binding} = ")):
+            raise ScenarioError(f"{u.origin}: {u.key}: {name} = {v:g} {u.unit} is outside what the model takes "
+                                f"({message})")
+
+
 def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *, seed: int = 0, threads: int = 0,
         outputs: Iterable[str] | str | None = None, latin: bool = False, base_year: int | None = None,
         overrides: Mapping[str, Any] | None = None, dask: Any = None, dask_timeout: float = DEFAULT_DASK_TIMEOUT,
@@ -454,6 +483,7 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
             d.validate(u.key)
         except ValueError as exc:
             raise ScenarioError(f"{u.origin}: {exc}") from None
+    _check_bounds(model, uncertain)
     # The means are summed per block of samples in a fixed order (so they do not depend on the
     # chunking): the reductions grow by one sum per output column and block. Refused here, not after
     # hours of work; the chunk list (for Dask) grows with N as well.
