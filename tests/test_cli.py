@@ -421,6 +421,13 @@ def test_a_ctrl_c_after_the_command_finished_keeps_its_exit_status():
     assert proc.returncode == 0 and proc.stdout.startswith("package: ") and proc.stderr == ""
 
 
+def test_regenerate_check_of_a_file_names_it(tmp_path, capsys):
+    # each workbook was reported missing, and the command offered failed with "is a file"
+    (tmp_path / "afile").write_text("x")
+    assert _main(["regenerate", "--check", "--out", str(tmp_path / "afile")]) == 2
+    assert capsys.readouterr().err == f"aipower: error: --out {tmp_path / 'afile'} is a file: expected the folder of workbooks to check\n"
+
+
 def test_regenerate_says_its_notes_before_writing(tmp_path, monkeypatch, capsys):
     # a Ctrl-C while the notes were worked out, after the workbooks were in place, said "nothing written"
     from aipower import workbooks

@@ -121,6 +121,14 @@ def test_recalc_refuses_to_overwrite(tmp_path, capsys):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_recalc_names_a_folder_or_a_missing_file_as_such(tmp_path, capsys):
+    (tmp_path / "dir").mkdir()
+    assert main(["recalc", str(tmp_path / "dir"), "--out", str(tmp_path / "o.xlsx")]) == 2
+    assert capsys.readouterr().err.endswith("dir is a folder: expected a workbook file (.xlsx)\n")  # not the file format
+    assert main(["recalc", str(tmp_path / "none.xlsx"), "--out", str(tmp_path / "o.xlsx")]) == 2
+    assert capsys.readouterr().err.endswith("none.xlsx: cannot read the workbook: No such file or directory\n")
+
+
 def test_recalc_keeps_a_file_saved_at_its_output_meanwhile(tmp_path, capsys):
     # the output was checked before the recalculation and then replaced regardless (overwrite=True)
     src = _own_book(tmp_path / "own.xlsx")

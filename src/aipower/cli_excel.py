@@ -73,6 +73,10 @@ class RegenerateCommand:
     def _check(args: argparse.Namespace, workbooks) -> int:
         import tempfile
 
+        if args.out.exists() and not args.out.is_dir():  # else every workbook is "missing", and the fix-it fails
+            print(f"aipower: error: --out {args.out} is a file: expected the folder of workbooks to check", file=sys.stderr)
+            return 2
+
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 fresh = workbooks.regenerate(tmp, scenario=args.scenario, base_year=args.base_year, only=args.only)

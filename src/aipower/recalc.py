@@ -1133,9 +1133,13 @@ def load_book(path: str | Path) -> Book:
     from openpyxl.utils.exceptions import InvalidFileException
     from openpyxl.worksheet.formula import ArrayFormula
 
+    if Path(path).is_dir():  # openpyxl's message would be about the file format
+        raise RecalcError(f"{path} is a folder: expected a workbook file (.xlsx)")
     try:
         wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
-    except (OSError, zipfile.BadZipFile, KeyError, InvalidFileException) as exc:
+    except OSError as exc:
+        raise RecalcError(f"{path}: cannot read the workbook: {exc.strerror or exc}") from None
+    except (zipfile.BadZipFile, KeyError, InvalidFileException) as exc:
         raise RecalcError(f"{path}: cannot read the workbook: {exc}") from None
     has_formula, dynamic = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
     book = Book()
