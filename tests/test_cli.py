@@ -452,3 +452,10 @@ def test_a_quoted_tilde_scenario_path_is_the_home_folder(tmp_path, monkeypatch, 
     monkeypatch.setenv("HOME", str(tmp_path))
     assert _main(["run", "--scenario", "~/my.toml"]) == 0  # it was read as a folder named '~'
     assert "coal" in capsys.readouterr().out
+
+
+def test_version_info_before_anything_read_the_version():
+    # the version became lazy: version_info() read the global before __getattr__ ever set it
+    code = "import aipower; print(aipower.version_info()['package'] == aipower.__version__)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.stdout == "True\n", proc.stderr

@@ -474,3 +474,31 @@ def test_a_value_the_kernel_shows_converted_is_also_shown_as_written():
     # "start_value = -0.1" alone did not match the -1 (亿kWh) the analyst typed
     with pytest.raises(ScenarioError, match=r"override: demand\.data_centers\.start_value = -0\.1: .*\(given as -1 yi kWh\)"):
         aipower.run("base", demand__data_centers__start=-1)
+
+
+@pytest.mark.parametrize("lines, words", [
+    # a table under an assumption without 'value' was "unknown assumption 'renewables.target_share.valeu'",
+    # on the table's header line
+    ('[renewables]\ntarget_share = { valeu = 0.28, unit = "fraction", source = "t" }',
+     "my.toml:4: renewables.target_share: 'valeu' is not a field (did you mean 'value'?)"),
+    ('[renewables]\ntarget_share = { unit = "fraction", source = "t" }',
+     "my.toml:4: renewables.target_share: expected a 'value' (or 'actual', or a range with low and high) beside"),
+    ('[demand.secondary]\nsegments = { method = "growth", years = [2025, 2035], rate = 0.02, unit = "fraction/yr", source = "t" }',
+     "my.toml:4: demand.secondary.segments: expected a list of segments, [{ method = ... }, ...], got a table"),
+    # the model's refusals, which named no file and line
+    ('[horizon]\nbase_year = { value = 2040, unit = "year", source = "t" }',
+     "my.toml:4: horizon.base_year = 2040: expected a year before horizon.end_year = 2035"),
+    ('[balance]\nloss_factor_mode = { value = "fixed" }\nloss_factor = { value = 5, unit = "fraction", source = "t" }',
+     "my.toml:5: balance.loss_factor = 5: expected a number in [-0.5, 1]"),
+    ('[hours.gas]\nsegments = [ { method = "growth", years = [2025, 2035], rate = 5, unit = "fraction/yr", source = "t" } ]',
+     "my.toml:4: hours.gas.segments: gas hours[2025] = "),
+    # the retirements, not the pipeline, took coal capacity below zero
+    ('[supply.coal]\nretirements = { value = 500, unit = "GW/yr", source = "t" }',
+     "and supply.coal.retirements)"),
+])
+def test_scenario_file_errors_name_the_file_line_and_key(tmp_path, lines, words):
+    path = tmp_path / "my.toml"
+    path.write_text('[scenario]\nparent = "base"\n' + lines + "\n", encoding="utf-8")
+    with pytest.raises(ValueError) as info:
+        aipower.run(path)
+    assert words in str(info.value)

@@ -582,7 +582,7 @@ def test_target_share_argument_is_a_fraction_when_the_file_writes_percent(tmp_pa
     assert aipower.required_wind_solar(f, target_share=0.29).level_gw_per_year == want
     assert xf.AIP_WIND_SOLAR_REQUIRED(str(f), 0.29) == want
     err = xf.AIP_WIND_SOLAR_REQUIRED(str(f), 29)
-    assert isinstance(err, XlError) and "target_share = 29: expected a number in [0, 1]" in err
+    assert err == "#VALUE! target_share: 29: expected a number in [0, 1]"
 
 
 def test_params_after_a_rebase_list_actuals_where_the_model_reads_them(capsys):
@@ -699,9 +699,137 @@ def test_a_date_cell_in_a_number_argument_is_named_as_a_date():
 def test_a_target_year_before_the_solve_window_states_the_whole_range():
     for year in (2024, 2025):
         got = xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, year)
-        assert f"renewables.target_year = {year}: expected a year in 2026-2035" in got
+        assert got.startswith(f"#VALUE! target_year: {year}: expected a year in 2026-2035"), got
 
 
 def test_tornado_year_outside_the_table_names_the_year_once():
     got = xf.AIP_TORNADO("ai_ranges", "hours.coal", 2023)
     assert got.startswith("#N/A year = 2023: expected a year in 2024-2035")
+
+
+# ---- a user's probe of the worksheet layer: argument names, error cells, huge numbers ----------
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: xf.AIP_COAL_HOURS("ai", 2030, None, 1899), "#VALUE! base_year: 1899: expected a year (a whole number in 1900-2100)"),
+    (lambda: xf.AIP_COAL_HOURS("base", 2030, None, 2090), "#VALUE! base_year: 2090: expected a year before horizon.end_year = 2035"),
+    (lambda: xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030, None, 1899), "#VALUE! base_year: 1899: expected a year"),
+    (lambda: xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, 2101), "#VALUE! target_year: 2101: expected a year (a whole number in 1900-2100)"),
+    (lambda: xf.AIP_REQUIREMENT("base", 0.3, 2101, [["renewables.target_share", 0.3]]), "#VALUE! target_year: 2101: expected a year"),
+    (lambda: xf.AIP_REQUIREMENT("base", 1.5), "#VALUE! target_share: 1.5: expected a number in [0, 1]"),
+])
+def test_base_year_and_target_arguments_are_named_not_called_overrides(call, expected):
+    # the API takes these arguments as overrides: its message said "override: horizon.base_year = 1899"
+    got = call()
+    assert got.startswith(expected) and "override" not in got, got
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: xf.AIP_COAL_HOURS("ai", 2030, [["horizon.base_year", 1899]]), "override: horizon.base_year = 1899: expected a year"),
+    (lambda: xf.AIP_WIND_SOLAR_REQUIRED("base", None, None, [["renewables.target_year", 2101]]),
+     "override: renewables.target_year = 2101: expected a year"),
+    (lambda: xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, 2030, [["renewables.target_share", "high"]]),
+     "override: renewables.target_share = 'high': expected number"),
+])
+def test_refusals_of_an_overrides_row_still_say_override(call, expected):
+    got = call()
+    assert isinstance(got, XlError) and expected in got, got
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: xf.AIP_COAL_HOURS("ai", 2030, [["renewables.target_share", "#N/A"]]),
+     "#VALUE! overrides: row 1: 'renewables.target_share': the value cell is an error value (#N/A)"),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2030, [[None, None], ["#NAME?", 0.3]]),
+     "#VALUE! overrides: row 2: the key cell is an error value (#NAME?)"),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2030, "#REF!"), "#VALUE! overrides: is an error value (#REF!)"),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2030, [["#REF!"]]), "#VALUE! overrides: is an error value (#REF!)"),
+    (lambda: xf.AIP_FIRM_EQUIVALENT_GW([[45.0], ["#N/A"]], [[0.25], [0.35]]),
+     "#VALUE! nameplate_gw: cell 2 is an error value (#N/A)"),
+    (lambda: xf.AIP_FIRM_EQUIVALENT_GW([[45.0], [None]], [[0.25], ["#DIV/0!"]]),
+     "#VALUE! capacity_factor: cell 2 is an error value (#DIV/0!)"),
+    (lambda: xf.AIP_FIRM_EQUIVALENT_GW([[45.0], [5.0]], "#REF!"), "#VALUE! capacity_factor: is an error value (#REF!)"),
+])
+def test_error_cells_in_a_range_are_named_as_error_values(call, expected):
+    # were "expected number, got string", "got a range with 1 column(s)" and "'#N/A' is not a number"
+    got = call()
+    assert got.startswith(expected), got
+
+
+@pytest.mark.parametrize("value", ["[]", "[1, 2, 3]"])
+def test_assumption_refuses_an_override_the_model_refuses(value):
+    key = "dc_power.capex_per_watt_rmb"
+    got = xf.AIP_ASSUMPTION("base", key, [[key, value]])  # returned [] (a 0×0 array) and a spilled column
+    table = xf.AIP_CALC_TABLE("dc_capex", "base", [[key, value]])
+    assert isinstance(got, XlError) and got.message.split(": ", 1)[1] == table.message.split(": ", 1)[1]
+    assert "expected a number or a [low, high] pair" in got
+    share = xf.AIP_ASSUMPTION("base", "renewables.target_share", [["renewables.target_share", value]])
+    assert isinstance(share, XlError) and "renewables.target_share = " in share and "expected a single number" in share
+    assert xf.AIP_ASSUMPTION("base", key, [[key, "[100, 130]"]]) == [[100.0], [130.0]]
+    assert xf.AIP_ASSUMPTION("base", "renewables.target_share", [["renewables.target_share", 0.31]]) == 0.31
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: xf.AIP_COAL_HOURS("ai", 1e308), "#N/A year: 1e+308 is outside the hours table's years 2024-2035"),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2030, None, 1e308), "#VALUE! base_year: 1e+308: expected a year"),
+    (lambda: xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, 1e308), "#VALUE! target_year: 1e+308: expected a year"),
+    (lambda: xf.AIP_SWEEP("ai_ranges", "hours.coal", 10, 1e308), "#NUM! seed: 1e+308 is outside 0-2^53"),
+    (lambda: xf.AIP_SWEEP("ai_ranges", "hours.coal", -1e300), "#NUM! samples: -1e+300 is outside 1-1,000,000"),
+    (lambda: xf.AIP_COAL_HOURS("ai", 2030, [["horizon.end_year", 1e308]]),
+     "#VALUE! AIP_COAL_HOURS: override: horizon.end_year = 1e+308: expected a year"),
+    (lambda: xf.AIP_CALC("us_gap", "gap", 1e308, "base"), "#VALUE! column: '1e+308' is not a column"),
+])
+def test_huge_whole_numbers_are_shown_compactly(call, expected):
+    got = call()  # int(1e308) was echoed, all 309 digits
+    assert got.startswith(expected), got
+
+
+def _coercible(p):
+    return {"scenario": "base", "text": "x", "number": 1.0, "integer": 2030, "range": [[1.0]]}.get(p.kind)
+
+
+@pytest.mark.parametrize("name, index", [(f.name, i) for f in REGISTRY.values() for i, p in enumerate(f.params)
+                                         if p.kind in ("text", "scenario")])
+def test_an_int_beyond_a_float_in_a_text_argument_is_an_argument_error(name, index):
+    f = REGISTRY[name]
+    p = f.params[index]
+    got = f(*[_coercible(q) for q in f.params[:index]], 10**400)  # was "internal error: OverflowError"
+    assert got.startswith(f"#NUM! {p.name}: " if p.kind == "text" else f"#VALUE! {p.name}: "), got
+    assert "internal error" not in got and "0" * 30 not in got  # not its 401 digits either
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: xf.AIP_RACK_LOSS_FRACTION(1e6, 54, 200, 1e308),
+     "#VALUE! AIP_RACK_LOSS_FRACTION: length_m = 1e+308: expected a length short enough for a non-zero cross-section "
+     "of mass_kg = 200 at density_kg_m3 = 8890"),
+    (lambda: xf.AIP_RACK_COPPER_KG(5e-324, 800, 0.006), "#NUM! AIP_RACK_COPPER_KG: power_w = 5e-324: the result is not a number"),
+    (lambda: xf.AIP_CAGR(100, 1e300, 1e-300),
+     "#NUM! AIP_CAGR: to_value = 1e+300, years = 1e-300: the result, or a step of it, is too large to represent (inf)"),
+    (lambda: xf.AIP_TRAINING_ENERGY_MWH(1e308, 1.4, 1.3, 90),
+     "#NUM! AIP_TRAINING_ENERGY_MWH: accelerators = 1e+308: the result, or a step of it, is too large to represent (inf)"),
+    (lambda: xf.AIP_UTILIZATION_HOURS(1e200, 1e-200),
+     "#NUM! AIP_UTILIZATION_HOURS: generation_twh = 1e+200, average_capacity_gw = 1e-200: the result"),
+    (lambda: xf.AIP_ONSITE_LIFETIME_COST(600, 20, 1e308), "#VALUE! AIP_ONSITE_LIFETIME_COST: years = 1e+308: expected a number "
+                                                           "of years in 1-200"),
+    (lambda: xf.AIP_ONSITE_LIFETIME_COST(600, 20, 2**31), "#VALUE! AIP_ONSITE_LIFETIME_COST: years = 2147483648: expected a "
+                                                          "number of years in 1-200"),
+])
+def test_calculator_refusals_name_the_worksheet_arguments(call, expected):
+    # blamed mass_kg for a length, and said "= -nan", "cagr = inf", "training::training_energy_mwh = inf"
+    # (a C++ name) and "magnitude below 2^31" for a documented 1-200
+    got = call()
+    assert got.startswith(expected) and "::" not in got and "nan:" not in got.split(": the result")[0], got
+    # a mass too small for the default length is still the mass's fault
+    assert xf.AIP_RACK_LOSS_FRACTION(1e6, 54, 1e-320).startswith("#VALUE! AIP_RACK_LOSS_FRACTION: mass_kg = ")
+
+
+@pytest.mark.parametrize("name", ["AIP_WIND_SOLAR_REQUIRED", "AIP_REQUIREMENT"])
+def test_help_says_the_target_arguments_win_over_the_overrides(name):
+    text = xf.AIP_HELP(name)
+    assert "win over renewables.target_share and renewables.target_year in the overrides range" in text
+    for p in ("target_share", "target_year"):
+        assert f"wins over renewables.{p} in overrides" in next(q.description for q in REGISTRY[name].params if q.name == p)
+    # the behaviour the text describes: the argument wins, a blank one takes the overrides' value
+    assert xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, 2032, [["renewables.target_year", 2031]]) == \
+        xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, 2032)
+    assert xf.AIP_WIND_SOLAR_REQUIRED("base", None, None, [["renewables.target_share", 0.28]]) == \
+        xf.AIP_WIND_SOLAR_REQUIRED("base", 0.28)

@@ -14,7 +14,7 @@ std::size_t check(const Inputs& in) {
     const std::size_t n = in.consumption.size();
     if (n == 0) fail("consumption", "is empty: expected one value per year");
     require_same_length("net_imports", in.net_imports.size(), n);
-    require_range("loss_factor", in.loss_factor, -0.5, 1.0);
+    require_range("balance.loss_factor", in.loss_factor, -0.5, 1.0);  // the scenario's key: the API adds its file:line
     const auto& names = supply::source_names();
     for (int s = 0; s < supply::kSourceCount; ++s) {
         const auto& name = names[static_cast<std::size_t>(s)];

@@ -214,9 +214,13 @@ std::vector<double> project(const std::string& name, const Years& years, double 
             }
         }
         if (!adjustments.empty()) x[idx] += adjustments[idx];
-        if (!std::isfinite(x[idx]) || x[idx] < 0.0)
+        if (!std::isfinite(x[idx]) || x[idx] < 0.0) {
+            // the retirements (the only adjustments) can be what took the value below zero
+            const bool retired = !adjustments.empty() && adjustments[idx] < 0.0;
             fail(name + " " + std::to_string(year), x[idx],
-                 "a finite value >= 0 (check the segment " + segment_label(name, *s) + ")");
+                 "a finite value >= 0 (check the segment " + segment_label(name, *s) +
+                     (retired ? " and " + name + ".retirements)" : ")"));
+        }
     }
     return x;
 }

@@ -169,9 +169,12 @@ def horizon(scenario: Scenario) -> Horizon:
     first = _first_year(scenario, base_year)
     assert first is not None  # _missing_actual said so
     if not (first < last_year <= 2100):
-        raise ValueError(f"horizon.end_year = {last_year}: expected a year in {first + 1}-2100")
+        end = scenario.assumption("horizon.end_year")
+        raise ScenarioError(f"{end.origin}: horizon.end_year = {last_year}: expected a year in {first + 1}-2100")
     if base_year >= last_year:
-        raise ValueError(f"horizon.base_year = {base_year}: expected a year before horizon.end_year = {last_year}")
+        base = scenario.assumption("horizon.base_year")
+        raise ScenarioError(f"{base.origin}: horizon.base_year = {base_year}: expected a year before horizon.end_year = "
+                            f"{last_year}")
     h = Horizon(base_year, first, last_year)
     if first < base_year:
         h.notes.append(

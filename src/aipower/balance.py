@@ -8,6 +8,7 @@ Rows are named, columns are integer years from the base year; units are TWh
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,7 +103,15 @@ def _named(sc: Scenario, exc: ValueError) -> ValueError:
     name = str(exc).split(" = ")[0]
     key = name[: -len("_value")] if name.endswith(".start_value") else name  # the kernel's name for .start
     if " " in key or key not in sc:
-        return exc
+        # a value a series' segments projected ("gas hours[2025]", "demand.data_centers segment cagr
+        # 2028-2030.from_year", "supply.coal 2027"): where those segments were set
+        hours = re.match(r"(\w+) hours\[\d+\]$", name)
+        head = name.split(" ")[0]
+        keys = [f"hours.{hours.group(1)}.segments"] if hours else [f"{head}.segments", f"{head}.additions"]
+        found = next((k for k in keys if k in sc), None)
+        if found is None or "retirements" in str(exc):  # the retirements, not the segments, may be the cause
+            return exc
+        return ScenarioError(f"{sc.assumption(found).origin}: {found}: {exc}")
     a = sc.assumption(key)
     written = ""
     if not a.is_actual and isinstance(a.value, (int, float)) and units.model_unit(a.unit) != a.unit:

@@ -612,9 +612,26 @@ def _load_file(path: Path, known: dict[str, Assumption] | None, is_root: bool) -
         if known is not None:
             root = known.get(key)
             if root is None:
-                raise ScenarioError(f"{origin}: unknown assumption '{key}'{_suggest(key, known)}")
+                raise ScenarioError(_unknown(key, known, path, text) or f"{origin}: unknown assumption '{key}'"
+                                    f"{_suggest(key, known)}")
         out[key] = _make_assumption(key, node, root, origin, is_root)
     return meta, out
+
+
+def _unknown(key: str, known: Mapping[str, Any], path: Path, text: str) -> str | None:
+    """Why `key` is read as an unknown assumption when its parent is a known one: a table under the
+    assumption without a `value` (a misspelt `valeu`, or none), or a segment list written as a table."""
+    parent, _, field = key.rpartition(".")
+    if parent not in known:
+        return None
+    where = f"{path}:{_line_of(text, parent)}: {parent}"
+    if _kind(known[parent].value) == "list of segments":
+        return f"{where}: expected a list of segments, [{{ method = ... }}, ...], got a table"
+    fields = ("value", "actual", "unit", "source", "low", "high", "dist")
+    close = difflib.get_close_matches(field, fields, n=1)
+    if close and close[0] != field:
+        return f"{where}: '{field}' is not a field (did you mean '{close[0]}'?)"
+    return f"{where}: expected a 'value' (or 'actual', or a range with low and high) beside '{field}'"
 
 
 def _root_defaults() -> tuple[dict[str, Assumption], list[str]]:

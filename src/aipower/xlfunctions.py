@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import units, version_info
+from . import _kernel, units, version_info
 from ._kernel import series as _series
 from .balance import TABLES as BALANCE_TABLES
 from .balance import UNITS as BALANCE_UNITS
@@ -135,10 +135,10 @@ class XlFunction:
 
     def __call__(self, *args: Any) -> Any:
         """Call with spreadsheet values; returns a value, a 2-D list, or an XlError. Never raises."""
+        values: dict[str, Any] = {}
         try:
             if len(args) > len(self.params):
                 raise ArgError(self.name, f"takes at most {len(self.params)} arguments ({self.signature()}); got {len(args)}")
-            values = {}
             for i, p in enumerate(self.params):
                 raw = args[i] if i < len(args) else None
                 values[p.name] = _coerce(p, raw)
@@ -148,9 +148,30 @@ class XlFunction:
         except NotFound as exc:
             return XlError("#N/A", str(exc))
         except ValueError as exc:  # the API's errors name argument, value and expected range
-            return XlError("#VALUE!", f"{self.name}: {self._worksheet_names(str(exc))}")
+            if values.get("base_year") is not None:  # the API takes it as an override: said so, named as the key
+                own = _argument_error(exc, "base_year", "horizon.base_year", values["base_year"])
+                if own is not None:
+                    return XlError(own.code, str(own))
+            message = self._worksheet_names(str(exc))
+            m = _NOT_FINITE.match(message)
+            if m:  # the kernel's name of the result (training::training_energy_mwh = inf): the inputs instead
+                return XlError("#NUM!", self._not_finite(m.group(1), values))
+            return XlError("#VALUE!", f"{self.name}: {message}")
         except Exception as exc:  # never let an exception reach the spreadsheet
             return XlError("#VALUE!", f"{self.name}: internal error: {type(exc).__name__}: {exc}")
+
+    def _not_finite(self, value: str, values: Mapping[str, Any]) -> str:
+        """A result beyond a float's range, with the arguments that gave it: those of a magnitude far
+        beyond any quantity (above 1e100 or below 1e-100), else every number."""
+        numbers = [(p.name, values[p.name]) for p in self.params
+                   if p.kind in ("number", "integer") and isinstance(values.get(p.name), (int, float))]
+        extreme = [(n, v) for n, v in numbers if v and not 1e-100 <= abs(v) <= 1e100]
+        given = ", ".join(f"{n} = {_fmt_number(v)}" for n, v in extreme or numbers) or "these arguments"
+        if "nan" in value:
+            return (f"{self.name}: {given}: the result is not a number (nan: a step of it overflows, or underflows "
+                    "to 0); expected inputs of a less extreme magnitude")
+        return (f"{self.name}: {given}: the result, or a step of it, is too large to represent ({value}); expected "
+                "inputs whose result is within a float's range (±1.8e308)")
 
     def signature(self) -> str:
         parts = [f"[{p.name}]" if p.optional else p.name for p in self.params]
@@ -173,6 +194,19 @@ class XlFunction:
 
 
 REGISTRY: dict[str, XlFunction] = {}
+
+# The kernel's refusal of a non-finite result, named by its own function (cagr = inf, rack_power::x = -nan).
+_NOT_FINITE = re.compile(r"^.+? = (-?(?:inf|nan)): expected a finite result \(an input is too large, or one it "
+                         r"divides by too close to zero\)$")
+
+
+def _argument_error(exc: ValueError, name: str, key: str, value: Any) -> ArgError | None:
+    """The API's refusal of assumption `key` set from worksheet argument `name` (the API takes such an
+    argument as an override: 'override: horizon.base_year = 1899: ...'), as that argument's error; None
+    if the message is not about `key`. Only where the argument, not an overrides row, set the key."""
+    text = str(exc)
+    m = re.match(rf"(?:override: )?{re.escape(key)} = (?:\{{[^}}]*\}}|[^:]*): ", text)
+    return None if m is None else ArgError(name, f"{_fmt_number(value)}: {text[m.end():]}")
 
 
 def register(name: str, summary: str, returns: str, params: Sequence[Param], *, details: str = "", table: bool = False,
@@ -208,6 +242,10 @@ def grid(value: Any) -> list[list[Any]]:
     return [[value]]
 
 
+def _cells(raw: Any) -> list[Any]:
+    return [c for row in grid(raw) for c in row]
+
+
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "") or (isinstance(v, float) and math.isnan(v))
 
@@ -228,10 +266,13 @@ def _coerce(p: Param, raw: Any) -> Any:
     if p.kind == "overrides":
         return _overrides(p, raw)
     if p.kind == "range":
+        cells = _cells(raw)
+        if len(cells) == 1 and _error_value(cells[0]):  # the argument itself, e.g. a deleted range's #REF!
+            raise ArgError(p.name, f"is an error value ({_error_value(cells[0])}); expected a range of numbers")
         return raw
     v = _single(p, raw)
-    if isinstance(v, XlError) or (isinstance(v, str) and v[:1] == "#" and v.split(" ")[0] in _ERROR_CODES):
-        raise ArgError(p.name, f"is an error value ({str(v)[:120]})")
+    if _error_value(v):
+        raise ArgError(p.name, f"is an error value ({_error_value(v)})")
     if _blank(v):
         if p.optional:
             return p.default
@@ -239,8 +280,11 @@ def _coerce(p: Param, raw: Any) -> Any:
     if p.kind in ("scenario", "text"):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, str):
             if p.kind == "text" and isinstance(v, (int, float)) and not isinstance(v, bool):
+                if isinstance(v, int) and abs(v) > sys.float_info.max:  # 10**400: float() raised OverflowError
+                    raise ArgError(p.name, f"{reprlib.repr(v)} is a number beyond a float's range; expected {_expected(p)}",
+                                   "#NUM!")
                 return _fmt_number(v)
-            raise ArgError(p.name, f"{v!r} is not text; expected {_expected(p)}")
+            raise ArgError(p.name, f"{reprlib.repr(v)} is not text; expected {_expected(p)}")
         return v.strip()
     if p.kind in ("number", "integer"):
         if isinstance(v, (bool, np.bool_)):  # numpy's True from a Python caller, as Excel's TRUE
@@ -260,9 +304,18 @@ def _coerce(p: Param, raw: Any) -> Any:
         if p.kind == "integer":
             if x != round(x):
                 raise ArgError(p.name, f"{v!r} is not a whole number; expected {_expected(p)}")
-            return int(round(x))
+            # Beyond 2^53 no whole-number argument is valid: kept a float, so a message shows 1e+308,
+            # not the 309 digits of int(1e308).
+            return int(round(x)) if abs(x) <= _EXACT_LIMIT else x
         return x
     return v
+
+
+def _error_value(v: Any) -> str | None:
+    """The Excel error a cell holds (xlwings passes it as its text, e.g. '#N/A'), or None."""
+    if isinstance(v, XlError) or (isinstance(v, str) and v[:1] == "#" and v.split(" ")[0] in _ERROR_CODES):
+        return str(v)[:120]
+    return None
 
 
 # Excel's error values, the newer ones included (#GETTING_DATA while a cell waits on a data source).
@@ -271,6 +324,7 @@ _ERROR_CODES = {"#VALUE!", "#N/A", "#NUM!", "#REF!", "#NAME?", "#DIV/0!", "#NULL
 
 
 _BEYOND_FLOAT = "{} is beyond a float's range; expected a number within a float's range (±1.8e308)"
+_EXACT_LIMIT = 2**53  # whole numbers Excel (a float) holds exactly
 
 
 def _expected(p: Param) -> str:
@@ -283,16 +337,21 @@ def _expected(p: Param) -> str:
 
 
 def _fmt_number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(float(v))
+    """A number as a message or a text argument shows it: 2030, 0.3, 1e+308 (not int(1e308)'s 309 digits)."""
+    x = float(v)
+    return str(int(x)) if x.is_integer() and abs(x) <= _EXACT_LIMIT else repr(x)
 
 
 def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
     """A two-column range (assumption key, value) → hashable pairs; blank rows are skipped."""
     if raw is None:
         return ()
-    if isinstance(raw, str) and raw.strip() and not isinstance(raw, XlError):
-        raise ArgError(p.name, f"'{raw}' is text; expected a two-column range (assumption key, value)")
     g = grid(raw)
+    if len(g) == 1 and len(g[0]) == 1 and _error_value(g[0][0]):  # the argument itself, e.g. a deleted range's #REF!
+        raise ArgError(p.name, f"is an error value ({_error_value(g[0][0])}); expected a two-column range "
+                               "(assumption key, value)")
+    if isinstance(raw, str) and raw.strip():
+        raise ArgError(p.name, f"'{raw}' is text; expected a two-column range (assumption key, value)")
     out: list[tuple[str, Any]] = []
     rows: dict[str, int] = {}  # key → its row: a key set twice would quietly take the lower row's value
     for i, row in enumerate(g, start=1):
@@ -301,10 +360,16 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
         if len(row) != 2:
             raise ArgError(p.name, f"got a range with {len(row)} column(s); expected two columns (assumption key, value)")
         key, value = row
+        if _error_value(key):
+            raise ArgError(p.name, f"row {i}: the key cell is an error value ({_error_value(key)}); expected an "
+                                   "assumption key (text such as 'renewables.target_share')")
         if _blank(key) or not isinstance(key, str):
             raise ArgError(p.name, f"row {i}: key {key!r} is not an assumption key (text such as 'renewables.target_share')")
         if _blank(value):
             raise ArgError(p.name, f"row {i}: '{key}' has no value")
+        if _error_value(value):
+            raise ArgError(p.name, f"row {i}: '{key}': the value cell is an error value ({_error_value(value)}); "
+                                   "expected a number, text, or a list or table written as JSON text")
         if isinstance(value, (list, tuple, dict, set, np.ndarray)):  # no cell holds one; unhashable in the cache
             raise ArgError(p.name, f"row {i}: '{key}': value {reprlib.repr(value)} is a {type(value).__name__}; expected "
                                    "one value per cell: a number, text, or a list or table written as JSON text")
@@ -322,8 +387,8 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
             # Tagged: TRUE == 1 in Python, and the cached runs are keyed by these pairs, so an untagged
             # TRUE would be served the run of a 1 (and refused or not depending on recalculation order).
             value = ("logical", bool(value))
-        elif isinstance(value, float) and value.is_integer():
-            value = int(value)  # years and counts arrive from Excel as floats
+        elif isinstance(value, float) and value.is_integer() and abs(value) <= _EXACT_LIMIT:
+            value = int(value)  # years and counts arrive from Excel as floats (1e308 stays one: shown as 1e+308)
         key = key.strip()
         same = dotted_key(key).casefold()  # 'A.b', 'a.b' and 'a__b' are one key
         if same in rows:
@@ -570,7 +635,19 @@ def _assumption(scenario: str, key: str, overrides: tuple, base_year: int | None
         import difflib
         close = difflib.get_close_matches(key, sc.keys(), n=1)
         raise ArgError("key", f"'{key}' is not an assumption of scenario '{scenario}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    if any((_choice(dotted_key(k), sc.keys()) or k) == key for k, _ in overrides):
+        _read_by_the_model(scenario, key, overrides, base_year)
     return sc.get(key)
+
+
+def _read_by_the_model(scenario: str, key: str, overrides: tuple, base_year: int | None) -> None:
+    """Raises the model's refusal of an overridden assumption, from the parts that read it (the balance;
+    the calculator tables for a calculator key): a scenario stores any value of the right kind, so
+    AIP_ASSUMPTION returned '[]' as an empty array where AIP_CALC_TABLE refused it."""
+    if CALCULATOR_TABLES and key.split(".")[0] in {k.split(".")[0] for k in calculator_defaults().keys()}:
+        for name in CALCULATOR_TABLES:
+            _calc_table(_scenario_key(scenario), overrides, base_year, name)
+    result_of(scenario, overrides, base_year)  # dc_power.* too: the ai scenario's data-center demand reads it
 
 
 # ---------------------------------------------------------------------------------------------
@@ -596,14 +673,21 @@ def _balance(scenario: str, table: str, overrides: tuple, base_year: int | None)
     return frame_to_grid(getattr(r, name), _table_corner(name))
 
 
+TARGET_SHARE = Param("target_share", "Target non-hydro share of consumption (fraction, e.g. 0.3); wins over "
+                                     "renewables.target_share in overrides. Blank: the overrides' or the scenario's.",
+                     "number", None)
+TARGET_YEAR = Param("target_year", "Year the share is reached (year); wins over renewables.target_year in overrides. "
+                                   "Blank: the overrides' or the scenario's (2030).", "integer", None)
+TARGET_DETAILS = ("target_share and target_year, when given, win over renewables.target_share and renewables.target_year "
+                  "in the overrides range, so that a workbook's shared Overrides range does not change a table of "
+                  "requirements at other targets; blank, they take the overrides' value (else the scenario's).")
+
+
 @register("AIP_REQUIREMENT", "The wind+solar requirement for a non-hydro renewable share target: level, share without "
                              "additions, share per GW/yr, GW/yr per point of share.",
           "a table: field, value, unit",
-          [SCENARIO, Param("target_share", "Target non-hydro share of consumption (fraction, e.g. 0.3). Blank: the scenario's.",
-                           "number", None),
-           Param("target_year", "Year the share is reached (year). Blank: the scenario's (2030).", "integer", None),
-           OVERRIDES, BASE_YEAR], table=True, category="balance",
-          example='=AIP_REQUIREMENT("base", 0.3, 2030)')
+          [SCENARIO, TARGET_SHARE, TARGET_YEAR, OVERRIDES, BASE_YEAR], table=True, category="balance",
+          details=TARGET_DETAILS, example='=AIP_REQUIREMENT("base", 0.3, 2030)')
 def _requirement(scenario: str, target_share: float | None, target_year: int | None, overrides: tuple,
                  base_year: int | None) -> list[list[Any]]:
     req = _solve(scenario, target_share, target_year, overrides, base_year)
@@ -624,7 +708,15 @@ def _solve(scenario: str, target_share: float | None, target_year: int | None, o
 
 @lru_cache(maxsize=32)
 def _requirement_cached(key, overrides, base_year, target_share, target_year):
-    return required_wind_solar(_scenario(key, overrides, base_year), target_share=target_share, target_year=target_year)
+    sc = _scenario(key, overrides, base_year)  # an overrides row's refusal says 'override', as it should
+    try:
+        return required_wind_solar(sc, target_share=target_share, target_year=target_year)
+    except ValueError as exc:  # the solve takes its arguments as overrides: a refusal of one names the argument
+        for name, value in (("target_share", target_share), ("target_year", target_year)):
+            own = None if value is None else _argument_error(exc, name, f"renewables.{name}", value)
+            if own is not None:
+                raise own from None
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -687,12 +779,10 @@ def _loss_factor(scenario: str, overrides: tuple, base_year: int | None) -> floa
 
 @register("AIP_WIND_SOLAR_REQUIRED", "Wind+solar additions (GW/yr, the same each year of the solve window) that reach a "
                                      "non-hydro share target in a target year.", "GW/yr",
-          [SCENARIO, Param("target_share", "Target non-hydro share of consumption (fraction, e.g. 0.3). Blank: the scenario's.",
-                           "number", None),
-           Param("target_year", "Year the share is reached (year). Blank: the scenario's (2030).", "integer", None),
-           OVERRIDES, BASE_YEAR], category="balance",
+          [SCENARIO, TARGET_SHARE, TARGET_YEAR, OVERRIDES, BASE_YEAR], category="balance",
           details="Solved exactly: the share is linear in the level of additions. The solve window (first and last year "
-                  "of the additions) and the wind fraction come from the scenario's [renewables] assumptions.",
+                  "of the additions) and the wind fraction come from the scenario's [renewables] assumptions. "
+                  + TARGET_DETAILS,
           example='=AIP_WIND_SOLAR_REQUIRED("base", 0.29)')
 def _ws_required(scenario: str, target_share: float | None, target_year: int | None, overrides: tuple,
                  base_year: int | None) -> float:
@@ -708,7 +798,7 @@ SWEEP_OUTPUT = Param("output", "Model output (kernel name), e.g. hours.coal (h),
                                "requirement.level (GW/yr). Blank: hours.coal.", "text", "hours.coal")
 #: Largest `samples` a worksheet sweep takes (measured: 10^4 in 0.05 s, 10^6 in 0.46 s on 2 cores); more: `aipower sweep`.
 SWEEP_MAX_SAMPLES = 1_000_000
-_SEED_LIMIT = 2**53  # whole numbers Excel holds exactly
+_SEED_LIMIT = _EXACT_LIMIT
 #: Unit of each kernel output family (the part before the dot).
 _OUTPUT_UNITS = {"demand": "TWh", "population": "million", "capacity": "GW, end of year", "additions": "GW/yr",
                  "generation": "TWh", "hours": "h", "re_share": "fraction", "requirement": "GW/yr", "loss_factor": "fraction"}
@@ -880,19 +970,19 @@ def _to_model_unit(value: float, unit: str) -> float:
 
 try:
     from . import dc_power, onsite_power, rack_power, token_cost, training, us_gap
+    from ._calc import calculator_defaults
     from .calculator_tables import TABLES as CALCULATOR_TABLES
 except ImportError:  # pragma: no cover - a build without the calculators
     CALCULATOR_TABLES = {}
 
 SECONDS_PER_DAY = 86400.0  # unit definition
+_MAX_YEARS = _kernel.MAX_YEAR - _kernel.MIN_YEAR  # the kernel's longest period (years)
+_NO_CROSS_SECTION = re.compile(r"^mass_kg = [^:]+: expected a mass large enough for a non-zero cross-section over "
+                               r"length_m = \S+ at density_kg_m3 = (\S+)$")
 
 
 def _num(x: Any) -> float:
     return float(np.asarray(x, dtype=float).reshape(-1)[0])
-
-
-def _cells(raw: Any) -> list[Any]:
-    return [c for row in grid(raw) for c in row]
 
 
 def _paired_numbers(a_name: str, a_raw: Any, b_name: str, b_raw: Any) -> tuple[list[float], list[float]]:
@@ -905,6 +995,9 @@ def _paired_numbers(a_name: str, a_raw: Any, b_name: str, b_raw: Any) -> tuple[l
     for i, (a, b) in enumerate(zip(a_cells, b_cells), start=1):
         if _blank(a) and _blank(b):
             continue
+        for name, c in ((a_name, a), (b_name, b)):
+            if _error_value(c):
+                raise ArgError(name, f"cell {i} is an error value ({_error_value(c)}); expected a number")
         for name, c in ((a_name, a), (b_name, b)):
             if _blank(c):
                 raise ArgError(name, f"cell {i} is blank while the other range has a value there; expected a number")
@@ -1067,6 +1160,9 @@ if CALCULATOR_TABLES:
                Param("discount_rate", "Discount rate (fraction/yr). Blank: 0.", "number", 0.0)],
               category="calculators", example="=AIP_ONSITE_LIFETIME_COST(600, 20, 5)")
     def _onsite(capex: float, opex_per_year: float, years: int, discount_rate: float) -> float:
+        # Checked here: beyond 2^31 the API refuses it as a C++ int ("magnitude below 2^31"), not by this range.
+        if not 1 <= years <= _MAX_YEARS:
+            raise ValueError(f"years = {_fmt_number(years)}: expected a number of years in 1-{_MAX_YEARS}")
         return _num(onsite_power.lifetime_cost(capex=capex, opex_per_year=opex_per_year, years=years,
                                                discount_rate=discount_rate)["total"])
 
@@ -1085,7 +1181,17 @@ if CALCULATOR_TABLES:
               category="calculators", example="=AIP_RACK_LOSS_FRACTION(1000000, 54, 200)")
     def _loss(power_w: float, voltage_v: float, mass_kg: float, length_m: float | None) -> float:
         kw = {} if length_m is None else {"length_m": length_m}
-        return _num(rack_power.loss_fraction(power_w=power_w, voltage_v=voltage_v, mass_kg=mass_kg, **kw))
+        try:
+            return _num(rack_power.loss_fraction(power_w=power_w, voltage_v=voltage_v, mass_kg=mass_kg, **kw))
+        except ValueError as exc:
+            # The kernel blames mass_kg for a zero cross-section (mass / (density × length)); with a length
+            # further from 1 than the mass (1e308 m of 200 kg), the length is what the user should change.
+            m = _NO_CROSS_SECTION.match(str(exc))
+            if m and length_m is not None and mass_kg > 0 and abs(math.log10(length_m)) > abs(math.log10(mass_kg)):
+                raise ValueError(f"length_m = {_fmt_number(length_m)}: expected a length short enough for a non-zero "
+                                 f"cross-section of mass_kg = {_fmt_number(mass_kg)} at density_kg_m3 = {m.group(1)}"
+                                 ) from None
+            raise
 
     @register("AIP_RACK_COPPER_KG", "Copper (kg) that keeps the I²R loss of a rack at a target fraction.", "kg",
               [Param("power_w", "Rack power (W).", "number"), Param("voltage_v", "Voltage (V DC).", "number"),
