@@ -459,3 +459,12 @@ def test_version_info_before_anything_read_the_version():
     code = "import aipower; print(aipower.version_info()['package'] == aipower.__version__)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.stdout == "True\n", proc.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
+def test_an_undecodable_file_name_is_shown_as_given_in_errors_too(tmp_path):
+    # stdout showed the bytes, stderr (backslashreplace) showed o\\udcff
+    name = os.fsencode(tmp_path) + b"/o\xff.toml"
+    proc = subprocess.run([sys.executable, "-m", "aipower", "run", "--scenario", name], capture_output=True, timeout=300,
+                          env={**os.environ, "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": ""})
+    assert proc.returncode == 2 and b"o\xff.toml" in proc.stderr and b"udcff" not in proc.stderr

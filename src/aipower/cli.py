@@ -191,8 +191,9 @@ def _writable_text_streams() -> None:
             encodable = False
         tty = hasattr(stream, "isatty") and stream.isatty()
         if encodable:
-            if getattr(stream, "errors", None) == "strict":  # a file name's undecodable bytes, as given
-                stream.reconfigure(errors="surrogateescape")
+            # a file name's undecodable bytes, as given (stderr's backslashreplace showed them as \udcff)
+            if getattr(stream, "errors", None) in ("strict", "backslashreplace"):
+                stream.reconfigure(errors="aipower-console")
         elif tty:
             stream.reconfigure(errors="aipower-console")
         else:
