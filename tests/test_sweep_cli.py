@@ -14,14 +14,16 @@ def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     assert main(["sweep", "--samples", "3000", "--seed", "4", "--out", str(out), "--outputs", "hours.coal,demand.data_centers"]) == 0
     with open(out / "percentiles_hours.coal.csv", newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["stat"] + [str(y) for y in range(2024, 2036)]
+    assert rows[0] == ["stat"] + [str(y) for y in range(2024, 2036)] + ["unit"]
     assert [r[0] for r in rows[1:]] == ["P5", "P10", "P50", "P90", "P95", "mean"]
+    assert {r[-1] for r in rows[1:]} == {"h"}  # the files had no unit anywhere
     with open(out / "tornado.csv", newline="", encoding="utf-8-sig") as fh:
         tornado = list(csv.DictReader(fh))
     assert tornado[0]["input"] == "renewables.target_share"
     meta = json.loads((out / "sweep.json").read_text())
     assert meta["samples"] == 3000 and meta["seed"] == 4 and meta["failed"] == 0
     assert meta["percentile_relative_error"] == sweep.DEFAULT_ALPHA and len(meta["inputs"]) >= 10
+    assert meta["units"] == {"hours.coal": "h", "demand.data_centers": "TWh"} and meta["tornado"]["unit"] == "h"
     before = (out / "tornado.csv").read_text()
     assert main(["sweep", "--samples", "1000", "--out", str(out), "--outputs", "hours.coal,demand.data_centers"]) == 2
     assert "not overwriting" in capsys.readouterr().err

@@ -5,8 +5,8 @@
                   [--tornado-quantiles LOW,HIGH] [--dask ADDRESS] --out DIR [--force]
 
 Writes, atomically, ``percentiles_<output>.csv`` (rows P5 P10 P50 P90 P95 mean,
-columns years), ``tornado.csv`` and ``sweep.json`` (seed, samples, failures,
-error bound, the uncertain inputs). The arguments and the output folder are
+columns years, then unit), ``tornado.csv`` and ``sweep.json`` (seed, samples, failures,
+error bound, the outputs' units, the uncertain inputs). The arguments and the output folder are
 checked before the sweep; the files are written all or nothing, so Ctrl-C (which
 stops between chunks) or an error leaves the folder as it was.
 """
@@ -77,7 +77,9 @@ class SweepCommand:
         result = sweep.run(args.scenario, args.samples, seed=args.seed, threads=args.threads, outputs=outputs,
                            latin=args.latin, base_year=args.base_year, dask=args.dask, dask_timeout=args.dask_timeout,
                            progress=not args.no_progress and sys.stderr.isatty())
-        files = {args.out / f"percentiles_{name}.csv": csv_writer(table, index=True, float_format="%.10g")
+        # a unit column last, as in `aipower tables`
+        files = {args.out / f"percentiles_{name}.csv": csv_writer(table.assign(unit=sweep.output_unit(name)), index=True,
+                                                                   float_format="%.10g")
                  for name, table in result.tables.items()}
         files[args.out / "tornado.csv"] = csv_writer(tornado, index=False, float_format="%.10g")
         meta = {
@@ -85,9 +87,11 @@ class SweepCommand:
             "percentile_relative_error": result.alpha,
             "percentile_definition": "lower sample quantile (numpy method='lower'), within the relative error",
             "failed": result.failed, "first_failure": result.first_failure,
+            "units": {name: sweep.output_unit(name) for name in result.tables},
             # this run's files: a folder reused with --force may hold an earlier run's other percentile files
             "files": sorted(p.name for p in [*files, args.out / "sweep.json"]),
-            "tornado": {"output": args.tornado_output, "year": tornado.attrs.get("year"),
+            "tornado": {"output": args.tornado_output, "unit": sweep.output_unit(args.tornado_output),
+                        "year": tornado.attrs.get("year"),
                         "swing": ("quantiles {:g}, {:g} of each input".format(*args.tornado_quantiles)
                                   if args.tornado_quantiles else "the range's bounds (P5, P95 of an unbounded one)")},
             "inputs": json.loads(result.inputs.to_json(orient="records")),

@@ -60,6 +60,15 @@ _BINDING_NAMES = {
     "demand.residential_core.sector_total": "demand.residential_total_start",
 }
 _MAX_SEED = 2**64 - 1
+#: Unit of each kernel output family (the part before the dot).
+_OUTPUT_UNITS = {"demand": "TWh", "population": "million", "capacity": "GW, end of year", "additions": "GW/yr",
+                 "generation": "TWh", "hours": "h", "re_share": "fraction", "requirement": "GW/yr", "loss_factor": "fraction"}
+_OUTPUT_UNIT_EXCEPTIONS = {"demand.total_growth": "fraction", "re_share.wind_solar_additions": "GW/yr"}
+
+
+def output_unit(output: str) -> str:
+    """The unit of a sweep output (kernel name), e.g. hours.coal → h."""
+    return _OUTPUT_UNIT_EXCEPTIONS.get(output) or _OUTPUT_UNITS.get(output.split(".")[0], "model unit")
 
 
 @dataclass(frozen=True)

@@ -799,15 +799,13 @@ SWEEP_OUTPUT = Param("output", "Model output (kernel name), e.g. hours.coal (h),
 #: Largest `samples` a worksheet sweep takes (measured: 10^4 in 0.05 s, 10^6 in 0.46 s on 2 cores); more: `aipower sweep`.
 SWEEP_MAX_SAMPLES = 1_000_000
 _SEED_LIMIT = _EXACT_LIMIT
-#: Unit of each kernel output family (the part before the dot).
-_OUTPUT_UNITS = {"demand": "TWh", "population": "million", "capacity": "GW, end of year", "additions": "GW/yr",
-                 "generation": "TWh", "hours": "h", "re_share": "fraction", "requirement": "GW/yr", "loss_factor": "fraction"}
-_OUTPUT_UNIT_EXCEPTIONS = {"demand.total_growth": "fraction", "re_share.wind_solar_additions": "GW/yr"}
 
 
 def output_unit(output: str) -> str:
-    """The unit of a sweep output (kernel name), e.g. hours.coal → h."""
-    return _OUTPUT_UNIT_EXCEPTIONS.get(output) or _OUTPUT_UNITS.get(output.split(".")[0], "model unit")
+    """The unit of a sweep output (kernel name), e.g. hours.coal → h (sweep.output_unit)."""
+    from .sweep import output_unit as unit  # the sweep module loads on a sweep function's first call
+
+    return unit(output)
 
 
 def _sweep_errors(call: Callable[[], Any], output: str) -> Any:
