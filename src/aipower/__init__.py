@@ -71,7 +71,7 @@ def version_info() -> dict[str, str]:
     from . import actuals
     from ._kernel import build_info
 
-    info = {"package": __getattr__("__version__") if "__version__" not in globals() else globals()["__version__"]}
+    info = {"package": globals().get("__version__") or __getattr__("__version__")}  # the lazy name, read once
     info.update({f"kernel_{k}": str(v) for k, v in build_info().items()})
     info["data_vintage"] = actuals.vintage()
     return info

@@ -190,6 +190,8 @@ def _line_of(text: str, key: str) -> int:
     return 1
 
 
+#: Fields of an assumption's table in a scenario file.
+_LEAF_FIELDS = ("value", "unit", "source", "actual", "year_offset", "less", "choices", *_uncertainty.FIELDS)
 _MAX_FILE_BYTES = 16 * 2**20  # the shipped scenarios are a few KiB; a device or a wrong file is not read whole
 
 
@@ -523,9 +525,8 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
     if isinstance(inner, dict) and _uncertainty.is_uncertain(inner) and not _uncertainty.is_uncertain(node):
         # value = { dist = ... }, as a segment's value field is written: the distribution is the leaf's own
         node = {k: v for k, v in node.items() if k != "value"} | inner
-    allowed = {"value", "unit", "source", "actual", "year_offset", "less", "choices", *_uncertainty.FIELDS}
     for field in node:
-        if field not in allowed:
+        if field not in _LEAF_FIELDS:
             raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source, or a "
                                 f"distribution's {', '.join(_uncertainty.FIELDS)})")
     if "actual" in node:
@@ -627,8 +628,7 @@ def _unknown(key: str, known: Mapping[str, Any], path: Path, text: str) -> str |
     where = f"{path}:{_line_of(text, parent)}: {parent}"
     if _kind(known[parent].value) == "list of segments":
         return f"{where}: expected a list of segments, [{{ method = ... }}, ...], got a table"
-    fields = ("value", "actual", "unit", "source", "low", "high", "dist")
-    close = difflib.get_close_matches(field, fields, n=1)
+    close = difflib.get_close_matches(field, _LEAF_FIELDS, n=1)
     if close and close[0] != field:
         return f"{where}: '{field}' is not a field (did you mean '{close[0]}'?)"
     return f"{where}: expected a 'value' (or 'actual', or a range with low and high) beside '{field}'"
