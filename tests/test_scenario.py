@@ -502,3 +502,21 @@ def test_scenario_file_errors_name_the_file_line_and_key(tmp_path, lines, words)
     with pytest.raises(ValueError) as info:
         aipower.run(path)
     assert words in str(info.value)
+
+
+def test_values_read_from_a_scenario_are_copies():
+    """Read, edit, derive: the notebook pattern must leave the scenario it read from, and any scenario
+    sharing its assumptions, as they were (get() and assumption().value handed out its own lists)."""
+    sc = load_scenario("ai")
+    before = aipower.run(sc).demand.loc["data_centers", 2030]
+    segments = sc.get("demand.data_centers.segments")
+    segments[2]["rate"] = 0.30
+    variant = sc.with_overrides({"demand.data_centers.segments": segments})
+    segments[2]["rate"] = 0.50  # the caller goes on editing its own list after with_overrides
+    assert aipower.run(sc).demand.loc["data_centers", 2030] == before
+    assert variant.get("demand.data_centers.segments")[2]["rate"] == 0.30
+    child = sc.with_overrides({"renewables.target_share": 0.28})
+    child.assumption("demand.data_centers.segments").value[2]["rate"] = 0.30
+    assert aipower.run(sc).demand.loc["data_centers", 2030] == before
+    assert aipower.run(child).demand.loc["data_centers", 2030] == aipower.run(
+        sc.with_overrides({"renewables.target_share": 0.28})).demand.loc["data_centers", 2030]

@@ -559,3 +559,14 @@ def test_batch_refuses_what_it_would_read_wrongly():
         sweep.batch("ai", {"renewables.target_share": [10**400]})
     with pytest.raises(ValueError, match=r"on_error = None: expected 'raise' .* or 'skip'"):
         sweep.batch("ai", {"renewables.target_share": [0.3]}, on_error=None)
+
+
+def test_whole_floats_count_as_whole_numbers():
+    """A year or count given as 2030.0 (a worksheet's number) is taken, as `run` takes base_year=2025.0;
+    2030.5 and text are refused as not whole, not as out of range."""
+    assert sweep.tornado("ai_ranges", year=2030.0).equals(sweep.tornado("ai_ranges", year=2030))
+    for bad in (2030.5, "2030"):
+        with pytest.raises(ValueError, match=r"year = .*: expected a year in 2024-2035 .*\(a whole number\)"):
+            sweep.tornado("ai_ranges", year=bad)
+    small = sweep.run("ai_ranges", 2000.0, alpha=np.float32(1e-3))
+    assert small.samples == 2000 and small.alpha == pytest.approx(1e-3)

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, ParamSpec, Protocol, overload
 
 import numpy as np
 
@@ -221,6 +221,17 @@ def _check_number_like(name: str, value: Any) -> np.ndarray:
         raise ValueError(f"{name} = {shown(value)}: expected a number within a float's range (±1.8e308)") from None
     except (TypeError, ValueError):
         raise ValueError(f"{name} = {shown(value)}: expected a number or an array of numbers") from None
+
+
+_P = ParamSpec("_P")
+
+
+# Typed for a type checker: the arguments as the function declares them, the result as Any (a number,
+# an array, or a pandas object labelled like the pandas arguments, so no one annotation is right).
+@overload
+def checked(func: Callable[_P, Any], *, per_item: bool = False) -> Callable[_P, Any]: ...
+@overload
+def checked(func: None = None, *, per_item: bool = False) -> Callable[[Callable[_P, Any]], Callable[_P, Any]]: ...
 
 
 def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -> Any:

@@ -24,7 +24,7 @@ import re
 import reprlib
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -265,10 +265,15 @@ class Scenario:
         return key in self._assumptions
 
     def assumption(self, key: str) -> Assumption:
+        """One assumption; its value is a copy (a segment list read, edited and passed to
+        `with_overrides` must leave this scenario, and those sharing its assumptions, as they were)."""
         try:
-            return self._assumptions[key]
+            a = self._assumptions[key]
         except KeyError:
             raise ScenarioError(f"scenario '{self.name}': unknown assumption '{key}'{_suggest(key, self._assumptions)}") from None
+        if isinstance(a.value, (list, dict)) or a.uncertainty is not None:
+            a = replace(a, value=copy.deepcopy(a.value), uncertainty=copy.deepcopy(a.uncertainty))
+        return a
 
     def get(self, key: str, default: Any = ...) -> Any:
         """The value of an assumption in the model's unit (actuals resolved where the model reads them:
@@ -362,6 +367,7 @@ class Scenario:
                                     "(e.g. series.tolist() after checking its years)")
             try:
                 where = _beyond_float(value)
+                value = copy.deepcopy(value)  # the caller's own lists and tables, which it may go on editing
             except RecursionError:
                 raise ScenarioError(f"override '{raw_key}': nested too deeply; expected a number, list or table") from None
             if where is not None:

@@ -239,8 +239,11 @@ class SweepResult:
 
 
 def _check_int(name: str, value: Any, lo: int, hi: int, what: str) -> int:
+    """A whole number in lo…hi; a float that is one (2030.0, as a worksheet sends it) counts, as in `run`."""
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} = {value!r}: expected {what}")
+        raise ValueError(f"{name} = {value!r}: expected {what} (a whole number)")
     if not lo <= int(value) <= hi:
         raise ValueError(f"{name} = {value}: expected {what}")
     return int(value)
@@ -474,7 +477,10 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
     chunk_size = _check_int("chunk_size", chunk_size, block, 2**31, f"a multiple of {block} (at least {block})")
     if chunk_size % block:
         raise ValueError(f"chunk_size = {chunk_size}: expected a multiple of {block}")
-    if not (isinstance(alpha, float) and 1e-7 <= alpha <= 0.1):
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
+        raise ValueError(f"alpha = {alpha!r}: expected a relative accuracy in [1e-7, 0.1] (a number)")
+    alpha = float(alpha)
+    if not 1e-7 <= alpha <= 0.1:
         raise ValueError(f"alpha = {alpha!r}: expected a relative accuracy in [1e-7, 0.1]")
     latin, progress = _check_flag("latin", latin), _check_flag("progress", progress)
     if on_chunk is not None and not callable(on_chunk):  # found only after the first chunk otherwise
@@ -562,9 +568,10 @@ def _year_column(model: _k.Model, output: str, year: int | None, base_year: int)
     width = model.output_widths[0]
     if width == 1:
         return 0
-    if year is None or isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not base_year <= year <= model.last_year:
-        raise ValueError(f"year = {year!r}: expected a year in {base_year}-{model.last_year} for output '{output}'")
-    return int(year) - model.first_year
+    if year is None:
+        raise ValueError(f"year = None: expected a year in {base_year}-{model.last_year} for output '{output}'")
+    year = _check_int("year", year, base_year, model.last_year, f"a year in {base_year}-{model.last_year} for output '{output}'")
+    return year - model.first_year
 
 
 def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", year: int | None = 2030, *,
