@@ -208,3 +208,21 @@ def test_required_wind_solar_names_overrides_that_are_not_a_mapping_and_its_own_
     assert got.level_gw_per_year == aipower.required_wind_solar("base", target_share=0.3).level_gw_per_year
     with pytest.raises(ValueError, match=r"renewables.target_share.*renewables__target_share|renewables__target_share.*renewables.target_share"):
         aipower.required_wind_solar("base", overrides={"renewables.target_share": 0.3, "renewables__target_share": 0.28})
+
+
+def test_overflow_names_the_function_and_its_inputs_not_the_kernel() -> None:
+    """A result beyond a float's range named the kernel's function (dc_power::capacity_from_capex_gw = inf),
+    which the caller never called; it names the function called and the inputs of extreme magnitude."""
+    from aipower import dc_power, units
+    from aipower._calc import NotFiniteResult
+
+    with pytest.raises(NotFiniteResult, match=r"^method1\(\): capex_yi_rmb = 1e\+308: the result, or a step of it, "
+                                              r"is too large to represent \(inf\)"):
+        dc_power.method1(capex_yi_rmb=1e308, capex_per_watt_rmb=120, twh_per_gw_year=4.4)
+    with pytest.raises(ValueError, match=r"^twh_to_yi_kwh\(\): twh = 1e\+308: .*\(inf\)") as info:
+        units.twh_to_yi_kwh(1e308)
+    assert "::" not in str(info.value)
+    with pytest.raises(ValueError, match=r"^capacity_from_capex_gw\(\): capex_yi_rmb = 2e\+307, capex_per_watt_rmb = 1e-300:"):
+        dc_power.capacity_from_capex_gw(capex_yi_rmb=2e307, capex_per_watt_rmb=1e-300)
+    with pytest.raises(ValueError, match=r"^capacity_from_capex_gw\(\): capex_yi_rmb = 2e\+307: "):
+        dc_power.capacity_from_capex_gw(capex_yi_rmb=2e307, capex_per_watt_rmb=0.001)  # only the extreme one

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 import reprlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -197,6 +198,44 @@ def shown(value: Any) -> str:
     return reprlib.repr(value.tolist() if hasattr(value, "tolist") else value)
 
 
+# The kernel's refusal of a non-finite result, named by its own function (cagr = inf, rack_power::x = -nan),
+# which no caller knows: the API and the worksheet functions name the inputs instead.
+KERNEL_NOT_FINITE = re.compile(r"^.+? = (-?(?:inf|nan)): expected a finite result \(an input is too large, or one it "
+                               r"divides by too close to zero\)$")
+_EXTREME = (1e-100, 1e100)  # magnitudes far beyond any quantity of the model, in any of its units
+
+
+class NotFiniteResult(ValueError):
+    """A result beyond a float's range, naming the inputs that gave it; `value` is 'inf', '-inf' or 'nan'."""
+
+    def __init__(self, message: str, value: str) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+def is_extreme(value: Any) -> bool:
+    """Whether a number (or any element of an array) is nonzero and outside 1e-100 … 1e100 in magnitude."""
+    a = np.abs(np.asarray(value, dtype=float))
+    return bool(np.any((a > _EXTREME[1]) | ((a > 0) & (a < _EXTREME[0]))))
+
+
+def not_finite_text(value: str, given: str) -> str:
+    """Why a result is `value` ('inf', 'nan'), after `given` (the inputs, named)."""
+    if "nan" in value:
+        return (f"{given}: the result is not a number (nan: a step of it overflows, or underflows to 0); expected "
+                "inputs of a less extreme magnitude")
+    return (f"{given}: the result, or a step of it, is too large to represent ({value}); expected inputs whose "
+            "result is within a float's range (±1.8e308)")
+
+
+def not_finite_value(exc: ValueError) -> str | None:
+    """'inf', '-inf' or 'nan' if `exc` refuses a non-finite result (the kernel's or the API's), else None."""
+    if isinstance(exc, NotFiniteResult):
+        return exc.value
+    m = KERNEL_NOT_FINITE.match(str(exc))
+    return None if m is None else m.group(1)
+
+
 def _check_number_like(name: str, value: Any) -> np.ndarray:
     """A number or array of numbers as float64, or a ValueError naming the argument."""
     if value is None:
@@ -301,7 +340,16 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
             listed = ", ".join(f"{n} {s}" for n, s in shapes.items() if s)
             raise ValueError(f"{func.__name__}(): array arguments of different shapes cannot be combined: {listed}") from None
         first, template = _align_pandas(func.__name__, bound.arguments, [*shapes, *sequences])
-        result = func(*bound.args, **bound.kwargs)
+        try:
+            result = func(*bound.args, **bound.kwargs)
+        except ValueError as exc:
+            value = not_finite_value(exc)
+            if value is None:
+                raise
+            numbers = [(n, v) for n, v in bound.arguments.items() if n in shapes or n in sequences]
+            extreme = [(n, v) for n, v in numbers if is_extreme(v)]
+            given = ", ".join(f"{n} = {shown(v)}" for n, v in extreme or numbers)
+            raise NotFiniteResult(f"{func.__name__}(): {not_finite_text(value, given)}", value) from None
         if template is None or (first in sequences and not per_item):
             return result
         return _as_pandas(result, template)

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from . import _kernel, units, version_info
+from ._calc import is_extreme, not_finite_text, not_finite_value
 from ._kernel import series as _series
 from .balance import TABLES as BALANCE_TABLES
 from .balance import UNITS as BALANCE_UNITS
@@ -152,11 +153,10 @@ class XlFunction:
                 own = _argument_error(exc, "base_year", "horizon.base_year", values["base_year"])
                 if own is not None:
                     return XlError(own.code, str(own))
-            message = self._worksheet_names(str(exc))
-            m = _NOT_FINITE.match(message)
-            if m:  # the kernel's name of the result (training::training_energy_mwh = inf): the inputs instead
-                return XlError("#NUM!", self._not_finite(m.group(1), values))
-            return XlError("#VALUE!", f"{self.name}: {message}")
+            not_finite = not_finite_value(exc)
+            if not_finite is not None:  # named by the kernel's or the API's argument names: the worksheet's instead
+                return XlError("#NUM!", self._not_finite(not_finite, values))
+            return XlError("#VALUE!", f"{self.name}: {self._worksheet_names(str(exc))}")
         except Exception as exc:  # never let an exception reach the spreadsheet
             return XlError("#VALUE!", f"{self.name}: internal error: {type(exc).__name__}: {exc}")
 
@@ -165,13 +165,9 @@ class XlFunction:
         beyond any quantity (above 1e100 or below 1e-100), else every number."""
         numbers = [(p.name, values[p.name]) for p in self.params
                    if p.kind in ("number", "integer") and isinstance(values.get(p.name), (int, float))]
-        extreme = [(n, v) for n, v in numbers if v and not 1e-100 <= abs(v) <= 1e100]
+        extreme = [(n, v) for n, v in numbers if is_extreme(v)]
         given = ", ".join(f"{n} = {_fmt_number(v)}" for n, v in extreme or numbers) or "these arguments"
-        if "nan" in value:
-            return (f"{self.name}: {given}: the result is not a number (nan: a step of it overflows, or underflows "
-                    "to 0); expected inputs of a less extreme magnitude")
-        return (f"{self.name}: {given}: the result, or a step of it, is too large to represent ({value}); expected "
-                "inputs whose result is within a float's range (±1.8e308)")
+        return f"{self.name}: {not_finite_text(value, given)}"
 
     def signature(self) -> str:
         parts = [f"[{p.name}]" if p.optional else p.name for p in self.params]
@@ -194,11 +190,6 @@ class XlFunction:
 
 
 REGISTRY: dict[str, XlFunction] = {}
-
-# The kernel's refusal of a non-finite result, named by its own function (cagr = inf, rack_power::x = -nan).
-_NOT_FINITE = re.compile(r"^.+? = (-?(?:inf|nan)): expected a finite result \(an input is too large, or one it "
-                         r"divides by too close to zero\)$")
-
 
 def _argument_error(exc: ValueError, name: str, key: str, value: Any) -> ArgError | None:
     """The API's refusal of assumption `key` set from worksheet argument `name` (the API takes such an
