@@ -1,5 +1,6 @@
 """The calculator tables and the data-center driver hook, against the calculator defaults."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -115,3 +116,21 @@ def test_every_shipped_assumption_is_read_by_the_model_or_a_calculator_table(mon
         for build in TABLES.values():
             build(sc)
     assert set(base.keys()) - read == set()
+
+
+def test_a_refused_derived_value_names_the_assumption_behind_it(tmp_path):
+    """A calculator refuses a value the table derived (accelerator_cost_per_hour = rental × exchange
+    rate): the message names the assumption and its file and line, whether the table is called as
+    `token_cost.table` or through TABLES (the module functions named only the calculator's argument)."""
+    from aipower import global_dc, token_cost
+
+    path = tmp_path / "typo.toml"
+    path.write_text('[scenario]\nname = "typo"\nparent = "base"\n[token_cost]\n'
+                    'rmb_per_usd = { value = -7.2, unit = "RMB/USD", source = "typo" }\n', encoding="utf-8")
+    sc = aipower.load_scenario(path)
+    for build in (token_cost.table, TABLES["token_cost"]):
+        with pytest.raises(ValueError, match=rf"^token_cost table, from token_cost.rmb_per_usd = -7.2 \({re.escape(str(path))}:5\): "
+                                             r"accelerator_cost_per_hour = -14.4: expected a finite number >= 0"):
+            build(sc)
+    with pytest.raises(ValueError, match=r"^global_dc table, from global_dc.us_increment_twh = 0.0: start = 0"):
+        global_dc.table(aipower.load_scenario("base").with_overrides({"global_dc.us_increment_twh": 0}))

@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import _kernel
 from ._calc import Assumptions, as_result, default, low_high, scalar, checked
+from ._table_errors import named_inputs
 
 _k = _kernel.dc_power
 
@@ -172,6 +173,7 @@ def _rows_for_capex(scenario: Assumptions, capex: float, label: str) -> list[tup
     ]
 
 
+@named_inputs("dc_capex")
 def table(scenario: Assumptions) -> pd.DataFrame:
     """The seed-1 §4 table: methods 1 and 2 for the given capex (`dc_power.capex_yi_rmb`, by default
     the seed's 1,000 亿 RMB) and for 2025 internet capex, cluster power, compute route."""

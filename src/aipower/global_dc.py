@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import _kernel
 from ._calc import Assumptions, as_result, scalar, checked
+from ._table_errors import named_inputs
 
 _k = _kernel.global_dc
 
@@ -53,6 +54,7 @@ def cagr_path(*, start: float, end: float, years: int) -> np.ndarray:
     return _k.cagr_path(start, end, years)
 
 
+@named_inputs("global_dc")
 def table(scenario: Assumptions) -> pd.DataFrame:
     """IEA table: TWh by region and year, increment, growth over the period and CAGR.
 

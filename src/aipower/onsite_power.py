@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import _kernel
 from ._calc import Assumptions, broadcast_call, checked, low_high, scalar, whole
+from ._table_errors import named_inputs
 
 _k = _kernel.onsite_power
 
@@ -90,6 +91,7 @@ def compare(
     )
 
 
+@named_inputs("onsite_power")
 def table(scenario: Assumptions) -> pd.DataFrame:
     """Seed-2 on-site power table (USD m per 100 MW over 5 years), low and high cases."""
     years = whole(scenario, "onsite_power.years")

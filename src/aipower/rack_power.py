@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import _kernel
 from ._calc import Assumptions, as_result, default, low_high, scalar, checked
+from ._table_errors import named_inputs
 
 _k = _kernel.rack_power
 
@@ -106,6 +107,7 @@ def chain_efficiency(*, stage_efficiencies: Sequence[float]) -> float:
     return float(_k.chain_efficiency(list(stage_efficiencies)))
 
 
+@named_inputs("rack_power")
 def table(scenario: Assumptions) -> pd.DataFrame:
     """Seed-2 rack table: 54 V and 800 V DC side by side for a 1 MW rack."""
     s = lambda key: scalar(scenario, f"rack_power.{key}")  # noqa: E731

@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import _kernel
 from ._calc import Assumptions, as_result, broadcast_call, default, low_high, scalar, checked
+from ._table_errors import named_inputs
 
 _k = _kernel.token_cost
 
@@ -185,6 +186,7 @@ def _country_inputs(scenario: Assumptions) -> dict[str, np.ndarray]:
     }
 
 
+@named_inputs("token_cost")
 def table(scenario: Assumptions) -> pd.DataFrame:
     """Seed-3 token-cost table: China vs US (low and high cases), components, shares, cost index, exports."""
     x = _country_inputs(scenario)

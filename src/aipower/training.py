@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import _kernel
 from ._calc import Assumptions, as_result, low_high, scalar, checked
+from ._table_errors import named_inputs
 
 _k = _kernel.training
 
@@ -72,6 +73,7 @@ def failures_per_week(*, accelerators: ArrayLike, weekly_failure_rate: ArrayLike
     return as_result(_k.failures_per_week(accelerators, weekly_failure_rate))
 
 
+@named_inputs("training")
 def table(scenario: Assumptions) -> pd.DataFrame:
     """Seed-2 training table: a 10^26 FLOP run on 25,000 GB200-class accelerators, short and long cases."""
     s = lambda key: scalar(scenario, f"training.{key}")  # noqa: E731

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import _kernel
 from ._calc import Assumptions, as_result, checked, low_high, scalar, whole
+from ._table_errors import named_inputs
 
 _k = _kernel.us_gap
 
@@ -71,6 +72,7 @@ def data_center_new_load_gw(*, needed_gw_per_year: ArrayLike, data_center_share:
     return as_result(_k.data_center_new_load_gw(needed_gw_per_year, data_center_share))
 
 
+@named_inputs("us_gap")
 def table(scenario: Assumptions) -> pd.DataFrame:
     """Seed-2 US gap table: low gap (60 GW built) and high gap (50 GW built) side by side."""
     s = lambda key: scalar(scenario, f"us_gap.{key}")  # noqa: E731
