@@ -160,7 +160,7 @@ def test_infeasible_samples_are_counted_not_silent():
         sweep.run(every, 20)
     # An infeasible point is refused before sampling.
     refused = load_scenario("base", overrides={"renewables.target_share": {"value": 0.85, "low": 0.8, "high": 0.95, "unit": "fraction"}})
-    with pytest.raises(ValueError, match=r"base scenario: does not run: coal generation\[20\d\d\]"):
+    with pytest.raises(ValueError, match=r"scenario 'base' at its point values .* does not run: coal generation\[20\d\d\]"):
         sweep.run(refused, 100)
 
 
@@ -570,3 +570,52 @@ def test_whole_floats_count_as_whole_numbers():
             sweep.tornado("ai_ranges", year=bad)
     small = sweep.run("ai_ranges", 2000.0, alpha=np.float32(1e-3))
     assert small.samples == 2000 and small.alpha == pytest.approx(1e-3)
+
+
+_DC_SEGMENTS = """
+    [scenario]
+    parent = "ai"
+    [demand.data_centers]
+    segments = [
+      {{ method = "increment", years = [2025, 2025], value = {first}, unit = "yi kWh/yr", source = "x" }},
+      {{ method = "increment", years = [2026, 2027], value = 1000, unit = "yi kWh/yr", source = "x" }},
+      {{ method = "cagr", years = [2028, 2030], rate = 0.25, from_year = 2025, unit = "fraction/yr", source = "x" }},
+      {{ method = "growth", years = [2031, 2035], rate = {last}, unit = "fraction/yr", source = "x" }},
+    ]
+"""
+
+
+@pytest.mark.parametrize("text, message", [
+    # the kernel names these demand.data_centers segment growth 2031-2035.rate, …start_value and
+    # …retirements[2025]: ranges on them ran, with up to 39% of the samples refused and only a note
+    (_DC_SEGMENTS.format(first=628, last="{ value = 0.10, low = -1.5, high = 0.15 }"),
+     r"my.toml:5: demand.data_centers.segments\[3\].rate: low = -1.5 fraction/yr is outside what the model takes "
+     r"\(demand.data_centers segment growth 2031-2035.rate = -1.5: expected a growth rate > -1"),
+    ('[scenario]\nparent = "ai"\n[demand.ev_charging]\n'
+     'start = { value = 100, low = -1000, high = 200, unit = "yi kWh", source = "x" }',
+     r"my.toml:4: demand.ev_charging.start: low = -100 TWh is outside what the model takes"),
+    ('[scenario]\nparent = "ai"\n[supply.coal]\nretirements = { value = 0, low = -5, high = 2, unit = "GW/yr", source = "x" }',
+     r"my.toml:4: supply.coal.retirements: low = -5 GW/yr is outside .*retirements\[2025\] = -5"),
+    # a normal is checked where its samples reach (one in a million), not only at given limits
+    ('[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { dist = "normal", mean = 0.30, sd = 0.2, unit = "fraction", source = "x" }',
+     r"my.toml:4: renewables.target_share: the normal distribution reaches -0.65.* \(its 1e-06 quantile\), outside "
+     r"what the model takes .*expected a narrower distribution"),
+    # the point values fail: named as such, not as 'base scenario'
+    (_DC_SEGMENTS.format(first="{ low = 100, high = 40000 }", last=0.1),
+     r"^scenario 'my' at its point values \(each uncertain assumption's value, as `aipower run` computes it\) does not run: "),
+])
+def test_ranges_outside_what_their_assumption_takes_are_refused(tmp_path, text, message):
+    with pytest.raises(ScenarioError, match=message):
+        sweep.run(write(tmp_path, text), 200)
+
+
+def test_valid_limits_and_bare_ranges_are_taken(tmp_path):
+    """A normal limited to a share's valid range [0, 1] runs (its limits were evaluated and refused as
+    'target already met' at 0, a point its samples do not reach); a range written { low, high }, as a
+    segment's field takes it, is a uniform range for a scenario key too."""
+    limited = sweep.run(write(tmp_path, '[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { dist = "normal", '
+                                        'mean = 0.30, sd = 0.02, low = 0, high = 1, unit = "fraction", source = "x" }'), 500)
+    assert limited.failed == 0
+    bare = write(tmp_path, '[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { low = 0.25, high = 0.29 }')
+    (u,) = [u for u in sweep.uncertain_inputs(bare) if u.key == "renewables.target_share"]
+    assert (u.dist["dist"], u.dist["low"], u.dist["high"], u.unit) == ("uniform", 0.25, 0.29, "fraction")

@@ -529,9 +529,9 @@ def test_scenario_cells_take_pasted_quotes_a_home_folder_and_a_shipped_name_in_a
 
 
 def test_a_sweep_with_refused_samples_says_how_many_were_accepted(tmp_path):
-    path = tmp_path / "wide.toml"  # a share target drawn far outside [0, 1]: most samples refused
-    path.write_text('[scenario]\nparent = "ai_ranges"\n[renewables]\ntarget_share = { value = 0.3, dist = "normal", '
-                    'mean = 0.3, sd = 0.5, unit = "fraction", source = "x" }\n', encoding="utf-8")
+    path = tmp_path / "wide.toml"  # share targets that leave coal less than nothing to generate: many samples refused
+    path.write_text('[scenario]\nparent = "base"\n[renewables]\ntarget_share = { value = 0.6, low = 0.5, high = 0.9, '
+                    'unit = "fraction", source = "x" }\n', encoding="utf-8")
     header = xf.AIP_SWEEP(str(path), "hours.coal", 2000.0)[0]
     assert header[0].startswith("hours.coal [h] (") and header[0].endswith(" of 2,000 samples accepted)")
     assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 2000.0)[0][0] == "hours.coal [h]"

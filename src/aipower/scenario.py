@@ -115,8 +115,10 @@ def _beyond_float(value: Any, path: str = "") -> str | None:
 
 def _is_leaf(node: Any) -> bool:
     if isinstance(node, dict):  # a distribution without a point value is a leaf too: its centre is the point
+        # {low, high} alone is a range (a uniform distribution) too, as a segment's field takes it; a
+        # section with assumptions named low and high holds tables there, not numbers
         return "value" in node or "actual" in node or "dist" in node or (
-            {"low", "high"} <= set(node) and ("unit" in node or "source" in node))
+            {"low", "high"} <= set(node) and not isinstance(node["low"], dict) and not isinstance(node["high"], dict))
     return isinstance(node, list)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import reprlib
 import sys
 import uuid
@@ -40,7 +41,7 @@ from . import _calc, units
 from . import uncertainty as _uncertainty
 from ._build import _SEGMENT_VALUES
 from ._kernel import sweep as _k
-from .balance import model_inputs
+from .balance import _named, model_inputs
 from .scenario import Scenario, ScenarioError
 
 #: Outputs of a sweep unless chosen: coal hours, total and data-center demand, required wind+solar.
@@ -198,11 +199,18 @@ def _kernel_model(sc: Scenario, inputs: Any, bindings: list[str], outputs: Seque
     return _k.Model(inputs, bindings, list(outputs), route)
 
 
+_BASE_FAILS = "base scenario: does not run: "  # the kernel's refusal of the point the batch varies from
+
+
 def _model(sc: Scenario, inputs: Any, bindings: list[UncertainInput], outputs: Sequence[str]) -> _k.Model:
     try:
         return _kernel_model(sc, inputs, [u.binding for u in bindings], outputs)
     except ValueError as exc:
         message = str(exc)
+        if message.startswith(_BASE_FAILS):  # the point values (what `aipower run` computes), named by file and line
+            raise ScenarioError(f"scenario '{sc.name}' at its point values (each uncertain assumption's value, as "
+                                f"`aipower run` computes it) does not run: "
+                                f"{_named(sc, ValueError(message[len(_BASE_FAILS):]))}") from None
         for u in bindings:  # say which scenario line an unusable uncertain input sits on
             if u.binding in message.split(":")[0] or f"'{u.binding}'" in message:
                 raise ScenarioError(f"{u.origin}: {u.key}: cannot be varied by a sweep: {message}") from None
@@ -426,17 +434,48 @@ def _check_address(address: str) -> None:
         raise ValueError(f"dask = {address!r}: {exc}; expected a scheduler address such as tcp://host:8786") from None
 
 
+# A normal or lognormal is checked where its samples reach once in a million draws, not at its limits
+# (often a valid range such as a share's 0 … 1, which its samples practically never reach); a sample
+# beyond that point is refused with a note, as any sample the model refuses.
+_RARE = 1e-6
+
+
+def _extremes(u: UncertainInput) -> list[tuple[str, float]]:
+    """The values at which a range is checked: ('low', v) and ('high', v)."""
+    if u.dist["dist"] in ("normal", "lognormal"):
+        dist = u.distribution()
+        return [("low", dist.quantile(_RARE)), ("high", dist.quantile(1 - _RARE))]
+    return [(name, u.dist[name]) for name in ("low", "high")]
+
+
+def _own_refusal(u: UncertainInput, message: str, v: float) -> bool:
+    """Whether the model's refusal, with `u` at `v`, is of u's own value (the kernel names it
+    demand.ev_charging.start_value, supply.coal.retirements[2025], demand.data_centers segment growth
+    2031-2035.rate), not of another quantity u drives (coal generation below zero)."""
+    subject, sep, rest = message.partition(" = ")
+    if not sep:
+        return False
+    segment = re.fullmatch(r"(.+)\.segments\[\d+\]\.(\w+)", u.key)
+    if segment is None:
+        return subject in (u.key, u.binding, f"{u.key}_value") or re.fullmatch(rf"{re.escape(u.key)}\[\d+\]", subject) is not None
+    series, field = segment.groups()
+    try:  # the same series and field, at the value checked (another segment's field is another's range)
+        same = math.isclose(float(rest.split(":")[0]), v, rel_tol=1e-5)
+    except ValueError:
+        return False
+    return subject.startswith(f"{series} segment ") and subject.endswith(f".{field}") and same
+
+
 def _check_bounds(model: _k.Model, uncertain: list[UncertainInput]) -> None:
     """Refuse a range reaching outside the values its own assumption may take (a share above 1): as a
     point value it is refused when the file is read, as a bound it only had part of the samples
-    refused, with a note. Each finite bound is evaluated with the other inputs at their points; a
-    refusal that names another quantity (coal generation below zero) is the range's to keep."""
+    refused, with a note. Each end is evaluated with the other inputs at their points; a refusal that
+    names another quantity (coal generation below zero) is the range's to keep."""
     point = np.array([u.point for u in uncertain])
     rows, which = [], []
     for j, u in enumerate(uncertain):
-        for name in ("low", "high"):
-            v = u.dist.get(name)
-            if v is None or not math.isfinite(v) or (name == "low" and u.dist["dist"] == "lognormal" and v <= 0):
+        for name, v in _extremes(u):
+            if not math.isfinite(v) or (name == "low" and u.dist["dist"] == "lognormal" and v <= 0):
                 continue  # unbounded, or a lognormal's open lower end
             row = point.copy()
             row[j] = v
@@ -450,9 +489,15 @@ def _check_bounds(model: _k.Model, uncertain: list[UncertainInput]) -> None:
         u, name, v = which[k]
         _, _, status = model.evaluate(values[k:k + 1], threads=1, on_error="skip")
         message = status["first_failure"]
-        if message.startswith((f"{u.key} = ", f"{u.binding} = ")):
-            raise ScenarioError(f"{u.origin}: {u.key}: {name} = {v:g} {u.unit} is outside what the model takes "
-                                f"({message})")
+        if not _own_refusal(u, message, v):
+            continue
+        if u.dist["dist"] in ("normal", "lognormal"):
+            p = _RARE if name == "low" else 1 - _RARE
+            raise ScenarioError(f"{u.origin}: {u.key}: the {u.dist['dist']} distribution reaches {v:g} {u.unit} (its "
+                                f"{p:g} quantile), outside what the model takes ({message}); expected a narrower "
+                                f"distribution, or limits (low, high) inside that range")
+        raise ScenarioError(f"{u.origin}: {u.key}: {name} = {v:g} {u.unit} is outside what the model takes "
+                            f"({message})")
 
 
 def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *, seed: int = 0, threads: int = 0,
