@@ -121,3 +121,30 @@ def test_the_timeout_covers_the_handshake_too(monkeypatch):
         sweep.run("ai_ranges", 100, dask="tcp://127.0.0.1:8786", dask_timeout=1.0)
     # The timeout's 1 s and slack for a loaded machine, well short of the old 1 + 5 s.
     assert time.monotonic() - start < 4.5
+
+
+def test_ctrl_c_while_asking_a_silent_scheduler_stops_at_once(tmp_path):
+    """The probe's thread held the exit until its timeout: Ctrl-C during a 120 s --dask-timeout took
+    120 s to stop. The wait below is a hang guard far below that, not a speed test."""
+    import signal
+    import subprocess
+    import sys
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(120)
+    address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    proc = subprocess.Popen([sys.executable, "-m", "aipower", "sweep", "--samples", "100", "--dask", address,
+                             "--dask-timeout", "120", "--out", str(tmp_path / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        conn, _ = listener.accept()  # the probe has connected and now waits for an answer
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        conn.close()
+    finally:
+        proc.kill()
+        listener.close()
+    assert proc.returncode == 130 and "sweep interrupted: nothing written" in err, err
+    assert not (tmp_path / "out").exists()

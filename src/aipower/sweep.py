@@ -381,7 +381,7 @@ def _probe_scheduler(address: str, timeout: float) -> None:
     on a server that accepts the connection and never answers (a paused scheduler, a proxy), and reads
     an HTTP reply (a dashboard port) as a frame of exabytes."""
     import asyncio
-    from concurrent.futures import ThreadPoolExecutor
+    import threading
 
     from distributed.comm import connect
 
@@ -399,16 +399,30 @@ def _probe_scheduler(address: str, timeout: float) -> None:
         # half-made connection's socket is closed when the event loop ends.
         return await asyncio.wait_for(exchange(), timeout)
 
-    with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever loop the caller runs (Jupyter)
+    outcome: dict[str, Any] = {}
+
+    def ask() -> None:
         try:
-            reply = pool.submit(asyncio.run, identity()).result()
-        except (OSError, TimeoutError, asyncio.TimeoutError) as exc:
-            raise ValueError(f"dask = {address!r}: no Dask scheduler answered within {timeout:g} s"
-                             + (f" ({exc})" if str(exc) else "")) from None
-        except Exception as exc:  # noqa: BLE001 - whatever a non-Dask server's reply makes the protocol raise
-            raise ValueError(f"dask = {address!r}: what answered there is not a Dask scheduler "
-                             f"({type(exc).__name__}); expected the scheduler's address, e.g. tcp://host:8786 "
-                             "(not its dashboard, 8787)") from None
+            outcome["reply"] = asyncio.run(identity())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            outcome["error"] = exc
+
+    # Its own event loop, whatever loop the caller runs (Jupyter), in a daemon thread: a Ctrl-C while
+    # it waits leaves at once, where a pool's (or any non-daemon) thread held the exit until the timeout.
+    thread = threading.Thread(target=ask, name="aipower-dask-probe", daemon=True)
+    thread.start()
+    thread.join()
+    try:
+        if "error" in outcome:
+            raise outcome["error"]
+        reply = outcome["reply"]
+    except (OSError, TimeoutError, asyncio.TimeoutError) as exc:
+        raise ValueError(f"dask = {address!r}: no Dask scheduler answered within {timeout:g} s"
+                         + (f" ({exc})" if str(exc) else "")) from None
+    except Exception as exc:  # noqa: BLE001 - whatever a non-Dask server's reply makes the protocol raise
+        raise ValueError(f"dask = {address!r}: what answered there is not a Dask scheduler "
+                         f"({type(exc).__name__}); expected the scheduler's address, e.g. tcp://host:8786 "
+                         "(not its dashboard, 8787)") from None
     if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
         raise ValueError(f"dask = {address!r}: what answered there is not a Dask scheduler; expected the scheduler's "
                          "address, e.g. tcp://host:8786")
