@@ -167,3 +167,15 @@ def test_version_info():
 def test_result_frames_are_pandas(base):
     assert isinstance(base.demand, pd.DataFrame)
     assert base.demand.index.name == "row"
+
+
+def test_a_level_cannot_start_in_a_year_the_actuals_set():
+    """With base year 2025 the actuals set 2025's wind and solar capacity: a level from 2025 was
+    reported as applying to a year it did not set (2025's additions stayed the actual 433 GW)."""
+    with pytest.raises(ValueError, match=r"^override: renewables.first_year = 2025: expected a year after 2025: base year "
+                                         r"2025 takes wind and solar capacity up to 2025 from the actuals"):
+        aipower.run("ai", base_year=2025, renewables__first_year=2025)
+    with pytest.raises(ValueError, match="renewables.first_year = 2025: expected a year after 2025"):
+        aipower.required_wind_solar("ai", base_year=2025, first_year=2025, last_year=2025)
+    assert aipower.run("ai", base_year=2025).requirement.first_year == 2026
+    assert aipower.run("ai", renewables__first_year=2025).requirement.first_year == 2025  # base year 2024: its own

@@ -94,7 +94,21 @@ def model_inputs(scenario: str | Path | Scenario = "base", base_year: int | None
     inputs.calibration = cal
     if sc.get("renewables.mode") == "target":
         inputs.target = target_from(sc)
+        _check_level_years(sc, inputs.target.first_year)
     return inputs, h, sc
+
+
+def _check_level_years(sc: Scenario, first_year: int) -> None:
+    """The level of wind + solar additions applies from renewables.first_year; a later base year takes
+    wind and solar capacity up to it from the actuals, so a level starting in such a year would be
+    reported for years it does not set."""
+    start = sc.start_year()
+    pinned = [y for key in ("supply.wind.start", "supply.solar.start") if sc.assumption(key).is_actual
+              for y in sc._pinned_years(sc.assumption(key), start if start is not None else sc.base_year)]
+    if pinned and first_year <= max(pinned):
+        raise ScenarioError(f"{sc.assumption('renewables.first_year').origin}: renewables.first_year = {first_year}: expected a year after {max(pinned)}: base "
+                            f"year {sc.base_year} takes wind and solar capacity up to {max(pinned)} from the actuals, "
+                            "so a level of additions cannot apply there")
 
 
 def _named(sc: Scenario, exc: ValueError) -> ValueError:
