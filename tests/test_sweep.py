@@ -619,3 +619,17 @@ def test_valid_limits_and_bare_ranges_are_taken(tmp_path):
     bare = write(tmp_path, '[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { low = 0.25, high = 0.29 }')
     (u,) = [u for u in sweep.uncertain_inputs(bare) if u.key == "renewables.target_share"]
     assert (u.dist["dist"], u.dist["low"], u.dist["high"], u.unit) == ("uniform", 0.25, 0.29, "fraction")
+
+
+def test_results_have_a_short_repr_and_compare_by_identity():
+    """== compared every frame (pandas raised 'truth value of a DataFrame is ambiguous') and the repr
+    printed every table, thousands of characters."""
+    r, s = aipower.run("ai"), sweep.run("ai_ranges", 2000)
+    for result in (r, s):
+        assert len(repr(result)) < 400 and result == result
+    assert repr(r).startswith("BalanceResult(scenario='ai', base_year=2024, years=2024-2035, ")
+    assert repr(s).startswith("SweepResult(scenario='ai_ranges', samples=2,000, seed=0, ")
+    long = s.long()
+    assert str(long["year"].dtype) == "Int64"
+    assert long.loc[long["output"] == "requirement.level", "year"].isna().all()
+    assert set(long.loc[long["output"] == "hours.coal", "year"]) == set(range(2024, 2036))

@@ -36,7 +36,7 @@ def row_unit(table: str, row: str) -> str:
     return _ROW_UNIT.get((table, row), _TABLE_UNIT[table])
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # frames do not compare with ==, and a repr of every frame is pages long
 class BalanceResult:
     """Outputs of one run of the China power-balance model."""
 
@@ -58,6 +58,12 @@ class BalanceResult:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLES}
+
+    def __repr__(self) -> str:
+        years = self.years
+        level = "" if self.requirement is None else f", requirement={self.requirement.level_gw_per_year:.1f} GW/yr"
+        return (f"BalanceResult(scenario={self.scenario.name!r}, base_year={self.base_year}, years={years[0]}-{years[-1]}, "
+                f"loss_factor={self.loss_factor:.4f}{level}, tables={list(TABLES)}, notes={len(self.notes)})")
 
 
 def _resolve(scenario: str | Path | Scenario, base_year: int | None, overrides: Mapping[str, Any] | None) -> Scenario:

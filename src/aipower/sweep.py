@@ -121,7 +121,7 @@ def uncertain_inputs(scenario: str | Path | Scenario = "ai_ranges", base_year: i
                      overrides: Mapping[str, Any] | None = None) -> list[UncertainInput]:
     """The uncertain assumptions a sweep of the scenario varies, in file order: ranges that do not
     drive the model as the scenario is set up (e.g. data-center segments under a capex route) are left
-    out, as `run` leaves them out and says in its notes."""
+    out; `run` and `tornado` say so in their notes (`aipower.run` uses only the point values)."""
     _, _, sc = model_inputs(scenario, base_year, overrides)
     return _used(sc, _uncertain(sc))[0]
 
@@ -217,7 +217,7 @@ def _model(sc: Scenario, inputs: Any, bindings: list[UncertainInput], outputs: S
         raise
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # frames do not compare with ==, and a repr of every frame is pages long
 class SweepResult:
     """Percentile tables of a sweep: one DataFrame per output (rows P5 … mean, columns years)."""
 
@@ -243,7 +243,14 @@ class SweepResult:
             df = t.reset_index().melt(id_vars="stat", var_name="year", value_name="value")
             df.insert(0, "output", name)
             frames.append(df)
-        return pd.concat(frames, ignore_index=True)
+        out = pd.concat(frames, ignore_index=True)
+        out["year"] = out["year"].astype("Int64")  # whole years, <NA> for a one-value output (not objects)
+        return out
+
+    def __repr__(self) -> str:
+        return (f"SweepResult(scenario={self.scenario!r}, samples={self.samples:,}, seed={self.seed}, latin={self.latin}, "
+                f"alpha={self.alpha:g}, outputs={list(self.outputs)}, failed={self.failed:,}, chunks={self.chunks}, "
+                f"notes={len(self.notes)})")
 
 
 def _check_int(name: str, value: Any, lo: int, hi: int, what: str) -> int:
