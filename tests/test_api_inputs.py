@@ -226,3 +226,20 @@ def test_overflow_names_the_function_and_its_inputs_not_the_kernel() -> None:
         dc_power.capacity_from_capex_gw(capex_yi_rmb=2e307, capex_per_watt_rmb=1e-300)
     with pytest.raises(ValueError, match=r"^capacity_from_capex_gw\(\): capex_yi_rmb = 2e\+307: "):
         dc_power.capacity_from_capex_gw(capex_yi_rmb=2e307, capex_per_watt_rmb=0.001)  # only the extreme one
+
+
+@pytest.mark.parametrize("call, message", [
+    # each named the horizon, a technology count of 0 or a 'list of numbers', or read None as a file name
+    (lambda: aipower.dc_power.interpolate_geometric(anchor_years=[2024, 2028], anchor_values=[797.0], years=[2025]),
+     r"anchor_values: has 1 values, expected 2 \(one per anchor year\)"),
+    (lambda: aipower.dc_power.compute_route_twh(eflops=[1, 2], twh_per_eflops=[1.0]),
+     r"twh_per_eflops: has 1 values, expected 2 \(one per value of eflops\)"),
+    (lambda: aipower.us_gap.firm_equivalent_gw(nameplate_gw=[], capacity_factor=[0.25, 0.35, 0.6]),
+     r"nameplate_gw: has no values, expected one per technology"),
+    (lambda: aipower.run("base", demand__data_centers__segments=[]),
+     r"demand.data_centers.segments = \[\]: expected list of segments, got an empty list"),
+    (lambda: aipower.run(None), r"^scenario = None: expected one of base, ai, ai_ranges, a path to a .toml file or a loaded Scenario"),
+])
+def test_messages_name_what_the_values_pair_with(call, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -43,7 +43,7 @@ double cluster_power_mw(double accelerators, double watts_per_accelerator, doubl
 }
 
 std::vector<double> compute_route_twh(const std::vector<double>& eflops, const std::vector<double>& twh_per_eflops) {
-    require_same_length("twh_per_eflops", twh_per_eflops.size(), eflops.size());
+    require_same_length("twh_per_eflops", twh_per_eflops.size(), eflops.size(), "one per value of eflops");
     std::vector<double> out(eflops.size());
     for (std::size_t i = 0; i < eflops.size(); ++i) {
         require_non_negative("eflops[" + std::to_string(i) + "]", eflops[i]);
@@ -69,7 +69,7 @@ std::vector<double> intensity_path(double start, double annual_change, int n) {
 std::vector<double> interpolate_geometric(const std::vector<int>& anchor_years, const std::vector<double>& anchor_values,
                                           const std::vector<int>& years) {
     if (anchor_years.size() < 2) fail("anchor_years", "needs at least two anchor years");
-    require_same_length("anchor_values", anchor_values.size(), anchor_years.size());
+    require_same_length("anchor_values", anchor_values.size(), anchor_years.size(), "one per anchor year");
     for (std::size_t i = 0; i < anchor_years.size(); ++i) {
         require_year("anchor_years[" + std::to_string(i) + "]", anchor_years[i]);
         require_positive("anchor_values[" + std::to_string(i) + "]", anchor_values[i]);

@@ -7,6 +7,7 @@
 namespace aipower::us_gap {
 
 double firm_equivalent_gw(const std::vector<double>& nameplate_gw, const std::vector<double>& capacity_factor) {
+    if (nameplate_gw.empty()) fail("nameplate_gw", "has no values, expected one per technology");
     if (capacity_factor.size() != nameplate_gw.size())
         fail("capacity_factor", "has " + std::to_string(capacity_factor.size()) + " values, expected " +
                                     std::to_string(nameplate_gw.size()) + " (one per technology)");

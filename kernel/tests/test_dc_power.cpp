@@ -41,7 +41,7 @@ TEST_CASE("compute route and intensity path") {
     CHECK_NEAR(path[2], 2.0 * 0.81, 1e-12);
     const auto twh = compute_route_twh({100.0, 200.0, 400.0}, path);
     CHECK_NEAR(twh[1], 200.0 * 1.8, 1e-9);
-    CHECK_THROWS(compute_route_twh({1.0, 2.0}, {1.0}), "twh_per_eflops: has 1 values, expected 2");
+    CHECK_THROWS(compute_route_twh({1.0, 2.0}, {1.0}), "twh_per_eflops: has 1 values, expected 2 (one per value of eflops)");
     CHECK_THROWS(compute_route_twh({-1.0}, {1.0}), "eflops[0] = -1");
     CHECK_THROWS(intensity_path(1.0, -1.0, 2), "annual_change = -1");
 }
@@ -55,6 +55,7 @@ TEST_CASE("geometric interpolation between anchors and beyond") {
     CHECK_NEAR(std::pow(2922.0 / 797.0, 0.25) - 1.0, 0.3837, 1e-3);  // the 35-40%/yr of seed 1
     CHECK_THROWS(interpolate_geometric({2024}, {1.0}, {2024}), "anchor_years: needs at least two");
     CHECK_THROWS(interpolate_geometric({2028, 2024}, {1.0, 2.0}, {2024}), "anchor_years[1] = 2024");
+    CHECK_THROWS(interpolate_geometric({2024, 2028}, {797.0}, {2025}), "anchor_values: has 1 values, expected 2 (one per anchor year)");
     CHECK_THROWS(interpolate_geometric({2024, 2028}, {0.0, 2.0}, {2024}), "anchor_values[0] = 0");
 }
 TEST_CASE("capex-driven path adds method-1 energy on top of the start value") {

@@ -35,6 +35,7 @@ TEST_CASE("capex and data-center share") {
 }
 TEST_CASE("bad inputs name the argument") {
     CHECK_THROWS(firm_equivalent_gw({1.0, 2.0}, {0.5}), "capacity_factor: has 1 values, expected 2");
+    CHECK_THROWS(firm_equivalent_gw({}, {0.25, 0.35}), "nameplate_gw: has no values, expected one per technology");
     CHECK_THROWS(firm_equivalent_gw({1.0}, {1.2}), "capacity_factor[0] = 1.2");
     CHECK_THROWS(firm_equivalent_gw({-1.0}, {0.2}), "nameplate_gw[0] = -1");
     CHECK_THROWS(capacity_gap(80.0, {1.0}, {0.5}, 0, 1300.0), "years = 0");

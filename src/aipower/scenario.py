@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import os
 import re
 import reprlib
 import sys
@@ -139,6 +140,9 @@ def shipped_name(text: str, relative_to: Path | None = None) -> str | None:
 
 
 def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    if not isinstance(name_or_path, (str, os.PathLike)):  # str(None) read as a file named 'None'
+        raise ScenarioError(f"scenario = {name_or_path!r}: expected one of {', '.join(SHIPPED)}, a path to a .toml "
+                            "file or a loaded Scenario")
     text = str(name_or_path)
     if not text.strip():  # Path("") is the current folder: it read as "Is a directory"
         raise ScenarioError(f"scenario name is empty: expected one of {', '.join(SHIPPED)} or a path to a .toml file")
@@ -240,7 +244,9 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     if isinstance(value, list):
-        if value and all(isinstance(v, dict) for v in value):
+        if not value:
+            return "an empty list"
+        if all(isinstance(v, dict) for v in value):
             return "list of segments"
         return "list of numbers" if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) else "list"
     if isinstance(value, dict):

@@ -89,10 +89,11 @@ Vector finite_results(const std::string& what, Vector values) {
     return values;
 }
 
-inline void require_same_length(const std::string& argument, std::size_t got, std::size_t expected) {
+// `per` says what each value pairs with, for the message.
+inline void require_same_length(const std::string& argument, std::size_t got, std::size_t expected,
+                                const std::string& per = "one per year of the horizon") {
     if (got != expected)
-        fail(argument, "has " + std::to_string(got) + " values, expected " + std::to_string(expected) +
-                           " (one per year of the horizon)");
+        fail(argument, "has " + std::to_string(got) + " values, expected " + std::to_string(expected) + " (" + per + ")");
 }
 
 }  // namespace aipower
