@@ -520,3 +520,18 @@ def test_values_read_from_a_scenario_are_copies():
     assert aipower.run(sc).demand.loc["data_centers", 2030] == before
     assert aipower.run(child).demand.loc["data_centers", 2030] == aipower.run(
         sc.with_overrides({"renewables.target_share": 0.28})).demand.loc["data_centers", 2030]
+
+
+@pytest.mark.parametrize("lines, message", [
+    # both named the key alone: a per-year value's [year] hid the key from the file-and-line lookup, and
+    # a list where one number is read was refused where it was read
+    ('[supply.coal]\nretirements = { value = -5, unit = "GW/yr", source = "x" }',
+     r"my.toml:5: supply.coal.retirements\[2025\] = -5: expected a finite number >= 0"),
+    ('[renewables]\ntarget_share = { value = [0.28, 0.32], unit = "fraction", source = "x" }',
+     r"my.toml:5: renewables.target_share = \[0.28, 0.32\]: expected a single number"),
+])
+def test_refusals_of_per_year_and_list_values_name_file_and_line(tmp_path, lines, message):
+    path = tmp_path / "my.toml"
+    path.write_text(f'[scenario]\nname = "my"\nparent = "ai"\n{lines}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        aipower.run(path)

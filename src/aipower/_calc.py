@@ -115,8 +115,9 @@ def low_high(scenario: Assumptions, key: str) -> np.ndarray:
 
 def scalar(scenario: Assumptions, key: str) -> float:
     value = scenario.get(key)
-    if isinstance(value, (list, tuple)):
-        raise ValueError(f"{key} = {value!r}: expected a single number")
+    if isinstance(value, (list, tuple)):  # a per-year list where one number is read: say where it was set
+        origin = getattr(scenario.assumption(key), "origin", "override")
+        raise ValueError(f"{'' if origin == 'override' else origin + ': '}{key} = {value!r}: expected a single number")
     return float(value)
 
 

@@ -122,6 +122,7 @@ def _named(sc: Scenario, exc: ValueError) -> ValueError:
     written where the kernel shows it converted (demand.x.start_value = -0.1 for -1 亿kWh)."""
     name = str(exc).split(" = ")[0]
     key = name[: -len("_value")] if name.endswith(".start_value") else name  # the kernel's name for .start
+    key = re.sub(r"\[\d{4}\]$", "", key)  # one year of a per-year assumption: supply.coal.retirements[2025]
     if " " in key or key not in sc:
         # a value a series' segments projected ("gas hours[2025]", "demand.data_centers segment cagr
         # 2028-2030.from_year", "supply.coal 2027"): where those segments were set
