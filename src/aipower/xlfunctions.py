@@ -11,7 +11,8 @@ functions of the kernel): no calculation is written twice here.
 A bad argument never raises: the function returns an `XlError`, a text that
 starts with the Excel error code and names the argument and the problem, e.g.
 ``#VALUE! year: 'abc' is text; expected a number (a year, e.g. 2030)``, so the
-reason is in the cell where the user looks.
+reason is in the cell where the user looks. A value the model refuses names the
+function too: ``#VALUE! AIP_CAGR: from_value = 0: expected a finite number > 0``.
 
 Plain Python use::
 
@@ -1243,7 +1244,8 @@ def markdown() -> str:
     out = ["# aipower worksheet functions", "",
            "Generated from the metadata in `aipower.xlfunctions` by `aipower functions --markdown` (a test checks it is "
            "current). Every function returns, on a bad argument, a text that starts with the Excel error code and names "
-           "the argument and the problem (e.g. `#VALUE! year: 'abc' is text; expected a whole number`).", ""]
+           "the argument and the problem (e.g. `#VALUE! year: 'abc' is text; expected a whole number`); a value the "
+           "model refuses names the function too (`#VALUE! AIP_CAGR: from_value = 0: expected a finite number > 0`).", ""]
     for cat, fs in cats.items():
         out.append(f"- **{cat}**: " + ", ".join(f"[`{f.name}`](#{f.name.lower()})" for f in fs))
     for cat, fs in cats.items():
