@@ -244,9 +244,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     if isinstance(value, list):
-        if not value:
-            return "an empty list"
-        if all(isinstance(v, dict) for v in value):
+        if value and all(isinstance(v, dict) for v in value):
             return "list of segments"
         return "list of numbers" if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) else "list"
     if isinstance(value, dict):
@@ -583,7 +581,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         got, want = _kind(value), _kind(root.value)
         interchangeable = {frozenset({"number", "actual"}), frozenset({"number", "list of numbers"})}  # per-year lists
         if got != want and frozenset({got, want}) not in interchangeable:
-            raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}, got {got}")
+            raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}, got {'an empty list' if value == [] else got}")
         numeric = ("number", "list of numbers")  # a [low, high] pair or a per-year list has a unit as a number has
         if want in numeric and got in numeric and units.model_unit(unit) != units.model_unit(root.unit):
             raise ScenarioError(
