@@ -1,4 +1,6 @@
 import csv
+import errno
+import io
 import os
 import subprocess
 import sys
@@ -68,7 +70,7 @@ def test_tables_write_csvs_and_refuse_to_overwrite(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["run", "--scenario", "nope"], "not a shipped scenario"),
-    (["run", "--base-year", "1990"], "horizon.base_year = 1990"),
+    (["run", "--base-year", "1990"], "--base-year 1990: expected a base year for which every actual"),
 ])
 def test_errors_exit_2_with_a_message(argv, message, capsys):
     assert main(argv) == 2
@@ -176,7 +178,7 @@ def test_ctrl_c_anywhere_is_one_line_and_exit_130(where, argv, prefix, tmp_path,
 
 
 def test_ctrl_c_during_recalc_ends_its_progress_line_first(tmp_path, monkeypatch, capsys):
-    def half_done(book, out, *, overwrite, progress):
+    def half_done(book, out, *, overwrite, progress, keep_values):
         progress(5, 10)
         raise KeyboardInterrupt
 
@@ -187,7 +189,7 @@ def test_ctrl_c_during_recalc_ends_its_progress_line_first(tmp_path, monkeypatch
 
 
 def test_recalc_progress_stays_out_of_logs(tmp_path, monkeypatch, capsys):
-    def done(book, out, *, overwrite, progress):
+    def done(book, out, *, overwrite, progress, keep_values):
         progress(5, 10)
         raise ValueError("stop here")
 
@@ -322,7 +324,7 @@ def test_output_paths_users_get_wrong(tmp_path, monkeypatch, capsys):
     out.mkdir()
     (out / "training.xlsx").symlink_to(tmp_path / "gone.xlsx")
     assert _main(["regenerate", "--out", str(out), "--only", "training"]) == 2
-    assert "exist: not overwriting" in capsys.readouterr().err and (out / "training.xlsx").is_symlink()
+    assert "training.xlsx exists: not overwriting it" in capsys.readouterr().err and (out / "training.xlsx").is_symlink()
     # --check on a file that is no workbook: a line, not a traceback
     (out / "training.xlsx").unlink()
     (out / "training.xlsx").write_text("junk")
@@ -468,3 +470,134 @@ def test_an_undecodable_file_name_is_shown_as_given_in_errors_too(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "aipower", "run", "--scenario", name], capture_output=True, timeout=300,
                           env={**os.environ, "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": ""})
     assert proc.returncode == 2 and b"o\xff.toml" in proc.stderr and b"udcff" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["tables", "--out", "{link}"],
+    ["tables", "--out", "{link}/sub"],
+    ["regenerate", "--only", "us_gap", "--out", "{link}"],
+    ["sweep", "--samples", "64", "--out", "{link}"],
+    ["recalc", "{book}", "--out", "{link}/x.xlsx"],
+])
+def test_an_output_folder_that_is_a_dangling_symlink_is_refused_before_any_work(command, tmp_path, monkeypatch, capsys):
+    # the command did all its work (a long sweep), then failed on "dang: File exists"
+    from aipower import recalc, sweep, workbooks
+
+    book = workbooks.build("us_gap", tmp_path / "us_gap.xlsx") if "{book}" in command else None
+    link = tmp_path / "dang"
+    link.symlink_to(tmp_path / "gone")
+    monkeypatch.setattr(sweep, "run", lambda *a, **k: pytest.fail("the sweep ran"))
+    monkeypatch.setattr(workbooks, "_write", lambda *a: pytest.fail("a workbook was built"))
+    monkeypatch.setattr(recalc, "load_book", lambda *a: pytest.fail("the workbook was read"))
+    assert _main([a.format(link=link, book=book) for a in command]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aipower: error: --out ") and err.count("\n") == 1
+    assert f"{link} is a symbolic link to a missing target ({tmp_path / 'gone'}); expected a folder" in err
+    assert not (tmp_path / "gone").exists() and link.is_symlink()
+
+
+def test_a_folder_where_the_recalculated_workbook_goes_is_named_as_a_folder(tmp_path, capsys):
+    # it said "exists: not overwriting it (use --force ...)", and with --force that folders are not replaced
+    from aipower import workbooks
+
+    book = workbooks.build("us_gap", tmp_path / "us_gap.xlsx")
+    (tmp_path / "dir.xlsx").mkdir()
+    for force in ([], ["--force"]):
+        assert _main(["recalc", str(book), "--out", str(tmp_path / "dir.xlsx"), *force]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"aipower: error: {tmp_path / 'dir.xlsx'}: a folder where an output file goes") and "use --force" not in err
+
+
+def test_a_recalculated_copy_over_a_dangling_symlink_needs_force(tmp_path, capsys):
+    # the link passed the check (it does not "exist") and failed at the end, as if it had just appeared
+    from aipower import workbooks
+
+    book = workbooks.build("us_gap", tmp_path / "us_gap.xlsx")
+    link = tmp_path / "copy.xlsx"
+    link.symlink_to(tmp_path / "gone.xlsx")
+    assert _main(["recalc", str(book), "--out", str(link)]) == 2
+    assert capsys.readouterr().err == f"aipower: error: {link} exists: not overwriting it (use --force, or --in-place for the input)\n"
+
+
+def test_recalc_in_place_in_a_folder_it_cannot_write_names_in_place(tmp_path, monkeypatch, capsys):
+    # "--out /path: cannot create files there (Read-only file system)": the user gave no --out
+    import errno
+
+    from aipower import workbooks
+
+    book = workbooks.build("us_gap", tmp_path / "us_gap.xlsx")
+    real_open = os.open
+
+    def read_only(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT and os.path.dirname(os.fspath(path)) == str(tmp_path):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    assert _main(["recalc", str(book), "--in-place"]) == 2
+    assert capsys.readouterr().err == (f"aipower: error: --in-place {book}: cannot create files in {tmp_path} "
+                                       "(Read-only file system); expected a writable folder\n")
+
+
+class _FullStdout(io.StringIO):
+    """Standard output on a full disk (`> /dev/full`)."""
+
+    def write(self, text):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("command, written", [
+    (["regenerate", "--only", "us_gap", "--out", "{tmp}/full"], "; the file is written ({tmp}/full/us_gap.xlsx)"),
+    (["recalc", "{tmp}/us_gap.xlsx", "--out", "{tmp}/full/r.xlsx"], "; the file is written ({tmp}/full/r.xlsx)"),
+    (["tables", "--out", "{tmp}/full"], "; the files are written (12 in {tmp}/full)"),
+    (["version"], ""),
+])
+def test_a_failed_write_to_standard_output_is_not_blamed_on_the_files(command, written, tmp_path, monkeypatch, capsys):
+    # "aipower: error: full: No space left on device", though the files were written
+    from aipower import workbooks
+
+    workbooks.build("us_gap", tmp_path / "us_gap.xlsx")
+    monkeypatch.setattr(sys, "stdout", _FullStdout())
+    assert _main([a.format(tmp=tmp_path) for a in command]) == 2
+    err = capsys.readouterr().err
+    assert err == f"aipower: error: standard output: cannot write to it (No space left on device){written.format(tmp=tmp_path)}\n"
+    files = 12 if command[0] == "tables" else 1 if written else 0
+    assert len(list((tmp_path / "full").iterdir()) if files else []) == files
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_standard_output_on_a_full_device_says_so():
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "aipower", "version"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr == "aipower: error: standard output: cannot write to it (No space left on device)\n"
+
+
+def test_a_quoted_tilde_output_folder_is_the_home_folder(tmp_path, monkeypatch, capsys):
+    # '~/wbx' in quotes (a crontab) made a folder named '~' in the current folder
+    from aipower import workbooks
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    assert _main(["tables", "--out", "~/wbx"]) == 0
+    assert (tmp_path / "home" / "wbx" / "demand.csv").exists() and not (tmp_path / "~").exists()
+    workbooks.build("us_gap", tmp_path / "home" / "us_gap.xlsx")
+    assert _main(["recalc", "~/us_gap.xlsx", "--out", "~/r/us_gap.xlsx"]) == 0
+    assert (tmp_path / "home" / "r" / "us_gap.xlsx").exists() and not (tmp_path / "~").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["run"], ["params"], ["tables", "--out", "{tmp}/t"], ["sweep", "--samples", "64", "--out", "{tmp}/s"],
+    ["regenerate", "--only", "us_gap", "--out", "{tmp}/r"], ["regenerate", "--check", "--only", "us_gap", "--out", "{tmp}"],
+])
+@pytest.mark.parametrize("year, expected", [
+    ("2023", "expected a base year for which every actual the scenario starts from exists: 2024-2034"),
+    ("2040", "expected a year before horizon.end_year = 2035"),
+])
+def test_a_base_year_refused_is_named_by_the_option(command, year, expected, tmp_path, capsys):
+    # "override: horizon.base_year = 2023: ...": the user gave --base-year; `params` took any year
+    assert _main([a.format(tmp=tmp_path) for a in command] + ["--base-year", year]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"aipower: error: --base-year {year}: {expected}"), captured.err
+    assert captured.out == "" and sorted(p.name for p in tmp_path.iterdir()) == []

@@ -368,3 +368,48 @@ def test_a_stop_discarded_inside_a_destructor_prints_no_traceback(capsys):
         gc.collect()
         raise_if_stopped()  # (the signal handler, not __del__, remembers a real stop)
     assert "Exception ignored" not in capsys.readouterr().err
+
+
+def test_check_targets_refuses_a_symlink_to_a_missing_folder(tmp_path):
+    # it passed (the link does not "exist"), and the write failed at the end with "File exists"
+    from aipower._io import check_targets
+
+    link = tmp_path / "dang"
+    link.symlink_to(tmp_path / "gone")
+    for target in (link / "a.csv", link / "sub" / "a.csv"):
+        with pytest.raises(ValueError) as info:
+            check_targets([target], arg="--dir")
+        assert str(info.value) == (f"--dir {target.parent}: {link} is a symbolic link to a missing target "
+                                   f"({tmp_path / 'gone'}); expected a folder (created if missing) or a link to one")
+    (tmp_path / "gone").mkdir()
+    check_targets([link / "sub" / "a.csv"])  # a link to a folder is one
+
+
+def test_check_targets_names_the_target_it_is_told_to(tmp_path, monkeypatch):
+    # recalc --in-place named a "--out" the user never gave
+    from aipower._io import check_targets
+
+    real_open = os.open
+
+    def read_only(path, *args, **kwargs):
+        if os.path.dirname(os.fspath(path)) == str(tmp_path):
+            raise OSError(30, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    with pytest.raises(OSError) as info:
+        check_targets([tmp_path / "book.xlsx"], overwrite=True, named="--in-place book.xlsx")
+    assert str(info.value) == f"--in-place book.xlsx: cannot create files in {tmp_path} (Read-only file system); expected a writable folder"
+
+
+def test_existing_targets_are_named_in_the_singular_or_plural(tmp_path):
+    from aipower._io import atomic_write_all, check_targets, text_writer
+
+    (tmp_path / "a.csv").write_text("a")
+    with pytest.raises(OutputExistsError, match=r"a\.csv exists: not overwriting it \(use --force to replace it\)$"):
+        check_targets([tmp_path / "a.csv", tmp_path / "b.csv"])
+    (tmp_path / "b.csv").write_text("b")
+    with pytest.raises(OutputExistsError, match=r"b\.csv exist: not overwriting them \(use --force to replace them\)$"):
+        check_targets([tmp_path / "a.csv", tmp_path / "b.csv"])
+    with pytest.raises(OutputExistsError, match=r"a\.csv exists: not overwriting it \(use --force / overwrite=True"):
+        atomic_write_all({tmp_path / "a.csv": text_writer("x")})

@@ -126,7 +126,7 @@ def test_recalc_names_a_folder_or_a_missing_file_as_such(tmp_path, capsys):
     assert main(["recalc", str(tmp_path / "dir"), "--out", str(tmp_path / "o.xlsx")]) == 2
     assert capsys.readouterr().err.endswith("dir is a folder: expected a workbook file (.xlsx)\n")  # not the file format
     assert main(["recalc", str(tmp_path / "none.xlsx"), "--out", str(tmp_path / "o.xlsx")]) == 2
-    assert capsys.readouterr().err.endswith("none.xlsx: cannot read the workbook: No such file or directory\n")
+    assert capsys.readouterr().err.endswith("none.xlsx: cannot read the workbook (No such file or directory)\n")
 
 
 def test_recalc_keeps_a_file_saved_at_its_output_meanwhile(tmp_path, capsys):
@@ -564,3 +564,112 @@ def test_error_values_stay_errors_through_references(tmp_path):
     assert (ws["E3"].value, ws["F1"].value, ws["F2"].value) == ("#N/A", True, "caught")
     sheet = zipfile.ZipFile(tmp_path / "out.xlsx").read("xl/worksheets/sheet1.xml").decode()
     assert '<c r="E3" t="e"' in sheet  # stored as an error, not as text
+
+
+# Formula cells that come out as errors: counted, exit status 1, and --in-place keeps the values.
+def test_formula_errors_are_counted_and_exit_1(tmp_path, capsys):
+    # A12 and A13 held 0 (the builder's stored value) and become errors: the summary said only
+    # "N formulas recalculated", exit 0
+    src = _own_book(tmp_path / "own.xlsx", {"A12": "=1/0", "A13": '=AIP_COAL_HOURS("ai","abc")'})
+    out = tmp_path / "out.xlsx"
+    assert main(["recalc", str(src), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert re.match(rf"{re.escape(str(out))}: \d+ formulas recalculated", captured.out)
+    assert captured.err == "aipower: 2 formula cells evaluate to an error (2 of 2 held a value before); first: Model!A12: #DIV/0!\n"
+    assert stored_values(out)[("Model", 11, 0)] == "#DIV/0!"  # written: --out is a copy to inspect
+    # cells that were errors already: the copy is replaced in place, still reported
+    assert main(["recalc", str(out), "--in-place"]) == 1
+    assert "2 formula cells evaluate to an error (0 of 2 held a value before)" in capsys.readouterr().err
+
+
+def test_in_place_keeps_a_workbook_whose_values_would_become_errors(tmp_path, capsys):
+    # The tester's case: a workbook regenerated for a scenario file whose parent was then moved away;
+    # --in-place replaced every number with the text "#VALUE! AIP_BALANCE: ... no such file", exit 0.
+    (tmp_path / "parent.toml").write_text('[scenario]\nname = "parent"\nparent = "ai"\n', encoding="utf-8")
+    child = tmp_path / "child.toml"
+    child.write_text('[scenario]\nname = "child"\nparent = "parent.toml"\n', encoding="utf-8")
+    assert main(["regenerate", "--scenario", str(child), "--out", str(tmp_path / "wb"), "--only", "us_gap"]) == 0
+    capsys.readouterr()
+    book = tmp_path / "wb" / "us_gap.xlsx"
+    before = book.read_bytes()
+    (tmp_path / "parent.toml").rename(tmp_path / "parent.moved")
+    assert main(["recalc", str(book), "--in-place"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"aipower: {book}: not replaced: ") and "formula cells that held a value would hold an error" in err
+    assert "(first: US gap!" in err and "no such file" in err
+    assert err.endswith("nothing written: fix the cause, or write the recalculated copy elsewhere to inspect it "
+                        "(--out OUT.xlsx instead of --in-place)\n")
+    assert book.read_bytes() == before and sorted(p.name for p in book.parent.iterdir()) == ["us_gap.xlsx"]
+
+
+def test_recalc_file_keep_values_writes_nothing_and_reports(tmp_path):
+    src = _own_book(tmp_path / "own.xlsx", {"A12": "=1/0"})
+    with pytest.raises(recalc.ValuesWouldBeLost, match=r"not replaced: 1 formula cell that held a value would "
+                                                       r"hold an error \(first: Model!A12: #DIV/0!\)") as info:
+        recalc.recalc_file(src, tmp_path / "out.xlsx", keep_values=True)
+    assert (info.value.report.errors, info.value.report.new_errors) == (1, 1)
+    assert not (tmp_path / "out.xlsx").exists()
+    report = recalc.recalc_file(src, tmp_path / "out.xlsx")
+    assert (report.errors, report.new_errors, report.first_error) == (1, 1, "Model!A12: #DIV/0!")
+
+
+def test_recalc_help_says_what_the_exit_statuses_mean(capsys):
+    with pytest.raises(SystemExit):
+        main(["recalc", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "1 when formula cells evaluate to an Excel error" in text and "--in-place leaves it as it was (nothing written)" in text
+
+
+def _damaged(src: Path, dst: Path, how: str) -> Path:
+    """A copy of workbook `src` damaged the way a cut download or a bad disk damages one."""
+    import struct
+
+    with zipfile.ZipFile(src) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    if how == "sheet cut in half":
+        parts[sheet] = parts[sheet][:len(parts[sheet]) // 2]
+    elif how == "workbook.xml malformed":
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"][:len(parts["xl/workbook.xml"]) // 2]
+    elif how == "sheet part missing":
+        del parts[sheet]
+    compression = zipfile.ZIP_STORED if how == "bad CRC" else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(dst, "w", compression) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    if how in ("bad CRC", "damaged deflate stream"):
+        raw = bytearray(dst.read_bytes())
+        with zipfile.ZipFile(dst) as z:
+            info = z.getinfo(sheet)
+        name_len, extra_len = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+        start = info.header_offset + 30 + name_len + extra_len
+        if how == "bad CRC":
+            raw[start + info.compress_size // 2] ^= 0x01  # one bit of the stored XML
+        else:  # deflate block type 11 is reserved: invalid at once
+            raw[start:start + info.compress_size] = b"\xff" * info.compress_size
+        dst.write_bytes(bytes(raw))
+    return dst
+
+
+_DAMAGE = {"sheet cut in half": "damaged XML: ", "workbook.xml malformed": "damaged XML: ",
+           "sheet part missing": "a part is missing: ", "bad CRC": "Bad CRC-32 for file 'xl/worksheets/sheet1.xml'",
+           "damaged deflate stream": "damaged compressed data: "}
+
+
+@pytest.mark.parametrize("how", list(_DAMAGE))
+def test_a_damaged_workbook_is_one_line_not_a_traceback(how, tmp_path, capsys):
+    src = workbooks.build("us_gap", tmp_path / "us_gap.xlsx")
+    bad = _damaged(src, tmp_path / "bad.xlsx", how)
+    assert main(["recalc", str(bad), "--out", str(tmp_path / "out.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"aipower: error: {bad}: cannot read the workbook ({_DAMAGE[how]}") and err.count("\n") == 1, err
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_functions_builtins_lists_only_excel_functions(capsys):
+    # ARRAY and ARRAYROW are the formulas library's parser nodes for {1,2;3,4}, not Excel functions
+    names = recalc.supported_builtins()
+    assert "ARRAY" not in names and "ARRAYROW" not in names and "SINGLE" in names
+    assert main(["functions", "--builtins"]) == 0
+    listed = capsys.readouterr().out.split(": ", 1)[1].strip().split(", ")
+    assert listed == names and "ARRAYTOTEXT" in listed

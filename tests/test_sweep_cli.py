@@ -57,7 +57,7 @@ def test_existing_files_are_refused_before_the_sweep_runs(tmp_path, monkeypatch,
     monkeypatch.setattr(sweep, "run", must_not_run)
     assert main(["sweep", "--samples", "100", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "tornado.csv exist: not overwriting" in err and "--force" in err
+    assert "tornado.csv exists: not overwriting it" in err and "--force" in err
     assert (out / "tornado.csv").read_text() == "mine"
     # a bad output name is reported as such, before the files
     assert main(["sweep", "--samples", "100", "--out", str(out), "--outputs", "hours.cole"]) == 2
@@ -87,7 +87,7 @@ def test_interrupted_sweep_writes_nothing(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--samples", "0"], "samples = 0"),
     (["--samples", "10", "--threads", "-2"], "threads = -2"),
-    (["--samples", "10", "--scenario", "base"], "no uncertain assumptions"),
+    (["--samples", "10", "--scenario", "base"], "no uncertain assumptions to sweep"),
     (["--samples", "10", "--tornado-year", "2099"], "year = 2099"),
 ])
 def test_errors_exit_2(tmp_path, argv, message, capsys):
@@ -266,3 +266,37 @@ def test_a_real_ctrl_c_while_writing_exits_130_with_one_line_and_no_files(tmp_pa
             proc.communicate()
     assert proc.returncode == 130 and stderr == "aipower: sweep interrupted: nothing written\n", stderr
     assert stdout == "" and not out.exists()
+
+
+@pytest.mark.parametrize("scenario", ["ai", "base"])
+def test_a_scenario_without_ranges_gets_the_sweep_s_message(tmp_path, capsys, scenario):
+    # the tornado ran first: "no uncertain assumptions for a tornado", without saying what to do
+    assert main(["sweep", "--samples", "1000", "--scenario", scenario, "--out", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"aipower: error: scenario '{scenario}': no uncertain assumptions to sweep; give ranges") and "'ai_ranges'" in err
+    assert "tornado" not in err and not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "3601", "ten"])
+def test_a_dask_timeout_out_of_range_is_named_by_the_option_before_any_work(tmp_path, monkeypatch, capsys, value):
+    # "dask_timeout = 0.0: ..." (the API's name), found once connecting; without --dask not at all
+    monkeypatch.setattr(sweep, "run", _must_not_run)
+    for dask in ([], ["--dask", "tcp://127.0.0.1:1"]):
+        with pytest.raises(SystemExit) as stop:
+            main(["sweep", "--samples", "10", *dask, "--dask-timeout", value, "--out", str(tmp_path / "s")])
+        err = capsys.readouterr().err
+        assert stop.value.code == 2 and f"argument --dask-timeout: '{value}': expected seconds in (0, 3600]" in err, err
+    assert not (tmp_path / "s").exists()
+
+
+def test_one_existing_file_exists_several_exist(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sweep, "run", _must_not_run)
+    out = tmp_path / "s"
+    out.mkdir()
+    (out / "tornado.csv").write_text("mine")
+    assert main(["sweep", "--samples", "10", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"aipower: error: {out / 'tornado.csv'} exists: not overwriting it (use --force to replace it)\n"
+    (out / "sweep.json").write_text("mine")
+    assert main(["sweep", "--samples", "10", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"aipower: error: {out / 'tornado.csv'}, {out / 'sweep.json'} exist: not overwriting "
+                                       "them (use --force to replace them)\n")

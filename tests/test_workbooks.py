@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -277,7 +279,7 @@ def test_a_base_year_without_actuals_is_named_before_any_workbook_is_built(tmp_p
     monkeypatch.setattr(workbooks, "_write", lambda *a: pytest.fail("a workbook was built"))
     assert main(["regenerate", "--out", str(tmp_path / "o"), "--base-year", "2023", "--only", "training"]) == 2
     err = capsys.readouterr().err
-    assert "horizon.base_year = 2023: expected a base year for which every actual" in err and "2024-2034" in err
+    assert "error: --base-year 2023: expected a base year for which every actual" in err and "2024-2034" in err
     assert "Assumptions!" not in err and not (tmp_path / "o").exists()
 
 
@@ -304,3 +306,46 @@ def test_a_later_base_year_leaves_the_columns_past_the_tables_blank_not_errors(t
         values = [g.cell(rows[label], c).value for c in range(2, 14)]
         assert all(isinstance(v, (int, float)) for v in values[:11]) and values[11] in (None, ""), (label, values)
     assert g.cell(rows["coal hours, ai"], 2).value == aipower.run("ai", base_year=2025).hours.loc["coal", 2025]
+
+
+def test_check_with_a_folder_and_stale_workbooks_never_offers_force_for_the_folder(tmp_path, capsys):
+    # the command offered (`--force`) then failed on the folder: "--force does not replace folders"
+    (tmp_path / "token_cost.xlsx").mkdir()
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--only", "us_gap", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'us_gap.xlsx'}: missing" in err
+    assert err.endswith(f"aipower: 2 workbooks stale or edited: move {tmp_path / 'token_cost.xlsx'} (a folder) away; then "
+                        f"`aipower regenerate --out {tmp_path} --only token_cost --only us_gap --force` replaces the other, "
+                        "and any edits made in it\n")
+
+
+@pytest.mark.parametrize("how", ["sheet cut in half", "sheet part missing", "bad CRC", "damaged deflate stream"])
+def test_check_reports_a_damaged_workbook_as_a_problem_of_that_file(how, tmp_path, capsys):
+    from test_recalc import _DAMAGE, _damaged
+
+    book = workbooks.build("us_gap", tmp_path / "good.xlsx")
+    (tmp_path / "out").mkdir()
+    _damaged(book, tmp_path / "out" / "us_gap.xlsx", how)
+    assert main(["regenerate", "--out", str(tmp_path / "out"), "--only", "us_gap", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{tmp_path / 'out' / 'us_gap.xlsx'}: ") and "Traceback" not in err
+    if how in ("bad CRC", "damaged deflate stream"):  # the zip cannot be read: said so (compare reads XML as text)
+        assert f"not a readable workbook ({_DAMAGE[how]}" in err
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names there are Unicode, not bytes")
+def test_a_scenario_path_that_is_not_utf8_is_refused_before_the_build(tmp_path):
+    # xlsxwriter failed after the whole build: "'utf-8' codec can't encode character '\udce9' ... surrogates
+    # not allowed"; the workbook stores the path for its formulas, so replacing the byte would name no file
+    import subprocess
+
+    name = os.fsencode(tmp_path) + b"/caf\xe9.toml"
+    Path(os.fsdecode(name)).write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")
+    for check in ([], [b"--check"]):
+        proc = subprocess.run([sys.executable, "-m", "aipower", "regenerate", "--scenario", name, "--out",
+                               os.fsencode(tmp_path / "o"), "--only", "us_gap", *check], capture_output=True, timeout=300)
+        assert proc.returncode == 2
+        assert proc.stderr.startswith(b"aipower: error: --scenario " + name + b": the file's path " + name +
+                                      b" is not valid UTF-8"), proc.stderr
+        assert b"rename the file (or its folder)" in proc.stderr and proc.stderr.count(b"\n") == 1
+    assert not (tmp_path / "o").exists()

@@ -28,28 +28,45 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(f"interrupted after writing {len(self.paths)} file(s)")
 
 
-def check_targets(targets: Iterable[str | Path], *, overwrite: bool = False, arg: str = "--out") -> None:
+def check_targets(targets: Iterable[str | Path], *, overwrite: bool = False, arg: str = "--out",
+                  named: str | None = None) -> None:
     """Refuse, before any work is done, writes that would fail or replace files.
 
     Each target's folder must be a folder or creatable (its nearest existing
     ancestor a folder we may create files in: a probe file is made there and
-    removed), and no target may exist unless `overwrite`; `arg` names the
-    option the folder came from in the error.
+    removed; no symbolic link to a missing target on the way), and no target may
+    exist unless `overwrite`; `arg` names the option the folder came from in the
+    error, or `named` names the target instead (e.g. "--in-place BOOK.xlsx").
     """
-    targets = [Path(t) for t in targets]
-    for folder in dict.fromkeys(t.parent for t in targets):
-        existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    paths = [Path(t) for t in targets]
+    for folder in dict.fromkeys(t.parent for t in paths):
+        who = named or f"{arg} {folder}"
+        existing = None
+        for p in (folder, *folder.parents):
+            if p.exists():
+                existing = p
+                break
+            if p.is_symlink():  # mkdir fails on it only once the work is done ("File exists")
+                raise ValueError(f"{who}: {p} is a symbolic link to a missing target ({os.readlink(p)}); "
+                                 "expected a folder (created if missing) or a link to one")
         if existing is not None and not existing.is_dir():
-            raise ValueError(f"{arg} {folder}: {existing} is a file; expected a folder (created if missing)")
+            raise ValueError(f"{who}: {existing} is a file; expected a folder (created if missing)")
         if existing is not None:
-            _check_writable(folder, existing, arg)
-    folders = [str(t) for t in targets if t.is_dir()]  # --force replaces files, never a folder (found only at the end)
+            _check_writable(folder, existing, who)
+    folders = [str(t) for t in paths if t.is_dir()]  # --force replaces files, never a folder (found only at the end)
     if folders:
         raise ValueError(f"{', '.join(folders)}: a folder where an output file goes; expected a file or nothing there "
-                         "(--force does not replace folders)")
-    present = [str(t) for t in targets if os.path.lexists(t)]  # a dangling symlink is there too
+                         "(move the folder away or choose another name: --force does not replace folders)")
+    present = [str(t) for t in paths if os.path.lexists(t)]  # a dangling symlink is there too
     if present and not overwrite:
-        raise OutputExistsError(f"{', '.join(present)} exist: not overwriting (use --force to replace them)")
+        raise OutputExistsError(_exists_text(present))
+
+
+def _exists_text(present: list[str], force: str = "--force") -> str:
+    """The refusal of existing files: 'X exists: not overwriting it (use --force to replace it)', or the plural."""
+    if len(present) == 1:
+        return f"{present[0]} exists: not overwriting it (use {force} to replace it)"
+    return f"{', '.join(present)} exist: not overwriting them (use {force} to replace them)"
 
 
 def _new_file(named: Callable[[str], Path], mode: int) -> Path | None:
@@ -65,15 +82,17 @@ def _new_file(named: Callable[[str], Path], mode: int) -> Path | None:
     return None
 
 
-def _check_writable(folder: Path, existing: Path, arg: str) -> None:
-    """Create and remove a probe file in `existing` (the folder, or its nearest existing ancestor)."""
+def _check_writable(folder: Path, existing: Path, who: str) -> None:
+    """Create and remove a probe file in `existing` (the folder, or its nearest existing ancestor);
+    `who` names the target in the error ("--out DIR")."""
     try:
         probe = _new_file(lambda token: existing / f".aipower-probe.{token}.tmp", 0o600)
         if probe is not None:  # (no free name: the write itself will report what goes wrong)
             os.unlink(probe)
     except OSError as exc:
-        where = f"cannot create files in {existing}" if existing != folder else "cannot create files there"
-        raise exc.__class__(f"{arg} {folder}: {where} ({exc.strerror or exc}); expected a writable folder") from None
+        named_folder = who.endswith(f" {folder}")
+        where = "cannot create files there" if existing == folder and named_folder else f"cannot create files in {existing}"
+        raise exc.__class__(f"{who}: {where} ({exc.strerror or exc}); expected a writable folder") from None
 
 
 # Longest file name most file systems take, in bytes.
@@ -217,7 +236,7 @@ def atomic_write_all(writes: Mapping[str | Path, Callable[[Path], None]], *, ove
     paths = [Path(p) for p in writes]
     present = [str(p) for p in paths if p.exists()]
     if present and not overwrite:
-        raise OutputExistsError(f"{', '.join(present)} exist: not overwriting (use --force / overwrite=True to replace them)")
+        raise OutputExistsError(_exists_text(present, "--force / overwrite=True"))
     with all_or_nothing(paths):
         temps: dict[Path, Path] = {}
         try:

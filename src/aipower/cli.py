@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import codecs
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,17 +27,28 @@ from .calculator_tables import TABLES as CALCULATOR_TABLES
 from .scenario import SHIPPED, Scenario, load_scenario
 
 
+def _home(text: str) -> str:
+    """A leading ~ as the home folder: a shell expands only an unquoted one ('~/out' in quotes, as in
+    a crontab, made a folder named '~' here)."""
+    return os.path.expanduser(text) if text.startswith("~") else text
+
+
 def out_path(text: str) -> Path:
-    """An --out argument: an empty one (an unset $OUTDIR) is refused, not read as this folder."""
+    """An --out argument: an empty one (an unset $OUTDIR) is refused, not read as this folder; a
+    leading ~ is the home folder."""
     if not text.strip():
         raise argparse.ArgumentTypeError(f"{text!r}: expected a path (./ for this folder), not an empty text")
-    return Path(text)
+    return Path(_home(text))
+
+
+def in_path(text: str) -> Path:
+    """A file argument (recalc's BOOK.xlsx): a leading ~ is the home folder."""
+    return Path(_home(text))
 
 
 def scenario_arg(text: str) -> str:
-    """A --scenario argument: a leading ~ is the home folder, as in the Excel layer (a shell expands
-    only an unquoted one; '~/my.toml' in quotes reached the loader as a folder named '~')."""
-    return os.path.expanduser(text) if text.startswith("~") else text
+    """A --scenario argument: a leading ~ is the home folder, as in the Excel layer."""
+    return _home(text)
 
 
 def scenario_args(p: argparse.ArgumentParser) -> None:
@@ -130,11 +143,69 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
                              for name, df in frames.items()}, overwrite=force)
 
 
-def error_text(exc: BaseException, where: Path | None = None) -> str:
+class StdoutError(OSError):
+    """Standard output could not be written (a full disk, an I/O error): not one of the command's files."""
+
+    paths: Sequence[Path] = ()  # the files the command wrote before (print_paths sets them)
+
+
+class _GuardedStdout:
+    """sys.stdout while a command runs: a failed write raises StdoutError, so that it is not blamed on
+    the command's files (`> /dev/full` said "OUT: No space left on device" of a folder written in full).
+    A closed pipe (`| head`) stays a BrokenPipeError."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def _guarded(self, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise StdoutError(exc.errno, exc.strerror or str(exc)) from None
+
+    def write(self, text: str) -> int:
+        return self._guarded(lambda: self._stream.write(text))
+
+    def flush(self) -> None:
+        self._guarded(self._stream.flush)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _stdout_error(exc: StdoutError) -> str:
+    written = ""
+    if len(exc.paths) == 1:
+        written = f"; the file is written ({exc.paths[0]})"
+    elif exc.paths:
+        folders = ", ".join(dict.fromkeys(str(p.parent) for p in exc.paths))
+        written = f"; the files are written ({len(exc.paths)} in {folders})"
+    return f"standard output: cannot write to it ({exc.strerror}){written}"
+
+
+# A refusal of the base year, as the API words it: the command line's --base-year is an override to it
+_BASE_YEAR_REFUSED = re.compile(r"override: horizon\.base_year = (-?\d+): ")
+
+
+def error_text(exc: BaseException, where: Path | None = None, base_year: int | None = None) -> str:
     """An error as the user reads it: an OSError without the "[Errno N]" Python puts before it, and
-    naming the path it concerns (the system names none for a full disk, say; then `where`)."""
+    naming the path it concerns (the system names none for a full disk, say; then `where`). A
+    refusal of `base_year` (--base-year) names the option, not the assumption it overrides."""
+    if isinstance(exc, StdoutError):
+        return _stdout_error(exc)
     if not (isinstance(exc, OSError) and exc.strerror):
-        return str(exc)
+        text = str(exc)
+        m = _BASE_YEAR_REFUSED.match(text)
+        if base_year is not None and m and int(m.group(1)) == base_year:
+            return f"--base-year {base_year}: {text[m.end():]}"
+        return text
     if exc.filename is not None:
         return f"{exc.filename}: {exc.strerror}"
     if where is not None and str(where) not in exc.strerror:
@@ -152,8 +223,12 @@ def print_paths(paths: Sequence[Path], line=str, footer: str | None = None, note
             print(line(path))
         if footer is not None:
             print(footer)
+        _flush_stdout()  # a full disk behind `> list.txt` is found here, while the files are known
     except KeyboardInterrupt:
         raise Interrupted(paths) from None
+    except StdoutError as exc:
+        exc.paths = list(paths)
+        raise
 
 
 def _console_escape(exc: UnicodeError) -> tuple[bytes, int]:
@@ -226,7 +301,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             _writable_text_streams()
             args = _parser().parse_args(argv)
             command = args.command
-            return _main(args)
+            stdout = sys.stdout
+            if stdout is not None:  # (None without a console, e.g. pythonw: print() then writes nothing)
+                sys.stdout = _GuardedStdout(stdout)
+            try:
+                return _main(args)
+            finally:
+                sys.stdout = stdout
         except KeyboardInterrupt as exc:  # Ctrl-C: anywhere, never a traceback
             return _interrupted(exc, command)
 
@@ -235,7 +316,9 @@ def _main(args: argparse.Namespace) -> int:
     try:
         plugin = next((c for c in _plugin_commands() if c.name == args.command), None)
         if plugin is not None:
-            return int(plugin.run(args))
+            status = int(plugin.run(args))
+            _flush_stdout()
+            return status
         if args.command == "version":
             for k, v in version_info().items():
                 print(f"{k}: {v}")
@@ -243,6 +326,10 @@ def _main(args: argparse.Namespace) -> int:
             print(calibration.markdown())
         elif args.command == "params":
             sc = load_scenario(args.scenario, base_year=args.base_year)
+            if args.base_year is not None:  # a year the model cannot start from is refused, as by `run`
+                from ._build import horizon
+
+                horizon(sc)
             for a in sc.assumptions():
                 if a.is_actual:  # the number it resolves to, with the series and year it comes from
                     value, where = sc.listed_actual(a.key)
@@ -257,11 +344,13 @@ def _main(args: argparse.Namespace) -> int:
                 _print_result(result, sc)
             else:
                 print_paths(_write_tables(result, sc, args.out, args.force))
+        _flush_stdout()  # buffered output that cannot be written fails here, reported below
     except BrokenPipeError:  # output piped into `head` and closed early (an OSError: caught first); files are
         sys.stderr.close()   # written in full before their names are printed
         return 0
-    except (ValueError, OSError) as exc:  # OSError: what the system refuses, and OutputExistsError
-        print(f"aipower: error: {error_text(exc, getattr(args, 'out', None))}", file=sys.stderr)
+    except (ValueError, OSError) as exc:  # OSError: what the system refuses, OutputExistsError, StdoutError
+        print(f"aipower: error: {error_text(exc, getattr(args, 'out', None), getattr(args, 'base_year', None))}",
+              file=sys.stderr)
         return 2
     return 0
 

@@ -12,11 +12,10 @@ import os
 import shlex
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 from ._io import OutputExistsError
-from .cli import error_text, out_path, print_paths, scenario_args
+from .cli import error_text, in_path, out_path, print_paths, scenario_args
 
 _EXTRA = "the Excel commands need the excel extra: pip install \".[excel]\" from the aipower checkout"
 
@@ -28,6 +27,24 @@ def _workbooks(n: int) -> str:
 def _missing(exc: ImportError) -> int:
     print(f"aipower: error: {_EXTRA} ({exc})", file=sys.stderr)
     return 2
+
+
+def _check_storable(scenario: str) -> None:
+    """A workbook stores a scenario file's absolute path in its Scenario cell, for its formulas: a path
+    that is not valid UTF-8 (a name made in another encoding) cannot be stored as it is, and with its
+    bytes replaced it would name no file. Refused before the build, not by xlsxwriter at its end."""
+    from .scenario import shipped_name
+
+    path = Path(scenario).expanduser()
+    if shipped_name(scenario) is not None or not path.is_file():  # the loader names a missing file
+        return
+    stored = str(path.resolve())
+    try:
+        stored.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"--scenario {scenario}: the file's path {stored} is not valid UTF-8 (a name made in another "
+                         "encoding), and a workbook stores the path as text for its formulas; expected a path in "
+                         "UTF-8: rename the file (or its folder) and run again") from None
 
 
 class RegenerateCommand:
@@ -52,6 +69,11 @@ class RegenerateCommand:
             from . import workbooks
         except ImportError as exc:
             return _missing(exc)
+        try:
+            _check_storable(args.scenario)
+        except ValueError as exc:
+            print(f"aipower: error: {exc}", file=sys.stderr)
+            return 2
         if args.check:
             return self._check(args, workbooks)
         try:
@@ -62,7 +84,7 @@ class RegenerateCommand:
             paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
                                          force=args.force, only=args.only)
         except (ValueError, OSError, XlsxFileError) as exc:  # xlsxwriter's FileCreateError on a full disk
-            print(f"aipower: error: {error_text(exc, args.out)}", file=sys.stderr)
+            print(f"aipower: error: {error_text(exc, args.out, args.base_year)}", file=sys.stderr)
             return 2
         print_paths(paths, lambda p: f"{p}  ({p.stat().st_size / 1024:,.0f} KiB)", notes=notes,
                     footer=f"{_workbooks(len(paths))} for scenario '{args.scenario}' in {args.out.resolve()} "
@@ -76,26 +98,33 @@ class RegenerateCommand:
         if args.out.exists() and not args.out.is_dir():  # else every workbook is "missing", and the fix-it fails
             print(f"aipower: error: --out {args.out} is a file: expected the folder of workbooks to check", file=sys.stderr)
             return 2
+        if args.out.is_symlink() and not args.out.exists():  # likewise
+            print(f"aipower: error: --out {args.out} is a symbolic link to a missing target ({os.readlink(args.out)}): "
+                  "expected the folder of workbooks to check", file=sys.stderr)
+            return 2
 
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 fresh = workbooks.regenerate(tmp, scenario=args.scenario, base_year=args.base_year, only=args.only)
             except ValueError as exc:
-                print(f"aipower: error: {exc}", file=sys.stderr)
+                print(f"aipower: error: {error_text(exc, base_year=args.base_year)}", file=sys.stderr)
                 return 2
-            stale, folders = [], 0
+            from .recalc import UnreadableWorkbook, reading
+
+            stale, folders = [], []
             for path in fresh:
                 committed = args.out / path.name
                 if committed.is_dir():
                     stale.append(f"{committed}: a folder where the workbook goes (--force does not replace folders: "
                                  "move it away)")
-                    folders += 1
+                    folders.append(committed)
                     continue
                 try:
-                    diffs = (workbooks.compare(committed, path, labels=("the file", "the builder's"))
-                             if committed.exists() else ["missing"])
-                except (OSError, zipfile.BadZipFile) as exc:  # a file that is no workbook
-                    diffs = [f"not a readable workbook ({error_text(exc)})"]
+                    with reading(committed):  # a damaged file (bad CRC, cut XML): a line, not a traceback
+                        diffs = (workbooks.compare(committed, path, labels=("the file", "the builder's"))
+                                 if committed.exists() else ["missing"])
+                except UnreadableWorkbook as exc:  # a file that is no workbook
+                    diffs = [f"not a readable workbook ({exc.reason})"]
                 if diffs:
                     stale.append(f"{committed}: {'; '.join(diffs[:5])}")
         for line in stale:
@@ -109,9 +138,13 @@ class RegenerateCommand:
                 again += ["--base-year", str(args.base_year)]
             for name in args.only or []:
                 again += ["--only", name]
-            n = len(stale)
-            fix = (f": `{shlex.join([*again, '--force'])}` replaces {'it' if n == 1 else 'them'}, and any edits made "
-                   f"in {'it' if n == 1 else 'them'}" if n > folders else "")
+            n, it = len(stale), "it" if len(stale) - len(folders) == 1 else "them"
+            fix = ""
+            if n > len(folders):  # --force replaces files, never a folder: those are moved away first
+                first = (f"move {', '.join(map(str, folders))} (a folder{'s' if len(folders) > 1 else ''}) away; then "
+                         if folders else "")
+                which = ("the other" if it == "it" else "the others") if folders else it
+                fix = f": {first}`{shlex.join([*again, '--force'])}` replaces {which}, and any edits made in {it}"
             print(f"aipower: {_workbooks(n)} stale or edited{fix}", file=sys.stderr)
             return 1
         print(f"{_workbooks(len(fresh))} in {args.out} {'is' if len(fresh) == 1 else 'are'} current")
@@ -122,11 +155,19 @@ class RecalcCommand:
     name = "recalc"
 
     def add_parser(self, sub: argparse._SubParsersAction) -> None:
-        p = sub.add_parser("recalc", help="recalculate a workbook that uses AIP_ and built-in functions, without Excel")
-        p.add_argument("book", type=Path, metavar="BOOK.xlsx")
+        p = sub.add_parser(
+            "recalc", help="recalculate a workbook that uses AIP_ and built-in functions, without Excel",
+            description="Recalculate a workbook that uses AIP_ and built-in functions, without Excel.",
+            epilog="Exit status: 0 when every formula cell has a value; 1 when formula cells evaluate to an Excel "
+                   "error (#DIV/0!, #N/A, or an AIP_ function's \"#VALUE! <reason>\"): their count and the first one "
+                   "are printed and the workbook is written, but --in-place leaves it as it was (nothing written) if "
+                   "a cell that held a value would hold an error: fix the cause, or write a copy with --out to "
+                   "inspect it; 2 on an error (nothing written).")
+        p.add_argument("book", type=in_path, metavar="BOOK.xlsx")
         g = p.add_mutually_exclusive_group(required=True)
         g.add_argument("--out", type=out_path, metavar="OUT.xlsx", help="write the recalculated copy here")
-        g.add_argument("--in-place", action="store_true", help="replace BOOK.xlsx itself (atomically)")
+        g.add_argument("--in-place", action="store_true",
+                       help="replace BOOK.xlsx itself (atomically), unless cells that held a value would hold errors")
         p.add_argument("--force", action="store_true", help="replace OUT.xlsx if it exists")
 
     def run(self, args: argparse.Namespace) -> int:
@@ -149,15 +190,26 @@ class RecalcCommand:
                 print(f"\r  {done:,}/{total:,} formula cells", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
             try:
-                report = recalc.recalc_file(args.book, out, overwrite=args.in_place or args.force, progress=progress)
+                report = recalc.recalc_file(args.book, out, overwrite=args.in_place or args.force, progress=progress,
+                                            keep_values=args.in_place)
             finally:
                 if line_open:  # end the progress line before a message
                     print(file=sys.stderr)
+        except recalc.ValuesWouldBeLost as exc:  # --in-place: the workbook's values are kept
+            print(f"aipower: {exc}; nothing written: fix the cause, or write the recalculated copy elsewhere to "
+                  f"inspect it (--out OUT.xlsx instead of --in-place)", file=sys.stderr)
+            return 1
         except (ValueError, OSError) as exc:
             print(f"aipower: error: {error_text(exc, args.book if args.in_place else args.out)}", file=sys.stderr)
             return 2
         print_paths([out], lambda p: f"{p}: {report.formulas} formulas recalculated, {report.changed} cell values changed "
                                      f"(spilled cells included) in {report.seconds:.2f} s")
+        if report.errors:
+            # written, but not what the user wants to find out later from a chart of error text
+            cells = "formula cell evaluates" if report.errors == 1 else "formula cells evaluate"
+            print(f"aipower: {report.errors} {cells} to an error ({report.new_errors} of {report.errors} held a value "
+                  f"before); first: {report.first_error}", file=sys.stderr)
+            return 1
         return 0
 
 

@@ -29,6 +29,18 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
 
 
+def _timeout(text: str) -> float:
+    """--dask-timeout: named by the option, before any work (the sweep said 'dask_timeout = 0.0' once
+    connecting). The range is the one `sweep.run` accepts."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected seconds in (0, {sweep.MAX_DASK_TIMEOUT:g}]") from None
+    if not 0 < seconds <= sweep.MAX_DASK_TIMEOUT:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"{text!r}: expected seconds in (0, {sweep.MAX_DASK_TIMEOUT:g}]")
+    return seconds
+
+
 def _quantile_pair(text: str) -> tuple[float, float]:
     parts = text.split(",")
     try:
@@ -60,7 +72,7 @@ class SweepCommand:
                        help="swing each input between these quantiles of its distribution, e.g. 0.1,0.9 "
                             "(default: the range's bounds; P5/P95 of an unbounded normal or lognormal)")
         p.add_argument("--dask", default=None, metavar="ADDRESS", help="run the chunks on a Dask scheduler, e.g. tcp://host:8786")
-        p.add_argument("--dask-timeout", type=float, default=sweep.DEFAULT_DASK_TIMEOUT, metavar="SECONDS",
+        p.add_argument("--dask-timeout", type=_timeout, default=sweep.DEFAULT_DASK_TIMEOUT, metavar="SECONDS",
                        help=f"give up if the scheduler does not answer (default {sweep.DEFAULT_DASK_TIMEOUT:g} s)")
         p.add_argument("--out", required=True, type=out_path, metavar="DIR", help="output directory (created if missing)")
         p.add_argument("--force", action="store_true", help="replace files that already exist in DIR")
@@ -73,10 +85,12 @@ class SweepCommand:
         # folder it cannot write in, nor on a bad tornado argument
         check_targets([args.out / name for name in [*names, "tornado.csv", "sweep.json"]], overwrite=args.force)
         tornado = self._tornado(args)
-        # Ctrl-C (KeyboardInterrupt) goes to the command line's handler: nothing is written before the end
+        # Ctrl-C (KeyboardInterrupt) goes to the command line's handler: nothing is written before the end;
+        # a scenario without uncertain inputs (no tornado) is refused here at once
         result = sweep.run(args.scenario, args.samples, seed=args.seed, threads=args.threads, outputs=outputs,
                            latin=args.latin, base_year=args.base_year, dask=args.dask, dask_timeout=args.dask_timeout,
                            progress=not args.no_progress and sys.stderr.isatty())
+        assert tornado is not None  # the sweep varies the inputs the tornado swings
         # a unit column last, as in `aipower tables`
         files = {args.out / f"percentiles_{name}.csv": csv_writer(table.assign(unit=sweep.output_unit(name)), index=True,
                                                                    float_format="%.10g")
@@ -106,7 +120,8 @@ class SweepCommand:
     @staticmethod
     def _tornado(args: argparse.Namespace):
         """The tornado table, computed (in a fraction of a second) before the sweep: its output
-        and year are checked, by the functions the sweep uses, before any sampling."""
+        and year are checked, by the functions the sweep uses, before any sampling. None for a
+        scenario without uncertain inputs, which the sweep refuses in more helpful words."""
         try:
             return sweep.tornado(args.scenario, args.tornado_output, args.tornado_year, threads=args.threads,
                                  quantiles=args.tornado_quantiles, base_year=args.base_year)
@@ -115,6 +130,8 @@ class SweepCommand:
                 raise ValueError(f"--tornado-output {args.tornado_output}: {exc}") from None
             if str(exc).startswith("year = "):
                 raise ValueError(f"--tornado-year {args.tornado_year}: {exc}") from None
+            if "no uncertain assumptions for a tornado" in str(exc):
+                return None  # sweep.run refuses the scenario before any sampling, saying what to do instead
             raise
 
 

@@ -120,7 +120,15 @@ def check(*_):
         for path in os.environ["AIPOWER_LO_BOOKS"].split(os.pathsep):
             hidden = PropertyValue()
             hidden.Name, hidden.Value = "Hidden", True
-            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, (hidden,))
+            try:
+                doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, (hidden,))
+            except Exception:  # "type detection failed": no file LibreOffice can open
+                doc = None
+            if doc is None or not hasattr(doc, "calculateAll"):  # a text document is no spreadsheet
+                if doc is not None:
+                    doc.close(True)
+                report["unreadable"] = path
+                break
             doc.calculateAll()
             cells = []
             for sheet in doc.Sheets:
@@ -221,6 +229,9 @@ def recalculate(books: list[Path], timeout: float = 300.0) -> dict[str, list[lis
         if not report.exists():
             raise RuntimeError("LibreOffice wrote no report (is libreoffice-script-provider-python installed?)")
         data = json.loads(report.read_text(encoding="utf-8"))
+    if "unreadable" in data:  # named as given, not by the absolute path handed to LibreOffice
+        given = {str(b.resolve()): str(b) for b in books}
+        raise RuntimeError(f"{given.get(data['unreadable'], data['unreadable'])}: not a workbook LibreOffice can open")
     if "error" in data:
         raise RuntimeError(f"LibreOffice check failed:\n{data['error']}")
     return data["books"]
@@ -264,11 +275,36 @@ def compare(books: list[Path], timeout: float = 300.0) -> list[str]:
     return problems
 
 
+def not_a_workbook(book: Path) -> str | None:
+    """Why `book` is no workbook file to check ("no such file", a folder, not an .xlsx), or None: found
+    before LibreOffice starts, whose own answer is a traceback from its bridge."""
+    import zipfile
+
+    if not book.exists():
+        return "no such file" if not book.is_symlink() else "a symbolic link to a missing file"
+    if book.is_dir():
+        return "a folder; expected a workbook file (.xlsx)"
+    try:
+        with zipfile.ZipFile(book) as z:
+            if "xl/workbook.xml" not in z.namelist():
+                return "not a workbook (a zip file without xl/workbook.xml); expected an .xlsx file"
+    except zipfile.BadZipFile:
+        return "not a workbook (not a zip file); expected an .xlsx file"
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror or exc})"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m aipower.libreoffice", description=__doc__.split("\n\n")[0])
     p.add_argument("books", nargs="+", type=Path)
     p.add_argument("--timeout", type=float, default=300.0, help="seconds for each LibreOffice run (default 300)")
     args = p.parse_args(argv)
+    refused = [(book, why) for book in args.books if (why := not_a_workbook(book)) is not None]
+    for book, why in refused:
+        print(f"libreoffice check: {book}: {why}", file=sys.stderr)
+    if refused:
+        return 2
     try:
         problems = compare(args.books, args.timeout)
     except RuntimeError as exc:

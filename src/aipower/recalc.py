@@ -21,11 +21,14 @@ replaces an existing file unless told to.
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +39,7 @@ import numpy as np
 
 from formulas.errors import BaseError as _FormulasError
 
-from ._io import atomic_write, check_targets
+from ._io import OutputExistsError, atomic_write, check_targets
 from .xlfunctions import REGISTRY
 
 # References that need the cell's address, not its value: the engine passes values only.
@@ -44,7 +47,8 @@ _REFERENCE_FUNCTIONS = {"OFFSET", "INDIRECT", "CELL", "ISREF", "AREAS", "ISFORMU
                         "ROWS", "COLUMNS", "DUMMYFUNCTION"}
 _PREFIXES = re.compile(r"_xlfn\.|_xludf\.|_xlws\.", re.IGNORECASE)
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
-_EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!")
+_EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!",
+                 "#BUSY!", "#CONNECT!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#PYTHON!", "#EXTERNAL!")
 
 
 class RecalcError(ValueError):
@@ -127,10 +131,18 @@ def _functions() -> dict[str, Any]:
     return funcs
 
 
+# Names in the `formulas` library's function table that are no Excel function: ARRAY and ARRAYROW are
+# its parser's nodes for an array constant ({1,2;3,4}), defined beside its function table, not in the
+# modules of Excel's categories (math, text, look, …). Only names that are in no Excel function list and
+# that Excel never writes into a file are left out here: SINGLE stays, Excel's stored name for "@".
+_NOT_EXCEL = {"ARRAY", "ARRAYROW"}
+
+
 def supported_builtins() -> list[str]:
-    """Excel built-in functions the engine computes (the `formulas` library's, less reference functions),
-    by the names a user types: a file stores newer functions as `_xlfn.NAME` (and `_xlfn._xlws.NAME`),
-    which the library lists as well, and `__xludf.DUMMYFUNCTION` is another program's placeholder."""
+    """Excel built-in functions the engine computes (the `formulas` library's, less reference functions
+    and the library's own names, `_NOT_EXCEL`), by the names a user types: a file stores newer functions
+    as `_xlfn.NAME` (and `_xlfn._xlws.NAME`), which the library lists as well, and
+    `__xludf.DUMMYFUNCTION` is another program's placeholder."""
     from formulas.functions import not_implemented
 
     typed = set()
@@ -139,7 +151,7 @@ def supported_builtins() -> list[str]:
             continue
         for prefix in ("_XLFN.", "_XLWS."):
             n = n.removeprefix(prefix)
-        if not n.startswith("AIP_") and n not in _REFERENCE_FUNCTIONS:
+        if not n.startswith("AIP_") and n not in _REFERENCE_FUNCTIONS and n not in _NOT_EXCEL:
             typed.add(n)
     return sorted(typed)
 
@@ -1135,13 +1147,12 @@ def load_book(path: str | Path) -> Book:
 
     if Path(path).is_dir():  # openpyxl's message would be about the file format
         raise RecalcError(f"{path} is a folder: expected a workbook file (.xlsx)")
-    try:
-        wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
-    except OSError as exc:
-        raise RecalcError(f"{path}: cannot read the workbook: {exc.strerror or exc}") from None
-    except (zipfile.BadZipFile, KeyError, InvalidFileException) as exc:
-        raise RecalcError(f"{path}: cannot read the workbook: {exc}") from None
-    has_formula, dynamic = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
+    with reading(path):
+        try:
+            wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
+        except InvalidFileException as exc:  # the file format: its message says which
+            raise UnreadableWorkbook(path, str(exc)) from None
+        has_formula, dynamic = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
     book = Book()
     for ws in wb.worksheets:
         book.add_sheet(ws.title)
@@ -1179,7 +1190,7 @@ def _formula_addresses(path: str | Path) -> tuple[set[tuple[str, str]], set[tupl
         parts = {n: z.read(n) for n in z.namelist() if n.startswith("xl/") and n.endswith((".xml", ".rels"))}
     dynamic_cm = _dynamic_array_metadata(parts)
     for sheet, part in _sheet_parts(parts).items():
-        for m in _C_ELEMENT.finditer(parts.get(part, b"").decode("utf-8")):
+        for m in _C_ELEMENT.finditer(parts[part].decode("utf-8")):  # a part missing: a damaged file (KeyError)
             if "<f" in (m.group(3) or ""):
                 r = re.search(r'\br="([A-Z]+\d+)"', m.group(1))
                 if r:
@@ -1271,31 +1282,128 @@ class Report:
     formulas: int  # formula cells computed (a dynamic array's anchor counts once)
     changed: int  # cells whose stored value changed, each cell of a spilled range included
     seconds: float
+    # formula cells whose value is an Excel error (#DIV/0!, or an AIP_ function's "#VALUE! <reason>")
+    errors: int = 0
+    new_errors: int = 0  # of those, the cells that held a value (not an error) before
+    first_error: str | None = None  # "Sheet!A1: <the error>": the first new one, else the first one
+
+
+class ValuesWouldBeLost(RecalcError):
+    """recalc_file(keep_values=True): formula cells that held a value would hold an error; nothing
+    was written. `report` has the counts."""
+
+    def __init__(self, message: str, report: Report):
+        super().__init__(message)
+        self.report = report
+
+
+def is_error_value(v: Any) -> bool:
+    """An Excel error as a cell holds it: an error value, or an AIP_ function's text "#VALUE! <reason>"."""
+    if isinstance(v, ExcelErrorValue):
+        return True
+    return isinstance(v, str) and v.split(" ", 1)[0] in _EXCEL_ERRORS
+
+
+# Longest error text the summary quotes (an AIP_ function's reason can run to 2,000 characters)
+_QUOTED = 300
+
+
+@dataclass
+class _Tally:
+    """What rewriting the sheets found: cells changed, formula cells now in error."""
+
+    changed: int = 0
+    errors: int = 0
+    new_errors: int = 0
+    first_error: str | None = None
+    first_new_error: str | None = None
+
+    def formula_value(self, where: str, new: Any, old: str | None, old_type: str | None) -> None:
+        """A formula cell's new value, and its old <v> text and t attribute (None if it had none)."""
+        if not is_error_value(new):
+            return
+        text = str(new) if len(str(new)) <= _QUOTED else str(new)[:_QUOTED] + "…"
+        self.errors += 1
+        self.first_error = self.first_error or f"{where}: {text}"
+        held_value = old is not None and old_type != "e" and not is_error_value(old)
+        if held_value:
+            self.new_errors += 1
+            self.first_new_error = self.first_new_error or f"{where}: {text}"
+
+
+# What a damaged .xlsx raises while it is read: a zip member that fails its CRC, a damaged deflate
+# stream, a file cut short, a part missing from the zip or its XML cut in half.
+def _damage(exc: BaseException) -> str:
+    from xml.etree.ElementTree import ParseError
+
+    if isinstance(exc, KeyError):  # zipfile: "There is no item named 'xl/…' in the archive"
+        return f"a part is missing: {exc.args[0] if exc.args else exc}"
+    if isinstance(exc, zlib.error):
+        return f"damaged compressed data: {exc}"
+    if isinstance(exc, ParseError) or type(exc).__name__ == "XMLSyntaxError":  # ElementTree's, lxml's
+        return f"damaged XML: {exc}"
+    if isinstance(exc, (zipfile.BadZipFile, UnicodeDecodeError)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+class UnreadableWorkbook(RecalcError):
+    """A file that cannot be read as a workbook: 'X.xlsx: cannot read the workbook (<reason>)'."""
+
+    def __init__(self, path: str | Path, reason: str):
+        super().__init__(f"{path}: cannot read the workbook ({reason})")
+        self.reason = reason
+
+
+@contextmanager
+def reading(path: str | Path) -> Iterator[None]:
+    """Reading workbook `path`: whatever a damaged file makes the zip or XML readers raise becomes
+    one UnreadableWorkbook naming the file."""
+    try:
+        yield
+    except RecalcError:
+        raise
+    except OSError as exc:
+        raise UnreadableWorkbook(path, exc.strerror or str(exc)) from None
+    except Exception as exc:  # the readers' own exceptions: a damaged file is no bug of ours to trace
+        raise UnreadableWorkbook(path, _damage(exc)) from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> Report:
+                progress: Callable[[int, int], None] | None = None, keep_values: bool = False) -> Report:
     """Recalculate `book_path` and write the copy with updated values to `out_path` (atomically).
 
-    `progress(done, total)` reports long recalculations (see `Book.calculate`)."""
+    `progress(done, total)` reports long recalculations (see `Book.calculate`). Formula cells that
+    come out as Excel errors are counted in the report (`errors`, `new_errors`, `first_error`); with
+    `keep_values`, nothing is written if a cell that held a value (not an error) would hold an error:
+    `ValuesWouldBeLost` is raised instead (for replacing a workbook in place)."""
     start = time.perf_counter()
     book_path, out_path = Path(book_path), Path(out_path)
-    if out_path.exists() and not overwrite:
-        from ._io import OutputExistsError
-
+    in_place = _same_file(book_path, out_path)
+    # the folder first: a folder at out_path is said to be one, not a file --force could replace
+    check_targets([out_path], overwrite=True, arg="--out", named=f"--in-place {book_path}" if in_place else None)
+    if os.path.lexists(out_path) and not overwrite:  # a dangling symlink is a file there too
         raise OutputExistsError(f"{out_path} exists: not overwriting it (use --force, or --in-place for the input)")
-    check_targets([out_path], overwrite=True, arg="--out")
     book = load_book(book_path)
     n = book.calculate(progress)
-    changed = {"n": 0}
-    with zipfile.ZipFile(book_path) as zin:
-        parts = {info.filename: zin.read(info.filename) for info in zin.infolist()}
-        infos = zin.infolist()
-    sheet_parts = _sheet_parts(parts)
-    shared = _shared_strings(parts.get("xl/sharedStrings.xml", b"").decode("utf-8"))
+    with reading(book_path):
+        with zipfile.ZipFile(book_path) as zin:
+            parts = {info.filename: zin.read(info.filename) for info in zin.infolist()}
+            infos = zin.infolist()
+        sheet_parts = _sheet_parts(parts)
+        shared = _shared_strings(parts.get("xl/sharedStrings.xml", b"").decode("utf-8"))
+        sheets = {sheet: parts[part].decode("utf-8") for sheet, part in sheet_parts.items()}
+    tally = _Tally()
     new_parts = dict(parts)
     for sheet, part in sheet_parts.items():
-        new_parts[part] = _patch_sheet(parts[part].decode("utf-8"), book, sheet, changed, shared).encode("utf-8")
+        new_parts[part] = _patch_sheet(sheets[sheet], book, sheet, tally, shared).encode("utf-8")
     for name in parts:
         if name.startswith("xl/charts/chart") and name.endswith(".xml"):
             new_parts[name] = patch_chart(parts[name].decode("utf-8"), book).encode("utf-8")
@@ -1304,6 +1412,11 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
         for key in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
             new_parts[key] = re.sub(r"<(Override|Relationship)\b[^>]*calcChain[^>]*/>", "",
                                     new_parts[key].decode("utf-8")).encode("utf-8")
+    report = Report(n, tally.changed, 0.0, tally.errors, tally.new_errors, tally.first_new_error or tally.first_error)
+    if keep_values and tally.new_errors:
+        cells = "cell that held a value" if tally.new_errors == 1 else "cells that held a value"
+        raise ValuesWouldBeLost(f"{book_path}: not replaced: {tally.new_errors} formula {cells} would hold an error "
+                                f"(first: {report.first_error})", report)
 
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -1312,7 +1425,8 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
                     zout.writestr(info, new_parts[info.filename])
 
     atomic_write(out_path, write, overwrite=overwrite)  # a file saved at out_path meanwhile is kept
-    return Report(n, changed["n"], time.perf_counter() - start)
+    report.seconds = time.perf_counter() - start
+    return report
 
 
 def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
@@ -1359,7 +1473,7 @@ def _shared_strings(xml: str) -> list[str]:
             for si in re.findall(r"<si>(.*?)</si>", xml, re.S)]
 
 
-def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int], shared: list[str]) -> str:
+def _patch_sheet(xml: str, book: Book, sheet: str, tally: _Tally, shared: list[str]) -> str:
     key_sheet = sheet.upper()
     arrays = book.array_cells()
     seen: set[tuple[str, int, int]] = set()
@@ -1376,7 +1490,7 @@ def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int], shar
         if not is_formula and key in book._cleared and key not in arrays:
             # a spill that shrank (or hit #SPILL!) leaves the cell empty; its style stays
             if "<v>" in body or "<is>" in body:
-                changed["n"] += 1
+                tally.changed += 1
             return "<c" + re.sub(r'\s+t="[^"]*"', "", attrs) + "/>"
         if not is_formula and key not in arrays:
             return m.group(0)
@@ -1395,13 +1509,23 @@ def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int], shar
         old_v = re.search(r"<v>(.*?)</v>", body, re.S)
         old_t = re.search(r'\bt="([^"]*)"', attrs)
         old = old_v.group(1) if old_v else None
+        if is_formula:  # counted when it comes out as an error, and whether it held a value before
+            from xml.sax.saxutils import unescape
+
+            old_text = None
+            if old is not None and old_t is not None and old_t.group(1) == "s" and old.isdigit():
+                old_text = shared[int(old)] if int(old) < len(shared) else None
+            elif old is not None:
+                old_text = unescape(old)
+            tally.formula_value(f"{book.sheet_name(key_sheet)}!{cell_name(row, col)}", v, old_text,
+                                old_t.group(1) if old_t else None)
         if old is not None and old_t is not None and old_t.group(1) == "s" and old.isdigit() and int(old) < len(shared):
             old, old_t = escape(shared[int(old)]), None
             same = t == "str" and old == text
         else:
             same = old is not None and _same(old, text, t, old_t)
         if not same:
-            changed["n"] += 1
+            tally.changed += 1
         return f"<c{new_attrs}>{new_body}</c>"
 
     xml = _C_ELEMENT.sub(repl, xml)
@@ -1414,7 +1538,7 @@ def _patch_sheet(xml: str, book: Book, sheet: str, changed: dict[str, int], shar
         t, text = _value_xml(book.value(sheet, row, col))
         t_attr = f' t="{t}"' if t else ""
         new.setdefault(row, []).append((col, f'<c r="{cell_name(row, col)}"{t_attr}><v>{text}</v></c>'))
-        changed["n"] += 1
+        tally.changed += 1
     return _set_dimension(_insert_cells(xml, new), missing)
 
 

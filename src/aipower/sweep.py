@@ -55,6 +55,7 @@ DEFAULT_CHUNK = 64 * int(_k.BLOCK)
 DEFAULT_ALPHA = 1e-4
 #: Seconds to wait for a Dask scheduler before giving up.
 DEFAULT_DASK_TIMEOUT = 10.0
+MAX_DASK_TIMEOUT = 3600.0  # s: an hour; longer is a hang, not a slow network
 #: Scenario keys whose kernel input has another name.
 _BINDING_NAMES = {
     "demand.tertiary_core.sector_total": "demand.tertiary_total_start",
@@ -373,8 +374,8 @@ def _connect(address: Any, timeout: float) -> tuple[Any, bool]:
         return address, False
     if not isinstance(address, str) or not address.strip():
         raise ValueError(f"dask = {address!r}: expected a scheduler address such as tcp://host:8786, or a Client")
-    if not (isinstance(timeout, (int, float)) and 0 < timeout <= 3600):
-        raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, 3600]")
+    if not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_DASK_TIMEOUT):
+        raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, {MAX_DASK_TIMEOUT:g}]")
     _check_address(address)
     _probe_scheduler(address, timeout)
     try:
