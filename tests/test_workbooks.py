@@ -349,3 +349,14 @@ def test_a_scenario_path_that_is_not_utf8_is_refused_before_the_build(tmp_path):
                                       b" is not valid UTF-8"), proc.stderr
         assert b"rename the file (or its folder)" in proc.stderr and proc.stderr.count(b"\n") == 1
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names there are Unicode, not bytes")
+def test_the_api_refuses_a_scenario_path_that_is_not_utf8_before_writing(tmp_path):
+    from aipower import workbooks
+
+    path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.toml"))
+    path.write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"^scenario .*caf.*\.toml: the file's path .* is not valid UTF-8"):
+        workbooks.build("us_gap", tmp_path / "us_gap.xlsx", scenario=str(path))
+    assert not (tmp_path / "us_gap.xlsx").exists()

@@ -29,24 +29,6 @@ def _missing(exc: ImportError) -> int:
     return 2
 
 
-def _check_storable(scenario: str) -> None:
-    """A workbook stores a scenario file's absolute path in its Scenario cell, for its formulas: a path
-    that is not valid UTF-8 (a name made in another encoding) cannot be stored as it is, and with its
-    bytes replaced it would name no file. Refused before the build, not by xlsxwriter at its end."""
-    from .scenario import shipped_name
-
-    path = Path(scenario).expanduser()
-    if shipped_name(scenario) is not None or not path.is_file():  # the loader names a missing file
-        return
-    stored = str(path.resolve())
-    try:
-        stored.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(f"--scenario {scenario}: the file's path {stored} is not valid UTF-8 (a name made in another "
-                         "encoding), and a workbook stores the path as text for its formulas; expected a path in "
-                         "UTF-8: rename the file (or its folder) and run again") from None
-
-
 class RegenerateCommand:
     name = "regenerate"
 
@@ -70,7 +52,7 @@ class RegenerateCommand:
         except ImportError as exc:
             return _missing(exc)
         try:
-            _check_storable(args.scenario)
+            workbooks.check_storable(args.scenario, "--scenario")
         except ValueError as exc:
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2

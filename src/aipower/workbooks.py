@@ -629,6 +629,25 @@ def _write(name: str, path: Path, scenario: str, base_year: int | None) -> None:
         b.close()
 
 
+def check_storable(scenario: str, name: str = "scenario") -> None:
+    """A workbook stores a scenario file's absolute path in its Scenario cell, for its formulas: a path
+    that is not valid UTF-8 (a name made in another encoding) cannot be stored as it is, and with its
+    bytes replaced it would name no file. Refused before the build, not by xlsxwriter at its end;
+    `name` is the argument named in the error."""
+    from .scenario import shipped_name
+
+    path = Path(scenario).expanduser()
+    if shipped_name(scenario) is not None or not path.is_file():  # the loader names a missing file
+        return
+    stored = str(path.resolve())
+    try:
+        stored.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{name} {scenario}: the file's path {stored} is not valid UTF-8 (a name made in another "
+                         "encoding), and a workbook stores the path as text for its formulas; expected a path in "
+                         "UTF-8: rename the file (or its folder) and run again") from None
+
+
 def _cell_scenario(scenario: str, base_year: int | None) -> str:
     """The scenario as the Inputs cell should hold it, loaded first so that a bad one fails before any
     file is written: a shipped name ('AI' as 'ai'), or a file's absolute path. A relative path is read
@@ -638,6 +657,7 @@ def _cell_scenario(scenario: str, base_year: int | None) -> str:
     from .scenario import load_scenario, shipped_name
 
     horizon(load_scenario(scenario, base_year=base_year))  # a base year without actuals: named before any building
+    check_storable(scenario)
     return shipped_name(scenario) or str(Path(scenario).expanduser().resolve())
 
 
