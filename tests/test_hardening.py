@@ -120,15 +120,22 @@ def test_a_target_held_open_elsewhere_is_named_and_left_intact(tmp_path, monkeyp
     assert target.read_text() == "user's" and sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
 
 
-def test_an_unwritable_folder_is_named(tmp_path, monkeypatch):
+def _refuse_open(monkeypatch, refused, error: OSError) -> None:
+    """os.open raises an error like `error` (its errno and text, with the path) for paths `refused(path)`
+    holds of: a folder that refuses files, whatever user the tests run as."""
     real_open = os.open
 
-    def denied(path, *args, **kwargs):  # a folder without write permission (tests may run as root)
-        if str(path).endswith(".tmp"):
-            raise PermissionError(13, "Permission denied", str(path))
+    def fake_open(path, *args, **kwargs):
+        if refused(path):
+            raise type(error)(error.errno, error.strerror, str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(os, "open", denied)
+    monkeypatch.setattr(os, "open", fake_open)
+
+
+def test_an_unwritable_folder_is_named(tmp_path, monkeypatch):
+    # a folder without write permission (tests may run as root)
+    _refuse_open(monkeypatch, lambda path: str(path).endswith(".tmp"), PermissionError(13, "Permission denied"))
     with pytest.raises(PermissionError) as info:
         atomic_write_text(tmp_path / "out.csv", "x")
     assert str(info.value).endswith(f"{tmp_path}: cannot write there (Permission denied)")  # not the temp file's name
@@ -186,14 +193,7 @@ def test_a_read_only_folder_is_named_not_the_temp_file(tmp_path, monkeypatch):
     # a read-only mount refuses with EROFS, an OSError that is not a PermissionError
     import errno
 
-    real_open = os.open
-
-    def read_only(path, *args, **kwargs):
-        if str(path).endswith(".tmp"):
-            raise OSError(errno.EROFS, "Read-only file system", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", read_only)
+    _refuse_open(monkeypatch, lambda path: str(path).endswith(".tmp"), OSError(errno.EROFS, "Read-only file system"))
     with pytest.raises(OSError) as info:
         atomic_write_text(tmp_path / "demand.csv", "x")
     assert str(info.value).endswith(f"{tmp_path}: cannot write there (Read-only file system)")
@@ -205,14 +205,8 @@ def test_check_targets_refuses_a_folder_it_cannot_create_files_in(tmp_path, monk
 
     check_targets([tmp_path / "a.csv", tmp_path / "new" / "b.csv"])  # writable: nothing left behind
     assert list(tmp_path.iterdir()) == []
-    real_open = os.open
-
-    def denied(path, *args, **kwargs):
-        if os.path.dirname(os.fspath(path)) == str(tmp_path):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", denied)
+    _refuse_open(monkeypatch, lambda path: os.path.dirname(os.fspath(path)) == str(tmp_path),
+                 PermissionError(13, "Permission denied"))
     with pytest.raises(PermissionError) as info:
         check_targets([tmp_path / "new" / "b.csv"], arg="--dir")
     assert str(info.value) == (f"--dir {tmp_path / 'new'}: cannot create files in {tmp_path} (Permission denied); "
@@ -389,14 +383,8 @@ def test_check_targets_names_the_target_it_is_told_to(tmp_path, monkeypatch):
     # recalc --in-place named a "--out" the user never gave
     from aipower._io import check_targets
 
-    real_open = os.open
-
-    def read_only(path, *args, **kwargs):
-        if os.path.dirname(os.fspath(path)) == str(tmp_path):
-            raise OSError(30, "Read-only file system", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", read_only)
+    _refuse_open(monkeypatch, lambda path: os.path.dirname(os.fspath(path)) == str(tmp_path),
+                 OSError(30, "Read-only file system"))
     with pytest.raises(OSError) as info:
         check_targets([tmp_path / "book.xlsx"], overwrite=True, named="--in-place book.xlsx")
     assert str(info.value) == f"--in-place book.xlsx: cannot create files in {tmp_path} (Read-only file system); expected a writable folder"
