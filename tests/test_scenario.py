@@ -535,3 +535,29 @@ def test_refusals_of_per_year_and_list_values_name_file_and_line(tmp_path, lines
     path.write_text(f'[scenario]\nname = "my"\nparent = "ai"\n{lines}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         aipower.run(path)
+
+
+def test_an_error_in_one_segment_names_that_segments_own_line(tmp_path):
+    # brackets, braces, commas and quotes inside strings and comments are not items
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [demand.secondary]
+        segments = [  # three items: [a], {b}, "c"
+          { method = "growth", years = [2025, 2027], rate = 0.03, unit = "fraction/yr", source = "[x], {y}, 'z'" },
+          # { method = "growth" } is a comment
+          { method = "growth", years = [2028, 2030], rate = 0.02, unit = "fraction/yr", source = \"\"\"two lines,
+        with ] and {\"\"\" },
+          { method = "growth", years = [2031, 2035], rate = -3, unit = "fraction/yr", source = 'a "b" ], c' },
+        ]
+    """)
+    assert load_scenario(path).assumption("demand.secondary.segments").item_origins == (
+        f"{path}:6", f"{path}:8", f"{path}:10")
+    fails_with(path, "my.toml:10: demand.secondary.segments[2].rate = -3")
+
+
+def test_a_segment_list_on_one_line_names_that_line(tmp_path):
+    path = write(tmp_path, '[scenario]\nparent = "base"\n[demand.secondary]\nsegments = [ '
+                 '{ method = "growth", years = [2025, 2030], rate = 0.03, unit = "fraction/yr", source = "x" }, '
+                 '{ method = "growth", years = [2031, 2035], rate = -3, unit = "fraction/yr", source = "x" } ]\n')
+    fails_with(path, "my.toml:4: demand.secondary.segments[1].rate = -3")

@@ -311,7 +311,7 @@ def test_bad_segment_distributions(tmp_path):
           { method = "growth", years = [2025, 2035], rate = { dist = "triangular", low = 0.3, mode = 0.2, high = 0.4 }, unit = "fraction/yr", source = "x" },
         ]
     """)
-    with pytest.raises(ScenarioError, match=r"my.toml:5: demand.data_centers.segments\[0\]: rate: mode = 0.2"):
+    with pytest.raises(ScenarioError, match=r"my.toml:6: demand.data_centers.segments\[0\]: rate: mode = 0.2"):
         load_scenario(path)
     path = write(tmp_path, """
         [scenario]
@@ -337,7 +337,7 @@ def test_uncertain_input_the_kernel_cannot_vary_names_its_line(tmp_path):
         ]
     """)
     assert aipower.run(path).capacity.loc["wind", 2025] > 0  # the point value runs
-    with pytest.raises(ScenarioError, match=r"my.toml:5: supply.wind.additions\[1\].value: cannot be varied.*renewable-target solve"):
+    with pytest.raises(ScenarioError, match=r"my.toml:7: supply.wind.additions\[1\].value: cannot be varied.*renewable-target solve"):
         sweep.run(path, 100)
 
 
@@ -589,7 +589,7 @@ _DC_SEGMENTS = """
     # the kernel names these demand.data_centers segment growth 2031-2035.rate, …start_value and
     # …retirements[2025]: ranges on them ran, with up to 39% of the samples refused and only a note
     (_DC_SEGMENTS.format(first=628, last="{ value = 0.10, low = -1.5, high = 0.15 }"),
-     r"my.toml:5: demand.data_centers.segments\[3\].rate: low = -1.5 fraction/yr is outside what the model takes "
+     r"my.toml:9: demand.data_centers.segments\[3\].rate: low = -1.5 fraction/yr is outside what the model takes "
      r"\(demand.data_centers segment growth 2031-2035.rate = -1.5: expected a growth rate > -1"),
     ('[scenario]\nparent = "ai"\n[demand.ev_charging]\n'
      'start = { value = 100, low = -1000, high = 200, unit = "yi kWh", source = "x" }',

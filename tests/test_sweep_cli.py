@@ -20,6 +20,7 @@ def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     with open(out / "tornado.csv", newline="", encoding="utf-8-sig") as fh:
         tornado = list(csv.DictReader(fh))
     assert tornado[0]["input"] == "renewables.target_share"
+    assert {(r["output"], r["year"], r["output_unit"]) for r in tornado} == {("hours.coal", "2030", "h")}
     meta = json.loads((out / "sweep.json").read_text())
     assert meta["samples"] == 3000 and meta["seed"] == 4 and meta["failed"] == 0
     assert meta["percentile_relative_error"] == sweep.DEFAULT_ALPHA and len(meta["inputs"]) >= 10

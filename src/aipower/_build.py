@@ -98,14 +98,14 @@ def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None,
         unit = seg["unit"]
         problem = _segment_unit_problem(method, units.model_unit(unit), level)
         if problem:  # a rate in GW would otherwise be read as a fraction
-            raise ScenarioError(f"{a.origin}: {key}[{i}]: unit '{unit}' does not fit method '{method}': {problem}{why}")
+            raise ScenarioError(f"{a.item_origin(i)}: {key}[{i}]: unit '{unit}' does not fit method '{method}': {problem}{why}")
         values: list[float] = []
         for name in _SEGMENT_VALUES[method]:
             raw = _uncertainty.point_value(seg[name])  # an uncertain field runs at its point value
             for v in raw if isinstance(raw, list) else [raw]:
                 converted, _ = units.to_model_unit(float(v), unit)
                 if not math.isfinite(converted):
-                    raise ScenarioError(f"{a.origin}: {key}[{i}].{name} = {v!r}: expected a finite number")
+                    raise ScenarioError(f"{a.item_origin(i)}: {key}[{i}].{name} = {v!r}: expected a finite number")
                 values.append(converted)
         first, last = seg["years"]
         try:
@@ -114,7 +114,7 @@ def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None,
             # otherwise runs only inside the model run, where the file and line are lost
             _series.check_segment(f"{key}[{i}]", built)
         except ValueError as exc:
-            raise ScenarioError(f"{a.origin}: {exc}" if str(exc).startswith(key) else f"{a.origin}: {key}[{i}]: {exc}") from None
+            raise ScenarioError(f"{a.item_origin(i)}: {exc}" if str(exc).startswith(key) else f"{a.item_origin(i)}: {key}[{i}]: {exc}") from None
         out.append(built)
     if coverage:
         problem = _coverage_problem(key, out, h if h is not None else horizon(scenario),

@@ -132,7 +132,12 @@ def _named(sc: Scenario, exc: ValueError) -> ValueError:
         found = next((k for k in keys if k in sc), None)
         if found is None or "retirements" in str(exc):  # the retirements, not the segments, may be the cause
             return exc
-        return ScenarioError(f"{sc.assumption(found).origin}: {found}: {exc}")
+        a = sc.assumption(found)
+        # "segment cagr 2028-2030": that segment's own line, where its years are the ones named
+        segment = re.search(r" segment \w+ (\d{4})-(\d{4})", str(exc))
+        years = [int(segment.group(1)), int(segment.group(2))] if segment else None
+        index = next((i for i, seg in enumerate(a.value) if isinstance(seg, dict) and seg.get("years") == years), -1)
+        return ScenarioError(f"{a.item_origin(index)}: {found}: {exc}")
     a = sc.assumption(key)
     written = ""
     if not a.is_actual and isinstance(a.value, (int, float)) and units.model_unit(a.unit) != a.unit:

@@ -95,7 +95,10 @@ class SweepCommand:
         files = {args.out / f"percentiles_{name}.csv": csv_writer(table.assign(unit=sweep.output_unit(name)), index=True,
                                                                    float_format="%.10g")
                  for name, table in result.tables.items()}
-        files[args.out / "tornado.csv"] = csv_writer(tornado, index=False, float_format="%.10g")
+        # the output and year the swings are of, last, so the file read alone says what it measures
+        files[args.out / "tornado.csv"] = csv_writer(
+            tornado.assign(output=args.tornado_output, year=tornado.attrs.get("year"),
+                           output_unit=sweep.output_unit(args.tornado_output)), index=False, float_format="%.10g")
         meta = {
             "scenario": result.scenario, "samples": result.samples, "seed": result.seed, "latin": result.latin,
             "percentile_relative_error": result.alpha,

@@ -59,6 +59,11 @@ class Assumption:
     source: str
     origin: str  # file:line (or "override") it was last set in
     uncertainty: Any = None  # a distribution table (see uncertainty.py) when the value is uncertain
+    item_origins: tuple[str, ...] = ()  # file:line of each table in a list of segments, where known
+
+    def item_origin(self, index: int) -> str:
+        """Where item `index` of a list of segments was written (its own line), else where the list was."""
+        return self.item_origins[index] if 0 <= index < len(self.item_origins) else self.origin
 
     @property
     def is_actual(self) -> bool:
@@ -194,6 +199,51 @@ def _line_of(text: str, key: str) -> int:
         if table:
             return start  # the table header
     return 1
+
+
+def _item_lines(text: str, line: int) -> list[int]:
+    """Best-effort line numbers of the items of the array that starts on `line` (1-based) after its
+    '=': brackets, strings and comments followed, so an item is found wherever its own line is."""
+    lines = text.splitlines()[line - 1:]
+    if not lines or "=" not in lines[0]:
+        return []
+    first = lines[0].split("=", 1)[1]
+    if not first.lstrip().startswith("["):
+        return []
+    lines[0] = first
+    found: list[int] = []
+    depth, quote, fresh = 0, "", True
+    for n, row in enumerate(lines, start=line):
+        i = 0
+        while i < len(row):
+            c = row[i]
+            if quote:
+                if c == "\\" and quote[0] == '"':
+                    i += 1  # an escaped character, a quote among them
+                elif row.startswith(quote, i):
+                    i += len(quote) - 1
+                    quote = ""
+            elif c == "#":
+                break
+            elif c in "\"'":
+                quote = c * 3 if row.startswith(c * 3, i) else c
+                i += len(quote) - 1
+            elif c in "[{":
+                if depth == 1 and fresh:
+                    found.append(n)
+                    fresh = False
+                depth += 1
+            elif c in "]}":
+                depth -= 1
+                if depth == 0:
+                    return found
+            elif c == "," and depth == 1:
+                fresh = True
+            elif depth == 1 and fresh and not c.isspace():
+                found.append(n)
+                fresh = False
+            i += 1
+    return found
 
 
 #: Fields of an assumption's table in a scenario file.
@@ -422,9 +472,9 @@ _SEGMENT_FIELDS = {
 }
 
 
-def _check_segments(key: str, items: list[Any], origin: str) -> None:
+def _check_segments(key: str, items: list[Any], origins: list[str]) -> None:
     for i, seg in enumerate(items):
-        where = f"{origin}: {key}[{i}]"
+        where = f"{origins[i]}: {key}[{i}]"
         if not isinstance(seg, dict):
             raise ScenarioError(f"{where}: expected a table {{ method = ..., years = [first, last], ... }}, got {seg!r}")
         method = seg.get("method")
@@ -524,13 +574,17 @@ def _actual_reference(key: str, node: dict[str, Any], root: Assumption | None, o
     return value, unit
 
 
-def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, is_root: bool) -> Assumption:
-    """Validate one leaf against the root definition of its key."""
+def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, is_root: bool,
+                     item_origins: tuple[str, ...] = ()) -> Assumption:
+    """Validate one leaf against the root definition of its key; `item_origins`: where each item of a
+    list was written, when known."""
     if isinstance(node, list):
-        _check_segments(key, node, origin)
+        origins = [item_origins[i] if i < len(item_origins) else origin for i in range(len(node))]
+        _check_segments(key, node, origins)
         if root is not None and _kind(root.value) != "list of segments":
             raise ScenarioError(f"{origin}: {key}: expected {_kind(root.value)}, got a list of segments")
-        return Assumption(key, node, "segments", "; ".join(sorted({str(s.get("source", origin)) for s in node})), origin)
+        return Assumption(key, node, "segments", "; ".join(sorted({str(s.get("source", origin)) for s in node})), origin,
+                          item_origins=tuple(origins))
     if not isinstance(node, dict):
         raise ScenarioError(f"{origin}: {key} = {node!r}: expected an inline table {{ value = ..., unit = ..., source = ... }}")
     inner = node.get("value")
@@ -620,14 +674,18 @@ def _load_file(path: Path, known: dict[str, Assumption] | None, is_root: bool) -
                                 f"{_suggest(field, dict.fromkeys(_META_FIELDS))}; expected {', '.join(_META_FIELDS)}")
     out: dict[str, Assumption] = {}
     for key, node in _leaves(data):
-        origin = f"{path}:{_line_of(text, key)}"
+        line = _line_of(text, key)
+        origin = f"{path}:{line}"
+        items = _item_lines(text, line) if isinstance(node, list) else []
+        # the item lines are used only when they account for every item (an array of tables is not read)
+        item_origins = tuple(f"{path}:{n}" for n in items) if isinstance(node, list) and len(items) == len(node) else ()
         root = None
         if known is not None:
             root = known.get(key)
             if root is None:
                 raise ScenarioError(_unknown(key, known, path, text) or f"{origin}: unknown assumption '{key}'"
                                     f"{_suggest(key, known)}")
-        out[key] = _make_assumption(key, node, root, origin, is_root)
+        out[key] = _make_assumption(key, node, root, origin, is_root, item_origins)
     return meta, out
 
 

@@ -167,11 +167,12 @@ def _uncertain(sc: Scenario) -> list[UncertainInput]:
                     node = seg.get(name)
                     if not _uncertainty.is_uncertain(node):
                         continue
-                    where = f"{a.origin}: {a.key}[{i}].{name}"
+                    where = f"{a.item_origin(i)}: {a.key}[{i}].{name}"
                     convert, unit = _converter(seg["unit"], where)
                     spec = _uncertainty.converted(_uncertainty.check(node), convert)
                     key = f"{a.key}[{i}].{name}"
-                    out.append(UncertainInput(key, key, unit, spec["value"], spec, str(seg.get("source", a.source)), a.origin))
+                    out.append(UncertainInput(key, key, unit, spec["value"], spec, str(seg.get("source", a.source)),
+                                              a.item_origin(i)))
     return out
 
 
