@@ -561,3 +561,18 @@ def test_a_segment_list_on_one_line_names_that_line(tmp_path):
                  '{ method = "growth", years = [2025, 2030], rate = 0.03, unit = "fraction/yr", source = "x" }, '
                  '{ method = "growth", years = [2031, 2035], rate = -3, unit = "fraction/yr", source = "x" } ]\n')
     fails_with(path, "my.toml:4: demand.secondary.segments[1].rate = -3")
+
+
+def test_a_projected_value_the_kernel_refuses_names_the_line_of_the_segment_that_made_it(tmp_path):
+    path = write(tmp_path, """
+        [scenario]
+        parent = "base"
+        [demand.secondary]
+        segments = [
+          { method = "growth", years = [2025, 2027], rate = 0.03, unit = "fraction/yr", source = "x" },
+          { method = "increment", years = [2028, 2030], value = -5000, unit = "TWh/yr", source = "x" },
+          { method = "growth", years = [2031, 2035], rate = 0.02, unit = "fraction/yr", source = "x" },
+        ]
+    """)
+    fails_with(path, "my.toml:7: demand.secondary.segments: demand.secondary 2029 = ",
+               "check the segment demand.secondary segment increment 2028-2030")
