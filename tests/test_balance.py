@@ -179,3 +179,15 @@ def test_a_level_cannot_start_in_a_year_the_actuals_set():
         aipower.required_wind_solar("ai", base_year=2025, first_year=2025, last_year=2025)
     assert aipower.run("ai", base_year=2025).requirement.first_year == 2026
     assert aipower.run("ai", renewables__first_year=2025).requirement.first_year == 2025  # base year 2024: its own
+
+
+def test_first_year_growth_is_published_else_from_levels_else_refused(monkeypatch):
+    from aipower import actuals, demand
+    table = dict(actuals.table())
+    assert demand._first_year_growth(2024) == table[("consumption_total_yoy", 2024)].value  # 6.8% as published
+    del table[("consumption_total_yoy", 2024)]
+    monkeypatch.setattr(actuals, "table", lambda: table)
+    levels = table[("consumption_total", 2024)].value / table[("consumption_total", 2023)].value - 1.0
+    assert demand._first_year_growth(2024) == levels  # not the 0 it was before
+    with pytest.raises(ValueError, match="horizon first year 2023: the data has neither consumption_total_yoy for 2023"):
+        demand._first_year_growth(2023)

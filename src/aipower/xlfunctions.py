@@ -763,7 +763,8 @@ def _re_share(scenario: str, year: int, overrides: tuple, base_year: int | None)
 
 
 @register("AIP_LOSS_FACTOR", "Losses and plant own use as a fraction of consumption, calibrated on the base year so that "
-                             "its coal hours equal the actual.", "fraction",
+                             "its coal hours equal the actual; it also holds the generation of thermal plants that are "
+                             "neither coal, gas nor biomass (the model has no row for them).", "fraction",
           [SCENARIO, OVERRIDES, BASE_YEAR], category="balance", example='=AIP_LOSS_FACTOR("base")')
 def _loss_factor(scenario: str, overrides: tuple, base_year: int | None) -> float:
     return result_of(scenario, overrides, base_year).loss_factor
