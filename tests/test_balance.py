@@ -104,7 +104,7 @@ def test_required_wind_solar_function(base):
     ("target_year", 2030.5, "renewables.target_year = 2030.5: expected a year"),  # was truncated to 2030
     ("first_year", 2026.2, "renewables.first_year = 2026.2: expected a year"),
     ("target_share", True, "renewables.target_share = True: expected number, got boolean"),  # was a share of 1
-    ("target_share", "0.3", "renewables.target_share = '0.3': expected number, got string"),
+    ("target_share", "0.3", "renewables.target_share = '0.3': expected number, or as text a number and one of the units fraction (or %), got string"),
 ])
 def test_required_wind_solar_checks_its_keywords_as_assumptions(keyword, value, message):
     with pytest.raises(ValueError, match=re.escape(message)):

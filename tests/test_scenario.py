@@ -214,7 +214,7 @@ def test_missing_scenario(tmp_path, monkeypatch):
 def test_override_errors():
     with pytest.raises(ScenarioError, match="override 'renewables__target_shar': unknown assumption"):
         aipower.run("base", renewables__target_shar=0.3)
-    with pytest.raises(ScenarioError, match="expected number, got string"):
+    with pytest.raises(ScenarioError, match=r"expected number, or as text a number and one of the units fraction \(or %\), got string"):
         aipower.run("base", overrides={"renewables.target_share": "high"})
     years = pd.Series([1.0] * 12, index=range(2035, 2023, -1))  # labels a plain list would drop
     with pytest.raises(ScenarioError, match=r"override 'supply.coal.retirements': a pandas Series of 12 rows: expected "
@@ -254,7 +254,10 @@ def test_shipped_names_ignore_case_and_spaces_unless_a_file_has_the_name(tmp_pat
 def fails_with(path_or_scenario, *words, run=True):
     """The one-line error of loading (and running) a scenario; every word in it, no traceback."""
     with pytest.raises(ValueError) as info:
-        aipower.run(path_or_scenario) if run else load_scenario(path_or_scenario)
+        if callable(path_or_scenario):  # a call that raises before there is a scenario to load
+            path_or_scenario()
+        else:
+            aipower.run(path_or_scenario) if run else load_scenario(path_or_scenario)
     message = str(info.value)
     assert "\n" not in message, message
     for w in words:
@@ -576,3 +579,30 @@ def test_a_projected_value_the_kernel_refuses_names_the_line_of_the_segment_that
     """)
     fails_with(path, "my.toml:7: demand.secondary.segments: demand.secondary 2029 = ",
                "check the segment demand.secondary segment increment 2028-2030")
+
+
+@pytest.mark.parametrize("text", ["1172 yi kWh", "1172亿kWh", " 117.2 TWh ", "1.172e3 亿kWh"])
+def test_an_override_written_with_its_unit_is_read_in_that_unit(text):
+    # a bare number is read in the file's unit (亿kWh here) in Python and in the model's (TWh) in a
+    # worksheet: text that says its unit means the same in both
+    r = aipower.run("base", overrides={"demand.ev_charging.start": text})
+    assert r.demand.loc["ev_charging", 2024] == pytest.approx(117.2, rel=1e-12)
+    percent = aipower.run("base", overrides={"renewables.target_share": "28%"})
+    assert percent.requirement.level_gw_per_year == aipower.run("base", renewables__target_share=0.28).requirement.level_gw_per_year
+
+
+@pytest.mark.parametrize("text, words", [
+    ("5 GW", "unit 'GW' does not match the expected unit 'yi kWh' (expected TWh (or yi kWh, 亿kWh))"),
+    ("1,172 亿kWh", "expected number, or as text a number and one of the units TWh (or yi kWh, 亿kWh), got string"),
+    ("much", "expected number, or as text a number and one of the units TWh"),
+])
+def test_an_override_with_a_unit_that_does_not_fit_is_refused_naming_the_units_that_do(text, words):
+    fails_with(lambda: load_scenario("base").with_overrides({"demand.ev_charging.start": text}), words)
+
+
+def test_an_override_in_an_assumptions_own_unit_is_read_even_where_the_model_converts_none():
+    sc = load_scenario("ai")
+    key = "token_cost.electricity_price_china"
+    assert sc.assumption(key).unit == "RMB/kWh"
+    assert sc.with_overrides({key: "0.5 RMB/kWh"}).get(key) == 0.5
+    fails_with(lambda: sc.with_overrides({key: "0.07 USD/kWh"}), ", or as text a number and one of the units RMB/kWh, got string")

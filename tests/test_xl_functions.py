@@ -43,12 +43,18 @@ def test_numeric_arguments_state_their_unit():
                 assert "(" in p.description, (f.name, p.name, "unit in parentheses")
 
 
+def _help_text(name):
+    """AIP_HELP's rows as one text, spaces normalised (a long line is wrapped over rows)."""
+    return " ".join(" ".join(row[0] for row in xf.AIP_HELP(name)).split())
+
+
 def test_help_is_not_cut_and_names_every_argument():
-    text = xf.AIP_HELP("AIP_COAL_HOURS")
+    text = _help_text("AIP_COAL_HOURS")
     assert len(text) > xf.WIZARD_LIMIT
     for p in REGISTRY["AIP_COAL_HOURS"].params:
         assert f"{p.name}:" in text
-    assert xf.AIP_HELP("coal_hours") == text
+    assert _help_text("coal_hours") == text
+    assert "(default ())" not in text  # an empty range's Python spelling
     err = xf.AIP_HELP("AIP_COAL_HOUR")
     assert isinstance(err, XlError) and err.code == "#VALUE!" and "did you mean AIP_COAL_HOURS" in err
 
@@ -388,7 +394,7 @@ def test_sweep_functions_are_described():
         f = REGISTRY[name]
         assert f.table and f.category == "sweep" and f.example.startswith(f"={name}(")
         assert all(p.optional for p in f.params)  # every argument has the Python function's default
-        text = xf.AIP_HELP(name)
+        text = _help_text(name)
         for p in f.params:
             assert f"{p.name}:" in text
     assert f"1-{xf.SWEEP_MAX_SAMPLES:,}" in REGISTRY["AIP_SWEEP"].params[2].description
@@ -824,7 +830,7 @@ def test_calculator_refusals_name_the_worksheet_arguments(call, expected):
 
 @pytest.mark.parametrize("name", ["AIP_WIND_SOLAR_REQUIRED", "AIP_REQUIREMENT"])
 def test_help_says_the_target_arguments_win_over_the_overrides(name):
-    text = xf.AIP_HELP(name)
+    text = _help_text(name)
     assert "win over renewables.target_share and renewables.target_year in the overrides range" in text
     for p in ("target_share", "target_year"):
         assert f"wins over renewables.{p} in overrides" in next(q.description for q in REGISTRY[name].params if q.name == p)
@@ -833,3 +839,32 @@ def test_help_says_the_target_arguments_win_over_the_overrides(name):
         xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, 2032)
     assert xf.AIP_WIND_SOLAR_REQUIRED("base", None, None, [["renewables.target_share", 0.28]]) == \
         xf.AIP_WIND_SOLAR_REQUIRED("base", 0.28)
+
+
+def test_an_override_written_with_its_unit_means_the_same_as_in_python():
+    bare = xf.AIP_DEMAND("base", "ev_charging", 2024, [["demand.ev_charging.start", 117.2]])  # the model's unit
+    assert xf.AIP_DEMAND("base", "ev_charging", 2024, [["demand.ev_charging.start", "1172 亿kWh"]]) == bare
+    assert xf.AIP_DEMAND("base", "ev_charging", 2024, [["demand.ev_charging.start", "117.2 TWh"]]) == bare
+    assert aipower.run("base", overrides={"demand.ev_charging.start": "1172 亿kWh"}).demand.loc["ev_charging", 2024] == bare
+    assert xf.AIP_DEMAND("base", "ev_charging", 2024, [["demand.ev_charging.start", "5 GW"]]).startswith(
+        "#VALUE! AIP_DEMAND: override: demand.ev_charging.start: unit 'GW' does not match")
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_help_spills_lines_that_classic_excel_takes_and_loses_no_word(name):
+    rows = xf.AIP_HELP(name)
+    assert all(len(row) == 1 and len(row[0]) <= xf.CELL_TEXT_LIMIT for row in rows)
+    assert _help_text(name) == " ".join(REGISTRY[name].help().split())  # only wrapped
+
+
+def test_classic_xlwings_gets_no_text_over_255_characters():
+    from aipower.xl_udfs import fit_classic
+    long = "#VALUE! output: " + "x" * 300
+    assert fit_classic(long) == long[:254] + "…" and len(fit_classic(long)) == xf.CELL_TEXT_LIMIT
+    table = xf.AIP_PARAMS("base")
+    assert max(len(c) for row in table for c in row if isinstance(c, str)) > xf.CELL_TEXT_LIMIT  # sources run long
+    fitted = fit_classic(table)
+    assert all(len(c) <= xf.CELL_TEXT_LIMIT for row in fitted for c in row if isinstance(c, str))
+    assert [[c for c in row if not isinstance(c, str)] for row in fitted] == \
+        [[c for c in row if not isinstance(c, str)] for row in table]  # numbers untouched
+    assert fit_classic("short") == "short" and fit_classic(4.5) == 4.5

@@ -50,12 +50,6 @@ _SEGMENT_VALUES = {
 _RATE_UNITS = {"growth": "fraction/yr", "glide": "fraction/yr", "cagr": "fraction/yr", "change": "fraction"}
 
 
-def _accepted(model_unit: str) -> str:
-    """A model unit and the units that convert to it, for a message: 'fraction/yr (or %/yr)'."""
-    others = [u for u in units.known_units() if units.model_unit(u) == model_unit and u != model_unit]
-    return f"{model_unit} (or {', '.join(others)})" if others else model_unit
-
-
 def _segment_unit_problem(method: str, model_unit: str, level: str) -> str | None:
     """Why a segment's unit (converted to the model's) does not fit its method on a series whose
     values are in `level` (TWh, GW, h, million, kWh/person), or None."""
@@ -63,7 +57,7 @@ def _segment_unit_problem(method: str, model_unit: str, level: str) -> str | Non
         expected = _RATE_UNITS[method]
     else:
         expected = f"{level}/yr" if method == "increment" else level
-    return None if model_unit == expected else f"expected {_accepted(expected)}"
+    return None if model_unit == expected else f"expected {units.accepted(expected)}"
 
 
 def _coverage_problem(key: str, built: list[Any], h: Horizon, end_origin: str) -> str | None:

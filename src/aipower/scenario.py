@@ -430,9 +430,24 @@ class Scenario:
                 field = where.lstrip(".")
                 raise ScenarioError(f"override '{raw_key}'{': ' + field if field else ''} = {_shown(_at(value, where))}: "
                                     "expected a number within a float's range (±1.8e308)")
+            with_unit = _number_with_unit(value, merged[key].unit) if _kind(merged[key].value) in _NUMERIC else None
+            if with_unit is not None:  # '1172 亿kWh': the unit said, where a bare number is read in the file's unit
+                value = {"value": with_unit[0], "unit": with_unit[1]}
             node = value if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)) else {"value": value}
             merged[key] = _make_assumption(key, node, merged[key], "override", is_root=False)
         return Scenario(self.name, self.description, self.files, merged)
+
+
+_NUMERIC = ("number", "actual", "list of numbers")  # kinds of assumption a number overrides
+_WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*")
+
+
+def _number_with_unit(value: Any, own_unit: str) -> tuple[float, str] | None:
+    """A number with a unit written as text ('1172 亿kWh', '28%'), else None: a unit the model
+    converts, or the assumption's own (RMB/kWh)."""
+    found = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
+    unit = (own_unit if found.group(2) == own_unit else units.known_unit(found.group(2))) if found else None
+    return (float(found.group(1)), unit) if found and unit else None
 
 
 def _at(value: Any, path: str) -> Any:
@@ -635,11 +650,14 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         got, want = _kind(value), _kind(root.value)
         interchangeable = {frozenset({"number", "actual"}), frozenset({"number", "list of numbers"})}  # per-year lists
         if got != want and frozenset({got, want}) not in interchangeable:
-            raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}, got {'an empty list' if value == [] else got}")
+            hint = (f", or as text a number and one of the units {units.accepted(units.model_unit(root.unit))}"
+                    if origin == "override" and root.unit and got == "string" and want in _NUMERIC else "")
+            raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}{hint}, got {'an empty list' if value == [] else got}")
         numeric = ("number", "list of numbers")  # a [low, high] pair or a per-year list has a unit as a number has
         if want in numeric and got in numeric and units.model_unit(unit) != units.model_unit(root.unit):
             raise ScenarioError(
-                f"{origin}: {key}: unit '{unit}' does not match the expected unit '{root.unit}'"
+                f"{origin}: {key}: unit '{unit}' does not match the expected unit '{root.unit}' "
+                f"(expected {units.accepted(units.model_unit(root.unit))})"
             )
         if got == "number" and want == "actual":
             unit = unit or ""

@@ -102,6 +102,12 @@ def known_unit(unit: str) -> str | None:
     return _SPELLINGS.get(_spelling(unit))
 
 
+def accepted(unit: str) -> str:
+    """A model unit and the units that convert to it, for a message: 'fraction/yr (or %/yr)'."""
+    others = [u for u in known_units() if model_unit(u) == unit and u != unit]
+    return f"{unit} (or {', '.join(others)})" if others else unit
+
+
 def known_units() -> list[str]:
     return list(_ALIASES)
 

@@ -3,7 +3,8 @@
 Every function of `aipower.xlfunctions` is registered here with xlwings'
 decorators, its wizard description and one description per argument. The
 wrappers only adapt types: an error comes back as its text
-(``#VALUE! <argument>: <problem>``) so Excel shows the reason in the cell.
+(``#VALUE! <argument>: <problem>``) so Excel shows the reason in the cell;
+under classic xlwings a text is cut to 255 characters, as Excel takes it there.
 
 Classic xlwings (Windows, ``xlwings addin install``) and xlwings Server
 (Excel on the web and Mac, ``XLWINGS_ON_SERVER=true``) both import this module.
@@ -12,17 +13,33 @@ Classic xlwings (Windows, ``xlwings addin install``) and xlwings Server
 from __future__ import annotations
 
 import inspect
+import os
 from typing import Any
 
 import xlwings as xw
 
-from .xlfunctions import REGISTRY, CATEGORY, XlError, XlFunction
+from .xlfunctions import CELL_TEXT_LIMIT, REGISTRY, CATEGORY, XlError, XlFunction
+
+# Classic xlwings (not xlwings Server, which xlwings itself tells by this variable) passes results
+# as a Variant array, where Excel turns a text over 255 characters into a bare #VALUE! (xlwings
+# issue 456): the cell would lose the whole message or table instead of its tail.
+_CLASSIC = os.environ.get("XLWINGS_ON_SERVER") != "true"
+
+
+def fit_classic(out: Any) -> Any:
+    """`out` with every text over CELL_TEXT_LIMIT characters cut to fit, its end marked '…'."""
+    if isinstance(out, str):
+        return out if len(out) <= CELL_TEXT_LIMIT else out[: CELL_TEXT_LIMIT - 1] + "…"
+    if isinstance(out, list):
+        return [fit_classic(v) for v in out]
+    return out
 
 
 def _udf(f: XlFunction) -> Any:
     def udf(*args: Any) -> Any:
         out = f(*args)
-        return str(out) if isinstance(out, XlError) else out
+        out = str(out) if isinstance(out, XlError) else out
+        return fit_classic(out) if _CLASSIC else out
 
     udf.__name__ = udf.__qualname__ = f.name
     udf.__module__ = __name__

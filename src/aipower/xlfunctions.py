@@ -33,6 +33,7 @@ import os
 import re
 import reprlib
 import sys
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -54,6 +55,9 @@ from .scenario import SHIPPED, Scenario, dotted_key, load_scenario, shipped_name
 PREFIX = "AIP_"
 CATEGORY = "aipower"
 WIZARD_LIMIT = 255  # Excel's function wizard cuts descriptions here; AIP_HELP has the full text
+# Classic xlwings hands every result to Excel as a Variant array, and Excel shows a bare #VALUE! for
+# such an array holding a text over 255 characters (xlwings issue 456): AIP_HELP's lines stay within it
+CELL_TEXT_LIMIT = 255
 
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent) + os.sep
@@ -182,7 +186,8 @@ class XlFunction:
         if self.params:
             lines += ["", "Arguments:"]
             for p in self.params:
-                opt = "" if not p.optional else " Optional" + ("" if p.default is None else f" (default {p.default!r})") + "."
+                shown = "" if p.default is None or p.default == () else f" (default {p.default!r})"  # () is an empty range
+                opt = "" if not p.optional else f" Optional{shown}."
                 lines.append(f"  {p.name}: {p.description}{opt}")
         lines += ["", f"Returns: {self.returns}"]
         if self.example:
@@ -532,7 +537,8 @@ def _lookup(df: pd.DataFrame, what: str, row: str, year: int, table: str) -> flo
 
 SCENARIO = Param("scenario", "Scenario: a shipped name (base, ai, ai_ranges) or the path of a scenario .toml file.", "scenario")
 OVERRIDES = Param("overrides", "Optional two-column range: assumption key (e.g. renewables.target_share) and value, in the "
-                               "unit AIP_PARAMS shows (the model's: TWh, GW, fraction), each key once. Blank rows are ignored.", "overrides", ())
+                               "unit AIP_PARAMS shows (the model's: TWh, GW, fraction) or as text with its unit ('1172 亿kWh', '28%'), "
+                               "each key once. Blank rows are ignored.", "overrides", ())
 BASE_YEAR = Param("base_year", "Base year (year): rebase on a later year's actuals, e.g. 2025. Blank: the scenario's (2024).",
                   "integer", None)
 YEAR = Param("year", "Year (e.g. 2030), from the base year to the scenario's end year.", "integer")
@@ -555,9 +561,10 @@ def _version() -> list[list[Any]]:
 
 @register("AIP_HELP", "The full description of an AIP_ function: what it computes, every argument with its unit, the "
                       "result and an example (no 255-character cut).",
-          "text (several lines)", [Param("name", "Function name, e.g. AIP_COAL_HOURS (the AIP_ prefix may be left out).", "text")],
-          category="about", example='=AIP_HELP("AIP_COAL_HOURS")')
-def _help(name: str) -> str:
+          f"a column of text, one line a row (a long line wrapped within {CELL_TEXT_LIMIT} characters)",
+          [Param("name", "Function name, e.g. AIP_COAL_HOURS (the AIP_ prefix may be left out).", "text")],
+          table=True, category="about", example='=AIP_HELP("AIP_COAL_HOURS")')
+def _help(name: str) -> list[list[Any]]:
     key = name.upper()
     key = key if key.startswith(PREFIX) else PREFIX + key
     if key not in REGISTRY:
@@ -565,7 +572,11 @@ def _help(name: str) -> str:
         close = difflib.get_close_matches(key, list(REGISTRY), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise ArgError("name", f"'{name}' is not an aipower function{hint}; =AIP_FUNCTIONS() lists them all")
-    return REGISTRY[key].help()
+    rows: list[list[Any]] = []
+    for line in REGISTRY[key].help().split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        rows += [[part] for part in textwrap.wrap(line, CELL_TEXT_LIMIT, subsequent_indent=indent + "  ")] or [[""]]
+    return rows
 
 
 @register("AIP_FUNCTIONS", "Every AIP_ worksheet function with its category and summary.",
