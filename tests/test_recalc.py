@@ -673,3 +673,30 @@ def test_functions_builtins_lists_only_excel_functions(capsys):
     assert main(["functions", "--builtins"]) == 0
     listed = capsys.readouterr().out.split(": ", 1)[1].strip().split(", ")
     assert listed == names and "ARRAYTOTEXT" in listed
+
+
+@pytest.mark.parametrize("name", ["out.xlsm", "out", "out.csv"])
+def test_recalc_refuses_an_output_name_whose_extension_differs_from_the_workbooks(tmp_path, capsys, name):
+    # the copy keeps the input's parts (a .xlsm's macros among them): Excel refuses such a file misnamed
+    src = _own_book(tmp_path / "own.xlsx")
+    assert main(["recalc", str(src), "--out", str(tmp_path / name)]) == 2
+    assert f"--out {tmp_path / name}: expected the workbook's own extension '.xlsx', e.g. out.xlsx" in capsys.readouterr().err
+    assert not (tmp_path / name).exists()
+    assert main(["recalc", str(src), "--out", str(tmp_path / "OUT.XLSX")]) == 0  # the case of an extension is not its format
+
+
+@pytest.mark.parametrize("formula, shown", [
+    ("=SUM(D:D)", ""), ("=SUM(D1:D1048576)", ""), ("=SUM(2:3)", ""),
+    ("=SUM(Model!D:D)", "D:D in =SUM(Model!D:D): "), ("=SUM('Model'!$D:$D)", "$D:$D in =SUM('Model'!$D:$D): "),
+])
+def test_recalc_names_whole_columns_and_rows_as_what_it_does_not_recalculate(tmp_path, capsys, formula, shown):
+    # they were "unknown name 'D:D' (not a defined name of the workbook)" or about "a name of another sheet"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Model"
+    sheet["D1"], sheet["D2"], sheet["A5"] = 1, 2, formula
+    book.save(tmp_path / "w.xlsx")
+    assert main(["recalc", str(tmp_path / "w.xlsx"), "--out", str(tmp_path / "o.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert f"Model!A5: {shown}whole columns or rows (D:D, 1:1) and ranges reaching the sheet's last row are not " \
+           "recalculated here; use a bounded range such as D1:D1000" in err

@@ -776,12 +776,17 @@ class Book:
         if scope[0]:
             return self.local_names[scope]
         if name not in self.names:
+            if _WHOLE_LINES.fullmatch(name):  # the parser hands D:D (and D1:D1048576, as D1:D) over as a name
+                raise RecalcError(f"{self.where(key)}: {_WHOLE_LINES_REFUSED}")
             raise RecalcError(f"{self.where(key)}: unknown name '{name}' (not a defined name of the workbook)")
         return self.names[name]
 
     def _check_qualified_names(self, key: tuple[str, int, int], formula: str) -> None:
         """Sheet!Name reads the name as seen from that sheet; the parser drops the sheet, so refuse it
         where it would mean something else than Name seen from the formula's own sheet."""
+        whole = _QUALIFIED_WHOLE_LINES.search(_STRING.sub('""', formula))
+        if whole:  # S!D:D: the parser reads a name D of sheet S
+            raise RecalcError(f"{self.where(key)}: {whole.group(0).lstrip('!')} in {formula}: {_WHOLE_LINES_REFUSED}")
         for sheet, name in _qualified_names(formula):
             if sheet.upper() not in self._sheet_case:
                 continue
@@ -1262,6 +1267,13 @@ def _shifted(addr: str, row: int, col: int) -> str:
     return _REF_PART.sub(move, addr)
 
 
+# Whole columns (D:D) or rows (1:1), and a range to the sheet's last row, which the parser reads as D1:D
+_WHOLE_LINES = re.compile(r"\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+|\$?[A-Za-z]{1,3}\$?\d+:\$?[A-Za-z]{1,3}")
+_QUALIFIED_WHOLE_LINES = re.compile(r"!(?:\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+)(?![\w(])")
+_WHOLE_LINES_REFUSED = ("whole columns or rows (D:D, 1:1) and ranges reaching the sheet's last row are not recalculated "
+                        "here; use a bounded range such as D1:D1000")
+
+
 def _qualified_names(formula: str) -> list[tuple[str, str]]:
     """(sheet, name) of each Sheet!Name in a formula (not Sheet!A1, not text in quotes)."""
     bare = _STRING.sub('""', _PREFIXES.sub("", formula))
@@ -1392,6 +1404,11 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
     if os.path.lexists(out_path) and not overwrite:  # a dangling symlink is a file there too
         raise OutputExistsError(f"{out_path} exists: not overwriting it (use --force, or --in-place for the input)")
     book = load_book(book_path)
+    if out_path.suffix.lower() != book_path.suffix.lower():
+        # the copy keeps the input's parts: a macro-enabled .xlsm named .xlsx is a file Excel refuses to open
+        raise RecalcError(f"--out {out_path}: expected the workbook's own extension '{book_path.suffix}', e.g. "
+                          f"{out_path.with_suffix(book_path.suffix).name} (the copy keeps the workbook's format, and Excel "
+                          "refuses a file whose extension does not match its format)")
     n = book.calculate(progress)
     with reading(book_path):
         with zipfile.ZipFile(book_path) as zin:
