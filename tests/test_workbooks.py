@@ -360,3 +360,9 @@ def test_the_api_refuses_a_scenario_path_that_is_not_utf8_before_writing(tmp_pat
     with pytest.raises(ValueError, match=r"^scenario .*caf.*\.toml: the file's path .* is not valid UTF-8"):
         workbooks.build("us_gap", tmp_path / "us_gap.xlsx", scenario=str(path))
     assert not (tmp_path / "us_gap.xlsx").exists()
+
+
+def test_only_matches_template_names_ignoring_case_and_the_extension():
+    assert workbooks.template_names(["Sweep", " CHINA_balance.xlsx "]) == ["sweep", "china_balance"]
+    with pytest.raises(ValueError, match="--only nope: expected one of china_balance, "):
+        workbooks.template_names(["nope"])

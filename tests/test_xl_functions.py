@@ -500,7 +500,7 @@ def test_to_model_unit_refuses_a_unit_it_does_not_convert(unit):
     ("AIP_UTILIZATION_HOURS", (100.0, 0.0), "average_capacity_gw = 0"),
     ("AIP_TOKEN_COST", (1.275, 1.2, -0.5, 1070.0, 3.49), "electricity_price = -0.5"),
     ("AIP_RACK_COPPER_KG", (1e6, 54.0, 0.0), "loss_fraction = 0"),
-    ("AIP_TRAINING_ENERGY_MWH", (25000.0, 1.4, 1.3, -1.0), "days: -1.0: expected a finite number of days > 0"),
+    ("AIP_TRAINING_ENERGY_MWH", (25000.0, 1.4, 1.3, -1.0), "days: -1: expected a finite number of days > 0"),
 ])
 def test_errors_name_the_worksheet_argument_not_the_apis(name, args, words):
     # the messages said gw, electricity_price_per_kwh, loss_fraction_target and time_s = -86400
@@ -699,7 +699,15 @@ def test_a_date_cell_in_a_number_argument_is_named_as_a_date():
     import datetime
 
     got = xf.AIP_CAGR(datetime.datetime(2030, 1, 1), 1, 1)
-    assert got.startswith("#VALUE! from_value: 2030-01-01T00:00:00 is a date or time; expected a number")
+    assert got.startswith("#VALUE! from_value: the date 2030-01-01 is a date or time; expected a number")
+    # as Excel shows the cell, not as Python's repr would
+    assert xf.AIP_HELP(datetime.datetime(2030, 1, 1)).startswith("#VALUE! name: the date 2030-01-01 is not text")
+    assert xf.AIP_COAL_HOURS("base", True).startswith("#VALUE! year: TRUE is a logical value")
+    assert xf.AIP_FIRM_EQUIVALENT_GW([[10, datetime.datetime(2030, 1, 1, 6)]], [[0.5, 0.3]]).startswith(
+        "#VALUE! nameplate_gw: cell 2: the date or time 2030-01-01T06:00:00 is not a number")
+    assert xf.AIP_COAL_HOURS("base", 2030, [["renewables.target_share", datetime.datetime(2030, 1, 1)]]).startswith(
+        "#VALUE! overrides: row 1: 'renewables.target_share': the value cell holds the date 2030-01-01; expected a number")
+    assert xf.AIP_TORNADO("ai_ranges", "hours.coal", 1e308).startswith("#N/A year = 1e+308: expected a year in 2024-2035")
 
 
 def test_a_target_year_before_the_solve_window_states_the_whole_range():
@@ -868,3 +876,13 @@ def test_classic_xlwings_gets_no_text_over_255_characters():
     assert [[c for c in row if not isinstance(c, str)] for row in fitted] == \
         [[c for c in row if not isinstance(c, str)] for row in table]  # numbers untouched
     assert fit_classic("short") == "short" and fit_classic(4.5) == 4.5
+
+
+@pytest.mark.parametrize("gw, cf, shapes", [
+    ([[10, 20]], [[0.5], [0.3]], "is a 2×1 range; expected the shape of nameplate_gw, 1×2"),
+    ([[10, 20], [1, 2]], [[0.5], [0.3], [1], [1]], "is a 4×1 range; expected the shape of nameplate_gw, 2×2"),
+])
+def test_firm_equivalent_refuses_ranges_of_other_shapes_as_sumproduct_does(gw, cf, shapes):
+    # a row paired with a column of as many cells was summed in row order, without a word
+    assert xf.AIP_FIRM_EQUIVALENT_GW(gw, cf) == f"#VALUE! capacity_factor: {shapes}, cell for cell"
+    assert xf.AIP_FIRM_EQUIVALENT_GW([[10], [20]], [[0.5], [0.3]]) == 11.0

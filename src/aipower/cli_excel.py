@@ -53,6 +53,7 @@ class RegenerateCommand:
             return _missing(exc)
         try:
             workbooks.check_storable(args.scenario, "--scenario")
+            args.only = workbooks.template_names(args.only) if args.only else args.only
         except ValueError as exc:
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2

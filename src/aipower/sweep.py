@@ -257,12 +257,13 @@ class SweepResult:
 
 def _check_int(name: str, value: Any, lo: int, hi: int, what: str) -> int:
     """A whole number in lo…hi; a float that is one (2030.0, as a worksheet sends it) counts, as in `run`."""
+    shown = f"{value:g}" if isinstance(value, (float, np.floating)) else repr(value)  # 1e+308, not 309 digits
     if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} = {value!r}: expected {what} (a whole number)")
+        raise ValueError(f"{name} = {shown}: expected {what} (a whole number)")
     if not lo <= int(value) <= hi:
-        raise ValueError(f"{name} = {value}: expected {what}")
+        raise ValueError(f"{name} = {shown if isinstance(value, int) and abs(value) > 2**53 else int(value)}: expected {what}")
     return int(value)
 
 

@@ -123,6 +123,7 @@ class Builder:
         "header": {"bold": True, "bottom": 1},
         "label": {"bold": True},
         "input": {"bg_color": "#FFF2CC", "border": 1},
+        "input_pct": {"bg_color": "#FFF2CC", "border": 1, "num_format": "0.0%"},
         "num0": {"num_format": "#,##0"},
         "num1": {"num_format": "#,##0.0"},
         "num2": {"num_format": "#,##0.00"},
@@ -363,7 +364,7 @@ def china_balance(b: Builder) -> None:
     re_.text(row + 1, 2, "change per step", "header")
     for k, share in enumerate((0.26, 0.27, 0.28, 0.29, 0.30, 0.31, 0.32)):
         r = row + 2 + k
-        re_.value(r, 0, share, "pct")
+        re_.value(r, 0, share, "input_pct")  # the user's own targets: yellow, as every input
         re_.formula(r, 1, f"=AIP_WIND_SOLAR_REQUIRED(Scenario,A{r + 1},TargetYear,Overrides,BaseYear)", "num1")
         if k:
             re_.formula(r, 2, f"=B{r + 1}-B{r}", "num1")
@@ -517,6 +518,20 @@ def _sweep_scenario(b: Builder) -> str:
     return sweep_scenario(b.settings.scenario, b.settings.base_year)
 
 
+def template_names(only: list[str]) -> list[str]:
+    """Template names as TEMPLATES spells them, matched ignoring case and a .xlsx ending ('Sweep',
+    'sweep.xlsx'), as the worksheet functions match their names."""
+    spelled = {n.casefold(): n for n in TEMPLATES}
+    out = []
+    for n in only:
+        key = n.strip().casefold()
+        key = key.removesuffix(".xlsx")
+        if key not in spelled:
+            raise ValueError(f"--only {n}: expected one of {', '.join(TEMPLATES)}")
+        out.append(spelled[key])
+    return out
+
+
 def regenerate_notes(scenario: str, base_year: int | None = None, only: list[str] | None = None) -> list[str]:
     """What a regeneration for `scenario` does not take from it, for the command line to say."""
     if only is not None and "sweep" not in only:
@@ -585,8 +600,10 @@ def sweep_book(b: Builder) -> None:
     for r in range(t1 + 1, t2 + 1):
         for j, name in ((dl, "output_at_low"), (dh, "output_at_high")):
             # Rounded to 1e-6 h: an input whose low is its point gives base − base, which LibreOffice snaps to 0
-            # and IEEE arithmetic leaves at ±1e-12.
-            s.formula(r, j, f"=ROUND({col_letters(col[name])}{r + 1}-{base}{r + 1},6)", "num0")
+            # and IEEE arithmetic leaves at ±1e-12. #N/A where the tornado has no number (an error, say for a
+            # TornadoYear past the horizon): a gap in the chart, where empty cells gave bars of 0.
+            end, mid = f"{col_letters(col[name])}{r + 1}", f"{base}{r + 1}"
+            s.formula(r, j, f"=IF(AND(ISNUMBER({end}),ISNUMBER({mid})),ROUND({end}-{mid},6),NA())", "num0")
     tornado = b.wb.add_chart({"type": "bar"})
     for j, name, color in ((dl, "input at its low", "#2171B5"), (dh, "input at its high", "#CB181D")):
         tornado.add_series({"name": name, "categories": [s.name, t1 + 1, 0, t2, 0], "values": [s.name, t1 + 1, j, t2, j],
@@ -676,10 +693,7 @@ def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | 
     scenario = _cell_scenario(scenario, base_year)
     if only is not None and not list(only):  # `only or every template` would write all nine
         raise ValueError(f"only = {only!r}: expected template names ({', '.join(TEMPLATES)}) or None for every template")
-    names = list(TEMPLATES) if only is None else list(only)
-    for n in names:
-        if n not in TEMPLATES:
-            raise ValueError(f"--only {n}: expected one of {', '.join(TEMPLATES)}")
+    names = list(TEMPLATES) if only is None else template_names(only)
     out_dir = Path(out_dir)
     targets = [out_dir / f"{n}.xlsx" for n in names]
     check_targets(targets, overwrite=force)

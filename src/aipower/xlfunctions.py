@@ -281,31 +281,44 @@ def _coerce(p: Param, raw: Any) -> Any:
                     raise ArgError(p.name, f"{reprlib.repr(v)} is a number beyond a float's range; expected {_expected(p)}",
                                    "#NUM!")
                 return _fmt_number(v)
-            raise ArgError(p.name, f"{reprlib.repr(v)} is not text; expected {_expected(p)}")
+            raise ArgError(p.name, f"{_shown_cell(v)} is not text; expected {_expected(p)}")
         return v.strip()
     if p.kind in ("number", "integer"):
         if isinstance(v, (bool, np.bool_)):  # numpy's True from a Python caller, as Excel's TRUE
-            raise ArgError(p.name, f"{v!r} is a logical value; expected {_expected(p)}")
+            raise ArgError(p.name, f"{_shown_cell(v)} is a logical value; expected {_expected(p)}")
         if isinstance(v, str):
             raise ArgError(p.name, f"'{v}' is text; expected {_expected(p)}")
         if isinstance(v, (datetime.date, datetime.time)):  # a cell formatted as a date or time
-            raise ArgError(p.name, f"{v.isoformat()} is a date or time; expected {_expected(p)}")
+            raise ArgError(p.name, f"{_shown_cell(v)} is a date or time; expected {_expected(p)}")
         try:
             x = float(v)
         except OverflowError:  # a Python int such as 10**400
             raise ArgError(p.name, _BEYOND_FLOAT.format(reprlib.repr(v)), "#NUM!") from None
         except (TypeError, ValueError):
-            raise ArgError(p.name, f"{v!r} is not a number; expected {_expected(p)}") from None
+            raise ArgError(p.name, f"{_shown_cell(v)} is not a number; expected {_expected(p)}") from None
         if not math.isfinite(x):
-            raise ArgError(p.name, f"{v!r} is not a finite number; expected {_expected(p)}")
+            raise ArgError(p.name, f"{_shown_cell(v)} is not a finite number; expected {_expected(p)}")
         if p.kind == "integer":
             if x != round(x):
-                raise ArgError(p.name, f"{v!r} is not a whole number; expected {_expected(p)}")
+                raise ArgError(p.name, f"{_shown_cell(v)} is not a whole number; expected {_expected(p)}")
             # Beyond 2^53 no whole-number argument is valid: kept a float, so a message shows 1e+308,
             # not the 309 digits of int(1e308).
             return int(round(x)) if abs(x) <= _EXACT_LIMIT else x
         return x
     return v
+
+
+def _shown_cell(v: Any) -> str:
+    """A cell's value as Excel shows it, for a message: TRUE, 2030, 'abc', the date 2030-01-01."""
+    if isinstance(v, (bool, np.bool_)):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, datetime.datetime) and v.time() == datetime.time():
+        return f"the date {v.date().isoformat()}"
+    if isinstance(v, (datetime.date, datetime.time)):
+        return f"the date or time {v.isoformat()}"
+    if isinstance(v, (int, float, np.integer, np.floating)) and not (isinstance(v, int) and abs(v) > sys.float_info.max):
+        return _fmt_number(v)
+    return reprlib.repr(v)
 
 
 def _error_value(v: Any) -> str | None:
@@ -361,12 +374,15 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
             raise ArgError(p.name, f"row {i}: the key cell is an error value ({_error_value(key)}); expected an "
                                    "assumption key (text such as 'renewables.target_share')")
         if _blank(key) or not isinstance(key, str):
-            raise ArgError(p.name, f"row {i}: key {key!r} is not an assumption key (text such as 'renewables.target_share')")
+            raise ArgError(p.name, f"row {i}: key {_shown_cell(key)} is not an assumption key (text such as 'renewables.target_share')")
         if _blank(value):
             raise ArgError(p.name, f"row {i}: '{key}' has no value")
         if _error_value(value):
             raise ArgError(p.name, f"row {i}: '{key}': the value cell is an error value ({_error_value(value)}); "
                                    "expected a number, text, or a list or table written as JSON text")
+        if isinstance(value, (datetime.date, datetime.time)):  # reached the scenario as "got datetime"
+            raise ArgError(p.name, f"row {i}: '{key}': the value cell holds {_shown_cell(value)}; expected a number, "
+                                   "text, or a list or table written as JSON text")
         if isinstance(value, (list, tuple, dict, set, np.ndarray)):  # no cell holds one; unhashable in the cache
             raise ArgError(p.name, f"row {i}: '{key}': value {reprlib.repr(value)} is a {type(value).__name__}; expected "
                                    "one value per cell: a number, text, or a list or table written as JSON text")
@@ -539,8 +555,9 @@ SCENARIO = Param("scenario", "Scenario: a shipped name (base, ai, ai_ranges) or 
 OVERRIDES = Param("overrides", "Optional two-column range: assumption key (e.g. renewables.target_share) and value, in the "
                                "unit AIP_PARAMS shows (the model's: TWh, GW, fraction) or as text with its unit ('1172 亿kWh', '28%'), "
                                "each key once. Blank rows are ignored.", "overrides", ())
-BASE_YEAR = Param("base_year", "Base year (year): rebase on a later year's actuals, e.g. 2025. Blank: the scenario's (2024).",
-                  "integer", None)
+BASE_YEAR = Param("base_year", "Base year (year): rebase on a later year, e.g. 2025, starting from the actuals as far as the "
+                               "data has them (after that from the assumptions; AIP_PARAMS' sources say which). Blank: the "
+                               "scenario's (2024).", "integer", None)
 YEAR = Param("year", "Year (e.g. 2030), from the base year to the scenario's end year.", "integer")
 SOURCE = Param("source", "Source: coal, gas, biomass, hydro, nuclear, wind or solar.", "text")
 
@@ -993,6 +1010,10 @@ def _paired_numbers(a_name: str, a_raw: Any, b_name: str, b_raw: Any) -> tuple[l
     a_cells, b_cells = _cells(a_raw), _cells(b_raw)
     if len(a_cells) != len(b_cells):
         raise ArgError(b_name, f"has {len(b_cells)} cells; expected {len(a_cells)}, one per {a_name} cell")
+    a_shape, b_shape = [(len(g), max(map(len, g), default=0)) for g in (grid(a_raw), grid(b_raw))]
+    if a_shape != b_shape:  # a row paired with a column: SUMPRODUCT refuses it, as a sign of a wrong range
+        raise ArgError(b_name, f"is a {b_shape[0]}×{b_shape[1]} range; expected the shape of {a_name}, "
+                               f"{a_shape[0]}×{a_shape[1]}, cell for cell")
     a_out, b_out = [], []
     for i, (a, b) in enumerate(zip(a_cells, b_cells), start=1):
         if _blank(a) and _blank(b):
@@ -1004,7 +1025,7 @@ def _paired_numbers(a_name: str, a_raw: Any, b_name: str, b_raw: Any) -> tuple[l
             if _blank(c):
                 raise ArgError(name, f"cell {i} is blank while the other range has a value there; expected a number")
             if isinstance(c, bool) or not isinstance(c, (int, float)):
-                raise ArgError(name, f"cell {i}: {c!r} is not a number; expected a range of numbers")
+                raise ArgError(name, f"cell {i}: {_shown_cell(c)} is not a number; expected a range of numbers")
             if isinstance(c, int) and abs(c) > sys.float_info.max:  # float() raised OverflowError
                 raise ArgError(name, f"cell {i}: " + _BEYOND_FLOAT.format(reprlib.repr(c)), "#NUM!")
         a_out.append(float(a))
@@ -1148,7 +1169,7 @@ if CALCULATOR_TABLES:
 
     @register("AIP_FIRM_EQUIVALENT_GW", "Firm-equivalent GW of a technology mix: Σ nameplate GW × capacity factor.", "GW",
               [Param("nameplate_gw", "Range of nameplate capacities (GW), one per technology.", "range"),
-               Param("capacity_factor", "Range of capacity factors (fraction 0-1), same order and size.", "range")],
+               Param("capacity_factor", "Range of capacity factors (fraction 0-1), same shape, cell for cell.", "range")],
               category="calculators", example="=AIP_FIRM_EQUIVALENT_GW(B2:B4, C2:C4)")
     def _firm(nameplate_gw: Any, capacity_factor: Any) -> float:
         gw, cf = _paired_numbers("nameplate_gw", nameplate_gw, "capacity_factor", capacity_factor)
@@ -1228,7 +1249,7 @@ if CALCULATOR_TABLES:
     def _train_energy(accelerators: float, power_kw_per_accelerator: float, pue: float, days: float) -> float:
         # Checked here, in days: the API's message would show seconds (and days × 86,400 can overflow).
         if not (math.isfinite(days) and days > 0 and math.isfinite(days * SECONDS_PER_DAY)):
-            raise ArgError("days", f"{days!r}: expected a finite number of days > 0")
+            raise ArgError("days", f"{_shown_cell(days)}: expected a finite number of days > 0")
         return _num(training.training_energy_mwh(accelerators=accelerators, power_kw_per_accelerator=power_kw_per_accelerator,
                                                  pue=pue, time_s=days * SECONDS_PER_DAY))
 
