@@ -191,3 +191,57 @@ def test_first_year_growth_is_published_else_from_levels_else_refused(monkeypatc
     assert demand._first_year_growth(2024) == levels  # not the 0 it was before
     with pytest.raises(ValueError, match="horizon first year 2023: the data has neither consumption_total_yoy for 2023"):
         demand._first_year_growth(2023)
+
+
+@pytest.mark.parametrize("key, value, shown", [
+    ("supply.coal.start", 1e308, "supply.coal.start = 1e+308"),
+    ("supply.coal.previous_end", 1e308, "supply.coal.previous_end = 1e+308"),
+    ("demand.population.start", 5e-324, "demand.population.start = 4.94066e-324"),
+    ("calibration.renewable_generation", 1e308, "calibration.renewable_generation = 1e+308"),
+])
+def test_an_overflow_names_the_assumption_of_extreme_magnitude_not_a_kernel_function(key, value, shown):
+    # they named supply::average_capacity, twh_to_per_capita or twh_per_gw_to_hours, which no user called
+    with pytest.raises(ValueError) as info:
+        aipower.run("ai", overrides={key: value})
+    assert str(info.value).startswith(f"override: {shown}: the result, or a step of it, is too large to represent (inf)")
+
+
+def test_a_sector_total_the_kernel_refuses_is_named_as_the_assumption():
+    with pytest.raises(ValueError, match=r"^override: demand.tertiary_core.sector_total = 0: expected a finite number > 0$"):
+        aipower.run("ai", overrides={"demand.tertiary_core.sector_total": 0})
+
+
+@pytest.mark.parametrize("value, what", [(np.timedelta64(50), "a time span"), (np.datetime64("2030-01-01"), "a date"),
+                                         (np.complex128(5), "a complex number")])
+def test_numpy_values_numpy_would_read_as_numbers_are_refused(value, what):
+    with pytest.raises(ValueError, match=f"override 'balance.net_imports' = .*: expected a number, got {what}"):
+        aipower.run("ai", overrides={"balance.net_imports": value})
+
+
+def test_numpy_numbers_are_plain_numbers_wherever_an_override_holds_them():
+    # np.float32 in a table or a keyword argument raised numpy's "truth value of an empty array"
+    want = aipower.run("ai", renewables__target_share=0.25).requirement.level_gw_per_year
+    for value in (np.float64(0.25), np.longdouble(0.25), np.array(0.25),
+                  {"value": np.float32(0.25), "unit": "fraction", "source": "x"}):
+        assert aipower.run("ai", overrides={"renewables.target_share": value}).requirement.level_gw_per_year == want
+    assert aipower.required_wind_solar("ai", target_share=np.float32(0.25)).level_gw_per_year == want
+    segments = aipower.load_scenario("ai").get("demand.data_centers.segments")
+    segments[2]["rate"], segments[2]["years"] = np.float32(0.25), [2028.0, 2030.0]  # as numpy and a worksheet give them
+    assert aipower.run("ai", overrides={"demand.data_centers.segments": segments}).demand.equals(aipower.run("ai").demand)
+
+
+def test_a_time_span_is_not_a_whole_number_of_years_or_samples():
+    from aipower import global_dc, sweep, us_gap
+    with pytest.raises(ValueError, match=r"^years = np.timedelta64\(5\): expected a whole number$"):
+        us_gap.cumulative_gap(gap_gw_per_year=1.0, years=np.timedelta64(5))
+    with pytest.raises(ValueError, match=r"^years = np.timedelta64\(5,'D'\): expected a whole number$"):
+        global_dc.cagr_path(start=1.0, end=2.0, years=np.timedelta64(5, "D"))
+    with pytest.raises(ValueError, match=r"^samples = np.timedelta64\(100\): expected a count"):
+        sweep.run(samples=np.timedelta64(100))
+
+
+def test_a_path_is_at_most_the_kernels_years_long():
+    from aipower import dc_power
+    with pytest.raises(ValueError, match="capex_yi_rmb: has 100000 values; expected one per year of a path of at most 200 years"):
+        dc_power.capex_driven_path(start_twh=0.0, capex_yi_rmb=[1.0] * 100000, capex_per_watt_rmb=95.0,
+                                   twh_per_gw_year=7.2, first_year_fraction=0.5)

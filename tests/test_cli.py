@@ -574,6 +574,20 @@ def test_standard_output_on_a_full_device_says_so():
     assert proc.stderr == "aipower: error: standard output: cannot write to it (No space left on device)\n"
 
 
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["sweep", "--help"]])
+def test_help_and_version_on_a_full_standard_output_say_so(argv, monkeypatch, capsys):
+    # argparse drops the write error of its own output: exit status 0, nothing written, no word
+    monkeypatch.setattr(sys, "stdout", _FullStdout())
+    assert _main(argv) == 2
+    assert capsys.readouterr().err == "aipower: error: standard output: cannot write to it (No space left on device)\n"
+
+
+def test_help_and_version_still_print_and_exit_0(capsys):
+    with pytest.raises(SystemExit) as info:
+        _main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.startswith("aipower ")
+
+
 def test_a_quoted_tilde_output_folder_is_the_home_folder(tmp_path, monkeypatch, capsys):
     # '~/wbx' in quotes (a crontab) made a folder named '~' in the current folder
     from aipower import workbooks

@@ -95,6 +95,7 @@ std::vector<double> capex_driven_path(double start_twh, const std::vector<double
     require_non_negative("start_twh", start_twh);
     require_share("first_year_fraction", first_year_fraction);
     if (capex_yi_rmb.empty()) fail("capex_yi_rmb", "needs one value per year of the path (got none)");
+    require_path_length("capex_yi_rmb", capex_yi_rmb.size());
     std::vector<double> added(capex_yi_rmb.size());
     double in_service = 0.0;  // TWh a year from capex of earlier years
     for (std::size_t t = 0; t < capex_yi_rmb.size(); ++t) {
@@ -114,6 +115,7 @@ std::vector<double> compute_driven_path(double start_twh, const std::vector<doub
                                         double intensity_change_per_year) {
     require_non_negative("start_twh", start_twh);
     if (eflops.empty()) fail("eflops", "needs one value per year of the path (got none)");
+    require_path_length("eflops", eflops.size());
     require_positive("eflops[0]", eflops[0]);
     require_growth("intensity_change_per_year", intensity_change_per_year);
     // The energy per EFLOPS calibrated on the start year; name the inputs if their ratio overflows.

@@ -1,5 +1,7 @@
 #include "aipower/dc_power.hpp"
 
+#include <vector>
+
 #include "check.hpp"
 
 using namespace aipower::dc_power;
@@ -44,6 +46,12 @@ TEST_CASE("compute route and intensity path") {
     CHECK_THROWS(compute_route_twh({1.0, 2.0}, {1.0}), "twh_per_eflops: has 1 values, expected 2 (one per value of eflops)");
     CHECK_THROWS(compute_route_twh({-1.0}, {1.0}), "eflops[0] = -1");
     CHECK_THROWS(intensity_path(1.0, -1.0, 2), "annual_change = -1");
+    // a path is at most kMaxYears long, as intensity_path's n: 100,000 values were computed and returned
+    CHECK_THROWS(capex_driven_path(0.0, std::vector<double>(100000, 1.0), 95.0, 7.2, 0.5),
+                 "capex_yi_rmb: has 100000 values; expected one per year of a path of at most 200 years");
+    CHECK_THROWS(compute_driven_path(1.0, std::vector<double>(201, 1.0), -0.1),
+                 "eflops: has 201 values; expected one per year of a path of at most 200 years");
+    CHECK(capex_driven_path(0.0, std::vector<double>(200, 1.0), 95.0, 7.2, 0.5).size() == 200);
 }
 TEST_CASE("geometric interpolation between anchors and beyond") {
     // Seed 1 [79]: general + AI compute 72 + 725 = 797 EFLOPS (2024) → 140 + 2,782 = 2,922 (2028).

@@ -309,7 +309,8 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
                     continue
                 annotation = annotation[: -len(" | None")]
             if annotation == "int":
-                if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                # np.timedelta64 is an np.integer: 5 days would be read as 5
+                if isinstance(value, (bool, np.timedelta64)) or not isinstance(value, (int, np.integer)):
                     raise ValueError(f"{name} = {value!r}: expected a whole number")
                 if not -_INT_LIMIT <= value < _INT_LIMIT:  # the kernel's int: pybind11 would raise a TypeError
                     raise ValueError(f"{name} = {shown(value)}: expected a whole number of magnitude below 2^31")
@@ -323,7 +324,7 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
                 if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or getattr(value, "ndim", 1) == 0:
                     raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
                 items = list(value)
-                if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items):
+                if not all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.timedelta64)) for v in items):
                     raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
                 outside = [v for v in items if not _YEARS[0] <= v <= _YEARS[1]]
                 if outside:

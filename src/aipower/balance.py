@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import _build, demand, supply, units
+from ._calc import is_extreme, not_finite_text, not_finite_value
 from ._kernel import china as _china
 from .renewables import Requirement, target_from
 from .scenario import Scenario, ScenarioError, combined_overrides, load_scenario
@@ -77,6 +78,13 @@ def model_inputs(scenario: str | Path | Scenario = "base", base_year: int | None
                  overrides: Mapping[str, Any] | None = None) -> tuple[_china.ModelInputs, _build.Horizon, Scenario]:
     """Kernel inputs for a scenario (for advanced use and the batch API)."""
     sc = _resolve(scenario, base_year, overrides)
+    try:
+        return _built(sc)
+    except ValueError as exc:  # a conversion's overflow named its own function (twh_to_per_capita = inf)
+        raise _extreme_named(sc, exc) or exc from None
+
+
+def _built(sc: Scenario) -> tuple[_china.ModelInputs, _build.Horizon, Scenario]:
     h = _build.horizon(sc)
     inputs = _china.ModelInputs()
     inputs.first_year = h.first_year
@@ -117,10 +125,40 @@ def _check_level_years(sc: Scenario, first_year: int) -> None:
                             "so a level of additions cannot apply there")
 
 
+# The kernel's names of values it takes from an assumption under another name
+_KERNEL_NAMES = {"tertiary_total_start": "demand.tertiary_core.sector_total",
+                 "residential_total_start": "demand.residential_core.sector_total"}
+
+
+def _extreme_named(sc: Scenario, exc: ValueError) -> ScenarioError | None:
+    """A result beyond a float's range, which the kernel names by its own function (supply::average_capacity
+    = inf), as the assumptions of extreme magnitude that gave it; None if it is not one or none is."""
+    value = not_finite_value(exc)
+    if value is None:
+        return None
+    extreme = [a for a in sc.assumptions() if not a.is_actual and _kind_number(a.value) and is_extreme(a.value)]
+    if not extreme:
+        return None
+    given = ", ".join(f"{a.key} = {a.value:g}" if isinstance(a.value, (int, float)) else f"{a.key} = {a.value}"
+                      for a in extreme)
+    return ScenarioError(f"{extreme[0].origin}: {not_finite_text(value, given)}")
+
+
+def _kind_number(value: Any) -> bool:
+    numbers = value if isinstance(value, list) else [value]
+    return bool(numbers) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers)
+
+
 def _named(sc: Scenario, exc: ValueError) -> ValueError:
     """The kernel's error about one assumption, with the assumption's file:line, and the value as
     written where the kernel shows it converted (demand.x.start_value = -0.1 for -1 亿kWh)."""
+    extreme = _extreme_named(sc, exc)
+    if extreme is not None:
+        return extreme
     name = str(exc).split(" = ")[0]
+    if name in _KERNEL_NAMES:  # tertiary_total_start = 0: …, as the assumption it came from
+        exc = ValueError(_KERNEL_NAMES[name] + str(exc)[len(name):])
+        name = _KERNEL_NAMES[name]
     key = name[: -len("_value")] if name.endswith(".start_value") else name  # the kernel's name for .start
     key = re.sub(r"\[\d{4}\]$", "", key)  # one year of a per-year assumption: supply.coal.retirements[2025]
     if " " in key or key not in sc:

@@ -299,7 +299,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with stop_signals_handled():  # SIGTERM / SIGHUP (kill, timeout, systemctl stop) as Ctrl-C
         try:
             _writable_text_streams()
-            args = _parser().parse_args(argv)
+            args = _parse(argv)
+            if args is None:
+                return 2
             command = args.command
             stdout = sys.stdout
             if stdout is not None:  # (None without a console, e.g. pythonw: print() then writes nothing)
@@ -310,6 +312,49 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.stdout = stdout
         except KeyboardInterrupt as exc:  # Ctrl-C: anywhere, never a traceback
             return _interrupted(exc, command)
+
+
+class _WriteProbe:
+    """sys.stdout while argparse runs: argparse drops an OSError of its --help and --version output
+    (a full disk behind `> file` gave exit status 0 and nothing written); this keeps the first."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            self.error = self.error or exc
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The parsed command line, or None (after saying why) where --help or --version could not print."""
+    stdout = sys.stdout
+    probe = _WriteProbe(stdout) if stdout is not None else None
+    sys.stdout = probe if probe is not None else stdout
+    try:
+        return _parser().parse_args(argv)
+    except SystemExit as exc:
+        if exc.code not in (0, None) or probe is None:
+            raise
+        try:
+            stdout.flush()
+        except OSError as err:
+            probe.error = probe.error or err
+        if probe.error is None:
+            raise
+        if isinstance(probe.error, BrokenPipeError):  # `| head`: handled as for every command's output
+            raise probe.error from None
+        print(f"aipower: error: standard output: cannot write to it ({probe.error.strerror})", file=sys.stderr)
+        return None
+    finally:
+        sys.stdout = stdout
 
 
 def _main(args: argparse.Namespace) -> int:

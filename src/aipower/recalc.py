@@ -817,8 +817,7 @@ class Book:
             self._values[key] = cell.value
             return cell.value
         if key in self._busy:
-            cycle = " → ".join(self.where(k) for k in self._busy[self._busy.index(key):] + [key])
-            raise RecalcError(f"{self.where(key)}: circular reference ({cycle})")
+            raise RecalcError(f"{self.where(key)}: circular reference ({self._cycle(self._busy, key)})")
         if not self._busy:
             # Compute what the cell depends on first, with an explicit stack: a long chain of
             # dependent cells must not exhaust Python's recursion limit.
@@ -870,28 +869,31 @@ class Book:
             return [(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
         return [k for k in self.cells if k[0] == sheet and r1 <= k[1] <= r2 and c1 <= k[2] <= c2]
 
+    def _cycle(self, path: list[tuple[str, int, int]], key: tuple[str, int, int]) -> str:
+        """The cells of a circular reference, from `key`'s place on `path` back to it: A1 → B1 → A1."""
+        return " → ".join(self.where(k) for k in path[path.index(key):] + [key])
+
     def _resolve_dependencies(self, root: tuple[str, int, int]) -> None:
         """Compute the formula cells `root` depends on, deepest first, without recursion."""
         stack: list[tuple[tuple[str, int, int], bool]] = [(root, False)]
-        on_path: list[tuple[str, int, int]] = []
+        # the cells being expanded, in order: a dict, so that a chain of n cells takes n steps, not n²
+        on_path: dict[tuple[str, int, int], None] = {}
         while stack:
             key, expanded = stack.pop()
             if expanded:
-                on_path.remove(key)
+                del on_path[key]
                 if key != root and key not in self._values:
                     self.value(*key)  # its own dependencies are computed: shallow
                 continue
             if key in self._values:
                 continue
             if key in on_path:
-                cycle = " → ".join(self.where(k) for k in on_path[on_path.index(key):] + [key])
-                raise RecalcError(f"{self.where(key)}: circular reference ({cycle})")
-            on_path.append(key)
+                raise RecalcError(f"{self.where(key)}: circular reference ({self._cycle(list(on_path), key)})")
+            on_path[key] = None
             stack.append((key, True))
             for dep in self._dependencies(key):
                 if dep in on_path:
-                    cycle = " → ".join(self.where(k) for k in on_path[on_path.index(dep):] + [dep])
-                    raise RecalcError(f"{self.where(dep)}: circular reference ({cycle})")
+                    raise RecalcError(f"{self.where(dep)}: circular reference ({self._cycle(list(on_path), dep)})")
                 stack.append((dep, False))
 
     def _store(self, key: tuple[str, int, int], cell: Cell, result: Any) -> None:

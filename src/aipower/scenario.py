@@ -25,6 +25,7 @@ import re
 import reprlib
 import sys
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -176,20 +177,34 @@ def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> 
     return path
 
 
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]\s][^\[\]]*?)\s*\]\s*(#.*)?$")
+
+
+@lru_cache(maxsize=4)
+def _toml_lines(text: str) -> tuple[list[str], dict[str, int]]:
+    """A TOML text's lines and the line index of each [table] header (its first), found once per text:
+    looking them up per key made loading a long file quadratic in its length."""
+    lines = text.splitlines()
+    headers: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        m = _HEADER.match(line)
+        if m:
+            headers.setdefault(re.sub(r"\s*\.\s*", ".", m.group(1)), i)
+    return lines, headers
+
+
 def _line_of(text: str, key: str) -> int:
     """Best-effort line number of a dotted key in a TOML text (1 if not found)."""
     parts = key.split(".")
-    lines = text.splitlines()
+    lines, headers = _toml_lines(text)
     # Look for a [table] header matching a prefix, then the remaining key inside it.
     for cut in range(len(parts) - 1, -1, -1):
         table, rest = parts[:cut], parts[cut:]
         start = 0
         if table:
-            header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, table)) + r"\s*\]\s*(#.*)?$")
-            found = [i for i, line in enumerate(lines) if header.match(line)]
-            if not found:
+            if ".".join(table) not in headers:
                 continue
-            start = found[0] + 1
+            start = headers[".".join(table)] + 1
         pattern = re.compile(r"^\s*" + r"\s*\.\s*".join(map(re.escape, rest)) + r"\s*=")
         for i in range(start, len(lines)):
             if i > start and table and lines[i].lstrip().startswith("["):
@@ -204,16 +219,16 @@ def _line_of(text: str, key: str) -> int:
 def _item_lines(text: str, line: int) -> list[int]:
     """Best-effort line numbers of the items of the array that starts on `line` (1-based) after its
     '=': brackets, strings and comments followed, so an item is found wherever its own line is."""
-    lines = text.splitlines()[line - 1:]
-    if not lines or "=" not in lines[0]:
+    lines = _toml_lines(text)[0]
+    if not 0 < line <= len(lines) or "=" not in lines[line - 1]:
         return []
-    first = lines[0].split("=", 1)[1]
+    first = lines[line - 1].split("=", 1)[1]
     if not first.lstrip().startswith("["):
         return []
-    lines[0] = first
     found: list[int] = []
     depth, quote, fresh = 0, "", True
-    for n, row in enumerate(lines, start=line):
+    for n in range(line, len(lines) + 1):
+        row = first if n == line else lines[n - 1]
         i = 0
         while i < len(row):
             c = row[i]
@@ -415,15 +430,15 @@ class Scenario:
             key = dotted_key(raw_key)
             if key not in merged:
                 raise ScenarioError(f"override '{raw_key}': unknown assumption{_suggest(key, merged)}")
-            if isinstance(value, (np.generic, np.ndarray)):  # numpy's numbers and arrays as Python's
-                value = value.tolist()
-            elif hasattr(value, "index") and hasattr(value, "to_numpy"):  # pandas: its labels would be dropped
+            if hasattr(value, "index") and hasattr(value, "to_numpy"):  # pandas: its labels would be dropped
                 raise ScenarioError(f"override '{raw_key}': a pandas {type(value).__name__} of {len(value)} rows: "
                                     "expected a number or a list of numbers, one per model year in order "
                                     "(e.g. series.tolist() after checking its years)")
             try:
+                # numpy's numbers and arrays as Python's, inside tables and segment lists too; a copy of the
+                # caller's own lists and tables, which it may go on editing
+                value = _plain(value, f"override '{raw_key}'")
                 where = _beyond_float(value)
-                value = copy.deepcopy(value)  # the caller's own lists and tables, which it may go on editing
             except RecursionError:
                 raise ScenarioError(f"override '{raw_key}': nested too deeply; expected a number, list or table") from None
             if where is not None:
@@ -448,6 +463,26 @@ def _number_with_unit(value: Any, own_unit: str) -> tuple[float, str] | None:
     found = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
     unit = (own_unit if found.group(2) == own_unit else units.known_unit(found.group(2))) if found else None
     return (float(found.group(1)), unit) if found and unit else None
+
+
+def _plain(value: Any, where: str) -> Any:
+    """A copy of `value` with numpy's numbers and arrays as Python's (wherever they are nested); a date,
+    time span or complex number, which numpy would read as a number, is refused."""
+    if isinstance(value, dict):
+        return {k: _plain(v, f"{where}: {k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, where) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_plain(v, where) for v in value] if value.ndim else _plain(value[()], where)
+    kind = {np.timedelta64: "a time span", np.datetime64: "a date", np.complexfloating: "a complex number",
+            complex: "a complex number"}
+    for numpy_type, what in kind.items():
+        if isinstance(value, numpy_type):
+            raise ScenarioError(f"{where} = {value!r}: expected a number, got {what}")
+    if isinstance(value, np.generic):
+        item = value.item()
+        return float(item) if isinstance(item, np.floating) else item  # a long double stays one in .item()
+    return copy.deepcopy(value)
 
 
 def _at(value: Any, path: str) -> Any:
@@ -496,7 +531,9 @@ def _check_segments(key: str, items: list[Any], origins: list[str]) -> None:
         if method not in _SEGMENT_FIELDS:
             raise ScenarioError(f"{where}: method = {method!r}: expected one of {', '.join(_SEGMENT_FIELDS)}")
         years = seg.get("years")
-        if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
+        if isinstance(years, list) and all(isinstance(y, float) and y.is_integer() for y in years):
+            years = seg["years"] = [int(y) for y in years]  # 2028.0, as a worksheet or numpy sends a year
+        if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
             raise ScenarioError(f"{where}: years = {years!r}: expected [first_year, last_year]")
         if not all(_is_year(y) for y in years):  # a huge int reached the kernel's constructor as a TypeError
             raise ScenarioError(f"{where}: years = {years!r}: expected [first_year, last_year], each {_A_YEAR}")
@@ -652,7 +689,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         if got != want and frozenset({got, want}) not in interchangeable:
             hint = (f", or as text a number and one of the units {units.accepted(units.model_unit(root.unit))}"
                     if origin == "override" and root.unit and got == "string" and want in _NUMERIC else "")
-            raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}{hint}, got {'an empty list' if value == [] else got}")
+            raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}{hint}, got {'an empty list' if isinstance(value, list) and not value else got}")
         numeric = ("number", "list of numbers")  # a [low, high] pair or a per-year list has a unit as a number has
         if want in numeric and got in numeric and units.model_unit(unit) != units.model_unit(root.unit):
             raise ScenarioError(

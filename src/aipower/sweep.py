@@ -260,7 +260,7 @@ def _check_int(name: str, value: Any, lo: int, hi: int, what: str) -> int:
     shown = f"{value:g}" if isinstance(value, (float, np.floating)) else repr(value)  # 1e+308, not 309 digits
     if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if isinstance(value, (bool, np.timedelta64)) or not isinstance(value, (int, np.integer)):  # a time span is an np.integer
         raise ValueError(f"{name} = {shown}: expected {what} (a whole number)")
     if not lo <= int(value) <= hi:
         raise ValueError(f"{name} = {shown if isinstance(value, int) and abs(value) > 2**53 else int(value)}: expected {what}")

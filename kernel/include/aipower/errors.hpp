@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -72,6 +73,13 @@ inline void require_years_count(const std::string& argument, int years, int min_
     if (years < min_years || years > kMaxYears)
         fail(argument, static_cast<double>(years),
              "a number of years in " + std::to_string(min_years) + "-" + std::to_string(kMaxYears));
+}
+
+// A path given as one value per year: at most kMaxYears of them (a million were computed, unasked).
+inline void require_path_length(const std::string& argument, std::size_t values) {
+    if (values > static_cast<std::size_t>(kMaxYears))
+        fail(argument, "has " + std::to_string(values) + " values; expected one per year of a path of at most " +
+                           std::to_string(kMaxYears) + " years");
 }
 
 inline void require_share(const std::string& argument, double share) { require_range(argument, share, 0.0, 1.0); }
