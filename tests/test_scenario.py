@@ -606,3 +606,15 @@ def test_an_override_in_an_assumptions_own_unit_is_read_even_where_the_model_con
     assert sc.assumption(key).unit == "RMB/kWh"
     assert sc.with_overrides({key: "0.5 RMB/kWh"}).get(key) == 0.5
     fails_with(lambda: sc.with_overrides({key: "0.07 USD/kWh"}), ", or as text a number and one of the units RMB/kWh, got string")
+
+
+def test_a_unit_that_is_not_text_is_named_with_its_key():
+    # unit None came back from units.model_unit as None, and a list raised a TypeError
+    fails_with(lambda: load_scenario("ai").with_overrides({"renewables.target_share": {"value": 0.3, "unit": None}}),
+               "override: renewables.target_share: unit = None: expected a unit as text")
+    segments = load_scenario("ai").get("demand.data_centers.segments")
+    segments[0]["unit"] = ["TWh"]
+    fails_with(lambda: load_scenario("ai").with_overrides({"demand.data_centers.segments": segments}),
+               "demand.data_centers.segments[0]: unit = ['TWh']: expected a unit as text")
+    with pytest.raises(ValueError, match="unit = None: expected a unit as text"):
+        aipower.units.model_unit(None)

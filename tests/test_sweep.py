@@ -633,3 +633,12 @@ def test_results_have_a_short_repr_and_compare_by_identity():
     assert str(long["year"].dtype) == "Int64"
     assert long.loc[long["output"] == "requirement.level", "year"].isna().all()
     assert set(long.loc[long["output"] == "hours.coal", "year"]) == set(range(2024, 2036))
+
+
+def test_batch_refuses_a_column_given_twice_and_outputs_as_bytes():
+    import pandas as pd
+    frame = pd.DataFrame([[0.3, 0.31], [0.29, 0.3]], columns=["renewables.target_share", "renewables.target_share"])
+    with pytest.raises(ValueError, match=r"^values: column 'renewables.target_share' given more than once"):
+        sweep.batch("ai_ranges", frame)
+    with pytest.raises(ValueError, match=r"^outputs = b'hours.coal': expected a list of output names"):
+        sweep.batch("ai_ranges", {"renewables.target_share": [0.3]}, outputs=b"hours.coal")

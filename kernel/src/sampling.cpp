@@ -14,6 +14,9 @@ constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 constexpr int kFeistelRounds = 4;
 // 2^-53: spacing of the 53-bit mantissa grid of a double in [0, 1).
 constexpr double kTwoToMinus53 = 1.0 / 9007199254740992.0;
+// The least probability a truncated normal or lognormal's bounds may hold: sampled by the inverse CDF
+// between cdf(low) and cdf(high), a narrower interval is lost in the rounding of cdf values near 1.
+constexpr double kMinTruncatedMass = 1e-12;
 
 double inverse_sqrt2() { return 1.0 / std::sqrt(2.0); }
 
@@ -136,10 +139,10 @@ void validate(const Distribution& d, const std::string& name) {
             require_positive(name + ".sd", d.sd);
             bounds(false);
             const double mass = normal_cdf((d.high - d.mean) / d.sd) - normal_cdf((d.low - d.mean) / d.sd);
-            if (!(mass > 1e-12))
+            if (!(mass > kMinTruncatedMass))
                 fail(name, "the bounds [" + format_value(d.low) + ", " + format_value(d.high) +
-                               "] hold no probability of the normal distribution (mean " + format_value(d.mean) +
-                               ", sd " + format_value(d.sd) + ")");
+                               "] hold less than 1e-12 of the normal distribution (mean " + format_value(d.mean) +
+                               ", sd " + format_value(d.sd) + "): too little to sample; expected bounds nearer the mean");
             break;
         }
         case Kind::LogNormal: {
@@ -149,10 +152,11 @@ void validate(const Distribution& d, const std::string& name) {
             if (d.low < 0.0) fail(name + ".low", d.low, "a bound >= 0 (a lognormal value is positive)");
             const double lo = d.low > 0.0 ? normal_cdf(std::log(d.low / d.median) / d.sigma) : 0.0;
             const double hi = std::isinf(d.high) ? 1.0 : normal_cdf(std::log(d.high / d.median) / d.sigma);
-            if (!(hi - lo > 1e-12))
+            if (!(hi - lo > kMinTruncatedMass))
                 fail(name, "the bounds [" + format_value(d.low) + ", " + format_value(d.high) +
-                               "] hold no probability of the lognormal distribution (median " +
-                               format_value(d.median) + ", sigma " + format_value(d.sigma) + ")");
+                               "] hold less than 1e-12 of the lognormal distribution (median " +
+                               format_value(d.median) + ", sigma " + format_value(d.sigma) +
+                               "): too little to sample; expected bounds nearer the median");
             break;
         }
     }

@@ -541,6 +541,8 @@ def _check_segments(key: str, items: list[Any], origins: list[str]) -> None:
             raise ScenarioError(f"{where}: years = {years!r}: expected [first_year, last_year] with last_year >= first_year")
         if "unit" not in seg:
             raise ScenarioError(f"{where}: missing 'unit'")
+        if not isinstance(seg["unit"], str):
+            raise ScenarioError(f"{where}: unit = {_shown(seg['unit'])}: expected a unit as text (e.g. 'fraction/yr', 'TWh')")
         allowed = _SEGMENT_FIELDS[method] | {"method", "years", "unit", "source"}
         for field in seg:
             if field not in allowed:
@@ -658,6 +660,8 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             raise ScenarioError(f"{origin}: {key}: value = {_shown(value)}: expected a number, text or list (an actual "
                                 "reference is written { actual = \"series\" }, a distribution { dist = ..., ... })")
         unit = node.get("unit", root.unit if root is not None else "")
+        if not isinstance(unit, str):
+            raise ScenarioError(f"{origin}: {key}: unit = {_shown(unit)}: expected a unit as text (e.g. 'TWh', '亿kWh', '%')")
     uncertain = None
     if _uncertainty.is_uncertain(node):
         pair = node.get("value")

@@ -285,7 +285,7 @@ def _check_outputs(outputs: Iterable[str] | None, has_target: bool) -> tuple[str
         chosen = tuple(o for o in DEFAULT_OUTPUTS if has_target or o != "requirement.level")
     elif isinstance(outputs, str):
         chosen = tuple(o.strip() for o in outputs.split(",") if o.strip())
-    elif not hasattr(outputs, "__iter__"):
+    elif not hasattr(outputs, "__iter__") or isinstance(outputs, (bytes, bytearray)):  # b"x" iterated as numbers
         raise ValueError(f"outputs = {outputs!r}: expected a list of output names or comma-separated text")
     else:
         chosen = tuple(_check_output("outputs", o) for o in outputs)
@@ -710,6 +710,9 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
         raise ValueError(f"values = {reprlib.repr(values)}: expected a mapping or DataFrame of at least one input to an "
                          "array of N values, e.g. {'renewables.target_share': shares}")
     names = list(values.keys()) if not isinstance(values, pd.DataFrame) else list(values.columns)
+    twice = sorted({str(n) for n in names if names.count(n) > 1})
+    if twice:  # a DataFrame's repeated column read as one input of shape (N, 2)
+        raise ValueError(f"values: column {', '.join(map(repr, twice))} given more than once; expected each input once")
     _check_same_labels(values, names)
     columns = [_input_column(name, values[name]) for name in names]
     n = len(columns[0])

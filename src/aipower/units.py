@@ -114,4 +114,6 @@ def known_units() -> list[str]:
 
 def model_unit(unit: str) -> str:
     """The model's unit for a stated unit (itself if it has no alias)."""
+    if not isinstance(unit, str):  # None came back as None, a list raised a TypeError
+        raise ValueError(f"unit = {unit!r}: expected a unit as text, e.g. 'TWh' or '亿kWh'")
     return _ALIASES[unit][0] if unit in _ALIASES else unit
