@@ -228,6 +228,8 @@ def test_numpy_numbers_are_plain_numbers_wherever_an_override_holds_them():
     segments = aipower.load_scenario("ai").get("demand.data_centers.segments")
     segments[2]["rate"], segments[2]["years"] = np.float32(0.25), [2028.0, 2030.0]  # as numpy and a worksheet give them
     assert aipower.run("ai", overrides={"demand.data_centers.segments": segments}).demand.equals(aipower.run("ai").demand)
+    segments[2]["years"] = [np.float64(2028), 2030]  # a mix
+    assert aipower.run("ai", overrides={"demand.data_centers.segments": segments}).demand.equals(aipower.run("ai").demand)
 
 
 def test_a_time_span_is_not_a_whole_number_of_years_or_samples():
@@ -245,3 +247,13 @@ def test_a_path_is_at_most_the_kernels_years_long():
     with pytest.raises(ValueError, match="capex_yi_rmb: has 100000 values; expected one per year of a path of at most 200 years"):
         dc_power.capex_driven_path(start_twh=0.0, capex_yi_rmb=[1.0] * 100000, capex_per_watt_rmb=95.0,
                                    twh_per_gw_year=7.2, first_year_fraction=0.5)
+
+
+def test_an_overflow_names_what_the_balance_reads_and_the_override_first(tmp_path):
+    # a calculator's own extreme value (training.training_flops) was named, and its line given
+    path = tmp_path / "my.toml"
+    path.write_text('[scenario]\nparent = "ai"\n[training]\ntraining_flops = { value = 1e150, unit = "FLOP", source = "x" }\n'
+                    '[supply.gas]\nstart = { value = 1e300, unit = "GW", source = "x" }\n', encoding="utf-8")
+    with pytest.raises(ValueError) as info:
+        aipower.run(path, overrides={"supply.coal.start": 1e308})
+    assert str(info.value).startswith("override: supply.coal.start = 1e+308, supply.gas.start = 1e+300: the result")

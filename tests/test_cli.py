@@ -582,6 +582,21 @@ def test_help_and_version_on_a_full_standard_output_say_so(argv, monkeypatch, ca
     assert capsys.readouterr().err == "aipower: error: standard output: cannot write to it (No space left on device)\n"
 
 
+class _ClosedPipe(io.StringIO):
+    """Standard output piped into `head`, closed early."""
+
+    def write(self, text):
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"]])
+def test_help_and_version_into_a_closed_pipe_exit_0_without_a_traceback(argv, monkeypatch):
+    # the probe above re-raised the BrokenPipeError, which escaped main() as a traceback, exit status 1
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # closed, as for every command's output into `| head`
+    assert _main(argv) == 0
+
+
 def test_help_and_version_still_print_and_exit_0(capsys):
     with pytest.raises(SystemExit) as info:
         _main(["--version"])

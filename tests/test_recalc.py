@@ -686,7 +686,7 @@ def test_recalc_refuses_an_output_name_whose_extension_differs_from_the_workbook
 
 
 @pytest.mark.parametrize("formula, shown", [
-    ("=SUM(D:D)", ""), ("=SUM(D1:D1048576)", ""), ("=SUM(2:3)", ""),
+    ("=SUM(D:D)", ""), ("=SUM(D1:D1048576)", ""), ("=SUM(2:3)", ""), ("=SUM(D1:XFD1)", ""),
     ("=SUM(Model!D:D)", "D:D in =SUM(Model!D:D): "), ("=SUM('Model'!$D:$D)", "$D:$D in =SUM('Model'!$D:$D): "),
 ])
 def test_recalc_names_whole_columns_and_rows_as_what_it_does_not_recalculate(tmp_path, capsys, formula, shown):

@@ -364,5 +364,6 @@ def test_the_api_refuses_a_scenario_path_that_is_not_utf8_before_writing(tmp_pat
 
 def test_only_matches_template_names_ignoring_case_and_the_extension():
     assert workbooks.template_names(["Sweep", " CHINA_balance.xlsx "]) == ["sweep", "china_balance"]
+    assert workbooks.regenerate_notes("base", None, ["Sweep"]) == workbooks.regenerate_notes("base", None, ["sweep"]) != []
     with pytest.raises(ValueError, match="--only nope: expected one of china_balance, "):
         workbooks.template_names(["nope"])

@@ -876,6 +876,10 @@ def test_classic_xlwings_gets_no_text_over_255_characters():
     assert [[c for c in row if not isinstance(c, str)] for row in fitted] == \
         [[c for c in row if not isinstance(c, str)] for row in table]  # numbers untouched
     assert fit_classic("short") == "short" and fit_classic(4.5) == 4.5
+    # a segment list cut short would be JSON no overrides cell takes: the cell says where to find it
+    segments = next(row[1] for row in table if row[0] == "demand.secondary.segments")
+    assert len(segments) > xf.CELL_TEXT_LIMIT and fit_classic(segments).startswith("[…] a list too long for a cell")
+    assert len(fit_classic(segments)) <= xf.CELL_TEXT_LIMIT
 
 
 @pytest.mark.parametrize("gw, cf, shapes", [

@@ -300,8 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             _writable_text_streams()
             args = _parse(argv)
-            if args is None:
-                return 2
+            if isinstance(args, int):  # --help or --version printed, or could not print
+                return args
             command = args.command
             stdout = sys.stdout
             if stdout is not None:  # (None without a console, e.g. pythonw: print() then writes nothing)
@@ -333,8 +333,9 @@ class _WriteProbe:
         return getattr(self._stream, name)
 
 
-def _parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
-    """The parsed command line, or None (after saying why) where --help or --version could not print."""
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace | int:
+    """The parsed command line, or the exit status where --help or --version could not print: 2 on a
+    failed write (said why), 0 on a pipe closed early (`| head`), as for every command's output."""
     stdout = sys.stdout
     probe = _WriteProbe(stdout) if stdout is not None else None
     sys.stdout = probe if probe is not None else stdout
@@ -349,10 +350,11 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
             probe.error = probe.error or err
         if probe.error is None:
             raise
-        if isinstance(probe.error, BrokenPipeError):  # `| head`: handled as for every command's output
-            raise probe.error from None
+        if isinstance(probe.error, BrokenPipeError):
+            sys.stderr.close()  # as in _main: no "Exception ignored" when Python flushes the pipe at exit
+            return 0
         print(f"aipower: error: standard output: cannot write to it ({probe.error.strerror})", file=sys.stderr)
-        return None
+        return 2
     finally:
         sys.stdout = stdout
 

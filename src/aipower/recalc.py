@@ -1270,7 +1270,9 @@ def _shifted(addr: str, row: int, col: int) -> str:
 
 
 # Whole columns (D:D) or rows (1:1), and a range to the sheet's last row, which the parser reads as D1:D
-_WHOLE_LINES = re.compile(r"\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+|\$?[A-Za-z]{1,3}\$?\d+:\$?[A-Za-z]{1,3}")
+# (and a row to the last column, A1:XFD1, as A1:1)
+_WHOLE_LINES = re.compile(r"\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+|\$?[A-Za-z]{1,3}\$?\d+:\$?[A-Za-z]{1,3}"
+                          r"|\$?[A-Za-z]{1,3}\$?\d+:\$?\d+")
 _QUALIFIED_WHOLE_LINES = re.compile(r"!(?:\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+)(?![\w(])")
 _WHOLE_LINES_REFUSED = ("whole columns or rows (D:D, 1:1) and ranges reaching the sheet's last row are not recalculated "
                         "here; use a bounded range such as D1:D1000")

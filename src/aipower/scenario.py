@@ -531,8 +531,8 @@ def _check_segments(key: str, items: list[Any], origins: list[str]) -> None:
         if method not in _SEGMENT_FIELDS:
             raise ScenarioError(f"{where}: method = {method!r}: expected one of {', '.join(_SEGMENT_FIELDS)}")
         years = seg.get("years")
-        if isinstance(years, list) and all(isinstance(y, float) and y.is_integer() for y in years):
-            years = seg["years"] = [int(y) for y in years]  # 2028.0, as a worksheet or numpy sends a year
+        if isinstance(years, list) and any(isinstance(y, float) for y in years):  # 2028.0, as a worksheet or numpy sends it
+            years = seg["years"] = [int(y) if isinstance(y, float) and y.is_integer() else y for y in years]
         if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
             raise ScenarioError(f"{where}: years = {years!r}: expected [first_year, last_year]")
         if not all(_is_year(y) for y in years):  # a huge int reached the kernel's constructor as a TypeError

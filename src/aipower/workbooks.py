@@ -534,7 +534,7 @@ def template_names(only: list[str]) -> list[str]:
 
 def regenerate_notes(scenario: str, base_year: int | None = None, only: list[str] | None = None) -> list[str]:
     """What a regeneration for `scenario` does not take from it, for the command line to say."""
-    if only is not None and "sweep" not in only:
+    if only is not None and "sweep" not in template_names(only):
         return []
     swept = sweep_scenario(scenario, base_year)
     if swept == scenario:

@@ -26,10 +26,16 @@ from .xlfunctions import CELL_TEXT_LIMIT, REGISTRY, CATEGORY, XlError, XlFunctio
 _CLASSIC = os.environ.get("XLWINGS_ON_SERVER") != "true"
 
 
+# A segment list (AIP_PARAMS' value of a *.segments key) cut short is JSON no overrides cell takes
+LONG_LIST = "[…] a list too long for a cell here: =AIP_ASSUMPTION(scenario, key) shows it a segment a row"
+
+
 def fit_classic(out: Any) -> Any:
     """`out` with every text over CELL_TEXT_LIMIT characters cut to fit, its end marked '…'."""
     if isinstance(out, str):
-        return out if len(out) <= CELL_TEXT_LIMIT else out[: CELL_TEXT_LIMIT - 1] + "…"
+        if len(out) <= CELL_TEXT_LIMIT:
+            return out
+        return LONG_LIST if out.startswith("[{") else out[: CELL_TEXT_LIMIT - 1] + "…"
     if isinstance(out, list):
         return [fit_classic(v) for v in out]
     return out
