@@ -25,8 +25,8 @@ import re
 import reprlib
 import sys
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
