@@ -21,7 +21,7 @@ from . import _build, demand, supply, units
 from ._calc import _calculator_tree, is_extreme, not_finite_text, not_finite_value
 from ._kernel import china as _china
 from .renewables import Requirement, target_from
-from .scenario import Scenario, ScenarioError, combined_overrides, load_scenario
+from .scenario import Scenario, ScenarioError, _kind, combined_overrides, load_scenario
 
 HOURS_ROWS = supply.SOURCES  # every source, biomass too (its hours are the renewables' residual)
 RE_SHARE_ROWS = ("non_hydro_share", "wind_solar_additions")
@@ -139,18 +139,13 @@ def _extreme_named(sc: Scenario, exc: ValueError) -> ScenarioError | None:
     # the calculators' own sections are not read by the balance (dc_power is: the data-center route)
     unread = {s for s in _calculator_tree() if s != "dc_power"}
     extreme = [a for a in sc.assumptions() if a.key.split(".")[0] not in unread and not a.is_actual
-               and _kind_number(a.value) and is_extreme(a.value)]
+               and _kind(a.value) in ("number", "list of numbers") and is_extreme(a.value)]
     if not extreme:
         return None
     extreme.sort(key=lambda a: a.origin != "override")  # an override is the newest, likeliest cause: its place first
     given = ", ".join(f"{a.key} = {a.value:g}" if isinstance(a.value, (int, float)) else f"{a.key} = {a.value}"
                       for a in extreme)
     return ScenarioError(f"{extreme[0].origin}: {not_finite_text(value, given)}")
-
-
-def _kind_number(value: Any) -> bool:
-    numbers = value if isinstance(value, list) else [value]
-    return bool(numbers) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers)
 
 
 def _named(sc: Scenario, exc: ValueError) -> ValueError:
