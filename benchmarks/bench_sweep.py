@@ -359,7 +359,8 @@ def main() -> None:
 
     cores = os.cpu_count() or 1
     print(f"machine: {cpu_name()}, {cores} cores, Python {platform.python_version()}, numpy {np.__version__}, "
-          f"aipower {aipower.__version__} ({aipower.version_info()['kernel_compiler']}, {aipower.version_info()['kernel_build_type']})")
+          f"aipower {aipower.__version__} ({aipower.version_info()['kernel_compiler']}, {aipower.version_info()['kernel_build_type']}, "
+          f"batch path: {aipower.version_info()['kernel_batch_build']})")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"cores free right now (the same pure-Python loop in 1 and {cores} processes): {free_cores(cores):.1f}")
     one_core_write, copy_bandwidth = memory_bandwidth()

@@ -161,6 +161,7 @@ def test_version_info():
     assert info["package"] == aipower.__version__
     assert info["kernel_version"] == aipower.__version__
     assert info["kernel_compiler"]
+    assert info["kernel_batch_build"] in {"AVX2", "x86-64", "one build (no per-CPU clones)"}
     assert info["data_vintage"] == "2025"
 
 

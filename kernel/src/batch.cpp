@@ -1637,13 +1637,26 @@ struct Model::Impl {
 
 // Compiled twice where the compiler and platform allow (GCC, x86-64 Linux):
 // for AVX2, whose 4-double vectors do the lane loops twice as wide as SSE2,
-// and for any x86-64; the loader picks one for the CPU. Without FMA either way,
-// so both give the same bits. `flatten` inlines the whole path into each clone.
+// and for any x86-64; the loader picks one for the CPU (vectorised_build() names
+// it). Without FMA either way, so both give the same bits. `flatten` inlines the
+// whole path into each clone. (An AVX-512 clone was measured and not kept: see
+// docs/performance.md.)
 #if defined(AIPOWER_TARGET_CLONES)
 __attribute__((target_clones("avx2", "default"), flatten))
 #endif
 void lean_lanes(const Model::Impl& m, const double* values, std::size_t n, double* out, Model::Workspace& w) {
     m.lanes_block(values, n, out, w);
+}
+
+std::string vectorised_build() {
+#if defined(AIPOWER_TARGET_CLONES)
+    // The loader's choice among lean_lanes' clones, tested in the same order.
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) return "AVX2";
+    return "x86-64";
+#else
+    return "one build (no per-CPU clones)";
+#endif
 }
 
 Model::Model(const china::Inputs& base, const std::vector<std::string>& bindings, const std::vector<std::string>& outputs,

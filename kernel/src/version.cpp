@@ -1,5 +1,7 @@
 #include "aipower/version.hpp"
 
+#include "aipower/batch.hpp"
+
 #ifndef AIPOWER_VERSION
 #define AIPOWER_VERSION "0.0.0+unknown"
 #endif
@@ -23,6 +25,7 @@ BuildInfo build_info() {
 #endif
     info.build_type = AIPOWER_BUILD_TYPE;
     info.cxx_standard = std::to_string(__cplusplus);
+    info.batch_build = batch::vectorised_build();
     return info;
 }
 

@@ -1,5 +1,6 @@
 #include "aipower/batch.hpp"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "aipower/dc_power.hpp"
@@ -393,6 +394,16 @@ TEST_CASE("bad bindings, outputs and thread counts") {
     std::vector<std::uint8_t> ok(1);
     const auto s = m.evaluate(nullptr, 0, out.data(), ok.data(), 0, batch::OnError::Raise);  // N = 0: nothing to do
     CHECK(s.failed == 0);
+}
+
+// The CI runs this test once more under valgrind's memcheck, to check the vectorised AVX2 clone
+// of the batch path for uninitialised reads: AIPOWER_EXPECT_BATCH_BUILD makes sure that run covers
+// the build it is meant to (and fails if the loader ever chooses another there).
+TEST_CASE("the vectorised build this CPU runs") {
+    const std::string build = batch::vectorised_build();
+    std::cout << "      batch path: " << build << "\n";
+    if (const char* expected = std::getenv("AIPOWER_EXPECT_BATCH_BUILD"))
+        CHECK_MSG(build == expected, "runs '" + build + "', expected '" + expected + "'");
 }
 
 TEST_MAIN()

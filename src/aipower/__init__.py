@@ -67,7 +67,8 @@ def __dir__() -> list[str]:
 
 
 def version_info() -> dict[str, str]:
-    """Package version, kernel build (compiler, build type, C++ standard) and data vintage."""
+    """Package version, kernel build (compiler, build type, C++ standard, the batch path's build this CPU
+    runs) and data vintage."""
     from . import actuals
     from ._kernel import build_info
 

@@ -16,8 +16,9 @@ PYBIND11_MODULE(_kernel, m) {
         d["compiler"] = info.compiler;
         d["build_type"] = info.build_type;
         d["cxx_standard"] = info.cxx_standard;
+        d["batch_build"] = info.batch_build;
         return d;
-    }, "Kernel version, compiler, build type and C++ standard.");
+    }, "Kernel version, compiler, build type, C++ standard and the batch path's build this CPU runs.");
     // The years the kernel accepts: the Python layer checks against the same bounds.
     m.attr("MIN_YEAR") = aipower::kMinYear;
     m.attr("MAX_YEAR") = aipower::kMaxYear;

@@ -151,4 +151,8 @@ class Model {
     std::unique_ptr<Impl> impl_;
 };
 
+// Which build of the vectorised path this CPU runs ("AVX2", "x86-64", or
+// "one build (no per-CPU clones)" where the kernel has none).
+std::string vectorised_build();
+
 }  // namespace aipower::batch

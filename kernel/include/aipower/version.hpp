@@ -10,6 +10,7 @@ struct BuildInfo {
     std::string compiler;  // compiler id and version
     std::string build_type;
     std::string cxx_standard;
+    std::string batch_build;  // the batch path's build this CPU runs (batch::vectorised_build)
 };
 
 BuildInfo build_info();
