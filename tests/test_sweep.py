@@ -144,6 +144,10 @@ def test_tornado(ai):
                                                               "output_at_high", "swing", "base", "note"]
     with pytest.raises(ValueError, match="year = 2050"):
         sweep.tornado("ai_ranges", "hours.coal", 2050)
+    # a one-value output takes any year, but a year given must be one (a CLI default of 2030 is)
+    assert sweep.tornado("ai_ranges", "requirement.level", 2030).attrs["year"] is None
+    with pytest.raises(ValueError, match=r"year = 9999: expected a year in 1900-2100 \(output 'requirement.level' has one"):
+        sweep.tornado("ai_ranges", "requirement.level", 9999)
     with pytest.raises(ValueError, match="quantiles"):
         sweep.tornado("ai_ranges", quantiles=(0.9, 0.1))
 
@@ -455,10 +459,21 @@ def test_evaluate_writes_into_a_given_output_buffer():
     assert out is buffer or np.shares_memory(out, buffer)
     np.testing.assert_array_equal(buffer, fresh)
     np.testing.assert_array_equal(ok, ok2)
-    for bad in (np.zeros((40, model.width - 1)), np.zeros((39, model.width)), np.zeros((40, model.width), dtype=np.float32),
-                np.zeros((model.width, 40)).T, "text"):
-        with pytest.raises(ValueError, match=r"out: must be a writable C-contiguous float64 array of shape \(40, 24\)"):
+    for bad, got in ((np.zeros((40, model.width - 1)), "got a float64 array of shape (40, 23)"),
+                     (np.zeros((39, model.width)), "got a float64 array of shape (39, 24)"),
+                     (np.zeros((40, model.width), dtype=np.float32), "got a float32 array of shape (40, 24)"),
+                     (np.zeros((model.width, 40)).T, "got a float64 array of shape (40, 24), not C-contiguous"),
+                     ("text", "got str"),
+                     ([[0.0] * model.width] * 40, "got list")):  # numpy would copy a list: the outputs would be lost
+        with pytest.raises(ValueError, match=r"out: must be a writable C-contiguous float64 array of shape \(40, 24\)") as info:
             model.evaluate(values, out=bad)
+        assert str(info.value).endswith(f"(scenarios × output width); {got}")
+    for threads, words in ((2**40, "threads = 1099511627776: expected 0 (every core) or a count in 1-1024"),
+                           (1.5, "threads = 1.5: expected 0 (every core) or a count in 1-1024 (a whole number)"),
+                           (True, "threads = True: expected"), (-1, "threads = -1: expected")):
+        with pytest.raises(ValueError, match=re.escape(words)):
+            model.evaluate(values, threads=threads)
+    np.testing.assert_array_equal(model.evaluate(values, threads=np.int64(2), on_error="skip")[0], fresh)
     # An output buffer overlapping the values (here by one row) is refused before anything is written.
     P, W = model.parameters, model.width
     shared = np.zeros(40 * (P + W))
@@ -468,7 +483,7 @@ def test_evaluate_writes_into_a_given_output_buffer():
     np.testing.assert_array_equal(shared[:40 * P].reshape(40, P), values)
     frozen = np.zeros((40, model.width))
     frozen.flags.writeable = False
-    with pytest.raises(ValueError, match="out: must be a writable"):
+    with pytest.raises(ValueError, match=r"out: must be a writable.*got a float64 array of shape \(40, 24\), read-only$"):
         model.evaluate(values, out=frozen)
 
 

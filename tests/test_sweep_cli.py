@@ -1,5 +1,6 @@
 import csv
 import json
+import os
 import sys
 
 import pytest
@@ -128,6 +129,8 @@ def _must_not_run(*args, **kwargs):
 @pytest.mark.parametrize("argv, message", [
     (["--tornado-output", "nope"], "--tornado-output nope: output: 'nope' is not an output"),
     (["--tornado-year", "2050"], "--tornado-year 2050: year = 2050: expected a year in 2024-2035"),
+    (["--tornado-output", "requirement.level", "--tornado-year", "9999"],
+     "--tornado-year 9999: year = 9999: expected a year in 1900-2100 (output 'requirement.level' has one value"),
 ])
 def test_tornado_arguments_are_checked_before_the_sweep(tmp_path, monkeypatch, capsys, argv, message):
     monkeypatch.setattr(sweep, "run", _must_not_run)
@@ -301,3 +304,30 @@ def test_one_existing_file_exists_several_exist(tmp_path, monkeypatch, capsys):
     assert main(["sweep", "--samples", "10", "--out", str(out)]) == 2
     assert capsys.readouterr().err == (f"aipower: error: {out / 'tornado.csv'}, {out / 'sweep.json'} exist: not overwriting "
                                        "them (use --force to replace them)\n")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name that is not UTF-8 needs a filesystem that takes bytes")
+def test_a_scenario_file_name_that_is_not_utf8_is_written_escaped_in_sweep_json(tmp_path, capsys):
+    # sweep.json names the scenario's file; strict UTF-8 failed on it once the sweep was done
+    name = tmp_path / os.fsdecode(b"r\xff.toml")
+    name.write_text('[scenario]\nparent = "ai_ranges"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["sweep", "--scenario", str(name), "--samples", "300", "--out", str(out), "--no-progress"]) == 0
+    meta = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    assert any(os.fsdecode(b"r\xff") in str(v) for v in meta.values())
+
+
+def test_a_file_that_appears_during_the_sweep_is_kept_and_named_in_command_line_words(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    real_run = sweep.run
+
+    def run_while_someone_saves_a_file(*args, **kwargs):
+        out.mkdir(exist_ok=True)
+        (out / "tornado.csv").write_text("mine\n", encoding="utf-8")
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(sweep, "run", run_while_someone_saves_a_file)
+    assert main(["sweep", "--samples", "300", "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "tornado.csv exists: not overwriting it (use --force to replace it)" in err, err
+    assert (out / "tornado.csv").read_text(encoding="utf-8") == "mine\n"

@@ -269,6 +269,19 @@ def test_regenerate_writes_every_workbook_or_none(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
+def test_a_full_disk_names_the_workbook_and_prints_no_traceback(tmp_path, monkeypatch, capsys):
+    import errno
+
+    def full(self, data):  # what writing to a full disk raises: no file named
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    assert main(["regenerate", "--out", str(tmp_path / "o"), "--only", "china_balance"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"aipower: error: {tmp_path / 'o' / 'china_balance.xlsx'}: No space left on device\n", err
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_shipped_scenario_named_in_another_case_is_written_as_its_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # 'AI' became the path tmp_path/AI, which does not exist
     (path,) = workbooks.regenerate(tmp_path / "out", scenario="AI", only=["dc_capex"])

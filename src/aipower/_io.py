@@ -139,6 +139,11 @@ def _written_temp(path: Path, write: Callable[[Path], None]) -> Path:
                 pass
         with open(tmp, "r+b") as fh:  # writable: Windows' fsync (_commit) fails on a read-only handle
             os.fsync(fh.fileno())
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.filename is None and exc.strerror:  # a full disk names no file: name the one being written
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -224,7 +229,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, overwrite: 
     return path
 
 
-def atomic_write_all(writes: Mapping[str | Path, Callable[[Path], None]], *, overwrite: bool = False) -> list[Path]:
+def atomic_write_all(writes: Mapping[str | Path, Callable[[Path], None]], *, overwrite: bool = False,
+                     force_hint: str = "--force / overwrite=True") -> list[Path]:
     """Write several files all or nothing: every `write(tmp)` fills a temporary file beside its
     target first, and only then are they renamed into place.
 
@@ -236,7 +242,7 @@ def atomic_write_all(writes: Mapping[str | Path, Callable[[Path], None]], *, ove
     paths = [Path(p) for p in writes]
     present = [str(p) for p in paths if p.exists()]
     if present and not overwrite:
-        raise OutputExistsError(_exists_text(present, "--force / overwrite=True"))
+        raise OutputExistsError(_exists_text(present, force_hint))
     with all_or_nothing(paths):
         temps: dict[Path, Path] = {}
         try:
@@ -262,8 +268,10 @@ def csv_writer(df: Any, *, index: bool, float_format: str) -> Callable[[Path], N
 
 
 def text_writer(text: str) -> Callable[[Path], None]:
-    """A `write(tmp)` for `atomic_write`/`atomic_write_all`: the text in UTF-8."""
-    return lambda tmp: tmp.write_text(text, encoding="utf-8")
+    """A `write(tmp)` for `atomic_write`/`atomic_write_all`: the text in UTF-8. A lone surrogate (a
+    file name that is not UTF-8, as Python decodes it) is written as its escape, \\udcff: in JSON the
+    same text, where strict UTF-8 would fail only once the work to write is done."""
+    return lambda tmp: tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
 
 
 def atomic_write_csv(path: str | Path, df: Any, *, index: bool, float_format: str, overwrite: bool = False) -> Path:

@@ -117,7 +117,7 @@ class SweepCommand:
         for note in result.notes:
             print(f"aipower: note: {note}", file=sys.stderr)
         # every file before any name is printed: a closed pipe (`| head`) or Ctrl-C leaves all or none
-        print_paths(atomic_write_all(files, overwrite=args.force))
+        print_paths(atomic_write_all(files, overwrite=args.force, force_hint="--force"))
         return 0
 
     @staticmethod

@@ -40,6 +40,7 @@ import pandas as pd
 from . import _calc, units
 from . import uncertainty as _uncertainty
 from ._build import _SEGMENT_VALUES
+from ._kernel import MAX_YEAR, MIN_YEAR
 from ._kernel import sweep as _k
 from .balance import _named, model_inputs
 from .scenario import Scenario, ScenarioError
@@ -429,10 +430,11 @@ def _probe_scheduler(address: str, timeout: float) -> None:
     except (OSError, TimeoutError, asyncio.TimeoutError) as exc:
         raise ValueError(f"dask = {address!r}: no Dask scheduler answered within {timeout:g} s"
                          + (f" ({exc})" if str(exc) else "")) from None
-    except Exception as exc:  # noqa: BLE001 - whatever a non-Dask server's reply makes the protocol raise
-        raise ValueError(f"dask = {address!r}: what answered there is not a Dask scheduler "
-                         f"({type(exc).__name__}); expected the scheduler's address, e.g. tcp://host:8786 "
-                         "(not its dashboard, 8787)") from None
+    except Exception:  # noqa: BLE001 - whatever a non-Dask server's reply makes the protocol raise
+        # Not the exception's name: a reply parsed as Dask's protocol fails as anything (MemoryError
+        # for an HTTP answer), which would mislead more than it tells.
+        raise ValueError(f"dask = {address!r}: what answered there is not a Dask scheduler; expected the "
+                         "scheduler's address, e.g. tcp://host:8786 (not its dashboard, 8787)") from None
     if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
         raise ValueError(f"dask = {address!r}: what answered there is not a Dask scheduler; expected the scheduler's "
                          "address, e.g. tcp://host:8786")
@@ -635,7 +637,10 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
 
 def _year_column(model: _k.Model, output: str, year: int | None, base_year: int) -> int:
     width = model.output_widths[0]
-    if width == 1:
+    if width == 1:  # one value: any year names it, but a year given must still be a year
+        if year is not None:
+            _check_int("year", year, MIN_YEAR, MAX_YEAR,
+                       f"a year in {MIN_YEAR}-{MAX_YEAR} (output '{output}' has one value, not one per year)")
         return 0
     if year is None:
         raise ValueError(f"year = None: expected a year in {base_year}-{model.last_year} for output '{output}'")

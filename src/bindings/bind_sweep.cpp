@@ -1,6 +1,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 
 #include "aipower/batch.hpp"
 #include "aipower/errors.hpp"
@@ -20,6 +21,36 @@ batch::OnError on_error_from(const std::string& name) {
     if (name == "raise") return batch::OnError::Raise;
     if (name == "skip") return batch::OnError::Skip;
     fail("on_error", "'" + name + "' is not a policy; expected 'raise' or 'skip'");
+}
+
+// A thread count from Python: any integer (numpy's too), checked here so that one that is not a
+// C int, or not a whole number, is named like any other bad count rather than left to pybind11's
+// "incompatible function arguments".
+int threads_from(const py::handle& obj) {
+    const auto refuse = [&](const std::string& whole_number) {
+        throw std::invalid_argument("threads = " + py::repr(obj).cast<std::string>() + ": expected 0 (every core) or a count in 1-" +
+                                    std::to_string(batch::kMaxThreads) + whole_number);
+    };
+    if (py::isinstance<py::bool_>(obj) || !PyIndex_Check(obj.ptr())) refuse(" (a whole number)");
+    const auto whole = py::reinterpret_steal<py::object>(PyNumber_Index(obj.ptr()));
+    if (!whole) throw py::error_already_set();
+    int overflow = 0;
+    const long long value = PyLong_AsLongLongAndOverflow(whole.ptr(), &overflow);
+    if (overflow != 0 || value < 0 || value > batch::kMaxThreads) refuse("");
+    return static_cast<int>(value);
+}
+
+// What an `out` buffer that does not fit is: its type, or its dtype and shape and what it lacks.
+std::string described(const py::handle& obj) {
+    if (!py::isinstance<py::array>(obj)) return "got " + py::str(py::type::of(obj).attr("__name__")).cast<std::string>();
+    const auto a = py::reinterpret_borrow<py::array>(obj);
+    std::string shape;
+    for (py::ssize_t d = 0; d < a.ndim(); ++d) shape += (d ? ", " : "") + std::to_string(a.shape(d));
+    std::string text = "got a " + py::str(a.dtype()).cast<std::string>() + " array of shape (" + shape +
+                       (a.ndim() == 1 ? ",)" : ")");
+    if (!(a.flags() & py::array::c_style)) text += ", not C-contiguous";
+    if (!a.writeable()) text += ", read-only";
+    return text;
 }
 
 sweep::Spec make_spec(const std::vector<sampling::Distribution>& inputs, std::uint64_t seed, bool latin, std::uint64_t samples) {
@@ -118,10 +149,11 @@ void register_sweep(py::module_& m) {
         .def("base_values", &batch::Model::base_values, "The bound inputs' values in the base inputs.")
         .def(
             "evaluate",
-            [](const batch::Model& mo, const Array& values, int threads, const std::string& on_error, py::object out_arg) {
+            [](const batch::Model& mo, const Array& values, const py::object& threads_arg, const std::string& on_error,
+               py::object out_arg) {
                 // Shapes are checked with the GIL held; the loop runs without it.
                 const auto policy = on_error_from(on_error);
-                batch::resolve_threads(threads);
+                const int threads = threads_from(threads_arg);
                 if (values.ndim() != 2)
                     fail("values", "has " + std::to_string(values.ndim()) + " dimensions, expected 2 (scenarios × parameters)");
                 const auto n = static_cast<std::size_t>(values.shape(0));
@@ -133,14 +165,16 @@ void register_sweep(py::module_& m) {
                 if (out_arg.is_none()) {
                     out = py::array_t<double>({static_cast<py::ssize_t>(n), static_cast<py::ssize_t>(mo.width())});
                 } else {
-                    const auto given = py::array::ensure(out_arg);
-                    const bool fits = given && given.dtype().is(py::dtype::of<double>()) && given.ndim() == 2 &&
+                    // An ndarray, not anything numpy can copy into one: the outputs must land in the caller's buffer.
+                    const bool is_array = py::isinstance<py::array>(out_arg);
+                    const auto given = is_array ? py::reinterpret_borrow<py::array>(out_arg) : py::array();
+                    const bool fits = is_array && given.dtype().is(py::dtype::of<double>()) && given.ndim() == 2 &&
                                       static_cast<std::size_t>(given.shape(0)) == n &&
                                       static_cast<std::size_t>(given.shape(1)) == mo.width() &&
                                       (given.flags() & py::array::c_style) && given.writeable();
                     if (!fits)
                         fail("out", "must be a writable C-contiguous float64 array of shape (" + std::to_string(n) + ", " +
-                                        std::to_string(mo.width()) + ") (scenarios × output width)");
+                                        std::to_string(mo.width()) + ") (scenarios × output width); " + described(out_arg));
                     out = py::reinterpret_borrow<py::array_t<double>>(given);
                     // The kernel reads the values while it writes the outputs: they must not overlap.
                     const auto o0 = reinterpret_cast<std::uintptr_t>(out.data());
