@@ -6,10 +6,11 @@ Formulas are parsed and compiled by the `formulas` library (its Excel built-ins:
 Excel calls (a skipped argument reaches them empty, as from Excel). This module adds what a workbook
 needs around them: cells across sheets, defined names (of the workbook or of one sheet; ranges,
 constants, formulas), array formulas (a legacy array fills its recorded range, a dynamic array
-re-spills to its result's size or shows #SPILL!), evaluation on demand in dependency order, the
-built-ins whose library version differs from Excel (see "Excel built-ins" below), and a clear error
-naming the cell for an unsupported function, a circular reference or a result Excel may compute
-differently.
+re-spills to its result's size or shows #SPILL!), Excel's implicit intersection where an ordinary
+formula reads a range as one value (=Prices*10: the value on the formula's row), evaluation on demand
+in dependency order, the built-ins whose library version differs from Excel (see "Excel built-ins"
+below), and a clear error naming the cell for an unsupported function, a circular reference or a
+result Excel may compute differently.
 
 `recalc_file` rewrites only the cached values of formula cells (and of the cells their arrays
 fill, with the recorded range of a dynamic array that re-spilled) and the data caches of charts,
@@ -45,6 +46,10 @@ from .xlfunctions import REGISTRY
 # References that need the cell's address, not its value: the engine passes values only.
 _REFERENCE_FUNCTIONS = {"OFFSET", "INDIRECT", "CELL", "ISREF", "AREAS", "ISFORMULA", "FORMULATEXT", "ROW", "COLUMN",
                         "ROWS", "COLUMNS", "DUMMYFUNCTION"}
+# Functions whose argument is a function: a LAMBDA, which the engine refuses, or a function's name
+# (BYROW(A1:B3, SUM), stored as _xleta.SUM), which the library takes unlike Excel (GROUPBY(…, SUM) gave
+# #VALUE!, an unknown name #VALUE! instead of #NAME?): refused by name, not listed as computed.
+_TAKES_A_FUNCTION = {"BYROW", "BYCOL", "MAP", "MAKEARRAY", "REDUCE", "SCAN", "GROUPBY", "PIVOTBY"}
 _PREFIXES = re.compile(r"_xlfn\.|_xludf\.|_xlws\.", re.IGNORECASE)
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!",
@@ -139,10 +144,10 @@ _NOT_EXCEL = {"ARRAY", "ARRAYROW"}
 
 
 def supported_builtins() -> list[str]:
-    """Excel built-in functions the engine computes (the `formulas` library's, less reference functions
-    and the library's own names, `_NOT_EXCEL`), by the names a user types: a file stores newer functions
-    as `_xlfn.NAME` (and `_xlfn._xlws.NAME`), which the library lists as well, and
-    `__xludf.DUMMYFUNCTION` is another program's placeholder."""
+    """Excel built-in functions the engine computes (the `formulas` library's, less reference functions,
+    those taking a function, `_TAKES_A_FUNCTION`, and the library's own names, `_NOT_EXCEL`), by the
+    names a user types: a file stores newer functions as `_xlfn.NAME` (and `_xlfn._xlws.NAME`), which
+    the library lists as well, and `__xludf.DUMMYFUNCTION` is another program's placeholder."""
     from formulas.functions import not_implemented
 
     typed = set()
@@ -151,7 +156,7 @@ def supported_builtins() -> list[str]:
             continue
         for prefix in ("_XLFN.", "_XLWS."):
             n = n.removeprefix(prefix)
-        if not n.startswith("AIP_") and n not in _REFERENCE_FUNCTIONS and n not in _NOT_EXCEL:
+        if not n.startswith("AIP_") and n not in _REFERENCE_FUNCTIONS | _TAKES_A_FUNCTION | _NOT_EXCEL:
             typed.add(n)
     return sorted(typed)
 
@@ -217,6 +222,10 @@ def _omitting(f: Any, positions: tuple[int, ...]) -> Any:
 #   TRIM                               inner runs of spaces become one space
 #   = <> < <= > >=                     numbers compared to 15 significant digits (0.1+0.2=0.3)
 #   number → text (&, LEN, LEFT, …)    15 significant digits, Excel's plain/scientific choice
+#   REGEXTEST REGEXREPLACE             a match anywhere (the library matched at the start only), the
+#   REGEXEXTRACT                       n-th occurrence (the library replaced the first n), $1 in a
+#                                      replacement, all matches down a column, groups across a row;
+#                                      patterns Python's re may read unlike Excel's PCRE2 are refused
 
 
 class _Refused(_FormulasError):
@@ -557,6 +566,227 @@ def _trim(text: Any) -> str:
     return re.sub(" +", " ", _excel_text(text).strip(" "))
 
 
+# Excel's REGEX functions read patterns as PCRE2, the engine as Python's re: the two agree on the
+# common constructs admitted by `_python_pattern`; anything else is refused, not guessed.
+_REGEX_LETTER_ESCAPES = set("dDwWsSbBAfnrta")  # the same in both (\z and \Z are translated)
+_REGEX_CLASS_ESCAPES = set("dDwWsSbfnrta")  # in a class \b is a backspace in both
+_REGEX_UNICODE_RULES = set("dDwWsSbB")  # ASCII in PCRE2 by default, Unicode in Python's re
+
+
+_PCRE2_DIFFERS = "Excel reads patterns as PCRE2, the engine as Python's re, which agree on common constructs only"
+
+
+def _regex_refused(fname: str, pattern: str, what: str, why: str = _PCRE2_DIFFERS) -> _Refused:
+    return _Refused(f"{fname}() pattern '{pattern}': {what}: not reproduced by the engine ({why})")
+
+
+@lru_cache(maxsize=256)
+def _python_pattern(fname: str, pattern: str) -> tuple[str, bool]:
+    """A PCRE2 pattern as Python's re reads it the same way, and whether its matching depends on
+    Unicode rules (\\d \\w \\s \\b, case-insensitivity), which differ for non-ASCII text."""
+    out: list[str] = []
+    unicode_rules = False
+    in_class = False
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            c = pattern[i + 1] if i + 1 < n else ""
+            if c == "x" and re.fullmatch(r"[0-9A-Fa-f]{2}", pattern[i + 2:i + 4]):
+                out.append(pattern[i:i + 4])
+                i += 4
+                continue
+            if in_class:
+                ok = c in _REGEX_CLASS_ESCAPES
+            else:
+                backreference = c in "123456789" and not pattern[i + 2:i + 3].isdigit()  # \12: by group count
+                ok = c in _REGEX_LETTER_ESCAPES or c in "zZ" or backreference
+            if not (ok or (c and not (c.isascii() and c.isalnum()))):  # \. \( \$ …: the character itself
+                raise _regex_refused(fname, pattern, f"the escape \\{c}" if c else "a trailing backslash")
+            unicode_rules |= c in _REGEX_UNICODE_RULES and not (in_class and c == "b")
+            # PCRE2's \z is Python's \Z; PCRE2's \Z also matches before a final newline
+            out.append({"z": r"\Z", "Z": r"(?=\n?\Z)"}.get(c, "\\" + c) if not in_class else "\\" + c)
+            i += 2
+        elif in_class:
+            if ch == "[" or pattern[i:i + 2] in ("--", "&&", "~~", "||"):
+                raise _regex_refused(fname, pattern, f"{pattern[i:i + 2]!r} in a character class")
+            in_class = ch != "]"
+            out.append(ch)
+            i += 1
+        elif ch == "[":
+            j = i + 1 + (pattern[i + 1:i + 2] == "^")
+            j += pattern[j:j + 1] == "]"  # a ']' first in a class is itself, in both
+            out.append(pattern[i:j])
+            in_class, i = True, j
+        elif pattern.startswith("(?", i):
+            rest = pattern[i + 2:]
+            named = re.match(r"<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'", rest)
+            flags = re.match(r"([is]+)([:)])", rest)
+            if rest.startswith("#"):  # a comment, to the first ')'
+                end = pattern.find(")", i)
+                if end < 0:
+                    raise _regex_refused(fname, pattern, "an unclosed comment")
+                out.append(pattern[i:end + 1])
+                i = end + 1
+                continue
+            if named:  # (?<name>…) and (?'name'…): Python spells them (?P<name>…)
+                out.append(f"(?P<{named.group(1) or named.group(2)}>")
+                i += 2 + named.end()
+                continue
+            if flags and (flags.group(2) == ":" or i == 0):  # (?i) only at the start, where both read it alike
+                unicode_rules |= "i" in flags.group(1)
+                out.append(pattern[i:i + 2 + flags.end()])
+                i += 2 + flags.end()
+                continue
+            if flags:
+                raise _regex_refused(fname, pattern, f"the option {pattern[i:i + 2 + flags.end()]} after the start")
+            if not (rest[:1] in (":", "=", "!", ">") or rest[:2] in ("<=", "<!", "P<", "P=")):
+                raise _regex_refused(fname, pattern, f"the group {pattern[i:i + 4]!r}…")
+            out.append("(?")
+            i += 2
+        elif ch == "{":
+            quantifier = re.match(r"\{\d+(,\d*)?\}", pattern[i:])
+            if not quantifier:  # PCRE2 reads {,n} and { 1 } by its version; a literal { is \{
+                raise _regex_refused(fname, pattern, "a '{' that is no quantifier {n}, {n,} or {n,m}")
+            out.append(quantifier.group(0))
+            i += quantifier.end()
+        elif pattern.startswith("(*", i):
+            raise _regex_refused(fname, pattern, "a (*VERB)")
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out), unicode_rules
+
+
+def _regex_text(v: Any) -> str:
+    import schedula as sh
+
+    return "" if v is sh.EMPTY or v is None else _excel_text(v)
+
+
+def _regex_option(fname: str, argument: str, v: Any, allowed: range) -> int:
+    """An integer argument (return_mode, occurrence, case_sensitivity); empty is 0."""
+    import schedula as sh
+
+    x = 0.0 if v is sh.EMPTY or v is None else _number(v)
+    if not float(x).is_integer() or int(x) not in allowed:
+        expected = {"case_sensitivity": "0 (case-sensitive) or 1 (case-insensitive)",
+                    "return_mode": "0 (first match), 1 (all matches) or 2 (groups of the first match)"}
+        shown = repr(v) if isinstance(v, str) else _excel_text(v)
+        raise _Refused(f"{fname}() {argument} {shown}: expected {expected.get(argument, 'a whole number')}")
+    return int(x)
+
+
+def _excel_regex(fname: str, text: str, pattern: Any, case_sensitivity: Any) -> re.Pattern[str]:
+    pattern = _regex_text(pattern)
+    insensitive = _regex_option(fname, "case_sensitivity", case_sensitivity, range(2)) == 1
+    python, unicode_rules = _python_pattern(fname, pattern)
+    if any(ord(ch) > 0xFFFF for ch in text + pattern):  # Excel's text is UTF-16: such a character is two units
+        raise _regex_refused(fname, pattern, "a character beyond U+FFFF (an emoji) in the text or pattern")
+    if (unicode_rules or insensitive) and not (text.isascii() and pattern.isascii()):
+        raise _regex_refused(fname, pattern, "\\d \\w \\s \\b or case-insensitivity on non-ASCII text")
+    if "\r" in text and re.search(r"[.$]|\\[zZ]", pattern):  # whether PCRE2 ends a line at \r is a build option
+        raise _regex_refused(fname, pattern, ". or $ on text with a carriage return",
+                             "Excel's newline convention is not documented")
+    try:
+        return re.compile(python, re.IGNORECASE if insensitive else 0)
+    except re.error as exc:
+        raise _regex_refused(fname, pattern, f"a pattern Python's re cannot read ({exc})") from None
+
+
+def _regex_test(text: Any, pattern: Any, case_sensitivity: Any = 0) -> bool:
+    """REGEXTEST: does the pattern match anywhere in the text."""
+    text = _regex_text(text)
+    return _excel_regex("REGEXTEST", text, pattern, case_sensitivity).search(text) is not None
+
+
+_EMPTY_MATCHES = "where Excel resumes after an empty match is not documented"
+_REPLACEMENT_REF = re.compile(r"\$(?:\$|(\d+)|\{(\w+)\}|([A-Za-z_]\w*))")
+
+
+def _regex_replace(text: Any, pattern: Any, replacement: Any, occurrence: Any = 0, case_sensitivity: Any = 0) -> str:
+    """REGEXREPLACE: every match replaced (occurrence 0), or only the n-th (n > 0) or the n-th from
+    the end (n < 0); $1, ${1}, ${name} in the replacement insert a group, $$ a dollar sign."""
+    text, replacement = _regex_text(text), _regex_text(replacement)
+    rx = _excel_regex("REGEXREPLACE", text, pattern, case_sensitivity)
+    nth = _regex_option("REGEXREPLACE", "occurrence", occurrence, range(-32767, 32768))
+    if "$" in _REPLACEMENT_REF.sub("", replacement):
+        raise _Refused(f"REGEXREPLACE() replacement '{replacement}': a $ is $$ (a dollar sign) or $n, ${{n}}, "
+                       f"${{name}} (a group): expected one of these")
+    matches = list(rx.finditer(text))
+    if any(m.start() == m.end() for m in matches):  # where each next match starts, Excel's loop may differ
+        raise _regex_refused("REGEXREPLACE", _regex_text(pattern), "empty matches", _EMPTY_MATCHES)
+    if nth:
+        index = nth - 1 if nth > 0 else len(matches) + nth
+        matches = matches[index:index + 1] if 0 <= index < len(matches) else []
+
+    def group(ref: re.Match[str], m: re.Match[str]) -> str:
+        if ref.group(0) == "$$":
+            return "$"
+        name = ref.group(1) or ref.group(2) or ref.group(3)
+        try:
+            value = m.group(int(name) if name.isdigit() else name)
+        except IndexError:  # no such group
+            raise _Refused(f"REGEXREPLACE() replacement '{replacement}': no group {name} in the pattern") from None
+        if value is None:
+            raise _Refused(f"REGEXREPLACE() replacement '{replacement}': group {name} took no part in the match "
+                           f"(Excel's result is not reproduced)")
+        return value
+
+    out, end = [], 0
+    for m in matches:
+        out += [text[end:m.start()], _REPLACEMENT_REF.sub(lambda ref: group(ref, m), replacement)]
+        end = m.end()
+    return "".join(out) + text[end:]
+
+
+class _Rows:
+    """REGEXEXTRACT's array for one text, held whole through numpy's vectorize (a list would be split)."""
+
+    def __init__(self, rows: list[list[str]]):
+        self.rows = rows
+
+
+def _regex_extract(text: Any, pattern: Any, return_mode: Any = 0, case_sensitivity: Any = 0) -> Any:
+    """REGEXEXTRACT: the first match (return_mode 0), all matches down a column (1), or the first
+    match's capture groups across a row (2); #N/A without a match."""
+    from formulas.functions import Error
+
+    text = _regex_text(text)
+    rx = _excel_regex("REGEXEXTRACT", text, pattern, case_sensitivity)
+    mode = _regex_option("REGEXEXTRACT", "return_mode", return_mode, range(3))
+    if mode == 1:
+        found = [m.group(0) for m in rx.finditer(text)]
+        if "" in found:
+            raise _regex_refused("REGEXEXTRACT", _regex_text(pattern), "empty matches", _EMPTY_MATCHES)
+        return _Rows([[v] for v in found]) if found else Error.errors["#N/A"]
+    m = rx.search(text)
+    if m is None:
+        return Error.errors["#N/A"]
+    if mode == 0:
+        return m.group(0)
+    if not rx.groups or None in m.groups():
+        what = "no capture group" if not rx.groups else "a group that took no part in the match"
+        raise _regex_refused("REGEXEXTRACT", _regex_text(pattern), f"return_mode 2 with {what}",
+                             "Excel's result is not documented")
+    return _Rows([list(m.groups())])
+
+
+def _regex_extract_result(res: Any, *args: Any) -> Any:
+    """REGEXEXTRACT's result: one text's array as the formula's array; several texts each giving an
+    array (Excel: nested arrays) are refused."""
+    from formulas.functions import Array
+
+    values = np.asarray(res, dtype=object)
+    arrays = [v for v in values.ravel() if isinstance(v, _Rows)]
+    if not arrays:
+        return res
+    if values.size > 1:
+        raise _Refused("REGEXEXTRACT() with return_mode 1 or 2 of several texts at once: an array for each "
+                       "text is not reproduced (extract from one text per formula)")
+    return np.array(arrays[0].rows, dtype=object).view(Array)
+
+
 @lru_cache(maxsize=1)
 def _builtins() -> dict[str, Any]:
     """The replaced built-ins, wrapped as the library wraps its own (errors in, ranges read)."""
@@ -575,6 +805,10 @@ def _builtins() -> dict[str, Any]:
     out["VALUE"] = wrap_ufunc(_value, input_parser=lambda v: (v,))
     out["TEXT"] = wrap_ufunc(_text_format, input_parser=lambda v, f: (v, f), args_parser=lambda *a: a)
     out["TRIM"] = wrap_ufunc(_trim, input_parser=lambda v: (v,))
+    as_given = {"input_parser": lambda *a: a, "args_parser": lambda *a: a, "check_nan": False}  # empty: ""/0 there
+    out["REGEXTEST"] = wrap_ufunc(_regex_test, **as_given)
+    out["REGEXREPLACE"] = wrap_ufunc(_regex_replace, **as_given)
+    out["REGEXEXTRACT"] = wrap_ufunc(_regex_extract, return_func=_regex_extract_result, **as_given)
     return out
 
 
@@ -638,6 +872,36 @@ def _digits15(v: Any) -> Any:
         x = float(v)
         return float(f"{x:.15g}") if math.isfinite(x) else x
     return v
+
+
+# How a formula uses an input (`_uses`), and so how it reads a range there (`Book._reading`)
+_OPERAND = "operand"  # only operators on the way to the formula's result: =Prices*10, =A1:A3
+_SINGLE = "single"  # the argument of @ (SINGLE)
+_OTHER = "other"  # a function's argument, or an operator's inside one: the function decides
+_INTERSECT, _WHOLE, _MIXED = "intersect", "whole", "mixed"
+_SCALAR_OPERATORS = {"+", "-", "*", "/", "^", "%", "U+", "U-", "&", "=", "<>", "<", "<=", ">", ">="}
+
+
+def _uses(dsp: Any, node: Any, result: Any) -> frozenset[str]:
+    """How the formula's graph `dsp` uses `node` on each way to its `result`: _OPERAND, _SINGLE, _OTHER."""
+    uses: set[str] = set()
+    todo, seen = [node], set()
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n == result:
+            uses.add(_OPERAND)
+        for f in dsp.dmap.succ.get(n, ()):
+            name = re.sub(r"<\d+>$", "", str(f)).upper()
+            if name in ("SINGLE", "@"):
+                uses.add(_SINGLE if n == node else _OTHER)  # @(A1:A3*2): an array's top-left, not a cell
+            elif name in _SCALAR_OPERATORS:
+                todo.extend(dsp.dmap.succ.get(f, ()))
+            else:
+                uses.add(_OTHER)
+    return frozenset(uses)
 
 
 @dataclass
@@ -837,6 +1101,7 @@ class Book:
         cell = self._cell(key)
         assert cell is not None
         compiled = self._compile(key, cell.formula or "")
+        reading = self._reading(key, cell, compiled)
         out = []
         for ref in compiled.inputs:
             sheet, addr = split_sheet(ref, self._context(key))
@@ -854,6 +1119,11 @@ class Book:
                 continue
             try:
                 r1, c1, r2, c2 = parse_range(addr)
+                if reading[ref] == _INTERSECT and (r1, c1) != (r2, c2):
+                    at = self._intersected(key, cell.formula or "", ref, (r1, c1, r2, c2))
+                    if at is None:
+                        continue
+                    r1, c1 = r2, c2 = at
             except RecalcError:
                 continue
             for k in self._cells_in(sheet.upper(), r1, c1, r2, c2):
@@ -967,6 +1237,7 @@ class Book:
             if refused is None:
                 raise RecalcError(f"{self.where(key)}: {formula}: {type(exc).__name__}: {exc}") from None
             raise RecalcError(f"{self.where(key)}: {formula}: {refused.message}") from None
+        compiled._uses = {ref: _uses(ast.dsp, ref, compiled.outputs[0]) for ref in compiled.inputs}
         self._compiled[formula] = compiled
         return compiled
 
@@ -974,7 +1245,8 @@ class Book:
         compiled = self._compile(key, cell.formula or "")
         if "!" in (cell.formula or ""):
             self._check_qualified_names(key, cell.formula or "")
-        args = [self._input(key, ref) for ref in compiled.inputs]
+        reading = self._reading(key, cell, compiled)
+        args = [self._input(key, ref, reading[ref]) for ref in compiled.inputs]
         try:
             out = compiled(*args)
         except RecalcError:
@@ -990,10 +1262,59 @@ class Book:
         if isinstance(out, np.ndarray) and out.ndim == 2 and out.shape == (1, 1) and cell.array is None and not cell.spill:
             return out[0, 0]
         if isinstance(out, np.ndarray) and out.ndim < 2:
-            return out.item() if out.ndim == 0 else np.atleast_2d(out)
+            out = out.item() if out.ndim == 0 else np.atleast_2d(out)
+        if isinstance(out, np.ndarray) and out.size > 1 and cell.array is None and not cell.spill:
+            ranges = [ref for ref, a in zip(compiled.inputs, args) if isinstance(a, np.ndarray) and a.size > 1]
+            if ranges:  # which value Excel takes depends on how each function reads the range: not guessed
+                rows, cols = out.shape
+                raise RecalcError(
+                    f"{self.where(key)}: {cell.formula} gives a {rows}×{cols} array (from {', '.join(ranges)}) in a "
+                    f"single cell, where Excel would apply implicit intersection (one value by the formula's row or "
+                    f"column), which the engine does not reproduce for this formula: pick the value with INDEX, or "
+                    f"enter the formula as a spilling (dynamic array) formula")
+            return out.flat[0]  # an array from no range: Excel shows its top-left value
         return out
 
-    def _input(self, key: tuple[str, int, int], ref: str) -> Any:
+    def _reading(self, key: tuple[str, int, int], cell: Cell, compiled: Any) -> dict[str, str]:
+        """How the formula in `key` reads each input range: whole (_WHOLE), by Excel's implicit
+        intersection with the formula's row or column (_INTERSECT), or both (_MIXED, refused if a
+        range). An ordinary formula intersects a range that only operators use on the way to its
+        result (=Prices*10); @ (SINGLE) intersects its range argument in any formula."""
+        ordinary = not key[0].startswith(_NAME_KEY) and cell.array is None and not cell.spill
+        intersecting = {_OPERAND, _SINGLE} if ordinary else {_SINGLE}
+        out = {}
+        for ref, uses in compiled._uses.items():
+            if uses <= intersecting:
+                out[ref] = _INTERSECT
+            elif _SINGLE in uses:
+                out[ref] = _MIXED
+            else:
+                out[ref] = _WHOLE
+        return out
+
+    def _intersected(self, key: tuple[str, int, int], formula: str, ref: str,
+                     bounds: tuple[int, int, int, int]) -> tuple[int, int] | None:
+        """The cell of a multi-cell range that Excel's implicit intersection reads for the formula in
+        `key`: the range's cell on the formula's row (a one-column range) or column (a one-row range),
+        on any sheet; None where there is none (Excel: #VALUE!)."""
+        r1, c1, r2, c2 = bounds
+        cell = self._cell(key)
+        if key[0].startswith(_NAME_KEY) or (cell is not None and cell.array is not None and not cell.spill
+                                             and cell.array[:2] != cell.array[2:]):
+            place = "a name's formula" if key[0].startswith(_NAME_KEY) else "an array formula over several cells"
+            raise RecalcError(f"{self.where(key)}: {formula}: @ (implicit intersection) of the range {ref} in {place} "
+                              f"is not supported (Excel reads it by each cell using it): pick the value with INDEX")
+        if r1 != r2 and c1 != c2:
+            raise RecalcError(f"{self.where(key)}: {formula}: {ref} is a {r2 - r1 + 1}×{c2 - c1 + 1} range where Excel "
+                              f"would apply implicit intersection (one value by the formula's row or column): "
+                              f"reproduced for a one-row or one-column range only; pick the value with INDEX, or "
+                              f"enter the formula as a spilling (dynamic array) formula")
+        row, col = key[1], key[2]
+        if c1 == c2:
+            return (row, c1) if r1 <= row <= r2 else None
+        return (r1, col) if c1 <= col <= c2 else None
+
+    def _input(self, key: tuple[str, int, int], ref: str, reading: str = _WHOLE) -> Any:
         import schedula as sh
 
         sheet, addr = split_sheet(ref, self._context(key))
@@ -1013,6 +1334,16 @@ class Book:
         except RecalcError:
             raise RecalcError(f"{self.where(key)}: reference {ref} is not supported (whole rows/columns and "
                               f"external references are not)") from None
+        if (r1, c1) != (r2, c2) and reading == _MIXED:
+            raise RecalcError(f"{self.where(key)}: {self._cell(key).formula}: the range {ref} is read both with @ "  # type: ignore[union-attr]
+                              f"(implicit intersection) and whole: not supported; pick the value with INDEX instead of @")
+        if (r1, c1) != (r2, c2) and reading == _INTERSECT:
+            at = self._intersected(key, self._cell(key).formula or "", ref, (r1, c1, r2, c2))  # type: ignore[union-attr]
+            if at is None:
+                from formulas.functions import Error
+
+                return Error.errors["#VALUE!"]
+            r1, c1 = r2, c2 = at
         if (r1, c1) == (r2, c2):
             v = self.value(sheet, r1, c1)
             return sh.EMPTY if v is None else _to_engine(v)
@@ -1090,7 +1421,8 @@ def _unsupported_functions(formula: str) -> tuple[str, ...]:
     bare = _STRING.sub('""', _ANCHOR.sub("A1", formula))  # a spill reference: a range
     bare = _PREFIXES.sub("", bare)
     names = dict.fromkeys(n.upper() for n in re.findall(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(", bare))
-    return tuple(n for n in names if n not in funcs or funcs[n] is not_implemented or n in _REFERENCE_FUNCTIONS)
+    return tuple(n for n in names if n not in funcs or funcs[n] is not_implemented
+                 or n in _REFERENCE_FUNCTIONS or n in _TAKES_A_FUNCTION)
 
 
 def _is_address(addr: str) -> bool:
