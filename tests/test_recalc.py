@@ -770,6 +770,30 @@ def test_implicit_intersection_reads_only_the_intersected_cell(tmp_path):
     assert ws["A1"].value == 0 and ws["B2"].value == 7
 
 
+def test_a_function_of_whole_arrays_in_an_ordinary_cell_shows_its_top_left_value(tmp_path):
+    # no implicit intersection: Excel shows the array's first value (=LINEST(y,x) for the slope)
+    def fill(ws):
+        for r in range(1, 6):
+            ws[f"A{r}"], ws[f"B{r}"] = r, 10 * r + r * r
+        ws["D7"] = "=LINEST(B1:B5,A1:A5)"
+        ws["E7"] = "=_xlfn._xlws.SORT(B1:B5,1,-1)"
+        ws["F7"] = "=FREQUENCY(B1:B5,{20,40})"
+        ws["G7"] = "=LINEST(B1:B5,A1:A5)*2"  # not wholly the call: which value Excel takes is not guessed
+
+    src = _book(tmp_path, "arrays", fill)
+    with pytest.raises(recalc.RecalcError, match=r"Sheet!G7: =LINEST\(B1:B5,A1:A5\)\*2 gives a 1×2 array"):
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+
+    def fill_without_g7(ws):
+        fill(ws)
+        ws["G7"] = None
+
+    recalc.recalc_file(_book(tmp_path, "arrays_ok", fill_without_g7), tmp_path / "out.xlsx")
+    ws = _values(tmp_path / "out.xlsx")
+    slope = 160 / 10  # Σ(x − x̄)(y − ȳ) / Σ(x − x̄)² over x = 1…5, y = 11, 24, 39, 56, 75
+    assert ws["D7"].value == pytest.approx(slope, rel=1e-12) and ws["E7"].value == 75 and ws["F7"].value == 1
+
+
 @pytest.mark.parametrize("formula, words", [
     # LEN intersects its argument, TRANSPOSE would not: the engine cannot tell which value Excel shows
     ("=LEN(A1:A3)", ["Sheet!H2: =LEN(A1:A3) gives a 3×1 array (from A1:A3) in a single cell",

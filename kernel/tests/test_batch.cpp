@@ -397,8 +397,9 @@ TEST_CASE("bad bindings, outputs and thread counts") {
 }
 
 // The CI runs this test once more under valgrind's memcheck, to check the vectorised AVX2 clone
-// of the batch path for uninitialised reads: AIPOWER_EXPECT_BATCH_BUILD makes sure that run covers
-// the build it is meant to (and fails if the loader ever chooses another there).
+// of the batch path for uninitialised reads: AIPOWER_EXPECT_BATCH_BUILD makes sure the CPU valgrind
+// presents is one the loader gives the AVX2 clone (vectorised_build() tests the CPU's features in
+// the loader's order; it cannot observe the loader's choice itself).
 TEST_CASE("the vectorised build this CPU runs") {
     const std::string build = batch::vectorised_build();
     std::cout << "      batch path: " << build << "\n";

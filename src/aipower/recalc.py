@@ -874,6 +874,34 @@ def _digits15(v: Any) -> Any:
     return v
 
 
+# Functions that take their range arguments as whole arrays and return an array: in an ordinary cell
+# Excel shows the result's top-left value (=LINEST(y,x) for the slope), with no implicit intersection.
+_ARRAY_RESULT_FUNCTIONS = {
+    "LINEST", "LOGEST", "TREND", "GROWTH", "FREQUENCY", "MINVERSE", "MMULT", "TRANSPOSE", "SORT", "SORTBY", "UNIQUE",
+    "FILTER", "TAKE", "DROP", "CHOOSECOLS", "CHOOSEROWS", "HSTACK", "VSTACK", "TOCOL", "TOROW", "WRAPROWS",
+    "WRAPCOLS", "EXPAND"}
+
+
+def _outer_function(formula: str) -> str | None:
+    """The function a formula is wholly a call of (=LINEST(B1:B5,A1:A5) → LINEST), without its
+    _xlfn./_xlws. prefixes; None for anything else (=LINEST(…)*2, =A1:A5)."""
+    m = re.match(r"=\s*((?:_xlfn\.|_xlws\.)*)([A-Za-z][A-Za-z0-9.]*)\(", formula)
+    if not m:
+        return None
+    depth, quoted = 0, False
+    for i in range(m.end() - 1, len(formula)):
+        ch = formula[i]
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+            if depth == 0:
+                return m.group(2).upper() if formula[i + 1:].strip() == "" else None
+    return None
+
+
 # How a formula uses an input (`_uses`), and so how it reads a range there (`Book._reading`)
 _OPERAND = "operand"  # only operators on the way to the formula's result: =Prices*10, =A1:A3
 _SINGLE = "single"  # the argument of @ (SINGLE)
@@ -1265,6 +1293,8 @@ class Book:
             out = out.item() if out.ndim == 0 else np.atleast_2d(out)
         if isinstance(out, np.ndarray) and out.size > 1 and cell.array is None and not cell.spill:
             ranges = [ref for ref, a in zip(compiled.inputs, args) if isinstance(a, np.ndarray) and a.size > 1]
+            if ranges and _outer_function(cell.formula or "") in _ARRAY_RESULT_FUNCTIONS:
+                return out.flat[0]  # a function of whole arrays (=LINEST(…) for the slope): Excel shows the top-left
             if ranges:  # which value Excel takes depends on how each function reads the range: not guessed
                 rows, cols = out.shape
                 raise RecalcError(
