@@ -139,13 +139,10 @@ def _written_temp(path: Path, write: Callable[[Path], None]) -> Path:
                 pass
         with open(tmp, "r+b") as fh:  # writable: Windows' fsync (_commit) fails on a read-only handle
             os.fsync(fh.fileno())
-    except OSError as exc:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        if exc.filename is None and exc.strerror:  # a full disk names no file: name the one being written
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
-        raise
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None and exc.strerror:  # a full disk names no file:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None  # name the one being written
         raise
     return tmp
 

@@ -665,10 +665,8 @@ def _regex_text(v: Any) -> str:
 
 
 def _regex_option(fname: str, argument: str, v: Any, allowed: range) -> int:
-    """An integer argument (return_mode, occurrence, case_sensitivity); empty is 0."""
-    import schedula as sh
-
-    x = 0.0 if v is sh.EMPTY or v is None else _number(v)
+    """An integer argument (return_mode, occurrence, case_sensitivity); empty is 0 (as `_number` reads it)."""
+    x = _number(v)
     if not float(x).is_integer() or int(x) not in allowed:
         expected = {"case_sensitivity": "0 (case-sensitive) or 1 (case-insensitive)",
                     "return_mode": "0 (first match), 1 (all matches) or 2 (groups of the first match)"}
@@ -885,20 +883,15 @@ _ARRAY_RESULT_FUNCTIONS = {
 def _outer_function(formula: str) -> str | None:
     """The function a formula is wholly a call of (=LINEST(B1:B5,A1:A5) → LINEST), without its
     _xlfn./_xlws. prefixes; None for anything else (=LINEST(…)*2, =A1:A5)."""
-    m = re.match(r"=\s*((?:_xlfn\.|_xlws\.)*)([A-Za-z][A-Za-z0-9.]*)\(", formula)
+    bare = _STRING.sub('""', _PREFIXES.sub("", formula))  # no parenthesis inside a literal
+    m = re.match(r"=\s*([A-Za-z][A-Za-z0-9.]*)\(", bare)
     if not m:
         return None
-    depth, quoted = 0, False
-    for i in range(m.end() - 1, len(formula)):
-        ch = formula[i]
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch == "(":
-            depth += 1
-        elif not quoted and ch == ")":
-            depth -= 1
-            if depth == 0:
-                return m.group(2).upper() if formula[i + 1:].strip() == "" else None
+    depth = 0
+    for i in range(m.end() - 1, len(bare)):
+        depth += {"(": 1, ")": -1}.get(bare[i], 0)
+        if depth == 0:
+            return m.group(1).upper() if bare[i + 1:].strip() == "" else None
     return None
 
 
