@@ -575,6 +575,15 @@ def test_standard_output_on_a_full_device_says_so():
     assert proc.stderr == "aipower: error: standard output: cannot write to it (No space left on device)\n"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a closed standard output is a POSIX shell's `>&-`")
+def test_a_closed_standard_output_says_so():
+    # Python starts with sys.stdout None and print() dropped the table: exit status 0, nothing shown
+    proc = subprocess.run([sys.executable, "-m", "aipower", "run"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, timeout=300, preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2
+    assert proc.stderr == "aipower: error: standard output: cannot write to it (Bad file descriptor)\n"
+
+
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["sweep", "--help"]])
 def test_help_and_version_on_a_full_standard_output_say_so(argv, monkeypatch, capsys):
     # argparse drops the write error of its own output: exit status 0, nothing written, no word

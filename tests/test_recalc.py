@@ -794,6 +794,53 @@ def test_a_function_of_whole_arrays_in_an_ordinary_cell_shows_its_top_left_value
     assert ws["D7"].value == pytest.approx(slope, rel=1e-12) and ws["E7"].value == 75 and ws["F7"].value == 1
 
 
+def test_numbers_with_an_unsigned_exponent_are_read(tmp_path):
+    # "cannot parse formula =1E3+1": Excel writes 1E+3, openpyxl users and other programs 1E3
+    cases = {"B1": ("=A1*1E3", 2000), "B2": ("=1e3+1", 1001), "B3": ('="1E3"&"x"', "1E3x"),
+             "B4": ("=2.5E-1*4", 1), "B5": ("=SUM(.5E2,A1)", 52), "B6": ("=E1+1", 1)}
+
+    def fill(ws):
+        ws["A1"] = 2
+        for cell, (formula, _) in cases.items():
+            ws[cell] = formula
+
+    recalc.recalc_file(_book(tmp_path, "exponents", fill), tmp_path / "out.xlsx")
+    ws = _values(tmp_path / "out.xlsx")
+    assert {cell: ws[cell].value for cell in cases} == {cell: v for cell, (_, v) in cases.items()}
+
+
+def test_index_with_a_row_or_column_number_0_gives_the_whole_column_or_row(tmp_path):
+    # the library's INDEX gave the first cell: =SUM(INDEX(A1:B5,0,2)) summed B1 alone
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    cases = {"D1": ("=SUM(INDEX(A1:B5,0,2))", 150), "D2": ("=SUM(INDEX(A1:B5,0,0))", 165),
+             "D3": ("=SUM(INDEX(A1:B5,3))", 33), "D4": ("=SUM(INDEX(A1:B5,2,0))", 22),
+             "D5": ("=SUM(INDEX(A1:A5,0))", 15), "D6": ("=INDEX(A1:B5,3,2)", 30), "D7": ("=INDEX(A1:A5,4)", 4),
+             "D8": ("=INDEX(A1:B5,6,1)", "#REF!"), "D9": ("=INDEX(A1:B5,0,3)", "#REF!"),
+             "D10": ("=INDEX(A1:B5,-1,1)", "#VALUE!"), "D11": ("=INDEX(A1:E1,3)", 0),
+             "D12": ("=COUNT(INDEX(A1:C5,0,3))", 0)}
+
+    def fill(ws):
+        for r in range(1, 6):
+            ws[f"A{r}"], ws[f"B{r}"] = r, 10 * r
+        for cell, (formula, _) in cases.items():
+            ws[cell] = formula
+        ws["F1"] = ArrayFormula("F1:F5", "=INDEX(A1:B5,0,2)")
+
+    recalc.recalc_file(_book(tmp_path, "index", fill), tmp_path / "out.xlsx")
+    ws = _values(tmp_path / "out.xlsx")
+    assert {cell: ws[cell].value for cell in cases} == {cell: v for cell, (_, v) in cases.items()}
+    assert [ws[f"F{r}"].value for r in range(1, 6)] == [10, 20, 30, 40, 50]
+
+    def ordinary(ws):  # in one ordinary cell Excel takes the column's cell on the formula's row: refused
+        fill(ws)
+        ws["H2"] = "=INDEX(A1:B5,0,2)"
+
+    with pytest.raises(recalc.RecalcError, match=r"Sheet!H2: =INDEX\(A1:B5,0,2\) gives a whole 5×1 part of its "
+                                                 r"range .* give both the row and the column number"):
+        recalc.recalc_file(_book(tmp_path, "index_ordinary", ordinary), tmp_path / "out2.xlsx")
+
+
 @pytest.mark.parametrize("formula, words", [
     # LEN intersects its argument, TRANSPOSE would not: the engine cannot tell which value Excel shows
     ("=LEN(A1:A3)", ["Sheet!H2: =LEN(A1:A3) gives a 3×1 array (from A1:A3) in a single cell",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import errno
 import os
 import re
 import sys
@@ -175,6 +176,16 @@ class _GuardedStdout:
         return getattr(self._stream, name)
 
 
+class _ClosedStdout:
+    """sys.stdout where the process started without one (Python sets None and print() drops the text)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    def flush(self) -> None:
+        pass
+
+
 def _flush_stdout() -> None:
     if sys.stdout is not None:
         sys.stdout.flush()
@@ -304,8 +315,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return args
             command = args.command
             stdout = sys.stdout
-            if stdout is not None:  # (None without a console, e.g. pythonw: print() then writes nothing)
+            if stdout is not None:
                 sys.stdout = _GuardedStdout(stdout)
+            elif os.name == "posix":  # started with stdout closed (`aipower run >&-`): a result printed is lost
+                sys.stdout = _GuardedStdout(_ClosedStdout())
+            # (elsewhere None means no console, e.g. pythonw: print() then writes nothing)
             try:
                 return _main(args)
             finally:

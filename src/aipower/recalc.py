@@ -51,6 +51,9 @@ _REFERENCE_FUNCTIONS = {"OFFSET", "INDIRECT", "CELL", "ISREF", "AREAS", "ISFORMU
 # #VALUE!, an unknown name #VALUE! instead of #NAME?): refused by name, not listed as computed.
 _TAKES_A_FUNCTION = {"BYROW", "BYCOL", "MAP", "MAKEARRAY", "REDUCE", "SCAN", "GROUPBY", "PIVOTBY"}
 _PREFIXES = re.compile(r"_xlfn\.|_xludf\.|_xlws\.", re.IGNORECASE)
+# A number with an unsigned exponent (1E3, as other programs write it; Excel stores 1E+3): the
+# library's parser refuses =1E3+1 and =A1*1E3, so the sign is added first.
+_EXPONENT = re.compile(r"(?<![A-Za-z0-9_.$])(\d+(?:\.\d+)?|\.\d+)[eE](\d)")
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!",
                  "#BUSY!", "#CONNECT!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#PYTHON!", "#EXTERNAL!")
@@ -785,6 +788,36 @@ def _regex_extract_result(res: Any, *args: Any) -> Any:
     return np.array(arrays[0].rows, dtype=object).view(Array)
 
 
+def _index(array: Any, row_num: Any, col_num: Any = None, area_num: Any = 1) -> Any:
+    """INDEX of one area's values with a row or column number of 0 (or a 2-D area and one number):
+    the whole column, row or area, as Excel gives it (the library gave the first cell, so
+    =SUM(INDEX(A1:B5,0,2)) summed one cell). Anything else is the library's INDEX."""
+    from formulas.functions import Array, Error, get_error
+    from formulas.functions.look import xindex
+
+    def whole(n: Any) -> bool:
+        return n is not None and not isinstance(n, np.ndarray) and not isinstance(n, (str, bool, np.bool_)) \
+            and type(n).__name__ != "XlError" and int(_number(n)) == 0
+    if not (isinstance(array, np.ndarray) and array.ndim == 2 and not isinstance(row_num, np.ndarray)
+            and not isinstance(col_num, np.ndarray) and area_num == 1
+            and (whole(row_num) or whole(col_num) or (col_num is None and min(array.shape) > 1))):
+        return xindex(array, row_num, col_num, area_num)
+    err = get_error(row_num, col_num)
+    if err:
+        return np.asarray([[err]], object)
+    rows, cols = array.shape
+    if col_num is None and rows == 1:  # a one-row area: the one number is the column
+        row_num, col_num = 1, row_num
+    r = int(_number(row_num))
+    c = 0 if col_num is None else int(_number(col_num))  # a 2-D area and one number: the whole row
+    if r < 0 or c < 0:
+        return np.asarray([[Error.errors["#VALUE!"]]], object)
+    if r > rows or c > cols:
+        return np.asarray([[Error.errors["#REF!"]]], object)
+    picked = array[slice(None) if r == 0 else slice(r - 1, r), slice(None) if c == 0 else slice(c - 1, c)]
+    return np.array(picked, dtype=object).view(Array)
+
+
 @lru_cache(maxsize=1)
 def _builtins() -> dict[str, Any]:
     """The replaced built-ins, wrapped as the library wraps its own (errors in, ranges read)."""
@@ -807,6 +840,9 @@ def _builtins() -> dict[str, Any]:
     out["REGEXTEST"] = wrap_ufunc(_regex_test, **as_given)
     out["REGEXREPLACE"] = wrap_ufunc(_regex_replace, **as_given)
     out["REGEXEXTRACT"] = wrap_ufunc(_regex_extract, return_func=_regex_extract_result, **as_given)
+    from formulas.functions import COMPILING, wrap_impure_func
+
+    out["INDEX"] = {"extra_inputs": {COMPILING: False}, "function": wrap_impure_func(wrap_func(_index, ranges=True))}
     return out
 
 
@@ -1235,7 +1271,7 @@ class Book:
         import formulas
 
         _functions()  # before parsing: the parser binds function names
-        text = _outside_quotes(formula, lambda part: _PREFIXES.sub("", part))
+        text = _outside_quotes(formula, lambda part: _EXPONENT.sub(r"\1E+\2", _PREFIXES.sub("", part)))
         try:
             _, ast = formulas.Parser().ast(text)
         except Exception as exc:
@@ -1290,6 +1326,13 @@ class Book:
                 return out.flat[0]  # a function of whole arrays (=LINEST(…) for the slope): Excel shows the top-left
             if ranges:  # which value Excel takes depends on how each function reads the range: not guessed
                 rows, cols = out.shape
+                if _outer_function(cell.formula or "") == "INDEX":
+                    raise RecalcError(
+                        f"{self.where(key)}: {cell.formula} gives a whole {rows}×{cols} part of its range (a row or "
+                        f"column number 0, or one number for a 2-D range) in a single cell, where Excel would take "
+                        f"the part's cell on the formula's row or column (implicit intersection), which the engine "
+                        f"does not reproduce: give both the row and the column number, or enter the formula as a "
+                        f"spilling (dynamic array) formula")
                 raise RecalcError(
                     f"{self.where(key)}: {cell.formula} gives a {rows}×{cols} array (from {', '.join(ranges)}) in a "
                     f"single cell, where Excel would apply implicit intersection (one value by the formula's row or "
