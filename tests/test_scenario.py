@@ -498,6 +498,12 @@ def test_a_value_the_kernel_shows_converted_is_also_shown_as_written():
     # the retirements, not the pipeline, took coal capacity below zero
     ('[supply.coal]\nretirements = { value = 500, unit = "GW/yr", source = "t" }',
      "and supply.coal.retirements)"),
+    # a number without its unit was read in the shipped file's: 300 meant as TWh became 30 TWh
+    ('[demand.data_centers]\nstart = { value = 300, source = "my estimate in TWh" }',
+     "my.toml:4: demand.data_centers.start: missing 'unit' (expected TWh (or yi kWh, 亿kWh))"),
+    ('[renewables]\ntarget_share = { low = 0.25, high = 0.29 }', "my.toml:4: renewables.target_share: missing 'unit'"),
+    ('[renewables]\ntarget_share = { value = 0.28, unit = "fraction", source = " " }',
+     "my.toml:4: renewables.target_share: source = ' ': expected a text saying where the value comes from"),
 ])
 def test_scenario_file_errors_name_the_file_line_and_key(tmp_path, lines, words):
     path = tmp_path / "my.toml"

@@ -631,7 +631,7 @@ def test_valid_limits_and_bare_ranges_are_taken(tmp_path):
     limited = sweep.run(write(tmp_path, '[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { dist = "normal", '
                                         'mean = 0.30, sd = 0.02, low = 0, high = 1, unit = "fraction", source = "x" }'), 500)
     assert limited.failed == 0
-    bare = write(tmp_path, '[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { low = 0.25, high = 0.29 }')
+    bare = write(tmp_path, '[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { low = 25, high = 29, unit = "%" }')
     (u,) = [u for u in sweep.uncertain_inputs(bare) if u.key == "renewables.target_share"]
     assert (u.dist["dist"], u.dist["low"], u.dist["high"], u.unit) == ("uniform", 0.25, 0.29, "fraction")
 

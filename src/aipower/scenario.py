@@ -682,6 +682,13 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             value = uncertain["value"]
     if is_root and "source" not in node:
         raise ScenarioError(f"{origin}: {key}: every shipped assumption needs a source")
+    if "unit" not in node and "actual" not in node and origin != "override" and _kind(value) in ("number", "list of numbers"):
+        # a number in a file says its unit, as a segment does: 300 meant as TWh was read as 300 亿kWh
+        expected = f" (expected {units.accepted(units.model_unit(root.unit))})" if root and root.unit else ""
+        raise ScenarioError(f"{origin}: {key}: missing 'unit'{expected}")
+    if "source" in node and (not isinstance(node["source"], str) or not node["source"].strip()):
+        raise ScenarioError(f"{origin}: {key}: source = {_shown(node['source'])}: expected a text saying where the "
+                            "value comes from (or no source: the file is then named as the source)")
     numbers = [value] if _kind(value) == "number" else value if _kind(value) == "list of numbers" else []
     if not all(math.isfinite(v) for v in numbers):  # NaN reached the model as a number ("value = nan" at run time)
         what = "fraction" if units.model_unit(unit) == "fraction" else "number"
