@@ -429,7 +429,18 @@ def test_the_base_years_that_work_come_from_the_data():
     # Coal hours given, not an actual: the kernel starts in the base year, whose population must be known
     sc = load_scenario("base", base_year=2025, overrides={"calibration.coal_hours": 4600})
     fails_with(sc, "horizon.base_year = 2025: expected a base year for which every actual the scenario starts from exists: 2024 (",
-               "demand.population.start: actual series 'population' has no value for 2025")
+               "demand.population.start: actual series 'population' has no value for 2025",
+               # the number, not the base year, is the cause: said, as `aipower params` promises it calibrates there
+               "; calibration.coal_hours is a number (override), so the model starts from the base year itself")
+
+
+def test_a_start_value_given_with_a_later_base_year_is_said_to_be_the_first_years():
+    # supply.wind.start = 700 with base year 2025 is the 2024 value (2025: 700 + that year's additions), which
+    # only `aipower params` said
+    r = aipower.run("base", base_year=2025, overrides={"supply.wind.start": 700})
+    assert ("supply.wind.start = 700 GW (override) is the 2024 value, where the model starts (the last year with "
+            "actual coal hours), not the base year 2025's") in r.notes
+    assert not [n for n in aipower.run("base", overrides={"supply.wind.start": 700}).notes if "is the 2024 value" in n]
 
 
 def test_an_empty_scenario_name_or_parent_is_named(tmp_path):

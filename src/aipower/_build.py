@@ -157,9 +157,14 @@ def horizon(scenario: Scenario) -> Horizon:
     if missing:  # said which actual lacks which year, but not that the base year was the cause, nor which work
         base = scenario.assumption("horizon.base_year")
         valid = _spans([y for y in range(_kernel.MIN_YEAR, last_year) if _missing_actual(scenario, y) is None])
+        coal = scenario.assumption("calibration.coal_hours")
+        why = ("" if coal.is_actual else  # the cause may be the number, not the base year
+               f"; calibration.coal_hours is a number ({coal.origin}), so the model starts from the base year "
+               f"itself and reads every actual there; with the actual series (the shipped default) it starts "
+               f"from the last year with actual coal hours")
         raise ScenarioError(f"{base.origin}: horizon.base_year = {base_year}: expected a base year for which every actual "
                             f"the scenario starts from exists: {valid or 'none before horizon.end_year'} "
-                            f"(with {base_year}, {missing})")
+                            f"(with {base_year}, {missing}){why}")
     first = _first_year(scenario, base_year)
     assert first is not None  # _missing_actual said so
     if not (first < last_year <= 2100):
@@ -192,6 +197,9 @@ def start_value(scenario: Scenario, key: str, h: Horizon, unit: str) -> float:
     value, model_unit = units.to_model_unit(float(a.value), a.unit)
     if model_unit != unit:
         raise ScenarioError(f"{a.origin}: {key}: unit '{a.unit}' is not convertible to {unit}")
+    if h.first_year < h.base_year:  # a number given with a later base year is not that year's value
+        h.notes.append(f"{key} = {a.value:g} {a.unit} ({a.origin}) is the {h.first_year} value, where the model "
+                       f"starts (the last year with actual coal hours), not the base year {h.base_year}'s")
     return value
 
 

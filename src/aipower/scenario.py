@@ -399,7 +399,8 @@ class Scenario:
         if start < self.base_year:  # a number in its place can mean less than the reference: say what
             later = f" (base year {self.base_year} starts from {start}, the last year with actual coal hours"
             if key == "calibration.coal_hours":
-                later += f"; a number here calibrates on {self.base_year} instead"
+                later += (f"; a number here calibrates on {self.base_year} instead, where every actual start "
+                          "value must then exist")
             elif pinned := self._pinned_years(a, start):
                 later += (f"; {', '.join(map(str, pinned))} also from the series, which a number here would "
                           "project instead")
