@@ -361,7 +361,7 @@ def test_a_whole_from_year_written_as_a_float_still_runs(tmp_path):
     ('{ method = "growth", years = [2025, 2035], rate = -1.5, unit = "fraction/yr", source = "x" }',
      "demand.data_centers.segments[0].rate = -1.5: expected a growth rate > -1 (-100%)"),
     ('{ method = "growth", years = [2025, 2035], rate = [0.1, 0.2], unit = "fraction/yr", source = "x" }',
-     "demand.data_centers.segments[0].values: has 2 values, expected 1 or 11 (one per year)"),
+     "demand.data_centers.segments[0].rate: has 2 values, expected 1 or 11 (one per year)"),
     ('{ method = "growth", years = [2025, 2027], rate = 0.1, unit = "fraction/yr", source = "x" },'
      '{ method = "cagr", years = [2028, 2035], rate = 0.1, from_year = 2030, unit = "fraction/yr", source = "x" }',
      "demand.data_centers.segments[1].from_year = 2030: expected a year before the segment's first year 2028"),
@@ -377,6 +377,43 @@ def test_segment_errors_name_the_file_and_line(tmp_path, segments, words):
     # The kernel found these at run time, its message without the file and line
     path = write(tmp_path, f'[scenario]\nparent = "ai"\n[demand.data_centers]\nsegments = [ {segments} ]\n')
     fails_with(path, f"my.toml:4: {words}")
+
+
+def test_segments_written_as_an_array_of_tables_are_named_by_their_own_line(tmp_path):
+    # [[…segments]] items were all reported at line 1
+    item = '[[demand.data_centers.segments]]\nmethod = "{m}"\nyears = [{a}, {b}]\n{f} = {v}\nunit = "{u}"\nsource = "x"\n'
+    text = ('[scenario]\nparent = "base"\n\n' + item.format(m="increment", a=2025, b=2027, f="value", v=800, u="yi kWh/yr")
+            + "\n" + item.format(m="growth", a=2028, b=2035, f="rate", v='"0.1"', u="fraction/yr"))
+    fails_with(write(tmp_path, text), "my.toml:11: demand.data_centers.segments[1]: rate = '0.1': expected a number")
+
+
+@pytest.mark.parametrize("value", ["[120, 70, 50]", "[120]"])
+def test_a_case_pair_with_another_count_is_refused_where_it_is_written(tmp_path, value):
+    # [120, 70, 50] loaded, and failed at run time without file and line (or not at all on another driver)
+    path = write(tmp_path, f'[scenario]\nparent = "base"\n[dc_power]\ncapex_per_watt_rmb = {{ value = {value}, '
+                           'unit = "RMB/W", source = "x" }\n')
+    with pytest.raises(ScenarioError, match=r"my\.toml:4: dc_power\.capex_per_watt_rmb = \[.*\]: expected a number or "
+                                             r"a \[low, high\] pair, got [13] values?"):
+        load_scenario(path)
+
+
+def test_a_field_with_too_many_values_is_named_as_written_and_scenario_names_are_text(tmp_path):
+    # the kernel's name for the values ("segments[0].values: has 2 values") is not the file's (rate)
+    fails_with(write(tmp_path, '[scenario]\nparent = "base"\n[demand.secondary]\nsegments = [ { method = "growth", '
+                               'years = [2025, 2035], rate = [0.1, 0.2], unit = "fraction/yr", source = "x" } ]\n'),
+               "my.toml:4: demand.secondary.segments[0].rate: has 2 values, expected 1 or 11 (one per year)")
+    with pytest.raises(ScenarioError, match=r"my\.toml:2: \[scenario\] name = 5: expected a text in quotes"):
+        load_scenario(write(tmp_path, '[scenario]\nname = 5\nparent = "base"\n'))
+
+
+def test_units_spelt_with_other_spaces_convert_in_files(tmp_path):
+    # an override took '3000 亿 kWh', a file refused unit = "亿 kWh"; additions took 亿kW but not 亿kW/yr
+    path = write(tmp_path, '[scenario]\nparent = "base"\n[demand.data_centers]\n'
+                           'start = { value = 3000, unit = "亿 kWh", source = "x" }\n[supply.coal]\nadditions = [\n'
+                           '  { method = "increment", years = [2025, 2035], value = 0.5, unit = "亿kW/yr", source = "x" },\n]\n')
+    r = aipower.run(path)
+    assert r.demand.loc["data_centers", 2024] == 300.0
+    assert r.capacity.loc["coal", 2026] - r.capacity.loc["coal", 2025] == pytest.approx(50.0)
 
 
 def test_a_gap_from_a_longer_horizon_names_both_files(tmp_path):

@@ -82,3 +82,14 @@ def test_conversions_are_correctly_rounded_so_typed_figures_stay_as_typed():
     assert units.wan_kw_to_gw(7.0) == 0.07 and units.wan_kw_to_gw(12345.0) == 123.45
     assert units.twh_to_yi_kwh(units.yi_kwh_to_twh(3.0)) == 3.0
     assert units.per_capita_to_twh(1234.5, 1408.0) == 1234.5 * 1408.0 / 1000.0
+
+
+def test_a_unit_spelt_with_other_spaces_or_case_converts_as_it_is_recognised():
+    # known_unit read '亿 kWh' as 亿kWh, to_model_unit passed it through unconverted (3000 stayed 3000)
+    assert units.to_model_unit(3000, "亿 kWh") == units.to_model_unit(3000, "亿kWh") == (300.0, "TWh")
+    assert units.model_unit("亿 KWH") == "TWh" and units.model_unit("twh/YR") == "TWh/yr"
+    assert units.to_model_unit(5, "h") == (5, "h")  # a unit without a conversion passes as written
+
+
+def test_additions_take_yi_kw_per_year_as_capacities_take_yi_kw():
+    assert units.to_model_unit(0.5, "亿kW/yr") == units.to_model_unit(0.5, "yi kW/yr") == (50.0, "GW/yr")

@@ -108,7 +108,10 @@ def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None,
             # otherwise runs only inside the model run, where the file and line are lost
             _series.check_segment(f"{key}[{i}]", built)
         except ValueError as exc:
-            raise ScenarioError(f"{a.item_origin(i)}: {exc}" if str(exc).startswith(key) else f"{a.item_origin(i)}: {key}[{i}]: {exc}") from None
+            message = str(exc)
+            if len(_SEGMENT_VALUES[method]) == 1:  # the kernel's name for the values; the file's is the field
+                message = message.replace(f"{key}[{i}].values:", f"{key}[{i}].{_SEGMENT_VALUES[method][0]}:", 1)
+            raise ScenarioError(f"{a.item_origin(i)}: {message}" if message.startswith(key) else f"{a.item_origin(i)}: {key}[{i}]: {message}") from None
         out.append(built)
     if coverage:
         problem = _coverage_problem(key, out, h if h is not None else horizon(scenario),

@@ -178,25 +178,33 @@ def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> 
 
 
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]\s][^\[\]]*?)\s*\]\s*(#.*)?$")
+_ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([^\[\]\s][^\[\]]*?)\s*\]\]\s*(#.*)?$")  # [[segments]]: one per item
 
 
 @lru_cache(maxsize=4)
-def _toml_lines(text: str) -> tuple[list[str], dict[str, int]]:
-    """A TOML text's lines and the line index of each [table] header (its first), found once per text:
-    looking them up per key made loading a long file quadratic in its length."""
+def _toml_lines(text: str) -> tuple[list[str], dict[str, int], dict[str, list[int]]]:
+    """A TOML text's lines, the line index of each [table] header (its first) and of each [[array of
+    tables]] item's header, found once per text: looking them up per key made loading a long file
+    quadratic in its length."""
     lines = text.splitlines()
     headers: dict[str, int] = {}
+    arrays: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
         m = _HEADER.match(line)
         if m:
             headers.setdefault(re.sub(r"\s*\.\s*", ".", m.group(1)), i)
-    return lines, headers
+        m = _ARRAY_HEADER.match(line)
+        if m:
+            arrays.setdefault(re.sub(r"\s*\.\s*", ".", m.group(1)), []).append(i)
+    return lines, headers, arrays
 
 
 def _line_of(text: str, key: str) -> int:
     """Best-effort line number of a dotted key in a TOML text (1 if not found)."""
     parts = key.split(".")
-    lines, headers = _toml_lines(text)
+    lines, headers, arrays = _toml_lines(text)
+    if key in arrays:  # an array of tables: its first item's header
+        return arrays[key][0] + 1
     # Look for a [table] header matching a prefix, then the remaining key inside it.
     for cut in range(len(parts) - 1, -1, -1):
         table, rest = parts[:cut], parts[cut:]
@@ -220,6 +228,9 @@ def _item_lines(text: str, line: int) -> list[int]:
     """Best-effort line numbers of the items of the array that starts on `line` (1-based) after its
     '=': brackets, strings and comments followed, so an item is found wherever its own line is."""
     lines = _toml_lines(text)[0]
+    if 0 < line <= len(lines) and _ARRAY_HEADER.match(lines[line - 1]):  # [[key]] items: their headers
+        name = re.sub(r"\s*\.\s*", ".", _ARRAY_HEADER.match(lines[line - 1]).group(1))  # type: ignore[union-attr]
+        return [i + 1 for i in _toml_lines(text)[2][name]]
     if not 0 < line <= len(lines) or "=" not in lines[line - 1]:
         return []
     first = lines[line - 1].split("=", 1)[1]
@@ -702,6 +713,9 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             hint = (f", or as text a number and one of the units {units.accepted(units.model_unit(root.unit))}"
                     if origin == "override" and root.unit and got == "string" and want in _NUMERIC else "")
             raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}{hint}, got {'an empty list' if isinstance(value, list) and not value else got}")
+        if got == want == "list of numbers" and len(value) != len(root.value):  # the calculators' case pairs
+            raise ScenarioError(f"{origin}: {key} = {value!r}: expected a number or a [low, high] pair, "
+                                f"got {len(value)} value{'' if len(value) == 1 else 's'}")
         numeric = ("number", "list of numbers")  # a [low, high] pair or a per-year list has a unit as a number has
         if want in numeric and got in numeric and units.model_unit(unit) != units.model_unit(root.unit):
             raise ScenarioError(
@@ -739,12 +753,16 @@ def _load_file(path: Path, known: dict[str, Assumption] | None, is_root: bool) -
         if field not in _META_FIELDS:
             raise ScenarioError(f"{path}:{_line_of(text, f'{_META}.{field}')}: [scenario] {field} is not a field"
                                 f"{_suggest(field, dict.fromkeys(_META_FIELDS))}; expected {', '.join(_META_FIELDS)}")
+    for field in ("name", "description"):  # name = 5 became the scenario '5'
+        if field in meta and not isinstance(meta[field], str):
+            raise ScenarioError(f"{path}:{_line_of(text, f'{_META}.{field}')}: [scenario] {field} = {_shown(meta[field])}: "
+                                "expected a text in quotes")
     out: dict[str, Assumption] = {}
     for key, node in _leaves(data):
         line = _line_of(text, key)
         origin = f"{path}:{line}"
         items = _item_lines(text, line) if isinstance(node, list) else []
-        # the item lines are used only when they account for every item (an array of tables is not read)
+        # the item lines are used only when they account for every item
         item_origins = tuple(f"{path}:{n}" for n in items) if isinstance(node, list) and len(items) == len(node) else ()
         root = None
         if known is not None:

@@ -57,6 +57,8 @@ _ALIASES = {
     "wan kW": ("GW", _units.wan_kw_to_gw),
     "万kW": ("GW", _units.wan_kw_to_gw),
     "GW/yr": ("GW/yr", lambda v: v),
+    "yi kW/yr": ("GW/yr", _units.yi_kw_to_gw),
+    "亿kW/yr": ("GW/yr", _units.yi_kw_to_gw),
     "wan kW/yr": ("GW/yr", _units.wan_kw_to_gw),
     "万kW/yr": ("GW/yr", _units.wan_kw_to_gw),
     "TWh/yr": ("TWh/yr", lambda v: v),
@@ -82,6 +84,7 @@ def to_model_unit(value: float, unit: str) -> tuple[float, str]:
     finite = math.isfinite(value) if isinstance(value, float) else np.all(np.isfinite(value))  # the loader's floats: fast
     if not finite:  # the kernel's conversions carry NaN and inf through
         raise ValueError(f"value = {value!r}: expected a finite number")
+    unit = _SPELLINGS.get(_spelling(unit), unit)  # '亿 kWh' is 亿kWh, as known_unit reads it
     if unit in _ALIASES:
         model_unit, convert = _ALIASES[unit]
         return convert(value), model_unit
@@ -116,4 +119,5 @@ def model_unit(unit: str) -> str:
     """The model's unit for a stated unit (itself if it has no alias)."""
     if not isinstance(unit, str):  # None came back as None, a list raised a TypeError
         raise ValueError(f"unit = {unit!r}: expected a unit as text, e.g. 'TWh' or '亿kWh'")
+    unit = _SPELLINGS.get(_spelling(unit), unit)
     return _ALIASES[unit][0] if unit in _ALIASES else unit

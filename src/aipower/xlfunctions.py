@@ -974,7 +974,7 @@ def _cagr(from_value: float, to_value: float, years: float) -> float:
           "the value in the model's unit (TWh, GW, fraction)",
           [Param("value", "Value (in the unit named by the next argument).", "number"),
            Param("unit", "Source unit (spaces and case do not matter): " + ", ".join(units.known_units()) +
-                 ". Any other unit is an error, not passed through unconverted.", "text")],
+                 ". Any other unit is an error (not passed through).", "text")],
           category="units", example='=AIP_TO_MODEL_UNIT(5000, "亿kWh")')
 def _to_model_unit(value: float, unit: str) -> float:
     known = units.known_unit(unit)
