@@ -243,3 +243,35 @@ def test_overflow_names_the_function_and_its_inputs_not_the_kernel() -> None:
 def test_messages_name_what_the_values_pair_with(call, message) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_required_wind_solar_takes_a_share_as_text_with_its_unit() -> None:
+    # '30%' was refused with "expected ... as text a number and one of the units fraction (or %)"
+    assert aipower.required_wind_solar("base", target_share="30%") == aipower.required_wind_solar("base", target_share=0.3)
+    with pytest.raises(ScenarioError, match=r"^override: renewables.target_share: unit 'TWh' does not match"):
+        aipower.required_wind_solar("base", target_share="30 TWh")
+
+
+@pytest.mark.parametrize("series, year, error, words", [
+    ("hours_coal", "2024", ValueError, "year = '2024': expected a year as a whole number"),
+    ("hours_coal", 2024.0, ValueError, "year = 2024.0: expected a year as a whole number"),
+    ("hours_coal", True, ValueError, "year = True: expected a year as a whole number"),
+    (["x"], 2024, TypeError, "series = ['x']: expected the name of an actual series as text"),
+])
+def test_actuals_has_checks_its_arguments_as_get_does(series, year, error, words) -> None:
+    from aipower import actuals
+
+    # has() answered False for "2024" and True for 2024.0, where get() refuses both
+    for func in (actuals.has, actuals.get):
+        with pytest.raises(error) as info:
+            func(series, year)
+        assert words in str(info.value)
+
+
+def test_actuals_has_is_false_only_for_a_well_formed_series_and_year_without_a_value() -> None:
+    import numpy as np
+
+    from aipower import actuals
+
+    assert actuals.has("hours_coal", 2024) and actuals.has("hours_coal", np.int64(2024))
+    assert not actuals.has("hours_coal", 1900) and not actuals.has("no_such_series", 2024)

@@ -134,3 +134,20 @@ def test_a_refused_derived_value_names_the_assumption_behind_it(tmp_path):
             build(sc)
     with pytest.raises(ValueError, match=r"^global_dc table, from global_dc.us_increment_twh = 0.0: start = 0"):
         global_dc.table(aipower.load_scenario("base").with_overrides({"global_dc.us_increment_twh": 0}))
+
+
+def test_a_refusal_names_the_changed_input_not_an_unchanged_default_holding_the_refused_value():
+    """target_index = 2.5 is unreachable because the US electricity price was raised: the message named
+    token_cost.cost_index_us (the default that holds 2.5), which the user did not change."""
+    from aipower import token_cost
+
+    sc = aipower.load_scenario("base", overrides={"token_cost.electricity_price_us": [100, 200]})
+    with pytest.raises(ValueError) as info:
+        token_cost.table(sc)
+    message = str(info.value)
+    assert message.startswith("token_cost table, from token_cost.electricity_price_us = [100.0, 200.0]: target_index = 2.5"), message
+    assert "cost_index_us" not in message
+    # a changed input that holds the refused value is still the one named
+    sc = aipower.load_scenario("base", overrides={"token_cost.pue_us": [0.5, 1.3]})
+    with pytest.raises(ValueError, match=r"^token_cost table, from token_cost.pue_us = \[0.5, 1.3\]: pue = 0.5: expected a PUE >= 1"):
+        token_cost.table(sc)

@@ -1,6 +1,8 @@
 import math
+import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -99,3 +101,76 @@ def test_table_labels_do_not_claim_a_capex_the_input_does_not_have():
     assert t.loc["given capex: capex", "low"] == 2500
     assert t.loc["given capex: method 1 energy", "low"] == pytest.approx(2.5 * 36.6667, rel=1e-4)
     assert not any("1,000" in row for row in t.index)
+
+
+# --- the capex and compute routes name the scenario's keys; the API's own refusals name its arguments ---
+
+@pytest.mark.parametrize("driver, key, value, message", [
+    ("capex", "dc_power.capex_first_year_fraction", 2,
+     "override: dc_power.capex_first_year_fraction = 2: expected a number in [0, 1]"),
+    ("capex", "dc_power.capex_path_last_year", 2024,
+     "override: dc_power.capex_path_last_year = 2024: expected a year >= dc_power.capex_path_first_year = 2025 ("),
+    ("capex", "dc_power.capex_path_growth", -1, "override: dc_power.capex_path_growth = -1: expected a growth rate > -1"),
+    ("capex", "dc_power.capex_path_growth_after", -1,
+     "override: dc_power.capex_path_growth_after = -1: expected a growth rate > -1"),
+    ("capex", "dc_power.capex_path_first_value", -5, "override: dc_power.capex_path_first_value = -5: expected a finite number >= 0"),
+    ("capex", "dc_power.capex_path_growth", 1e308, "override: dc_power.capex_path_growth = 1e+308: the capex path reaches inf in 2026"),
+    ("capex", "dc_power.capex_per_watt_rmb", [0, 1], "override: dc_power.capex_per_watt_rmb = [0, 1] (low case): expected a finite number > 0"),
+    ("capex", "dc_power.twh_per_gw_year", [1, -1], "override: dc_power.twh_per_gw_year = [1, -1] (high case): expected a finite number >= 0"),
+    ("compute", "dc_power.energy_per_flop_change", -1, "override: dc_power.energy_per_flop_change = -1: expected a growth rate > -1"),
+    ("compute", "dc_power.ai_eflops_2024", -1e6, "override: dc_power.ai_eflops_2024 = -1000000.0: with dc_power.general_eflops_2024"),
+])
+def test_route_refusals_name_the_scenario_key_and_where_it_was_set(driver, key, value, message):
+    # the kernel named its own arguments (first_year_fraction, dc_power.capex_path.end_year, "segment growth 2026-2028")
+    import aipower
+
+    with pytest.raises(ValueError) as info:
+        aipower.run("base", overrides={"demand.data_centers.driver": driver, key: value})
+    assert str(info.value).startswith(message), str(info.value)
+
+
+def test_route_refusal_gives_the_file_and_line_of_a_key_set_in_a_file(tmp_path):
+    import aipower
+
+    path = tmp_path / "route.toml"
+    path.write_text('[scenario]\nparent = "base"\n[dc_power]\n'
+                    'capex_first_year_fraction = { value = 2, unit = "fraction of a year\'s energy", source = "x" }\n',
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}:4: dc_power.capex_first_year_fraction = 2: expected"):
+        aipower.run(path, overrides={"demand.data_centers.driver": "capex"})
+
+
+def test_a_misspelt_keyword_is_named_with_a_suggestion():
+    with pytest.raises(ValueError, match=r"^capacity_from_capex_gw\(\): unexpected keyword argument 'capex_per_watt' "
+                                         r"\(did you mean 'capex_per_watt_rmb'\?\)"):
+        dc_power.capacity_from_capex_gw(capex_yi_rmb=1, capex_per_watt=1)
+
+
+def test_a_series_where_one_number_is_expected_is_described_on_one_line():
+    with pytest.raises(ValueError) as info:
+        dc_power.intensity_path(start=pd.Series([1.0]), annual_change=0.1, n=3)
+    assert str(info.value) == "start = a pandas Series of length 1: expected a single number"
+
+
+def test_duplicate_labels_are_named_as_such():
+    with pytest.raises(ValueError, match=r"capex_per_watt_rmb \(\['b', 'a', 'a'\]\) has duplicate labels \['a'\]"):
+        dc_power.capacity_from_capex_gw(capex_yi_rmb=pd.Series([1.0, 2.0, 3.0], index=["a", "a", "b"]),
+                                        capex_per_watt_rmb=pd.Series([1.0, 2.0, 3.0], index=["b", "a", "a"]))
+
+
+def test_a_0d_integer_array_is_a_whole_number_and_a_0d_bool_or_float_array_is_not():
+    np.testing.assert_array_equal(dc_power.intensity_path(start=1.0, annual_change=0.1, n=np.array(3)),
+                                  dc_power.intensity_path(start=1.0, annual_change=0.1, n=3))
+    for bad in (np.array(True), np.array(3.0)):
+        with pytest.raises(ValueError, match="^n = .*: expected a whole number$"):
+            dc_power.intensity_path(start=1.0, annual_change=0.1, n=bad)
+
+
+def test_a_path_from_a_series_is_declared_as_an_array_or_a_series():
+    import typing
+
+    for func in (dc_power.compute_route_twh, dc_power.capex_driven_path, dc_power.compute_driven_path):
+        assert pd.Series in typing.get_args(typing.get_type_hints(func)["return"]), func.__name__
+    got = dc_power.capex_driven_path(start_twh=1.0, capex_yi_rmb=pd.Series([100.0, 200.0], index=[2025, 2026]),
+                                     capex_per_watt_rmb=100.0, twh_per_gw_year=8.0, first_year_fraction=0.5)
+    assert isinstance(got, pd.Series)

@@ -54,7 +54,7 @@ def test_calculator_functions_return_finite_or_value_error(func, data):
     for name, p in params.items():
         if p.default is not inspect.Parameter.empty and data.draw(st.booleans(), label=f"default {name}"):
             continue
-        kwargs[name] = data.draw(wild_int if str(p.annotation) == "int" else wild_value, label=name)
+        kwargs[name] = data.draw(wild_int if str(p.annotation) in ("int", "Whole") else wild_value, label=name)
     try:
         result = func(**kwargs)
     except ValueError as exc:

@@ -43,3 +43,27 @@ def test_api():
 def test_bad_input_names_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@pytest.mark.parametrize("end", [0, 0.0, -1.0, float("nan")])
+def test_cagr_path_refuses_an_end_no_constant_rate_reaches(end):
+    # end = 0 gave [415, 0, 0, ...]: a -100% rate, which every growth input refuses
+    with pytest.raises(ValueError, match=r"^end = .*: expected a finite number > 0"):
+        global_dc.cagr_path(start=415, end=end, years=6)
+
+
+def test_the_table_still_shows_minus_100_percent_for_a_row_ending_at_zero():
+    # the regions fill the world's end total: the rest of the world ends at 0, its equivalent rate is -100%
+    d = calculator_defaults()
+    listed_end = sum(d.get(f"global_dc.{r}_increment_twh") * (1 + 1 / d.get(f"global_dc.{r}_growth"))
+                     for r in global_dc.REGIONS)
+    frame = global_dc.table(calculator_defaults({"global_dc.world_end_twh": listed_end})).set_index("row")
+    assert frame.loc["rest_of_world", "2030"] == 0.0
+    assert frame.loc["rest_of_world", "cagr_pct"] == -100.0
+
+
+def test_project_takes_a_numpy_integer_number_of_years():
+    a = global_dc.project(start_twh=[185.0], growth_to_end=[1.3], world_start_twh=415, world_end_twh=945, years=6)
+    b = global_dc.project(start_twh=np.array([185.0]), growth_to_end=np.array([1.3]), world_start_twh=415,
+                          world_end_twh=945, years=np.int64(6))
+    np.testing.assert_array_equal(a["world_path"], b["world_path"])

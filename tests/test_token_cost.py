@@ -153,3 +153,49 @@ def test_the_ai_campus_index_is_the_table_at_seed_2s_us_capex_per_watt():
     np.testing.assert_allclose(t.loc["cost index at the US AI-campus capex per watt", cols].to_numpy(dtype=float),
                                moved.loc["cost index (China same case = 1)", cols].to_numpy(dtype=float), rtol=1e-12)
     assert t.loc["cost index at the US AI-campus capex per watt", "us_low"] == pytest.approx(2.4537, abs=1e-4)
+
+
+def test_array_results_are_the_kernels_scalar_results_element_by_element():
+    # the arrays are filled from positional kernel calls: each element must be the kernel's own answer,
+    # called with its arguments by name (a swapped position would show here)
+    from aipower import _kernel
+
+    price, pue = np.array([[0.3], [0.5], [0.7]]), np.array([1.1, 1.3, 1.5, 1.6])
+    got = token_cost.cost_per_million_tokens(accelerator_cost_per_hour=3.49, it_power_kw=1.275, pue=pue,
+                                             electricity_price_per_kwh=price, network_cost_per_hour=0.53,
+                                             operations_cost_per_hour=[0.6, 0.7, 0.8, 0.9], tokens_per_second=1070)
+    for i, j in np.ndindex(3, 4):
+        want = _kernel.token_cost.cost_per_million_tokens(
+            accelerator_cost_per_hour=3.49, it_power_kw=1.275, pue=pue[j], electricity_price_per_kwh=price[i, 0],
+            network_cost_per_hour=0.53, operations_cost_per_hour=[0.6, 0.7, 0.8, 0.9][j], tokens_per_second=1070.0)
+        assert {k: v[i, j] for k, v in got.items()} == want
+    assert all(v.shape == (3, 4) and v.flags.c_contiguous for v in got.values())
+    over = token_cost.calibrate_overheads(compute_per_hour=[1.0, 2.0], energy_per_hour=0.5, network_share=0.1, operations_share=0.2)
+    assert over["network_per_hour"][1] == _kernel.token_cost.calibrate_overheads(
+        compute_per_hour=2.0, energy_per_hour=0.5, network_share=0.1, operations_share=0.2)["network_per_hour"]
+    e = token_cost.embodied_electricity(million_tokens=[1.0, 2.0], kwh_per_million=0.4, electricity_price_per_kwh=0.6)
+    assert e["value"][1] == _kernel.token_cost.embodied_electricity(
+        million_tokens=2.0, kwh_per_million=0.4, electricity_price_per_kwh=0.6)["value"]
+
+
+def test_the_first_refused_element_in_c_order_is_named():
+    with pytest.raises(ValueError, match=r"^accelerator_cost_per_hour = -1: "):
+        token_cost.cost_per_million_tokens(accelerator_cost_per_hour=[[1.0, -1.0], [-2.0, 1.0]], it_power_kw=1.0, pue=1.2,
+                                           electricity_price_per_kwh=1.0, tokens_per_second=[[1.0, 1.0], [1.0, 0.0]])
+
+
+def test_a_broadcast_beyond_the_size_limit_is_refused_naming_the_shapes(monkeypatch):
+    from aipower import _calc
+
+    # a (10^4, 1) column against a (1, 10^4) row is 10^8 kernel calls: it would run for many minutes
+    row, column = np.full((1, 10**4), 1.2), np.full((10**4, 1), 0.5)
+    monkeypatch.setattr(_calc, "MAX_BROADCAST_RESULTS", 10)
+    with pytest.raises(ValueError, match=r"^pue \(1, 4\), electricity_price_per_kwh \(4, 1\): broadcast together to shape "
+                                         r"\(4, 4\), 16 results; expected at most 10 "):
+        token_cost.cost_per_million_tokens(accelerator_cost_per_hour=3.49, it_power_kw=1.275, pue=row[:, :4],
+                                           electricity_price_per_kwh=column[:4], tokens_per_second=1070)
+    monkeypatch.undo()
+    assert _calc.MAX_BROADCAST_RESULTS == 10**7
+    with pytest.raises(ValueError, match=r"\(10000, 10000\), 100,000,000 results; expected at most 10,000,000"):
+        token_cost.cost_per_million_tokens(accelerator_cost_per_hour=3.49, it_power_kw=1.275, pue=row,
+                                           electricity_price_per_kwh=column, tokens_per_second=1070)

@@ -45,3 +45,30 @@ def test_calculator_signatures_are_visible_to_a_type_checker(tmp_path):
     assert any(':4: error: Unexpected keyword argument "capex" for "method1"' in line for line in lines), out
     assert any(':5: error: Missing named argument "it_power_kw"' in line for line in lines), out
     assert not [line for line in lines if ":3:" in line or ":6:" in line], out  # the right calls pass
+
+
+def test_numpy_arrays_and_integers_pass_where_the_functions_take_them(tmp_path):
+    # Sequence[float] refused an ndarray, and `years: int` an np.int64, though both work when run
+    out, status = _mypy(tmp_path, """
+        import numpy as np
+        from aipower import dc_power, global_dc, onsite_power, rack_power, us_gap
+        a = np.array([1.0, 2.0])
+        dc_power.compute_route_twh(eflops=a, twh_per_eflops=(1.0, 2.0))
+        dc_power.interpolate_geometric(anchor_years=np.array([2024, 2028]), anchor_values=a, years=[2030])
+        dc_power.capex_driven_path(start_twh=1.0, capex_yi_rmb=a, capex_per_watt_rmb=1.0, twh_per_gw_year=1.0,
+                                   first_year_fraction=0.5)
+        dc_power.intensity_path(start=1.0, annual_change=0.1, n=np.array(3))
+        us_gap.firm_equivalent_gw(nameplate_gw=a, capacity_factor=a)
+        us_gap.cumulative_gap(gap_gw_per_year=1.0, years=np.int64(5))
+        rack_power.chain_efficiency(stage_efficiencies=a)
+        global_dc.project(start_twh=a, growth_to_end=a, world_start_twh=1.0, world_end_twh=2.0, years=np.int64(6))
+        onsite_power.lifetime_cost(capex=1.0, opex_per_year=1.0, years=np.int64(5))
+        global_dc.cagr_path(start=1.0, end=2.0, years=2.5)
+        us_gap.firm_equivalent_gw(nameplate_gw="ab", capacity_factor=a)
+    """)
+    lines = [line for line in out.splitlines() if "error:" in line]
+    assert status == 1, out
+    assert any(':15: error: Argument "years" to "cagr_path" has incompatible type "float"' in line for line in lines), out
+    assert any(':16: error: Argument "nameplate_gw" to "firm_equivalent_gw" has incompatible type "str"' in line
+               for line in lines), out
+    assert all(":15:" in line or ":16:" in line for line in lines), out  # the numpy arguments pass

@@ -11,15 +11,18 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import reprlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NamedTuple, ParamSpec, Protocol, overload
+from itertools import chain
+from typing import Any, NamedTuple, ParamSpec, Protocol, SupportsIndex, TypeAlias, Union, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _kernel
 
@@ -29,6 +32,20 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 CALCULATORS_TOML = "calculators.toml"
+
+
+class SupportsArray(Protocol):
+    """What numpy converts with ``__array__``: an ndarray, a pandas Series (typed by pandas-stubs)."""
+
+    def __array__(self) -> np.ndarray[Any, Any]: ...
+
+
+# Parameter types of the calculators. `checked` reads an annotation by its text, so these names also say
+# what it checks at run time: a Whole is an int, a numpy integer or a 0-d integer array (not a bool);
+# Numbers is a 1-D list of numbers; Years is a list of whole years.
+Whole: TypeAlias = SupportsIndex
+Numbers: TypeAlias = Union[Sequence[float], SupportsArray]
+Years: TypeAlias = Union[Sequence[int], npt.NDArray[np.integer[Any]]]
 
 
 class Assumptions(Protocol):
@@ -133,28 +150,47 @@ def _unwrap(value: Any) -> Any:
     return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
 
 
+# The most results `broadcast_call` computes in one call. It calls the kernel once per element (a few µs
+# each, and a dict of floats back): 10^7 elements take about a minute and, for the 15 fields of
+# token_cost.cost_per_million_tokens, 1.2 GB. A larger broadcast, such as a (10^4, 1) column against a
+# (1, 10^4) row, is almost always a mistake, and would run for many minutes: it is refused, naming the shapes.
+MAX_BROADCAST_RESULTS = 10**7
+_CHUNK = 1 << 16  # elements converted to Python floats at a time (bounds the memory of the conversion)
+
+
 def broadcast_call(kernel: Callable[..., Mapping[str, Any]], fields: Sequence[str], **kwargs: Any) -> dict[str, Any]:
     """Call ``kernel`` (scalar arguments → dict of floats) over broadcast array arguments.
 
-    Scalars in → floats out; arrays in → arrays of the broadcast shape out. ``fields`` are the keys
-    the kernel returns, so that an empty shape gives them as empty arrays (as a vectorised kernel
-    function does) rather than an empty dict.
+    The kernel is called with the values positionally, in the order of the keyword arguments given here
+    (pybind11 matches positions several times faster than keywords). Scalars in → floats out; arrays in →
+    arrays of the broadcast shape out. ``fields`` are the keys the kernel returns, so that an empty shape
+    gives them as empty arrays (as a vectorised kernel function does) rather than an empty dict. A shape of
+    more than `MAX_BROADCAST_RESULTS` elements is refused with a ValueError naming the arguments' shapes.
     """
     names = list(kwargs)
-    arrays = np.broadcast_arrays(*(np.asarray(kwargs[n], dtype=float) for n in names))
+    given = [np.asarray(kwargs[n], dtype=float) for n in names]
+    arrays = np.broadcast_arrays(*given)
     shape = arrays[0].shape
     if shape == ():
-        return dict(kernel(**{n: float(a) for n, a in zip(names, arrays)}))
-    if arrays[0].size == 0:
+        return dict(kernel(*(float(a) for a in arrays)))
+    size = arrays[0].size
+    if size == 0:
         return {field: np.empty(shape) for field in fields}
-    out: dict[str, np.ndarray] = {}
-    for index in np.ndindex(shape):
-        result = kernel(**{n: float(a[index]) for n, a in zip(names, arrays)})
-        for field, value in result.items():
-            if field not in out:
-                out[field] = np.empty(shape)
-            out[field][index] = value
-    return {k: _unwrap(v) for k, v in out.items()}
+    if size > MAX_BROADCAST_RESULTS:
+        listed = ", ".join(f"{n} {a.shape}" for n, a in zip(names, given) if a.ndim)
+        raise ValueError(f"{listed}: broadcast together to shape {shape}, {size:,} results; expected at most "
+                         f"{MAX_BROADCAST_RESULTS:,} (each is computed on its own: check that a row was not meant "
+                         "as a column)")
+    # Element by element in C order (the first refused element is the one an index loop would meet first),
+    # straight into one float array: no per-element indexing of the outputs.
+    keys = list(kernel(*(float(a.flat[0]) for a in arrays)))
+    table = np.empty((size, len(keys)))
+    for start in range(0, size, _CHUNK):
+        stop = min(start + _CHUNK, size)
+        columns = [a.flat[start:stop].tolist() for a in arrays]
+        rows = chain.from_iterable(kernel(*values).values() for values in zip(*columns))
+        table[start:stop] = np.fromiter(rows, dtype=float, count=(stop - start) * len(keys)).reshape(-1, len(keys))
+    return {key: np.ascontiguousarray(table[:, j]).reshape(shape) for j, key in enumerate(keys)}
 
 
 def as_result(value: Any) -> Any:
@@ -197,6 +233,31 @@ def non_number(value: Any, raw: np.ndarray) -> str | None:
 def shown(value: Any) -> str:
     """A short repr for an error message (a Series or array as its list, cut like reprlib's)."""
     return reprlib.repr(value.tolist() if hasattr(value, "tolist") else value)
+
+
+def described(value: Any) -> str:
+    """`value` for a message that refuses its kind or shape: its repr (cut like reprlib's), or a pandas object
+    by its kind and size, whose repr spans lines ('start = 0    1.0\ndtype: float64'), as may an array's."""
+    if _is_labelled(value):
+        size = f"length {len(value)}" if value.ndim == 1 else f"shape {value.shape}"
+        return f"a pandas {type(value).__name__} of {size}"
+    text = reprlib.repr(value)
+    return f"{type(value).__name__} of shape {np.shape(value)}" if "\n" in text else text
+
+
+def floats(values: Numbers) -> list[float]:
+    """A checked list of numbers (`checked` made it an array) as the kernel's list of floats."""
+    return np.asarray(values, dtype=float).tolist()
+
+
+def _whole(value: Any) -> int | None:
+    """`value` as an int if it is a whole number as Python or numpy holds one (an int, a numpy integer,
+    a 0-d integer array), else None. A bool and a np.timedelta64 (5 days) are not whole numbers here."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
+        value = value[()]
+    if isinstance(value, (bool, np.bool_, np.timedelta64)) or not isinstance(value, (int, np.integer)):
+        return None
+    return int(value)
 
 
 # The kernel's refusal of a non-finite result, named by its own function (cagr = inf, rack_power::x = -nan),
@@ -292,9 +353,16 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
     import inspect
 
     signature = inspect.signature(func)
+    takes_any_keyword = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        unknown = [k for k in kwargs if k not in signature.parameters]
+        if unknown and not takes_any_keyword:  # named before a missing argument: a misspelt keyword is why that one is missing
+            close = difflib.get_close_matches(unknown[0], list(signature.parameters), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ValueError(f"{func.__name__}(): unexpected keyword argument '{unknown[0]}'{hint}; expected "
+                             f"{', '.join(signature.parameters)}")
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as exc:
@@ -308,28 +376,29 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
                 if value is None:
                     continue
                 annotation = annotation[: -len(" | None")]
-            if annotation == "int":
-                # np.timedelta64 is an np.integer: 5 days would be read as 5
-                if isinstance(value, (bool, np.timedelta64)) or not isinstance(value, (int, np.integer)):
-                    raise ValueError(f"{name} = {value!r}: expected a whole number")
-                if not -_INT_LIMIT <= value < _INT_LIMIT:  # the kernel's int: pybind11 would raise a TypeError
+            if annotation in ("int", "Whole"):
+                number = _whole(value)
+                if number is None:
+                    raise ValueError(f"{name} = {described(value)}: expected a whole number")
+                if not -_INT_LIMIT <= number < _INT_LIMIT:  # the kernel's int: pybind11 would raise a TypeError
                     raise ValueError(f"{name} = {shown(value)}: expected a whole number of magnitude below 2^31")
+                bound.arguments[name] = number  # a Python int for the kernel (a 0-d array is not one)
             elif annotation in ("float", "ArrayLike"):
                 array = _check_number_like(name, value)
                 if annotation == "float" and array.ndim != 0:
-                    raise ValueError(f"{name} = {value!r}: expected a single number")
+                    raise ValueError(f"{name} = {described(value)}: expected a single number")
                 shapes[name] = array.shape
-            elif annotation.startswith("Sequence[int]"):
+            elif annotation.startswith(("Sequence[int]", "Years")):
                 # getattr, not np.ndim: np.ndim of a ragged list raised numpy's own "inhomogeneous shape"
                 if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or getattr(value, "ndim", 1) == 0:
-                    raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
+                    raise ValueError(f"{name} = {described(value)}: expected a list of years (whole numbers)")
                 items = list(value)
                 if not all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.timedelta64)) for v in items):
-                    raise ValueError(f"{name} = {value!r}: expected a list of years (whole numbers)")
+                    raise ValueError(f"{name} = {described(value)}: expected a list of years (whole numbers)")
                 outside = [v for v in items if not _YEARS[0] <= v <= _YEARS[1]]
                 if outside:
                     raise ValueError(f"{name}: year {outside[0]} is outside {_YEARS[0]}-{_YEARS[1]}")
-            elif annotation.startswith("Sequence[float]"):
+            elif annotation.startswith(("Sequence[float]", "Numbers")):
                 array = _check_number_like(name, value)
                 if array.ndim != 1:
                     raise ValueError(f"{name}: expected a list of numbers, got shape {array.shape}")
@@ -386,7 +455,14 @@ def _align_pandas(func_name: str, arguments: dict[str, Any], names: list[str]) -
                 labels, want = getattr(value, axis), getattr(template, axis)
                 if labels.equals(want):
                     continue
-                if not (labels.is_unique and want.is_unique and set(labels) == set(want)):
+                if set(labels) == set(want):  # matched by label, unless one repeats a label: no one-to-one match
+                    for label_name, index in ((name, labels), (first, want)):
+                        if not index.is_unique:
+                            repeated = sorted(set(index[index.duplicated()]), key=str)
+                            raise ValueError(f"{func_name}(): the {axis} of {label_name} ({shown(list(index))}) has "
+                                             f"duplicate labels {shown(repeated)}; expected unique labels to match "
+                                             f"{name} and {first} by (or the same labels in the same order)")
+                else:
                     raise ValueError(f"{func_name}(): the {axis} of {name} ({shown(list(labels))}) has other labels than "
                                      f"that of {first} ({shown(list(want))}); expected the same labels, in any order")
                 value = value.reindex(**{axis: want})

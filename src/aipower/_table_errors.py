@@ -48,6 +48,15 @@ def _holding(table: str, scenario: Scenario, name: str, value: float) -> list[st
     return [k for k in keys if overlap[k] == max(overlap.values())]
 
 
+def _is_default(scenario: Scenario, key: str) -> bool:
+    """Whether `key` holds its calculator default (value and unit), i.e. the user did not change it."""
+    defaults = CalculatorDefaults()
+    if key not in defaults:
+        return False
+    default, own = defaults.assumption(key), scenario.assumption(key)
+    return bool((own.value, own.unit) == (default.value, default.unit))
+
+
 def _without_which(table: str, scenario: Scenario, build: Callable[[Scenario], pd.DataFrame]) -> list[str]:
     """The section's assumptions set away from the calculator defaults, each of which, put back to its
     default alone, lets the table build: the cause of a refusal of a value derived from them
@@ -58,11 +67,9 @@ def _without_which(table: str, scenario: Scenario, build: Callable[[Scenario], p
     defaults = CalculatorDefaults()
     found = []
     for key in (k for k in scenario.keys() if k.startswith(section + ".")):  # type: ignore[attr-defined]
-        if key not in defaults:
+        if key not in defaults or _is_default(scenario, key):
             continue
-        default, own = defaults.assumption(key), scenario.assumption(key)
-        if (own.value, own.unit) == (default.value, default.unit):
-            continue
+        default = defaults.assumption(key)
         try:
             with np.errstate(over="ignore", invalid="ignore"):
                 build(scenario.with_overrides({key: {"value": default.value, "unit": default.unit}}))  # type: ignore[attr-defined]
@@ -86,7 +93,11 @@ def _blamed(table: str, scenario: Scenario, exc: ValueError, build: Callable[[Sc
             keys = _holding(table, scenario, m.group(1), float(m.group(2)))
         except ValueError:
             pass
-    keys = keys or _without_which(table, scenario, build)
+    if not keys or all(_is_default(scenario, k) for k in keys):
+        # An unchanged default holding the refused value (target_index = 2.5 from token_cost.cost_index_us)
+        # is not the cause when a changed input, put back alone, lets the table build: name that input
+        # (token_cost.electricity_price_us = [100, 200], which made the index unreachable).
+        keys = _without_which(table, scenario, build) or keys
     if not keys:
         return ValueError(f"{table} table: {text}")
     held = "; ".join(f"{k} = {scenario.get(k)!r}{_where(scenario, k)}" for k in keys)

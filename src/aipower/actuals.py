@@ -60,11 +60,18 @@ def table() -> dict[tuple[str, int], Actual]:
     return out
 
 
-def get(series: str, year: int) -> Actual:
-    """The actual of `series` in `year`; ValueError naming both if there is none."""
+def _key(series: str, year: int) -> tuple[str, int]:
+    """The table key of (series, year), refusing what could never be one (the checks of `get` and `has`)."""
+    if not isinstance(series, str):  # a list raised "unhashable type", naming neither the argument nor the value
+        raise TypeError(f"series = {series!r}: expected the name of an actual series as text (e.g. 'hours_coal')")
     if isinstance(year, bool) or not isinstance(year, numbers.Integral):  # "2024" found nothing, yet 2024 was listed
         raise ValueError(f"year = {year!r}: expected a year as a whole number (an int such as 2024)")
-    found = table().get((series, int(year)))
+    return series, int(year)
+
+
+def get(series: str, year: int) -> Actual:
+    """The actual of `series` in `year`; ValueError naming both if there is none."""
+    found = table().get(_key(series, year))
     if found is None:
         years = sorted(y for s, y in table() if s == series)
         if not years:
@@ -82,7 +89,9 @@ def unit_of(series: str) -> str:
 
 
 def has(series: str, year: int) -> bool:
-    return (series, year) in table()
+    """Whether `series` has an actual in `year`. Arguments are checked as `get` checks them ("2024" and
+    2024.0 are refused, not answered False or True): False means only that there is no such value."""
+    return _key(series, year) in table()
 
 
 def vintage() -> str:

@@ -10,19 +10,21 @@ power in GW (clusters in MW), energy in TWh (1 TWh = 10 亿kWh).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TypeAlias, Union
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, default, low_high, scalar, checked
+from ._calc import Assumptions, Numbers, floats, Whole, Years, as_result, checked, default, low_high, scalar
 from ._table_errors import named_inputs
 
 _k = _kernel.dc_power
 
 ArrayLike = npt.ArrayLike
+# A path: an array, or a Series labelled like a Series given for its per-year argument
+YearlyPath: TypeAlias = Union[npt.NDArray[np.float64], pd.Series]
 YI_KWH_PER_TWH = 10.0  # 1 TWh = 10 亿kWh (unit definition)
 
 __all__ = [
@@ -81,46 +83,46 @@ def cluster_power_mw(*, accelerators: ArrayLike, watts_per_accelerator: ArrayLik
 
 
 @checked(per_item=True)
-def compute_route_twh(*, eflops: Sequence[float], twh_per_eflops: Sequence[float]) -> np.ndarray:
+def compute_route_twh(*, eflops: Numbers, twh_per_eflops: Numbers) -> YearlyPath:
     """Compute route: installed compute (EFLOPS) × energy intensity (TWh per EFLOPS-year), year by year."""
-    return _k.compute_route_twh(list(eflops), list(twh_per_eflops))
+    return _k.compute_route_twh(floats(eflops), floats(twh_per_eflops))
 
 
 @checked
-def intensity_path(*, start: float, annual_change: float, n: int) -> np.ndarray:
+def intensity_path(*, start: float, annual_change: float, n: Whole) -> npt.NDArray[np.float64]:
     """``n`` yearly values of an energy intensity starting at ``start`` and changing by ``annual_change`` (fraction/yr)."""
     return _k.intensity_path(start, annual_change, n)
 
 
 @checked
 def interpolate_geometric(
-    *, anchor_years: Sequence[int], anchor_values: Sequence[float], years: Sequence[int]
-) -> np.ndarray:
+    *, anchor_years: Years, anchor_values: Numbers, years: Years
+) -> npt.NDArray[np.float64]:
     """Values for ``years`` on constant growth between anchors (continued outside them)."""
-    return _k.interpolate_geometric(list(anchor_years), list(anchor_values), list(years))
+    return _k.interpolate_geometric(list(anchor_years), floats(anchor_values), list(years))
 
 
 @checked(per_item=True)
 def capex_driven_path(
     *,
     start_twh: float,
-    capex_yi_rmb: Sequence[float],
+    capex_yi_rmb: Numbers,
     capex_per_watt_rmb: float,
     twh_per_gw_year: float,
     first_year_fraction: float,
-) -> np.ndarray:
+) -> YearlyPath:
     """Data-center consumption (TWh) from the start value plus the method-1 energy of each year's capex.
 
     ``capex_yi_rmb`` has one value (亿 RMB) per year of the path, the first in the start year;
     a year's capex adds ``first_year_fraction`` of its full-year energy in that year, all of it after.
     """
-    return _k.capex_driven_path(start_twh, list(capex_yi_rmb), capex_per_watt_rmb, twh_per_gw_year, first_year_fraction)
+    return _k.capex_driven_path(start_twh, floats(capex_yi_rmb), capex_per_watt_rmb, twh_per_gw_year, first_year_fraction)
 
 
 @checked(per_item=True)
-def compute_driven_path(*, start_twh: float, eflops: Sequence[float], intensity_change_per_year: float) -> np.ndarray:
+def compute_driven_path(*, start_twh: float, eflops: Numbers, intensity_change_per_year: float) -> YearlyPath:
     """Data-center consumption (TWh): EFLOPS path × energy per EFLOPS calibrated on the start year."""
-    return _k.compute_driven_path(start_twh, list(eflops), intensity_change_per_year)
+    return _k.compute_driven_path(start_twh, floats(eflops), intensity_change_per_year)
 
 
 @checked

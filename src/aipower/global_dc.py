@@ -8,7 +8,6 @@ Units: TWh; growth over the whole period as a fraction (1.3 = +130%).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, scalar, checked
+from ._calc import Assumptions, Numbers, floats, Whole, as_result, checked, scalar
 from ._table_errors import named_inputs
 
 _k = _kernel.global_dc
@@ -41,16 +40,21 @@ def end_from_growth(*, start_twh: ArrayLike, growth: ArrayLike) -> ArrayLike:
 
 @checked(per_item=True)
 def project(
-    *, start_twh: Sequence[float], growth_to_end: Sequence[float], world_start_twh: float, world_end_twh: float, years: int
+    *, start_twh: Numbers, growth_to_end: Numbers, world_start_twh: float, world_end_twh: float, years: Whole
 ) -> dict[str, Any]:
     """Regions' end values and yearly paths, the rest of the world (residual of the world totals in
     every year) and the world CAGR."""
-    return dict(_k.project(list(start_twh), list(growth_to_end), world_start_twh, world_end_twh, years))
+    return dict(_k.project(floats(start_twh), floats(growth_to_end), world_start_twh, world_end_twh, years))
 
 
 @checked
-def cagr_path(*, start: float, end: float, years: int) -> np.ndarray:
-    """``years + 1`` values from start to end at constant growth."""
+def cagr_path(*, start: float, end: float, years: Whole) -> npt.NDArray[np.float64]:
+    """``years + 1`` values from start (> 0) to end (> 0) at constant growth."""
+    # The kernel takes end = 0 (a path that ends at zero), but no constant rate reaches 0: it would be
+    # -100%, which every other growth input refuses, and the path would drop to 0 in the first year.
+    if start > 0 and not end > 0:  # a bad start: the kernel names it first, as before
+        raise ValueError(f"end = {end:g}: expected a finite number > 0 (a constant growth rate from start to 0 "
+                         "would be -100%)")
     return _k.cagr_path(start, end, years)
 
 
@@ -79,14 +83,19 @@ def table(scenario: Assumptions) -> pd.DataFrame:
         a, b = path[0], path[-1]
         # The rest of the world closes each year to the world totals, so its rate varies by year:
         # the column gives every row's constant-growth equivalent over the period.
-        rate = cagr_path(start=a, end=b, years=n)
+        # A row ending at 0 (the rest of the world when the listed regions fill the world's end total)
+        # has no constant rate to reach it (cagr_path refuses end = 0): its equivalent is -100%.
+        ratio = 0.0
+        if not (a > 0 and b == 0):  # anything else as before: a start of 0 is refused by name
+            rate = cagr_path(start=a, end=b, years=n)
+            ratio = rate[1] / rate[0]
         rows.append(
             {
                 "row": name,
                 **{str(y): v for y, v in zip(years, path)},
                 "increment": b - a,
                 "growth_pct": 100 * (b / a - 1),
-                "cagr_pct": 100 * (rate[1] / rate[0] - 1),
+                "cagr_pct": 100 * (ratio - 1),
                 "unit": "TWh",
             }
         )

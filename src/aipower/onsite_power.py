@@ -1,6 +1,9 @@
 """On-site power economics (seed 2): gas turbines vs an alternative (e.g. fuel
 cells) over N years. Money in USD m in the table (any one unit in the API),
 capacity in MW.
+
+The kernel is called once per element of the broadcast arguments: a broadcast of more than
+`_calc.MAX_BROADCAST_RESULTS` (10^7) elements is refused, naming the shapes.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, broadcast_call, checked, low_high, scalar, whole
+from ._calc import Assumptions, Whole, broadcast_call, checked, low_high, scalar, whole
 from ._table_errors import named_inputs
 
 _k = _kernel.onsite_power
@@ -33,10 +36,11 @@ def _flatten(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @checked
-def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: int, discount_rate: ArrayLike = 0.0) -> dict[str, Any]:
+def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: Whole, discount_rate: ArrayLike = 0.0) -> dict[str, Any]:
     """Capex plus ``years`` of opex discounted at ``discount_rate`` (fraction/yr): ``{"capex", "opex", "total"}``."""
     return broadcast_call(
-        lambda **kw: _k.lifetime_cost(kw["capex"], kw["opex_per_year"], years, kw["discount_rate"]),
+        # broadcast_call passes the arrays' values positionally, in the order of its keyword arguments
+        lambda capex, opex_per_year, discount_rate: _k.lifetime_cost(capex, opex_per_year, years, discount_rate),
         ("capex", "opex", "total"),
         capex=capex,
         opex_per_year=opex_per_year,
@@ -60,7 +64,7 @@ def compare(
     turbine_capex_per_mw: ArrayLike,
     alternative_capex_multiple: ArrayLike,
     alternative_extra_opex_per_mw_year: ArrayLike,
-    years: int,
+    years: Whole,
     turbine_opex_per_mw_year: ArrayLike = 0.0,
     discount_rate: ArrayLike = 0.0,
 ) -> dict[str, Any]:
@@ -68,18 +72,9 @@ def compare(
     ``alternative_extra_opex_per_mw_year`` more opex. Returns ``turbine_{capex,opex,total}``,
     ``alternative_{capex,opex,total}``, the opex per year of both, and ``extra_{capex,opex,total}``."""
     return broadcast_call(
-        lambda **kw: _flatten(
-            dict(
-                _k.compare(
-                    kw["capacity_mw"],
-                    kw["turbine_capex_per_mw"],
-                    kw["turbine_opex_per_mw_year"],
-                    kw["alternative_capex_multiple"],
-                    kw["alternative_extra_opex_per_mw_year"],
-                    years,
-                    kw["discount_rate"],
-                )
-            )
+        # broadcast_call passes the arrays' values positionally, in the order of its keyword arguments
+        lambda capacity, capex_per_mw, opex_per_mw_year, multiple, extra_opex, rate: _flatten(
+            dict(_k.compare(capacity, capex_per_mw, opex_per_mw_year, multiple, extra_opex, years, rate))
         ),
         COMPARE_FIELDS,
         capacity_mw=capacity_mw,

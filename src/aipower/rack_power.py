@@ -8,7 +8,6 @@ annealed-copper values in calculators.toml.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, default, low_high, scalar, checked
+from ._calc import Assumptions, Numbers, floats, as_result, checked, default, low_high, scalar
 from ._table_errors import named_inputs
 
 _k = _kernel.rack_power
@@ -102,9 +101,9 @@ def conductor_length_for_loss_m(
 
 
 @checked
-def chain_efficiency(*, stage_efficiencies: Sequence[float]) -> float:
+def chain_efficiency(*, stage_efficiencies: Numbers) -> float:
     """End-to-end efficiency of stages in series (each 0-1): their product."""
-    return float(_k.chain_efficiency(list(stage_efficiencies)))
+    return float(_k.chain_efficiency(floats(stage_efficiencies)))
 
 
 @named_inputs("rack_power")

@@ -41,7 +41,7 @@ def target_from(scenario: Scenario) -> _china.RenewableTarget:
 def required_wind_solar(
     scenario: str | Path | Scenario = "base",
     *,
-    target_share: float | None = None,
+    target_share: float | str | None = None,
     target_year: int | None = None,
     first_year: int | None = None,
     last_year: int | None = None,
@@ -50,14 +50,17 @@ def required_wind_solar(
 ) -> Requirement:
     """Solve the wind + solar level for a target share (defaults from the scenario's [renewables]).
 
-    `target_share` is a fraction (0.3 for 30%) whatever unit the scenario file writes the share in.
+    `target_share` is a fraction (0.3 for 30%) whatever unit the scenario file writes the share in, or
+    text with its unit ('30%', '0.3 fraction'), read as a scenario override reads it.
     """
     from .balance import model_inputs
     from .scenario import combined_overrides
 
     given: dict[str, Any] = {f"renewables.{k}": v for k, v in dict(target_year=target_year, first_year=first_year,
                                                                    last_year=last_year).items() if v is not None}
-    if target_share is not None:  # tagged with its unit: a file giving the share in % would read 0.29 as 0.29%
+    if isinstance(target_share, str):  # text carries its own unit ('30%'): parsed as an override's text is
+        given["renewables.target_share"] = target_share
+    elif target_share is not None:  # tagged with its unit: a file giving the share in % would read 0.29 as 0.29%
         given["renewables.target_share"] = {"value": target_share, "unit": units.model_unit("%")}
     # the keywords are overrides, so they are checked as any assumption is (a year is a whole number, ...)
     # The solve's own arguments win over the same keys in `overrides` (a workbook's Overrides range that

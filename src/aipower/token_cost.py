@@ -7,6 +7,9 @@ rental rate or a purchase price depreciated over a life.
 
 Currency: whatever the inputs use (the table uses RMB). Power in kW per
 accelerator, electricity price per kWh, throughput in tokens/s per accelerator.
+
+The functions returning a dict call the kernel once per element of their broadcast arguments: a
+broadcast of more than `_calc.MAX_BROADCAST_RESULTS` (10^7) elements is refused, naming the shapes.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ fractions, capex in USD bn.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, checked, low_high, scalar, whole
+from ._calc import Assumptions, Numbers, floats, Whole, as_result, checked, low_high, scalar, whole
 from ._table_errors import named_inputs
 
 _k = _kernel.us_gap
@@ -35,9 +34,9 @@ __all__ = [
 
 
 @checked
-def firm_equivalent_gw(*, nameplate_gw: Sequence[float], capacity_factor: Sequence[float]) -> float:
+def firm_equivalent_gw(*, nameplate_gw: Numbers, capacity_factor: Numbers) -> float:
     """Σ nameplate GW × capacity factor (0-1), one entry per technology."""
-    return float(_k.firm_equivalent_gw(list(nameplate_gw), list(capacity_factor)))
+    return float(_k.firm_equivalent_gw(floats(nameplate_gw), floats(capacity_factor)))
 
 
 @checked
@@ -47,17 +46,17 @@ def gap_per_year(*, needed_gw_per_year: ArrayLike, built_gw_per_year: ArrayLike)
 
 
 @checked
-def cumulative_gap(*, gap_gw_per_year: float, years: int) -> np.ndarray:
+def cumulative_gap(*, gap_gw_per_year: float, years: Whole) -> npt.NDArray[np.float64]:
     """Cumulative gap (GW) after 1, 2, ... ``years`` years."""
     return _k.cumulative_gap(gap_gw_per_year, years)
 
 
 @checked
 def capacity_gap(
-    *, needed_gw_per_year: float, nameplate_gw: Sequence[float], capacity_factor: Sequence[float], years: int, fleet_gw: float
+    *, needed_gw_per_year: float, nameplate_gw: Numbers, capacity_factor: Numbers, years: Whole, fleet_gw: float
 ) -> dict[str, Any]:
     """Built nameplate and firm-equivalent GW of a technology mix, the yearly and cumulative gap, and the gap's share of the fleet."""
-    return dict(_k.capacity_gap(needed_gw_per_year, list(nameplate_gw), list(capacity_factor), years, fleet_gw))
+    return dict(_k.capacity_gap(needed_gw_per_year, floats(nameplate_gw), floats(capacity_factor), years, fleet_gw))
 
 
 @checked
