@@ -809,6 +809,26 @@ def test_numbers_with_an_unsigned_exponent_are_read(tmp_path):
     assert {cell: ws[cell].value for cell in cases} == {cell: v for cell, (_, v) in cases.items()}
 
 
+def test_a_double_minus_reads_a_number_and_sumproduct_counts_only_numbers(tmp_path):
+    # the library merged -- into a unary + that changed nothing (SUMPRODUCT(--(A1:A5>1)) gave 0), and its
+    # SUMPRODUCT read '1' typed as text as the number 1
+    cases = {"C1": ("=SUMPRODUCT(--(A1:A5>1))", 4), "C2": ("=SUMPRODUCT(--(A1:A5>1),A1:A5)", 14), "C3": ("=--TRUE", 1),
+             "C4": ('=--"3"', 3), "C5": ("=1--1", 2), "C6": ("=---1", -1), "C7": ("=SUMPRODUCT(-(A1:A5>1))", -4),
+             "C8": ("=SUMPRODUCT(B1:B3)", 5), "C9": ("=SUMPRODUCT(B1:B3,B1:B3)", 13), "C10": ("=SUMPRODUCT(--B1:B3)", 6),
+             "C11": ("=SUMPRODUCT(A1:A5,B1:B3)", "#VALUE!"), "C12": ("=+TRUE", True)}
+
+    def fill(ws):
+        for r in range(1, 6):
+            ws[f"A{r}"] = r
+        ws["B1"], ws["B2"], ws["B3"] = "1", 2, 3  # B1: a number typed as text
+        for cell, (formula, _) in cases.items():
+            ws[cell] = formula
+
+    recalc.recalc_file(_book(tmp_path, "signs", fill), tmp_path / "out.xlsx", overwrite=True)
+    ws = _values(tmp_path / "out.xlsx")
+    assert {cell: ws[cell].value for cell in cases} == {cell: v for cell, (_, v) in cases.items()}
+
+
 def test_index_with_a_row_or_column_number_0_gives_the_whole_column_or_row(tmp_path):
     # the library's INDEX gave the first cell: =SUM(INDEX(A1:B5,0,2)) summed B1 alone
     from openpyxl.worksheet.formula import ArrayFormula

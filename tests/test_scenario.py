@@ -672,3 +672,9 @@ def test_a_unit_that_is_not_text_is_named_with_its_key():
                "demand.data_centers.segments[0]: unit = ['TWh']: expected a unit as text")
     with pytest.raises(ValueError, match="unit = None: expected a unit as text"):
         aipower.units.model_unit(None)
+
+
+def test_a_growth_rate_override_takes_a_percentage_as_text():
+    # '5%' for a fraction/yr key was refused: "unit '%' does not match the expected unit 'fraction/yr'"
+    sc = load_scenario("base", overrides={"dc_power.capex_path_growth": "5%", "renewables.target_share": "28%"})
+    assert sc.get("dc_power.capex_path_growth") == pytest.approx(0.05) and sc.get("renewables.target_share") == 0.28

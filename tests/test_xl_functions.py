@@ -890,3 +890,12 @@ def test_firm_equivalent_refuses_ranges_of_other_shapes_as_sumproduct_does(gw, c
     # a row paired with a column of as many cells was summed in row order, without a word
     assert xf.AIP_FIRM_EQUIVALENT_GW(gw, cf) == f"#VALUE! capacity_factor: {shapes}, cell for cell"
     assert xf.AIP_FIRM_EQUIVALENT_GW([[10], [20]], [[0.5], [0.3]]) == 11.0
+
+
+def test_tornado_year_left_blank_follows_a_base_year_after_2030():
+    # "#N/A year = 2030: expected a year in 2031-2035": the blank default was before the horizon
+    from aipower import xl_udfs
+
+    table = xl_udfs.AIP_TORNADO("ai_ranges", "hours.coal", None, None, 2031)
+    assert isinstance(table, list) and table[0][0] == "input", table
+    assert table[1:] == xl_udfs.AIP_TORNADO("ai_ranges", "hours.coal", 2031, None, 2031)[1:]

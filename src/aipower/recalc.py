@@ -818,6 +818,22 @@ def _index(array: Any, row_num: Any, col_num: Any = None, area_num: Any = 1) -> 
     return np.array(picked, dtype=object).view(Array)
 
 
+def _sumproduct(*args: Any) -> Any:
+    """SUMPRODUCT as Excel computes it: entries that are not numbers (text, even '1' typed as text,
+    logical values, empty cells) count as 0; the library read numbers stored as text as numbers."""
+    from formulas.functions import Error, raise_errors
+
+    raise_errors(args)
+    arrays = [np.atleast_2d(np.asarray(a, dtype=object)) for a in args]
+    if any(a.shape != arrays[0].shape for a in arrays):
+        return Error.errors["#VALUE!"]
+
+    def number(v: Any) -> float:
+        return float(v) if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) else 0.0
+    values = [np.vectorize(number, otypes=[float])(a) for a in arrays]
+    return float(np.sum(np.prod(values, axis=0)))
+
+
 @lru_cache(maxsize=1)
 def _builtins() -> dict[str, Any]:
     """The replaced built-ins, wrapped as the library wraps its own (errors in, ranges read)."""
@@ -834,6 +850,7 @@ def _builtins() -> dict[str, Any]:
     for name, how in (("ROUND", ROUND_HALF_UP), ("ROUNDUP", ROUND_UP), ("ROUNDDOWN", ROUND_DOWN)):
         out[name] = wrap_ufunc(partial(_round, how=how), input_parser=lambda x, d: (_number(x), _number(d)))
     out["VALUE"] = wrap_ufunc(_value, input_parser=lambda v: (v,))
+    out["SUMPRODUCT"] = wrap_func(_sumproduct)
     out["TEXT"] = wrap_ufunc(_text_format, input_parser=lambda v, f: (v, f), args_parser=lambda *a: a)
     out["TRIM"] = wrap_ufunc(_trim, input_parser=lambda v: (v,))
     as_given = {"input_parser": lambda *a: a, "args_parser": lambda *a: a, "check_nan": False}  # empty: ""/0 there
@@ -899,6 +916,29 @@ def _patch_operators() -> None:
     for op, f in operators.LOGIC_OPERATORS.items():
         operators.OPERATORS[op] = wrap_ufunc(f, input_parser=compared, args_parser=lambda *a: a)
     text._str = operators._str = _excel_text
+    # A double minus (--(A1:A5>1), --"3") reads its operand as a number, as two unary minuses do in
+    # Excel. The library's tokenizer merges a run of signs into one (an even count into +), and a unary
+    # + leaves its operand as it is: SUMPRODUCT(--(A1:A5>1)) summed logical values as 0.
+    operators.OPERATORS["U--"] = wrap_ufunc(lambda x: -(-x), input_parser=lambda *a: map(_number, a))
+    from formulas.tokens.operator import Operator, OperatorToken
+
+    if not getattr(OperatorToken, "_aip_double_minus", False):
+        merge, compile_operator = OperatorToken.process, Operator.compile
+
+        def process(self: Any, match: Any, context: Any = None, parser: Any = None) -> Any:
+            attr = merge(self, match, context=context, parser=parser)
+            signs = attr.get("sum_minus") or ""
+            if signs.count("-") >= 2 and signs.count("-") % 2 == 0:
+                attr["double_minus"] = True
+            return attr
+
+        def compile(self: Any) -> Any:
+            if self.name == "u+" and self.attr.get("double_minus"):
+                return operators.OPERATORS["U--"]
+            return compile_operator(self)
+
+        OperatorToken.process, Operator.compile = process, compile  # type: ignore[method-assign]
+        OperatorToken._aip_double_minus = True  # type: ignore[attr-defined]
 
 
 def _digits15(v: Any) -> Any:

@@ -474,6 +474,8 @@ def _number_with_unit(value: Any, own_unit: str) -> tuple[float, str] | None:
     converts, or the assumption's own (RMB/kWh)."""
     found = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
     unit = (own_unit if found.group(2) == own_unit else units.known_unit(found.group(2))) if found else None
+    if unit in ("%", "fraction") and units.model_unit(own_unit) == "fraction/yr":  # '5%' for a growth rate: per year
+        unit += "/yr"
     return (float(found.group(1)), unit) if found and unit else None
 
 

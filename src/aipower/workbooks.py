@@ -271,8 +271,10 @@ def assumptions_sheet(b: Builder) -> Sheet:
 
 def china_balance(b: Builder) -> None:
     inputs = inputs_sheet(b, [("TargetShare", "Target non-hydro share", None,
-                               "Fraction, e.g. 0.3. Blank: the scenario's renewables.target_share."),
-                              ("TargetYear", "Target year", None, "Blank: the scenario's renewables.target_year (2030).")])
+                               "Fraction, e.g. 0.3, for the Requirement table (sheet Renewables) only; the balance "
+                               "itself follows renewables.target_share: set that in Overrides. Blank: the scenario's."),
+                              ("TargetYear", "Target year", None, "For the Requirement table only, as the share. "
+                                                                  "Blank: the scenario's renewables.target_year (2030).")])
     inputs.text(30, 0, "How to use", "h2")
     inputs.text(31, 0, "Change the scenario or add overrides; with the add-in loaded Excel recalculates every sheet. "
                        "Without Excel: aipower recalc china_balance.xlsx --out updated.xlsx", "note")

@@ -899,8 +899,8 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
           "a table: input, unit (of low and high), low, high, output_at_low, output_at_high, swing, base (output's unit), "
           "note (why the model refused an input at an end: that output and the swing are blank, the row last)",
           [SWEEP_SCENARIO, SWEEP_OUTPUT,
-           Param("year", "Year of the output (year), from the base year to the scenario's end year. Blank: 2030.",
-                 "integer", 2030),
+           Param("year", "Year of the output (year), from the base year to the scenario's end year. Blank: 2030, or "
+                         "base_year if later.", "integer", None),
            OVERRIDES, BASE_YEAR,
            Param("low_quantile", "Probability (0-1) at which each input's distribution gives its low, e.g. 0.1 for P10; "
                                  "with high_quantile. Blank: the range's bounds.", "number", None),
@@ -912,12 +912,15 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
                   "bounds can lie far outside the spread it samples, its P10 and P90 do not. In the input's "
                   "model unit; the ranges and their sources are in the scenario file (sheet Assumptions: AIP_PARAMS). "
                   "swing = |output_at_high − output_at_low|; base = the output with every input at its point (what "
-                  "aipower run gives). A one-value output (requirement.level) ignores the year. Same as "
+                  "aipower run gives). A one-value output (requirement.level) does not depend on the year (a year "
+                  "given is still checked). Same as "
                   "aipower.sweep.tornado_table.",
           example='=AIP_TORNADO("ai_ranges", "hours.coal", 2030)')
-def _tornado_fn(scenario: str, output: str, year: int, overrides: tuple, base_year: int | None,
+def _tornado_fn(scenario: str, output: str, year: int | None, overrides: tuple, base_year: int | None,
                 low_quantile: float | None, high_quantile: float | None) -> list[list[Any]]:
     output = output.lower()
+    if year is None:  # 2030 is before a later base year's horizon
+        year = max(2030, base_year) if base_year is not None else 2030
     quantiles = None
     if (low_quantile is None) != (high_quantile is None):
         missing = "high_quantile" if high_quantile is None else "low_quantile"
