@@ -181,6 +181,11 @@ _HEADER = re.compile(r"^\s*\[\s*([^\[\]\s][^\[\]]*?)\s*\]\s*(#.*)?$")
 _ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([^\[\]\s][^\[\]]*?)\s*\]\]\s*(#.*)?$")  # [[segments]]: one per item
 
 
+def _dotted(name: str) -> str:
+    """A header's dotted name without the spaces TOML allows around its dots ('a . b' → 'a.b')."""
+    return re.sub(r"\s*\.\s*", ".", name)
+
+
 @lru_cache(maxsize=4)
 def _toml_lines(text: str) -> tuple[list[str], dict[str, int], dict[str, list[int]]]:
     """A TOML text's lines, the line index of each [table] header (its first) and of each [[array of
@@ -192,10 +197,10 @@ def _toml_lines(text: str) -> tuple[list[str], dict[str, int], dict[str, list[in
     for i, line in enumerate(lines):
         m = _HEADER.match(line)
         if m:
-            headers.setdefault(re.sub(r"\s*\.\s*", ".", m.group(1)), i)
+            headers.setdefault(_dotted(m.group(1)), i)
         m = _ARRAY_HEADER.match(line)
         if m:
-            arrays.setdefault(re.sub(r"\s*\.\s*", ".", m.group(1)), []).append(i)
+            arrays.setdefault(_dotted(m.group(1)), []).append(i)
     return lines, headers, arrays
 
 
@@ -227,10 +232,10 @@ def _line_of(text: str, key: str) -> int:
 def _item_lines(text: str, line: int) -> list[int]:
     """Best-effort line numbers of the items of the array that starts on `line` (1-based) after its
     '=': brackets, strings and comments followed, so an item is found wherever its own line is."""
-    lines = _toml_lines(text)[0]
-    if 0 < line <= len(lines) and _ARRAY_HEADER.match(lines[line - 1]):  # [[key]] items: their headers
-        name = re.sub(r"\s*\.\s*", ".", _ARRAY_HEADER.match(lines[line - 1]).group(1))  # type: ignore[union-attr]
-        return [i + 1 for i in _toml_lines(text)[2][name]]
+    lines, _, arrays = _toml_lines(text)
+    header = _ARRAY_HEADER.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    if header:  # [[key]] items: their headers
+        return [i + 1 for i in arrays[_dotted(header.group(1))]]
     if not 0 < line <= len(lines) or "=" not in lines[line - 1]:
         return []
     first = lines[line - 1].split("=", 1)[1]

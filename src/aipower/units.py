@@ -84,7 +84,7 @@ def to_model_unit(value: float, unit: str) -> tuple[float, str]:
     finite = math.isfinite(value) if isinstance(value, float) else np.all(np.isfinite(value))  # the loader's floats: fast
     if not finite:  # the kernel's conversions carry NaN and inf through
         raise ValueError(f"value = {value!r}: expected a finite number")
-    unit = _SPELLINGS.get(_spelling(unit), unit)  # '亿 kWh' is 亿kWh, as known_unit reads it
+    unit = _canonical(unit)  # '亿 kWh' is 亿kWh, as known_unit reads it
     if unit in _ALIASES:
         model_unit, convert = _ALIASES[unit]
         return convert(value), model_unit
@@ -96,6 +96,11 @@ def _spelling(unit: str) -> str:
 
 
 _SPELLINGS = {_spelling(u): u for u in _ALIASES}
+
+
+def _canonical(unit: str) -> str:
+    """The unit of `_ALIASES` that `unit` spells with other spaces or case ('亿 kWh' → '亿kWh'), else `unit`."""
+    return _SPELLINGS.get(_spelling(unit), unit)
 
 
 def known_unit(unit: str) -> str | None:
@@ -119,5 +124,5 @@ def model_unit(unit: str) -> str:
     """The model's unit for a stated unit (itself if it has no alias)."""
     if not isinstance(unit, str):  # None came back as None, a list raised a TypeError
         raise ValueError(f"unit = {unit!r}: expected a unit as text, e.g. 'TWh' or '亿kWh'")
-    unit = _SPELLINGS.get(_spelling(unit), unit)
+    unit = _canonical(unit)
     return _ALIASES[unit][0] if unit in _ALIASES else unit
