@@ -217,6 +217,31 @@ def test_check_names_stale_or_edited_workbooks_and_writes_nothing(tmp_path, caps
     assert book.read_bytes() == edited
 
 
+def test_check_finds_a_workbook_recalculated_in_place_current_and_an_edited_text_not(tmp_path, capsys):
+    """`aipower recalc --in-place` writes a spilled table's text inline and its numbers as Python does
+    ('20', not '20.0'): the same cells, which --check called edited when it compared bytes."""
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "us_gap"]) == 0
+    book = tmp_path / "us_gap.xlsx"
+    before = book.read_bytes()
+    (tmp_path / "built.xlsx").write_bytes(before)
+    assert main(["recalc", "--in-place", str(book)]) == 0
+    assert book.read_bytes() != before  # rewritten ...
+    capsys.readouterr()
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "us_gap", "--check"]) == 0  # ... but current
+    # a text changed in the shared strings part is still an edit
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    with zipfile.ZipFile(tmp_path / "built.xlsx") as zin, zipfile.ZipFile(edited / "us_gap.xlsx", "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                data, n = re.subn(rb"<t>Inputs</t>", b"<t>My inputs</t>", data)
+                assert n == 1
+            zout.writestr(info, data)
+    assert workbooks.compare(tmp_path / "built.xlsx", edited / "us_gap.xlsx") == ["xl/worksheets/sheet1.xml: differs"]
+    assert workbooks.compare(book, edited / "us_gap.xlsx") == ["xl/worksheets/sheet1.xml: differs"]
+
+
 def test_regenerate_says_when_the_sweep_workbook_cannot_sweep_the_scenario(tmp_path, capsys):
     assert main(["regenerate", "--out", str(tmp_path / "a"), "--only", "sweep", "--scenario", "ai"]) == 0
     err = capsys.readouterr().err
@@ -319,6 +344,30 @@ def test_a_later_base_year_leaves_the_columns_past_the_tables_blank_not_errors(t
         values = [g.cell(rows[label], c).value for c in range(2, 14)]
         assert all(isinstance(v, (int, float)) for v in values[:11]) and values[11] in (None, ""), (label, values)
     assert g.cell(rows["coal hours, ai"], 2).value == aipower.run("ai", base_year=2025).hours.loc["coal", 2025]
+
+
+def test_the_sweep_template_recalculates_for_a_scenario_with_fewer_ranges(built, tmp_path):
+    """Inputs!Scenario set to a file with one range: the chart's helper cells past the tornado's one
+    row gave #N/A, and `aipower recalc` refused the workbook for its new errors."""
+    from aipower import recalc, sweep
+
+    one = tmp_path / "one_range.toml"
+    one.write_text('[scenario]\nname = "one_range"\nparent = "ai"\ndescription = "one range"\n\n[renewables]\n'
+                   'target_share = { value = 0.30, low = 0.28, high = 0.32, unit = "fraction", source = "test" }\n')
+    wb = openpyxl.load_workbook(built / "sweep.xlsx")
+    # the drop-down offers the shipped scenarios that have ranges to sweep, not base or ai
+    (dv,) = wb["Inputs"].data_validations.dataValidation
+    assert dv.sqref == "B4" and dv.formula1 == '"ai_ranges"'
+    wb["Inputs"]["B4"] = str(one)
+    wb.save(tmp_path / "edited.xlsx")
+    recalc.recalc_file(tmp_path / "edited.xlsx", tmp_path / "out.xlsx")  # raised: new errors
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["Sweep"]
+    (top,) = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "input"]
+    helper = [c for c in range(1, ws.max_column + 1) if ws.cell(top, c).value == "low − base [h]"][0]
+    row = sweep.tornado_table(str(one), "hours.coal", 2030).iloc[0]
+    assert ws.cell(top + 1, 1).value == "renewables.target_share"
+    assert ws.cell(top + 1, helper).value == pytest.approx(row["output_at_low"] - row["base"], abs=1e-6)
+    assert ws.cell(top + 2, helper).value in (None, "") and ws.cell(top + 2, helper + 1).value in (None, "")
 
 
 def test_check_with_a_folder_and_stale_workbooks_never_offers_force_for_the_folder(tmp_path, capsys):

@@ -236,6 +236,10 @@ def test_xlwings_metadata_describes_every_function_and_argument(xl):
         for mp, p in zip(m["parameters"], f.params):
             assert mp["description"] == p.description and not mp["description"].startswith("Positional")
             assert mp.get("optional", False) == p.optional
+        # every argument arrives as a 2-D list: classic xlwings gave a one-column range as a flat list,
+        # which read as a row (a 5×1 range described as 1×5 in messages)
+        options = [a["options"] for a in getattr(udfs, name).__xlfunc__["args"]]
+        assert all(o.get("ndim") == 2 and o.get("err_to_str") for o in options), (name, options)
 
 
 def test_xlwings_call_path_results(xl, ai, base):

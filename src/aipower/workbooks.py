@@ -191,14 +191,16 @@ def _cached(v: Any) -> Any:
 # Shared pieces
 
 
-def inputs_sheet(b: Builder, extra: list[tuple[str, str, Any, str]] = (), scenario: str | None = None) -> Sheet:
+def inputs_sheet(b: Builder, extra: list[tuple[str, str, Any, str]] = (), scenario: str | None = None,
+                 choices: tuple[str, ...] | None = None) -> Sheet:
     """The Inputs sheet: scenario (drop-down), base year, overrides range, and template inputs.
 
     Named cells: Scenario, BaseYear, Overrides (two columns, 20 rows) and one per `extra` row
-    (name, label, value, note).
+    (name, label, value, note). `choices`: the shipped scenarios the drop-down offers (default all).
     """
     from .scenario import SHIPPED
 
+    choices = SHIPPED if choices is None else choices
     s = b.sheet("Inputs")
     s.ws.set_column(1, 1, 16)
     s.ws.set_column(2, 2, 90)
@@ -206,9 +208,9 @@ def inputs_sheet(b: Builder, extra: list[tuple[str, str, Any, str]] = (), scenar
                              "(the aipower add-in: see xladdin/README.md)."])
     s.text(row, 0, "Scenario", "label")
     s.value(row, 1, scenario or b.settings.scenario)
-    s.text(row, 2, f"A shipped scenario ({', '.join(SHIPPED)}) or the path of a scenario .toml file", "note")
-    s.ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(SHIPPED), "error_type": "warning",
-                                          "input_title": "Scenario", "input_message": f"{', '.join(SHIPPED)}, or a .toml path",
+    s.text(row, 2, f"A shipped scenario ({', '.join(choices)}) or the path of a scenario .toml file", "note")
+    s.ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(choices), "error_type": "warning",
+                                          "input_title": "Scenario", "input_message": f"{', '.join(choices)}, or a .toml path",
                                           "error_message": "Not a shipped scenario: it must be the path of a scenario file."})
     b.name("Scenario", s, row, 1)
     row += 1
@@ -554,12 +556,13 @@ def regenerate_notes(scenario: str, base_year: int | None = None, only: list[str
 def sweep_book(b: Builder) -> None:
     """Coal hours under the scenario's ranges: a fan chart of the percentiles and a tornado of the inputs."""
     from .scenario import SHIPPED
+    from .sweep import uncertain_inputs
 
     scenario = _sweep_scenario(b)
     inputs_sheet(b, [("Samples", "Samples", 10_000, "Number of samples (count, 1-1,000,000); the sweep runs on every core."),
                      ("Seed", "Seed", 1, "Random seed (whole number); the same seed gives the same percentiles."),
                      ("TornadoYear", "Tornado year", 2030, "Year of the coal hours the tornado swings (year).")],
-                 scenario=scenario)
+                 scenario=scenario, choices=tuple(n for n in SHIPPED if uncertain_inputs(n)))
     s = b.sheet("Sweep")
     s.ws.set_column(0, 0, 44)
     row = s.title("Coal utilization hours under the research's ranges: percentiles by year and a tornado (h)", [
@@ -609,9 +612,12 @@ def sweep_book(b: Builder) -> None:
         for j, name in ((dl, "output_at_low"), (dh, "output_at_high")):
             # Rounded to 1e-6 h: an input whose low is its point gives base − base, which LibreOffice snaps to 0
             # and IEEE arithmetic leaves at ±1e-12. #N/A where the tornado has no number (an error, say for a
-            # TornadoYear past the horizon): a gap in the chart, where empty cells gave bars of 0.
-            end, mid = f"{col_letters(col[name])}{r + 1}", f"{base}{r + 1}"
-            s.formula(r, j, f"=IF(AND(ISNUMBER({end}),ISNUMBER({mid})),ROUND({end}-{mid},6),NA())", "num0")
+            # TornadoYear past the horizon): a gap in the chart, where empty cells gave bars of 0. Blank past
+            # the tornado's last row (no input name: an empty cell, or #N/A where an array formula is padded):
+            # a scenario picked on Inputs may have fewer ranges than this one.
+            label, end, mid = f"A{r + 1}", f"{col_letters(col[name])}{r + 1}", f"{base}{r + 1}"
+            s.formula(r, j, f'=IF(ISTEXT({label}),IF(AND(ISNUMBER({end}),ISNUMBER({mid})),ROUND({end}-{mid},6),NA()),"")',
+                      "num0")
     tornado = b.wb.add_chart({"type": "bar"})
     for j, name, color in ((dl, "input at its low", "#2171B5"), (dh, "input at its high", "#CB181D")):
         tornado.add_series({"name": name, "categories": [s.name, t1 + 1, 0, t2, 0], "values": [s.name, t1 + 1, j, t2, j],
@@ -622,6 +628,8 @@ def sweep_book(b: Builder) -> None:
     tornado.set_legend({"position": "bottom"})
     tornado.set_size({"width": 820, "height": 60 + 34 * (t2 - t1) + 80})
     s.ws.insert_chart(t2 + 2, 0, tornado)
+    # The chart's rows are fixed where the table spills: say so for a scenario with more ranges than this one.
+    s.text(t2 + 1, dl, f"The chart shows the table's first {t2 - t1} rows (the largest swings).", "note")
     assumptions_sheet(b)
 
 
@@ -714,18 +722,52 @@ def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | 
 # Is a committed workbook what the builder makes now?
 
 _NUMBER = re.compile(r"-?\d+\.\d+(?:[eE][-+]?\d+)?|-?\d+[eE][-+]?\d+")
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+_SHARED_ITEM = re.compile(rb"<si>(.*?)</si>", re.S)
+_PLAIN_TEXT = re.compile(rb"<t(?: [^>]*)?>([^<]*)</t>")
+_SHARED_CELL = re.compile(rb'(<c [^>]*?)t="s"([^>]*>)<v>(\d+)</v>')
+_VALUE_NUMBER = re.compile(rb"<(c:)?v>(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)</(?:c:)?v>")
+
+
+def _canonical_cells(z: zipfile.ZipFile, name: str, data: bytes) -> bytes:
+    """A worksheet or chart part with its cells' values written one way. Text: the builder stores a
+    spilled table's text in the shared strings and `aipower recalc` writes it inline (t="str", as a
+    formula's text result), the same cells either way. Numbers: the builder writes '20.0' and '1E+26'
+    where recalc writes '20' and '1e+26'; each is written as Python writes it (`compare` then allows
+    for the last digit). Chart caches alike."""
+    if name.startswith("xl/worksheets/") and _SHARED_STRINGS in z.namelist():
+        items = _SHARED_ITEM.findall(z.read(_SHARED_STRINGS))
+        # a plain item is its text; rich text (runs) keeps its markup, so formatting still counts
+        texts = [m.group(1) if (m := _PLAIN_TEXT.fullmatch(item)) else item for item in items]
+
+        def inline(m: re.Match) -> bytes:
+            i = int(m.group(3))
+            return m.group(1) + b't="str"' + m.group(2) + b"<v>" + (texts[i] if i < len(texts) else m.group(3)) + b"</v>"
+
+        data = _SHARED_CELL.sub(inline, data)
+    if name.startswith(("xl/worksheets/", "xl/charts/")):
+        data = _VALUE_NUMBER.sub(lambda m: b"<%sv>%s</%sv>" % ((m.group(1) or b""), repr(float(m.group(2))).encode(),
+                                                                 (m.group(1) or b"")), data)
+    return data
 
 
 def compare(a: str | Path, b: str | Path, rel: float = 1e-12, labels: tuple[str, str] = ("the first", "the second")) -> list[str]:
     """Differences between two xlsx files, part by part; numbers may differ by `rel` (compiler rounding).
-    `labels` name the two files in the messages."""
+    Text cells are compared by their text, whether stored in the shared strings or inline (the shared
+    strings part itself is then not compared: what the sheets show of it is). `labels` name the two
+    files in the messages."""
     diffs = []
     with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
         na, nb = set(za.namelist()), set(zb.namelist())
         for name in sorted(na ^ nb):
             diffs.append(f"{name}: only in {labels[0] if name in na else labels[1]}")
+        # a sheet's bytes say what it shows only when both files share the same shared strings
+        same_strings = _SHARED_STRINGS in na & nb and za.read(_SHARED_STRINGS) == zb.read(_SHARED_STRINGS)
         for name in sorted(na & nb):
             ta, tb = za.read(name), zb.read(name)
+            if name == _SHARED_STRINGS or ta == tb and (same_strings or not name.startswith("xl/worksheets/")):
+                continue
+            ta, tb = _canonical_cells(za, name, ta), _canonical_cells(zb, name, tb)
             if ta == tb:
                 continue
             sa, sb = ta.decode("utf-8", "replace"), tb.decode("utf-8", "replace")

@@ -59,9 +59,9 @@ def _udf(f: XlFunction) -> Any:
     wrapped = xw.func(category=CATEGORY)(udf)
     for p in f.params:
         # err_to_str: without it xlwings hands an error cell (#N/A, #DIV/0!) over as None, which
-        # reads as an empty cell and so as the argument's default.
-        options = {"ndim": 2} if p.kind in ("overrides", "range") else {}
-        wrapped = xw.arg(p.name, doc=p.description, err_to_str=True, **options)(wrapped)
+        # reads as an empty cell and so as the argument's default. ndim=2: classic xlwings hands a
+        # one-column range over as a flat list, which reads as a row (a message then called A1:A5 1×5).
+        wrapped = xw.arg(p.name, doc=p.description, err_to_str=True, ndim=2)(wrapped)
     return wrapped
 
 
