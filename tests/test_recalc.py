@@ -193,6 +193,19 @@ def test_spill_references_read_the_anchor_s_array_range(tmp_path):
     assert v[("Model", 16, 0)] == len("_xlfn.ANCHORARRAY(A5)")
 
 
+def test_spill_references_as_typed_read_as_excel_stores_them(tmp_path):
+    # A30# written into a file as typed (openpyxl does, Excel stores ANCHORARRAY(A30)): it was refused
+    # as an unknown name 'A30#', or on another sheet as an unsupported reference
+    spill = {"A12": "=SUM(A30#)", "A13": "=SUM(_xlfn.ANCHORARRAY(A30))", "A14": "=COUNTA($A$30#)+COUNTA('Model'!A30#)",
+             "A15": "=INDEX(Model!A30#,2,3)", "A16": "=C31", "A17": '=LEN("A30#")&"#N/A"', "A18": "=ISNA(#N/A)"}
+    src = _own_book(tmp_path / "own.xlsx", spill)
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    v = stored_values(tmp_path / "out.xlsx")
+    assert v[("Model", 11, 0)] == v[("Model", 12, 0)] != 0
+    assert v[("Model", 13, 0)] == 2 * 104 and v[("Model", 14, 0)] == v[("Model", 15, 0)]
+    assert (v[("Model", 16, 0)], v[("Model", 17, 0)]) == ("4#N/A", True)  # text and errors keep their #
+
+
 @pytest.mark.parametrize("ref", ["A5", "B30", "Nowhere!A30"])
 def test_a_spill_reference_to_no_array_is_named(tmp_path, capsys, ref):
     src = _own_book(tmp_path / "own.xlsx", {"A12": f"=SUM(_xlfn.ANCHORARRAY({ref}))"})
@@ -340,10 +353,10 @@ def test_a_dynamic_array_re_spills_to_its_new_size(tmp_path):
     for i, row in enumerate(demand):
         assert [got.get(("Demand", 5 + i, j)) for j in range(13)] == row + [None], i  # column M emptied
     # dependants read the new values: the coal-hours row reads the hours table's years (M16 is empty now,
-    # so the block's last column is blank)
+    # so the block's last year is blank and its charted hours NA(), a gap in the chart)
     assert got[("Generation", 25, 11)] == 2035 and got.get(("Generation", 25, 12)) in (None, "")
     assert got[("Generation", 26, 11)] == xf.AIP_COAL_HOURS("base", 2035, None, 2025)
-    assert got.get(("Generation", 26, 12)) in (None, "")
+    assert got.get(("Generation", 26, 12)) == "#N/A"
     # a table that became an error value fills its anchor only
     assert str(got[("Assumptions", 4, 0)]).startswith("#VALUE!") and ("Assumptions", 4, 1) not in got
     sheet = openpyxl.load_workbook(out)["Demand"]
@@ -585,6 +598,17 @@ def test_formula_errors_are_counted_and_exit_1(tmp_path, capsys):
     # cells that were errors already: the copy is replaced in place, still reported
     assert main(["recalc", str(out), "--in-place"]) == 1
     assert "2 formula cells evaluate to an error (0 of 2 held a value before)" in capsys.readouterr().err
+
+
+def test_a_na_from_na_is_a_gap_by_design_not_an_error(tmp_path):
+    # =IF(..., x, NA()) is how a chart gets a gap (Excel draws "" as 0 in a line chart): not an error,
+    # where a #N/A that comes from a lookup still is
+    src = _own_book(tmp_path / "own.xlsx", {"A12": "=IF(FALSE,1,NA())", "A13": "=na( )", "A14": "=MATCH(5,{1,2},0)"})
+    report = recalc.recalc_file(src, tmp_path / "out.xlsx")
+    assert (report.errors, report.first_error) == (1, "Model!A14: #N/A")
+    assert stored_values(tmp_path / "out.xlsx")[("Model", 11, 0)] == "#N/A"
+    src = _own_book(tmp_path / "own2.xlsx", {"A12": "=IF(TRUE,1/0,NA())"})
+    assert recalc.recalc_file(src, tmp_path / "out2.xlsx").errors == 1  # only NA()'s own #N/A
 
 
 def test_in_place_keeps_a_workbook_whose_values_would_become_errors(tmp_path, capsys):

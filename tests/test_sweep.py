@@ -144,9 +144,11 @@ def test_tornado(ai):
                                                               "output_at_high", "swing", "base", "note"]
     with pytest.raises(ValueError, match="year = 2050"):
         sweep.tornado("ai_ranges", "hours.coal", 2050)
-    # a one-value output takes any year, but a year given must be one (a CLI default of 2030 is)
+    # a one-value output takes any year of the horizon, as a yearly output would (2050 passed: a probe)
     assert sweep.tornado("ai_ranges", "requirement.level", 2030).attrs["year"] is None
-    with pytest.raises(ValueError, match=r"year = 9999: expected a year in 1900-2100 \(output 'requirement.level' has one"):
+    with pytest.raises(ValueError, match=r"year = 2050: expected a year in 2024-2035"):
+        sweep.tornado("ai_ranges", "requirement.level", 2050)
+    with pytest.raises(ValueError, match=r"year = 9999: expected a year in 2024-2035 \(output 'requirement.level' has one value, the same"):
         sweep.tornado("ai_ranges", "requirement.level", 9999)
     with pytest.raises(ValueError, match="quantiles"):
         sweep.tornado("ai_ranges", quantiles=(0.9, 0.1))

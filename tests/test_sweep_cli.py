@@ -130,7 +130,7 @@ def _must_not_run(*args, **kwargs):
     (["--tornado-output", "nope"], "--tornado-output nope: output: 'nope' is not an output"),
     (["--tornado-year", "2050"], "--tornado-year 2050: year = 2050: expected a year in 2024-2035"),
     (["--tornado-output", "requirement.level", "--tornado-year", "9999"],
-     "--tornado-year 9999: year = 9999: expected a year in 1900-2100 (output 'requirement.level' has one value"),
+     "--tornado-year 9999: year = 9999: expected a year in 2024-2035 (output 'requirement.level' has one value"),
 ])
 def test_tornado_arguments_are_checked_before_the_sweep(tmp_path, monkeypatch, capsys, argv, message):
     monkeypatch.setattr(sweep, "run", _must_not_run)

@@ -504,7 +504,7 @@ def test_to_model_unit_refuses_a_unit_it_does_not_convert(unit):
     ("AIP_UTILIZATION_HOURS", (100.0, 0.0), "average_capacity_gw = 0"),
     ("AIP_TOKEN_COST", (1.275, 1.2, -0.5, 1070.0, 3.49), "electricity_price = -0.5"),
     ("AIP_RACK_COPPER_KG", (1e6, 54.0, 0.0), "loss_fraction = 0"),
-    ("AIP_TRAINING_ENERGY_MWH", (25000.0, 1.4, 1.3, -1.0), "days: -1: expected a finite number of days > 0"),
+    ("AIP_TRAINING_ENERGY_MWH", (25000.0, 1.4, 1.3, -1.0), "AIP_TRAINING_ENERGY_MWH: days = -1: expected a finite number of days > 0"),
 ])
 def test_errors_name_the_worksheet_argument_not_the_apis(name, args, words):
     # the messages said gw, electricity_price_per_kwh, loss_fraction_target and time_s = -86400
@@ -867,6 +867,14 @@ def test_help_spills_lines_that_classic_excel_takes_and_loses_no_word(name):
     rows = xf.AIP_HELP(name)
     assert all(len(row) == 1 and len(row[0]) <= xf.CELL_TEXT_LIMIT for row in rows)
     assert _help_text(name) == " ".join(REGISTRY[name].help().split())  # only wrapped
+
+
+def test_a_long_unknown_override_key_is_cut_so_the_reason_stays_in_a_classic_cell():
+    from aipower.xl_udfs import fit_classic
+
+    # the whole 300-character key was quoted first, and the 255-character cut dropped "unknown assumption"
+    err = xf.AIP_COAL_HOURS("ai", 2028.0, [["x" * 300, 1.0]])
+    assert isinstance(err, XlError) and "'" + "x" * 79 + "…': unknown assumption" in fit_classic(str(err))
 
 
 def test_classic_xlwings_gets_no_text_over_255_characters():

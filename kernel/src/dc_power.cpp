@@ -22,7 +22,7 @@ double energy_from_capacity_twh(double capacity_gw, double twh_per_gw_year) {
 
 double energy_from_it_power_twh(double it_power_gw, double pue, double load_factor, double hours) {
     require_non_negative("it_power_gw", it_power_gw);
-    if (!(std::isfinite(pue) && pue >= 1.0)) fail("pue", pue, "a PUE >= 1 (facility power / IT power)");
+    require_pue("pue", pue);
     require_share("load_factor", load_factor);
     require_range("hours", hours, 0.0, units::kMaxHoursPerYear);  // at most a leap year
     return finite_result("dc_power::energy_from_it_power_twh", it_power_gw * pue * load_factor * hours / kGwhPerTwh);
@@ -38,7 +38,7 @@ double chip_power_from_capex_gw(double capex_yi_rmb, double chip_share_of_capex,
 double cluster_power_mw(double accelerators, double watts_per_accelerator, double pue) {
     require_non_negative("accelerators", accelerators);
     require_non_negative("watts_per_accelerator", watts_per_accelerator);
-    if (!(std::isfinite(pue) && pue >= 1.0)) fail("pue", pue, "a PUE >= 1 (facility power / IT power)");
+    require_pue("pue", pue);
     return finite_result("dc_power::cluster_power_mw", accelerators * watts_per_accelerator * pue / kWattsPerMw);
 }
 

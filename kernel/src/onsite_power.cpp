@@ -8,7 +8,7 @@ namespace aipower::onsite_power {
 
 Totals lifetime_cost(const Option& option, int years, double discount_rate) {
     require_non_negative("capex", option.capex);
-    require_finite("opex_per_year", option.opex_per_year);
+    require_non_negative("opex_per_year", option.opex_per_year);  // as capex: a cost, not an income
     require_years_count("years", years, 1);
     require_range("discount_rate", discount_rate, 0.0, 1.0);
     Totals t;

@@ -7,12 +7,6 @@
 
 namespace aipower::token_cost {
 
-namespace {
-void require_pue(double pue) {
-    if (!(std::isfinite(pue) && pue >= 1.0)) fail("pue", pue, "a PUE >= 1 (facility power / IT power)");
-}
-}  // namespace
-
 double depreciation_per_hour(double purchase_price, double life_years, double hours_per_year) {
     require_non_negative("purchase_price", purchase_price);
     require_positive("life_years", life_years);
@@ -22,14 +16,14 @@ double depreciation_per_hour(double purchase_price, double life_years, double ho
 
 double energy_cost_per_hour(double it_power_kw, double pue, double electricity_price_per_kwh) {
     require_non_negative("it_power_kw", it_power_kw);
-    require_pue(pue);
+    require_pue("pue", pue);
     require_non_negative("electricity_price_per_kwh", electricity_price_per_kwh);
     return finite_result("token_cost::energy_cost_per_hour", it_power_kw * pue * electricity_price_per_kwh);
 }
 
 double energy_per_million_tokens_kwh(double it_power_kw, double pue, double tokens_per_second) {
     require_non_negative("it_power_kw", it_power_kw);
-    require_pue(pue);
+    require_pue("pue", pue);
     require_positive("tokens_per_second", tokens_per_second);
     return finite_result("token_cost::energy_per_million_tokens_kwh", it_power_kw * pue / (tokens_per_second * kSecondsPerHour) * kTokensPerMillion);
 }

@@ -39,7 +39,7 @@ double training_time_s(double training_flops, double accelerators, double peak_f
 double training_energy_mwh(double accelerators, double power_kw_per_accelerator, double pue, double time_s) {
     require_non_negative("accelerators", accelerators);
     require_non_negative("power_kw_per_accelerator", power_kw_per_accelerator);
-    if (!(pue >= 1.0 && pue < 1e300)) fail("pue", pue, "a PUE >= 1 (facility power / IT power)");
+    require_pue("pue", pue);
     require_non_negative("time_s", time_s);
     return finite_result("training::training_energy_mwh", accelerators * power_kw_per_accelerator * pue * time_s / kSecondsPerHour / kKwhPerMwh);
 }

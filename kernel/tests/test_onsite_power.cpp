@@ -32,6 +32,8 @@ TEST_CASE("bad inputs name the argument") {
     CHECK_THROWS(compare(100.0, 2.0, 0.0, 3.0, 0.2, 0, 0.0), "years = 0");
     CHECK_THROWS(compare(100.0, 2.0, 0.0, 3.0, 0.2, 5, 1.5), "discount_rate = 1.5");
     CHECK_THROWS(compare(100.0, 2.0, 0.0, 3.0, -0.5, 5, 0.0), "alternative_extra_opex_per_mw_year = -0.5");
+    // a negative opex was taken as an income (600 capex, -1 a year for 5 years: 595)
+    CHECK_THROWS(lifetime_cost({600.0, -1.0}, 5, 0.0), "opex_per_year = -1: expected a finite number >= 0");
 }
 
 TEST_MAIN()

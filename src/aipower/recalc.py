@@ -1304,6 +1304,8 @@ class Book:
         return _outside_quotes(formula, lambda part: _ANCHOR.sub(ranged, part))
 
     def _compile(self, key: tuple[str, int, int], formula: str) -> Any:
+        if "#" in formula:  # A1# as typed (openpyxl writes it so; Excel stores ANCHORARRAY(A1))
+            formula = _outside_quotes(formula, lambda part: _HASH_SPILL.sub(r"ANCHORARRAY(\1\2\3)", part))
         if "ANCHORARRAY" in formula.upper():
             formula = self._spill_ranges(key, formula)
         if formula in self._compiled:
@@ -1515,6 +1517,10 @@ def _outside_quotes(formula: str, change: Callable[[str], str]) -> str:
 # A spill reference A1# (or Sheet!A1#), as a file stores it
 _ANCHOR = re.compile(r"(?:_xlfn\.)?ANCHORARRAY\(\s*((?:'(?:[^']|'')+'|[A-Za-z0-9_.]+)!)?\$?([A-Za-z]{1,3})\$?(\d+)\s*\)",
                      re.IGNORECASE)
+
+
+# The same as typed: A1#, Sheet!$A$1#, 'My sheet'!A1# (not a name's or an error's #, as in #N/A)
+_HASH_SPILL = re.compile(r"(?<![A-Za-z0-9_.$'!])((?:'(?:[^']|'')+'|[A-Za-z0-9_.]+)!)?(\$?[A-Za-z]{1,3})(\$?\d+)#")
 
 
 @lru_cache(maxsize=4096)
@@ -1762,6 +1768,9 @@ def is_error_value(v: Any) -> bool:
 _QUOTED = 300
 
 
+_CALLS_NA = re.compile(r"(?<![\w.])NA\(\s*\)", re.I)
+
+
 @dataclass
 class _Tally:
     """What rewriting the sheets found: cells changed, formula cells now in error."""
@@ -1772,9 +1781,10 @@ class _Tally:
     first_error: str | None = None
     first_new_error: str | None = None
 
-    def formula_value(self, where: str, new: Any, old: str | None, old_type: str | None) -> None:
-        """A formula cell's new value, and its old <v> text and t attribute (None if it had none)."""
-        if not is_error_value(new):
+    def formula_value(self, where: str, new: Any, old: str | None, old_type: str | None, formula: str = "") -> None:
+        """A formula cell's new value, and its old <v> text and t attribute (None if it had none).
+        A #N/A from a formula that calls NA() is a gap by design (a chart's missing point), not an error."""
+        if not is_error_value(new) or (str(new) == "#N/A" and _CALLS_NA.search(formula)):
             return
         text = str(new) if len(str(new)) <= _QUOTED else str(new)[:_QUOTED] + "…"
         self.errors += 1
@@ -1977,7 +1987,7 @@ def _patch_sheet(xml: str, book: Book, sheet: str, tally: _Tally, shared: list[s
             elif old is not None:
                 old_text = unescape(old)
             tally.formula_value(f"{book.sheet_name(key_sheet)}!{cell_name(row, col)}", v, old_text,
-                                old_t.group(1) if old_t else None)
+                                old_t.group(1) if old_t else None, f)
         if old is not None and old_t is not None and old_t.group(1) == "s" and old.isdigit() and int(old) < len(shared):
             old, old_t = escape(shared[int(old)]), None
             same = t == "str" and old == text

@@ -446,7 +446,7 @@ class Scenario:
         for raw_key, value in combined_overrides(overrides).items():
             key = dotted_key(raw_key)
             if key not in merged:
-                raise ScenarioError(f"override '{raw_key}': unknown assumption{_suggest(key, merged)}")
+                raise ScenarioError(f"override '{_shown_key(raw_key)}': unknown assumption{_suggest(key, merged)}")
             if hasattr(value, "index") and hasattr(value, "to_numpy"):  # pandas: its labels would be dropped
                 raise ScenarioError(f"override '{raw_key}': a pandas {type(value).__name__} of {len(value)} rows: "
                                     "expected a number or a list of numbers, one per model year in order "
@@ -509,6 +509,14 @@ def _at(value: Any, path: str) -> Any:
     for name, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path):
         value = value[name] if name else value[int(index)]
     return value
+
+
+_KEY_SHOWN = 80  # characters of an unknown key a message quotes: the longest known key has about 50
+
+
+def _shown_key(key: str) -> str:
+    """A key as a message quotes it: a long one cut, so that the reason after it stays in a cell."""
+    return key if len(key) <= _KEY_SHOWN else key[:_KEY_SHOWN - 1] + "…"
 
 
 def _suggest(key: str, known: Mapping[str, Any]) -> str:

@@ -637,10 +637,10 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
 
 def _year_column(model: _k.Model, output: str, year: int | None, base_year: int) -> int:
     width = model.output_widths[0]
-    if width == 1:  # one value: any year names it, but a year given must still be a year
+    if width == 1:  # one value: any year of the horizon names it, as it would a yearly output's
         if year is not None:
-            _check_int("year", year, MIN_YEAR, MAX_YEAR,
-                       f"a year in {MIN_YEAR}-{MAX_YEAR} (output '{output}' has one value, not one per year)")
+            _check_int("year", year, base_year, model.last_year,
+                       f"a year in {base_year}-{model.last_year} (output '{output}' has one value, the same for each year)")
         return 0
     if year is None:
         raise ValueError(f"year = None: expected a year in {base_year}-{model.last_year} for output '{output}'")

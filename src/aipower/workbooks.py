@@ -133,6 +133,7 @@ class Builder:
         "pct2": {"num_format": "0.00%"},
         "year": {"num_format": "0", "bold": True, "bottom": 1},
         "wrap": {"text_wrap": True, "valign": "top"},
+        "gap": {"font_color": "#BFBFBF"},  # a chart gap by design (NA())
     }
 
     def __init__(self, path: Path, template: str, settings: Settings):
@@ -325,8 +326,9 @@ def china_balance(b: Builder) -> None:
     g.text(row, 0, "Coal utilization hours: base vs AI case (h)", "h2")
     years_row = row + 1
     g.text(years_row, 0, "year", "header")
-    # A later BaseYear shortens the spilled tables by a year: the columns past them stay blank, not errors
-    # (Excel leaves those cells empty, LibreOffice's fixed array ranges fill them with #N/A).
+    # A later BaseYear shortens the spilled tables by a year: the year past them is blank, not an error
+    # (Excel leaves those cells empty, LibreOffice's fixed array ranges fill them with #N/A). The charted
+    # hours there are NA(), a gap in the line chart: Excel draws "" (text) as 0. Shown in grey.
     for j in range(1, hc2 + 1):
         above = f"{col_letters(j)}{h1 + 1}"
         g.formula(years_row, j, f'=IF(ISNUMBER({above}),{above},"")', "year")
@@ -335,7 +337,9 @@ def china_balance(b: Builder) -> None:
         g.text(r, 0, f"coal hours, {name}", "label")
         for j in range(1, hc2 + 1):
             year = f"{col_letters(j)}${years_row + 1}"
-            g.formula(r, j, f'=IF(ISNUMBER({year}),AIP_COAL_HOURS("{name}",{year},Overrides,BaseYear),"")', "num0")
+            g.formula(r, j, f'=IF(ISNUMBER({year}),AIP_COAL_HOURS("{name}",{year},Overrides,BaseYear),NA())', "num0")
+    g.ws.conditional_format(years_row + 1, 1, years_row + 2, hc2, {
+        "type": "formula", "criteria": f"=ISNA(B{years_row + 2})", "format": b.fmt("gap")})
     r = years_row + 3
     g.text(r, 0, "AI minus base (h)", "label")
     for j in range(1, hc2 + 1):

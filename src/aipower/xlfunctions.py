@@ -913,7 +913,7 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
                   "model unit; the ranges and their sources are in the scenario file (sheet Assumptions: AIP_PARAMS). "
                   "swing = |output_at_high − output_at_low|; base = the output with every input at its point (what "
                   "aipower run gives). A one-value output (requirement.level) does not depend on the year (a year "
-                  "given is still checked). Same as "
+                  "given must still be one of the horizon's). Same as "
                   "aipower.sweep.tornado_table.",
           example='=AIP_TORNADO("ai_ranges", "hours.coal", 2030)')
 def _tornado_fn(scenario: str, output: str, year: int | None, overrides: tuple, base_year: int | None,
@@ -1122,7 +1122,7 @@ if CALCULATOR_TABLES:
         return _num(dc_power.energy_from_it_power_twh(it_power_gw=it_power_gw, pue=pue, load_factor=load_factor, **kw))
 
     @register("AIP_CLUSTER_POWER_MW", "Facility power (MW) of an accelerator cluster: accelerators × W each × PUE.", "MW",
-              [Param("accelerators", "Number of accelerators (count).", "number"),
+              [Param("accelerators", "Number of accelerators (count, a whole number).", "integer"),
                Param("watts_per_accelerator", "Peak power per accelerator (W), e.g. 700 for an H100.", "number"),
                Param("pue", "Power usage effectiveness (ratio ≥ 1).", "number")],
               category="calculators", example="=AIP_CLUSTER_POWER_MW(100000, 700, 1.59)")
@@ -1180,10 +1180,10 @@ if CALCULATOR_TABLES:
 
     @register("AIP_ONSITE_LIFETIME_COST", "Capex plus years of opex, discounted: the lifetime cost of on-site power.",
               "currency of the inputs",
-              [Param("capex", "Capex (currency, e.g. USD m).", "number"),
-               Param("opex_per_year", "Opex a year (currency/yr).", "number"),
+              [Param("capex", "Capex (currency, e.g. USD m; ≥ 0).", "number"),
+               Param("opex_per_year", "Opex a year (currency/yr; ≥ 0).", "number"),
                Param("years", "Years of operation (years, whole, 1-200).", "integer"),
-               Param("discount_rate", "Discount rate (fraction/yr). Blank: 0.", "number", 0.0)],
+               Param("discount_rate", "Discount rate (fraction/yr, 0-1). Blank: 0.", "number", 0.0)],
               category="calculators", example="=AIP_ONSITE_LIFETIME_COST(600, 20, 5)")
     def _onsite(capex: float, opex_per_year: float, years: int, discount_rate: float) -> float:
         # Checked here: beyond 2^31 the API refuses it as a C++ int ("magnitude below 2^31"), not by this range.
@@ -1233,7 +1233,7 @@ if CALCULATOR_TABLES:
     @register("AIP_TRAINING_DAYS", "Training time (days) = FLOPs / (accelerators × peak FLOP/s × utilization × goodput).",
               "days",
               [Param("training_flops", "Training compute (FLOP), e.g. 1e26.", "number"),
-               Param("accelerators", "Number of accelerators (count).", "number"),
+               Param("accelerators", "Number of accelerators (count, a whole number).", "integer"),
                Param("peak_flops_per_s", "Peak per accelerator (FLOP/s), e.g. 2.5e15.", "number"),
                Param("utilization", "Model FLOPs utilization (fraction, > 0 and ≤ 1).", "number"),
                Param("goodput", "Useful share of wall time (fraction, > 0 and ≤ 1). Blank: 1.", "number", 1.0)],
@@ -1245,14 +1245,14 @@ if CALCULATOR_TABLES:
                                              goodput=goodput)) / SECONDS_PER_DAY
 
     @register("AIP_TRAINING_ENERGY_MWH", "Facility energy of a training run (MWh): accelerators × kW × PUE × time.", "MWh",
-              [Param("accelerators", "Number of accelerators (count).", "number"),
+              [Param("accelerators", "Number of accelerators (count, a whole number).", "integer"),
                Param("power_kw_per_accelerator", "Power per accelerator incl. its share of the rack (kW).", "number"),
                Param("pue", "PUE (ratio ≥ 1).", "number"), Param("days", "Wall-clock duration (days).", "number")],
               category="calculators", example="=AIP_TRAINING_ENERGY_MWH(25000, 1.4, 1.3, 90)")
     def _train_energy(accelerators: float, power_kw_per_accelerator: float, pue: float, days: float) -> float:
         # Checked here, in days: the API's message would show seconds (and days × 86,400 can overflow).
         if not (math.isfinite(days) and days > 0 and math.isfinite(days * SECONDS_PER_DAY)):
-            raise ArgError("days", f"{_shown_cell(days)}: expected a finite number of days > 0")
+            raise ValueError(f"days = {_shown_cell(days)}: expected a finite number of days > 0")  # as pue's
         return _num(training.training_energy_mwh(accelerators=accelerators, power_kw_per_accelerator=power_kw_per_accelerator,
                                                  pue=pue, time_s=days * SECONDS_PER_DAY))
 

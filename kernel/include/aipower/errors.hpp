@@ -49,6 +49,11 @@ inline void require_range(const std::string& argument, double value, double lo, 
         fail(argument, value, "a number in [" + format_value(lo) + ", " + format_value(hi) + "]");
 }
 
+// Power usage effectiveness: facility power over IT power, so never below 1.
+inline void require_pue(const std::string& argument, double pue) {
+    if (!(std::isfinite(pue) && pue >= 1.0)) fail(argument, pue, "a PUE >= 1 (facility power / IT power)");
+}
+
 // Growth rates at or below -100% would make a series zero or negative.
 inline void require_growth(const std::string& argument, double rate) {
     if (!(std::isfinite(rate) && rate > -1.0)) fail(argument, rate, "a growth rate > -1 (-100%)");
