@@ -24,3 +24,11 @@ def test_bench_sweep_runs_and_its_numpy_model_matches_the_kernel():
     for line in ("kernel with 1 thread(s)", "outputs written:", "with the outputs hours.coal, demand.total",
                  "streaming sweep of 20,000 scenarios"):
         assert line in out, out
+
+
+def test_bench_calculators_runs_and_its_two_paths_agree():
+    script = BENCH.parent / "bench_calculators.py"
+    run = subprocess.run([sys.executable, str(script), "--size", "500", "--repeats", "1"], capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count(" identical (") == 5, run.stdout

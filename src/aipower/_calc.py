@@ -4,9 +4,9 @@
   value) and ``assumption(key)`` (value, unit, source). The main scenario
   loader (`aipower.scenario`) provides it; `calculator_defaults()` provides it
   from ``scenarios/calculators.toml`` alone.
-* `broadcast_call`: calls a scalar kernel function that returns a dict over
-  numpy-broadcast keyword arguments, so every calculator takes arrays (e.g.
-  ``[low, high]``) as well as scalars.
+* `broadcast_call`: calls the array version of a kernel function that returns a
+  dict over numpy-broadcast keyword arguments, so every calculator takes arrays
+  (e.g. ``[low, high]``) as well as scalars.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
-from itertools import chain
 from typing import Any, NamedTuple, ParamSpec, Protocol, SupportsIndex, TypeAlias, Union, overload
 
 import numpy as np
@@ -150,30 +149,28 @@ def _unwrap(value: Any) -> Any:
     return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
 
 
-# The most results `broadcast_call` computes in one call. It calls the kernel once per element (a few µs
-# each, and a dict of floats back): 10^7 elements take about a minute and, for the 15 fields of
-# token_cost.cost_per_million_tokens, 1.2 GB. A larger broadcast, such as a (10^4, 1) column against a
-# (1, 10^4) row, is almost always a mistake, and would run for many minutes: it is refused, naming the shapes.
+# The most results `broadcast_call` computes in one call. The kernel computes each in well under a µs, but
+# holds every input and output at once: for the 7 inputs and 15 fields of token_cost.cost_per_million_tokens,
+# 10^7 elements take up to 1.8 GB. A larger broadcast, such as a (10^4, 1) column against a (1, 10^4) row, is
+# almost always a mistake, and would need about 18 GB: it is refused, naming the shapes.
 MAX_BROADCAST_RESULTS = 10**7
-_CHUNK = 1 << 16  # elements converted to Python floats at a time (bounds the memory of the conversion)
 
 
 def broadcast_call(kernel: Callable[..., Mapping[str, Any]], fields: Sequence[str], **kwargs: Any) -> dict[str, Any]:
-    """Call ``kernel`` (scalar arguments → dict of floats) over broadcast array arguments.
+    """Call ``kernel`` over broadcast array arguments, given by name.
 
-    The kernel is called with the values positionally, in the order of the keyword arguments given here
-    (pybind11 matches positions several times faster than keywords). Scalars in → floats out; arrays in →
+    ``kernel`` is the array version of a kernel function (``_kernel.<area>.<name>_array``): 1-D float64
+    arrays of one length by name → a dict of 1-D arrays, computed element by element in C order, so the
+    first element it refuses is the one an index loop would meet first. Fixed arguments (an int such as
+    ``years``) are bound beforehand, e.g. with ``functools.partial``. Scalars in → floats out; arrays in →
     arrays of the broadcast shape out. ``fields`` are the keys the kernel returns, so that an empty shape
     gives them as empty arrays (as a vectorised kernel function does) rather than an empty dict. A shape of
     more than `MAX_BROADCAST_RESULTS` elements is refused with a ValueError naming the arguments' shapes.
     """
     names = list(kwargs)
     given = [np.asarray(kwargs[n], dtype=float) for n in names]
-    arrays = np.broadcast_arrays(*given)
-    shape = arrays[0].shape
-    if shape == ():
-        return dict(kernel(*(float(a) for a in arrays)))
-    size = arrays[0].size
+    broadcast = np.broadcast(*given)
+    shape, size = broadcast.shape, broadcast.size
     if size == 0:
         return {field: np.empty(shape) for field in fields}
     if size > MAX_BROADCAST_RESULTS:
@@ -181,16 +178,11 @@ def broadcast_call(kernel: Callable[..., Mapping[str, Any]], fields: Sequence[st
         raise ValueError(f"{listed}: broadcast together to shape {shape}, {size:,} results; expected at most "
                          f"{MAX_BROADCAST_RESULTS:,} (each is computed on its own: check that a row was not meant "
                          "as a column)")
-    # Element by element in C order (the first refused element is the one an index loop would meet first),
-    # straight into one float array: no per-element indexing of the outputs.
-    keys = list(kernel(*(float(a.flat[0]) for a in arrays)))
-    table = np.empty((size, len(keys)))
-    for start in range(0, size, _CHUNK):
-        stop = min(start + _CHUNK, size)
-        columns = [a.flat[start:stop].tolist() for a in arrays]
-        rows = chain.from_iterable(kernel(*values).values() for values in zip(*columns))
-        table[start:stop] = np.fromiter(rows, dtype=float, count=(stop - start) * len(keys)).reshape(-1, len(keys))
-    return {key: np.ascontiguousarray(table[:, j]).reshape(shape) for j, key in enumerate(keys)}
+    # Flat in C order (a view where no broadcast is needed; np.broadcast_to takes µs even for a scalar).
+    result = kernel(**{n: (a if a.shape == shape else np.broadcast_to(a, shape)).reshape(-1) for n, a in zip(names, given)})
+    if shape == ():
+        return {key: float(column[0]) for key, column in result.items()}
+    return {key: column.reshape(shape) for key, column in result.items()}
 
 
 def as_result(value: Any) -> Any:

@@ -2,12 +2,13 @@
 cells) over N years. Money in USD m in the table (any one unit in the API),
 capacity in MW.
 
-The kernel is called once per element of the broadcast arguments: a broadcast of more than
-`_calc.MAX_BROADCAST_RESULTS` (10^7) elements is refused, naming the shapes.
+Each element of the broadcast arguments is computed on its own, in one kernel call: a broadcast of more
+than `_calc.MAX_BROADCAST_RESULTS` (10^7) elements is refused, naming the shapes.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ __all__ = ["lifetime_cost", "compare", "table"]
 
 
 def _flatten(result: dict[str, Any]) -> dict[str, Any]:
+    """The scalar kernel's nested compare result with COMPARE_FIELDS' names, as compare_array gives them."""
     out: dict[str, Any] = {}
     for key, value in result.items():
         if isinstance(value, dict):
@@ -39,8 +41,7 @@ def _flatten(result: dict[str, Any]) -> dict[str, Any]:
 def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: Whole, discount_rate: ArrayLike = 0.0) -> dict[str, Any]:
     """Capex plus ``years`` of opex discounted at ``discount_rate`` (fraction/yr): ``{"capex", "opex", "total"}``."""
     return broadcast_call(
-        # broadcast_call passes the arrays' values positionally, in the order of its keyword arguments
-        lambda capex, opex_per_year, discount_rate: _k.lifetime_cost(capex, opex_per_year, years, discount_rate),
+        partial(_k.lifetime_cost_array, years=years),
         ("capex", "opex", "total"),
         capex=capex,
         opex_per_year=opex_per_year,
@@ -48,7 +49,7 @@ def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: Whole, d
     )
 
 
-# What compare returns (its kernel result flattened).
+# What compare returns (the kernel's compare result flattened, as its compare_array gives it).
 COMPARE_FIELDS = (
     *(f"{side}_{part}" for side in ("turbine", "alternative") for part in ("capex", "opex", "total")),
     "alternative_opex_per_year",
@@ -72,10 +73,7 @@ def compare(
     ``alternative_extra_opex_per_mw_year`` more opex. Returns ``turbine_{capex,opex,total}``,
     ``alternative_{capex,opex,total}``, the opex per year of both, and ``extra_{capex,opex,total}``."""
     return broadcast_call(
-        # broadcast_call passes the arrays' values positionally, in the order of its keyword arguments
-        lambda capacity, capex_per_mw, opex_per_mw_year, multiple, extra_opex, rate: _flatten(
-            dict(_k.compare(capacity, capex_per_mw, opex_per_mw_year, multiple, extra_opex, years, rate))
-        ),
+        partial(_k.compare_array, years=years),
         COMPARE_FIELDS,
         capacity_mw=capacity_mw,
         turbine_capex_per_mw=turbine_capex_per_mw,

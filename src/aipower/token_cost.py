@@ -8,8 +8,9 @@ rental rate or a purchase price depreciated over a life.
 Currency: whatever the inputs use (the table uses RMB). Power in kW per
 accelerator, electricity price per kWh, throughput in tokens/s per accelerator.
 
-The functions returning a dict call the kernel once per element of their broadcast arguments: a
-broadcast of more than `_calc.MAX_BROADCAST_RESULTS` (10^7) elements is refused, naming the shapes.
+The functions returning a dict compute each element of their broadcast arguments on its own, in one
+kernel call: a broadcast of more than `_calc.MAX_BROADCAST_RESULTS` (10^7) elements is refused, naming
+the shapes.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def cost_per_million_tokens(
             if given is not None:
                 raise ValueError(f"{name}: give either accelerator_cost_per_hour or purchase_price and life_years, not both")
     return broadcast_call(
-        _k.cost_per_million_tokens,
+        _k.cost_per_million_tokens_array,
         COST_FIELDS,
         accelerator_cost_per_hour=accelerator_cost_per_hour,
         it_power_kw=it_power_kw,
@@ -126,7 +127,7 @@ def calibrate_overheads(
 ) -> dict[str, Any]:
     """Network and operations costs per hour that take the given shares (0-1) of the total cost."""
     return broadcast_call(
-        _k.calibrate_overheads,
+        _k.calibrate_overheads_array,
         ("network_per_hour", "operations_per_hour"),
         compute_per_hour=compute_per_hour,
         energy_per_hour=energy_per_hour,
@@ -159,7 +160,7 @@ def non_energy_multiplier_for_index(
 def embodied_electricity(*, million_tokens: ArrayLike, kwh_per_million: ArrayLike, electricity_price_per_kwh: ArrayLike) -> dict[str, Any]:
     """Electricity embodied in tokens served abroad: ``{"kwh", "value"}`` (value in the price's currency)."""
     return broadcast_call(
-        _k.embodied_electricity,
+        _k.embodied_electricity_array,
         ("kwh", "value"),
         million_tokens=million_tokens,
         kwh_per_million=kwh_per_million,

@@ -12,44 +12,32 @@ void register_token_cost(py::module_& m) {
           py::arg("electricity_price_per_kwh"), "IT kW × PUE × price per kWh.");
     m.def("energy_per_million_tokens_kwh", py::vectorize(&energy_per_million_tokens_kwh), py::arg("it_power_kw"),
           py::arg("pue"), py::arg("tokens_per_second"), "Facility kWh per million tokens.");
-    m.def(
-        "cost_per_million_tokens",
+    def_with_array(
+        m, "cost_per_million_tokens",
+        std::array{"compute_per_hour", "energy_per_hour", "network_per_hour", "operations_per_hour", "total_per_hour",
+                   "compute_per_million", "energy_per_million", "network_per_million", "operations_per_million",
+                   "total_per_million", "compute_share", "energy_share", "network_share", "operations_share",
+                   "kwh_per_million"},
         [](double accelerator_cost_per_hour, double it_power_kw, double pue, double electricity_price_per_kwh,
            double network_cost_per_hour, double operations_cost_per_hour, double tokens_per_second) {
             const auto b = cost_per_million_tokens({accelerator_cost_per_hour, it_power_kw, pue, electricity_price_per_kwh,
                                                     network_cost_per_hour, operations_cost_per_hour, tokens_per_second});
-            py::dict d;
-            d["compute_per_hour"] = b.compute_per_hour;
-            d["energy_per_hour"] = b.energy_per_hour;
-            d["network_per_hour"] = b.network_per_hour;
-            d["operations_per_hour"] = b.operations_per_hour;
-            d["total_per_hour"] = b.total_per_hour;
-            d["compute_per_million"] = b.compute_per_million;
-            d["energy_per_million"] = b.energy_per_million;
-            d["network_per_million"] = b.network_per_million;
-            d["operations_per_million"] = b.operations_per_million;
-            d["total_per_million"] = b.total_per_million;
-            d["compute_share"] = b.compute_share;
-            d["energy_share"] = b.energy_share;
-            d["network_share"] = b.network_share;
-            d["operations_share"] = b.operations_share;
-            d["kwh_per_million"] = b.kwh_per_million;
-            return d;
+            return std::array{b.compute_per_hour, b.energy_per_hour, b.network_per_hour, b.operations_per_hour,
+                              b.total_per_hour, b.compute_per_million, b.energy_per_million, b.network_per_million,
+                              b.operations_per_million, b.total_per_million, b.compute_share, b.energy_share,
+                              b.network_share, b.operations_share, b.kwh_per_million};
         },
+        "Cost per million tokens: components per hour and per million, shares, kWh per million.",
         py::arg("accelerator_cost_per_hour"), py::arg("it_power_kw"), py::arg("pue"), py::arg("electricity_price_per_kwh"),
-        py::arg("network_cost_per_hour"), py::arg("operations_cost_per_hour"), py::arg("tokens_per_second"),
-        "Cost per million tokens: components per hour and per million, shares, kWh per million.");
-    m.def(
-        "calibrate_overheads",
+        py::arg("network_cost_per_hour"), py::arg("operations_cost_per_hour"), py::arg("tokens_per_second"));
+    def_with_array(
+        m, "calibrate_overheads", std::array{"network_per_hour", "operations_per_hour"},
         [](double compute_per_hour, double energy_per_hour, double network_share, double operations_share) {
             const auto o = calibrate_overheads(compute_per_hour, energy_per_hour, network_share, operations_share);
-            py::dict d;
-            d["network_per_hour"] = o.network_per_hour;
-            d["operations_per_hour"] = o.operations_per_hour;
-            return d;
+            return std::array{o.network_per_hour, o.operations_per_hour};
         },
-        py::arg("compute_per_hour"), py::arg("energy_per_hour"), py::arg("network_share"), py::arg("operations_share"),
-        "Network and operations costs per hour that take the given shares of the total.");
+        "Network and operations costs per hour that take the given shares of the total.", py::arg("compute_per_hour"),
+        py::arg("energy_per_hour"), py::arg("network_share"), py::arg("operations_share"));
     m.def("cost_index", py::vectorize(&cost_index), py::arg("cost_a_per_million"), py::arg("cost_b_per_million"),
           "Cost of b relative to a.");
     m.def("throughput_ratio_for_index", py::vectorize(&throughput_ratio_for_index), py::arg("cost_a_per_hour"),
@@ -58,17 +46,14 @@ void register_token_cost(py::module_& m) {
     m.def("non_energy_multiplier_for_index", py::vectorize(&non_energy_multiplier_for_index), py::arg("cost_a_per_hour"),
           py::arg("energy_b_per_hour"), py::arg("non_energy_b_per_hour"), py::arg("target_index"),
           "Multiplier on b's non-energy cost per hour that brings the index b/a to the target.");
-    m.def(
-        "embodied_electricity",
+    def_with_array(
+        m, "embodied_electricity", std::array{"kwh", "value"},
         [](double million_tokens, double kwh_per_million, double electricity_price_per_kwh) {
             const auto e = embodied_electricity(million_tokens, kwh_per_million, electricity_price_per_kwh);
-            py::dict d;
-            d["kwh"] = e.kwh;
-            d["value"] = e.value;
-            return d;
+            return std::array{e.kwh, e.value};
         },
-        py::arg("million_tokens"), py::arg("kwh_per_million"), py::arg("electricity_price_per_kwh"),
-        "Electricity (kWh) embodied in tokens and its value.");
+        "Electricity (kWh) embodied in tokens and its value.", py::arg("million_tokens"), py::arg("kwh_per_million"),
+        py::arg("electricity_price_per_kwh"));
 }
 
 }  // namespace aipower::bindings
