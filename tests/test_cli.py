@@ -584,6 +584,38 @@ def test_a_closed_standard_output_says_so():
     assert proc.stderr == "aipower: error: standard output: cannot write to it (Bad file descriptor)\n"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a closed standard error is a POSIX shell's `2>&-`")
+def test_a_closed_standard_error_keeps_messages_out_of_the_output(tmp_path):
+    # sys.stderr None: a sweep's progress check failed (exit 1, nothing written), and print(file=None)
+    # put notes and errors on standard output, in the data
+    def closed_stderr():
+        os.close(2)
+
+    run = lambda *argv: subprocess.run([sys.executable, "-m", "aipower", *argv], stdout=subprocess.PIPE, text=True,
+                                       timeout=300, preexec_fn=closed_stderr)  # noqa: E731
+    sweep = run("sweep", "--samples", "10", "--out", str(tmp_path / "s"))
+    assert sweep.returncode == 0 and (tmp_path / "s" / "tornado.csv").exists()
+    bad = run("tables", "--out", str(tmp_path / "s" / "tornado.csv"))
+    assert bad.returncode == 2 and bad.stdout == ""
+    regenerate = run("regenerate", "--out", str(tmp_path / "wb"), "--only", "sweep")  # its note goes to stderr
+    assert regenerate.returncode == 0 and "note" not in regenerate.stdout and "sweep.xlsx" in regenerate.stdout
+
+
+def test_an_abbreviated_option_is_not_taken_for_a_destructive_one(tmp_path, capsys):
+    # argparse's prefix matching read --fo as --force and --in as --in-place
+    (tmp_path / "tb").mkdir()
+    with pytest.raises(SystemExit) as exit_:
+        _main(["tables", "--out", str(tmp_path / "tb"), "--fo"])
+    assert exit_.value.code == 2 and "unrecognized arguments: --fo" in capsys.readouterr().err
+    from aipower import workbooks
+
+    book = workbooks.build("us_gap", tmp_path / "b.xlsx")
+    before = book.read_bytes()
+    with pytest.raises(SystemExit) as exit_:
+        _main(["recalc", str(book), "--in"])
+    assert exit_.value.code == 2 and book.read_bytes() == before
+
+
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["sweep", "--help"]])
 def test_help_and_version_on_a_full_standard_output_say_so(argv, monkeypatch, capsys):
     # argparse drops the write error of its own output: exit status 0, nothing written, no word

@@ -2,6 +2,7 @@
 
 import copy
 import math
+import os
 import re
 import textwrap
 
@@ -659,3 +660,12 @@ def test_batch_refuses_a_column_given_twice_and_outputs_as_bytes():
         sweep.batch("ai_ranges", frame)
     with pytest.raises(ValueError, match=r"^outputs = b'hours.coal': expected a list of output names"):
         sweep.batch("ai_ranges", {"renewables.target_share": [0.3]}, outputs=b"hours.coal")
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CPU affinity is a Linux notion")
+def test_every_core_means_the_cores_this_process_may_run_on(monkeypatch):
+    # threads = 0 started the machine's core count of threads under taskset or a container's CPU set
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert sweep._threads(0) == 1 and sweep._threads(3) == 3
+    with pytest.raises(ValueError, match="threads = -1: expected 0 \\(every core\\)"):
+        sweep._threads(-1)

@@ -151,3 +151,61 @@ def test_ctrl_c_while_asking_a_silent_scheduler_stops_at_once(tmp_path):
         listener.close()
     assert proc.returncode == 130 and "sweep interrupted: nothing written" in err, err
     assert not (tmp_path / "out").exists()
+
+
+class _Stalled:
+    """distributed.as_completed over chunks that never finish: their workers are gone."""
+
+    def __init__(self, futures, loop=None):
+        pass
+
+    def is_empty(self):
+        return False
+
+    def has_ready(self):
+        return False
+
+
+class _Client:
+    loop = None
+
+    def __init__(self, workers):
+        self.workers = workers
+
+    def scheduler_info(self):
+        return {"workers": self.workers}
+
+
+def test_a_cluster_whose_workers_all_leave_stops_the_sweep_with_an_error(monkeypatch):
+    # The chunks waited forever when every worker left mid-run (stopped, or died unable to load aipower)
+    monkeypatch.setattr(distributed, "as_completed", _Stalled)
+    start = time.monotonic()
+    with pytest.raises(ValueError, match=r"^dask = 'tcp://h:8786': the cluster has no workers left after 0.2 s without "
+                                         r"a finished chunk .*nothing was written$"):
+        next(sweep._completed(_Client({}), [], "tcp://h:8786", 0.2))
+    assert time.monotonic() - start < 30  # a hang guard, not a speed test
+    # a Client given may have no workers yet (an adaptive cluster starts them): waited for, not refused
+    waiting = sweep._completed(_Client({}), [], _Client({}), 0.05)
+    monkeypatch.setattr(sweep, "_POLL", 0.01)
+    calls, sleep = [], time.sleep
+
+    def poll(seconds):  # 50 polls of 10 ms: ten times the timeout, the workers asked for each time
+        if len(calls) == 50:
+            raise KeyboardInterrupt
+        calls.append(seconds)
+        sleep(seconds)
+
+    monkeypatch.setattr(sweep.time, "sleep", poll)
+    with pytest.raises(KeyboardInterrupt):  # still waiting: no error
+        next(waiting)
+    assert len(calls) == 50
+
+
+def test_a_cluster_failure_is_told_from_an_error_of_the_model():
+    assert sweep._is_cluster_failure(distributed.client.FutureCancelledError("k", "scheduler-connection-lost"))
+    assert sweep._is_cluster_failure(distributed.comm.core.CommClosedError("Stream is closed"))
+    assert sweep._is_cluster_failure(OSError("connection reset"))
+    assert not sweep._is_cluster_failure(ValueError("coal hours[2030] = 9000: expected at most 8784"))
+    message = str(sweep._lost("tcp://h:8786", "the scheduler stopped answering", OSError("reset")))
+    assert message == ("dask = 'tcp://h:8786': the scheduler stopped answering (OSError: reset); the sweep stopped "
+                       "and nothing was written")

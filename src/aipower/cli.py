@@ -60,10 +60,18 @@ def scenario_args(p: argparse.ArgumentParser) -> None:
                         "scenario's, 2024)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An option must be spelled out: argparse's prefix matching read a typo such as `--fo` or `--in` as
+    --force or --in-place, the flags that replace files."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, allow_abbrev=False, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="aipower", description="China power balance, AI data-center demand and token cost.")
+    p = _Parser(prog="aipower", description="China power balance, AI data-center demand and token cost.")
     p.add_argument("--version", action="version", version=f"aipower {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     r = sub.add_parser("run", help="run a scenario and print its tables")
     scenario_args(r)
     t = sub.add_parser("tables", help="write one CSV per table to a directory")
@@ -306,6 +314,21 @@ def _interrupted(exc: KeyboardInterrupt, command: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Started with stderr closed (`2>&-`, a supervisor without fd 2): Python's sys.stderr is None, and
+    # print(file=None) writes to stdout, so notes and errors went into the data; a progress bar's
+    # sys.stderr.isatty() failed. Messages then go nowhere, as the caller chose; exit statuses stand.
+    stderr = sys.stderr
+    if stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    try:
+        return _main_with_streams(argv)
+    finally:
+        if stderr is None:
+            sys.stderr.close()
+            sys.stderr = stderr
+
+
+def _main_with_streams(argv: Sequence[str] | None) -> int:
     command = None
     with stop_signals_handled():  # SIGTERM / SIGHUP (kill, timeout, systemctl stop) as Ctrl-C
         try:

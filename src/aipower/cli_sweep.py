@@ -14,8 +14,11 @@ stops between chunks) or an error leaves the folder as it was.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import sys
+from collections.abc import Iterator
 
 from . import sweep
 from ._io import atomic_write_all, check_targets, csv_writer, text_writer
@@ -87,9 +90,16 @@ class SweepCommand:
         tornado = self._tornado(args)
         # Ctrl-C (KeyboardInterrupt) goes to the command line's handler: nothing is written before the end;
         # a scenario without uncertain inputs (no tornado) is refused here at once
-        result = sweep.run(args.scenario, args.samples, seed=args.seed, threads=args.threads, outputs=outputs,
-                           latin=args.latin, base_year=args.base_year, dask=args.dask, dask_timeout=args.dask_timeout,
-                           progress=not args.no_progress and sys.stderr.isatty())
+        try:
+            with _quiet_dask(args.dask is not None):
+                result = sweep.run(args.scenario, args.samples, seed=args.seed, threads=args.threads, outputs=outputs,
+                                   latin=args.latin, base_year=args.base_year, dask=args.dask,
+                                   dask_timeout=args.dask_timeout, progress=not args.no_progress and sys.stderr.isatty())
+        except ValueError as exc:  # named by the option, as the tornado's are: `samples = 0` is --samples 0
+            for name in ("samples", "seed", "threads", "outputs", "dask"):
+                if str(exc).startswith(f"{name} = "):
+                    raise ValueError(f"--{name}: {exc}") from None
+            raise
         assert tornado is not None  # the sweep varies the inputs the tornado swings
         # a unit column last, as in `aipower tables`
         files = {args.out / f"percentiles_{name}.csv": csv_writer(table.assign(unit=sweep.output_unit(name)), index=True,
@@ -133,9 +143,32 @@ class SweepCommand:
                 raise ValueError(f"--tornado-output {args.tornado_output}: {exc}") from None
             if str(exc).startswith("year = "):
                 raise ValueError(f"--tornado-year {args.tornado_year}: {exc}") from None
+            if str(exc).startswith("threads = "):  # the tornado runs first, on the sweep's threads
+                raise ValueError(f"--threads: {exc}") from None
             if "no uncertain assumptions for a tornado" in str(exc):
                 return None  # sweep.run refuses the scenario before any sampling, saying what to do instead
             raise
+
+
+@contextlib.contextmanager
+def _quiet_dask(quiet: bool) -> Iterator[None]:
+    """distributed's own log while a sweep runs on it: a scheduler that dies mid-run logged tracebacks
+    to stderr before the sweep's one-line error said the same."""
+    if not quiet:
+        yield
+        return
+    # distributed gives some of its loggers (distributed.client) levels of their own, made on import
+    with contextlib.suppress(ImportError):  # not installed: the sweep says so
+        import distributed  # noqa: F401
+    names = ["distributed", *(n for n in logging.root.manager.loggerDict if n.startswith("distributed."))]
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 COMMAND = SweepCommand()

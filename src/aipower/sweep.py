@@ -28,8 +28,9 @@ import os
 import re
 import reprlib
 import sys
+import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -387,6 +388,76 @@ def _connect(address: Any, timeout: float) -> tuple[Any, bool]:
         raise ValueError(f"dask = {address!r}: no Dask scheduler answered within {timeout:g} s ({exc})") from None
 
 
+def _checked_threads(threads: Any) -> int:
+    return _check_int("threads", threads, 0, int(_k.MAX_THREADS), f"0 (every core) or a count in 1-{int(_k.MAX_THREADS)}")
+
+
+def _threads(threads: Any) -> int:
+    """The thread count checked; 0 (every core) as the cores this process may run on (taskset, a
+    container's CPU set), which the kernel's own count of the machine's cores ignores."""
+    threads = _checked_threads(threads)
+    if threads == 0 and hasattr(os, "sched_getaffinity"):
+        threads = min(len(os.sched_getaffinity(0)), int(_k.MAX_THREADS))
+    return threads
+
+
+_POLL = 0.02  # s between looks at a Dask sweep's finished chunks while none is ready
+
+
+def _lost(dask: Any, what: str, exc: BaseException | None = None) -> ValueError:
+    """The error of a sweep whose cluster failed it mid-run, naming the scheduler."""
+    address = dask if isinstance(dask, str) else getattr(getattr(dask, "scheduler", None), "address", dask)
+    cause = f" ({type(exc).__name__}: {' '.join(str(exc).split())})" if exc is not None and str(exc) else ""
+    return ValueError(f"dask = {address!r}: {what}{cause}; the sweep stopped and nothing was written")
+
+
+def _is_cluster_failure(exc: BaseException) -> bool:
+    """A lost scheduler, worker or connection (distributed's own errors, a closed socket), not an error
+    the model raised in a chunk, which is passed on as it is."""
+    import asyncio
+
+    return (type(exc).__module__.split(".")[0] == "distributed"
+            or isinstance(exc, (OSError, TimeoutError, asyncio.CancelledError, asyncio.TimeoutError)))
+
+
+def _completed(client: Any, futures: list, dask: Any, timeout: float) -> Iterator[Any]:
+    """The chunks' futures as they finish. Every `timeout` seconds without one, the scheduler is asked
+    for its workers: with none left (each one stopped, or died unable to load aipower) the chunks would
+    wait forever, so the sweep stops with an error instead. A Client given may start with none (an
+    adaptive cluster starts them once chunks wait): it is waited for until a worker was seen."""
+    from distributed import as_completed
+
+    chunks = as_completed(futures, loop=client.loop)  # the Client's loop: it need not be the default Client
+    seen = isinstance(dask, str)  # an address was refused without workers (_probe_scheduler)
+    last = time.monotonic()
+    while not chunks.is_empty():
+        if chunks.has_ready():
+            yield from chunks.next_batch(block=False)
+            seen, last = True, time.monotonic()
+            continue
+        if time.monotonic() - last >= timeout:
+            try:
+                workers = client.scheduler_info().get("workers", {})
+            except Exception as exc:  # noqa: BLE001 - the scheduler itself is gone
+                raise _lost(dask, "the scheduler stopped answering", exc) from None
+            seen = seen or bool(workers)
+            if seen and not workers:
+                raise _lost(dask, f"the cluster has no workers left after {timeout:g} s without a finished chunk "
+                                  "(workers stopped, or could not load aipower: install the same aipower version on "
+                                  "every worker)")
+            last = time.monotonic()
+        time.sleep(_POLL)
+
+
+def _chunk_result(future: Any, dask: Any) -> bytes:
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - sorted below
+        if _is_cluster_failure(exc):
+            raise _lost(dask, "a chunk was lost with the scheduler or its workers", exc) from None
+        raise
+
+
 def _probe_scheduler(address: str, timeout: float) -> None:
     """Ask the scheduler who it is, within `timeout`, before a Client is made: a Client waits forever
     on a server that accepts the connection and never answers (a paused scheduler, a proxy), and reads
@@ -543,7 +614,9 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
     """
     samples = _check_int("samples", samples, 1, int(_k.MAX_SAMPLES), f"a count in 1-{int(_k.MAX_SAMPLES)}")
     seed = _check_int("seed", seed, 0, _MAX_SEED, "an integer in 0-2^64-1")
-    threads = _check_int("threads", threads, 0, int(_k.MAX_THREADS), f"0 (every core) or a count in 1-{int(_k.MAX_THREADS)}")
+    # 0 on a Dask worker is one thread a chunk (the worker runs chunks side by side); here, every core
+    on_worker = _checked_threads(threads) or 1
+    threads = _threads(threads)
     block = int(_k.BLOCK)
     chunk_size = _check_int("chunk_size", chunk_size, block, 2**31, f"a multiple of {block} (at least {block})")
     if chunk_size % block:
@@ -597,16 +670,14 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
             client, own = _connect(dask, dask_timeout)
             futures: list = []
             try:
-                from distributed import as_completed
-
                 job = _Job(uuid.uuid4().hex, sc, chosen,
                            tuple((u.binding, tuple(sorted(u.dist.items()))) for u in uncertain),
-                           seed, latin, samples, alpha, threads if threads else 1)
+                           seed, latin, samples, alpha, on_worker)
                 futures = client.map(_run_chunk, [job] * len(chunks), [c[0] for c in chunks], [c[1] for c in chunks],
                                      pure=False)
                 counts = {f.key: c[1] for f, c in zip(futures, chunks)}
-                for future in as_completed(futures, loop=client.loop):
-                    summary.merge(_k.Summary.from_bytes(future.result()))
+                for future in _completed(client, futures, dask, dask_timeout):
+                    summary.merge(_k.Summary.from_bytes(_chunk_result(future, dask)))
                     done += counts[future.key]
                     if bar is not None:
                         bar.update(counts[future.key])
@@ -670,7 +741,7 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
     uncertain, unused = _used(sc, _uncertain(sc))
     if not uncertain:
         raise ScenarioError(f"scenario '{sc.name}': no uncertain assumptions for a tornado")
-    threads = _check_int("threads", threads, 0, int(_k.MAX_THREADS), f"0 (every core) or a count in 1-{int(_k.MAX_THREADS)}")
+    threads = _threads(threads)
     model = _model(sc, inputs, uncertain, [output])
     column = _year_column(model, output, year, h.base_year)
     point = np.array([u.point for u in uncertain])
@@ -724,7 +795,7 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
     for name, c in zip(names, columns):
         if len(c) != n:
             raise ValueError(f"values[{name!r}] has {len(c)} values, expected {n} (the same N for every input)")
-    threads = _check_int("threads", threads, 0, int(_k.MAX_THREADS), f"0 (every core) or a count in 1-{int(_k.MAX_THREADS)}")
+    threads = _threads(threads)
     chosen = _check_outputs(outputs, bool(inputs.target.enabled))
     model = _kernel_model(sc, inputs, [str(x) for x in names], chosen)
     limit = _memory_limit()
