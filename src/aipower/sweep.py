@@ -41,7 +41,6 @@ import pandas as pd
 from . import _calc, units
 from . import uncertainty as _uncertainty
 from ._build import _SEGMENT_VALUES
-from ._kernel import MAX_YEAR, MIN_YEAR
 from ._kernel import sweep as _k
 from .balance import _named, model_inputs
 from .scenario import Scenario, ScenarioError
