@@ -91,7 +91,7 @@ def main() -> None:
     print(f"{n:,} elements per call, best of {args.repeats}")
     print(f"{'calculator':38} {'array':>10} {'per element':>12} {'ratio':>7}  results")
     for name, array_kernel, scalar_kernel, fields, inputs in cases(n, np.random.default_rng(0)):
-        t_array, got = best_of(args.repeats, lambda: _calc.broadcast_call(array_kernel, fields, **inputs))
+        t_array, got = best_of(args.repeats, lambda: _calc.broadcast_call(array_kernel, **inputs))
         t_loop, want = best_of(args.repeats, lambda: per_element_call(scalar_kernel, fields, **inputs))
         same = list(got) == list(want) == list(fields) and all(got[k].tobytes() == want[k].tobytes() for k in fields)
         print(f"{name:38} {t_array:9.3f}s {t_loop:11.3f}s {t_loop / t_array:6.1f}x  "

@@ -156,23 +156,21 @@ def _unwrap(value: Any) -> Any:
 MAX_BROADCAST_RESULTS = 10**7
 
 
-def broadcast_call(kernel: Callable[..., Mapping[str, Any]], fields: Sequence[str], **kwargs: Any) -> dict[str, Any]:
+def broadcast_call(kernel: Callable[..., Mapping[str, Any]], **kwargs: Any) -> dict[str, Any]:
     """Call ``kernel`` over broadcast array arguments, given by name.
 
     ``kernel`` is the array version of a kernel function (``_kernel.<area>.<name>_array``): 1-D float64
     arrays of one length by name → a dict of 1-D arrays, computed element by element in C order, so the
     first element it refuses is the one an index loop would meet first. Fixed arguments (an int such as
     ``years``) are bound beforehand, e.g. with ``functools.partial``. Scalars in → floats out; arrays in →
-    arrays of the broadcast shape out. ``fields`` are the keys the kernel returns, so that an empty shape
-    gives them as empty arrays (as a vectorised kernel function does) rather than an empty dict. A shape of
-    more than `MAX_BROADCAST_RESULTS` elements is refused with a ValueError naming the arguments' shapes.
+    arrays of the broadcast shape out (an empty shape: every field, empty, as the kernel gives them for
+    arrays of length 0). A shape of more than `MAX_BROADCAST_RESULTS` elements is refused with a
+    ValueError naming the arguments' shapes.
     """
     names = list(kwargs)
     given = [np.asarray(kwargs[n], dtype=float) for n in names]
     broadcast = np.broadcast(*given)
     shape, size = broadcast.shape, broadcast.size
-    if size == 0:
-        return {field: np.empty(shape) for field in fields}
     if size > MAX_BROADCAST_RESULTS:
         listed = ", ".join(f"{n} {a.shape}" for n, a in zip(names, given) if a.ndim)
         raise ValueError(f"{listed}: broadcast together to shape {shape}, {size:,} results; expected at most "

@@ -42,7 +42,6 @@ def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: Whole, d
     """Capex plus ``years`` of opex discounted at ``discount_rate`` (fraction/yr): ``{"capex", "opex", "total"}``."""
     return broadcast_call(
         partial(_k.lifetime_cost_array, years=years),
-        ("capex", "opex", "total"),
         capex=capex,
         opex_per_year=opex_per_year,
         discount_rate=discount_rate,
@@ -74,7 +73,6 @@ def compare(
     ``alternative_{capex,opex,total}``, the opex per year of both, and ``extra_{capex,opex,total}``."""
     return broadcast_call(
         partial(_k.compare_array, years=years),
-        COMPARE_FIELDS,
         capacity_mw=capacity_mw,
         turbine_capex_per_mw=turbine_capex_per_mw,
         turbine_opex_per_mw_year=turbine_opex_per_mw_year,

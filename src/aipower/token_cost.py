@@ -110,7 +110,6 @@ def cost_per_million_tokens(
                 raise ValueError(f"{name}: give either accelerator_cost_per_hour or purchase_price and life_years, not both")
     return broadcast_call(
         _k.cost_per_million_tokens_array,
-        COST_FIELDS,
         accelerator_cost_per_hour=accelerator_cost_per_hour,
         it_power_kw=it_power_kw,
         pue=pue,
@@ -128,7 +127,6 @@ def calibrate_overheads(
     """Network and operations costs per hour that take the given shares (0-1) of the total cost."""
     return broadcast_call(
         _k.calibrate_overheads_array,
-        ("network_per_hour", "operations_per_hour"),
         compute_per_hour=compute_per_hour,
         energy_per_hour=energy_per_hour,
         network_share=network_share,
@@ -161,7 +159,6 @@ def embodied_electricity(*, million_tokens: ArrayLike, kwh_per_million: ArrayLik
     """Electricity embodied in tokens served abroad: ``{"kwh", "value"}`` (value in the price's currency)."""
     return broadcast_call(
         _k.embodied_electricity_array,
-        ("kwh", "value"),
         million_tokens=million_tokens,
         kwh_per_million=kwh_per_million,
         electricity_price_per_kwh=electricity_price_per_kwh,

@@ -733,17 +733,22 @@ _SHARED_CELL = re.compile(rb'(<c [^>]*?)t="s"([^>]*>)<v>(\d+)</v>')
 _VALUE_NUMBER = re.compile(rb"<(c:)?v>(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)</(?:c:)?v>")
 
 
-def _canonical_cells(z: zipfile.ZipFile, name: str, data: bytes) -> bytes:
-    """A worksheet or chart part with its cells' values written one way. Text: the builder stores a
-    spilled table's text in the shared strings and `aipower recalc` writes it inline (t="str", as a
-    formula's text result), the same cells either way. Numbers: the builder writes '20.0' and '1E+26'
-    where recalc writes '20' and '1e+26'; each is written as Python writes it (`compare` then allows
-    for the last digit). Chart caches alike."""
-    if name.startswith("xl/worksheets/") and _SHARED_STRINGS in z.namelist():
-        items = _SHARED_ITEM.findall(z.read(_SHARED_STRINGS))
-        # a plain item is its text; rich text (runs) keeps its markup, so formatting still counts
-        texts = [m.group(1) if (m := _PLAIN_TEXT.fullmatch(item)) else item for item in items]
+def _shared_texts(z: zipfile.ZipFile) -> list[bytes]:
+    """The shared strings of a workbook as their cells would hold them inline: a plain item is its
+    text; rich text (runs) keeps its markup, so formatting still counts."""
+    if _SHARED_STRINGS not in z.namelist():
+        return []
+    items = _SHARED_ITEM.findall(z.read(_SHARED_STRINGS))
+    return [m.group(1) if (m := _PLAIN_TEXT.fullmatch(item)) else item for item in items]
 
+
+def _canonical_cells(texts: list[bytes], name: str, data: bytes) -> bytes:
+    """A worksheet or chart part with its cells' values written one way. Text: the builder stores a
+    spilled table's text in the shared strings (`texts`) and `aipower recalc` writes it inline (t="str",
+    as a formula's text result), the same cells either way. Numbers: the builder writes '20.0' and
+    '1E+26' where recalc writes '20' and '1e+26'; each is written as Python writes it (`compare` then
+    allows for the last digit). Chart caches alike."""
+    if name.startswith("xl/worksheets/") and texts:
         def inline(m: re.Match) -> bytes:
             i = int(m.group(3))
             return m.group(1) + b't="str"' + m.group(2) + b"<v>" + (texts[i] if i < len(texts) else m.group(3)) + b"</v>"
@@ -767,11 +772,12 @@ def compare(a: str | Path, b: str | Path, rel: float = 1e-12, labels: tuple[str,
             diffs.append(f"{name}: only in {labels[0] if name in na else labels[1]}")
         # a sheet's bytes say what it shows only when both files share the same shared strings
         same_strings = _SHARED_STRINGS in na & nb and za.read(_SHARED_STRINGS) == zb.read(_SHARED_STRINGS)
+        texts_a, texts_b = _shared_texts(za), _shared_texts(zb)
         for name in sorted(na & nb):
             ta, tb = za.read(name), zb.read(name)
             if name == _SHARED_STRINGS or ta == tb and (same_strings or not name.startswith("xl/worksheets/")):
                 continue
-            ta, tb = _canonical_cells(za, name, ta), _canonical_cells(zb, name, tb)
+            ta, tb = _canonical_cells(texts_a, name, ta), _canonical_cells(texts_b, name, tb)
             if ta == tb:
                 continue
             sa, sb = ta.decode("utf-8", "replace"), tb.decode("utf-8", "replace")
