@@ -129,6 +129,18 @@ def test_recalc_names_a_folder_or_a_missing_file_as_such(tmp_path, capsys):
     assert capsys.readouterr().err.endswith("none.xlsx: cannot read the workbook (No such file or directory)\n")
 
 
+@pytest.mark.parametrize("name, said", [("book", "a file without an extension is not a format recalc reads"),
+                                        ("book.xls", "the extension '.xls' is not a format recalc reads"),
+                                        ("book.csv", "the extension '.csv' is not a format recalc reads")])
+def test_recalc_names_an_extension_it_does_not_read(tmp_path, capsys, name, said):
+    # openpyxl's own message read "does not support  file format" for a file without an extension
+    (tmp_path / name).write_bytes(b"")
+    assert main(["recalc", str(tmp_path / name), "--out", str(tmp_path / "o.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert f"{name}: cannot read the workbook ({said}: expected .xlsx, .xlsm, .xltx, .xltm" in err, err
+    assert ("save an Excel 97-2003 workbook as .xlsx" in err) == name.endswith(".xls")
+
+
 def test_recalc_keeps_a_file_saved_at_its_output_meanwhile(tmp_path, capsys):
     # the output was checked before the recalculation and then replaced regardless (overwrite=True)
     src = _own_book(tmp_path / "own.xlsx")

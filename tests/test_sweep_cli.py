@@ -331,3 +331,27 @@ def test_a_file_that_appears_during_the_sweep_is_kept_and_named_in_command_line_
     err = capsys.readouterr().err
     assert "tornado.csv exists: not overwriting it (use --force to replace it)" in err, err
     assert (out / "tornado.csv").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_dask_timeout_without_dask_is_refused_not_ignored(tmp_path, monkeypatch, capsys):
+    # it was accepted and the sweep ran on this machine, the analyst believing it went to the cluster
+    monkeypatch.setattr(sweep, "run", _must_not_run)
+    assert main(["sweep", "--samples", "10", "--dask-timeout", "5", "--out", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aipower: error: --dask-timeout: 5 s given without --dask;"), err
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_scenario_piped_on_standard_input_is_read_once(tmp_path):
+    # the command loads a scenario more than once (its checks, then the sweep): a pipe read twice was empty
+    # the second time, and the sweep refused "/dev/stdin: empty"
+    import subprocess
+    from importlib import resources
+
+    text = resources.files("aipower").joinpath("scenarios/ai_ranges.toml").read_text(encoding="utf-8")
+    out = tmp_path / "s"
+    proc = subprocess.run([sys.executable, "-m", "aipower", "sweep", "--scenario", "/dev/stdin", "--samples", "200",
+                           "--no-progress", "--out", str(out)], input=text, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "tornado.csv").exists() and (out / "sweep.json").exists()

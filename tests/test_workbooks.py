@@ -259,6 +259,24 @@ def test_check_says_a_folder_where_a_workbook_goes_is_not_for_force(tmp_path, ca
     assert "--force`" not in err and "1 workbook stale or edited\n" in err
 
 
+def test_check_refuses_force_which_it_would_ignore(tmp_path, capsys):
+    # --check writes nothing: `--check --force` checked and replaced nothing, silently
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--check", "--force"]) == 2
+    assert capsys.readouterr().err.startswith("aipower: error: --force: --check writes nothing")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_scenario_that_is_a_pipe_is_refused_before_the_build(tmp_path, capsys):
+    # a workbook stores the scenario's path for its formulas: a pipe's was gone at the build's own recalculation
+    fifo = tmp_path / "scenario.toml"
+    os.mkfifo(fifo)
+    assert main(["regenerate", "--scenario", str(fifo), "--out", str(tmp_path / "w"), "--only", "token_cost"]) == 2
+    err = capsys.readouterr().err
+    assert f"--scenario {fifo}: not a regular file (a pipe or device)" in err, err
+    assert not (tmp_path / "w").exists()
+
+
 def test_build_refuses_an_existing_file_and_regenerate_an_empty_selection(tmp_path):
     mine = tmp_path / "mine.xlsx"
     mine.write_text("an analyst's own workbook")

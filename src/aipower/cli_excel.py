@@ -58,6 +58,10 @@ class RegenerateCommand:
             print(f"aipower: error: {exc}", file=sys.stderr)
             return 2
         if args.check:
+            if args.force:  # --check writes nothing, so a --force with it would be silently ignored
+                print("aipower: error: --force: --check writes nothing, so there is nothing for --force to replace; "
+                      "drop --check to rebuild the workbooks", file=sys.stderr)
+                return 2
             return self._check(args, workbooks)
         try:
             start = time.perf_counter()

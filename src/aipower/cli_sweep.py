@@ -75,13 +75,16 @@ class SweepCommand:
                        help="swing each input between these quantiles of its distribution, e.g. 0.1,0.9 "
                             "(default: the range's bounds; P5/P95 of an unbounded normal or lognormal)")
         p.add_argument("--dask", default=None, metavar="ADDRESS", help="run the chunks on a Dask scheduler, e.g. tcp://host:8786")
-        p.add_argument("--dask-timeout", type=_timeout, default=sweep.DEFAULT_DASK_TIMEOUT, metavar="SECONDS",
+        p.add_argument("--dask-timeout", type=_timeout, default=None, metavar="SECONDS",
                        help=f"give up if the scheduler does not answer (default {sweep.DEFAULT_DASK_TIMEOUT:g} s)")
         p.add_argument("--out", required=True, type=out_path, metavar="DIR", help="output directory (created if missing)")
         p.add_argument("--force", action="store_true", help="replace files that already exist in DIR")
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def run(self, args: argparse.Namespace) -> int:
+        if args.dask_timeout is not None and args.dask is None:  # a timeout given for nothing is a mistake to say
+            raise ValueError(f"--dask-timeout: {args.dask_timeout:g} s given without --dask; it is how long to wait "
+                             "for a Dask scheduler, and a sweep without --dask runs on this machine")
         outputs = args.outputs
         names = [f"percentiles_{o}.csv" for o in sweep.chosen_outputs(args.scenario, outputs, base_year=args.base_year)]
         # refused before the sweep, not after it: a long run must not end on an existing file or a
@@ -94,7 +97,7 @@ class SweepCommand:
             with _quiet_dask(args.dask is not None):
                 result = sweep.run(args.scenario, args.samples, seed=args.seed, threads=args.threads, outputs=outputs,
                                    latin=args.latin, base_year=args.base_year, dask=args.dask,
-                                   dask_timeout=args.dask_timeout, progress=not args.no_progress and sys.stderr.isatty())
+                                   dask_timeout=args.dask_timeout or sweep.DEFAULT_DASK_TIMEOUT, progress=not args.no_progress and sys.stderr.isatty())
         except ValueError as exc:  # named by its option too, as the tornado's are: --samples: samples = 0: ...
             for name in ("samples", "seed", "threads", "outputs", "dask"):
                 if str(exc).startswith(f"{name} = "):

@@ -1601,7 +1601,13 @@ def load_book(path: str | Path) -> Book:
     with reading(path):
         try:
             wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
-        except InvalidFileException as exc:  # the file format: its message says which
+        except InvalidFileException as exc:  # the file's extension (openpyxl's message leaves an empty one blank)
+            suffix = Path(path).suffix
+            if suffix.lower() not in _READABLE_EXTENSIONS:
+                kind = f"the extension '{suffix}'" if suffix else "a file without an extension"
+                hint = "; save an Excel 97-2003 workbook as .xlsx in Excel first" if suffix.lower() == ".xls" else ""
+                raise UnreadableWorkbook(path, f"{kind} is not a format recalc reads: expected "
+                                               f"{', '.join(_READABLE_EXTENSIONS)}{hint}") from None
             raise UnreadableWorkbook(path, str(exc)) from None
         has_formula, dynamic = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
     book = Book()
@@ -1809,6 +1815,10 @@ def _damage(exc: BaseException) -> str:
     if isinstance(exc, (zipfile.BadZipFile, UnicodeDecodeError)):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+# what openpyxl opens, by extension; it refuses any other before reading a byte
+_READABLE_EXTENSIONS = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
 class UnreadableWorkbook(RecalcError):

@@ -23,6 +23,7 @@ import math
 import os
 import re
 import reprlib
+import stat
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -282,10 +283,25 @@ _LEAF_FIELDS = ("value", "unit", "source", "actual", "year_offset", "less", "cho
 _MAX_FILE_BYTES = 16 * 2**20  # the shipped scenarios are a few KiB; a device or a wrong file is not read whole
 
 
+# what a pipe or terminal given as a scenario (`--scenario /dev/stdin`) held, by path: it can be read
+# only once, and a scenario is read more than once (its parents' chain, then its assumptions; a
+# command loads it for its checks and again for its run)
+_STREAMS: dict[str, bytes] = {}
+
+
+def _read_bytes(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return fh.read(_MAX_FILE_BYTES + 1)
+        key = str(path)
+        if key not in _STREAMS:
+            _STREAMS[key] = fh.read(_MAX_FILE_BYTES + 1)
+        return _STREAMS[key]
+
+
 def _parse(path: Path) -> tuple[dict[str, Any], str]:
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(_MAX_FILE_BYTES + 1)
+        raw = _read_bytes(path)
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read scenario file: {exc.strerror}") from None
     if len(raw) > _MAX_FILE_BYTES:

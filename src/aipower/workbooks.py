@@ -674,8 +674,12 @@ def check_storable(scenario: str, name: str = "scenario") -> None:
     from .scenario import shipped_name
 
     path = Path(scenario).expanduser()
-    if shipped_name(scenario) is not None or not path.is_file():  # the loader names a missing file
+    if shipped_name(scenario) is not None or not path.exists() or path.is_dir():  # the loader names these
         return
+    if not path.is_file():  # a pipe (`--scenario /dev/stdin`) is gone once read: the formulas would find nothing
+        raise ValueError(f"{name} {scenario}: not a regular file (a pipe or device), and a workbook stores the "
+                         "scenario file's path for its formulas to read again at each recalculation; expected a "
+                         "scenario .toml file: save it to a file and give that file")
     stored = str(path.resolve())
     try:
         stored.encode("utf-8")
