@@ -155,6 +155,30 @@ def test_tornado(ai):
         sweep.tornado("ai_ranges", quantiles=(0.9, 0.1))
 
 
+@pytest.mark.parametrize("dist", [dict(dist="normal", mean=0.30, sd=0.01, low=0.0, high=1.0),  # README's form
+                                  dict(dist="normal", mean=0.30, sd=0.01, low=0.0),  # one bound, 30 sd out
+                                  dict(dist="lognormal", median=0.30, sigma=0.03, low=0.2)])
+def test_a_tornado_swings_a_bounded_normal_or_lognormal_over_its_p5_p95_not_to_its_bounds(dist):
+    # the bounds only truncate it: swung to 0 and 1 (values the model refuses), the target share's row
+    # went last with no swing; swung to one far bound, its swing dwarfed those of the other inputs
+    t = sweep.tornado(normal_share_scenario(**dist), "hours.coal", 2030).set_index("input")
+    row = t.loc["renewables.target_share"]
+    [u] = sweep.uncertain_inputs(normal_share_scenario(**dist))
+    assert (row["low"], row["high"]) == (u.distribution().quantile(0.05), u.distribution().quantile(0.95))
+    assert row["note"] == "" and row["swing"] > 0
+    # a range keeps its bounds
+    ranged = sweep.tornado(normal_share_scenario(low=0.28, high=0.32), "hours.coal", 2030).set_index("input")
+    assert (ranged.loc["renewables.target_share", "low"], ranged.loc["renewables.target_share", "high"]) == (0.28, 0.32)
+
+
+def test_a_tornado_without_a_year_takes_2030_or_a_later_base_year():
+    assert sweep.tornado("ai_ranges", "hours.coal").attrs["year"] == 2030
+    t = sweep.tornado("ai_ranges", "hours.coal", base_year=2031)  # 2030 is before that horizon: it was refused
+    assert t.attrs["year"] == 2031
+    assert t["base"].iloc[0] == aipower.run("ai", base_year=2031).hours.loc["coal", 2031]
+    assert sweep.tornado("ai_ranges", "hours.coal", overrides={"horizon.base_year": 2032}).attrs["year"] == 2032
+
+
 def test_infeasible_samples_are_counted_not_silent():
     sc = load_scenario("base", overrides={"renewables.target_share": {"value": 0.6, "low": 0.5, "high": 0.9, "unit": "fraction"}})
     r = sweep.run(sc, 2000, seed=2, outputs=["hours.coal"])

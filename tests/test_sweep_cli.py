@@ -355,3 +355,10 @@ def test_a_scenario_piped_on_standard_input_is_read_once(tmp_path):
                           timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert (out / "tornado.csv").exists() and (out / "sweep.json").exists()
+
+
+def test_a_later_base_year_moves_the_default_tornado_year(tmp_path):
+    # --base-year 2031 failed "--tornado-year 2030: ... expected a year in 2031-2035", a year never given
+    out = tmp_path / "s"
+    assert main(["sweep", "--base-year", "2031", "--samples", "200", "--no-progress", "--out", str(out)]) == 0
+    assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["tornado"]["year"] == 2031

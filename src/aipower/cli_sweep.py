@@ -70,10 +70,11 @@ class SweepCommand:
         p.add_argument("--outputs", default=None, metavar="LIST",
                        help="comma-separated outputs (default: " + ",".join(sweep.DEFAULT_OUTPUTS) + ")")
         p.add_argument("--tornado-output", default="hours.coal", metavar="OUTPUT", help="output of the tornado (default hours.coal)")
-        p.add_argument("--tornado-year", type=int, default=2030, metavar="YEAR", help="year of the tornado (default 2030)")
+        p.add_argument("--tornado-year", type=int, default=None, metavar="YEAR",
+                       help=f"year of the tornado (default {sweep.TORNADO_YEAR}, or the base year if later)")
         p.add_argument("--tornado-quantiles", type=_quantile_pair, default=None, metavar="LOW,HIGH",
                        help="swing each input between these quantiles of its distribution, e.g. 0.1,0.9 "
-                            "(default: the range's bounds; P5/P95 of an unbounded normal or lognormal)")
+                            "(default: a range's or triangular's bounds; P5/P95 of a normal or lognormal, bounded or not)")
         p.add_argument("--dask", default=None, metavar="ADDRESS", help="run the chunks on a Dask scheduler, e.g. tcp://host:8786")
         p.add_argument("--dask-timeout", type=_timeout, default=None, metavar="SECONDS",
                        help=f"give up if the scheduler does not answer (default {sweep.DEFAULT_DASK_TIMEOUT:g} s)")
@@ -123,7 +124,7 @@ class SweepCommand:
             "tornado": {"output": args.tornado_output, "unit": sweep.output_unit(args.tornado_output),
                         "year": tornado.attrs.get("year"),
                         "swing": ("quantiles {:g}, {:g} of each input".format(*args.tornado_quantiles)
-                                  if args.tornado_quantiles else "the range's bounds (P5, P95 of an unbounded one)")},
+                                  if args.tornado_quantiles else "a range's or triangular's bounds; P5, P95 of a normal or lognormal")},
             "inputs": json.loads(result.inputs.to_json(orient="records")),
         }
         files[args.out / "sweep.json"] = text_writer(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")

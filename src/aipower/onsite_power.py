@@ -16,10 +16,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, Whole, broadcast_call, checked, low_high, scalar, whole
+from ._calc import Assumptions, Whole, broadcast_call, checked, default, low_high, scalar, whole
 from ._table_errors import named_inputs
 
 _k = _kernel.onsite_power
+# keyword defaults from calculators.toml, with their sources there
+DISCOUNT_RATE = default("onsite_power.discount_rate")
+TURBINE_OPEX_PER_MW_YEAR = default("onsite_power.turbine_opex_per_mw_year")
 
 ArrayLike = npt.ArrayLike
 
@@ -38,7 +41,7 @@ def _flatten(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @checked
-def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: Whole, discount_rate: ArrayLike = 0.0) -> dict[str, Any]:
+def lifetime_cost(*, capex: ArrayLike, opex_per_year: ArrayLike, years: Whole, discount_rate: ArrayLike = DISCOUNT_RATE) -> dict[str, Any]:
     """Capex plus ``years`` of opex discounted at ``discount_rate`` (fraction/yr): ``{"capex", "opex", "total"}``."""
     return broadcast_call(
         partial(_k.lifetime_cost_array, years=years),
@@ -65,8 +68,8 @@ def compare(
     alternative_capex_multiple: ArrayLike,
     alternative_extra_opex_per_mw_year: ArrayLike,
     years: Whole,
-    turbine_opex_per_mw_year: ArrayLike = 0.0,
-    discount_rate: ArrayLike = 0.0,
+    turbine_opex_per_mw_year: ArrayLike = TURBINE_OPEX_PER_MW_YEAR,
+    discount_rate: ArrayLike = DISCOUNT_RATE,
 ) -> dict[str, Any]:
     """Gas turbine vs an alternative costing ``alternative_capex_multiple`` × the turbine capex and
     ``alternative_extra_opex_per_mw_year`` more opex. Returns ``turbine_{capex,opex,total}``,

@@ -12,7 +12,7 @@ folds the outputs into streaming reductions: memory grows only by one sum per ou
     >>> r.tables["hours.coal"]            # P5 P10 P50 P90 P95 mean × years
     >>> sweep.tornado("ai_ranges", output="hours.coal", year=2030)
 
-Percentiles are within a relative error `alpha` (default 1e-4: ±0.5 h on 4,500
+Percentiles are within a relative error `alpha` (default 1e-4: ±0.45 h on 4,500
 coal hours) of the exact lower sample quantile (numpy ``method="lower"``);
 means are exact up to floating-point summation in a fixed order. Results for a
 given seed do not depend on the thread count, the chunk size or Dask.
@@ -50,6 +50,8 @@ DEFAULT_OUTPUTS = ("hours.coal", "demand.total", "demand.data_centers", "require
 #: Rows of a percentile table and the probabilities behind them.
 STATS = ("P5", "P10", "P50", "P90", "P95", "mean")
 QUANTILES = {"P5": 0.05, "P10": 0.10, "P50": 0.50, "P90": 0.90, "P95": 0.95}
+# A tornado's default low and high for a normal or lognormal: the percentile table's outermost rows
+TORNADO_TAIL_QUANTILES = (QUANTILES["P5"], QUANTILES["P95"])
 #: Samples per chunk: the unit of progress, interruption and Dask tasks (a multiple of the kernel's block).
 DEFAULT_CHUNK = 64 * int(_k.BLOCK)
 #: Default relative accuracy of the percentiles.
@@ -98,15 +100,14 @@ class UncertainInput:
         return _k.Distribution.lognormal(d["median"], d["sigma"], d.get("low", 0.0), d.get("high", math.inf))
 
     def swing(self, quantiles: tuple[float, float] | None = None) -> tuple[float, float]:
-        """Low and high values for a tornado: the range's bounds (P5/P95 where unbounded) or given quantiles."""
+        """Low and high values for a tornado: given quantiles; else a uniform's or triangular's bounds,
+        and P5/P95 of a normal or lognormal, bounded or not (its bounds only truncate it: they can lie
+        many sd out, and a share's 0-1 bounds are values the model refuses)."""
         dist = self.distribution()
-        if quantiles is not None:
-            return dist.quantile(quantiles[0]), dist.quantile(quantiles[1])
-        lo = self.dist.get("low", -math.inf)
-        hi = self.dist.get("high", math.inf)
-        if self.dist["dist"] == "lognormal" and lo <= 0:
-            lo = -math.inf
-        return (lo if math.isfinite(lo) else dist.quantile(0.05), hi if math.isfinite(hi) else dist.quantile(0.95))
+        if quantiles is None and self.dist["dist"] in ("uniform", "triangular"):
+            return self.dist["low"], self.dist["high"]
+        low, high = quantiles if quantiles is not None else TORNADO_TAIL_QUANTILES
+        return dist.quantile(low), dist.quantile(high)
 
 
 def _converter(unit: str, where: str) -> tuple[Callable[[float], float], str]:
@@ -705,29 +706,37 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
                        int(summary.failed), summary.first_failure, len(chunks), notes)
 
 
-def _year_column(model: _k.Model, output: str, year: int | None, base_year: int) -> int:
+# The year a tornado swings when none is given: seed 1's target year (2030, the end of the 15th
+# five-year plan), or the base year where a later one starts the horizon
+TORNADO_YEAR = 2030
+
+
+def _year_column(model: _k.Model, output: str, year: int | None, base_year: int) -> tuple[int, int | None]:
+    """The output column of `year` and the year itself (None for a one-value output)."""
     width = model.output_widths[0]
     if width == 1:  # one value: any year of the horizon names it, as it would a yearly output's
         if year is not None:
             _check_int("year", year, base_year, model.last_year,
                        f"a year in {base_year}-{model.last_year} (output '{output}' has one value, the same for each year)")
-        return 0
+        return 0, None
     if year is None:
-        raise ValueError(f"year = None: expected a year in {base_year}-{model.last_year} for output '{output}'")
+        year = max(TORNADO_YEAR, base_year)
     year = _check_int("year", year, base_year, model.last_year, f"a year in {base_year}-{model.last_year} for output '{output}'")
-    return year - model.first_year
+    return year - model.first_year, year
 
 
-def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", year: int | None = 2030, *,
+def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", year: int | None = None, *,
             quantiles: tuple[float, float] | None = None, threads: int = 0, base_year: int | None = None,
             overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """One-at-a-time swings: each uncertain input at its low and high with the others at their points.
 
-    Low/high are the range's bounds (P5/P95 for an unbounded normal or
-    lognormal) or the given `quantiles` of each distribution. Rows are sorted
+    Low/high are the given `quantiles` of each distribution; without them, a
+    range's or triangular's bounds and a normal's or lognormal's P5/P95
+    (bounded or not: its bounds only truncate it). Rows are sorted
     by swing (|output at high − output at low|), largest first; `base` is the
     output with every input at its point. A low or high the model refuses
-    gives NaN and its message in `note`.
+    gives NaN and its message in `note`. `year` None is 2030, or the base year
+    if that is later; a one-value output (requirement.level) needs none.
     """
     output = _check_output("output", output)
     if quantiles is not None:
@@ -742,7 +751,7 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
         raise ScenarioError(f"scenario '{sc.name}': no uncertain assumptions for a tornado")
     threads = _threads(threads)
     model = _model(sc, inputs, uncertain, [output])
-    column = _year_column(model, output, year, h.base_year)
+    column, year = _year_column(model, output, year, h.base_year)
     point = np.array([u.point for u in uncertain])
     rows = [point]
     swings = [u.swing(quantiles) for u in uncertain]
@@ -766,7 +775,7 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
                         "output_at_low": lo_out, "output_at_high": hi_out, "swing": abs(hi_out - lo_out),
                         "base": base, "note": "; ".join(notes)})
     df = pd.DataFrame(records).sort_values("swing", ascending=False, kind="stable", na_position="last")
-    df.attrs.update(output=output, year=year if model.output_widths[0] > 1 else None, scenario=sc.name, notes=unused)
+    df.attrs.update(output=output, year=year, scenario=sc.name, notes=unused)
     return df.reset_index(drop=True)
 
 
@@ -874,7 +883,7 @@ def sweep_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "ho
     return t
 
 
-def tornado_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", year: int | None = 2030,
+def tornado_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", year: int | None = None,
                   threads: int = 0, *, quantiles: tuple[float, float] | None = None, base_year: int | None = None,
                   overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Worksheet shape of a tornado (AIP_TORNADO): input, low, high, output at each, swing, base, note;

@@ -362,8 +362,8 @@ def china_balance(b: Builder) -> None:
     # Renewables: share, requirement, sensitivity.
     re_ = b.sheet("Renewables")
     row = re_.title("Non-hydro renewable share and the wind+solar requirement", [
-        f"Sources: {_SEED1} [88] (30% non-hydro share in 2030 needs ≥ 274 GW/yr of wind+solar; each point less "
-        "20-40 GW/yr less; the AI case 10-15 GW/yr more). The model solves the level exactly.",
+        f"Sources: {_SEED1} [53][55] (30% non-hydro share in 2030 needs ≥ 274 GW/yr of wind+solar; each point less "
+        "20-40 GW/yr less) and [88] (the AI case 10-15 GW/yr more). The model solves the level exactly.",
         "Share = (wind + solar + biomass generation) / consumption; the level is the same GW/yr in each year of the "
         "solve window."])
     r1, c1, r2, c2 = balance_table(re_, row + 1, "re_share", {"non_hydro_share": "pct"}, "num0")

@@ -592,7 +592,9 @@ def _help(name: str) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for line in REGISTRY[key].help().split("\n"):
         indent = line[: len(line) - len(line.lstrip())]
-        rows += [[part] for part in textwrap.wrap(line, CELL_TEXT_LIMIT, subsequent_indent=indent + "  ")] or [[""]]
+        # whole words only: a row ending "one-" left the next starting "value"
+        rows += [[part] for part in textwrap.wrap(line, CELL_TEXT_LIMIT, subsequent_indent=indent + "  ",
+                                                  break_on_hyphens=False)] or [[""]]
     return rows
 
 
@@ -900,16 +902,16 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
           "note (why the model refused an input at an end: that output and the swing are blank, the row last)",
           [SWEEP_SCENARIO, SWEEP_OUTPUT,
            Param("year", "Year of the output (year), from the base year to the scenario's end year. Blank: 2030, or "
-                         "base_year if later.", "integer", None),
+                         "the base year if later (base_year's or the overrides').", "integer", None),
            OVERRIDES, BASE_YEAR,
            Param("low_quantile", "Probability (0-1) at which each input's distribution gives its low, e.g. 0.1 for P10; "
-                                 "with high_quantile. Blank: the range's bounds.", "number", None),
+                                 "with high_quantile. Blank: a range's or triangular's low; P5 of a normal or lognormal.", "number", None),
            Param("high_quantile", "Probability (0-1, above low_quantile) at which each input's distribution gives its "
-                                  "high, e.g. 0.9 for P90. Blank: the range's bounds.", "number", None)],
+                                  "high, e.g. 0.9 for P90. Blank: a range's or triangular's high; P95 of a normal or lognormal.", "number", None)],
           table=True, category="sweep",
-          details="Low and high are the range's bounds (P5 and P95 of an unbounded normal or lognormal), or with "
-                  "low_quantile and high_quantile those quantiles of each input's distribution: a truncated normal's "
-                  "bounds can lie far outside the spread it samples, its P10 and P90 do not. In the input's "
+          details="Low and high are a range's or triangular's bounds and a normal's or lognormal's P5 and P95 (bounded "
+                  "or not: its bounds only truncate it, and can lie far outside the spread it samples), or with "
+                  "low_quantile and high_quantile those quantiles of each input's distribution. In the input's "
                   "model unit; the ranges and their sources are in the scenario file (sheet Assumptions: AIP_PARAMS). "
                   "swing = |output_at_high − output_at_low|; base = the output with every input at its point (what "
                   "aipower run gives). A one-value output (requirement.level) does not depend on the year (a year "
@@ -919,13 +921,11 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
 def _tornado_fn(scenario: str, output: str, year: int | None, overrides: tuple, base_year: int | None,
                 low_quantile: float | None, high_quantile: float | None) -> list[list[Any]]:
     output = output.lower()
-    if year is None:  # 2030 is before a later base year's horizon
-        year = max(2030, base_year) if base_year is not None else 2030
     quantiles = None
     if (low_quantile is None) != (high_quantile is None):
         missing = "high_quantile" if high_quantile is None else "low_quantile"
         raise ArgError(missing, "is blank: give low_quantile and high_quantile together (e.g. 0.1 and 0.9), or neither "
-                                "for the range's bounds")
+                                "for the defaults (a range's bounds, a normal's P5 and P95)")
     if low_quantile is not None and high_quantile is not None:
         for name, q in (("low_quantile", low_quantile), ("high_quantile", high_quantile)):
             if not 0 < q < 1:
