@@ -672,3 +672,17 @@ def test_a_base_year_refused_is_named_by_the_option(command, year, expected, tmp
     captured = capsys.readouterr()
     assert captured.err.startswith(f"aipower: error: --base-year {year}: {expected}"), captured.err
     assert captured.out == "" and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["sweep", "--samples", "1e3", "--out", "x"], "aipower sweep: error: argument --samples: '1e3' is not an integer"),
+    (["bogus"], "aipower: error: argument command: invalid choice: 'bogus'"),
+    (["run", "--fo"], "aipower: error: unrecognized arguments: --fo"),
+])
+def test_a_command_line_mistake_is_one_line_like_every_other_error(capsys, argv, words):
+    # argparse printed its usage block first: seven lines for a typo
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.count("\n") == 1 and err.startswith(words), err
+    assert err.rstrip().endswith("--help`)")

@@ -522,9 +522,27 @@ def test_a_distribution_is_described_in_one_phrase(spec, text):
 
 
 def test_a_value_the_kernel_shows_converted_is_also_shown_as_written():
-    # "start_value = -0.1" alone did not match the -1 (亿kWh) the analyst typed
-    with pytest.raises(ScenarioError, match=r"override: demand\.data_centers\.start_value = -0\.1: .*\(given as -1 yi kWh\)"):
+    # "start_value = -0.1" alone did not match the -1 (亿kWh) the analyst typed; the key is named as written
+    # (the kernel's start_value is the file's start)
+    with pytest.raises(ScenarioError, match=r"override: demand\.data_centers\.start = -0\.1: .*\(given as -1 yi kWh\)"):
         aipower.run("base", demand__data_centers__start=-1)
+
+
+def test_a_result_no_one_assumption_explains_names_the_scenario_and_a_zero_start_its_segment(tmp_path):
+    # "coal hours[2025] = 10128: expected at most 8784" named neither the scenario nor its file
+    path = tmp_path / "rate25.toml"
+    path.write_text('[scenario]\nparent = "base"\n[demand.data_centers]\nsegments = [\n'
+                    '  { method = "growth", years = [2025, 2035], rate = 25, unit = "fraction/yr", source = "x" },\n]\n',
+                    encoding="utf-8")
+    with pytest.raises(ScenarioError, match=rf"^scenario 'rate25' \({re.escape(str(path))}\) does not run: coal hours\[2025\]"):
+        aipower.run(path)
+    # a zero start under a cagr segment: "start_value 2024 = 0: expected a positive value to grow towards a target"
+    path.write_text('[scenario]\nparent = "ai"\n[demand.data_centers]\nstart = { value = 0, unit = "TWh", source = "x" }\n'
+                    'segments = [\n  { method = "cagr", years = [2025, 2035], rate = 0.2, from_year = 2024, '
+                    'unit = "fraction/yr", source = "x" },\n]\n', encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"rate25\.toml:6: demand\.data_centers\.segments: demand\.data_centers\.start 2024 = 0: "
+                                            r"expected a positive value for demand\.data_centers segment cagr 2025-2035"):
+        aipower.run(path)
 
 
 @pytest.mark.parametrize("lines, words", [
@@ -678,3 +696,15 @@ def test_a_growth_rate_override_takes_a_percentage_as_text():
     # '5%' for a fraction/yr key was refused: "unit '%' does not match the expected unit 'fraction/yr'"
     sc = load_scenario("base", overrides={"dc_power.capex_path_growth": "5%", "renewables.target_share": "28%"})
     assert sc.get("dc_power.capex_path_growth") == pytest.approx(0.05) and sc.get("renewables.target_share") == 0.28
+
+
+@pytest.mark.parametrize("body, line", [
+    ('[renewables.target_share]\nvalue = 1.28\nunit = "fraction"\nsource = "x"\n', 3),  # a standard table
+    ('[renewables]\ntarget_share.value = 1.28\ntarget_share.unit = "fraction"\ntarget_share.source = "x"\n', 4),
+])
+def test_an_assumption_written_as_its_own_table_or_dotted_keys_is_named_by_its_line(tmp_path, body, line):
+    # both were reported on line 1 (the [scenario] header) or on the [renewables] header
+    path = tmp_path / "s.toml"
+    path.write_text('[scenario]\nparent = "ai"\n' + body, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=rf"s\.toml:{line}: renewables\.target_share = 1\.28: expected a number in \[0, 1\]"):
+        aipower.run(path)

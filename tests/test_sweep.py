@@ -693,3 +693,16 @@ def test_every_core_means_the_cores_this_process_may_run_on(monkeypatch):
     assert sweep._threads(0) == 1 and sweep._threads(3) == 3
     with pytest.raises(ValueError, match="threads = -1: expected 0 \\(every core\\)"):
         sweep._threads(-1)
+
+
+def test_a_target_range_under_fixed_renewables_is_left_out_with_a_note_not_refused():
+    # the capex route's unused ranges were noted, this one stopped the sweep ("cannot be varied by a sweep")
+    sc = load_scenario("ai_ranges", overrides={"renewables.mode": "fixed"})
+    r = sweep.run(sc, 500, seed=1)
+    assert "renewables.target_share" not in set(r.inputs["input"])
+    assert any(n.startswith("renewables.target_share is not varied: wind and solar follow their own additions")
+               for n in r.notes)
+    assert "requirement.level" not in r.tables  # left out of the default outputs, and said
+    assert any(n.startswith("requirement.level is not among the outputs") for n in r.notes)
+    t = sweep.tornado(sc, "hours.coal", 2030)
+    assert "renewables.target_share" not in set(t["input"]) and t.attrs["notes"]

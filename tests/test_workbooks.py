@@ -389,6 +389,22 @@ def test_the_sweep_template_recalculates_for_a_scenario_with_fewer_ranges(built,
     assert ws.cell(top + 2, helper).value in (None, "") and ws.cell(top + 2, helper + 1).value in (None, "")
 
 
+def test_the_sweep_template_builds_for_a_range_whose_end_the_model_refuses(tmp_path):
+    """A target share up to 0.8 (more wind and solar than demand leaves room for): the tornado row's high is
+    blank with its reason, and its chart cell NA(), a gap; the builder refused that #N/A and wrote nothing."""
+    wide = tmp_path / "wide.toml"
+    wide.write_text('[scenario]\nparent = "ai"\n\n[renewables]\n'
+                    'target_share = { value = 0.30, low = 0.25, high = 0.8, unit = "fraction", source = "test" }\n')
+    assert main(["regenerate", "--scenario", str(wide), "--out", str(tmp_path / "w"), "--only", "sweep"]) == 0
+    ws = openpyxl.load_workbook(tmp_path / "w" / "sweep.xlsx", data_only=True)["Sweep"]
+    (top,) = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "input"]
+    header = [ws.cell(top, c).value for c in range(1, ws.max_column + 1)]
+    row = {h: ws.cell(top + 1, c).value for c, h in enumerate(header, start=1) if h}
+    assert row["input"] == "renewables.target_share" and row["note"].startswith("coal generation[2030]")
+    assert row["output_at_high [h]"] is None and row["high − base [h]"] == "#N/A"
+    assert isinstance(row["low − base [h]"], float)
+
+
 def test_check_with_a_folder_and_stale_workbooks_never_offers_force_for_the_folder(tmp_path, capsys):
     # the command offered (`--force`) then failed on the folder: "--force does not replace folders"
     (tmp_path / "token_cost.xlsx").mkdir()

@@ -206,7 +206,8 @@ std::vector<double> project(const std::string& name, const Years& years, double 
                     const int remaining = s->last_year - year + 1;  // the target sits in the last year, even past the horizon
                     if (!(prev > 0.0))
                         fail(name + (year - 1 == years.first ? ".start_value " : " ") + std::to_string(year - 1), prev,
-                             "a positive value to grow towards a target");
+                             "a positive value for " + segment_label(name, *s) +
+                                 " to grow from at a constant rate");
                     constant_rate = fpmath::pow(target / prev, 1.0 / remaining) - 1.0;  // the batch path's vectorised pow, same bits
                 }
                 x[idx] = prev * (1.0 + constant_rate);

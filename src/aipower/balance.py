@@ -158,13 +158,16 @@ def _named(sc: Scenario, exc: ValueError) -> ValueError:
     if name in _KERNEL_NAMES:  # tertiary_total_start = 0: …, as the assumption it came from
         exc = ValueError(_KERNEL_NAMES[name] + str(exc)[len(name):])
         name = _KERNEL_NAMES[name]
-    key = name[: -len("_value")] if name.endswith(".start_value") else name  # the kernel's name for .start
+    if ".start_value" in name:  # the kernel's name for a series' .start, shown as the file's key
+        shown = name.replace(".start_value", ".start", 1)
+        exc, name = ValueError(shown + str(exc)[len(name):]), shown
+    key = name
     key = re.sub(r"\[\d{4}\]$", "", key)  # one year of a per-year assumption: supply.coal.retirements[2025]
     if " " in key or key not in sc:
         # a value a series' segments projected ("gas hours[2025]", "demand.data_centers segment cagr
         # 2028-2030.from_year", "supply.coal 2027"): where those segments were set
         hours = re.match(r"(\w+) hours\[\d+\]$", name)
-        head = name.split(" ")[0]
+        head = name.split(" ")[0].removesuffix(".start")  # a segment's start: "x.start 2024"
         keys = [f"hours.{hours.group(1)}.segments"] if hours else [f"{head}.segments", f"{head}.additions"]
         found = next((k for k in keys if k in sc), None)
         if found is None or "retirements" in str(exc):  # the retirements, not the segments, may be the cause
@@ -202,7 +205,10 @@ def run(scenario: str | Path | Scenario = "base", base_year: int | None = None,
     try:
         out = _china.run(inputs)
     except ValueError as exc:  # a message about one assumption (renewables.target_share = 2: ...) gets its file:line
-        raise _named(sc, exc) from None
+        named = _named(sc, exc)
+        if named is exc:  # a result no one assumption explains (coal hours over 8,784): which scenario gave it
+            named = ScenarioError(f"scenario '{sc.name}' ({sc.files[-1]}) does not run: {exc}")
+        raise named from None
     years = list(out["years"])
     keep = slice(years.index(h.base_year), None)
 

@@ -126,6 +126,7 @@ class SweepCommand:
                         "swing": ("quantiles {:g}, {:g} of each input".format(*args.tornado_quantiles)
                                   if args.tornado_quantiles else "a range's or triangular's bounds; P5, P95 of a normal or lognormal")},
             "inputs": json.loads(result.inputs.to_json(orient="records")),
+            "notes": result.notes,  # what was left out or refused, as printed
         }
         files[args.out / "sweep.json"] = text_writer(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
         for note in result.notes:

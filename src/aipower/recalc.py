@@ -1777,6 +1777,11 @@ _QUOTED = 300
 _CALLS_NA = re.compile(r"(?<![\w.])NA\(\s*\)", re.I)
 
 
+def is_gap_by_design(value: Any, formula: str) -> bool:
+    """A #N/A from a formula that calls NA(): a chart's missing point, not an error."""
+    return str(value) == "#N/A" and _CALLS_NA.search(formula) is not None
+
+
 @dataclass
 class _Tally:
     """What rewriting the sheets found: cells changed, formula cells now in error."""
@@ -1790,7 +1795,7 @@ class _Tally:
     def formula_value(self, where: str, new: Any, old: str | None, old_type: str | None, formula: str = "") -> None:
         """A formula cell's new value, and its old <v> text and t attribute (None if it had none).
         A #N/A from a formula that calls NA() is a gap by design (a chart's missing point), not an error."""
-        if not is_error_value(new) or (str(new) == "#N/A" and _CALLS_NA.search(formula)):
+        if not is_error_value(new) or is_gap_by_design(new, formula):
             return
         text = str(new) if len(str(new)) <= _QUOTED else str(new)[:_QUOTED] + "…"
         self.errors += 1

@@ -211,6 +211,8 @@ def _line_of(text: str, key: str) -> int:
     lines, headers, arrays = _toml_lines(text)
     if key in arrays:  # an array of tables: its first item's header
         return arrays[key][0] + 1
+    if key in headers:  # a standard table, [renewables.target_share] with value, unit, source inside
+        return headers[key] + 1
     # Look for a [table] header matching a prefix, then the remaining key inside it.
     for cut in range(len(parts) - 1, -1, -1):
         table, rest = parts[:cut], parts[cut:]
@@ -219,7 +221,8 @@ def _line_of(text: str, key: str) -> int:
             if ".".join(table) not in headers:
                 continue
             start = headers[".".join(table)] + 1
-        pattern = re.compile(r"^\s*" + r"\s*\.\s*".join(map(re.escape, rest)) + r"\s*=")
+        # `key =`, or a dotted key inside it: `target_share.value = ...`
+        pattern = re.compile(r"^\s*" + r"\s*\.\s*".join(map(re.escape, rest)) + r"\s*[=.]")
         for i in range(start, len(lines)):
             if i > start and table and lines[i].lstrip().startswith("["):
                 break

@@ -138,7 +138,14 @@ def _unused(sc: Scenario, u: UncertainInput) -> str | None:
     if u.key.startswith("dc_power.") and not ((driver == "capex" and u.key in capex_keys) or
                                               (driver == "compute" and u.key == "dc_power.energy_per_flop_change")):
         return f"{u.key} is not varied: it does not drive the data-center row (demand.data_centers.driver = '{driver}')"
+    if u.key in _TARGET_KEYS and str(sc.get("renewables.mode", "target")) != "target":
+        return (f"{u.key} is not varied: wind and solar follow their own additions, not a renewable target "
+                f"(renewables.mode = '{sc.get('renewables.mode')}')")
     return None
+
+
+# what only the renewable target reads (renewables.mode = 'target')
+_TARGET_KEYS = ("renewables.target_share", "renewables.wind_fraction")
 
 
 def _used(sc: Scenario, uncertain: list[UncertainInput]) -> tuple[list[UncertainInput], list[str]]:
@@ -635,6 +642,9 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
         raise ScenarioError(f"scenario '{sc.name}': no uncertain assumptions to sweep; give ranges or distributions "
                             "(e.g. target_share = { value = 0.30, low = 0.28, high = 0.32, ... }) or use 'ai_ranges'")
     chosen = _check_outputs(outputs, bool(inputs.target.enabled))
+    if outputs is None and "requirement.level" not in chosen:
+        unused.append("requirement.level is not among the outputs: the scenario sets no renewable target "
+                      f"(renewables.mode = '{sc.get('renewables.mode')}')")
     model = _model(sc, inputs, uncertain, chosen)
     dists = [u.distribution() for u in uncertain]
     for u, d in zip(uncertain, dists):
