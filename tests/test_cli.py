@@ -311,6 +311,11 @@ def test_params_shows_what_a_sweep_samples_and_the_number_an_actual_resolves_to(
     # the range was hidden behind the point value, and an actual showed only its series name
     assert "renewables.target_share = 0.3 ~ uniform 0.28 to 0.32 [fraction]" in out
     assert "calibration.coal_hours = 4627.63 [h] — actual 'hours_coal' at 2024" in out
+    # segments one per line, as a scenario file writes them: they were a Python list of dicts on one line
+    assert "demand.data_centers.segments [segments]:\n  [0] increment 2025: value 628 ~ triangular mode 628 in 290 " \
+           "to 966 yi kWh/yr — seed 1 [91]" in out
+    assert "  [2] cagr 2028-2030: rate 0.25 ~ triangular mode 0.25 in 0.2 to 0.3, from_year 2025 fraction/yr — " in out
+    assert "[{'method'" not in out
 
 
 def test_output_paths_users_get_wrong(tmp_path, monkeypatch, capsys):

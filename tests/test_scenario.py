@@ -708,3 +708,16 @@ def test_an_assumption_written_as_its_own_table_or_dotted_keys_is_named_by_its_l
     path.write_text('[scenario]\nparent = "ai"\n' + body, encoding="utf-8")
     with pytest.raises(ScenarioError, match=rf"s\.toml:{line}: renewables\.target_share = 1\.28: expected a number in \[0, 1\]"):
         aipower.run(path)
+
+
+def test_a_core_row_below_zero_is_named_by_the_part_the_user_set(tmp_path):
+    # a data-center start above the tertiary total was reported at the shipped base.toml's tertiary_core line
+    path = tmp_path / "big_dc.toml"
+    path.write_text('[scenario]\nparent = "ai"\n[demand.data_centers]\nstart = { value = 3000, unit = "TWh", source = "x" }\n',
+                    encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"big_dc\.toml:4: demand\.data_centers\.start: demand\.tertiary_core 2024 = .*"
+                                            r"smaller than the parts booked in it .*\(set: demand\.ev_tertiary_share at .*base\.toml:\d+; "
+                                            r"demand\.ev_charging\.start at .*; demand\.data_centers\.start at .*big_dc\.toml:4\)"):
+        aipower.run(path)
+    with pytest.raises(ScenarioError, match=r"^override: demand\.data_centers\.start: demand\.tertiary_core 2024"):
+        aipower.run("ai", overrides={"demand.data_centers.start": 30000})

@@ -635,13 +635,21 @@ _DC_SEGMENTS = """
      r"\(demand.data_centers segment growth 2031-2035.rate = -1.5: expected a growth rate > -1"),
     ('[scenario]\nparent = "ai"\n[demand.ev_charging]\n'
      'start = { value = 100, low = -1000, high = 200, unit = "yi kWh", source = "x" }',
-     r"my.toml:4: demand.ev_charging.start: low = -100 TWh is outside what the model takes"),
+     # in the file's unit too: the analyst wrote -1000 亿kWh
+     r"my.toml:4: demand.ev_charging.start: low = -100 TWh \(-1000 yi kWh\) is outside what the model takes"),
     ('[scenario]\nparent = "ai"\n[supply.coal]\nretirements = { value = 0, low = -5, high = 2, unit = "GW/yr", source = "x" }',
      r"my.toml:4: supply.coal.retirements: low = -5 GW/yr is outside .*retirements\[2025\] = -5"),
     # a normal is checked where its samples reach (one in a million), not only at given limits
     ('[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { dist = "normal", mean = 0.30, sd = 0.2, unit = "fraction", source = "x" }',
      r"my.toml:4: renewables.target_share: the normal distribution reaches -0.65.* \(its 1e-06 quantile\), outside "
      r"what the model takes .*expected a narrower distribution"),
+    # given in %, shown in % too: "-1.12603 fraction" was not what the analyst wrote
+    ('[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { dist = "normal", mean = 30, sd = 30, unit = "%", source = "x" }',
+     r"my.toml:4: renewables.target_share: the normal distribution reaches -1.126.* fraction \(-112.6.* %\) \(its 1e-06"),
+    # a table without `value` is named by the parameter that gives its point
+    ('[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { dist = "normal", mean = 0.3, sd = 0.01, low = 0.5, '
+     'high = 0.6, unit = "fraction", source = "x" }',
+     r"my.toml:4: renewables.target_share: mean = 0.3: expected a value in \[low, high\] = \[0.5, 0.6\]"),
     # the point values fail: named as such, not as 'base scenario'
     (_DC_SEGMENTS.format(first="{ low = 100, high = 40000 }", last=0.1),
      r"^scenario 'my' at its point values \(each uncertain assumption's value, as `aipower run` computes it\) does not run: "),
@@ -706,3 +714,13 @@ def test_a_target_range_under_fixed_renewables_is_left_out_with_a_note_not_refus
     assert any(n.startswith("requirement.level is not among the outputs") for n in r.notes)
     t = sweep.tornado(sc, "hours.coal", 2030)
     assert "renewables.target_share" not in set(t["input"]) and t.attrs["notes"]
+
+
+def test_a_segment_after_the_horizon_is_left_out_with_a_note():
+    # an end_year of 2030 left the 2031-35 ranges in the sweep and the tornado, each with no effect and no word
+    sc = load_scenario("ai_ranges", overrides={"horizon.end_year": 2030})
+    r = sweep.run(sc, 300, seed=1)
+    late = {"demand.secondary.segments[2].rate", "demand.data_centers.segments[3].rate"}
+    assert not late & set(r.inputs["input"])
+    assert {n.split(" ")[0] for n in r.notes if "starts after the horizon ends (2030)" in n} == late
+    assert not late & set(sweep.tornado(sc, "hours.coal")["input"])

@@ -93,3 +93,17 @@ def test_a_unit_spelt_with_other_spaces_or_case_converts_as_it_is_recognised():
 
 def test_additions_take_yi_kw_per_year_as_capacities_take_yi_kw():
     assert units.to_model_unit(0.5, "亿kW/yr") == units.to_model_unit(0.5, "yi kW/yr") == (50.0, "GW/yr")
+
+
+def test_mw_per_year_converts_for_additions_and_mw_stays_the_calculators_own_unit():
+    # "MW/yr" was refused for capacity additions; "MW" itself must not convert: onsite_power.capacity_mw is in MW
+    assert units.to_model_unit(30000.0, "MW/yr") == (30.0, "GW/yr")
+    assert units.mw_to_gw(1500.0) == 1.5 and units.gw_to_mw(units.mw_to_gw(123.0)) == 123.0
+    import aipower
+
+    assert aipower.load_scenario("base").get("onsite_power.capacity_mw") == 100
+    mw = aipower.run("ai", overrides={"supply.coal.additions": [
+        {"method": "increment", "years": [2025, 2035], "value": 30000, "unit": "MW/yr", "source": "t"}]})
+    gw = aipower.run("ai", overrides={"supply.coal.additions": [
+        {"method": "increment", "years": [2025, 2035], "value": 30, "unit": "GW/yr", "source": "t"}]})
+    assert mw.capacity.equals(gw.capacity)

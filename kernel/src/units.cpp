@@ -28,6 +28,14 @@ double gw_to_wan_kw(double gw) {
     require_finite("gw", gw);
     return finite_result("gw_to_wan_kw", gw * kWanKwPerGw);
 }
+double mw_to_gw(double mw) {
+    require_finite("mw", mw);
+    return finite_result("mw_to_gw", mw / kMwPerGw);
+}
+double gw_to_mw(double gw) {
+    require_finite("gw", gw);
+    return finite_result("gw_to_mw", gw * kMwPerGw);
+}
 double gw_hours_to_twh(double gw, double hours) {
     require_finite("gw", gw);
     require_finite("hours", hours);

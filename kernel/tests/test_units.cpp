@@ -1,5 +1,7 @@
 #include "aipower/units.hpp"
 
+#include <limits>
+
 #include "check.hpp"
 
 using namespace aipower::units;
@@ -13,6 +15,9 @@ TEST_CASE("capacity units") {
     CHECK_NEAR(wan_kw_to_gw(500.0), 5.0, 1e-12);
     CHECK_NEAR(gw_to_yi_kw(yi_kw_to_gw(1.8)), 1.8, 1e-12);
     CHECK_NEAR(gw_to_wan_kw(wan_kw_to_gw(123.0)), 123.0, 1e-9);
+    CHECK_NEAR(mw_to_gw(1500.0), 1.5, 1e-12);
+    CHECK_NEAR(gw_to_mw(mw_to_gw(123.0)), 123.0, 1e-9);
+    CHECK_THROWS(mw_to_gw(std::numeric_limits<double>::infinity()), "mw = inf");
 }
 TEST_CASE("energy from capacity and hours") {
     CHECK_NEAR(gw_hours_to_twh(1000.0, 4000.0), 4000.0, 1e-9);

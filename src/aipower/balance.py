@@ -148,6 +148,16 @@ def _extreme_named(sc: Scenario, exc: ValueError) -> ScenarioError | None:
     return ScenarioError(f"{extreme[0].origin}: {not_finite_text(value, given)}")
 
 
+def _booked_parts(sc: Scenario, message: str) -> list[str]:
+    """The assumptions behind "… is smaller than the parts booked in it (demand.ev_tertiary_share ×
+    demand.ev_charging + demand.data_centers)": a series named by its start."""
+    booked = re.search(r"is smaller than the parts booked in it \(([^)]*)\)", message)
+    if booked is None:
+        return []
+    keys = [k if k in sc else f"{k}.start" for k in re.findall(r"demand\.[\w.]+", booked.group(1))]
+    return [k for k in keys if k in sc]
+
+
 def _named(sc: Scenario, exc: ValueError) -> ValueError:
     """The kernel's error about one assumption, with the assumption's file:line, and the value as
     written where the kernel shows it converted (demand.x.start_value = -0.1 for -1 亿kWh)."""
@@ -161,6 +171,14 @@ def _named(sc: Scenario, exc: ValueError) -> ValueError:
     if ".start_value" in name:  # the kernel's name for a series' .start, shown as the file's key
         shown = name.replace(".start_value", ".start", 1)
         exc, name = ValueError(shown + str(exc)[len(name):]), shown
+    parts = _booked_parts(sc, str(exc))
+    if parts:  # a core row below zero: the parts booked in its sector total were set too high, not its own segments
+        where = "; ".join(f"{k} at {sc.assumption(k).origin}" for k in parts)
+        # the part the user set: in their own file, or as an override
+        lead = next((k for k in parts if sc.assumption(k).origin == "override"
+                     or sc.assumption(k).origin.startswith(f"{sc.files[-1]}:")), None)
+        if lead is not None:
+            return ScenarioError(f"{sc.assumption(lead).origin}: {lead}: {exc} (set: {where})")
     key = name
     key = re.sub(r"\[\d{4}\]$", "", key)  # one year of a per-year assumption: supply.coal.retirements[2025]
     if " " in key or key not in sc:

@@ -72,6 +72,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
+def _is_segment_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(seg, dict) and "method" in seg for seg in value)
+
+
+def _segment_text(seg: dict[str, Any]) -> str:
+    """A segment as `params` lists it: 'glide 2027-2030: from 0.029, to 0.02 ~ triangular mode 0.02 in 0.015
+    to 0.03 fraction/yr'."""
+    years = seg.get("years")
+    span = str(years)
+    if isinstance(years, list) and len(years) == 2:
+        span = f"{years[0]}" if years[0] == years[1] else f"{years[0]}-{years[1]}"
+    fields = []
+    for name, value in seg.items():
+        if name in ("method", "years", "unit", "source"):
+            continue
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        if uncertainty.is_uncertain(value):  # what a sweep samples, as `~` shows it for a single value
+            spec = uncertainty.check(value)  # with its point value and `dist` filled in, as the loader reads it
+            shown = f"{spec['value']:g} ~ {uncertainty.describe(spec)}"
+        fields.append(f"{name} {shown}")
+    return f"{seg.get('method')} {span}: {', '.join(fields)} {seg.get('unit', '')}".rstrip()
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="aipower", description="China power balance, AI data-center demand and token cost.")
     p.add_argument("--version", action="version", version=f"aipower {__version__}")
@@ -422,6 +445,11 @@ def _main(args: argparse.Namespace) -> int:
                 if a.is_actual:  # the number it resolves to, with the series and year it comes from
                     value, where = sc.listed_actual(a.key)
                     print(f"{a.key} = {value:g} [{units.model_unit(a.unit)}] — {where}: {a.source}")
+                    continue
+                if _is_segment_list(a.value):  # one line per segment, as written, not a Python list of dicts
+                    print(f"{a.key} [{a.unit}]:")
+                    for i, seg in enumerate(a.value):
+                        print(f"  [{i}] {_segment_text(seg)} — {seg.get('source') or a.item_origin(i)}")
                     continue
                 spread = f" ~ {uncertainty.describe(a.uncertainty)}" if a.uncertainty else ""  # what a sweep samples
                 print(f"{a.key} = {a.value!r}{spread} [{a.unit}] — {a.source}")

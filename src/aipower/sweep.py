@@ -87,6 +87,14 @@ class UncertainInput:
     dist: Mapping[str, Any]  # dist, and low/high/mode/mean/sd/median/sigma as given (model unit)
     source: str
     origin: str  # file:line
+    written_unit: str = ""  # the unit the file gives it in, where that is not the model's (%, 亿kWh)
+
+    def shown(self, v: float) -> str:
+        """`v` (model unit) for a message, also in the unit the file gives: '-1.126 fraction (-112.6 %)'."""
+        text = f"{v:g} {self.unit}"
+        if self.written_unit and self.written_unit != self.unit:
+            text += f" ({v / units.to_model_unit(1.0, self.written_unit)[0]:g} {self.written_unit})"
+        return text
 
     def distribution(self) -> _k.Distribution:
         d = self.dist
@@ -138,6 +146,12 @@ def _unused(sc: Scenario, u: UncertainInput) -> str | None:
     if u.key.startswith("dc_power.") and not ((driver == "capex" and u.key in capex_keys) or
                                               (driver == "compute" and u.key == "dc_power.energy_per_flop_change")):
         return f"{u.key} is not varied: it does not drive the data-center row (demand.data_centers.driver = '{driver}')"
+    segment = re.fullmatch(r"(.+)\[(\d+)\]\.\w+", u.key)
+    if segment:  # a segment that starts after the horizon's end acts on no year of it
+        years = sc.get(segment.group(1))[int(segment.group(2))].get("years")
+        end = int(sc.get("horizon.end_year"))
+        if isinstance(years, list) and years and years[0] > end:
+            return f"{u.key} is not varied: its segment ({years[0]}-{years[-1]}) starts after the horizon ends ({end})"
     if u.key in _TARGET_KEYS and str(sc.get("renewables.mode", "target")) != "target":
         return (f"{u.key} is not varied: wind and solar follow their own additions, not a renewable target "
                 f"(renewables.mode = '{sc.get('renewables.mode')}')")
@@ -169,7 +183,8 @@ def _uncertain(sc: Scenario) -> list[UncertainInput]:
         if a.uncertainty is not None:
             convert, unit = _converter(a.unit, f"{a.origin}: {a.key}")
             spec = _uncertainty.converted(a.uncertainty, convert)
-            out.append(UncertainInput(a.key, _BINDING_NAMES.get(a.key, a.key), unit, spec["value"], spec, a.source, a.origin))
+            out.append(UncertainInput(a.key, _BINDING_NAMES.get(a.key, a.key), unit, spec["value"], spec, a.source, a.origin,
+                                      a.unit))
         elif isinstance(a.value, list) and a.value and isinstance(a.value[0], dict):
             for i, seg in enumerate(a.value):
                 for name in _SEGMENT_VALUES.get(seg.get("method"), ()):
@@ -181,7 +196,7 @@ def _uncertain(sc: Scenario) -> list[UncertainInput]:
                     spec = _uncertainty.converted(_uncertainty.check(node), convert)
                     key = f"{a.key}[{i}].{name}"
                     out.append(UncertainInput(key, key, unit, spec["value"], spec, str(seg.get("source", a.source)),
-                                              a.item_origin(i)))
+                                              a.item_origin(i), seg["unit"]))
     return out
 
 
@@ -597,10 +612,10 @@ def _check_bounds(model: _k.Model, uncertain: list[UncertainInput]) -> None:
             continue
         if u.dist["dist"] in ("normal", "lognormal"):
             p = _RARE if name == "low" else 1 - _RARE
-            raise ScenarioError(f"{u.origin}: {u.key}: the {u.dist['dist']} distribution reaches {v:g} {u.unit} (its "
+            raise ScenarioError(f"{u.origin}: {u.key}: the {u.dist['dist']} distribution reaches {u.shown(v)} (its "
                                 f"{p:g} quantile), outside what the model takes ({message}); expected a narrower "
                                 f"distribution, or limits (low, high) inside that range")
-        raise ScenarioError(f"{u.origin}: {u.key}: {name} = {v:g} {u.unit} is outside what the model takes "
+        raise ScenarioError(f"{u.origin}: {u.key}: {name} = {u.shown(v)} is outside what the model takes "
                             f"({message})")
 
 

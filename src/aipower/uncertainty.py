@@ -103,8 +103,10 @@ def check(node: Mapping[str, Any], point: Any = None) -> dict[str, Any]:
     centre = {"uniform": (lo + hi) / 2 if dist == "uniform" else None, "triangular": out.get("mode"),
               "normal": out.get("mean"), "lognormal": out.get("median")}[dist]
     value = point if point is not None else centre
-    if not lo <= value <= hi:
-        raise DistributionError(f"value = {value:g}: expected a value in [low, high] = [{lo:g}, {hi:g}]")
+    if not lo <= value <= hi:  # named as given: a table without `value` takes its mode, mean or median
+        name = "value" if point is not None else {"uniform": "the midpoint", "triangular": "mode", "normal": "mean",
+                                                   "lognormal": "median"}[dist]
+        raise DistributionError(f"{name} = {value:g}: expected a value in [low, high] = [{lo:g}, {hi:g}]")
     out["value"] = value
     return out
 

@@ -38,6 +38,8 @@ yi_kw_to_gw = _converter(_units.yi_kw_to_gw, "yi_kw")
 gw_to_yi_kw = _converter(_units.gw_to_yi_kw, "gw")
 wan_kw_to_gw = _converter(_units.wan_kw_to_gw, "wan_kw")
 gw_to_wan_kw = _converter(_units.gw_to_wan_kw, "gw")
+mw_to_gw = _converter(_units.mw_to_gw, "mw")
+gw_to_mw = _converter(_units.gw_to_mw, "gw")
 gw_hours_to_twh = _converter(_units.gw_hours_to_twh, "gw", "hours")
 twh_per_gw_to_hours = _converter(_units.twh_per_gw_to_hours, "twh", "gw")
 per_capita_to_twh = _converter(_units.per_capita_to_twh, "kwh_per_person", "population_million")
@@ -61,6 +63,7 @@ _ALIASES = {
     "亿kW/yr": ("GW/yr", _units.yi_kw_to_gw),
     "wan kW/yr": ("GW/yr", _units.wan_kw_to_gw),
     "万kW/yr": ("GW/yr", _units.wan_kw_to_gw),
+    "MW/yr": ("GW/yr", _units.mw_to_gw),  # not "MW": the calculators take MW as their own unit (capacity_mw)
     "TWh/yr": ("TWh/yr", lambda v: v),
     "yi kWh/yr": ("TWh/yr", _units.yi_kwh_to_twh),
     "亿kWh/yr": ("TWh/yr", _units.yi_kwh_to_twh),

@@ -13,6 +13,8 @@ void register_units(py::module_& m) {
     m.def("gw_to_yi_kw", py::vectorize(&gw_to_yi_kw), py::arg("gw"), "GW → 亿kW.");
     m.def("wan_kw_to_gw", py::vectorize(&wan_kw_to_gw), py::arg("wan_kw"), "万kW → GW.");
     m.def("gw_to_wan_kw", py::vectorize(&gw_to_wan_kw), py::arg("gw"), "GW → 万kW.");
+    m.def("mw_to_gw", py::vectorize(&mw_to_gw), py::arg("mw"), "MW → GW.");
+    m.def("gw_to_mw", py::vectorize(&gw_to_mw), py::arg("gw"), "GW → MW.");
     m.def("gw_hours_to_twh", py::vectorize(&gw_hours_to_twh), py::arg("gw"), py::arg("hours"), "GW × h → TWh.");
     m.def("twh_per_gw_to_hours", py::vectorize(&twh_per_gw_to_hours), py::arg("twh"), py::arg("gw"), "TWh / GW → h.");
     m.def("per_capita_to_twh", py::vectorize(&per_capita_to_twh), py::arg("kwh_per_person"), py::arg("population_million"),

@@ -12,6 +12,8 @@ inline constexpr double kYiKwhPerTwh = 10.0;
 inline constexpr double kGwPerYiKw = 100.0;
 // 1 GW = 1e6 kW = 100 万kW.
 inline constexpr double kWanKwPerGw = 100.0;
+// 1 GW = 1000 MW (US and plant-level figures are quoted in MW).
+inline constexpr double kMwPerGw = 1000.0;
 // GW × h = GWh; 1 TWh = 1000 GWh.
 inline constexpr double kGwhPerTwh = 1000.0;
 // kWh per person × million people = 1e6 kWh; 1 TWh = 1000 × 1e6 kWh.
@@ -25,6 +27,8 @@ double yi_kw_to_gw(double yi_kw);
 double gw_to_yi_kw(double gw);
 double wan_kw_to_gw(double wan_kw);
 double gw_to_wan_kw(double gw);
+double mw_to_gw(double mw);
+double gw_to_mw(double gw);
 // Energy (TWh) from capacity (GW) running a number of hours.
 double gw_hours_to_twh(double gw, double hours);
 // Hours from energy (TWh) and capacity (GW).

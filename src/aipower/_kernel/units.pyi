@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['gw_hours_to_twh', 'gw_to_wan_kw', 'gw_to_yi_kw', 'per_capita_to_twh', 'twh_per_gw_to_hours', 'twh_to_per_capita', 'twh_to_yi_kwh', 'wan_kw_to_gw', 'yi_kw_to_gw', 'yi_kwh_to_twh']
+__all__: list[str] = ['gw_hours_to_twh', 'gw_to_mw', 'gw_to_wan_kw', 'gw_to_yi_kw', 'mw_to_gw', 'per_capita_to_twh', 'twh_per_gw_to_hours', 'twh_to_per_capita', 'twh_to_yi_kwh', 'wan_kw_to_gw', 'yi_kw_to_gw', 'yi_kwh_to_twh']
 def gw_hours_to_twh(gw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], hours: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     """
     GW × h → TWh.
+    """
+def gw_to_mw(gw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
+    """
+    GW → MW.
     """
 def gw_to_wan_kw(gw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     """
@@ -17,6 +21,10 @@ def gw_to_wan_kw(gw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) ->
 def gw_to_yi_kw(gw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     """
     GW → 亿kW.
+    """
+def mw_to_gw(mw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
+    """
+    MW → GW.
     """
 def per_capita_to_twh(kwh_per_person: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], population_million: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:
     """
