@@ -721,3 +721,13 @@ def test_a_core_row_below_zero_is_named_by_the_part_the_user_set(tmp_path):
         aipower.run(path)
     with pytest.raises(ScenarioError, match=r"^override: demand\.data_centers\.start: demand\.tertiary_core 2024"):
         aipower.run("ai", overrides={"demand.data_centers.start": 30000})
+
+
+def test_a_renewable_year_past_a_shortened_horizon_names_where_the_horizon_was_shortened(tmp_path):
+    # "base.toml:196: renewables.last_year = 2030: expected a year in 2025-2029" did not say why the range ends in 2029
+    path = tmp_path / "end2029.toml"
+    path.write_text('[scenario]\nparent = "ai"\n[horizon]\nend_year = { value = 2029, unit = "year", source = "x" }\n',
+                    encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"renewables\.last_year = 2030: expected a year in 2025-2029 \(the horizon "
+                                            r"ends in 2029: horizon\.end_year at .*end2029\.toml:4\)"):
+        aipower.run(path)

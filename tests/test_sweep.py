@@ -177,6 +177,9 @@ def test_a_tornado_without_a_year_takes_2030_or_a_later_base_year():
     assert t.attrs["year"] == 2031
     assert t["base"].iloc[0] == aipower.run("ai", base_year=2031).hours.loc["coal", 2031]
     assert sweep.tornado("ai_ranges", "hours.coal", overrides={"horizon.base_year": 2032}).attrs["year"] == 2032
+    # a horizon ending before 2030: its last year (the CLI said "--tornado-year None: year = 2030: ...")
+    short = {"horizon.end_year": 2029, "renewables.last_year": 2029, "renewables.target_year": 2029}
+    assert sweep.tornado("ai_ranges", "hours.coal", overrides=short).attrs["year"] == 2029
 
 
 def test_infeasible_samples_are_counted_not_silent():

@@ -200,6 +200,9 @@ def _named(sc: Scenario, exc: ValueError) -> ValueError:
     written = ""
     if not a.is_actual and isinstance(a.value, (int, float)) and units.model_unit(a.unit) != a.unit:
         written = f" (given as {a.value:g} {a.unit})"
+    if key.startswith("renewables.") and key.endswith("_year") and "expected a year in" in str(exc):
+        end = sc.assumption("horizon.end_year")  # a shorter horizon is the usual cause: say where it was set
+        written += f" (the horizon ends in {end.value:g}: horizon.end_year at {end.origin})"
     return ScenarioError(f"{a.origin}: {exc}{written}")
 
 

@@ -71,7 +71,8 @@ class SweepCommand:
                        help="comma-separated outputs (default: " + ",".join(sweep.DEFAULT_OUTPUTS) + ")")
         p.add_argument("--tornado-output", default="hours.coal", metavar="OUTPUT", help="output of the tornado (default hours.coal)")
         p.add_argument("--tornado-year", type=int, default=None, metavar="YEAR",
-                       help=f"year of the tornado (default {sweep.TORNADO_YEAR}, or the base year if later)")
+                       help=f"year of the tornado (default {sweep.TORNADO_YEAR}, or the base year if later, "
+                            "or the horizon's last year if earlier)")
         p.add_argument("--tornado-quantiles", type=_quantile_pair, default=None, metavar="LOW,HIGH",
                        help="swing each input between these quantiles of its distribution, e.g. 0.1,0.9 "
                             "(default: a range's or triangular's bounds; P5/P95 of a normal or lognormal, bounded or not)")
@@ -146,7 +147,7 @@ class SweepCommand:
         except ValueError as exc:  # the kernel's output-name errors start "output", the year's "year ="
             if str(exc).startswith("output"):
                 raise ValueError(f"--tornado-output {args.tornado_output}: {exc}") from None
-            if str(exc).startswith("year = "):
+            if str(exc).startswith("year = "):  # a year given: the default is always one of the horizon's
                 raise ValueError(f"--tornado-year {args.tornado_year}: {exc}") from None
             if str(exc).startswith("threads = "):  # the tornado runs first, on the sweep's threads
                 raise ValueError(f"--threads: {exc}") from None

@@ -732,7 +732,8 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
 
 
 # The year a tornado swings when none is given: seed 1's target year (2030, the end of the 15th
-# five-year plan), or the base year where a later one starts the horizon
+# five-year plan), or the base year where a later one starts the horizon, or the horizon's last year
+# where it ends earlier
 TORNADO_YEAR = 2030
 
 
@@ -744,8 +745,8 @@ def _year_column(model: _k.Model, output: str, year: int | None, base_year: int)
             _check_int("year", year, base_year, model.last_year,
                        f"a year in {base_year}-{model.last_year} (output '{output}' has one value, the same for each year)")
         return 0, None
-    if year is None:
-        year = max(TORNADO_YEAR, base_year)
+    if year is None:  # within the horizon: one that ends before 2030 gets its last year
+        year = min(max(TORNADO_YEAR, base_year), model.last_year)
     year = _check_int("year", year, base_year, model.last_year, f"a year in {base_year}-{model.last_year} for output '{output}'")
     return year - model.first_year, year
 
@@ -761,7 +762,8 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
     by swing (|output at high − output at low|), largest first; `base` is the
     output with every input at its point. A low or high the model refuses
     gives NaN and its message in `note`. `year` None is 2030, or the base year
-    if that is later; a one-value output (requirement.level) needs none.
+    if that is later, or the horizon's last year if that is earlier; a
+    one-value output (requirement.level) needs none.
     """
     output = _check_output("output", output)
     if quantiles is not None:

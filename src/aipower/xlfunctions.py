@@ -902,7 +902,7 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
           "note (why the model refused an input at an end: that output and the swing are blank, the row last)",
           [SWEEP_SCENARIO, SWEEP_OUTPUT,
            Param("year", "Year of the output (year), from the base year to the scenario's end year. Blank: 2030, or "
-                         "the base year if later (base_year's or the overrides').", "integer", None),
+                         "the base year if later (base_year's or the overrides'), or the scenario's end year if earlier.", "integer", None),
            OVERRIDES, BASE_YEAR,
            Param("low_quantile", "Probability (0-1) at which each input's distribution gives its low, e.g. 0.1 for P10; "
                                  "with high_quantile. Blank: a range's or triangular's low; P5 of a normal or lognormal.", "number", None),
