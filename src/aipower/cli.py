@@ -25,7 +25,7 @@ from . import __version__, calibration, uncertainty, units, version_info
 from ._io import Interrupted, atomic_write_all, check_targets, csv_writer, stop_signals_handled
 from .balance import TABLES, UNITS, BalanceResult, row_unit, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
-from .scenario import SHIPPED, Scenario, load_scenario
+from .scenario import SHIPPED, Scenario, _kind, load_scenario
 
 
 def _home(text: str) -> str:
@@ -70,10 +70,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """One line, as every other error: argparse printed its usage block first (7 lines for a typo)."""
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
-
-
-def _is_segment_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(seg, dict) and "method" in seg for seg in value)
 
 
 def _segment_text(seg: dict[str, Any]) -> str:
@@ -446,7 +442,7 @@ def _main(args: argparse.Namespace) -> int:
                     value, where = sc.listed_actual(a.key)
                     print(f"{a.key} = {value:g} [{units.model_unit(a.unit)}] — {where}: {a.source}")
                     continue
-                if _is_segment_list(a.value):  # one line per segment, as written, not a Python list of dicts
+                if _kind(a.value) == "list of segments":  # one line per segment, as written, not a Python list of dicts
                     print(f"{a.key} [{a.unit}]:")
                     for i, seg in enumerate(a.value):
                         print(f"  [{i}] {_segment_text(seg)} — {seg.get('source') or a.item_origin(i)}")

@@ -55,6 +55,10 @@ def _number(name: str, v: Any) -> float:
     return float(v)
 
 
+# The parameter that is a distribution's point value when the table gives no `value`
+_POINT_PARAMETER = {"triangular": "mode", "normal": "mean", "lognormal": "median"}
+
+
 def check(node: Mapping[str, Any], point: Any = None) -> dict[str, Any]:
     """Validate a distribution table; returns it normalised with its point value under 'value'.
 
@@ -76,7 +80,7 @@ def check(node: Mapping[str, Any], point: Any = None) -> dict[str, Any]:
         out[k] = _number(k, v)
     if point is not None:
         point = _number("value", point)
-        default_from = {"triangular": "mode", "normal": "mean", "lognormal": "median"}.get(dist)
+        default_from = _POINT_PARAMETER.get(dist)
         if default_from and default_from not in out:
             out[default_from] = point  # the point value is the mode / mean / median unless given
     for k in out:
@@ -104,8 +108,7 @@ def check(node: Mapping[str, Any], point: Any = None) -> dict[str, Any]:
               "normal": out.get("mean"), "lognormal": out.get("median")}[dist]
     value = point if point is not None else centre
     if not lo <= value <= hi:  # named as given: a table without `value` takes its mode, mean or median
-        name = "value" if point is not None else {"uniform": "the midpoint", "triangular": "mode", "normal": "mean",
-                                                   "lognormal": "median"}[dist]
+        name = "value" if point is not None else _POINT_PARAMETER[dist]  # a uniform's midpoint is always inside
         raise DistributionError(f"{name} = {value:g}: expected a value in [low, high] = [{lo:g}, {hi:g}]")
     out["value"] = value
     return out
