@@ -101,3 +101,40 @@ def test_the_data_center_share_row_computes_each_start_it_quotes():
         need_2030 = float(re.search(r"4% in 2030 \[58\] about ([\d,]+) 亿kWh", row.note).group(1).replace(",", ""))
         r = aipower.run("base", overrides={"demand.data_centers.start": {"value": need_2030, "unit": "yi kWh", "source": "t"}})
         assert r.demand.loc["data_centers", 2030] / r.demand.loc["total", 2030] == pytest.approx(0.04, abs=5e-5)
+
+
+def test_every_seed1_target_has_a_unit_and_a_source_and_is_checked(monkeypatch):
+    targets = calibration.targets()
+    assert all(t.unit and t.source.startswith("seed 1 [") for t in targets.values())
+    read = set()
+    real = calibration._t
+    monkeypatch.setattr(calibration, "_t", lambda key: read.add(key) or real(key))
+    calibration.headlines()
+    # every figure of the data file is read by the table (those only a note uses: while the row is missed)
+    assert read == set(targets)
+
+
+def test_targets_text_is_generated_from_the_data_file():
+    text = calibration.markdown()
+    assert "| 5.5% ± 0.3 pt |" in text and "| ≥ 274 GW/yr ± 15 |" in text and "| 2027 or 2028, 4,000-4,200 h |" in text
+    changed = calibration.parse_targets(
+        'base.x = { value = 0.061, tolerance = 0.004, unit = "fraction/yr", source = "seed 1 [0]" }')
+    assert calibration._rate_band(changed["base.x"]) == "6.1% ± 0.4 pt"
+    assert changed["base.x"].holds(0.0645) and not changed["base.x"].holds(0.0655)
+
+
+@pytest.mark.parametrize("text, words", [
+    ('base.x = { value = 1, tolerance = 0.1, source = "seed 1 [1]" }', "base.x: expected a unit, a source"),
+    ('base.x = { value = 1, tolerance = 0.1, unit = "h", source = "s", typo = 2 }', "got keys"),
+    ('base.x = { value = "1", tolerance = 0.1, unit = "h", source = "s" }', "expected finite numbers"),
+    ('base.x = { value = nan, tolerance = 0.1, unit = "h", source = "s" }', "expected finite numbers"),
+    ('base.x = { tolerance = 0.1, unit = "h", source = "s" }', "expected value and tolerance, low and high"),
+    ('base.x = { value = 1, tolerance = -0.1, unit = "h", source = "s" }', "tolerance >= 0"),
+    ('base.x = { low = 5, high = 4, unit = "h", source = "s" }', "low <= high"),
+    ('x = 3', "x: expected a table of targets"),
+    ('base.x = 3', "base.x: expected { value"),
+])
+def test_a_malformed_target_is_named(text, words):
+    with pytest.raises(ValueError, match=r"seed1_targets\.toml: .*") as e:
+        calibration.parse_targets(text)
+    assert words in str(e.value)
