@@ -138,3 +138,42 @@ def test_a_malformed_target_is_named(text, words):
     with pytest.raises(ValueError, match=r"seed1_targets\.toml: .*") as e:
         calibration.parse_targets(text)
     assert words in str(e.value)
+
+
+def test_backcast_rows_are_the_model_run_and_the_packaged_actuals():
+    import aipower
+    from aipower import actuals
+
+    base = aipower.run("base")
+    rows = calibration.backcast()
+    assert [r.label for r in rows] == [f"consumption: {s}" for s in calibration.BACKCAST_SECTORS] + [
+        f"capacity: {s}, end of year" for s in calibration.BACKCAST_SOURCES]
+    for r, sector in zip(rows, calibration.BACKCAST_SECTORS):
+        assert r.model == base.demand.loc[sector, 2025]
+        assert r.actual == actuals.get(f"consumption_{sector}", 2025).value
+        assert r.how == "projected from 2024"
+    for r, source in zip(rows[len(calibration.BACKCAST_SECTORS):], calibration.BACKCAST_SOURCES):
+        assert r.model == base.capacity.loc[source, 2025]
+        assert r.how.startswith("2024 capacity + 2025 additions from the data (data: additions_")
+    total = rows[len(calibration.BACKCAST_SECTORS) - 1]
+    assert total.difference == pytest.approx(base.demand.loc["total", 2025] / total.actual - 1)
+
+
+def test_backcast_says_when_a_capacity_is_projected(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text('[scenario]\nname = "mine"\nparent = "base"\n[supply.wind]\nadditions = [\n'
+                 '  { method = "increment", years = [2025, 2035], value = 90, unit = "GW/yr", source = "assumption" },\n]\n',
+                 encoding="utf-8")
+    rows = {r.label: r for r in calibration.backcast(str(f))}
+    assert rows["capacity: wind, end of year"].how == "projected from 2024"
+    assert rows["capacity: solar, end of year"].how.startswith("2024 capacity + 2025 additions from the data")
+
+
+def test_readme_backcast_table_is_current():
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    if not readme.exists():  # pragma: no cover - running from an installed copy without the repo
+        pytest.skip("README.md not next to the tests")
+    assert calibration.backcast_markdown() in readme.read_text(encoding="utf-8"), \
+        "README back-cast table is stale: paste the second table of `aipower calibrate` into it"

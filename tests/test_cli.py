@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from aipower import calibration
 from aipower.cli import main
 
 
@@ -88,7 +89,8 @@ def test_version_and_calibrate(capsys):
     assert main(["version"]) == 0
     assert "kernel_compiler" in capsys.readouterr().out
     assert main(["calibrate"]) == 0
-    assert "| seed-1 headline |" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "| seed-1 headline |" in out and calibration.backcast_markdown() in out
 
 
 @pytest.mark.parametrize("command", [

@@ -389,6 +389,66 @@ def _with_2025(source: str, gw_2025: float) -> list[dict[str, object]]:
     return segments
 
 
+@dataclass(frozen=True)
+class Backcast:
+    label: str
+    unit: str
+    model: float
+    actual: float
+    how: str  # how the model gets its figure: projected, or set from the actual
+    source: str  # the actual's row in the packaged data
+
+    @property
+    def difference(self) -> float:
+        """model / actual - 1."""
+        return self.model / self.actual - 1.0
+
+
+BACKCAST_TITLE = "The base case's first projected year against that year's published actuals"
+BACKCAST_SECTORS = ("primary", "secondary", "tertiary", "residential", "total")
+BACKCAST_SOURCES = ("wind", "solar")  # the sources with a published end-of-year capacity
+
+
+def _segment_source(result: BalanceResult, key: str, year: int) -> str:
+    """The source of the segment of `key` that covers `year`."""
+    for seg in result.scenario.assumption(key).value:
+        first, last = seg["years"]
+        if first <= year <= last:
+            return str(seg["source"])
+    return ""
+
+
+def backcast(scenario: str = "base") -> list[Backcast]:
+    """The first projected year of `scenario` against that year's published actuals: the sectors'
+    consumption, projected from the base year, and the end-of-year capacities the data has (where
+    the scenario sets a year's additions from the data, the row says so: a check of the arithmetic,
+    not of a projection)."""
+    r = run(scenario)
+    year = r.base_year + 1
+    rows = []
+    for sector in BACKCAST_SECTORS:
+        a = actuals.get(f"consumption_{sector}", year)
+        rows.append(Backcast(f"consumption: {sector}", a.unit, float(r.demand.loc[sector, year]), a.value,
+                             f"projected from {r.base_year}", f"data: consumption_{sector} {year}"))
+    for source in BACKCAST_SOURCES:
+        a = actuals.get(f"capacity_{source}", year)
+        set_by = _segment_source(r, f"supply.{source}.additions", year)
+        how = (f"{r.base_year} capacity + {year} additions from the data ({set_by})" if set_by.startswith("data:")
+               else f"projected from {r.base_year}")
+        rows.append(Backcast(f"capacity: {source}, end of year", a.unit, float(r.capacity.loc[source, year]), a.value,
+                             how, f"data: capacity_{source} {year}"))
+    return rows
+
+
+def backcast_markdown(rows: list[Backcast] | None = None, scenario: str = "base") -> str:
+    rows = backcast(scenario) if rows is None else rows
+    lines = ["| figure | model | actual | model vs actual | how the model gets it | actual |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r.label} | {r.model:,.1f} {r.unit} | {r.actual:,.1f} {r.unit} | {r.difference:+.2%} | "
+                     f"{r.how} | {r.source} |")
+    return "\n".join(lines)
+
+
 def markdown(rows: list[Headline] | None = None) -> str:
     rows = headlines() if rows is None else rows
     lines = ["| seed-1 headline | target | model | reached |", "|---|---|---|---|"]

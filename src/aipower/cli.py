@@ -101,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     scenario_args(t)
     t.add_argument("--out", required=True, type=out_path, metavar="DIR", help="output directory (created if missing)")
     t.add_argument("--force", action="store_true", help="replace CSV files that already exist in DIR")
-    sub.add_parser("calibrate", help="compare the model with the seed-1 headlines (markdown table)")
+    sub.add_parser("calibrate", help="compare the model with the seed-1 headlines, and its first projected year with "
+                                     "that year's actuals (markdown tables)")
     pa = sub.add_parser("params", help="list every assumption of a scenario with value, unit and source")
     scenario_args(pa)
     sub.add_parser("version", help="package, kernel build and data vintage")
@@ -431,6 +432,8 @@ def _main(args: argparse.Namespace) -> int:
                 print(f"{k}: {v}")
         elif args.command == "calibrate":
             print(calibration.markdown())
+            print(f"\n{calibration.BACKCAST_TITLE}:\n")
+            print(calibration.backcast_markdown())
         elif args.command == "params":
             sc = load_scenario(args.scenario, base_year=args.base_year)
             if args.base_year is not None:  # a year the model cannot start from is refused, as by `run`
