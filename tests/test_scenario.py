@@ -525,6 +525,9 @@ def test_a_value_the_kernel_shows_converted_is_also_shown_as_written():
     # "start_value = -0.1" alone did not match the -1 (亿kWh) the analyst typed; the key is named as written
     # (the kernel's start_value is the file's start)
     with pytest.raises(ScenarioError, match=r"override: demand\.data_centers\.start = -0\.1: .*\(given as -1 yi kWh\)"):
+        aipower.run("base", demand__data_centers__start={"value": -1, "unit": "yi kWh"})
+    # a bare number is in the model's unit (TWh), so there is nothing converted to show
+    with pytest.raises(ScenarioError, match=r"override: demand\.data_centers\.start = -1: expected a finite number >= 0$"):
         aipower.run("base", demand__data_centers__start=-1)
 
 
@@ -731,3 +734,43 @@ def test_a_renewable_year_past_a_shortened_horizon_names_where_the_horizon_was_s
     with pytest.raises(ScenarioError, match=r"renewables\.last_year = 2030: expected a year in 2025-2029 \(the horizon "
                                             r"ends in 2029: horizon\.end_year at .*end2029\.toml:4\)"):
         aipower.run(path)
+
+
+def _share_in_percent(tmp_path):
+    """A scenario that writes the target share in %, where the model's unit is a fraction."""
+    path = tmp_path / "pct.toml"
+    path.write_text('[scenario]\nparent = "base"\n[renewables]\ntarget_share = { value = 28, unit = "%", source = "x" }\n',
+                    encoding="utf-8")
+    return path
+
+
+def test_a_bare_number_in_an_override_is_in_the_model_unit_in_every_layer(tmp_path):
+    """One key, one bare number, one meaning: what get() returns, what results, sweeps and worksheets use."""
+    import aipower.xlfunctions as xf
+    from aipower import sweep
+
+    sc = load_scenario("base")
+    assert sc.assumption("demand.data_centers.start").unit == "yi kWh"  # the file writes 亿kWh
+    start = sc.get("demand.data_centers.start")  # 288 TWh
+    assert aipower.run("base", overrides={"demand.data_centers.start": start}).demand.equals(aipower.run("base").demand)
+    api = aipower.run("base", overrides={"demand.data_centers.start": 300}).demand.loc["data_centers", 2030]
+    assert api == aipower.run("base", overrides={"demand.data_centers.start": "300 TWh"}).demand.loc["data_centers", 2030]
+    assert api == aipower.run("base", overrides={"demand.data_centers.start": {"value": 300, "source": "me"}}
+                              ).demand.loc["data_centers", 2030]
+    assert api == xf.AIP_DEMAND("base", "data_centers", 2030, [["demand.data_centers.start", 300]])
+    batch = sweep.batch("base", {"demand.data_centers.start": [300.0]}, outputs="demand.data_centers")
+    assert batch["demand.data_centers"][0][2030 - 2024] == pytest.approx(api, rel=1e-15)
+    # a file written in % takes a bare fraction, as required_wind_solar's target_share does
+    path = _share_in_percent(tmp_path)
+    assert (aipower.run(path, renewables__target_share=0.29).requirement.level_gw_per_year
+            == aipower.required_wind_solar("base", target_share=0.29).level_gw_per_year)
+
+
+def test_a_refused_bare_number_says_the_unit_it_was_read_in(tmp_path):
+    path = _share_in_percent(tmp_path)
+    with pytest.raises(ScenarioError, match=r"renewables\.target_share = 29: .*\(a number without a unit is in the "
+                                            r"model's unit, fraction; the scenario writes this one in %: give the unit, "
+                                            r"e\.g\. '29%'\)"):
+        aipower.run(path, renewables__target_share=29)
+    assert aipower.run(path, renewables__target_share="29%").requirement.level_gw_per_year == \
+        aipower.run(path, renewables__target_share=0.29).requirement.level_gw_per_year

@@ -200,6 +200,10 @@ def _named(sc: Scenario, exc: ValueError) -> ValueError:
     written = ""
     if not a.is_actual and isinstance(a.value, (int, float)) and units.model_unit(a.unit) != a.unit:
         written = f" (given as {a.value:g} {a.unit})"
+    elif a.bare_number_file_unit and isinstance(a.value, (int, float)) and a.value > 0:  # a scale can mend it, not a sign
+        space = "" if a.bare_number_file_unit == "%" else " "
+        written = (f" (a number without a unit is in the model's unit, {a.unit}; the scenario writes this one in "
+                   f"{a.bare_number_file_unit}: give the unit, e.g. '{a.value:g}{space}{a.bare_number_file_unit}')")
     if key.startswith("renewables.") and key.endswith("_year") and "expected a year in" in str(exc):
         end = sc.assumption("horizon.end_year")  # a shorter horizon is the usual cause: say where it was set
         written += f" (the horizon ends in {end.value:g}: horizon.end_year at {end.origin})"
@@ -218,8 +222,10 @@ def run(scenario: str | Path | Scenario = "base", base_year: int | None = None,
 
     `scenario`: a shipped name (``base``, ``ai``), a scenario file path, or a loaded Scenario.
     `base_year`: rebase (e.g. 2025: actuals pin consumption by sector and wind/solar capacity).
-    `overrides` / keyword overrides: assumption keys (dotted, or ``__`` for dots) → values in
-    the assumption's unit, e.g. ``run("base", renewables__target_share=0.28)``.
+    `overrides` / keyword overrides: assumption keys (dotted, or ``__`` for dots) → values. A
+    number without a unit is in the model's unit (TWh, GW, fraction: the unit of the results and of
+    ``Scenario.get``), e.g. ``run("base", renewables__target_share=0.28)``; a number in another unit
+    says it, as text (``"3000 亿kWh"``, ``"28%"``) or as ``{"value": 3000, "unit": "亿kWh"}``.
     """
     # a key both in overrides and as a keyword is refused: one would quietly win
     inputs, h, sc = model_inputs(scenario, base_year, combined_overrides(overrides, keywords=kw_overrides))

@@ -62,6 +62,9 @@ class Assumption:
     origin: str  # file:line (or "override") it was last set in
     uncertainty: Any = None  # a distribution table (see uncertainty.py) when the value is uncertain
     item_origins: tuple[str, ...] = ()  # file:line of each table in a list of segments, where known
+    # an override's number without a unit, read in the model's unit: the unit the scenario wrote it in
+    # where that differs (so a refusal can say why 29 is not 29%)
+    bare_number_file_unit: str = ""
 
     def item_origin(self, index: int) -> str:
         """Where item `index` of a list of segments was written (its own line), else where the list was."""
@@ -481,15 +484,30 @@ class Scenario:
                 field = where.lstrip(".")
                 raise ScenarioError(f"override '{raw_key}'{': ' + field if field else ''} = {_shown(_at(value, where))}: "
                                     "expected a number within a float's range (±1.8e308)")
-            with_unit = _number_with_unit(value, merged[key].unit) if _kind(merged[key].value) in _NUMERIC else None
-            if with_unit is not None:  # '1172 亿kWh': the unit said, where a bare number is read in the file's unit
+            numeric = _kind(merged[key].value) in _NUMERIC
+            with_unit = _number_with_unit(value, merged[key].unit) if numeric else None
+            if with_unit is not None:  # '1172 亿kWh': the unit said
                 value = {"value": with_unit[0], "unit": with_unit[1]}
             node = value if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)) else {"value": value}
+            file_unit = merged[key].unit
+            bare = numeric and isinstance(node, dict) and "unit" not in node and "actual" not in node
+            if bare:
+                # A number without a unit is in the model's unit, the unit of results, of get() and of the
+                # sweeps and worksheets: read in the file's, 288 (TWh, from get()) for an assumption written
+                # in 亿kWh would run as 28.8 TWh.
+                node = {**node, "unit": _model_unit_of(file_unit)}
             merged[key] = _make_assumption(key, node, merged[key], "override", is_root=False)
+            if bare and node["unit"] != file_unit:
+                merged[key] = replace(merged[key], bare_number_file_unit=file_unit)
         return Scenario(self.name, self.description, self.files, merged)
 
 
 _NUMERIC = ("number", "actual", "list of numbers")  # kinds of assumption a number overrides
+
+
+def _model_unit_of(unit: str) -> str:
+    """The model's unit for an assumption's unit; a unit the model has no alias for is its own."""
+    return units.model_unit(unit) if unit else unit
 _WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*")
 
 
@@ -840,8 +858,9 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
                   overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Load a shipped scenario by name (``base``, ``ai``) or a scenario file by path.
 
-    `base_year` overrides ``horizon.base_year``; `overrides` maps dotted keys
-    to values (in the assumption's unit) or full ``{value, unit, source}`` tables.
+    `base_year` overrides ``horizon.base_year``; `overrides` maps dotted keys to values (a number
+    without a unit in the model's unit, as ``get`` returns it; text with a unit such as
+    ``"3000 亿kWh"``) or full ``{value, unit, source}`` tables.
     """
     root, root_files = _root_defaults()
     chain: list[Path] = []

@@ -416,21 +416,11 @@ def _override_dict(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     return {k: ((json.loads(v[1]) if v[0] == "json" else v[1]) if isinstance(v, tuple) else v) for k, v in pairs}
 
 
-def _in_model_units(sc: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
-    """Numbers of an overrides range tagged with the model's unit, the unit AIP_PARAMS and
-    AIP_ASSUMPTION show: read in the file's unit instead, 288 (TWh, copied from AIP_PARAMS) for an
-    assumption written in 亿kWh would run as 28.8 TWh, and 0.06 for one written in % as 0.06%."""
-    out: dict[str, Any] = {}
-    for key, value in overrides.items():
-        key = _choice(dotted_key(key), sc.keys()) or key  # 'Renewables.Target_Share' as typed
-        numbers = isinstance(value, (int, float)) or (
-            isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value))
-        if numbers and not isinstance(value, bool) and key in sc:
-            unit = sc.assumption(key).unit
-            if unit and units.model_unit(unit) != unit:
-                value = {"value": value, "unit": units.model_unit(unit)}
-        out[key] = value
-    return out
+def _keys_as_in(sc: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
+    """An overrides range's keys as the scenario spells them ('Renewables.Target_Share' as typed).
+    Its numbers need no tagging: an override's number without a unit is in the model's unit, the
+    unit AIP_PARAMS and AIP_ASSUMPTION show, in the worksheet and in Python alike."""
+    return {(_choice(dotted_key(key), sc.keys()) or key): value for key, value in overrides.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,7 +495,7 @@ def _scenario(key: ScenarioKey, overrides: tuple[tuple[str, Any], ...], base_yea
                                             "expected one of them (leave base_year blank or drop that row)")
     sc = load_scenario(key[0], base_year=base_year)
     if overrides:
-        sc = sc.with_overrides(_in_model_units(sc, _override_dict(overrides)))
+        sc = sc.with_overrides(_keys_as_in(sc, _override_dict(overrides)))
     if key[1]:
         _chains[key[0]] = (key[0], *(f for f in sc.files if f != key[0]))
     return sc
