@@ -582,6 +582,18 @@ def test_standard_output_on_a_full_device_says_so():
     assert proc.stderr == "aipower: error: standard output: cannot write to it (No space left on device)\n"
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("command, status", [(["run", "--base-year", "1800"], 2), (["params", "--scenario", "nope"], 2),
+                                             (["version"], 0)])
+def test_standard_error_on_a_full_device_keeps_the_exit_status(command, status):
+    # the message printed on the way out raised too: exit status 1, the code of a stale workbook for
+    # `regenerate --check`, whatever had happened
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "aipower", *command], stdout=subprocess.PIPE, stderr=full,
+                              text=True, timeout=300)
+    assert proc.returncode == status
+
+
 @pytest.mark.skipif(os.name != "posix", reason="a closed standard output is a POSIX shell's `>&-`")
 def test_a_closed_standard_output_says_so():
     # Python starts with sys.stdout None and print() dropped the table: exit status 0, nothing shown
@@ -693,3 +705,29 @@ def test_a_command_line_mistake_is_one_line_like_every_other_error(capsys, argv,
     err = capsys.readouterr().err
     assert stop.value.code == 2 and err.count("\n") == 1 and err.startswith(words), err
     assert err.rstrip().endswith("--help`)")
+
+
+@pytest.mark.parametrize("command, module", [(["functions", "--builtins"], "formulas"),
+                                             (["regenerate", "--out", "{tmp}/wb"], "xlsxwriter"),
+                                             (["recalc", "{tmp}/x.xlsx", "--out", "{tmp}/y.xlsx"], "formulas")])
+def test_a_command_without_its_extra_says_what_to_install(command, module, tmp_path, capsys, monkeypatch):
+    # `functions --builtins` without the excel extra ended in a ModuleNotFoundError traceback
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_extra(name, *args, **kwargs):
+        if name == module or name.startswith(module + "."):
+            raise ModuleNotFoundError(f"No module named '{module}'", name=module)
+        return real_import(name, *args, **kwargs)
+
+    for loaded in [m for m in sys.modules if m == module or m.startswith((module + ".", "aipower.recalc",
+                                                                         "aipower.workbooks", "aipower._build"))]:
+        monkeypatch.delitem(sys.modules, loaded)
+        if loaded.startswith("aipower."):  # `from . import recalc` takes the package's attribute first
+            monkeypatch.delattr(sys.modules["aipower"], loaded.split(".")[1], raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_extra)
+    assert main([c.format(tmp=tmp_path) for c in command]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('aipower: error: the Excel commands need the excel extra: pip install ".[excel]"')
+    assert f"No module named '{module}'" in err

@@ -1,4 +1,5 @@
 import math
+import os
 import re
 import textwrap
 
@@ -774,3 +775,22 @@ def test_a_refused_bare_number_says_the_unit_it_was_read_in(tmp_path):
         aipower.run(path, renewables__target_share=29)
     assert aipower.run(path, renewables__target_share="29%").requirement.level_gw_per_year == \
         aipower.run(path, renewables__target_share=0.29).requirement.level_gw_per_year
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_rather_than_waited_on(tmp_path):
+    # open() of a FIFO without a writer blocked for ever: `aipower run --scenario f.toml` hung
+    fifo = tmp_path / "f.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ScenarioError, match=r"f\.toml: a named pipe \(FIFO\): expected a scenario file; to pipe a "
+                                            r"scenario in, give --scenario /dev/stdin"):
+        load_scenario(fifo)
+
+
+def test_a_scenario_path_under_the_home_folder_is_expanded(tmp_path, monkeypatch):
+    # the command line and the worksheets expanded '~', the Python API looked for a folder named '~'
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    (tmp_path / "mine.toml").write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")
+    assert load_scenario("~/mine.toml").files[-1] == str(tmp_path / "mine.toml")
+    assert aipower.run("~/mine.toml").hours.equals(aipower.run("ai").hours)

@@ -63,7 +63,9 @@ def test_existing_files_are_refused_before_the_sweep_runs(tmp_path, monkeypatch,
     assert (out / "tornado.csv").read_text() == "mine"
     # a bad output name is reported as such, before the files
     assert main(["sweep", "--samples", "100", "--out", str(out), "--outputs", "hours.cole"]) == 2
-    assert "output: 'hours.cole'" in capsys.readouterr().err
+    assert "aipower: error: --outputs: output: 'hours.cole'" in capsys.readouterr().err
+    assert main(["sweep", "--samples", "100", "--out", str(out), "--outputs", ""]) == 2
+    assert "aipower: error: --outputs: outputs = (): expected at least one output" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("scenario, outputs, expected", [

@@ -464,3 +464,29 @@ def test_only_matches_template_names_ignoring_case_and_the_extension():
     assert workbooks.regenerate_notes("base", None, ["Sweep"]) == workbooks.regenerate_notes("base", None, ["sweep"]) != []
     with pytest.raises(ValueError, match="--only nope: expected one of china_balance, "):
         workbooks.template_names(["nope"])
+
+
+def test_check_of_a_folder_built_for_another_scenario_says_so_and_offers_no_force(tmp_path, capsys):
+    # it listed XML differences and offered `--force`, which would have replaced the ai workbooks with base ones
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--scenario", "ai"]) == 0
+    capsys.readouterr()
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert (f"aipower: note: {tmp_path / 'token_cost.xlsx'} holds scenario 'ai' in its Inputs sheet; checked against "
+            "'base'") in err
+    assert err.endswith("aipower: 1 workbook stale or edited, 1 of them built for other inputs: check them with the "
+                        "--scenario and --base-year they hold\n")
+    assert "--force" not in err
+
+
+def test_check_of_a_workbook_it_cannot_read_is_an_error_not_stale(tmp_path, capsys, monkeypatch):
+    # a permission error was reported as "stale or edited" (exit 1) with `--force` offered
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "us_gap"]) == 0
+    capsys.readouterr()
+
+    def unreadable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(workbooks, "compare", unreadable)
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "us_gap", "--check"]) == 2
+    assert capsys.readouterr().err == f"aipower: error: {tmp_path / 'us_gap.xlsx'}: cannot read it (Permission denied)\n"

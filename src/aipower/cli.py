@@ -208,6 +208,30 @@ class _GuardedStdout:
         return getattr(self._stream, name)
 
 
+class _LossyStderr:
+    """sys.stderr that cannot be written (a log on a full disk, `2>/dev/full`): a failed write of a
+    message loses the message, not the command. Without this, the note or error printed on the way
+    out raised, and the exit status became 1, the status of `regenerate --check` for a stale workbook."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError:
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError:
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 class _ClosedStdout:
     """sys.stdout where the process started without one (Python sets None and print() drops the text)."""
 
@@ -344,12 +368,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     stderr = sys.stderr
     if stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    else:
+        sys.stderr = _LossyStderr(stderr)
     try:
         return _main_with_streams(argv)
     finally:
         if stderr is None:
             sys.stderr.close()
-            sys.stderr = stderr
+        sys.stderr = stderr
 
 
 def _main_with_streams(argv: Sequence[str] | None) -> int:

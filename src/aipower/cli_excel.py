@@ -17,7 +17,8 @@ from pathlib import Path
 from ._io import OutputExistsError
 from .cli import error_text, in_path, out_path, print_paths, scenario_args
 
-_EXTRA = "the Excel commands need the excel extra: pip install \".[excel]\" from the aipower checkout"
+_EXTRA = ("the Excel commands need the excel extra: pip install \".[excel]\" in the aipower checkout "
+          "(or \"aipower-VERSION-….whl[excel]\" for the wheel installed)")
 
 
 def _workbooks(n: int) -> str:
@@ -98,7 +99,7 @@ class RegenerateCommand:
                 return 2
             from .recalc import UnreadableWorkbook, reading
 
-            stale, folders = [], []
+            stale, folders, unreadable, other = [], [], [], []
             for path in fresh:
                 committed = args.out / path.name
                 if committed.is_dir():
@@ -111,11 +112,32 @@ class RegenerateCommand:
                         diffs = (workbooks.compare(committed, path, labels=("the file", "the builder's"))
                                  if committed.exists() else ["missing"])
                 except UnreadableWorkbook as exc:  # a file that is no workbook
+                    if exc.io_error:  # one that could not be read is not known to be stale: an error, as for a folder
+                        unreadable.append(f"{committed}: cannot read it ({exc.reason})")
+                        continue
                     diffs = [f"not a readable workbook ({exc.reason})"]
                 if diffs:
                     stale.append(f"{committed}: {'; '.join(diffs[:5])}")
+                    built_for = workbooks.stored_inputs(committed) if committed.exists() else None
+                    if built_for is not None and built_for != workbooks.stored_inputs(path):
+                        other.append((committed, *built_for))
         for line in stale:
             print(line, file=sys.stderr)
+        if unreadable:
+            for line in unreadable:
+                print(f"aipower: error: {line}", file=sys.stderr)
+            return 2
+        if other:
+            # a folder built for another scenario or base year differs everywhere: say so, and do not offer
+            # --force, which would replace its workbooks with this scenario's
+            for committed, scenario, base_year in other:
+                print(f"aipower: note: {committed} holds scenario {scenario!r}"
+                      f"{'' if base_year is None else f', base year {base_year}'} in its Inputs sheet; checked "
+                      f"against {args.scenario!r}{'' if args.base_year is None else f', base year {args.base_year}'}",
+                      file=sys.stderr)
+            print(f"aipower: {_workbooks(len(stale))} stale or edited, {len(other)} of them built for other inputs: "
+                  "check them with the --scenario and --base-year they hold", file=sys.stderr)
+            return 1
         if stale:
             # the command that rebuilds what was checked: the same scenario, base year and templates
             again = ["aipower", "regenerate", "--out", str(args.out)]
@@ -213,7 +235,10 @@ class FunctionsCommand:
         from . import xlfunctions
 
         if args.builtins:
-            from .recalc import supported_builtins
+            try:
+                from .recalc import supported_builtins
+            except ImportError as exc:  # the formula engine comes with the excel extra
+                return _missing(exc)
 
             names = supported_builtins()
             print(f"{len(names)} Excel built-in functions: " + ", ".join(names))

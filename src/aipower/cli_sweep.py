@@ -88,7 +88,13 @@ class SweepCommand:
             raise ValueError(f"--dask-timeout: {args.dask_timeout:g} s given without --dask; it is how long to wait "
                              "for a Dask scheduler, and a sweep without --dask runs on this machine")
         outputs = args.outputs
-        names = [f"percentiles_{o}.csv" for o in sweep.chosen_outputs(args.scenario, outputs, base_year=args.base_year)]
+        try:
+            chosen = sweep.chosen_outputs(args.scenario, outputs, base_year=args.base_year)
+        except ValueError as exc:  # named by its option: "output: 'foo' is not an output" did not say which
+            if str(exc).startswith(("output: ", "outputs = ")):
+                raise ValueError(f"--outputs: {exc}") from None
+            raise
+        names = [f"percentiles_{o}.csv" for o in chosen]
         # refused before the sweep, not after it: a long run must not end on an existing file or a
         # folder it cannot write in, nor on a bad tornado argument
         check_targets([args.out / name for name in [*names, "tornado.csv", "sweep.json"]], overwrite=args.force)

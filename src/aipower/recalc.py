@@ -1829,9 +1829,10 @@ _READABLE_EXTENSIONS = (".xlsx", ".xlsm", ".xltx", ".xltm")
 class UnreadableWorkbook(RecalcError):
     """A file that cannot be read as a workbook: 'X.xlsx: cannot read the workbook (<reason>)'."""
 
-    def __init__(self, path: str | Path, reason: str):
+    def __init__(self, path: str | Path, reason: str, io_error: bool = False):
         super().__init__(f"{path}: cannot read the workbook ({reason})")
         self.reason = reason
+        self.io_error = io_error  # the file could not be read (permissions, a disk error), not a damaged one
 
 
 @contextmanager
@@ -1843,7 +1844,7 @@ def reading(path: str | Path) -> Iterator[None]:
     except RecalcError:
         raise
     except OSError as exc:
-        raise UnreadableWorkbook(path, exc.strerror or str(exc)) from None
+        raise UnreadableWorkbook(path, exc.strerror or str(exc), io_error=True) from None
     except Exception as exc:  # the readers' own exceptions: a damaged file is no bug of ours to trace
         raise UnreadableWorkbook(path, _damage(exc)) from None
 

@@ -137,14 +137,26 @@ def _shipped_path(name: str) -> Path:
     return Path(str(resources.files("aipower.scenarios").joinpath(f"{name}.toml")))
 
 
+def _as_path(text: str, relative_to: Path | None) -> Path:
+    """`text` as a path: '~/my.toml' expanded, as the command line and the worksheets read it; a
+    relative one from the folder of the file `relative_to` (a parent named in a scenario file)."""
+    path = Path(text)
+    if text.startswith("~"):
+        try:
+            path = path.expanduser()
+        except RuntimeError:  # no home folder to expand to: looked up as written, and named so
+            pass
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to.parent / path
+    return path
+
+
 def shipped_name(text: str, relative_to: Path | None = None) -> str | None:
     """The shipped scenario `text` names, or None: the name itself, or in any case and with spaces
     around it ('AI' typed in a cell) where no file of that name exists (a folder 'AI' is no file)."""
     if text in SHIPPED:
         return text
-    path = Path(text)
-    if relative_to is not None and not path.is_absolute():
-        path = relative_to.parent / path
+    path = _as_path(text, relative_to)
     name = text.strip().lower()
     return name if name in SHIPPED and not path.is_file() else None
 
@@ -159,9 +171,7 @@ def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> 
     name = shipped_name(text, relative_to)
     if name is not None:
         return _shipped_path(name)
-    path = Path(text)
-    if relative_to is not None and not path.is_absolute():
-        path = relative_to.parent / path
+    path = _as_path(text, relative_to)
     try:
         is_dir, exists = path.is_dir(), path.exists()
     except OSError as exc:  # a name the system cannot look up (too long, say): not a file
@@ -296,6 +306,10 @@ _STREAMS: dict[str, bytes] = {}
 
 
 def _read_bytes(path: Path) -> bytes:
+    if _named_pipe(path):
+        # opening a FIFO waits for a writer, for ever if none comes: refused rather than hung
+        raise ScenarioError(f"{path}: a named pipe (FIFO): expected a scenario file; to pipe a scenario in, "
+                            "give --scenario /dev/stdin")
     with open(path, "rb") as fh:
         if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             return fh.read(_MAX_FILE_BYTES + 1)
@@ -303,6 +317,17 @@ def _read_bytes(path: Path) -> bytes:
         if key not in _STREAMS:
             _STREAMS[key] = fh.read(_MAX_FILE_BYTES + 1)
         return _STREAMS[key]
+
+
+def _named_pipe(path: Path) -> bool:
+    """A FIFO made in a folder (mkfifo), not a pipe the shell hands over (/dev/stdin, /dev/fd/63 of
+    `<(…)`), which has its writer already."""
+    try:
+        if not stat.S_ISFIFO(os.stat(path).st_mode):
+            return False
+    except OSError:
+        return False  # open() says why
+    return not (str(path).startswith("/dev/") or os.path.realpath(path).startswith(("/proc/", "/dev/")))
 
 
 def _parse(path: Path) -> tuple[dict[str, Any], str]:

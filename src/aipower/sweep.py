@@ -395,13 +395,14 @@ def _connect(address: Any, timeout: float) -> tuple[Any, bool]:
     try:
         from distributed import Client
     except ImportError:  # pragma: no cover - the dask extra is part of the test extra
-        raise ValueError("dask: the 'distributed' package is not installed (pip install '.[dask]' from the aipower checkout)") from None
+        raise ValueError("dask: the 'distributed' package is not installed (pip install '.[dask]' in the aipower checkout, or 'aipower-VERSION-….whl[dask]' for the wheel installed)") from None
     if isinstance(address, Client):
         return address, False
     if not isinstance(address, str) or not address.strip():
         raise ValueError(f"dask = {address!r}: expected a scheduler address such as tcp://host:8786, or a Client")
     if not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_DASK_TIMEOUT):
         raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, {MAX_DASK_TIMEOUT:g}]")
+    address = address.strip()  # ' tcp://host:8786' pasted with a space: the probe and the client took it as written
     _check_address(address)
     _probe_scheduler(address, timeout)
     try:

@@ -705,6 +705,29 @@ def _cell_scenario(scenario: str, base_year: int | None) -> str:
     return shipped_name(scenario) or str(Path(scenario).expanduser().resolve())
 
 
+def stored_inputs(path: str | Path) -> tuple[Any, Any] | None:
+    """The scenario and base year a workbook's Inputs sheet holds (its named cells Scenario and
+    BaseYear), or None where it has no such cells or cannot be read."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # a damaged file is reported by the comparison, not here
+        return None
+    try:
+        found = []
+        for name in ("Scenario", "BaseYear"):
+            if name not in wb.defined_names:
+                return None
+            sheet, ref = next(iter(wb.defined_names[name].destinations))
+            found.append(wb[sheet][ref.replace("$", "")].value)
+        return found[0], found[1]
+    except Exception:  # a name that points nowhere readable
+        return None
+    finally:
+        wb.close()
+
+
 def build(name: str, path: str | Path, *, scenario: str = "base", base_year: int | None = None,
           overwrite: bool = False) -> Path:
     """Write one template workbook to `path`, atomically; an existing file needs ``overwrite=True``."""
