@@ -141,6 +141,7 @@ def test_tornado(ai):
     assert top["output_at_low"] == low
     lvl = sweep.tornado("ai_ranges", "requirement.level", None, quantiles=(0.1, 0.9))
     assert lvl.attrs["year"] is None and lvl["swing"].iloc[0] > 0
+    assert t.attrs["output_unit"] == "h" and lvl.attrs["output_unit"] == sweep.output_unit("requirement.level")
     assert list(sweep.tornado_table("ai_ranges").columns) == ["input", "unit", "low", "high", "output_at_low",
                                                               "output_at_high", "swing", "base", "note"]
     with pytest.raises(ValueError, match="year = 2050"):

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -179,7 +180,7 @@ def test_array_results_are_the_kernels_scalar_results_element_by_element():
 
 
 def test_the_first_refused_element_in_c_order_is_named():
-    with pytest.raises(ValueError, match=r"^accelerator_cost_per_hour = -1: "):
+    with pytest.raises(ValueError, match=r"^accelerator_cost_per_hour\[0, 1\] = -1: "):
         token_cost.cost_per_million_tokens(accelerator_cost_per_hour=[[1.0, -1.0], [-2.0, 1.0]], it_power_kw=1.0, pue=1.2,
                                            electricity_price_per_kwh=1.0, tokens_per_second=[[1.0, 1.0], [1.0, 0.0]])
 
@@ -199,3 +200,19 @@ def test_a_broadcast_beyond_the_size_limit_is_refused_naming_the_shapes(monkeypa
     with pytest.raises(ValueError, match=r"\(10000, 10000\), 100,000,000 results; expected at most 10,000,000"):
         token_cost.cost_per_million_tokens(accelerator_cost_per_hour=3.49, it_power_kw=1.275, pue=row,
                                            electricity_price_per_kwh=column, tokens_per_second=1070)
+
+
+def test_a_refused_element_of_a_long_column_is_named_by_its_position_or_label():
+    # "electricity_price_per_kwh = nan" left the bad row of a 10^6-row column to be hunted for
+    prices = np.full(10, 0.5)
+    prices[7] = np.nan
+    with pytest.raises(ValueError, match=r"^electricity_price_per_kwh\[7\] = nan: expected a finite number >= 0$"):
+        token_cost.energy_cost_per_hour(it_power_kw=1.2, pue=1.2, electricity_price_per_kwh=prices)
+    labelled = pd.Series(prices, index=list("abcdefghij"))
+    with pytest.raises(ValueError, match=r"^electricity_price_per_kwh\['h'\] = nan: "):
+        token_cost.energy_cost_per_hour(it_power_kw=1.2, pue=1.2, electricity_price_per_kwh=labelled)
+    pue = pd.DataFrame([[1.2, 1.2], [1.2, 0.3]], index=["x", "y"], columns=["a", "b"])
+    with pytest.raises(ValueError, match=r"^pue\['y', 'b'\] = 0.3: expected a PUE >= 1"):
+        token_cost.energy_cost_per_hour(it_power_kw=1.2, pue=pue, electricity_price_per_kwh=0.5)
+    with pytest.raises(ValueError, match=r"^pue = 0.3: "):  # a single number has no element to name
+        token_cost.energy_cost_per_hour(it_power_kw=1.2, pue=0.3, electricity_price_per_kwh=0.5)

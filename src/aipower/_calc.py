@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import reprlib
 import sys
@@ -406,6 +407,9 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
         except ValueError as exc:
             value = not_finite_value(exc)
             if value is None:
+                where = _element_named(str(exc), bound.arguments, shapes, template if first else None, first)
+                if where is not None:
+                    raise ValueError(where) from None
                 raise
             numbers = [(n, v) for n, v in bound.arguments.items() if n in shapes or n in sequences]
             extreme = [(n, v) for n, v in numbers if is_extreme(v)]
@@ -416,6 +420,37 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
         return _as_pandas(result, template)
 
     return wrapper
+
+
+_REFUSED_ELEMENT = re.compile(r"^(\w+) = (\S+?): (.*)$", re.S)
+
+
+def _element_named(message: str, arguments: dict[str, Any], shapes: dict[str, tuple[int, ...]],
+                   template: Any, first: str | None) -> str | None:
+    """The kernel's refusal of an array argument ('price = nan: expected ...') with the element it
+    refused: 'price[7] = nan', or its label for a pandas argument ('price['h'] = nan'), so a bad row
+    of a long column need not be hunted for. None when the message is of another kind."""
+    m = _REFUSED_ELEMENT.match(message)
+    if m is None or not shapes.get(m.group(1)):
+        return None
+    name = m.group(1)
+    try:
+        refused = float(m.group(2))
+    except ValueError:
+        return None
+    values = np.asarray(arguments[name], dtype=float)
+    # the kernel shows a value to 6 significant digits (an ostream's default): the first element it rounds from
+    with np.errstate(over="ignore", invalid="ignore"):  # |a - b| of two values near ±1.8e308
+        hit = np.isnan(values) if math.isnan(refused) else np.isclose(values, refused, rtol=5e-6, atol=0)
+    if not hit.any():
+        return None
+    index = np.unravel_index(int(np.argmax(hit)), values.shape)
+    if template is not None and values.shape == template.shape:  # aligned to the first pandas argument's labels
+        labels = [template.index[index[0]]] + ([template.columns[index[1]]] if values.ndim == 2 else [])
+        at = ", ".join(repr(x) for x in labels)
+    else:
+        at = ", ".join(str(i) for i in index)
+    return f"{name}[{at}] = {m.group(2)}: {m.group(3)}"
 
 
 def _is_labelled(value: Any) -> bool:

@@ -21,6 +21,7 @@ from ._calc import CalculatorDefaults
 # The scenario section a table reads its inputs from, where it is not the table's own name.
 _SECTIONS = {"dc_capex": "dc_power"}
 _KERNEL_ERROR = re.compile(r"^([A-Za-z_][\w\[\]]*) = ([^:]+):")
+_ELEMENT = re.compile(r"^([A-Za-z_]\w*)\[[^\]=]*\] = ")
 
 
 def _where(scenario: Scenario, key: str) -> str:
@@ -82,7 +83,8 @@ def _without_which(table: str, scenario: Scenario, build: Callable[[Scenario], p
 def _blamed(table: str, scenario: Scenario, exc: ValueError, build: Callable[[Scenario], pd.DataFrame]) -> ValueError:
     """A calculator's error names its own argument (``pue = 0.5``), which no worksheet or scenario
     file shows: name the assumption(s) of the table's section behind it too."""
-    text = str(exc)
+    # the element of a low/high pair the API names (pue[1] = 0.5): the assumption named below says more
+    text = _ELEMENT.sub(r"\1 = ", str(exc), count=1)
     section = _SECTIONS.get(table, table)
     m = _KERNEL_ERROR.match(text)
     if m is not None and m.group(1).startswith(section + "."):

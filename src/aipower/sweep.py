@@ -803,7 +803,7 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
                         "output_at_low": lo_out, "output_at_high": hi_out, "swing": abs(hi_out - lo_out),
                         "base": base, "note": "; ".join(notes)})
     df = pd.DataFrame(records).sort_values("swing", ascending=False, kind="stable", na_position="last")
-    df.attrs.update(output=output, year=year, scenario=sc.name, notes=unused)
+    df.attrs.update(output=output, output_unit=output_unit(output), year=year, scenario=sc.name, notes=unused)
     return df.reset_index(drop=True)
 
 
