@@ -275,3 +275,14 @@ def test_actuals_has_is_false_only_for_a_well_formed_series_and_year_without_a_v
 
     assert actuals.has("hours_coal", 2024) and actuals.has("hours_coal", np.int64(2024))
     assert not actuals.has("hours_coal", 1900) and not actuals.has("no_such_series", 2024)
+
+
+def test_the_api_submodules_load_on_first_use_and_dir_lists_no_helpers():
+    import subprocess
+    import sys
+
+    # `import aipower; aipower.sweep` raised AttributeError until the submodule was imported by name
+    code = ("import aipower, types; m = aipower.sweep; assert isinstance(m, types.ModuleType), m; "
+            "names = dir(aipower); assert 'token_cost' in names and 'run' in names, names; "
+            "assert not {'Any', 'TYPE_CHECKING', 'importlib'} & set(names), names")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)

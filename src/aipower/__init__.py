@@ -30,6 +30,13 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "run": ("balance", "run"),
     "units": ("units", None),
 }
+# The API's submodules, so that `aipower.sweep.run(...)` works after `import aipower` alone (it
+# raised AttributeError until the submodule had been imported by name). Not in __all__: a star
+# import keeps to the names above.
+_SUBMODULES = ("balance", "calculator_tables", "calibration", "dc_power", "demand", "global_dc", "onsite_power",
+               "rack_power", "renewables", "scenario", "supply", "sweep", "token_cost", "training", "uncertainty",
+               "us_gap", "xlfunctions")  # not workbooks or recalc: they need the excel extra
+_LAZY.update({m: (m, None) for m in _SUBMODULES})
 
 if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, imported eagerly
     from . import actuals, units
@@ -63,7 +70,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # the public names, loaded or not; not the helpers this file imports (Any, importlib, TYPE_CHECKING)
+    return sorted({n for n in globals() if n.startswith("__")} | set(__all__) | set(_LAZY) | {"__version__"})
 
 
 def version_info() -> dict[str, str]:
