@@ -911,3 +911,89 @@ def test_tornado_year_left_blank_follows_a_base_year_after_2030():
     table = xl_udfs.AIP_TORNADO("ai_ranges", "hours.coal", None, None, 2031)
     assert isinstance(table, list) and table[0][0] == "input", table
     assert table[1:] == xl_udfs.AIP_TORNADO("ai_ranges", "hours.coal", 2031, None, 2031)[1:]
+
+
+# ---- whole columns, percent text, dates in year cells, NUL characters ----------------------------
+
+WHOLE_COLUMN = 1_048_576  # the rows of a whole-column range (A:B)
+
+
+def test_a_whole_column_range_skips_its_blank_tail_without_a_check_per_row(monkeypatch):
+    """A:B sends every row of the sheet: each was checked for blanks, ~1 s a call for an overrides range
+    (before the cache lookup) and ~4.8 s for AIP_FIRM_EQUIVALENT_GW(A:A, B:B)."""
+    overrides = [["renewables.target_share", 0.28], [None, None], ["renewables.target_year", 2031]]
+    gw, cf = [[45.0], [None], [5.0]], [[0.25], [None], [0.85]]
+    bounded = (xf.AIP_COAL_HOURS("base", 2030, overrides), xf.AIP_FIRM_EQUIVALENT_GW(gw, cf))
+    assert all(isinstance(v, float) for v in bounded), bounded
+    checked = []
+    blank = xf._blank
+    monkeypatch.setattr(xf, "_blank", lambda v: checked.append(v) or blank(v))
+    pad1, pad2 = [[None]] * (WHOLE_COLUMN - 3), [[None, None]] * (WHOLE_COLUMN - 3)
+    assert (xf.AIP_COAL_HOURS("base", 2030, overrides + pad2), xf.AIP_FIRM_EQUIVALENT_GW(gw + pad1, cf + pad1)) == bounded
+    assert len(checked) < 100  # cell by cell, it was 2,097,152 for each range
+    # a blank row in the middle is skipped as before, a key set twice still names both rows, and a cell
+    # blank in one range only is still an error, wherever it is
+    twice = [["renewables.target_share", 0.28], [None, None], ["Renewables.Target_Share", 0.3]] + pad2
+    assert xf.AIP_COAL_HOURS("base", 2030, twice) == \
+        "#VALUE! overrides: row 3: 'Renewables.Target_Share' is already set in row 1; expected each key once"
+    far = xf.AIP_FIRM_EQUIVALENT_GW([[1.0]] * 1000 + pad1[1000:], [[0.5]] * 999 + [[None]] + pad1[1000:])
+    assert far == "#VALUE! capacity_factor: cell 1000 is blank while the other range has a value there; expected a number"
+
+
+@pytest.mark.parametrize("text", ["29%", "29 %", " 29% ", "29％", "0.29 fraction"])
+def test_target_share_takes_text_with_its_unit_as_the_python_api_does(text):
+    want = aipower.required_wind_solar("base", target_share=text).level_gw_per_year
+    assert want == aipower.required_wind_solar("base", target_share=0.29).level_gw_per_year
+    assert xf.AIP_WIND_SOLAR_REQUIRED("base", text) == want  # was "'29%' is text; expected a number"
+    assert xf.AIP_REQUIREMENT("base", text) == xf.AIP_REQUIREMENT("base", 0.29)
+
+
+def test_target_share_text_without_a_unit_or_in_another_unit_is_refused():
+    assert xf.AIP_WIND_SOLAR_REQUIRED("base", "0.28").startswith(
+        "#VALUE! target_share: '0.28' is text; expected a number, or text with its unit (Target non-hydro share")
+    assert xf.AIP_REQUIREMENT("base", "29 TWh") == \
+        "#VALUE! target_share: '29 TWh': unit 'TWh' does not match the expected unit 'fraction' (expected fraction (or %))"
+    assert xf.AIP_WIND_SOLAR_REQUIRED("base", "150%") == "#VALUE! target_share: 1.5: expected a number in [0, 1]"
+    assert xf.AIP_WIND_SOLAR_REQUIRED("base", "1e400%").startswith("#VALUE! target_share: '1e400%' is not a finite number")
+    for name in ("AIP_WIND_SOLAR_REQUIRED", "AIP_REQUIREMENT"):
+        assert "target_share: Target non-hydro share of consumption (fraction, e.g. 0.3, or text in percent, e.g. '30%')" \
+            in _help_text(name)
+
+
+DATE_NOTE = "{0} looks like a date ({1}); expected a year as a whole number such as {2}"
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: xf.AIP_COAL_HOURS("base", 47484), "#N/A year: 47484 is outside the hours table's years 2024-2035; "
+                                               + DATE_NOTE.format(47484, "2030-01-01", 2030)),
+    (lambda: xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, 47484.0), "#VALUE! target_year: 47484: expected a year (a whole "
+                                                               "number in 1900-2100); " + DATE_NOTE.format(47484, "2030-01-01", 2030)),
+    (lambda: xf.AIP_BALANCE("base", "demand", None, 45658), "#VALUE! base_year: 45658: expected a year (a whole number in "
+                                                            "1900-2100); " + DATE_NOTE.format(45658, "2025-01-01", 2025)),
+    (lambda: xf.AIP_TORNADO("ai_ranges", "hours.coal", 10000), "#N/A year = 10000: expected a year in 2024-2035 for output "
+                                                               "'hours.coal'; " + DATE_NOTE.format(10000, "1927-05-18", 1927)),
+    # no date: a number a year could be written as, or one past Excel's last date (9999-12-31)
+    (lambda: xf.AIP_COAL_HOURS("base", 9999), "#N/A year: 9999 is outside the hours table's years 2024-2035"),
+    (lambda: xf.AIP_COAL_HOURS("base", 2958466), "#N/A year: 2958466 is outside the hours table's years 2024-2035"),
+])
+def test_a_year_given_as_a_date_serial_number_says_which_date(call, expected):
+    # recalc and xlwings Server send a date cell as its serial number, which was refused only as a year
+    assert call() == expected
+
+
+def test_a_date_serial_number_in_a_year_cell_through_xlwings_server(xl):
+    _, _, call = xl
+    assert call("AIP_COAL_HOURS", [["base"]], [[47484.0]]) == [[
+        "#N/A year: 47484 is outside the hours table's years 2024-2035; " + DATE_NOTE.format(47484, "2030-01-01", 2030)]]
+    # an error about another argument says nothing of the year
+    assert "looks like a date" not in xf.AIP_COAL_HOURS("nope", 47484)
+
+
+@pytest.mark.parametrize("call, shown", [
+    (lambda: xf.AIP_COAL_HOURS("ba\0se", 2030), "'ba\\x00se'"),
+    (lambda: xf.AIP_PARAMS("C:\\my\0.toml"), "'C:\\\\my\\x00.toml'"),
+    (lambda: xf.AIP_SWEEP("ai_ranges\0", "hours.coal", 10), "'ai_ranges\\x00'"),
+])
+def test_a_nul_character_in_a_scenario_names_the_argument(call, shown):
+    # was "#VALUE! AIP_COAL_HOURS: embedded null byte", naming neither the argument nor the value
+    assert call().startswith(f"#VALUE! scenario: {shown} contains a NUL character; expected a scenario name")

@@ -37,6 +37,7 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,8 @@ from .balance import TABLES as BALANCE_TABLES
 from .balance import UNITS as BALANCE_UNITS
 from .balance import BalanceResult, run
 from .renewables import required_wind_solar
-from .scenario import SHIPPED, Scenario, dotted_key, load_scenario, shipped_name
+# _number_with_unit: an override's text with its unit ('29%'), read so for target_share as in Python
+from .scenario import SHIPPED, Scenario, _number_with_unit, dotted_key, load_scenario, shipped_name
 
 PREFIX = "AIP_"
 CATEGORY = "aipower"
@@ -108,6 +110,9 @@ class Param:
     description: str  # shown in the function wizard; says the unit
     kind: str  # scenario, text, number, integer, overrides, any
     default: Any = ...  # ... = required; anything else = optional with this default
+    # A number argument that also takes text with its unit ('29%'), read in this model unit as the Python
+    # API reads it; "": text is refused
+    text_unit: str = ""
 
     @property
     def optional(self) -> bool:
@@ -142,6 +147,24 @@ class XlFunction:
     def __call__(self, *args: Any) -> Any:
         """Call with spreadsheet values; returns a value, a 2-D list, or an XlError. Never raises."""
         values: dict[str, Any] = {}
+        out = self._call(values, args)
+        return self._year_as_date(out, values) if isinstance(out, XlError) else out
+
+    def _year_as_date(self, err: XlError, values: Mapping[str, Any]) -> XlError:
+        """`err` with a note when the year argument it is about holds a date's serial number: a date typed in
+        a year cell reaches recalc and xlwings Server as a number (2030-01-01: 47484), refused as a year."""
+        for p in self.params:
+            v = values.get(p.name)
+            if (p.name in _YEAR_ARGUMENTS and isinstance(v, int) and _LAST_YEAR < v <= _LAST_DATE_SERIAL
+                    and re.match(rf"(?:{self.name}: )?{p.name}(?::| =) ", err.message)):
+                # Excel's 1900 date system counts 1900-02-29, which never was: from serial 61 on, the day
+                # is this many days after 1899-12-30 (all serials above a four-digit year are)
+                day = datetime.date(1899, 12, 30) + datetime.timedelta(days=v)
+                return XlError(err.code, f"{err.message}; {v} looks like a date ({day.isoformat()}); expected a year "
+                                         f"as a whole number such as {day.year}")
+        return err
+
+    def _call(self, values: dict[str, Any], args: tuple[Any, ...]) -> Any:
         try:
             if len(args) > len(self.params):
                 raise ArgError(self.name, f"takes at most {len(self.params)} arguments ({self.signature()}); got {len(args)}")
@@ -197,6 +220,10 @@ class XlFunction:
 
 REGISTRY: dict[str, XlFunction] = {}
 
+_YEAR_ARGUMENTS = ("year", "base_year", "target_year")
+_LAST_YEAR = 9999  # a year has four digits; a date from 1927-05-18 on has a larger serial number
+_LAST_DATE_SERIAL = 2958465  # 9999-12-31, the last date of Excel's date system
+
 def _argument_error(exc: ValueError, name: str, key: str, value: Any) -> ArgError | None:
     """The API's refusal of assumption `key` set from worksheet argument `name` (the API takes such an
     argument as an override: 'override: horizon.base_year = 1899: ...'), as that argument's error; None
@@ -243,6 +270,54 @@ def _cells(raw: Any) -> list[Any]:
     return [c for row in grid(raw) for c in row]
 
 
+# Rows a range's blank tail is compared in at first (then halves of it): large enough that a whole
+# column's million rows take a few hundred comparisons of blocks, each one in C.
+_BLANK_BLOCK = 4096
+
+
+def _rows(value: Any) -> list[Any] | None:
+    """A range as the list of rows it was sent as (a NumPy array as nested lists); None for a scalar."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    return value if isinstance(value, list) else list(value) if isinstance(value, tuple) else None
+
+
+def _filled_rows(rows: list[Any]) -> int | None:
+    """How many of `rows` come before its trailing blank rows; None if `rows` is not a list of rows (a
+    1-D list, which grid reads as one row). A whole-column range (A:B) sends all 1,048,576 rows of the
+    sheet, a few of them filled: its empty tail (None cells, as xlwings and recalc send them) is found
+    a block of rows at a time by list comparison, which runs in C, not by _blank cell by cell in
+    Python (~1 s a call); a blank cell of another kind ('', NaN) is then checked cell by cell."""
+    n = len(rows)
+    if n and isinstance(rows[-1], list):
+        empty, size = [None] * len(rows[-1]), _BLANK_BLOCK
+        try:
+            while size:
+                if n >= size:
+                    block = [empty] * size
+                    while n >= size and rows[n - size:n] == block:
+                        n -= size
+                size //= 2
+        except ValueError:  # a NumPy row from a Python caller: compared cell by cell below
+            pass
+    while n and isinstance(rows[n - 1], (list, tuple, np.ndarray)) and all(map(_blank, rows[n - 1])):
+        n -= 1
+    # the rows dropped are all lists; those kept must be rows too, or it is one row (a 1-D list) left whole
+    return n if all(map(isinstance, rows[:n], repeat((list, tuple, np.ndarray)))) else None
+
+
+def _width(row: Any) -> int | None:
+    return len(row) if isinstance(row, (list, tuple, np.ndarray)) else None
+
+
+def _without_blank_tail(value: Any) -> Any:
+    """A range argument without its trailing blank rows, which no argument reads: a whole column costs
+    about what the range of its filled rows does."""
+    rows = _rows(value)
+    n = None if rows is None else _filled_rows(rows)
+    return value if rows is None or n is None else rows[:n]
+
+
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "") or (isinstance(v, float) and math.isnan(v))
 
@@ -263,7 +338,9 @@ def _coerce(p: Param, raw: Any) -> Any:
     if p.kind == "overrides":
         return _overrides(p, raw)
     if p.kind == "range":
-        cells = _cells(raw)
+        rows = _rows(raw)
+        # only a lone cell can be the argument's own error: a whole column is not flattened to find that out
+        cells = _cells(raw) if rows is None or len(rows) <= 1 else []
         if len(cells) == 1 and _error_value(cells[0]):  # the argument itself, e.g. a deleted range's #REF!
             raise ArgError(p.name, f"is an error value ({_error_value(cells[0])}); expected a range of numbers")
         return raw
@@ -282,10 +359,14 @@ def _coerce(p: Param, raw: Any) -> Any:
                                    "#NUM!")
                 return _fmt_number(v)
             raise ArgError(p.name, f"{_shown_cell(v)} is not text; expected {_expected(p)}")
+        if p.kind == "scenario" and "\0" in v:  # no file name holds one: os.stat said only "embedded null byte"
+            raise ArgError(p.name, f"{reprlib.repr(v)} contains a NUL character; expected {_expected(p)}")
         return v.strip()
     if p.kind in ("number", "integer"):
         if isinstance(v, (bool, np.bool_)):  # numpy's True from a Python caller, as Excel's TRUE
             raise ArgError(p.name, f"{_shown_cell(v)} is a logical value; expected {_expected(p)}")
+        if isinstance(v, str) and p.text_unit:
+            v = _number_in_unit(p, v)
         if isinstance(v, str):
             raise ArgError(p.name, f"'{v}' is text; expected {_expected(p)}")
         if isinstance(v, (datetime.date, datetime.time)):  # a cell formatted as a date or time
@@ -306,6 +387,21 @@ def _coerce(p: Param, raw: Any) -> Any:
             return int(round(x)) if abs(x) <= _EXACT_LIMIT else x
         return x
     return v
+
+
+def _number_in_unit(p: Param, text: str) -> float | str:
+    """Text with its unit ('29%', '29 %', '0.29 fraction') as a number in p.text_unit, read by the rules of an
+    override's text, as aipower.required_wind_solar reads it; other text (a bare '0.28') back unchanged."""
+    found = _number_with_unit(text, p.text_unit)
+    if found is None:
+        return text
+    if not math.isfinite(found[0]):  # '1e400%': the conversion would name its own argument, not this one
+        raise ArgError(p.name, f"'{text}' is not a finite number; expected {_expected(p)}")
+    value, unit = units.to_model_unit(*found)
+    if unit != p.text_unit:  # '29 TWh'
+        raise ArgError(p.name, f"'{text}': unit '{found[1]}' does not match the expected unit '{p.text_unit}' "
+                               f"(expected {units.accepted(p.text_unit)})")
+    return value
 
 
 def _shown_cell(v: Any) -> str:
@@ -341,7 +437,7 @@ def _expected(p: Param) -> str:
     return {
         "scenario": f"a scenario name ({', '.join(SHIPPED)}) or the path of a scenario .toml file",
         "text": "text",
-        "number": "a number",
+        "number": "a number, or text with its unit" if p.text_unit else "a number",
         "integer": "a whole number",
     }.get(p.kind, "a value") + f" ({p.description.rstrip('.')})"
 
@@ -356,7 +452,7 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
     """A two-column range (assumption key, value) → hashable pairs; blank rows are skipped."""
     if raw is None:
         return ()
-    g = grid(raw)
+    g = grid(_without_blank_tail(raw))
     if len(g) == 1 and len(g[0]) == 1 and _error_value(g[0][0]):  # the argument itself, e.g. a deleted range's #REF!
         raise ArgError(p.name, f"is an error value ({_error_value(g[0][0])}); expected a two-column range "
                                "(assumption key, value)")
@@ -685,9 +781,9 @@ def _balance(scenario: str, table: str, overrides: tuple, base_year: int | None)
     return frame_to_grid(getattr(r, name), _table_corner(name))
 
 
-TARGET_SHARE = Param("target_share", "Target non-hydro share of consumption (fraction, e.g. 0.3); wins over "
-                                     "renewables.target_share in overrides. Blank: the overrides' or the scenario's.",
-                     "number", None)
+TARGET_SHARE = Param("target_share", "Target non-hydro share of consumption (fraction, e.g. 0.3, or text in percent, "
+                                     "e.g. '30%'); wins over renewables.target_share in overrides. Blank: the "
+                                     "overrides' or the scenario's.", "number", None, text_unit="fraction")
 TARGET_YEAR = Param("target_year", "Year the share is reached (year); wins over renewables.target_year in overrides. "
                                    "Blank: the overrides' or the scenario's (2030).", "integer", None)
 TARGET_DETAILS = ("target_share and target_year, when given, win over renewables.target_share and renewables.target_year "
@@ -1000,6 +1096,13 @@ def _num(x: Any) -> float:
 def _paired_numbers(a_name: str, a_raw: Any, b_name: str, b_raw: Any) -> tuple[list[float], list[float]]:
     """Two ranges of numbers paired by position, as SUMPRODUCT pairs them. A position blank in both is
     skipped; blank in one only is an error: dropping blanks from each range apart shifted the pairs."""
+    a_rows, b_rows = _rows(a_raw), _rows(b_raw)
+    if a_rows and b_rows and len(a_rows) == len(b_rows) and _width(a_rows[-1]) == _width(b_rows[-1]):
+        # Rows blank in both at the end (two whole columns') are dropped from both, so the pairs and the cell
+        # numbers stay; a row blank in one range only stays, an error below as before.
+        a_filled, b_filled = _filled_rows(a_rows), _filled_rows(b_rows)
+        if a_filled is not None and b_filled is not None:
+            a_raw, b_raw = a_rows[:max(a_filled, b_filled)], b_rows[:max(a_filled, b_filled)]
     a_cells, b_cells = _cells(a_raw), _cells(b_raw)
     if len(a_cells) != len(b_cells):
         raise ArgError(b_name, f"has {len(b_cells)} cells; expected {len(a_cells)}, one per {a_name} cell")
