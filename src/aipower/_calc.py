@@ -407,7 +407,7 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
         except ValueError as exc:
             value = not_finite_value(exc)
             if value is None:
-                where = _element_named(str(exc), bound.arguments, shapes, template if first else None, first)
+                where = _element_named(str(exc), bound.arguments, shapes, template)
                 if where is not None:
                     raise ValueError(where) from None
                 raise
@@ -426,7 +426,7 @@ _REFUSED_ELEMENT = re.compile(r"^(\w+) = (\S+?): (.*)$", re.S)
 
 
 def _element_named(message: str, arguments: dict[str, Any], shapes: dict[str, tuple[int, ...]],
-                   template: Any, first: str | None) -> str | None:
+                   template: Any) -> str | None:
     """The kernel's refusal of an array argument ('price = nan: expected ...') with the element it
     refused: 'price[7] = nan', or its label for a pandas argument ('price['h'] = nan'), so a bad row
     of a long column need not be hunted for. None when the message is of another kind."""

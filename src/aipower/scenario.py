@@ -520,7 +520,7 @@ class Scenario:
                 # A number without a unit is in the model's unit, the unit of results, of get() and of the
                 # sweeps and worksheets: read in the file's, 288 (TWh, from get()) for an assumption written
                 # in 亿kWh would run as 28.8 TWh.
-                node = {**node, "unit": _model_unit_of(file_unit)}
+                node = {**node, "unit": units.model_unit(file_unit)}
             merged[key] = _make_assumption(key, node, merged[key], "override", is_root=False)
             if bare and node["unit"] != file_unit:
                 merged[key] = replace(merged[key], bare_number_file_unit=file_unit)
@@ -529,10 +529,6 @@ class Scenario:
 
 _NUMERIC = ("number", "actual", "list of numbers")  # kinds of assumption a number overrides
 
-
-def _model_unit_of(unit: str) -> str:
-    """The model's unit for an assumption's unit; a unit the model has no alias for is its own."""
-    return units.model_unit(unit) if unit else unit
 _WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*")
 
 
