@@ -172,6 +172,19 @@ def test_ragged_years_named() -> None:
         dc_power.interpolate_geometric(anchor_years=[[2024], [2025, 2026]], anchor_values=[1.0, 2.0], years=[2025])
 
 
+def test_years_as_whole_floats_are_years_and_fractions_are_refused() -> None:
+    # a year column read by pandas with a gap is float: 2028.0 is 2028, as run() and the sweeps take it
+    import numpy as np
+
+    as_ints = dc_power.interpolate_geometric(anchor_years=[2024, 2028], anchor_values=[797.0, 2922.0], years=[2026])
+    as_floats = dc_power.interpolate_geometric(anchor_years=np.array([2024.0, 2028.0]), anchor_values=[797.0, 2922.0],
+                                               years=[2026.0])
+    np.testing.assert_array_equal(as_floats, as_ints)
+    for bad in ([2024.5, 2028], [2024, True], [2024, float("nan")]):
+        with pytest.raises(ValueError, match=r"^anchor_years = .*: expected a list of years \(whole numbers\)$"):
+            dc_power.interpolate_geometric(anchor_years=bad, anchor_values=[797.0, 2922.0], years=[2026])
+
+
 # -- one assumption set in two places
 
 
@@ -254,14 +267,14 @@ def test_required_wind_solar_takes_a_share_as_text_with_its_unit() -> None:
 
 @pytest.mark.parametrize("series, year, error, words", [
     ("hours_coal", "2024", ValueError, "year = '2024': expected a year as a whole number"),
-    ("hours_coal", 2024.0, ValueError, "year = 2024.0: expected a year as a whole number"),
+    ("hours_coal", 2024.5, ValueError, "year = 2024.5: expected a year as a whole number"),
     ("hours_coal", True, ValueError, "year = True: expected a year as a whole number"),
     (["x"], 2024, TypeError, "series = ['x']: expected the name of an actual series as text"),
 ])
 def test_actuals_has_checks_its_arguments_as_get_does(series, year, error, words) -> None:
     from aipower import actuals
 
-    # has() answered False for "2024" and True for 2024.0, where get() refuses both
+    # has() answered False for "2024" and 2024.5, where get() refuses both
     for func in (actuals.has, actuals.get):
         with pytest.raises(error) as info:
             func(series, year)

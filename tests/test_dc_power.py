@@ -158,10 +158,12 @@ def test_duplicate_labels_are_named_as_such():
                                         capex_per_watt_rmb=pd.Series([1.0, 2.0, 3.0], index=["b", "a", "a"]))
 
 
-def test_a_0d_integer_array_is_a_whole_number_and_a_0d_bool_or_float_array_is_not():
-    np.testing.assert_array_equal(dc_power.intensity_path(start=1.0, annual_change=0.1, n=np.array(3)),
-                                  dc_power.intensity_path(start=1.0, annual_change=0.1, n=3))
-    for bad in (np.array(True), np.array(3.0)):
+def test_a_whole_float_or_0d_array_is_a_whole_number_and_a_bool_or_fraction_is_not():
+    # 3.0 is taken as run(base_year=2025.0) and the sweeps take one: a worksheet's numbers are floats
+    for whole in (np.array(3), 3.0, np.float64(3), np.array(3.0)):
+        np.testing.assert_array_equal(dc_power.intensity_path(start=1.0, annual_change=0.1, n=whole),
+                                      dc_power.intensity_path(start=1.0, annual_change=0.1, n=3))
+    for bad in (np.array(True), True, 3.5, np.array(3.5), float("nan"), float("inf"), np.timedelta64(3)):
         with pytest.raises(ValueError, match="^n = .*: expected a whole number$"):
             dc_power.intensity_path(start=1.0, annual_change=0.1, n=bad)
 

@@ -3,6 +3,7 @@ import os
 import re
 import textwrap
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -91,6 +92,18 @@ def test_wrong_type_and_wrong_unit(tmp_path):
     """)
     with pytest.raises(ScenarioError, match=r"unit 'GW' does not match the expected unit 'fraction'"):
         load_scenario(path)
+
+
+def test_a_choice_is_read_whatever_its_case_as_excel_reads_text():
+    # 'Fixed' typed in a worksheet's overrides was refused with "expected one of 'target', 'fixed'"
+    sc = load_scenario("base")
+    assert sc.with_overrides({"renewables.mode": " Fixed"}).get("renewables.mode") == "fixed"
+    assert sc.with_overrides({"dc_power.capex_case": "HIGH"}).get("dc_power.capex_case") == "high"
+    fixed = aipower.run("base", overrides={"balance.loss_factor_mode": "FIXED"})
+    assert fixed.hours.equals(aipower.run("base", overrides={"balance.loss_factor_mode": "fixed"}).hours)
+    assert not fixed.hours.equals(aipower.run("base").hours)  # the choice took effect
+    with pytest.raises(ScenarioError, match=r"renewables\.mode = 'fixd': expected one of 'target', 'fixed'"):
+        sc.with_overrides({"renewables.mode": "fixd"})
 
 
 def test_bad_choice_and_bad_segment(tmp_path):
@@ -490,13 +503,22 @@ def test_an_empty_scenario_name_or_parent_is_named(tmp_path):
         load_scenario(write(tmp_path, '[scenario]\nparent = ""\n'))
 
 
-@pytest.mark.parametrize("year", ["2024", 2024.0, True])
+@pytest.mark.parametrize("year", ["2024", 2024.5, float("nan"), True, np.timedelta64(2024)])
 def test_an_actual_asked_for_by_a_year_that_is_not_a_whole_number_is_refused(year):
     from aipower import actuals
 
     # "2024" found nothing, and the message then listed 2024 among the years it has
     with pytest.raises(ValueError, match=r"year = .*: expected a year as a whole number"):
         actuals.get("hours_coal", year)
+
+
+@pytest.mark.parametrize("year", [2024.0, np.float64(2024), np.int32(2024), np.array(2024.0)])
+def test_an_actual_asked_for_by_a_whole_float_year_is_found(year):
+    # a worksheet's year, or a pandas year column with gaps, is a float: the rule of run() and the sweeps
+    from aipower import actuals
+
+    assert actuals.get("hours_coal", year) == actuals.get("hours_coal", 2024)
+    assert actuals.has("hours_coal", year)
 
 
 def test_an_assumption_the_model_run_refuses_is_named_with_its_file_and_line(tmp_path):

@@ -13,7 +13,7 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as c:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as c:
         yield c
 
 
@@ -39,6 +39,30 @@ def test_an_address_that_does_not_answer_fails_within_the_timeout():
     assert time.monotonic() - start < 30  # a hang guard, not a speed test: it gave up instead of waiting forever
     with pytest.raises(ValueError, match="dask_timeout = -1"):
         sweep.run("ai_ranges", 100, dask=f"tcp://127.0.0.1:{port}", dask_timeout=-1)
+
+
+def test_a_host_that_does_not_resolve_is_named_without_waiting_for_the_timeout(monkeypatch):
+    # Dask's connect retried the failed lookup for the whole timeout, then said "no Dask scheduler answered"
+    def unknown(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    monkeypatch.setattr(sweep, "_probe_scheduler", lambda *a: pytest.fail("the probe ran for a host that is not known"))
+    with pytest.raises(ValueError, match=r"^dask = 'tcp://schedulr.example:8786': the host 'schedulr.example' is not "
+                                         r"known \(Name or service not known\); expected the scheduler's address"):
+        sweep.run("ai_ranges", 100, dask="tcp://schedulr.example:8786", dask_timeout=60.0)
+
+
+def test_a_lookup_that_fails_for_now_is_left_to_the_probe_and_its_timeout(monkeypatch):
+    def busy(host, *args, **kwargs):  # a resolver that may answer later: not the user's typo
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    probed = []
+    monkeypatch.setattr(socket, "getaddrinfo", busy)
+    monkeypatch.setattr(sweep, "_probe_scheduler", lambda address, timeout: probed.append(address) or 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        sweep.run("ai_ranges", 100, dask="tcp://scheduler.example:8786", dask_timeout=1.0)
+    assert probed == ["tcp://scheduler.example:8786"]
 
 
 @pytest.mark.parametrize("address, problem", [

@@ -786,6 +786,17 @@ def test_assumption_refuses_an_override_the_model_refuses(value):
     assert xf.AIP_ASSUMPTION("base", "renewables.target_share", [["renewables.target_share", 0.31]]) == 0.31
 
 
+def test_params_refuses_an_override_the_model_refuses_as_assumption_does():
+    # a calculator override out of range was listed as if in effect: only the calculator tables read it
+    key = "dc_power.energy_per_flop_change"
+    got = xf.AIP_PARAMS("base", [[key, -10]])
+    expected = xf.AIP_ASSUMPTION("base", key, [[key, -10]])
+    assert isinstance(got, XlError) and got.message.split(": ", 1)[1] == expected.message.split(": ", 1)[1]
+    assert f"{key} = -10.0" in got and "expected a growth rate > -1" in got
+    (row,) = [r for r in xf.AIP_PARAMS("base", [[key, -0.1]]) if r[0] == key]  # one it takes is listed
+    assert (row[1], row[4]) == (-0.1, "override")
+
+
 @pytest.mark.parametrize("call, expected", [
     (lambda: xf.AIP_COAL_HOURS("ai", 1e308), "#N/A year: 1e+308 is outside the hours table's years 2024-2035"),
     (lambda: xf.AIP_COAL_HOURS("ai", 2030, None, 1e308), "#VALUE! base_year: 1e+308: expected a year"),
@@ -851,6 +862,12 @@ def test_help_says_the_target_arguments_win_over_the_overrides(name):
         xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, 2032)
     assert xf.AIP_WIND_SOLAR_REQUIRED("base", None, None, [["renewables.target_share", 0.28]]) == \
         xf.AIP_WIND_SOLAR_REQUIRED("base", 0.28)
+
+
+def test_loss_factor_help_says_it_can_be_negative_as_the_shipped_scenarios_is():
+    assert "It can be negative (the shipped scenarios' is)" in _help_text("AIP_LOSS_FACTOR")
+    for name in ("base", "ai"):  # what the help says of them, kept true
+        assert xf.AIP_LOSS_FACTOR(name) < 0
 
 
 def test_an_override_written_with_its_unit_means_the_same_as_in_python():

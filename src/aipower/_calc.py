@@ -41,8 +41,9 @@ class SupportsArray(Protocol):
 
 
 # Parameter types of the calculators. `checked` reads an annotation by its text, so these names also say
-# what it checks at run time: a Whole is an int, a numpy integer or a 0-d integer array (not a bool);
-# Numbers is a 1-D list of numbers; Years is a list of whole years.
+# what it checks at run time: a Whole is an int, a numpy integer or a 0-d integer array (not a bool), and
+# at run time also a float with no fractional part (2030.0, as worksheets give numbers; a type checker
+# still flags a float, which may not be whole); Numbers is a 1-D list of numbers; Years is a list of wholes.
 Whole: TypeAlias = SupportsIndex
 Numbers: TypeAlias = Union[Sequence[float], SupportsArray]
 Years: TypeAlias = Union[Sequence[int], npt.NDArray[np.integer[Any]]]
@@ -242,11 +243,17 @@ def floats(values: Numbers) -> list[float]:
 
 
 def _whole(value: Any) -> int | None:
-    """`value` as an int if it is a whole number as Python or numpy holds one (an int, a numpy integer,
-    a 0-d integer array), else None. A bool and a np.timedelta64 (5 days) are not whole numbers here."""
-    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
+    """`value` as an int if it is a whole number: an int, a numpy integer, or a finite float with no
+    fractional part (2030.0, as a worksheet, a pandas column with gaps or `aipower.run(base_year=2025.0)`
+    gives one), also as a 0-d array; else None. A bool and a np.timedelta64 (5 days) are not whole numbers
+    here, and neither is 2030.5: it is refused, never cut down."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
         value = value[()]
-    if isinstance(value, (bool, np.bool_, np.timedelta64)) or not isinstance(value, (int, np.integer)):
+    if isinstance(value, (bool, np.bool_, np.timedelta64)):
+        return None
+    if isinstance(value, (float, np.floating)):
+        return int(value) if math.isfinite(value) and float(value).is_integer() else None
+    if not isinstance(value, (int, np.integer)):
         return None
     return int(value)
 
@@ -383,9 +390,10 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
                 # getattr, not np.ndim: np.ndim of a ragged list raised numpy's own "inhomogeneous shape"
                 if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or getattr(value, "ndim", 1) == 0:
                     raise ValueError(f"{name} = {described(value)}: expected a list of years (whole numbers)")
-                items = list(value)
-                if not all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.timedelta64)) for v in items):
+                items = [_whole(v) for v in value]
+                if None in items:
                     raise ValueError(f"{name} = {described(value)}: expected a list of years (whole numbers)")
+                bound.arguments[name] = items
                 outside = [v for v in items if not _YEARS[0] <= v <= _YEARS[1]]
                 if outside:
                     raise ValueError(f"{name}: year {outside[0]} is outside {_YEARS[0]}-{_YEARS[1]}")

@@ -9,12 +9,12 @@ Values are converted to the kernel's units (TWh, GW, h, million) on access.
 from __future__ import annotations
 
 import csv
-import numbers
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from . import units
+from ._calc import _whole
 
 _FILES = ("china_power_actuals.csv", "supplementary_actuals.csv")
 
@@ -64,9 +64,10 @@ def _key(series: str, year: int) -> tuple[str, int]:
     """The table key of (series, year), refusing what could never be one (the checks of `get` and `has`)."""
     if not isinstance(series, str):  # a list raised "unhashable type", naming neither the argument nor the value
         raise TypeError(f"series = {series!r}: expected the name of an actual series as text (e.g. 'hours_coal')")
-    if isinstance(year, bool) or not isinstance(year, numbers.Integral):  # "2024" found nothing, yet 2024 was listed
-        raise ValueError(f"year = {year!r}: expected a year as a whole number (an int such as 2024)")
-    return series, int(year)
+    whole = _whole(year)  # "2024" found nothing, yet 2024 was listed; 2024.0 (a worksheet's year) is 2024
+    if whole is None:
+        raise ValueError(f"year = {year!r}: expected a year as a whole number (such as 2024)")
+    return series, whole
 
 
 def get(series: str, year: int) -> Actual:
@@ -90,7 +91,7 @@ def unit_of(series: str) -> str:
 
 def has(series: str, year: int) -> bool:
     """Whether `series` has an actual in `year`. Arguments are checked as `get` checks them ("2024" and
-    2024.0 are refused, not answered False or True): False means only that there is no such value."""
+    2024.5 are refused, not answered False): False means only that there is no such value."""
     return _key(series, year) in table()
 
 

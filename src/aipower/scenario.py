@@ -801,7 +801,11 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             raise ScenarioError(f"{origin}: {key} = {value!r}: expected {_A_YEAR}")
         choices = root_choices.get(key)
         if choices and value not in choices:
-            raise ScenarioError(f"{origin}: {key} = {value!r}: expected one of {', '.join(map(repr, choices))}")
+            # 'Fixed' or ' fixed' is 'fixed', as Excel's own lookups ignore case: a worksheet user types it
+            same = [c for c in choices if isinstance(value, str) and c.casefold() == value.strip().casefold()]
+            if not same:
+                raise ScenarioError(f"{origin}: {key} = {value!r}: expected one of {', '.join(map(repr, choices))}")
+            value = same[0]
     if is_root and isinstance(value, str) and "choices" in node:
         root_choices[key] = tuple(node["choices"])
     return Assumption(key, value, unit, source, origin, uncertain)

@@ -404,6 +404,7 @@ def _connect(address: Any, timeout: float) -> tuple[Any, bool]:
         raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, {MAX_DASK_TIMEOUT:g}]")
     address = address.strip()  # ' tcp://host:8786' pasted with a space: the probe and the client took it as written
     _check_address(address)
+    _resolve_host(address, timeout)
     _probe_scheduler(address, timeout)
     try:
         return Client(address, timeout=f"{timeout}s", set_as_default=False), True
@@ -552,6 +553,37 @@ def _check_address(address: str) -> None:
                 raise ValueError(f"port {port} is outside 1-65535")
     except (ValueError, TypeError) as exc:
         raise ValueError(f"dask = {address!r}: {exc}; expected a scheduler address such as tcp://host:8786") from None
+
+
+def _resolve_host(address: str, timeout: float) -> None:
+    """Refuse a host name that does not resolve at once: Dask's connect retries a failed lookup until
+    its timeout, so a misspelt host waited the whole timeout and then said only that nothing answered."""
+    import socket
+    import threading
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address, strict=False)
+    if scheme not in ("tcp", "tls", "ws", "wss"):
+        return
+    host, port = parse_host_port(location)
+    failed: list[socket.gaierror] = []
+
+    def lookup() -> None:
+        try:
+            socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            failed.append(exc)
+        except OSError:  # anything else is the probe's to report, with its timeout
+            pass
+
+    # A daemon thread: a lookup stuck on a slow resolver is left to the probe's deadline, not waited on twice
+    thread = threading.Thread(target=lookup, name="aipower-dask-lookup", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if failed and failed[0].errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+        raise ValueError(f"dask = {address!r}: the host '{host}' is not known ({failed[0].strerror}); expected "
+                         "the scheduler's address, e.g. tcp://host:8786") from None
 
 
 # A normal or lognormal is checked where its samples reach once in a million draws, not at its limits

@@ -714,6 +714,8 @@ def _origin(a_origin: str) -> str:
                   "overrides range takes.", example='=AIP_PARAMS("ai")')
 def _params(scenario: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
     sc = scenario_of(scenario, overrides, base_year)
+    if overrides:  # an override the model refuses is an error here too, not a row listed as if in effect
+        _read_by_the_model(scenario, [_choice(dotted_key(k), sc.keys()) or k for k, _ in overrides], overrides, base_year)
     rows: list[list[Any]] = [["key", "value", "unit", "source", "origin"]]
     for a in sc.assumptions():
         if a.is_actual:
@@ -744,15 +746,16 @@ def _assumption(scenario: str, key: str, overrides: tuple, base_year: int | None
         close = difflib.get_close_matches(key, sc.keys(), n=1)
         raise ArgError("key", f"'{key}' is not an assumption of scenario '{scenario}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
     if any((_choice(dotted_key(k), sc.keys()) or k) == key for k, _ in overrides):
-        _read_by_the_model(scenario, key, overrides, base_year)
+        _read_by_the_model(scenario, [key], overrides, base_year)
     return sc.get(key)
 
 
-def _read_by_the_model(scenario: str, key: str, overrides: tuple, base_year: int | None) -> None:
-    """Raises the model's refusal of an overridden assumption, from the parts that read it (the balance;
+def _read_by_the_model(scenario: str, keys: list[str], overrides: tuple, base_year: int | None) -> None:
+    """Raises the model's refusal of overridden assumptions, from the parts that read them (the balance;
     the calculator tables for a calculator key): a scenario stores any value of the right kind, so
     AIP_ASSUMPTION returned '[]' as an empty array where AIP_CALC_TABLE refused it."""
-    if CALCULATOR_TABLES and key.split(".")[0] in {k.split(".")[0] for k in calculator_defaults().keys()}:
+    calculator_areas = {k.split(".")[0] for k in calculator_defaults().keys()} if CALCULATOR_TABLES else set()
+    if any(key.split(".")[0] in calculator_areas for key in keys):
         for name in CALCULATOR_TABLES:
             _calc_table(_scenario_key(scenario), overrides, base_year, name)
     result_of(scenario, overrides, base_year)  # dc_power.* too: the ai scenario's data-center demand reads it
@@ -881,7 +884,9 @@ def _re_share(scenario: str, year: int, overrides: tuple, base_year: int | None)
 @register("AIP_LOSS_FACTOR", "Losses and plant own use as a fraction of consumption, calibrated on the base year so that "
                              "its coal hours equal the actual; it also holds the generation of thermal plants that are "
                              "neither coal, gas nor biomass (the model has no row for them).", "fraction",
-          [SCENARIO, OVERRIDES, BASE_YEAR], category="balance", example='=AIP_LOSS_FACTOR("base")')
+          [SCENARIO, OVERRIDES, BASE_YEAR], category="balance", example='=AIP_LOSS_FACTOR("base")',
+          details="It can be negative (the shipped scenarios' is): it closes the gap between the sources' reported "
+                  "generation and the consumption total, a calibration term rather than a physical loss.")
 def _loss_factor(scenario: str, overrides: tuple, base_year: int | None) -> float:
     return result_of(scenario, overrides, base_year).loss_factor
 
