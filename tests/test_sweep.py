@@ -453,7 +453,7 @@ def test_compute_route_batch_equals_single_runs():
         assert np.array_equal(got["hours.coal"][i], r.hours.loc["coal"].to_numpy())
 
 
-def test_sweep_of_the_capex_route_and_what_it_leaves_out():
+def test_sweep_of_the_capex_route_and_what_it_leaves_out(tmp_path):
     sc = load_scenario("ai_ranges", overrides=CAPEX)
     r = sweep.run(sc, 4000, seed=3)
     dc = r.tables["demand.data_centers"]
@@ -471,8 +471,17 @@ def test_sweep_of_the_capex_route_and_what_it_leaves_out():
     cagr = load_scenario("ai_ranges", overrides={k: v for k, v in CAPEX.items() if k.startswith("dc_power")})
     r2 = sweep.run(cagr, 1000)
     assert any("dc_power.twh_per_gw_year is not varied" in n for n in r2.notes)
-    with pytest.raises(ValueError, match="together"):
+    with pytest.raises(ValueError, match="^dc_power.twh_per_gw_year: varied alone: vary dc_power.capex_per_watt_rmb with it"):
         sweep.batch(load_scenario("ai", overrides=CAPEX), {"dc_power.twh_per_gw_year": [5.0]})
+    # from a scenario file, named by its line (was "bindings: vary ...", the kernel's argument)
+    alone = tmp_path / "alone.toml"
+    alone.write_text('[scenario]\nparent = "ai_ranges"\n[demand.data_centers]\n'
+                     'driver = { value = "capex", unit = "choice", source = "x" }\n[dc_power]\n'
+                     'capex_per_watt_rmb = { value = [120, 70], dist = "uniform", unit = "RMB/W", source = "x" }\n',
+                     encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"^.*alone.toml:6: dc_power.capex_per_watt_rmb: cannot be varied by a sweep: "
+                                            r"varied alone: vary dc_power.twh_per_gw_year with it \(each"):
+        sweep.run(alone, 100)
     with pytest.raises(ValueError, match="driven by capex"):
         sweep.batch("ai", {"dc_power.twh_per_gw_year": [5.0], "dc_power.capex_per_watt_rmb": [100.0]})
 
@@ -654,6 +663,19 @@ _DC_SEGMENTS = """
     ('[scenario]\nparent = "ai"\n[renewables]\ntarget_share = { dist = "normal", mean = 0.3, sd = 0.01, low = 0.5, '
      'high = 0.6, unit = "fraction", source = "x" }',
      r"my.toml:4: renewables.target_share: mean = 0.3: expected a value in \[low, high\] = \[0.5, 0.6\]"),
+    # a target segment's value, which the kernel named '….target' and the range check so missed: the
+    # sweep ran with 5% of its samples refused, its percentiles those of a distribution cut at 0
+    ('[scenario]\nparent = "ai_ranges"\n[demand.ev_charging]\nsegments = [\n'
+     '  { method = "target", years = [2025, 2030], value = { low = -1000, high = 6000 }, unit = "yi kWh", source = "x" },\n'
+     '  { method = "growth", years = [2031, 2035], rate = 0.10, unit = "fraction/yr", source = "x" },\n]',
+     r"my.toml:5: demand.ev_charging.segments\[0\].value: low = -100 TWh \(-1000 yi kWh\) is outside what the model "
+     r"takes \(demand.ev_charging segment target 2025-2030.value = -100: expected a finite number > 0"),
+    # the capex route's inputs, which its calculator names without 'dc_power.'
+    ('[scenario]\nparent = "ai_ranges"\n[demand.data_centers]\ndriver = { value = "capex", unit = "choice", source = "x" }\n'
+     '[dc_power]\ncapex_per_watt_rmb = { dist = "normal", mean = 95, sd = 40, unit = "RMB/W", source = "x" }\n'
+     'twh_per_gw_year = { value = [4.4, 10.0], dist = "uniform", unit = "TWh per GW-year", source = "x" }',
+     r"my.toml:6: dc_power.capex_per_watt_rmb: the normal distribution reaches -95.1.* RMB/W \(its 1e-06 quantile\), "
+     r"outside what the model takes \(capex_per_watt_rmb = -95.1"),
     # the point values fail: named as such, not as 'base scenario'
     (_DC_SEGMENTS.format(first="{ low = 100, high = 40000 }", last=0.1),
      r"^scenario 'my' at its point values \(each uncertain assumption's value, as `aipower run` computes it\) does not run: "),

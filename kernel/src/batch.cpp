@@ -820,9 +820,16 @@ struct Model::Impl {
             if (b.kind == BKind::RouteCapexPerWatt || b.kind == BKind::RouteTwhPerGw || b.kind == BKind::RouteEnergyPerFlop)
                 route_bound = true;
         }
-        if (capex_bound == 1)
-            fail("bindings", "vary dc_power.capex_per_watt_rmb and dc_power.twh_per_gw_year together: each scenario's "
-                             "data-center path is one capex route at one capex per watt and one TWh per GW-year");
+        if (capex_bound == 1) {  // named by the input bound, so a sweep can say which scenario line it is
+            for (std::size_t j = 0; j < bindings.size(); ++j) {
+                if (bindings[j].kind != BKind::RouteCapexPerWatt && bindings[j].kind != BKind::RouteTwhPerGw) continue;
+                const bool per_watt = bindings[j].kind == BKind::RouteCapexPerWatt;
+                fail(binding_names[j], std::string("varied alone: vary ") +
+                                           (per_watt ? "dc_power.twh_per_gw_year" : "dc_power.capex_per_watt_rmb") +
+                                           " with it (each scenario's data-center path is one capex route at one "
+                                           "capex per watt and one TWh per GW-year)");
+            }
+        }
         const auto per_capita = [&](int r) { return row_spec(base.demand, r).driver == demand::Driver::PerCapita; };
         for (int r = 0; r < kDrivenRows; ++r)
             if (per_capita(r) && vary[kPop]) vary[kRow0 + r] = true;

@@ -75,7 +75,7 @@ void check_segment(const std::string& label, const Segment& s) {
             break;
         case Method::Target:
             expect_count(1, "1 (value)");
-            require_positive(label + ".target", s.values[0]);
+            require_positive(label + ".value", s.values[0]);
             break;
     }
 }

@@ -290,7 +290,8 @@ TEST_CASE("a data-center row driven by the capex route is recomputed per scenari
     CHECK(m.evaluate_one(v0, got.data(), &error));
     const auto direct = dc_power::capex_driven_path(288.0, route.capex_yi_rmb, 100.0, 6.0, 0.5);
     CHECK(same_bits(got.data(), direct.data(), direct.size()));
-    CHECK_THROWS(batch::Model(base, {"dc_power.twh_per_gw_year"}, {"hours.coal"}, route), "together");
+    CHECK_THROWS(batch::Model(base, {"dc_power.twh_per_gw_year"}, {"hours.coal"}, route),
+                 "dc_power.twh_per_gw_year: varied alone: vary dc_power.capex_per_watt_rmb with it");
     CHECK_THROWS(batch::Model(fixture::model(), {"dc_power.twh_per_gw_year"}, {"hours.coal"}), "driven by capex");
     CHECK_THROWS(batch::Model(fixture::model(), {}, {"hours.coal"}, route), "has no path");
 }

@@ -239,7 +239,8 @@ def _model(sc: Scenario, inputs: Any, bindings: list[UncertainInput], outputs: S
                                 f"{_named(sc, ValueError(message[len(_BASE_FAILS):]))}") from None
         for u in bindings:  # say which scenario line an unusable uncertain input sits on
             if u.binding in message.split(":")[0] or f"'{u.binding}'" in message:
-                raise ScenarioError(f"{u.origin}: {u.key}: cannot be varied by a sweep: {message}") from None
+                detail = message.removeprefix(f"{u.binding}: ")  # the key once, not twice
+                raise ScenarioError(f"{u.origin}: {u.key}: cannot be varied by a sweep: {detail}") from None
         raise
 
 
@@ -607,14 +608,17 @@ def _own_refusal(u: UncertainInput, message: str, v: float) -> bool:
     subject, sep, rest = message.partition(" = ")
     if not sep:
         return False
-    segment = re.fullmatch(r"(.+)\.segments\[\d+\]\.(\w+)", u.key)
-    if segment is None:
-        return subject in (u.key, u.binding, f"{u.key}_value") or re.fullmatch(rf"{re.escape(u.key)}\[\d+\]", subject) is not None
-    series, field = segment.groups()
-    try:  # the same series and field, at the value checked (another segment's field is another's range)
+    try:  # the value refused is the one checked (another segment's field is another's range)
         same = math.isclose(float(rest.split(":")[0]), v, rel_tol=1e-5)
     except ValueError:
-        return False
+        same = False
+    segment = re.fullmatch(r"(.+)\.segments\[\d+\]\.(\w+)", u.key)
+    if segment is None:
+        if subject in (u.key, u.binding, f"{u.key}_value") or re.fullmatch(rf"{re.escape(u.key)}\[\d+\]", subject):
+            return True
+        # the capex route's inputs are refused by the calculator reading them, by its own argument names
+        return u.key.startswith("dc_power.") and subject == u.key.rsplit(".", 1)[1] and same
+    series, field = segment.groups()
     return subject.startswith(f"{series} segment ") and subject.endswith(f".{field}") and same
 
 
