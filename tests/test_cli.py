@@ -19,6 +19,13 @@ def test_run_prints_tables(capsys):
     assert "data_centers" in out
 
 
+def test_run_of_a_scenario_without_a_description_ends_its_header_at_the_name(tmp_path, capsys):
+    bare = tmp_path / "s28.toml"  # the README's 28% example has no description: the header ended in ': '
+    bare.write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")
+    assert main(["run", "--scenario", str(bare)]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith(" — scenario 's28'")
+
+
 def test_run_says_why_a_calibrated_loss_factor_is_below_zero(tmp_path, capsys):
     assert main(["run"]) == 0
     assert "loss/own-use factor -1.64% (below zero: " in capsys.readouterr().out
@@ -527,6 +534,17 @@ def test_a_recalculated_copy_over_a_dangling_symlink_needs_force(tmp_path, capsy
     assert capsys.readouterr().err == f"aipower: error: {link} exists: not overwriting it (use --force, or --in-place for the input)\n"
 
 
+def test_recalc_in_place_with_force_is_refused_not_ignored(tmp_path, capsys):
+    from aipower import workbooks
+
+    book = workbooks.build("us_gap", tmp_path / "us_gap.xlsx")
+    before = book.read_bytes()
+    assert _main(["recalc", str(book), "--in-place", "--force"]) == 2
+    assert capsys.readouterr().err == ("aipower: error: --force: --in-place already replaces BOOK.xlsx; --force goes "
+                                       "with --out, to replace OUT.xlsx\n")
+    assert book.read_bytes() == before
+
+
 def test_recalc_in_place_in_a_folder_it_cannot_write_names_in_place(tmp_path, monkeypatch, capsys):
     # "--out /path: cannot create files there (Read-only file system)": the user gave no --out
     import errno
@@ -683,7 +701,7 @@ def test_a_quoted_tilde_output_folder_is_the_home_folder(tmp_path, monkeypatch, 
 ])
 @pytest.mark.parametrize("year, expected", [
     ("2023", "expected a base year for which every actual the scenario starts from exists: 2024-2034"),
-    ("2040", "expected a year before horizon.end_year = 2035"),
+    ("2040", "expected a base year before horizon.end_year = 2035: 2024-2034"),
 ])
 def test_a_base_year_refused_is_named_by_the_option(command, year, expected, tmp_path, capsys):
     # "override: horizon.base_year = 2023: ...": the user gave --base-year; `params` took any year

@@ -582,7 +582,7 @@ def test_a_result_no_one_assumption_explains_names_the_scenario_and_a_zero_start
      "my.toml:4: demand.secondary.segments: expected a list of segments, [{ method = ... }, ...], got a table"),
     # the model's refusals, which named no file and line
     ('[horizon]\nbase_year = { value = 2040, unit = "year", source = "t" }',
-     "my.toml:4: horizon.base_year = 2040: expected a year before horizon.end_year = 2035"),
+     "my.toml:4: horizon.base_year = 2040: expected a base year before horizon.end_year = 2035: 2024-2034"),
     ('[balance]\nloss_factor_mode = { value = "fixed" }\nloss_factor = { value = 5, unit = "fraction", source = "t" }',
      "my.toml:5: balance.loss_factor = 5: expected a number in [-0.5, 1]"),
     ('[hours.gas]\nsegments = [ { method = "growth", years = [2025, 2035], rate = 5, unit = "fraction/yr", source = "t" } ]',

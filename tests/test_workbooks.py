@@ -473,10 +473,19 @@ def test_check_of_a_folder_built_for_another_scenario_says_so_and_offers_no_forc
     assert main(["regenerate", "--out", str(tmp_path), "--only", "token_cost", "--check"]) == 1
     err = capsys.readouterr().err
     assert (f"aipower: note: {tmp_path / 'token_cost.xlsx'} holds scenario 'ai' in its Inputs sheet; checked against "
-            "'base'") in err
+            "scenario 'base'\n") in err
     assert err.endswith("aipower: 1 workbook stale or edited, 1 of them built for other inputs: check them with the "
                         "--scenario and --base-year they hold\n")
     assert "--force" not in err
+
+
+def test_check_of_a_folder_built_for_another_base_year_names_the_base_year_checked(tmp_path, capsys):
+    # "checked against 'base'" did not say that the check used the scenario's own base year
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "china_balance", "--base-year", "2025"]) == 0
+    capsys.readouterr()
+    assert main(["regenerate", "--out", str(tmp_path), "--only", "china_balance", "--check"]) == 1
+    assert (f"aipower: note: {tmp_path / 'china_balance.xlsx'} holds scenario 'base', base year 2025 in its Inputs "
+            "sheet; checked against scenario 'base', its own base year\n") in capsys.readouterr().err
 
 
 def test_check_of_a_workbook_it_cannot_read_is_an_error_not_stale(tmp_path, capsys, monkeypatch):

@@ -730,7 +730,7 @@ def test_tornado_year_outside_the_table_names_the_year_once():
 
 @pytest.mark.parametrize("call, expected", [
     (lambda: xf.AIP_COAL_HOURS("ai", 2030, None, 1899), "#VALUE! base_year: 1899: expected a year (a whole number in 1900-2100)"),
-    (lambda: xf.AIP_COAL_HOURS("base", 2030, None, 2090), "#VALUE! base_year: 2090: expected a year before horizon.end_year = 2035"),
+    (lambda: xf.AIP_COAL_HOURS("base", 2030, None, 2090), "#VALUE! base_year: 2090: expected a base year before horizon.end_year = 2035: 2024-2034"),
     (lambda: xf.AIP_TORNADO("ai_ranges", "hours.coal", 2030, None, 1899), "#VALUE! base_year: 1899: expected a year"),
     (lambda: xf.AIP_WIND_SOLAR_REQUIRED("base", 0.3, 2101), "#VALUE! target_year: 2101: expected a year (a whole number in 1900-2100)"),
     (lambda: xf.AIP_REQUIREMENT("base", 0.3, 2101, [["renewables.target_share", 0.3]]), "#VALUE! target_year: 2101: expected a year"),

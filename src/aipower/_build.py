@@ -153,13 +153,18 @@ def _spans(years: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
+def _valid_base_years(scenario: Scenario, last_year: int) -> str:
+    """The base years the scenario can start from before `last_year`, as spans ('2024-2034'); '' if none."""
+    return _spans([y for y in range(_kernel.MIN_YEAR, last_year) if _missing_actual(scenario, y) is None])
+
+
 def horizon(scenario: Scenario) -> Horizon:
     base_year = int(scalar(scenario, "horizon.base_year"))
     last_year = int(scalar(scenario, "horizon.end_year"))
     missing = _missing_actual(scenario, base_year)
     if missing:  # said which actual lacks which year, but not that the base year was the cause, nor which work
         base = scenario.assumption("horizon.base_year")
-        valid = _spans([y for y in range(_kernel.MIN_YEAR, last_year) if _missing_actual(scenario, y) is None])
+        valid = _valid_base_years(scenario, last_year)
         coal = scenario.assumption("calibration.coal_hours")
         why = ("" if coal.is_actual else  # the cause may be the number, not the base year
                f"; calibration.coal_hours is a number ({coal.origin}), so the model starts from the base year "
@@ -173,10 +178,10 @@ def horizon(scenario: Scenario) -> Horizon:
     if not (first < last_year <= 2100):
         end = scenario.assumption("horizon.end_year")
         raise ScenarioError(f"{end.origin}: horizon.end_year = {last_year}: expected a year in {first + 1}-2100")
-    if base_year >= last_year:
+    if base_year >= last_year:  # the range as a base year too early is told it, not only its upper end
         base = scenario.assumption("horizon.base_year")
-        raise ScenarioError(f"{base.origin}: horizon.base_year = {base_year}: expected a year before horizon.end_year = "
-                            f"{last_year}")
+        raise ScenarioError(f"{base.origin}: horizon.base_year = {base_year}: expected a base year before "
+                            f"horizon.end_year = {last_year}: {_valid_base_years(scenario, last_year) or 'none'}")
     h = Horizon(base_year, first, last_year)
     if first < base_year:
         h.notes.append(

@@ -60,11 +60,27 @@ def scenario_args(p: argparse.ArgumentParser) -> None:
                         "scenario's, 2024)")
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help text wrapped between words only: argparse broke an option at its hyphen ('--in-' / 'place')."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return textwrap.fill(self._whitespace_matcher.sub(" ", text).strip(), width, initial_indent=indent,
+                             subsequent_indent=indent, break_on_hyphens=False)
+
+
 class _Parser(argparse.ArgumentParser):
     """An option must be spelled out: argparse's prefix matching read a typo such as `--fo` or `--in` as
     --force or --in-place, the flags that replace files."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
         super().__init__(*args, allow_abbrev=False, **kwargs)
 
     def error(self, message: str) -> NoReturn:
@@ -145,7 +161,7 @@ def _print_result(result: BalanceResult, sc: Scenario) -> None:
     # every table built before the first line: an input a calculator table refuses fails the command
     # without leaving half its output in a redirected file
     calculators = {name: build(sc) for name, build in CALCULATOR_TABLES.items()}
-    print(f"aipower {__version__} — scenario '{sc.name}': {sc.description}")
+    print(f"aipower {__version__} — scenario '{sc.name}'" + (f": {sc.description}" if sc.description else ""))
     why = (" (below zero: consumption already includes own use and losses, and the factor carries the "
            "generation of thermal plants the model has no row for; README, 'Balance')") if result.loss_factor < 0 else ""
     print(f"base year {result.base_year}; loss/own-use factor {result.loss_factor:+.2%}{why}")

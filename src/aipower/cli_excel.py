@@ -119,8 +119,9 @@ class RegenerateCommand:
                 if diffs:
                     stale.append(f"{committed}: {'; '.join(diffs[:5])}")
                     built_for = workbooks.stored_inputs(committed) if committed.exists() else None
-                    if built_for is not None and built_for != workbooks.stored_inputs(path):
-                        other.append((committed, *built_for))
+                    checked_for = workbooks.stored_inputs(path)
+                    if built_for is not None and built_for != checked_for:
+                        other.append((committed, built_for, checked_for))
         for line in stale:
             print(line, file=sys.stderr)
         if unreadable:
@@ -130,11 +131,15 @@ class RegenerateCommand:
         if other:
             # a folder built for another scenario or base year differs everywhere: say so, and do not offer
             # --force, which would replace its workbooks with this scenario's
-            for committed, scenario, base_year in other:
-                print(f"aipower: note: {committed} holds scenario {scenario!r}"
-                      f"{'' if base_year is None else f', base year {base_year}'} in its Inputs sheet; checked "
-                      f"against {args.scenario!r}{'' if args.base_year is None else f', base year {args.base_year}'}",
-                      file=sys.stderr)
+            def inputs(held: tuple[str, int | None], other_year: int | None) -> str:
+                # a blank base year is the scenario's own: said where the other side names one
+                year = (f", base year {held[1]}" if held[1] is not None else
+                        ", its own base year" if other_year is not None else "")
+                return f"scenario {held[0]!r}{year}"
+
+            for committed, built_for, checked_for in other:
+                print(f"aipower: note: {committed} holds {inputs(built_for, checked_for[1])} in its Inputs sheet; "
+                      f"checked against {inputs(checked_for, built_for[1])}", file=sys.stderr)
             print(f"aipower: {_workbooks(len(stale))} stale or edited, {len(other)} of them built for other inputs: "
                   "check them with the --scenario and --base-year they hold", file=sys.stderr)
             return 1
@@ -168,7 +173,8 @@ class RecalcCommand:
             "recalc", help="recalculate a workbook that uses AIP_ and built-in functions, without Excel",
             description="Recalculate a workbook that uses AIP_ and built-in functions, without Excel.",
             epilog="Exit status: 0 when every formula cell has a value; 1 when formula cells evaluate to an Excel "
-                   "error (#DIV/0!, #N/A, or an AIP_ function's \"#VALUE! <reason>\"): their count and the first one "
+                   "error (#DIV/0!, #N/A, or an AIP_ function's \"#VALUE! <reason>\"; not a #N/A from a formula "
+                   "calling NA(), as a chart's gap): their count and the first one "
                    "are printed and the workbook is written, but --in-place leaves it as it was (nothing written) if "
                    "a cell that held a value would hold an error: fix the cause, or write a copy with --out to "
                    "inspect it; 2 on an error (nothing written).")
@@ -184,6 +190,10 @@ class RecalcCommand:
             from . import recalc
         except ImportError as exc:
             return _missing(exc)
+        if args.in_place and args.force:  # silently ignored before: --in-place always replaces BOOK.xlsx
+            print("aipower: error: --force: --in-place already replaces BOOK.xlsx; --force goes with --out, to replace "
+                  "OUT.xlsx", file=sys.stderr)
+            return 2
         try:
             # In place on a symlink: replace the file it points to, not the link.
             out = Path(os.path.realpath(args.book)) if args.in_place else args.out
