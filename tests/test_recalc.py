@@ -527,6 +527,9 @@ def _data_and_formula(formula):
     ('=TEXT(-5,"0;(0)")', "(5)"), ('=TEXT(1234567,"#,##0.0,")', "1,234.6"), ('=TEXT(2030,"0")', "2030"),
     ('=TEXT(1/3,"General")', "0.333333333333333"), ('=TEXT(45000,"yyyy-mm-dd")', "2023-03-15"),
     ('=TRIM("  a   b ")', "a b"),
+    # N of a logical is 1 or 0 (the library kept TRUE, which SUM then skipped)
+    ("=N(TRUE)", 1), ("=N(FALSE)", 0), ("=N(Data!A4)", 1), ("=SUM(N(Data!A4),N(1=1))", 2), ('=N("7")', 0),
+    ("=N(Data!A1)", 10), ("=N(1/0)", "#DIV/0!"), ("=ISNUMBER(N(TRUE))", True),
     ('=1/3&""', "0.333333333333333"), ('=2^50&""', "1125899906842620"), ('=1E+21&""', "1E+21"),
     ('=1/70000&""', "1.42857142857143E-05"), ('=0.00001&""', "0.00001"), ('=LEN(2/3)', 17),
     ("=Data!A5", 0), ("=Data!A5&\"x\"", "x"),  # a blank cell's value is 0 (as text: nothing)
@@ -542,8 +545,8 @@ def test_builtins_give_excel_s_results(tmp_path, formula, excel):
     got = stored_values(tmp_path / "out.xlsx").get(("Calc", 0, 0))
     if isinstance(excel, (str, bool)):
         assert got is excel if isinstance(excel, bool) else got == excel
-    else:
-        assert got == pytest.approx(excel, rel=1e-15, abs=1e-15)
+    else:  # a number, not a logical value (True == 1 in Python)
+        assert not isinstance(got, bool) and got == pytest.approx(excel, rel=1e-15, abs=1e-15)
 
 
 @pytest.mark.parametrize("formula, words", [
@@ -1000,3 +1003,118 @@ def test_functions_taking_a_function_are_refused_by_name_and_not_listed(tmp_path
     src = _book(tmp_path, "takes_a_function", fill)
     with pytest.raises(recalc.RecalcError, match=rf"functions not supported by the engine: {name}\(\) in Sheet!D1 "):
         recalc.recalc_file(src, tmp_path / "out.xlsx")
+
+
+# -- found by a workbook maintainer's probe
+
+
+def test_a_sheet_spanning_a_large_area_costs_what_its_cells_do(tmp_path):
+    """A note in XFD1048576 beside A1 made openpyxl's iter_rows create every cell of the sheet's area:
+    24 GB for a 5 KB workbook, then the kernel's OOM killer. Memory is the measure, not time."""
+    import tracemalloc
+
+    def fill(ws):
+        ws["A1"] = 1
+        ws["B1"] = "=A1*2"
+        ws["XFD1"] = "note"
+        ws["XFD1048576"] = "=A1*3"
+
+    src = _book(tmp_path, "sparse", fill)
+    tracemalloc.start()
+    try:
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 200 * 2**20  # the area is 1.7e10 cells: any per-cell cost over it is far above this
+    ws = _values(tmp_path / "out.xlsx")
+    assert ws["B1"].value == 2 and ws["XFD1048576"].value == 3
+
+
+def _chart_book(tmp_path, values):
+    from openpyxl.chart import LineChart, Reference
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for i, v in enumerate(values, start=1):
+        ws[f"A{i}"] = v
+        ws[f"B{i}"] = f"=A{i}*2"
+    chart = LineChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=len(values)))
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=len(values)))
+    ws.add_chart(chart, "D2")
+    path = tmp_path / "chart.xlsx"
+    wb.save(path)
+    return path
+
+
+def _cached_points(path):
+    xml = zipfile.ZipFile(path).read("xl/charts/chart1.xml").decode()
+    caches = re.findall(r"<(?:c:)?numRef><(?:c:)?f>([^<]*)</(?:c:)?f><(?:c:)?numCache>(.*?)</(?:c:)?numCache>", xml, re.S)
+    return {ref: [float(v) for v in re.findall(r"<(?:c:)?v>([^<]*)</(?:c:)?v>", cache)] for ref, cache in caches}
+
+
+def test_chart_caches_are_refreshed_in_a_workbook_saved_by_openpyxl_and_keep_whole_numbers(tmp_path):
+    # openpyxl writes chart XML without the 'c:' prefix, which the refresh looked for: the caches kept
+    # the old values; and a whole number typed in a cell (an int) was dropped from its series' cache
+    src = _chart_book(tmp_path, [100, 200, 300])
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    points = _cached_points(tmp_path / "out.xlsx")
+    assert points == {"'S'!$A$1:$A$3": [100, 200, 300], "'S'!$B$1:$B$3": [200, 400, 600]}, points
+    # an input edited with openpyxl in that copy (its caches now written without the prefix): refreshed again
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    wb["S"]["A2"] = 250
+    wb.save(tmp_path / "edited.xlsx")
+    recalc.recalc_file(tmp_path / "edited.xlsx", tmp_path / "again.xlsx")
+    assert _cached_points(tmp_path / "again.xlsx")["'S'!$B$1:$B$3"] == [200, 500, 600]
+
+
+def test_a_workbook_in_the_1904_date_system_is_refused_not_computed_four_years_off(tmp_path):
+    import datetime
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    wb.active["A1"] = datetime.datetime(2030, 1, 15)
+    wb.active["B2"] = "=A1+1"
+    src = tmp_path / "mac.xlsx"
+    wb.save(src)
+    with pytest.raises(recalc.UnreadableWorkbook, match=r"mac.xlsx: cannot read the workbook \(it uses the 1904 date "
+                                                        r"system .* expected the 1900 date system"):
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.parametrize("formula, words", [
+    ("=SUM(Q1:Q2!A1)", "a 3-D reference across sheets (Sheet1:Sheet3!A1) is not supported"),
+    ("=SUM(Tbl[v])", "a table's structured reference (Table[column]) is not supported"),
+    ("=Tbl[[#This Row],[v]]*2", "a table's structured reference (Table[column]) is not supported"),
+    ("=SUM(Data!B1:B5 Data!B2:C3)", "the intersection (a space between ranges) and union ((range1,range2)) operators"),
+    ("=SUM((Data!B1:B2,Data!B4))", "the intersection (a space between ranges) and union ((range1,range2)) operators"),
+    ("=SUM(A1:A2)+", "cannot parse formula =SUM(A1:A2)+: not a valid formula (its syntax is not Excel's"),
+])
+def test_syntax_the_engine_lacks_is_named(tmp_path, formula, words):
+    # were the parser's tuple "('Not a valid formula:\n%s', ...)" and "no sheet '(DATA!B1:B5 DATA'"
+    def fill(wb):
+        wb.active.title = "Data"
+        for i in range(1, 6):
+            wb.active[f"B{i}"] = wb.active[f"C{i}"] = i
+        wb.create_sheet("Calc")["A1"] = formula
+
+    with pytest.raises(recalc.RecalcError) as err:
+        recalc.recalc_file(_named_book(tmp_path, "syntax", fill), tmp_path / "out.xlsx")
+    assert str(err.value).startswith("Calc!A1: ") and words in str(err.value) and "%s" not in str(err.value)
+
+
+def test_an_xls_or_encrypted_workbook_is_named_as_such(tmp_path):
+    ole2 = tmp_path / "locked.xlsx"  # an encrypted .xlsx is an OLE2 container, as an .xls is
+    ole2.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
+    with pytest.raises(recalc.UnreadableWorkbook, match=r"an Excel 97-2003 \(.xls\) file or a password-protected "
+                                                        r"workbook, not an .xlsx \(zip\) file"):
+        recalc.recalc_file(ole2, tmp_path / "out.xlsx")
+    other = tmp_path / "notes.xlsx"
+    other.write_bytes(b"plain text")
+    with pytest.raises(recalc.UnreadableWorkbook, match=r"\(File is not a zip file\)$"):
+        recalc.recalc_file(other, tmp_path / "out.xlsx")

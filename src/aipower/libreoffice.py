@@ -17,6 +17,7 @@ environment's site-packages). Every LibreOffice run is wrapped in a timeout.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import os
@@ -31,6 +32,8 @@ from typing import Any
 from .xlfunctions import REGISTRY
 
 REL_TOL = 1e-9
+DATE_TOL = 0.001 / 86400  # days: a millisecond, as openpyxl reads a date or time rounded to one
+MAX_TIMEOUT = 3600.0  # s: an hour for one LibreOffice run; longer is a hang, not a large workbook
 
 _BASIC_HELPERS = '''
 Function AipArg(Optional v)
@@ -239,11 +242,17 @@ def recalculate(books: list[Path], timeout: float = 300.0) -> dict[str, list[lis
 
 def stored_values(book: Path) -> dict[tuple[str, int, int], Any]:
     """The values the file stores (what a viewer shows before recalculating)."""
+    return _stored(book)[0]
+
+
+def _stored(book: Path) -> tuple[dict[tuple[str, int, int], Any], dt.datetime]:
+    """The stored values and the workbook's date epoch (1900 or 1904), which its date serials count from."""
     import openpyxl
 
     wb = openpyxl.load_workbook(book, data_only=True)
-    return {(ws.title, c.row - 1, c.column - 1): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if c.value is not None}
+    # the cells the file holds: iter_rows() makes every cell of a sheet's area (XFD1048576: 10^10 of them)
+    return ({(ws.title, r - 1, c - 1): cell.value for ws in wb.worksheets for (r, c), cell in ws._cells.items()
+             if cell.value is not None}, wb.epoch)
 
 
 def compare(books: list[Path], timeout: float = 300.0) -> list[str]:
@@ -254,7 +263,7 @@ def compare(books: list[Path], timeout: float = 300.0) -> list[str]:
         cells = computed.get(str(book.resolve()), [])
         if not cells:
             problems.append(f"{book}: LibreOffice found no formula cells")
-        stored = stored_values(book)
+        stored, epoch = _stored(book)
         for sheet, r, c, formula, err, value, is_text in cells:
             from .recalc import cell_name
 
@@ -264,14 +273,27 @@ def compare(books: list[Path], timeout: float = 300.0) -> list[str]:
                 problems.append(f"{where}: error {err} in LibreOffice")
             elif is_text and isinstance(value, str) and value.startswith("#"):
                 problems.append(f"{where}: {value}")
-            elif isinstance(want, (int, float)) and not isinstance(want, bool):
+            elif isinstance(want, bool):  # before int: LibreOffice gives TRUE as the number 1
+                if is_text or float(value) != float(want):
+                    problems.append(f"{where}: LibreOffice {value!r} != stored {want!r}")
+            elif isinstance(want, (int, float)):
                 if is_text or not math.isclose(float(value), float(want), rel_tol=REL_TOL, abs_tol=1e-12):
                     problems.append(f"{where}: LibreOffice {value!r} != stored {want!r}")
+            elif isinstance(want, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+                # a date-formatted number, which openpyxl turned into a date: compared as the serial it is stored as
+                from openpyxl.utils.datetime import to_excel
+
+                serial = to_excel(want, epoch)
+                if is_text or not math.isclose(float(value), serial, rel_tol=REL_TOL, abs_tol=DATE_TOL):
+                    problems.append(f"{where}: LibreOffice {value!r} != stored {serial!r} ({want})")
             elif isinstance(want, str):
                 if str(value) != want:
                     problems.append(f"{where}: LibreOffice {value!r} != stored {want!r}")
-            elif want is None and not (is_text and value == "") and value not in (0, 0.0, ""):
-                problems.append(f"{where}: LibreOffice {value!r}, nothing stored")
+            elif want is None:
+                if not (is_text and value == "") and value not in (0, 0.0, ""):
+                    problems.append(f"{where}: LibreOffice {value!r}, nothing stored")
+            else:  # never passed unchecked: every formula cell is compared or named
+                problems.append(f"{where}: stored {want!r}, a {type(want).__name__} this check cannot compare")
     return problems
 
 
@@ -298,8 +320,12 @@ def not_a_workbook(book: Path) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m aipower.libreoffice", description=__doc__.split("\n\n")[0])
     p.add_argument("books", nargs="+", type=Path)
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds for each LibreOffice run (default 300)")
+    p.add_argument("--timeout", type=float, default=300.0,
+                   help=f"seconds for each LibreOffice run (default 300, at most {MAX_TIMEOUT:g})")
     args = p.parse_args(argv)
+    if not 0 < args.timeout <= MAX_TIMEOUT:  # NaN fails too: it ran with no limit at all
+        print(f"libreoffice check: --timeout {args.timeout:g}: expected seconds in (0, {MAX_TIMEOUT:g}]", file=sys.stderr)
+        return 2
     refused = [(book, why) for book in args.books if (why := not_a_workbook(book)) is not None]
     for book, why in refused:
         print(f"libreoffice check: {book}: {why}", file=sys.stderr)

@@ -223,6 +223,7 @@ def _omitting(f: Any, positions: tuple[int, ...]) -> Any:
 #   TEXT                               number formats rounded like Excel ("#,##0" of 1234.5: 1,235);
 #                                      formats it cannot reproduce are refused
 #   TRIM                               inner runs of spaces become one space
+#   N                                  TRUE and FALSE are 1 and 0 (the library kept the logical value)
 #   = <> < <= > >=                     numbers compared to 15 significant digits (0.1+0.2=0.3)
 #   number → text (&, LEN, LEFT, …)    15 significant digits, Excel's plain/scientific choice
 #   REGEXTEST REGEXREPLACE             a match anywhere (the library matched at the start only), the
@@ -853,6 +854,7 @@ def _builtins() -> dict[str, Any]:
     out["SUMPRODUCT"] = wrap_func(_sumproduct)
     out["TEXT"] = wrap_ufunc(_text_format, input_parser=lambda v, f: (v, f), args_parser=lambda *a: a)
     out["TRIM"] = wrap_ufunc(_trim, input_parser=lambda v: (v,))
+    out["N"] = wrap_func(_n)
     as_given = {"input_parser": lambda *a: a, "args_parser": lambda *a: a, "check_nan": False}  # empty: ""/0 there
     out["REGEXTEST"] = wrap_ufunc(_regex_test, **as_given)
     out["REGEXREPLACE"] = wrap_ufunc(_regex_replace, **as_given)
@@ -861,6 +863,36 @@ def _builtins() -> dict[str, Any]:
 
     out["INDEX"] = {"extra_inputs": {COMPILING: False}, "function": wrap_impure_func(wrap_func(_index, ranges=True))}
     return out
+
+
+def _n(val: Any) -> Any:
+    """N: a number stays, TRUE and FALSE are 1 and 0 (the library kept TRUE, so N(cond) summed as text),
+    an error is itself, anything else 0; of a range, its first cell."""
+    from formulas.functions import Array, raise_errors
+
+    val = np.asarray(val, object).ravel()[0]
+    raise_errors(val)
+    number = float(val) if isinstance(val, (bool, np.bool_)) else val if isinstance(val, (int, float, np.number)) else 0
+    return np.asarray([[number]], object).view(Array)
+
+
+# What a formula the parser refuses may hold that Excel writes: a table's structured reference (Tbl[v],
+# Tbl[[#This Row],[v]]) and a 3-D reference across sheets (Q1:Q4!A1), named rather than the parser's tuple.
+_STRUCTURED_REF = re.compile(r"[A-Za-z_\\][\w.]*\[")
+_THREE_D_REF = re.compile(r"(?:'[^']+'|[A-Za-z_][\w.]*):(?:'[^']+'|[A-Za-z_][\w.]*)!")
+
+
+def _parse_problem(formula: str, exc: BaseException) -> str:
+    """Why a formula could not be parsed, in words: a feature the engine lacks, or the parser's message."""
+    code = " ".join(_STRING.split(formula)[::2])  # outside its string literals
+    if _STRUCTURED_REF.search(code):
+        return "a table's structured reference (Table[column]) is not supported: expected cell references (Sheet!A1:A5)"
+    if _THREE_D_REF.search(code):
+        return "a 3-D reference across sheets (Sheet1:Sheet3!A1) is not supported: expected one sheet's range per argument"
+    args = getattr(exc, "args", ())
+    if args and isinstance(args[0], str) and "%s" in args[0]:  # ('Not a valid formula:\n%s', formula), or no formula
+        return args[0].split(":")[0].strip().lower() + " (its syntax is not Excel's, or not one the engine reads)"
+    return str(exc)
 
 
 def _value(v: Any) -> float:
@@ -1317,7 +1349,7 @@ class Book:
         try:
             _, ast = formulas.Parser().ast(text)
         except Exception as exc:
-            raise RecalcError(f"{self.where(key)}: cannot parse formula {formula}: {exc}") from None
+            raise RecalcError(f"{self.where(key)}: cannot parse formula {formula}: {_parse_problem(formula, exc)}") from None
         unsupported = _unsupported_functions(formula)  # check_functions() names them all first; a backstop
         if unsupported:
             raise RecalcError(f"{self.where(key)}: function {unsupported[0]}() in {formula} is not supported by the "
@@ -1435,6 +1467,9 @@ class Book:
         if sheet.startswith("[") or sheet.startswith("'["):
             raise RecalcError(f"{self.where(key)}: reference {ref} points into another workbook: external links are "
                               f"not recalculated (paste the values in, or recalculate in Excel)")
+        if ref.lstrip().startswith("(") or " " in addr.strip():  # the library's reading of (A1:A5 B2:C3), (A1,B4)
+            raise RecalcError(f"{self.where(key)}: reference {ref}: the intersection (a space between ranges) and "
+                              f"union ((range1,range2)) operators are not supported: expected one range per argument")
         if sheet.upper() not in self._sheet_case:
             raise RecalcError(f"{self.where(key)}: reference {ref}: no sheet '{sheet}'")
         try:
@@ -1593,6 +1628,7 @@ def _scalar(v: Any) -> Any:
 def load_book(path: str | Path) -> Book:
     """The cells, formulas, arrays and defined names of an .xlsx file."""
     import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, to_excel
     from openpyxl.utils.exceptions import InvalidFileException
     from openpyxl.worksheet.formula import ArrayFormula
 
@@ -1610,28 +1646,31 @@ def load_book(path: str | Path) -> Book:
                                                f"{', '.join(_READABLE_EXTENSIONS)}{hint}") from None
             raise UnreadableWorkbook(path, str(exc)) from None
         has_formula, dynamic = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
+    if wb.epoch != CALENDAR_WINDOWS_1900:  # DATE, YEAR and every date cell would be read 4 years and a day off
+        raise UnreadableWorkbook(path, "it uses the 1904 date system (an option of older Excel for Mac), which recalc "
+                                       "does not compute in: expected the 1900 date system (in Excel: File > Options "
+                                       "> Advanced > untick 'Use 1904 date system', which shifts the workbook's dates)")
     book = Book()
     for ws in wb.worksheets:
         book.add_sheet(ws.title)
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
-                if v is None:
-                    continue
-                if isinstance(v, ArrayFormula):
-                    book.set_array(ws.title, c.row - 1, c.column - 1, v.text, parse_range(v.ref),
-                                   dynamic=(ws.title, c.coordinate) in dynamic)
-                elif isinstance(v, str) and v.startswith("=") and (ws.title, c.coordinate) in has_formula:
-                    book.set(ws.title, c.row - 1, c.column - 1, v)
-                elif c.data_type == "e":
-                    book.set(ws.title, c.row - 1, c.column - 1, ExcelErrorValue(str(v)))
-                else:
-                    if hasattr(v, "isoformat"):
-                        from openpyxl.utils.datetime import to_excel
-
-                        v = float(to_excel(v))
-                    book.set(ws.title, c.row - 1, c.column - 1, v, formula=False)
+        # The cells the file holds, in row order: iter_rows() makes every cell of the sheet's whole area, so
+        # a note in XFD1 beside A100000 took 24 GB for a workbook of 5 KB
+        for (row, column), c in sorted(ws._cells.items()):
+            v = c.value
+            if v is None:
+                continue
+            if isinstance(v, ArrayFormula):
+                book.set_array(ws.title, row - 1, column - 1, v.text, parse_range(v.ref),
+                               dynamic=(ws.title, c.coordinate) in dynamic)
+            elif isinstance(v, str) and v.startswith("=") and (ws.title, c.coordinate) in has_formula:
+                book.set(ws.title, row - 1, column - 1, v)
+            elif c.data_type == "e":
+                book.set(ws.title, row - 1, column - 1, ExcelErrorValue(str(v)))
+            else:
+                if hasattr(v, "isoformat"):
+                    v = float(to_excel(v))
+                book.set(ws.title, row - 1, column - 1, v, formula=False)
         for name, dn in getattr(ws, "defined_names", {}).items():
             _add_name(book, name, dn.attr_text, ws.title)
     for name, dn in wb.defined_names.items():
@@ -1846,7 +1885,22 @@ def reading(path: str | Path) -> Iterator[None]:
     except OSError as exc:
         raise UnreadableWorkbook(path, exc.strerror or str(exc), io_error=True) from None
     except Exception as exc:  # the readers' own exceptions: a damaged file is no bug of ours to trace
-        raise UnreadableWorkbook(path, _damage(exc)) from None
+        reason = _damage(exc)
+        if isinstance(exc, zipfile.BadZipFile) and _is_ole2(path):
+            reason = ("an Excel 97-2003 (.xls) file or a password-protected workbook, not an .xlsx (zip) file: save it "
+                      "in Excel as an .xlsx workbook without a password first")
+        raise UnreadableWorkbook(path, reason) from None
+
+
+_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # the compound-file container of .xls and of encrypted .xlsx
+
+
+def _is_ole2(path: str | Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(_OLE2_MAGIC)) == _OLE2_MAGIC
+    except OSError:
+        return False
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -2104,46 +2158,30 @@ def _ref_values(book: Book, ref: str) -> list[Any] | None:
 
 
 def patch_chart(xml: str, book: Book) -> str:
-    """Refresh a chart's cached series data (what a viewer draws before recalculating)."""
+    """Refresh a chart's cached series data (what a viewer draws before recalculating), adding it where
+    a series has none. The chart namespace's prefix is the file's own: Excel writes 'c:', openpyxl none."""
+    from xml.sax.saxutils import unescape
 
-    def num(m: re.Match[str]) -> str:
-        ref, cache = m.group(2), m.group(3)
-        values = _ref_values(book, ref)
+    def cache(m: re.Match[str], kind: str) -> str:
+        p, head, cached = m.group("p"), m.group("head"), m.group("cache") or ""  # none yet: openpyxl's own chart
+        values = _ref_values(book, unescape(m.group("ref"), {"&apos;": "'", "&quot;": '"'}))
         if values is None:
             return m.group(0)
-        fmt = re.search(r"<c:formatCode>.*?</c:formatCode>", cache, re.S)
-        pts = "".join(f'<c:pt idx="{i}"><c:v>{_num_text(v)}</c:v></c:pt>' for i, v in enumerate(values)
-                      if isinstance(v, float))
-        body = (fmt.group(0) if fmt else "") + f'<c:ptCount val="{len(values)}"/>' + pts
-        return f"{m.group(1)}<c:numCache>{body}</c:numCache>"
+        if kind == "num":  # a whole number typed in a cell is an int: it is a point too
+            fmt = re.search(rf"<{p}formatCode>.*?</{p}formatCode>", cached, re.S)
+            pts = "".join(f'<{p}pt idx="{i}"><{p}v>{_num_text(float(v))}</{p}v></{p}pt>' for i, v in enumerate(values)
+                          if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
+            body = (fmt.group(0) if fmt else "") + f'<{p}ptCount val="{len(values)}"/>' + pts
+        else:
+            body = f'<{p}ptCount val="{len(values)}"/>' + "".join(
+                f'<{p}pt idx="{i}"><{p}v>{escape(_text(v))}</{p}v></{p}pt>' for i, v in enumerate(values) if v is not None)
+        return f"{head}<{p}{kind}Cache>{body}</{p}{kind}Cache>"
 
-    def txt(m: re.Match[str]) -> str:
-        ref = m.group(2)
-        values = _ref_values(book, ref)
-        if values is None:
-            return m.group(0)
-        pts = "".join(f'<c:pt idx="{i}"><c:v>{escape(_text(v))}</c:v></c:pt>' for i, v in enumerate(values)
-                      if v is not None)
-        return f'{m.group(1)}<c:strCache><c:ptCount val="{len(values)}"/>{pts}</c:strCache>'
-
-    xml = re.sub(r"(<c:numRef>\s*<c:f>([^<]*)</c:f>\s*)<c:numCache>(.*?)</c:numCache>",
-                 lambda m: num(_unescape_ref(m)), xml, flags=re.S)
-    return re.sub(r"(<c:strRef>\s*<c:f>([^<]*)</c:f>\s*)<c:strCache>(.*?)</c:strCache>",
-                  lambda m: txt(_unescape_ref(m)), xml, flags=re.S)
-
-
-class _M:
-    def __init__(self, m: re.Match[str]):
-        from xml.sax.saxutils import unescape
-
-        self._g = [m.group(0), m.group(1), unescape(m.group(2), {"&apos;": "'", "&quot;": '"'}), m.group(3)]
-
-    def group(self, i: int) -> str:
-        return self._g[i]
-
-
-def _unescape_ref(m: re.Match[str]) -> Any:
-    return _M(m)
+    for kind in ("num", "str"):
+        pattern = (rf"(?P<head><(?P<p>(?:[A-Za-z_][\w.-]*:)?){kind}Ref>\s*<(?P=p)f>(?P<ref>[^<]*)</(?P=p)f>\s*)"
+                   rf"(?:<(?P=p){kind}Cache>(?P<cache>.*?)</(?P=p){kind}Cache>)?")
+        xml = re.sub(pattern, lambda m, kind=kind: cache(m, kind), xml, flags=re.S)
+    return xml
 
 
 def _text(v: Any) -> str:
