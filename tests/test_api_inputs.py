@@ -299,3 +299,18 @@ def test_the_api_submodules_load_on_first_use_and_dir_lists_no_helpers():
             "names = dir(aipower); assert 'token_cost' in names and 'run' in names, names; "
             "assert not {'Any', 'TYPE_CHECKING', 'importlib'} & set(names), names")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
+
+
+def test_an_override_no_scenario_can_hold_is_named_not_a_traceback() -> None:
+    # a generator raised "TypeError: cannot pickle 'generator' object"; a masked value said "nested too deeply"
+    import numpy as np
+
+    with pytest.raises(ScenarioError, match=r"^override 'renewables__target_share' = <generator .*: expected a number, "
+                                            r"text, list or table, got generator$"):
+        aipower.run("base", renewables__target_share=(x for x in [0.3]))
+    for masked in (np.ma.masked, np.ma.array(0.3, mask=True)):
+        with pytest.raises(ScenarioError, match=r"^override 'renewables__target_share' = .*: expected a number, got a "
+                                                r"masked value"):
+            aipower.run("base", renewables__target_share=masked)
+    unmasked = aipower.run("base", renewables__target_share=np.ma.array(0.29)).hours
+    assert unmasked.equals(aipower.run("base", renewables__target_share=0.29).hours)

@@ -75,3 +75,12 @@ def test_a_loss_above_the_rack_power_and_a_utilization_above_peak_are_refused():
         rack_power.loss_fraction(power_w=1e6, voltage_v=12, mass_kg=10)
     with pytest.raises(ValueError, match="implied utilization = 1600000: expected at most 1"):
         training.implied_utilization(training_flops=1e26, accelerators=25000, peak_flops_per_s=2.5e15, time_s=1)
+
+
+def test_a_single_result_calculator_refuses_a_broadcast_beyond_the_limit_naming_the_shapes():
+    # only the several-field calculators were capped: (10^5, 1) against (1, 10^5) raised MemoryError (74.5 GiB)
+    with pytest.raises(ValueError, match=r"^current_a\(\): power_w \(100000, 1\), voltage_v \(1, 100000\): broadcast "
+                                         r"together to shape \(100000, 100000\), 10,000,000,000 results; expected at "
+                                         r"most 10,000,000"):
+        rack_power.current_a(power_w=np.ones((10**5, 1)), voltage_v=np.ones((1, 10**5)))
+    assert rack_power.current_a(power_w=np.ones((100, 1)), voltage_v=np.full((1, 100), 2.0)).shape == (100, 100)

@@ -816,3 +816,19 @@ def test_a_scenario_path_under_the_home_folder_is_expanded(tmp_path, monkeypatch
     (tmp_path / "mine.toml").write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")
     assert load_scenario("~/mine.toml").files[-1] == str(tmp_path / "mine.toml")
     assert aipower.run("~/mine.toml").hours.equals(aipower.run("ai").hours)
+
+
+@pytest.mark.parametrize("body, key", [
+    ('[demand.ev_charging]\nstart = {{ value = {n}, unit = "yi kWh", source = "x" }}', "demand.ev_charging.start.value"),
+    ('[demand.ev_charging]\nsegments = [ {{ method = "growth", years = [2025, 2035], rate = {n}, unit = "fraction/yr", '
+     'source = "t" }} ]', "demand.ev_charging.segments[0].rate"),
+    ('[horizon]\nend_year = {{ value = {n}, unit = "year", source = "x" }}', "horizon.end_year.value"),
+    ('[renewables]\ntarget_share = {{ value = 0.3, low = 0.2, high = {n}, unit = "fraction", source = "x" }}',
+     "renewables.target_share.high"),
+])
+def test_an_integer_beyond_a_float_s_range_is_named_at_its_line(tmp_path, body, key):
+    # TOML integers have no size limit: 10**400 raised OverflowError (a traceback) from the first float() it met
+    path = write(tmp_path, '[scenario]\nparent = "base"\n' + body.format(n=-10**400))
+    with pytest.raises(ScenarioError, match=rf"my\.toml:4: {re.escape(key)} = -1000.*0: expected a number within "
+                                            r"a float's range \(±1\.8e308\)$"):
+        load_scenario(path)

@@ -676,6 +676,10 @@ _DC_SEGMENTS = """
      'twh_per_gw_year = { value = [4.4, 10.0], dist = "uniform", unit = "TWh per GW-year", source = "x" }',
      r"my.toml:6: dc_power.capex_per_watt_rmb: the normal distribution reaches -95.1.* RMB/W \(its 1e-06 quantile\), "
      r"outside what the model takes \(capex_per_watt_rmb = -95.1"),
+    # tails beyond a float's range: "quantile ... = inf" named neither file nor key (a worksheet blamed `samples`)
+    ('[scenario]\nparent = "ai_ranges"\n[renewables]\ntarget_share = { dist = "lognormal", median = 0.3, sigma = 700, '
+     'unit = "fraction", source = "x" }',
+     r"my.toml:4: renewables.target_share: the lognormal distribution's 0.999999 quantile is beyond a float's range"),
     # the point values fail: named as such, not as 'base scenario'
     (_DC_SEGMENTS.format(first="{ low = 100, high = 40000 }", last=0.1),
      r"^scenario 'my' at its point values \(each uncertain assumption's value, as `aipower run` computes it\) does not run: "),

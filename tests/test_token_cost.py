@@ -191,7 +191,8 @@ def test_a_broadcast_beyond_the_size_limit_is_refused_naming_the_shapes(monkeypa
     # a (10^4, 1) column against a (1, 10^4) row is 10^8 kernel calls: it would run for many minutes
     row, column = np.full((1, 10**4), 1.2), np.full((10**4, 1), 0.5)
     monkeypatch.setattr(_calc, "MAX_BROADCAST_RESULTS", 10)
-    with pytest.raises(ValueError, match=r"^pue \(1, 4\), electricity_price_per_kwh \(4, 1\): broadcast together to shape "
+    with pytest.raises(ValueError, match=r"^cost_per_million_tokens\(\): pue \(1, 4\), electricity_price_per_kwh \(4, 1\): "
+                                         r"broadcast together to shape "
                                          r"\(4, 4\), 16 results; expected at most 10 "):
         token_cost.cost_per_million_tokens(accelerator_cost_per_hour=3.49, it_power_kw=1.275, pue=row[:, :4],
                                            electricity_price_per_kwh=column[:4], tokens_per_second=1070)

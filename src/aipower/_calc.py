@@ -405,10 +405,15 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
                     bound.arguments[name] = array  # checked floats: a masked array's data, not its raw list
                 sequences.append(name)
         try:
-            np.broadcast_shapes(*shapes.values())
+            shape = np.broadcast_shapes(*shapes.values())
         except ValueError:
             listed = ", ".join(f"{n} {s}" for n, s in shapes.items() if s)
             raise ValueError(f"{func.__name__}(): array arguments of different shapes cannot be combined: {listed}") from None
+        size = math.prod(shape)
+        if size > MAX_BROADCAST_RESULTS:  # a single-result calculator too: (10^5, 1) by (1, 10^5) was a MemoryError
+            listed = ", ".join(f"{n} {s}" for n, s in shapes.items() if s)
+            raise ValueError(f"{func.__name__}(): {listed}: broadcast together to shape {shape}, {size:,} results; "
+                             f"expected at most {MAX_BROADCAST_RESULTS:,} (check that a row was not meant as a column)")
         first, template = _align_pandas(func.__name__, bound.arguments, [*shapes, *sequences])
         try:
             result = func(*bound.args, **bound.kwargs)

@@ -350,7 +350,26 @@ def _parse(path: Path) -> tuple[dict[str, Any], str]:
     if not data:  # an empty file (or /dev/null) would quietly be the defaults under its own name
         raise ScenarioError(f"{path}: empty: expected a TOML scenario file, e.g. [scenario] with parent = \"base\" "
                             "and the assumptions it changes")
+    huge = _int_beyond_float(data)
+    if huge is not None:  # TOML integers have no size limit: every later check's float() raised OverflowError
+        key, value = huge
+        plain = re.sub(r"\[\d+\]", "", key)  # the line of the key, or of its table: { value = ... } inline
+        line = max(_line_of(text, k) for k in (plain, plain.rsplit(".", 1)[0]))
+        raise ScenarioError(f"{path}:{line}: {key} = {_shown(value)}: expected a number within a float's range "
+                            f"(±1.8e308)")
     return data, text
+
+
+def _int_beyond_float(node: Any, key: str = "") -> tuple[str, int] | None:
+    """The first (dotted key, value) of an integer too large for a float in a parsed TOML document."""
+    if isinstance(node, int) and not isinstance(node, bool):
+        return (key, node) if abs(node) > sys.float_info.max else None
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for k, v in items:
+        found = _int_beyond_float(v, f"{key}[{k}]" if isinstance(k, int) else f"{key}.{k}" if key else k)
+        if found is not None:
+            return found
+    return None
 
 
 def _leaves(node: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -545,6 +564,8 @@ def _number_with_unit(value: Any, own_unit: str) -> tuple[float, str] | None:
 def _plain(value: Any, where: str) -> Any:
     """A copy of `value` with numpy's numbers and arrays as Python's (wherever they are nested); a date,
     time span or complex number, which numpy would read as a number, is refused."""
+    if value is np.ma.masked or isinstance(value, np.ma.MaskedArray) and np.ma.is_masked(value):
+        raise ScenarioError(f"{where} = {reprlib.repr(value)}: expected a number, got a masked value (it has none)")
     if isinstance(value, dict):
         return {k: _plain(v, f"{where}: {k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -559,7 +580,13 @@ def _plain(value: Any, where: str) -> Any:
     if isinstance(value, np.generic):
         item = value.item()
         return float(item) if isinstance(item, np.floating) else item  # a long double stays one in .item()
-    return copy.deepcopy(value)
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # a generator, a lock, an open file: no value a scenario holds (TypeError: cannot pickle)
+        raise ScenarioError(f"{where} = {reprlib.repr(value)}: expected a number, text, list or table, got "
+                            f"{type(value).__name__}") from None
 
 
 def _at(value: Any, path: str) -> Any:

@@ -197,6 +197,14 @@ def _uncertain(sc: Scenario) -> list[UncertainInput]:
                     key = f"{a.key}[{i}].{name}"
                     out.append(UncertainInput(key, key, unit, spec["value"], spec, str(seg.get("source", a.source)),
                                               a.item_origin(i), seg["unit"]))
+    for u in out:  # a distribution whose tails leave a float's range (lognormal sigma = 700): named by its line
+        for p in (_RARE, 1 - _RARE):
+            try:
+                u.distribution().quantile(p)
+            except ValueError:
+                raise ScenarioError(f"{u.origin}: {u.key}: the {u.dist['dist']} distribution's {p:g} quantile is "
+                                    f"beyond a float's range (±1.8e308); expected a narrower distribution, or limits "
+                                    f"(low, high)") from None
     return out
 
 
