@@ -530,6 +530,9 @@ def _data_and_formula(formula):
     # N of a logical is 1 or 0 (the library kept TRUE, which SUM then skipped)
     ("=N(TRUE)", 1), ("=N(FALSE)", 0), ("=N(Data!A4)", 1), ("=SUM(N(Data!A4),N(1=1))", 2), ('=N("7")', 0),
     ("=N(Data!A1)", 10), ("=N(1/0)", "#DIV/0!"), ("=ISNUMBER(N(TRUE))", True),
+    # a text longer than a cell holds is #VALUE! (REPT of a REPT built 900 MB from 30 characters)
+    ('=LEN(REPT("ab",16383))', 32766), ('=REPT("x",32768)', "#VALUE!"), ('=REPT(REPT("x",30000),30000)', "#VALUE!"),
+    ('=REPT("x",-1)', "#VALUE!"), ('=REPT("x",20000)&REPT("y",20000)', "#VALUE!"),
     ('=1/3&""', "0.333333333333333"), ('=2^50&""', "1125899906842620"), ('=1E+21&""', "1E+21"),
     ('=1/70000&""', "1.42857142857143E-05"), ('=0.00001&""', "0.00001"), ('=LEN(2/3)', 17),
     ("=Data!A5", 0), ("=Data!A5&\"x\"", "x"),  # a blank cell's value is 0 (as text: nothing)
@@ -1118,3 +1121,57 @@ def test_an_xls_or_encrypted_workbook_is_named_as_such(tmp_path):
     other.write_bytes(b"plain text")
     with pytest.raises(recalc.UnreadableWorkbook, match=r"\(File is not a zip file\)$"):
         recalc.recalc_file(other, tmp_path / "out.xlsx")
+
+
+# -- found by an adversarial-input probe: a few KB of crafted .xlsx, gigabytes or hours
+
+
+def _with_sheet_xml(tmp_path, name, body, extra_parts=()):
+    """A valid one-sheet workbook whose sheetData is `body` (raw XML), plus extra zip parts."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    wb.active["A1"] = 1
+    base = tmp_path / "base.xlsx"
+    wb.save(base)
+    path = tmp_path / name
+    with zipfile.ZipFile(base) as zi, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            data = zi.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(r"<sheetData>.*</sheetData>|<sheetData/>", "<sheetData>" + body + "</sheetData>",
+                              data.decode(), flags=re.S).encode()
+            zo.writestr(info, data)
+        for part, data in extra_parts:
+            zo.writestr(part, data)
+    return path
+
+
+def test_an_array_formula_recorded_over_a_huge_range_is_refused_by_its_cell(tmp_path):
+    # each cell of the recorded range was claimed one by one: A1:XFD1048576 ran 20 minutes at 4 GB
+    src = _with_sheet_xml(tmp_path, "arr.xlsx", '<row r="1"><c r="A1"><f t="array" ref="A1:XFD1048576">1</f>'
+                                                '<v>1</v></c></row>')
+    with pytest.raises(recalc.RecalcError, match=r"^S!A1: the array formula's range A1:XFD1048576 spans "
+                                                 r"17,179,869,184 cells: expected at most 1,000,000$"):
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+
+
+def test_a_part_that_unpacks_beyond_the_limit_is_refused_by_name(tmp_path, monkeypatch):
+    # 1.5 GiB of spaces in an unreferenced part (a 1.5 MB file) took 3.3 GB and was copied to the output
+    body = '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>A1+1</f></c></row>'
+    plain = _with_sheet_xml(tmp_path, "plain.xlsx", body)
+    largest = max(i.file_size for i in zipfile.ZipFile(plain).infolist())
+    monkeypatch.setattr(recalc, "MAX_PART_BYTES", largest)  # the workbook's own parts pass, as at 512 MiB
+    recalc.recalc_file(plain, tmp_path / "plain_out.xlsx")
+    src = _with_sheet_xml(tmp_path, "bomb.xlsx", body, [("xl/bomb.xml", b" " * (largest + 1))])
+    with pytest.raises(recalc.UnreadableWorkbook, match=rf"bomb.xlsx: cannot read the workbook \(its part xl/bomb.xml "
+                                                        rf"unpacks to {largest + 1:,} bytes: expected at most "
+                                                        rf"{largest:,} a part\)"):
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_cell_elements_are_found_without_reading_prefixed_elements_as_cells():
+    # <c:a> in an extension matched `<c\b`, and each match scanned to the end of the part for </c>:
+    # quadratic, 44 s for 5 KB of zip. What matters here is what matches, not how long it takes.
+    xml = '<c r="A1"><v>1</v></c><ext xmlns:c="urn:x"><c:a>1</c:a><c:b/></ext><c r="B2" t="s"/><col/><cols/>'
+    assert [m.group(1).strip() for m in recalc._C_ELEMENT.finditer(xml)] == ['r="A1"', 'r="B2" t="s"']

@@ -224,6 +224,7 @@ def _omitting(f: Any, positions: tuple[int, ...]) -> Any:
 #                                      formats it cannot reproduce are refused
 #   TRIM                               inner runs of spaces become one space
 #   N                                  TRUE and FALSE are 1 and 0 (the library kept the logical value)
+#   REPT, text results                 #VALUE! beyond a cell's 32,767 characters
 #   = <> < <= > >=                     numbers compared to 15 significant digits (0.1+0.2=0.3)
 #   number → text (&, LEN, LEFT, …)    15 significant digits, Excel's plain/scientific choice
 #   REGEXTEST REGEXREPLACE             a match anywhere (the library matched at the start only), the
@@ -855,6 +856,9 @@ def _builtins() -> dict[str, Any]:
     out["TEXT"] = wrap_ufunc(_text_format, input_parser=lambda v, f: (v, f), args_parser=lambda *a: a)
     out["TRIM"] = wrap_ufunc(_trim, input_parser=lambda v: (v,))
     out["N"] = wrap_func(_n)
+    from formulas.functions.text import _kw0 as text_arguments  # the library's own for its REPT
+
+    out["REPT"] = wrap_ufunc(_rept, **text_arguments)
     as_given = {"input_parser": lambda *a: a, "args_parser": lambda *a: a, "check_nan": False}  # empty: ""/0 there
     out["REGEXTEST"] = wrap_ufunc(_regex_test, **as_given)
     out["REGEXREPLACE"] = wrap_ufunc(_regex_replace, **as_given)
@@ -863,6 +867,18 @@ def _builtins() -> dict[str, Any]:
 
     out["INDEX"] = {"extra_inputs": {COMPILING: False}, "function": wrap_impure_func(wrap_func(_index, ranges=True))}
     return out
+
+
+def _rept(text: Any, times: Any) -> str:
+    """REPT: #VALUE! for a result longer than a cell holds, as Excel gives it, before making it (REPT of a
+    REPT built 900 MB from a formula of 30 characters)."""
+    from formulas.functions import replace_empty
+    from formulas.functions.text import _str
+
+    piece, n = _str(text), int(float(replace_empty(times)))
+    if n < 0 or len(piece) * n > CELL_TEXT_MAX:
+        raise ValueError(times)
+    return piece * n
 
 
 def _n(val: Any) -> Any:
@@ -1086,6 +1102,11 @@ class Book:
                   *, dynamic: bool = False) -> Cell:
         """An array formula filling `ref`; with `dynamic` (or no `ref`) a dynamic array, whose range
         follows the size of its result (`ref`: the range the file records it spilled into)."""
+        if ref is not None and (ref[2] - ref[0] + 1) * (ref[3] - ref[1] + 1) > MAX_ARRAY_CELLS:
+            r1, c1, r2, c2 = ref  # each cell of the range is claimed one by one: A1:XFD1048576 held 4 GB and more
+            raise RecalcError(f"{sheet}!{cell_name(row, col)}: the array formula's range {cell_name(r1, c1)}:"
+                              f"{cell_name(r2, c2)} spans {(r2 - r1 + 1) * (c2 - c1 + 1):,} cells: expected at most "
+                              f"{MAX_ARRAY_CELLS:,}")
         cell = self.set(sheet, row, col, formula)
         cell.array, cell.spill = ref, dynamic or ref is None
         if ref is not None:
@@ -1598,7 +1619,13 @@ def _formula_scalar(v: Any) -> Any:
 
     if isinstance(v, np.ndarray) and v.size >= 1:
         v = v.flat[0]
-    return 0.0 if v is sh.EMPTY else _scalar(v)
+    v = 0.0 if v is sh.EMPTY else _scalar(v)
+    if isinstance(v, str) and len(v) > CELL_TEXT_MAX:  # Excel's #VALUE! for a text no cell can hold
+        return ExcelErrorValue("#VALUE!")
+    return v
+
+
+CELL_TEXT_MAX = 32767  # characters a cell holds (Excel's specifications and limits)
 
 
 def _scalar(v: Any) -> Any:
@@ -1625,6 +1652,9 @@ def _scalar(v: Any) -> Any:
 # Files: read with openpyxl, write values back into the file's own XML
 
 
+MAX_ARRAY_CELLS = 10**6  # cells an array formula's recorded range may span (Excel's sheet: 1.7e10)
+
+
 def load_book(path: str | Path) -> Book:
     """The cells, formulas, arrays and defined names of an .xlsx file."""
     import openpyxl
@@ -1645,6 +1675,7 @@ def load_book(path: str | Path) -> Book:
                 raise UnreadableWorkbook(path, f"{kind} is not a format recalc reads: expected "
                                                f"{', '.join(_READABLE_EXTENSIONS)}{hint}") from None
             raise UnreadableWorkbook(path, str(exc)) from None
+        _check_part_sizes(path)  # openpyxl streams what it reads; the parts read whole below are checked first
         has_formula, dynamic = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
     if wb.epoch != CALENDAR_WINDOWS_1900:  # DATE, YEAR and every date cell would be read 4 years and a day off
         raise UnreadableWorkbook(path, "it uses the 1904 date system (an option of older Excel for Mac), which recalc "
@@ -1676,6 +1707,20 @@ def load_book(path: str | Path) -> Book:
     for name, dn in wb.defined_names.items():
         _add_name(book, name, dn.attr_text)
     return book
+
+
+# The most a part of the workbook's zip may hold uncompressed. Every part is read whole; a sheet this
+# large holds millions of cells, beyond what the engine computes in a sitting. A few MB of zip could
+# otherwise unpack to gigabytes (1.5 GiB of spaces compress to 1.5 MB).
+MAX_PART_BYTES = 512 * 2**20
+
+
+def _check_part_sizes(path: str | Path) -> None:
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if info.file_size > MAX_PART_BYTES:
+                raise UnreadableWorkbook(path, f"its part {info.filename} unpacks to {info.file_size:,} bytes: "
+                                               f"expected at most {MAX_PART_BYTES:,} a part")
 
 
 def _formula_addresses(path: str | Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -1989,7 +2034,7 @@ def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     return out
 
 
-_C_ELEMENT = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+_C_ELEMENT = re.compile(r"<c(?=[\s/>])([^>]*?)(/>|>(.*?)</c>)", re.S)  # not <c:a>: each such match scanned to the end
 
 
 def _value_xml(v: Any) -> tuple[str | None, str]:
