@@ -350,7 +350,10 @@ def _parse(path: Path) -> tuple[dict[str, Any], str]:
     if not data:  # an empty file (or /dev/null) would quietly be the defaults under its own name
         raise ScenarioError(f"{path}: empty: expected a TOML scenario file, e.g. [scenario] with parent = \"base\" "
                             "and the assumptions it changes")
-    huge = _int_beyond_float(data)
+    try:
+        huge = _int_beyond_float(data)
+    except RecursionError:  # as deep as tomllib itself can parse
+        raise ScenarioError(f"{path}: malformed TOML: nested too deeply for a scenario file") from None
     if huge is not None:  # TOML integers have no size limit: every later check's float() raised OverflowError
         key, value = huge
         plain = re.sub(r"\[\d+\]", "", key)  # the line of the key, or of its table: { value = ... } inline
