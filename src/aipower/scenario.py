@@ -112,8 +112,8 @@ def _shown(value: Any) -> str:
 
 
 def _beyond_float(value: Any, path: str = "") -> str | None:
-    """Where in an override value (a number, list or table) an int lies beyond a float's range, or None:
-    10**400 became an OverflowError deep in the checks."""
+    """Where in a value (a number, list or table: an override, or a whole parsed file) an int lies beyond a
+    float's range, or None: 10**400 became an OverflowError deep in the checks."""
     if isinstance(value, int) and not isinstance(value, bool):
         return path if abs(value) > sys.float_info.max else None
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
@@ -351,28 +351,16 @@ def _parse(path: Path) -> tuple[dict[str, Any], str]:
         raise ScenarioError(f"{path}: empty: expected a TOML scenario file, e.g. [scenario] with parent = \"base\" "
                             "and the assumptions it changes")
     try:
-        huge = _int_beyond_float(data)
+        where = _beyond_float(data)
     except RecursionError:  # as deep as tomllib itself can parse
         raise ScenarioError(f"{path}: malformed TOML: nested too deeply for a scenario file") from None
-    if huge is not None:  # TOML integers have no size limit: every later check's float() raised OverflowError
-        key, value = huge
+    if where is not None:  # TOML integers have no size limit: every later check's float() raised OverflowError
+        key, value = where.lstrip("."), _at(data, where)
         plain = re.sub(r"\[\d+\]", "", key)  # the line of the key, or of its table: { value = ... } inline
         line = max(_line_of(text, k) for k in (plain, plain.rsplit(".", 1)[0]))
         raise ScenarioError(f"{path}:{line}: {key} = {_shown(value)}: expected a number within a float's range "
                             f"(±1.8e308)")
     return data, text
-
-
-def _int_beyond_float(node: Any, key: str = "") -> tuple[str, int] | None:
-    """The first (dotted key, value) of an integer too large for a float in a parsed TOML document."""
-    if isinstance(node, int) and not isinstance(node, bool):
-        return (key, node) if abs(node) > sys.float_info.max else None
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-    for k, v in items:
-        found = _int_beyond_float(v, f"{key}[{k}]" if isinstance(k, int) else f"{key}.{k}" if key else k)
-        if found is not None:
-            return found
-    return None
 
 
 def _leaves(node: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
