@@ -736,8 +736,13 @@ def test_recalc_refuses_an_output_name_whose_extension_differs_from_the_workbook
 
 
 @pytest.mark.parametrize("formula, shown", [
-    ("=SUM(D:D)", ""), ("=SUM(D1:D1048576)", ""), ("=SUM(2:3)", ""), ("=SUM(D1:XFD1)", ""),
+    ("=SUM(D:D)", ""), ("=SUM(2:3)", ""),
     ("=SUM(Model!D:D)", "D:D in =SUM(Model!D:D): "), ("=SUM('Model'!$D:$D)", "$D:$D in =SUM('Model'!$D:$D): "),
+    # the parser read these as D1:D, 1:2 (whole rows), B1: and a name '': named by what was typed
+    ("=SUM(D1:D1048576)", "D1:D1048576 in =SUM(D1:D1048576): "), ("=SUM(D1:XFD1)", "D1:XFD1 in =SUM(D1:XFD1): "),
+    ("=SUM(XFD1:XFD2)", "XFD1:XFD2 in =SUM(XFD1:XFD2): "),
+    ("=SUM('Model'!B1:$XFD$1048576)", "B1:$XFD$1048576 in =SUM('Model'!B1:$XFD$1048576): "),
+    ("=D1+XFD1", "XFD1 in =D1+XFD1: "),
 ])
 def test_recalc_names_whole_columns_and_rows_as_what_it_does_not_recalculate(tmp_path, capsys, formula, shown):
     # they were "unknown name 'D:D' (not a defined name of the workbook)" or about "a name of another sheet"
@@ -748,8 +753,21 @@ def test_recalc_names_whole_columns_and_rows_as_what_it_does_not_recalculate(tmp
     book.save(tmp_path / "w.xlsx")
     assert main(["recalc", str(tmp_path / "w.xlsx"), "--out", str(tmp_path / "o.xlsx")]) == 2
     err = capsys.readouterr().err
-    assert f"Model!A5: {shown}whole columns or rows (D:D, 1:1) and ranges reaching the sheet's last row are not " \
-           "recalculated here; use a bounded range such as D1:D1000" in err
+    assert f"Model!A5: {shown}whole columns or rows (D:D, 1:1) and cells or ranges reaching the sheet's last row or " \
+           "column are not recalculated here; use a bounded range such as D1:D1000" in err
+
+
+@pytest.mark.parametrize("formula, name", [("=XFE1+1", "XFE1"), ("=B1048577", "B1048577"),
+                                           ("=SUM(A2:A1048577)", "A2:A1048577")])
+def test_recalc_names_a_reference_beyond_the_sheet_as_an_unknown_name(tmp_path, capsys, formula, name):
+    # XFE1 computed 0 (an empty cell); Excel reads it as a name, #NAME? when none is defined
+    book = openpyxl.Workbook()
+    book.active.title = "Model"
+    book.active["A5"] = formula
+    book.save(tmp_path / "w.xlsx")
+    assert main(["recalc", str(tmp_path / "w.xlsx"), "--out", str(tmp_path / "o.xlsx")]) == 2
+    assert f"Model!A5: unknown name '{name}' (not a defined name of the workbook, nor a cell: a sheet ends at " \
+           "XFD1048576)" in capsys.readouterr().err
 
 
 # Implicit intersection: an ordinary (not array) formula reading a range where one value is expected

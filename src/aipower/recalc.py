@@ -1192,7 +1192,8 @@ class Book:
         if name not in self.names:
             if _WHOLE_LINES.fullmatch(name):  # the parser hands D:D (and D1:D1048576, as D1:D) over as a name
                 raise RecalcError(f"{self.where(key)}: {_WHOLE_LINES_REFUSED}")
-            raise RecalcError(f"{self.where(key)}: unknown name '{name}' (not a defined name of the workbook)")
+            beyond = ", nor a cell: a sheet ends at XFD1048576" if _ADDRESS_LIKE.fullmatch(name) else ""
+            raise RecalcError(f"{self.where(key)}: unknown name '{name}' (not a defined name of the workbook{beyond})")
         return self.names[name]
 
     def _check_qualified_names(self, key: tuple[str, int, int], formula: str) -> None:
@@ -1366,6 +1367,9 @@ class Book:
         import formulas
 
         _functions()  # before parsing: the parser binds function names
+        edge = _edge_range(formula)
+        if edge:
+            raise RecalcError(f"{self.where(key)}: {edge} in {formula}: {_WHOLE_LINES_REFUSED}")
         text = _outside_quotes(formula, lambda part: _EXPONENT.sub(r"\1E+\2", _PREFIXES.sub("", part)))
         try:
             _, ast = formulas.Parser().ast(text)
@@ -1594,7 +1598,10 @@ def _unsupported_functions(formula: str) -> tuple[str, ...]:
 
 
 def _is_address(addr: str) -> bool:
-    return bool(re.match(r"^\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?$", addr))
+    """A1 or A1:B2 within the sheet (XFD1048576 at most); XFE1 or A1048577 is a name, as in Excel."""
+    m = re.match(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$", addr)
+    return bool(m) and all(col_index(c) < _COLUMNS and 0 < int(r) <= _ROWS
+                           for c, r in ((m.group(1), m.group(2)), (m.group(3) or "A", m.group(4) or "1")))
 
 
 def _to_engine(v: Any) -> Any:
@@ -1808,8 +1815,24 @@ def _shifted(addr: str, row: int, col: int) -> str:
 _WHOLE_LINES = re.compile(r"\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+|\$?[A-Za-z]{1,3}\$?\d+:\$?[A-Za-z]{1,3}"
                           r"|\$?[A-Za-z]{1,3}\$?\d+:\$?\d+")
 _QUALIFIED_WHOLE_LINES = re.compile(r"!(?:\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+)(?![\w(])")
-_WHOLE_LINES_REFUSED = ("whole columns or rows (D:D, 1:1) and ranges reaching the sheet's last row are not recalculated "
-                        "here; use a bounded range such as D1:D1000")
+_WHOLE_LINES_REFUSED = ("whole columns or rows (D:D, 1:1) and cells or ranges reaching the sheet's last row or column "
+                        "are not recalculated here; use a bounded range such as D1:D1000")
+_ROWS, _COLUMNS = 1048576, 16384  # a sheet's size (XFD1048576)
+_ADDRESS_LIKE = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?")  # bounds not checked
+_REFERENCE = re.compile(r"(?<![\w.$])\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?(?![\w(])")
+_QUOTED_SHEET = re.compile(r"'(?:[^']|'')*'!")
+
+
+def _edge_range(formula: str) -> str | None:
+    """The first cell or range of a formula in the sheet's last row or column, which the parser misreads
+    (D1:D1048576 as D1:D, XFD1:XFD2 as 1:2, B1:XFD1048576 as B1:, XFD1 as a name ''); text and sheet
+    names in quotes skipped."""
+    for m in _REFERENCE.finditer(_QUOTED_SHEET.sub("S!", _STRING.sub('""', formula))):
+        if _is_address(m.group(0)):
+            r1, c1, r2, c2 = parse_range(m.group(0))
+            if r2 == _ROWS - 1 or c2 == _COLUMNS - 1:
+                return m.group(0)
+    return None
 
 
 def _qualified_names(formula: str) -> list[tuple[str, str]]:
