@@ -258,3 +258,14 @@ def test_an_overflow_names_what_the_balance_reads_and_the_override_first(tmp_pat
     with pytest.raises(ValueError) as info:
         aipower.run(path, overrides={"supply.coal.start": 1e308})
     assert str(info.value).startswith("override: supply.coal.start = 1e+308, supply.gas.start = 1e+300: the result")
+
+
+def test_the_actuals_and_seed_targets_every_run_reads_cannot_be_changed_through_what_is_returned():
+    # actuals.table() handed out the cached dict: an edit there moved every later run in the process
+    from aipower import actuals, calibration
+    before = aipower.run("base").hours.loc["coal", 2030]
+    with pytest.raises(TypeError):
+        actuals.table()[("hours_coal", 2024)] = actuals.get("hours_coal", 2023)  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del calibration.targets()[next(iter(calibration.targets()))]  # type: ignore[attr-defined]
+    assert aipower.run("base").hours.loc["coal", 2030] == before

@@ -1193,3 +1193,12 @@ def test_cell_elements_are_found_without_reading_prefixed_elements_as_cells():
     # quadratic, 44 s for 5 KB of zip. What matters here is what matches, not how long it takes.
     xml = '<c r="A1"><v>1</v></c><ext xmlns:c="urn:x"><c:a>1</c:a><c:b/></ext><c r="B2" t="s"/><col/><cols/>'
     assert [m.group(1).strip() for m in recalc._C_ELEMENT.finditer(xml)] == ['r="A1"', 'r="B2" t="s"']
+
+
+def test_excel_text_of_numbers_holds_for_the_formulas_library_in_the_process_as_the_readme_says():
+    import formulas
+
+    from aipower.recalc import _functions
+
+    _functions()
+    assert formulas.Parser().ast('=1/3&""')[1].compile()() == "0.333333333333333"

@@ -119,6 +119,60 @@ def test_editing_a_scenario_file_or_its_parent_is_seen_by_the_next_call(tmp_path
         assert xf.AIP_COAL_HOURS(str(child), 2030) == expected
 
 
+def _share_file(path, parent, value, stamp):
+    path.write_text(f'[scenario]\nparent = "{parent}"\n[renewables]\n'
+                    f'target_share = {{ value = {value}, unit = "fraction", source = "test" }}\n', encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+
+
+@pytest.mark.parametrize("gone", ["deleted", "renamed"])
+def test_edits_are_seen_after_a_parent_file_is_deleted_or_renamed(tmp_path, gone):
+    # the cells stayed on the scenario read just after the parent went, whatever was edited next
+    old, child = tmp_path / "old.toml", tmp_path / "child.toml"
+    _share_file(old, "ai", 0.28, 10**18)
+    child.write_text('[scenario]\nparent = "old.toml"\n', encoding="utf-8")
+    coal = lambda share: aipower.run("ai", overrides={"renewables.target_share": share}).hours.loc["coal", 2030]
+    assert xf.AIP_COAL_HOURS(str(child), 2030) == coal(0.28)
+    if gone == "deleted":
+        old.unlink()
+        for value, stamp in ((0.32, 2 * 10**18), (0.26, 3 * 10**18)):
+            _share_file(child, "ai", value, stamp)
+            assert xf.AIP_COAL_HOURS(str(child), 2030) == coal(value)
+    else:
+        new = tmp_path / "new.toml"
+        old.rename(new)
+        child.write_text('[scenario]\nparent = "new.toml"\n', encoding="utf-8")
+        os.utime(child, ns=(2 * 10**18, 2 * 10**18))
+        for value, stamp in ((0.28, 2 * 10**18), (0.31, 3 * 10**18)):
+            _share_file(new, "ai", value, stamp)
+            assert xf.AIP_COAL_HOURS(str(child), 2030) == coal(value)
+
+
+def test_a_file_replaced_by_one_with_the_same_time_is_read_again(tmp_path):
+    path, other = tmp_path / "s.toml", tmp_path / "t.toml"
+    _share_file(path, "ai", 0.28, 10**18)
+    before = xf.AIP_COAL_HOURS(str(path), 2030)
+    assert xf.AIP_COAL_HOURS(str(path), 2030) == before  # read with its parents known: cached from here
+    _share_file(other, "ai", 0.31, 10**18)
+    other.replace(path)  # as `cp -p` or a checkout can leave it
+    assert xf.AIP_COAL_HOURS(str(path), 2030) != before
+    assert xf.AIP_COAL_HOURS(str(path), 2030) == aipower.run(str(path)).hours.loc["coal", 2030]
+
+
+def test_a_symlinked_scenario_file_reads_its_parent_where_the_worksheets_do(tmp_path):
+    # run and the API looked for a relative parent beside the link, the worksheets beside its target
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    _share_file(tmp_path / "x" / "p.toml", "ai", 0.28, 10**18)
+    _share_file(tmp_path / "y" / "p.toml", "ai", 0.32, 10**18)
+    (tmp_path / "y" / "child.toml").write_text('[scenario]\nparent = "p.toml"\n', encoding="utf-8")
+    link = tmp_path / "x" / "link.toml"
+    link.symlink_to(tmp_path / "y" / "child.toml")
+    expected = aipower.run("ai", overrides={"renewables.target_share": 0.32}).hours.loc["coal", 2030]
+    assert aipower.run(str(link)).hours.loc["coal", 2030] == expected
+    assert xf.AIP_COAL_HOURS(str(link), 2030) == expected
+
+
 def test_base_year_argument_rebases(base):
     r = aipower.run("base", base_year=2025)
     assert xf.AIP_DEMAND("base", "total", 2030, None, 2025) == r.demand.loc["total", 2030]

@@ -9,9 +9,11 @@ Values are converted to the kernel's units (TWh, GW, h, million) on access.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 from . import units
 from ._calc import _whole
@@ -46,9 +48,14 @@ def _convert(value: float, unit: str) -> tuple[float, str]:
     raise ValueError(f"actuals: unit '{unit}' has no conversion to the kernel's units")
 
 
+def table() -> Mapping[tuple[str, int], Actual]:
+    """Every actual, keyed by (series, year): read-only, as every run in the process reads it (copy it
+    with ``dict(actuals.table())`` to change it)."""
+    return MappingProxyType(_read())
+
+
 @cache
-def table() -> dict[tuple[str, int], Actual]:
-    """Every actual, keyed by (series, year)."""
+def _read() -> dict[tuple[str, int], Actual]:
     out: dict[tuple[str, int], Actual] = {}
     for name in _FILES:
         with resources.files("aipower.data").joinpath(name).open(encoding="utf-8") as fh:

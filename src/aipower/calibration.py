@@ -9,9 +9,11 @@ seed 1's sector and nuclear paths (MODEL.md §1-2), at ± 0.3 pt for a growth ra
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 from . import actuals, units
 from .balance import BalanceResult, run
@@ -54,9 +56,14 @@ class Target:
 _FIELDS = {"value", "tolerance", "low", "high", "unit", "source"}
 
 
+def targets() -> Mapping[str, Target]:
+    """Seed 1's reference figures by ``"<table>.<name>"`` (reference values, not model inputs); read-only,
+    as the calibration report reads it."""
+    return MappingProxyType(_read_targets())
+
+
 @cache
-def targets() -> dict[str, Target]:
-    """Seed 1's reference figures by ``"<table>.<name>"`` (reference values, not model inputs)."""
+def _read_targets() -> dict[str, Target]:
     return parse_targets(resources.files("aipower.data").joinpath(TARGETS_FILE).read_text(encoding="utf-8"))
 
 

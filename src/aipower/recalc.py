@@ -10,7 +10,9 @@ re-spills to its result's size or shows #SPILL!), Excel's implicit intersection 
 formula reads a range as one value (=Prices*10: the value on the formula's row), evaluation on demand
 in dependency order, the built-ins whose library version differs from Excel (see "Excel built-ins"
 below), and a clear error naming the cell for an unsupported function, a circular reference or a
-result Excel may compute differently.
+result Excel may compute differently. Those built-ins and the operators are replaced in the library's
+own tables, for the whole process (the compiled formulas look them up there): any other user of
+`formulas` in the process gets Excel's results from them as well, as the README says.
 
 `recalc_file` rewrites only the cached values of formula cells (and of the cells their arrays
 fill, with the recorded range of a dynamic array that re-spilled) and the data caches of charts,

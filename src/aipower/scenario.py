@@ -923,7 +923,9 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
         if not isinstance(parent, str) or not parent.strip():  # "" would be the file's own folder
             raise ScenarioError(f"{path}:{_line_of(text, 'scenario.parent')}: parent = {parent!r}: expected a scenario name or path")
         try:
-            path = _resolve_path(parent, relative_to=path)
+            # from the folder of the file itself, a symbolic link followed: where its author wrote it, and
+            # where the worksheets (which store the file's resolved path) look too
+            path = _resolve_path(parent, relative_to=path.resolve())
         except ScenarioError as exc:  # which file names the parent that cannot be found
             raise ScenarioError(f"{path}:{_line_of(text, 'scenario.parent')}: parent = {parent!r}: {exc}") from None
 

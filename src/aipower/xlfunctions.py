@@ -554,10 +554,11 @@ def frame_to_grid(df: pd.DataFrame, corner: str) -> list[list[Any]]:
 # Scenario runs, cached: a sheet calls the same scenario from many cells
 
 
-ScenarioKey = tuple[str, tuple[int, ...]]  # a scenario name or file, and its files' modification times
+ScenarioKey = tuple[str, tuple[int, ...]]  # a scenario name or file, and its files' inodes, sizes and times
 
-# The files each scenario file was last built from (itself, then its parents'), so that editing a
-# parent file, not only the file a cell names, makes the cells read the scenario again.
+# The files each scenario file was last read from (itself, then its parents'), so that editing a
+# parent file, not only the file a cell names, makes the cells read the scenario again; read again
+# where one of them is gone (a parent renamed or deleted).
 _chains: dict[str, tuple[str, ...]] = {}
 
 
@@ -577,9 +578,29 @@ def _scenario_key(scenario: str) -> ScenarioKey:
         return name, ()
     try:
         path = str(Path(scenario).resolve())
-        return path, tuple(os.stat(f).st_mtime_ns for f in _chains.get(path, (path,)))
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return scenario, ()  # load_scenario names the problem
+    chain = _chains.get(path)
+    stamps = _stamps(chain) if chain else None
+    if stamps is None:  # not read yet, or a parent renamed or deleted: the files name their parents now
+        try:
+            chain = (path, *(f for f in load_scenario(path).files if f != path))
+        except (ValueError, OSError):  # ScenarioError too
+            return scenario, ()
+        stamps = _stamps(chain)  # before _scenario reads the files: what it caches is at least this new
+        if stamps is None:
+            return scenario, ()
+        _chains[path] = chain
+    return path, stamps
+
+
+def _stamps(files: Sequence[str]) -> tuple[int, ...] | None:
+    """Each file's inode, size and modification time (a file replaced by a copy with the same time
+    still differs), or None if one is gone."""
+    try:
+        return tuple(x for f in files for st in (os.stat(f),) for x in (st.st_ino, st.st_size, st.st_mtime_ns))
+    except OSError:
+        return None
 
 
 @lru_cache(maxsize=32)
@@ -592,8 +613,6 @@ def _scenario(key: ScenarioKey, overrides: tuple[tuple[str, Any], ...], base_yea
     sc = load_scenario(key[0], base_year=base_year)
     if overrides:
         sc = sc.with_overrides(_keys_as_in(sc, _override_dict(overrides)))
-    if key[1]:
-        _chains[key[0]] = (key[0], *(f for f in sc.files if f != key[0]))
     return sc
 
 
