@@ -749,3 +749,36 @@ def test_a_command_without_its_extra_says_what_to_install(command, module, tmp_p
     err = capsys.readouterr().err
     assert err.startswith('aipower: error: the Excel commands need the excel extra: pip install ".[excel]"')
     assert f"No module named '{module}'" in err
+
+
+def test_a_formulas_version_the_engine_cannot_use_is_named_with_what_to_install(tmp_path, capsys, monkeypatch):
+    # formulas 1.3.0 met the extra's old bound (>=1.2): regenerate then refused the shipped template's own
+    # formula ("OperatorToken.process() got an unexpected keyword argument 'parser'")
+    import importlib.metadata
+
+    real_version = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.3.0" if name == "formulas" else real_version(name))
+    for loaded in [m for m in sys.modules if m.startswith(("aipower.recalc", "aipower.workbooks"))]:
+        monkeypatch.delitem(sys.modules, loaded)
+        monkeypatch.delattr(sys.modules["aipower"], loaded.split(".")[1], raising=False)
+    with pytest.raises(ImportError, match=r"aipower.recalc \(recalc, regenerate\) needs the excel extra: pip install "
+                                          r"\"\.\[excel\]\" .*: the formula engine needs formulas >=1\.3\.1,<1\.4; this "
+                                          r"Python has formulas 1\.3\.0"):
+        import aipower.workbooks  # noqa: F401
+    assert main(["regenerate", "--out", str(tmp_path / "wb")]) == 2
+    assert capsys.readouterr().err == ('aipower: error: the Excel commands need the excel extra: pip install ".[excel]" '
+                                       'in the aipower checkout (or "aipower-VERSION-….whl[excel]" for the wheel '
+                                       'installed) (the formula engine needs formulas >=1.3.1,<1.4; this Python has '
+                                       'formulas 1.3.0)\n')
+    assert not (tmp_path / "wb").exists()
+
+
+def test_the_engine_s_formulas_versions_are_the_excel_extra_s():
+    from pathlib import Path
+
+    from aipower.recalc import FORMULAS_VERSIONS
+    from aipower.scenario import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    low, high = (".".join(map(str, v)) for v in FORMULAS_VERSIONS)
+    assert f"formulas>={low},<{high}" in project["project"]["optional-dependencies"]["excel"]

@@ -72,3 +72,32 @@ def test_numpy_arrays_and_integers_pass_where_the_functions_take_them(tmp_path):
     assert any(':16: error: Argument "nameplate_gw" to "firm_equivalent_gw" has incompatible type "str"' in line
                for line in lines), out
     assert all(":15:" in line or ":16:" in line for line in lines), out  # the numpy arguments pass
+
+
+def test_misspelt_names_after_import_aipower_are_errors_to_a_type_checker(tmp_path):
+    # the lazy module __getattr__ (-> Any) took any name: aipower.rnu and a wrong keyword passed
+    out, status = _mypy(tmp_path, """
+        import aipower
+        aipower.rnu("base")
+        aipower.sweep.run("ai_ranges", sample=10)
+        version: int = aipower.__version__
+        aipower.sweep.run("ai_ranges", samples=10)
+        aipower.run("base").hours
+    """)
+    lines = [line for line in out.splitlines() if "error:" in line]
+    assert status == 1, out
+    assert any(':3: error: Module has no attribute "rnu"' in line for line in lines), out
+    assert any(':4: error: Unexpected keyword argument "sample" for "run"' in line for line in lines), out
+    assert any(":5: error: Incompatible types in assignment" in line for line in lines), out
+    assert len(lines) == 3, out  # the right calls pass
+
+
+@pytest.mark.parametrize("python", ["3.10", f"{sys.version_info[0]}.{sys.version_info[1]}"])
+def test_the_package_itself_passes_a_type_check(tmp_path, python):
+    # a wrong annotation (a writer typed -> None returning int, a list parameter defaulting to ()) made
+    # mypy, and so stubtest, refuse the package; on 3.10 a call that 3.10's typeshed does not allow
+    package = Path(aipower.__file__).resolve().parent
+    done = subprocess.run([sys.executable, "-m", "mypy", str(package), "--ignore-missing-imports", "--python-version",
+                           python, "--cache-dir", str(tmp_path / "cache"), "--no-error-summary"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

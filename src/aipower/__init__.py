@@ -38,11 +38,15 @@ _SUBMODULES = ("balance", "calculator_tables", "calibration", "dc_power", "deman
                "us_gap", "xlfunctions")  # not workbooks or recalc: they need the excel extra
 _LAZY.update({m: (m, None) for m in _SUBMODULES})
 
-if TYPE_CHECKING:  # what type checkers and IDEs see: the same names, imported eagerly
-    from . import actuals, units
+if TYPE_CHECKING:  # what type checkers and IDEs see: the same names and submodules, imported eagerly
+    from . import (actuals, balance, calculator_tables, calibration, dc_power, demand, global_dc, onsite_power,
+                   rack_power, renewables, scenario, supply, sweep, token_cost, training, uncertainty, units, us_gap,
+                   xlfunctions)
     from .balance import BalanceResult, run
     from .renewables import Requirement, required_wind_solar
     from .scenario import Assumption, Scenario, ScenarioError, load_scenario
+
+    __version__: str
 
 
 def _package_version() -> str:
@@ -54,7 +58,7 @@ def _package_version() -> str:
         return "0.0.0+unknown"
 
 
-def __getattr__(name: str) -> Any:
+def _lazy(name: str) -> Any:
     if name == "__version__":  # read from the installed metadata on first use: it takes a while
         globals()[name] = value = _package_version()
         return value
@@ -62,11 +66,15 @@ def __getattr__(name: str) -> Any:
         module, attribute = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = importlib.import_module(f".{module}", __name__)
+    found: Any = importlib.import_module(f".{module}", __name__)
     if attribute is not None:
-        value = getattr(value, attribute)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
+        found = getattr(found, attribute)
+    globals()[name] = found  # later lookups skip __getattr__
+    return found
+
+
+if not TYPE_CHECKING:  # hidden from type checkers, which would take any misspelt name through it as Any
+    __getattr__ = _lazy
 
 
 def __dir__() -> list[str]:
@@ -80,7 +88,7 @@ def version_info() -> dict[str, str]:
     from . import actuals
     from ._kernel import build_info
 
-    info = {"package": globals().get("__version__") or __getattr__("__version__")}  # the lazy name, read once
+    info = {"package": globals().get("__version__") or _lazy("__version__")}  # the lazy name, read once
     info.update({f"kernel_{k}": str(v) for k, v in build_info().items()})
     info["data_vintage"] = actuals.vintage()
     return info

@@ -211,7 +211,7 @@ def start_value(scenario: Scenario, key: str, h: Horizon, unit: str) -> float:
     return value
 
 
-def anchors(scenario: Scenario, key: str, h: Horizon, label: str) -> dict[int, float]:
+def anchors(scenario: Scenario, key: str, h: Horizon, label: str) -> dict[Any, float]:  # Any: the kernel's key type
     """Actuals of a start assumption after the first year, up to the base year (rebasing)."""
     a: Assumption = scenario.assumption(key)
     out: dict[int, float] = {}

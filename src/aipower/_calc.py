@@ -63,7 +63,7 @@ class Assumption(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _calculator_tree() -> dict[str, Any]:
-    text = resources.files("aipower").joinpath("scenarios", CALCULATORS_TOML).read_text(encoding="utf-8")
+    text = resources.files("aipower").joinpath("scenarios").joinpath(CALCULATORS_TOML).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -390,8 +390,9 @@ def checked(func: Callable[..., Any] | None = None, *, per_item: bool = False) -
                 # getattr, not np.ndim: np.ndim of a ragged list raised numpy's own "inhomogeneous shape"
                 if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or getattr(value, "ndim", 1) == 0:
                     raise ValueError(f"{name} = {described(value)}: expected a list of years (whole numbers)")
-                items = [_whole(v) for v in value]
-                if None in items:
+                read = [_whole(v) for v in value]
+                items = [v for v in read if v is not None]
+                if len(items) != len(read):
                     raise ValueError(f"{name} = {described(value)}: expected a list of years (whole numbers)")
                 bound.arguments[name] = items
                 outside = [v for v in items if not _YEARS[0] <= v <= _YEARS[1]]

@@ -16,6 +16,20 @@ from pathlib import Path
 from typing import Any
 
 
+# Where the Excel layer's dependencies come from, for every message about one missing
+EXCEL_EXTRA = ('the excel extra: pip install ".[excel]" in the aipower checkout (or "aipower-VERSION-….whl[excel]" '
+               "for the wheel installed)")
+
+
+class MissingExtraError(ImportError):
+    """A dependency of the excel extra is missing, or of a version the package cannot use: the message
+    says what needs it and what to install; `detail` is what is wrong."""
+
+    def __init__(self, needed_by: str, detail: str) -> None:
+        super().__init__(f"{needed_by} needs {EXCEL_EXTRA}: {detail}")
+        self.detail = detail
+
+
 class OutputExistsError(FileExistsError):
     """The output file exists and overwriting was not allowed."""
 
@@ -268,7 +282,10 @@ def text_writer(text: str) -> Callable[[Path], None]:
     """A `write(tmp)` for `atomic_write`/`atomic_write_all`: the text in UTF-8. A lone surrogate (a
     file name that is not UTF-8, as Python decodes it) is written as its escape, \\udcff: in JSON the
     same text, where strict UTF-8 would fail only once the work to write is done."""
-    return lambda tmp: tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
+
+    return write
 
 
 def atomic_write_csv(path: str | Path, df: Any, *, index: bool, float_format: str, overwrite: bool = False) -> Path:

@@ -9,6 +9,7 @@ seed 1's sector and nuclear paths (MODEL.md §1-2), at ± 0.3 pt for a growth ra
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,9 +20,9 @@ from . import actuals, units
 from .balance import BalanceResult, run
 from .renewables import required_wind_solar
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
+else:  # Python 3.10
     import tomli as tomllib
 
 TARGETS_FILE = "seed1_targets.toml"

@@ -14,11 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-from ._io import OutputExistsError
+from ._io import EXCEL_EXTRA, MissingExtraError, OutputExistsError
 from .cli import error_text, in_path, out_path, print_paths, scenario_args
 
-_EXTRA = ("the Excel commands need the excel extra: pip install \".[excel]\" in the aipower checkout "
-          "(or \"aipower-VERSION-….whl[excel]\" for the wheel installed)")
+_EXTRA = f"the Excel commands need {EXCEL_EXTRA}"
 
 
 def _workbooks(n: int) -> str:
@@ -26,7 +25,7 @@ def _workbooks(n: int) -> str:
 
 
 def _missing(exc: ImportError) -> int:
-    print(f"aipower: error: {_EXTRA} ({exc})", file=sys.stderr)
+    print(f"aipower: error: {_EXTRA} ({exc.detail if isinstance(exc, MissingExtraError) else exc})", file=sys.stderr)
     return 2
 
 

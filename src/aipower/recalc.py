@@ -33,16 +33,43 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import numpy as np
 
-from formulas.errors import BaseError as _FormulasError
+from ._io import MissingExtraError, OutputExistsError, atomic_write, check_targets
 
-from ._io import OutputExistsError, atomic_write, check_targets
+# The versions of the `formulas` library whose internals the engine adapts (its operators, text
+# conversion and tokenizer): the excel extra's bound in pyproject.toml
+FORMULAS_VERSIONS = ((1, 3, 1), (1, 4))
+
+
+def _formulas_problem() -> str | None:
+    """Why the installed `formulas` cannot serve the engine, or None if it can."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("formulas")
+    except PackageNotFoundError:
+        return "No module named 'formulas'"
+    low, high = FORMULAS_VERSIONS
+    parts = tuple(int(p) for p in re.findall(r"\d+", found)[:3])
+    if not low <= parts < high:
+        return (f"the formula engine needs formulas >={'.'.join(map(str, low))},<{'.'.join(map(str, high))}; "
+                f"this Python has formulas {found}")
+    return None
+
+
+_problem = _formulas_problem()
+if _problem is not None:  # a bare ImportError (or, for an older formulas, a template's formula refused) otherwise
+    raise MissingExtraError("aipower.recalc (recalc, regenerate)", _problem)
+try:
+    from formulas.errors import BaseError as _FormulasError
+except ImportError as exc:  # a dependency of formulas' own missing or of another version
+    raise MissingExtraError("aipower.recalc (recalc, regenerate)", str(exc)) from exc
 from .xlfunctions import REGISTRY
 
 # References that need the cell's address, not its value: the engine passes values only.
@@ -1602,7 +1629,7 @@ def _unsupported_functions(formula: str) -> tuple[str, ...]:
 def _is_address(addr: str) -> bool:
     """A1 or A1:B2 within the sheet (XFD1048576 at most); XFE1 or A1048577 is a name, as in Excel."""
     m = re.match(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$", addr)
-    return bool(m) and all(col_index(c) < _COLUMNS and 0 < int(r) <= _ROWS
+    return m is not None and all(col_index(c) < _COLUMNS and 0 < int(r) <= _ROWS
                            for c, r in ((m.group(1), m.group(2)), (m.group(3) or "A", m.group(4) or "1")))
 
 
@@ -2250,7 +2277,7 @@ def patch_chart(xml: str, book: Book) -> str:
     for kind in ("num", "str"):
         pattern = (rf"(?P<head><(?P<p>(?:[A-Za-z_][\w.-]*:)?){kind}Ref>\s*<(?P=p)f>(?P<ref>[^<]*)</(?P=p)f>\s*)"
                    rf"(?:<(?P=p){kind}Cache>(?P<cache>.*?)</(?P=p){kind}Cache>)?")
-        xml = re.sub(pattern, lambda m, kind=kind: cache(m, kind), xml, flags=re.S)
+        xml = re.sub(pattern, partial(cache, kind=kind), xml, flags=re.S)
     return xml
 
 

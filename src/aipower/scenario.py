@@ -523,7 +523,7 @@ class Scenario:
             with_unit = _number_with_unit(value, merged[key].unit) if numeric else None
             if with_unit is not None:  # '1172 亿kWh': the unit said
                 value = {"value": with_unit[0], "unit": with_unit[1]}
-            node = value if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)) else {"value": value}
+            node: Any = value if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)) else {"value": value}
             file_unit = merged[key].unit
             bare = numeric and isinstance(node, dict) and "unit" not in node and "actual" not in node
             if bare:
@@ -752,6 +752,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         if field not in _LEAF_FIELDS:
             raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source, or a "
                                 f"distribution's {', '.join(_uncertainty.FIELDS)})")
+    value: Any
     if "actual" in node:
         value, unit = _actual_reference(key, node, root, origin)
     elif "year_offset" in node or "less" in node:  # would be ignored without an actual
@@ -792,7 +793,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
     if "source" in node and (not isinstance(node["source"], str) or not node["source"].strip()):
         raise ScenarioError(f"{origin}: {key}: source = {_shown(node['source'])}: expected a text saying where the "
                             "value comes from (or no source: the file is then named as the source)")
-    numbers = [value] if _kind(value) == "number" else value if _kind(value) == "list of numbers" else []
+    numbers: Any = [value] if _kind(value) == "number" else value if _kind(value) == "list of numbers" else []
     if not all(math.isfinite(v) for v in numbers):  # NaN reached the model as a number ("value = nan" at run time)
         what = "fraction" if units.model_unit(unit) == "fraction" else "number"
         raise ScenarioError(f"{origin}: {key} = {value!r}: expected a finite {what}")

@@ -26,7 +26,7 @@ def _converter(kernel: Callable[..., Any], *params: str) -> Callable[..., Any]:
         return as_result(kernel(*args))
 
     convert.__name__ = convert.__qualname__ = kernel.__name__
-    convert.__doc__ = kernel.__doc__.strip().splitlines()[-1]  # pybind11 puts the signature first
+    convert.__doc__ = str(kernel.__doc__).strip().splitlines()[-1]  # pybind11 puts the signature first
     convert.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="ArrayLike") for p in params])
     return checked(convert)

@@ -18,7 +18,8 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,7 +195,7 @@ def _cached(v: Any) -> Any:
 # Shared pieces
 
 
-def inputs_sheet(b: Builder, extra: list[tuple[str, str, Any, str]] = (), scenario: str | None = None,
+def inputs_sheet(b: Builder, extra: Sequence[tuple[str, str, Any, str]] = (), scenario: str | None = None,
                  choices: tuple[str, ...] | None = None) -> Sheet:
     """The Inputs sheet: scenario (drop-down), base year, overrides range, and template inputs.
 
@@ -748,7 +749,7 @@ def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | 
     targets = [out_dir / f"{n}.xlsx" for n in names]
     check_targets(targets, overwrite=force)
     # all or nothing: an error or Ctrl-C in the sixth workbook leaves the folder as it was
-    return atomic_write_all({target: (lambda tmp, n=n: _write(n, tmp, scenario, base_year))
+    return atomic_write_all({target: partial(_write, n, scenario=scenario, base_year=base_year)
                              for n, target in zip(names, targets)}, overwrite=force)
 
 

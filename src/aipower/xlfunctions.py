@@ -36,7 +36,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,10 @@ CELL_TEXT_LIMIT = 255
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent) + os.sep
 
+
+def _cell_counted(m: re.Match[str], name: str) -> str:
+    """`name[i]` (0-based, the kernel's) as the cell a user counts from 1."""
+    return f"{name}: cell {int(m.group(1)) + 1}"
 
 class XlError(str):
     """An Excel error with its reason: ``"#VALUE! <argument>: <problem>"``.
@@ -141,7 +145,7 @@ class XlFunction:
                 break
         for p in self.params:  # the kernel's 0-based position in a range as the cell a user counts from 1
             if p.kind == "range":
-                message = re.sub(rf"\b{p.name}\[(\d+)\]", lambda m, n=p.name: f"{n}: cell {int(m.group(1)) + 1}", message)
+                message = re.sub(rf"\b{p.name}\[(\d+)\]", partial(_cell_counted, name=p.name), message)
         return message
 
     def __call__(self, *args: Any) -> Any:
@@ -413,7 +417,7 @@ def _shown_cell(v: Any) -> str:
     if isinstance(v, (datetime.date, datetime.time)):
         return f"the date or time {v.isoformat()}"
     if isinstance(v, (int, float, np.integer, np.floating)) and not (isinstance(v, int) and abs(v) > sys.float_info.max):
-        return _fmt_number(v)
+        return _fmt_number(float(v))
     return reprlib.repr(v)
 
 
