@@ -299,6 +299,11 @@ int resolve_threads(int requested) {
 void lean_lanes(const Model::Impl& m, const double* values, std::size_t n, double* out, Model::Workspace& w);
 
 struct Model::Impl {
+    // Unique in the process (an address could be reused by a later model): tags its workspaces.
+    const std::uint64_t id = [] {
+        static std::atomic<std::uint64_t> next{1};
+        return next.fetch_add(1);
+    }();
     china::Inputs base;
     china::Inputs leveled;  // base with the level segment (when a target is set)
     DataCenterRoute route;
@@ -1541,6 +1546,7 @@ struct Model::Impl {
     }
     Work make_work() const {
         Work w;
+        w.model_id = id;
         w.slots = slots;
         w.state = base_state;
         w.temps.assign(kTemps, 0.0);
@@ -1552,7 +1558,7 @@ struct Model::Impl {
         return w;
     }
     void check_work(const Work& w) const {
-        if (w.slots.size() != slots.size() || w.state.size() != base_state.size() ||
+        if (w.model_id != id || w.slots.size() != slots.size() || w.state.size() != base_state.size() ||
             w.lane_slots.size() != slots.size() * kLanes || w.lane_state.size() != base_state.size() * kLanes ||
             w.temps.size() != kTemps || w.bad.size() != 1 || w.lane_temps.size() != kTemps * kLanes ||
             w.lane_bad.size() != kLanes)
@@ -1686,6 +1692,14 @@ Model::Model(const china::Inputs& base, const std::vector<std::string>& bindings
         const auto& years_of_route = route.kind == DataCenterRoute::Kind::Capex ? route.capex_yi_rmb : route.eflops;
         require_same_length(route.kind == DataCenterRoute::Kind::Capex ? "route.capex_yi_rmb" : "route.eflops",
                             years_of_route.size(), n);
+        // Its fields checked here, by name: a bad one was an "internal error" of the lean evaluation. (Its
+        // path need not be the base's: a scenario's mid case is the mean of two of the route's paths.)
+        try {
+            m.route_path(base.demand.data_centers.start_value, route.capex_per_watt_rmb, route.twh_per_gw_year,
+                         route.energy_per_flop_change);
+        } catch (const std::invalid_argument& e) {
+            fail("route", std::string("does not run at its own values: ") + e.what());
+        }
     }
     m.compile();
     m.layout();

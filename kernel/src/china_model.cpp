@@ -34,9 +34,8 @@ void check_target(const RenewableTarget& t, const series::Years& years) {
                  ": the additions the solve sets start then)");
 }
 
-}  // namespace
-
-void apply_level(Inputs& in, const RenewableTarget& t, double level) {
+// apply_level on inputs and a target already checked (the solver's trials).
+void level_in(Inputs& in, const RenewableTarget& t, double level) {
     const auto add = [&](Source s, double per_year) {
         auto& segments = in.capacity[idx(s)].additions;
         std::vector<series::Segment> kept;
@@ -84,6 +83,19 @@ void apply_level(Inputs& in, const RenewableTarget& t, double level) {
     };
     add(supply::Wind, level * t.wind_fraction);
     add(supply::Solar, level * (1.0 - t.wind_fraction));
+}
+
+}  // namespace
+
+void apply_level(Inputs& in, const RenewableTarget& t, double level) {
+    // Its own checks: the cut reads each segment's values by year (a short list read past its end).
+    series::check_years("years", in.years);
+    check_target(t, in.years);
+    require_finite("level", level);
+    for (Source s : {supply::Wind, supply::Solar})
+        for (const auto& seg : in.capacity[idx(s)].additions)
+            series::check_segment("supply." + supply::source_names()[idx(s)] + ".additions", seg);
+    level_in(in, t, level);
 }
 
 namespace {
@@ -172,7 +184,7 @@ renewables::Requirement required_level(const Inputs& base_inputs, const Renewabl
     const auto year_index = static_cast<std::size_t>(target.year - inputs.years.first);
     const auto share_of_level = [&](double level) {
         Inputs trial = inputs;
-        apply_level(trial, target, level);
+        level_in(trial, target, level);
         auto b = balance_inputs(trial, d, project_supply(trial));
         b.loss_factor = factor;
         const auto consumption = b.consumption[year_index];
@@ -203,7 +215,7 @@ Result run(const Inputs& given) {
     if (in.target.enabled) {
         r.requirement = required_level(in, in.target);
         r.has_requirement = true;
-        apply_level(in, in.target, r.requirement.level);
+        level_in(in, in.target, r.requirement.level);
     }
     r.demand = demand::project(in.demand);
     const Supply s = project_supply(in);

@@ -27,7 +27,8 @@ std::vector<double> project_row(const std::string& name, const RowSpec& spec, co
     require_non_negative(name + ".start_value", spec.start_value);
     if (spec.driver == Driver::Series) return series::project(name, years, spec.start_value, spec.segments, spec.anchors);
 
-    // Per capita: project kWh per person, then multiply by population.
+    // Per capita: project kWh per person, then multiply by population (of each anchor's year: checked first).
+    series::check_anchors(name, years, spec.anchors);
     std::map<int, double> per_capita_anchors;
     for (const auto& [year, twh] : spec.anchors)
         per_capita_anchors[year] = units::twh_to_per_capita(twh, population[static_cast<std::size_t>(year - years.first)]);

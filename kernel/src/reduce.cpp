@@ -192,7 +192,16 @@ QuantileSketch QuantileSketch::from_state(double alpha, std::uint64_t count, dou
     return s;
 }
 
-Summary::Summary(std::size_t width, double alpha) : alpha_(alpha), sketches_(width, QuantileSketch(alpha)) {}
+namespace {
+std::size_t checked_width(std::size_t width) {
+    if (width > kMaxColumns)
+        fail("width", static_cast<double>(width), "at most " + std::to_string(kMaxColumns) + " columns");
+    return width;
+}
+}  // namespace
+
+Summary::Summary(std::size_t width, double alpha)
+    : alpha_(alpha), sketches_(checked_width(width), QuantileSketch(alpha)) {}
 
 void Summary::add_block(std::uint64_t block, const double* values, std::size_t rows) {
     const std::size_t w = width();

@@ -8,6 +8,7 @@ namespace aipower::renewables {
 
 Requirement solve_level(const std::function<double(double)>& share_of_level, double target_share) {
     require_range("target_share", target_share, 0.0, 1.0);
+    if (!share_of_level) fail("share_of_level", "is empty: expected the share reached at a level");
     // The probe level only sets the scale of the secant; any positive value works for a linear share.
     constexpr double kProbeLevel = 100.0;
     Requirement r;

@@ -162,7 +162,10 @@ void validate(const Distribution& d, const std::string& name) {
     }
 }
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x * inverse_sqrt2()); }
+double normal_cdf(double x) {
+    if (std::isnan(x)) fail("x", x, "a number (or ±inf)");
+    return 0.5 * std::erfc(-x * inverse_sqrt2());
+}
 
 // Wichura, M. J. (1988), Algorithm AS 241: The percentage points of the normal
 // distribution, Applied Statistics 37, 477-484 (PPND16, ~1e-16 relative accuracy).
@@ -250,7 +253,8 @@ double quantile(const Distribution& d, double p) {
     if (!(p > 0.0 && p < 1.0)) fail("p", p, "a probability in (0, 1)");
     // A cheap test per draw; the named checks (and their messages) only when it fails. Unchecked, a
     // negative sd turned the truncation interval around and the mirrored draw recursed without end.
-    const bool plausible = d.low <= d.high && (d.kind != Kind::Normal || d.sd > 0.0) &&
+    const bool plausible = d.low <= d.high && (d.kind != Kind::Triangular || (d.low <= d.mode && d.mode <= d.high)) &&
+                           (d.kind != Kind::Normal || (d.sd > 0.0 && !std::isnan(d.mean))) &&
                            (d.kind != Kind::LogNormal || (d.sigma > 0.0 && d.median > 0.0));
     if (!plausible) {
         validate(d, "distribution");

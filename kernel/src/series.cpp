@@ -103,7 +103,7 @@ std::string method_name(Method method) {
 }
 
 std::vector<double> spread_evenly(double total, int years) {
-    if (years <= 0) fail("years", years, "a positive number of years");
+    require_years_count("years", years, 1);  // a path of INT_MAX years was attempted
     require_finite("total", total);
     return std::vector<double>(static_cast<std::size_t>(years), total / years);
 }
@@ -126,6 +126,15 @@ std::vector<double> growth_rates(const std::vector<double>& path, double start_g
     return finite_results("series::growth_rates", out);  // a NaN or inf in the path, or an overflow
 }
 
+void check_anchors(const std::string& name, const Years& years, const std::map<int, double>& anchors) {
+    for (const auto& [year, value] : anchors) {
+        if (year <= years.first || year > years.last)
+            fail(name + ".anchor year", year,
+                 "a year in " + std::to_string(years.first + 1) + "-" + std::to_string(years.last));
+        require_non_negative(name + ".anchor " + std::to_string(year), value);
+    }
+}
+
 std::vector<double> project(const std::string& name, const Years& years, double start_value,
                             const std::vector<Segment>& segments, const std::map<int, double>& anchors,
                             const std::vector<double>& adjustments) {
@@ -133,12 +142,7 @@ std::vector<double> project(const std::string& name, const Years& years, double 
     if (!adjustments.empty()) require_same_length(name + ".adjustments", adjustments.size(), static_cast<std::size_t>(years.count()));
     require_non_negative(name + ".start_value", start_value);
     for (const auto& s : segments) check_segment(segment_label(name, s), s);
-    for (const auto& [year, value] : anchors) {
-        if (year <= years.first || year > years.last)
-            fail(name + ".anchor year", year,
-                 "a year in " + std::to_string(years.first + 1) + "-" + std::to_string(years.last));
-        require_non_negative(name + ".anchor " + std::to_string(year), value);
-    }
+    check_anchors(name, years, anchors);
 
     const int n = years.count();
     std::vector<double> x(static_cast<std::size_t>(n), 0.0);

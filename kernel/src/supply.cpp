@@ -47,6 +47,7 @@ std::vector<double> project_capacity(const std::string& name, const series::Year
 
 std::vector<double> additions(const std::vector<double>& path, double previous_end, const std::vector<double>& retirements) {
     if (!retirements.empty()) require_same_length("retirements", retirements.size(), path.size(), "one per year of the path");
+    require_finite("previous_end", previous_end);  // named, not "supply::additions = nan"
     std::vector<double> out(path.size());
     for (std::size_t i = 0; i < path.size(); ++i) {
         const double before = i == 0 ? previous_end : path[i - 1];

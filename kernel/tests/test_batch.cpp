@@ -294,6 +294,31 @@ TEST_CASE("a data-center row driven by the capex route is recomputed per scenari
                  "dc_power.twh_per_gw_year: varied alone: vary dc_power.capex_per_watt_rmb with it");
     CHECK_THROWS(batch::Model(fixture::model(), {"dc_power.twh_per_gw_year"}, {"hours.coal"}), "driven by capex");
     CHECK_THROWS(batch::Model(fixture::model(), {}, {"hours.coal"}, route), "has no path");
+    // A bad field of the route is named (it was "internal error: the lean evaluation rejects ...").
+    auto bad = route;
+    bad.first_year_fraction = 5.0;
+    CHECK_THROWS(batch::Model(base, bindings, {"hours.coal"}, bad), "route: does not run at its own values: first_year_fraction = 5");
+    bad = route;
+    bad.capex_per_watt_rmb = std::nan("");
+    CHECK_THROWS(batch::Model(base, bindings, {"hours.coal"}, bad), "route: does not run at its own values: capex_per_watt_rmb = nan");
+}
+
+TEST_CASE("a workspace of another model is refused even where its sizes match") {
+    // it carries its own model's base values: another model's gave other numbers, silently
+    const batch::Model m(fixture::model(), kBindings, kOutputs);
+    auto other_base = fixture::model();
+    other_base.calibration.coal_hours *= 1.05;
+    const batch::Model other(other_base, kBindings, kOutputs);
+    auto foreign = other.workspace();
+    std::vector<double> out(m.width());
+    std::string error;
+    CHECK_THROWS(m.evaluate_one(m.base_values().data(), out.data(), &error, foreign), "workspace: belongs to another model");
+    std::vector<std::uint8_t> ok(1);
+    CHECK_THROWS(m.evaluate_serial(m.base_values().data(), 1, out.data(), ok.data(), foreign,
+                                   [](std::size_t, const std::string&) {}),
+                 "workspace: belongs to another model");
+    auto own = m.workspace();
+    CHECK(m.evaluate_one(m.base_values().data(), out.data(), &error, own));
 }
 
 TEST_CASE("evaluate is independent of the thread count and reports the lowest failing index") {

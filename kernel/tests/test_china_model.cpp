@@ -95,4 +95,19 @@ TEST_CASE("bad inputs") {
     in.demand.secondary.segments = {seg(series::Method::Growth, 2025, 2030, {0.6})};
     CHECK_THROWS(china::run(in), "coal hours[");
 }
+TEST_CASE("apply_level checks what it is given") {
+    // a segment with 2 values over 6 years was read past its end (heap overflow under ASan)
+    auto in = sample();
+    const china::RenewableTarget target{true, 0.3, 2030, 2026, 2030, 0.5};
+    in.capacity[supply::Wind].additions = {seg(series::Method::Growth, 2025, 2030, {0.1, 0.2})};
+    CHECK_THROWS(china::apply_level(in, target, 100.0), "supply.wind.additions");
+    CHECK_THROWS(china::apply_level(in, target, 100.0), "has 2 values, expected 1 or 6");
+    in = sample();
+    CHECK_THROWS(china::apply_level(in, {true, 0.3, 2030, 2029, 2027, 0.5}, 100.0), "renewables.last_year = 2027");
+    CHECK_THROWS(china::apply_level(in, {true, 0.3, 2030, 2026, 100000, 0.5}, 100.0), "renewables.last_year = 100000");
+    CHECK_THROWS(china::apply_level(in, target, std::nan("")), "level = nan");
+    china::apply_level(in, target, 100.0);  // a level increment over the target's years, cut into the additions
+    CHECK(in.capacity[supply::Wind].additions.back().values == std::vector<double>{50.0});
+    CHECK(in.capacity[supply::Solar].additions.back().first_year == 2026);
+}
 TEST_MAIN()

@@ -45,6 +45,16 @@ TEST_CASE("per-capita rows follow population") {
     const auto r = demand::project(in);
     CHECK_NEAR(r.rows.at("tertiary_core")[6] / r.rows.at("tertiary_core")[0], r.population[6] / r.population[0], 1e-12);
 }
+TEST_CASE("a per-capita row's anchor outside the horizon is refused, not read past the population") {
+    auto in = sample();  // the population of the anchor's year was read first: garbage, or a crash
+    in.tertiary_core.driver = demand::Driver::PerCapita;
+    in.tertiary_core.anchors = {{2031, 120.0}};
+    CHECK_THROWS(demand::project(in), "tertiary_core.anchor year = 2031: expected a year in 2025-2030");
+    in.tertiary_core.anchors = {{1000000, 120.0}};
+    CHECK_THROWS(demand::project(in), "tertiary_core.anchor year = 1000000");
+    in.tertiary_core.anchors = {{2024, 120.0}};  // the start year is the start value's
+    CHECK_THROWS(demand::project(in), "tertiary_core.anchor year = 2024");
+}
 TEST_CASE("an explicit path replaces a row") {
     auto in = sample();
     in.data_centers.path = {1, 2, 3, 4, 5, 6, 7};

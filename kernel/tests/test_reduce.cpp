@@ -56,6 +56,10 @@ TEST_CASE("merging is exact: split sketches equal one sketch") {
     CHECK(std::isnan(reduce::QuantileSketch().quantile(0.5)));
 }
 
+TEST_CASE("a summary wider than its column limit is refused by name, not allocated") {
+    CHECK_THROWS(reduce::Summary(std::size_t{1} << 40), "width = 1.099511628e+12: expected at most 1048576 columns");
+    CHECK(reduce::Summary(3).width() == 3);
+}
 TEST_CASE("a spread too wide for the alpha is refused by name, changing nothing, instead of exhausting memory") {
     // 1e-7 over 1e-300 .. 1e300 would need about 6.9e9 buckets (55 GB).
     reduce::QuantileSketch s(1e-7);

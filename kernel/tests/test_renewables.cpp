@@ -13,5 +13,6 @@ TEST_CASE("a linear share is solved exactly") {
 TEST_CASE("a share that does not respond is an error") {
     CHECK_THROWS(renewables::solve_level([](double) { return 0.2; }, 0.3), "does not rise");
     CHECK_THROWS(renewables::solve_level([](double l) { return 0.2 + l; }, 1.3), "target_share = 1.3");
+    CHECK_THROWS(renewables::solve_level({}, 0.3), "share_of_level: is empty");  // was std::bad_function_call
 }
 TEST_MAIN()

@@ -44,6 +44,10 @@ TEST_CASE("quantile refuses parameters a direct caller did not validate") {
     // A negative sd turned the truncation interval around: the mirrored draw recursed until the stack ran out.
     CHECK_THROWS(quantile(normal_dist(0.0, -1.0), 0.5), "distribution.sd = -1");
     CHECK_THROWS(quantile(lognormal_dist(1.0, -0.5), 0.5), "distribution.sigma = -0.5");
+    // A mode outside [low, high] gave 2.12 from [0, 1]; a NaN mean an "-inf" quantile naming neither.
+    CHECK_THROWS(quantile(triangular_dist(0.0, 5.0, 1.0), 0.9), "distribution.mode = 5");
+    CHECK_THROWS(quantile(normal_dist(std::nan(""), 1.0), 0.5), "distribution.mean = nan");
+    CHECK_THROWS(normal_cdf(std::nan("")), "x = nan");
 }
 
 TEST_CASE("quantile functions") {

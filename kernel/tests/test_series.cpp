@@ -52,6 +52,11 @@ TEST_CASE("anchors pin known years; the segment continues from them") {
     CHECK_NEAR(x[1], 200.0, 1e-12);
     CHECK_NEAR(x[2], 220.0, 1e-12);
 }
+TEST_CASE("spread_evenly refuses a path longer than the model's years") {
+    CHECK_THROWS(spread_evenly(1.0, 100000000), "years = 100000000: expected a number of years in 1-200");
+    CHECK_THROWS(spread_evenly(1.0, 0), "years = 0");
+    CHECK((spread_evenly(6.0, 3) == std::vector<double>{2.0, 2.0, 2.0}));
+}
 TEST_CASE("bad input names the series and the problem") {
     CHECK_THROWS(project("demand.secondary", kYears, 100.0, {seg(Method::Growth, 2025, 2029, {0.1})}),
                  "demand.secondary: year 2030 is not covered");

@@ -23,6 +23,9 @@ TEST_CASE("capacity rolls forward with additions less retirements") {
     const auto avg = supply::average_capacity(path, spec.previous_end);
     CHECK_NEAR(avg[0], 0.5 * (1164.93 + 1194.98), 1e-9);
 }
+TEST_CASE("additions name a previous end that is not a number") {
+    CHECK_THROWS(supply::additions({1.0, 2.0}, std::nan(""), {}), "previous_end = nan");
+}
 TEST_CASE("negative capacity and retirements are refused") {
     supply::CapacitySpec spec;
     spec.previous_end = 10.0;

@@ -72,7 +72,9 @@ int resolve_threads(int requested);
 // The data-center row's route when it is driven by capex or compute (the
 // base inputs then hold its path): what the route needs besides the bound
 // inputs, so the batch can recompute the path per scenario with the same
-// kernel function (dc_power::capex_driven_path / compute_driven_path).
+// kernel function (dc_power::capex_driven_path / compute_driven_path). Where
+// its inputs are bound, every scenario's path is the route's (the base's path
+// is not read), so the route is the caller's to keep consistent with the base.
 //   capex:   bind dc_power.capex_per_watt_rmb and dc_power.twh_per_gw_year together
 //   compute: bind dc_power.energy_per_flop_change
 struct DataCenterRoute {
@@ -111,8 +113,10 @@ class Model {
 
     // Buffers of one thread's evaluations (create one per thread with
     // workspace(), reuse it): one scenario, and a block of scenarios evaluated
-    // at once (lanes). Sized for this model only.
+    // at once (lanes). For this model only: it holds the model's base values, so
+    // another model's workspace is refused, whatever its sizes.
     struct Workspace {
+        std::uint64_t model_id = 0;  // the model that made it
         std::vector<double> slots, state, temps, bad;
         std::vector<double> lane_slots, lane_state, lane_temps, lane_bad;
         std::vector<const double*> transpose_from;  // row pointers of a block's transpositions

@@ -33,6 +33,9 @@ inline constexpr double kZeroThreshold = 1e-300;
 // finite magnitude; a small alpha over a wide spread is refused by name instead of allocating until
 // memory runs out.
 inline constexpr std::int64_t kMaxBuckets = std::int64_t{1} << 23;
+// Columns of one Summary (a sweep's outputs × years are a few hundred): a width of 2^40 was a
+// std::bad_alloc, not a message.
+inline constexpr std::size_t kMaxColumns = std::size_t{1} << 20;
 
 class QuantileSketch {
   public:

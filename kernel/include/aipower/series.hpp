@@ -52,6 +52,9 @@ void check_years(const std::string& name, const Years& years);
 // segment; a scenario loader can run it first, to name the file and line of a bad segment.
 void check_segment(const std::string& label, const Segment& segment);
 
+// Anchor years after years.first, up to years.last, and values >= 0; errors prefixed by `name`.
+void check_anchors(const std::string& name, const Years& years, const std::map<int, double>& anchors);
+
 // Rolls `start_value` (in years.first) forward to years.last. `anchors` pins
 // a year to a known value (actuals after the start year). `name` prefixes
 // every error message. Every year after the start must be covered by exactly
