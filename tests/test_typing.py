@@ -101,3 +101,19 @@ def test_the_package_itself_passes_a_type_check(tmp_path, python):
                            python, "--cache-dir", str(tmp_path / "cache"), "--no-error-summary"],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_unit_converters_declared_for_type_checkers_are_the_runtime_s(tmp_path):
+    # they were Callable[..., Any]: units.gw_to_mw(gww=1.0) passed a type check. The declarations under
+    # TYPE_CHECKING must keep the runtime's argument names: every call by them passes, a misspelt one not.
+    import inspect
+
+    from aipower import units
+
+    converters = [n for n in units.__all__ if "_to_" in n and n != "to_model_unit"]
+    calls = [f"units.{n}({', '.join(f'{p}=1.0' for p in inspect.signature(getattr(units, n)).parameters)})"
+             for n in converters]
+    out, status = _mypy(tmp_path, "from aipower import units\n" + "\n".join(calls) + "\nunits.gw_to_mw(gww=1.0)\n")
+    lines = [line for line in out.splitlines() if "error:" in line]
+    assert len(converters) == 12 and status == 1, out
+    assert len(lines) == 1 and f":{len(calls) + 2}: error: Unexpected keyword argument \"gww\"" in lines[0], out

@@ -10,12 +10,16 @@ import inspect
 import math
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ._calc import _check_number_like, as_result, checked
 from ._kernel import units as _units
+
+
+ArrayLike = npt.ArrayLike
 
 
 def _converter(kernel: Callable[..., Any], *params: str) -> Callable[..., Any]:
@@ -32,18 +36,32 @@ def _converter(kernel: Callable[..., Any], *params: str) -> Callable[..., Any]:
     return checked(convert)
 
 
-yi_kwh_to_twh = _converter(_units.yi_kwh_to_twh, "yi_kwh")
-twh_to_yi_kwh = _converter(_units.twh_to_yi_kwh, "twh")
-yi_kw_to_gw = _converter(_units.yi_kw_to_gw, "yi_kw")
-gw_to_yi_kw = _converter(_units.gw_to_yi_kw, "gw")
-wan_kw_to_gw = _converter(_units.wan_kw_to_gw, "wan_kw")
-gw_to_wan_kw = _converter(_units.gw_to_wan_kw, "gw")
-mw_to_gw = _converter(_units.mw_to_gw, "mw")
-gw_to_mw = _converter(_units.gw_to_mw, "gw")
-gw_hours_to_twh = _converter(_units.gw_hours_to_twh, "gw", "hours")
-twh_per_gw_to_hours = _converter(_units.twh_per_gw_to_hours, "twh", "gw")
-per_capita_to_twh = _converter(_units.per_capita_to_twh, "kwh_per_person", "population_million")
-twh_to_per_capita = _converter(_units.twh_to_per_capita, "twh", "population_million")
+if TYPE_CHECKING:  # the converters' arguments as a type checker sees them (a misspelt keyword is an error)
+    def yi_kwh_to_twh(yi_kwh: ArrayLike) -> Any: ...
+    def twh_to_yi_kwh(twh: ArrayLike) -> Any: ...
+    def yi_kw_to_gw(yi_kw: ArrayLike) -> Any: ...
+    def gw_to_yi_kw(gw: ArrayLike) -> Any: ...
+    def wan_kw_to_gw(wan_kw: ArrayLike) -> Any: ...
+    def gw_to_wan_kw(gw: ArrayLike) -> Any: ...
+    def mw_to_gw(mw: ArrayLike) -> Any: ...
+    def gw_to_mw(gw: ArrayLike) -> Any: ...
+    def gw_hours_to_twh(gw: ArrayLike, hours: ArrayLike) -> Any: ...
+    def twh_per_gw_to_hours(twh: ArrayLike, gw: ArrayLike) -> Any: ...
+    def per_capita_to_twh(kwh_per_person: ArrayLike, population_million: ArrayLike) -> Any: ...
+    def twh_to_per_capita(twh: ArrayLike, population_million: ArrayLike) -> Any: ...
+else:
+    yi_kwh_to_twh = _converter(_units.yi_kwh_to_twh, "yi_kwh")
+    twh_to_yi_kwh = _converter(_units.twh_to_yi_kwh, "twh")
+    yi_kw_to_gw = _converter(_units.yi_kw_to_gw, "yi_kw")
+    gw_to_yi_kw = _converter(_units.gw_to_yi_kw, "gw")
+    wan_kw_to_gw = _converter(_units.wan_kw_to_gw, "wan_kw")
+    gw_to_wan_kw = _converter(_units.gw_to_wan_kw, "gw")
+    mw_to_gw = _converter(_units.mw_to_gw, "mw")
+    gw_to_mw = _converter(_units.gw_to_mw, "gw")
+    gw_hours_to_twh = _converter(_units.gw_hours_to_twh, "gw", "hours")
+    twh_per_gw_to_hours = _converter(_units.twh_per_gw_to_hours, "twh", "gw")
+    per_capita_to_twh = _converter(_units.per_capita_to_twh, "kwh_per_person", "population_million")
+    twh_to_per_capita = _converter(_units.twh_to_per_capita, "twh", "population_million")
 
 # Units a scenario may state, with the conversion to the unit the model uses.
 # Each entry: unit as written → (model unit, function turning the value into the model unit).
@@ -129,3 +147,8 @@ def model_unit(unit: str) -> str:
         raise ValueError(f"unit = {unit!r}: expected a unit as text, e.g. 'TWh' or '亿kWh'")
     unit = _canonical(unit)
     return _ALIASES[unit][0] if unit in _ALIASES else unit
+
+
+__all__ = ["accepted", "gw_hours_to_twh", "gw_to_mw", "gw_to_wan_kw", "gw_to_yi_kw", "known_unit", "known_units",
+           "model_unit", "mw_to_gw", "per_capita_to_twh", "to_model_unit", "twh_per_gw_to_hours", "twh_to_per_capita",
+           "twh_to_yi_kwh", "wan_kw_to_gw", "yi_kw_to_gw", "yi_kwh_to_twh"]
