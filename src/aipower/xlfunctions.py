@@ -69,6 +69,7 @@ def _cell_counted(m: re.Match[str], name: str) -> str:
     """`name[i]` (0-based, the kernel's) as the cell a user counts from 1."""
     return f"{name}: cell {int(m.group(1)) + 1}"
 
+
 class XlError(str):
     """An Excel error with its reason: ``"#VALUE! <argument>: <problem>"``.
 
