@@ -96,7 +96,8 @@ def test_misspelt_names_after_import_aipower_are_errors_to_a_type_checker(tmp_pa
 def test_the_package_itself_passes_a_type_check(tmp_path, python):
     # a wrong annotation (a writer typed -> None returning int, a list parameter defaulting to ()) made
     # mypy, and so stubtest, refuse the package; on 3.10 a call that 3.10's typeshed does not allow
-    package = Path(aipower.__file__).resolve().parent
+    # the source tree (with its kernel stubs): mypy on an installed copy reads site-packages as the user's code
+    package = Path(__file__).resolve().parent.parent / "src" / "aipower"
     done = subprocess.run([sys.executable, "-m", "mypy", str(package), "--ignore-missing-imports", "--python-version",
                            python, "--cache-dir", str(tmp_path / "cache"), "--no-error-summary"],
                           capture_output=True, text=True, check=False)
