@@ -1628,7 +1628,7 @@ def _unsupported_functions(formula: str) -> tuple[str, ...]:
 
 def _is_address(addr: str) -> bool:
     """A1 or A1:B2 within the sheet (XFD1048576 at most); XFE1 or A1048577 is a name, as in Excel."""
-    m = re.match(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$", addr)
+    m = _ADDRESS_LIKE.fullmatch(addr)
     return m is not None and all(col_index(c) < _COLUMNS and 0 < int(r) <= _ROWS
                            for c, r in ((m.group(1), m.group(2)), (m.group(3) or "A", m.group(4) or "1")))
 
@@ -1847,8 +1847,9 @@ _QUALIFIED_WHOLE_LINES = re.compile(r"!(?:\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\
 _WHOLE_LINES_REFUSED = ("whole columns or rows (D:D, 1:1) and cells or ranges reaching the sheet's last row or column "
                         "are not recalculated here; use a bounded range such as D1:D1000")
 _ROWS, _COLUMNS = 1048576, 16384  # a sheet's size (XFD1048576)
-_ADDRESS_LIKE = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?")  # bounds not checked
-_REFERENCE = re.compile(r"(?<![\w.$])\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?(?![\w(])")
+_ADDRESS = r"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?"  # A1 or A1:B2, bounds not checked
+_ADDRESS_LIKE = re.compile(_ADDRESS)
+_REFERENCE = re.compile(rf"(?<![\w.$]){_ADDRESS}(?![\w(])")  # one in a formula
 _QUOTED_SHEET = re.compile(r"'(?:[^']|'')*'!")
 
 

@@ -19,8 +19,8 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Sequence
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
