@@ -44,11 +44,11 @@ def test_renewables_per_point(base):
 
 def test_headline_table_matches_the_checks():
     rows = {h.label: h for h in calibration.headlines()}
-    assert len(rows) == 20
+    assert len(rows) == 22
     for h in rows.values():
         assert h.reached or h.note, h.label  # a missed headline always says why
     md = calibration.markdown(list(rows.values()))
-    assert md.count("\n") == 21
+    assert md.count("\n") == 23
 
 
 def test_sector_path_rows_are_the_model_tables_figures():
@@ -71,6 +71,16 @@ def test_sector_path_rows_are_the_model_tables_figures():
         ev = float(residential.note.split("needs about ")[1].split(" ")[0].replace(",", "")) / 10
         res_2030 = d.loc["residential_core", 2030] + (1 - share) * ev
         assert (res_2030 / d.loc["residential", 2025]) ** 0.2 - 1 == pytest.approx(0.096, abs=5e-5)
+    cap = base.capacity
+    for label, sources, want in (("thermal", ["coal", "gas", "biomass"], (0.049, 0.037)), ("hydro", ["hydro"], (0.031, 0.037))):
+        row = rows[f"base: {label} capacity CAGR 2025-27 and 2025-30 (end-2024→)"]
+        got = [(cap.loc[sources, y].sum() / cap.loc[sources, 2024].sum()) ** (1 / (y - 2024)) - 1 for y in (2027, 2030)]
+        assert row.model == f"{got[0]:.2%} and {got[1]:.2%}"
+        assert row.reached == all(abs(g - w) <= 0.003 for g, w in zip(got, want))
+    hydro = rows["base: hydro capacity CAGR 2025-27 and 2025-30 (end-2024→)"]
+    if not hydro.reached:  # the GW/yr it says the seed's rate needs, from the reported end-2024 capacity
+        needed = float(hydro.note.split("pumped storage) is ")[1].split(" GW/yr")[0])
+        assert needed == round(435.95 * (1.037 ** 6 - 1) / 6)
     growth = rows["ai: total consumption growth 2H25-26"]
     assert growth.reached == (ai.demand.loc["total_growth", 2026] > 0.06)
 

@@ -1,9 +1,11 @@
 import csv
 import errno
 import io
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -271,8 +273,8 @@ def test_tables_interrupted_leave_all_files_or_none(stage, tmp_path, monkeypatch
     if stage == "writing":
         assert err == "aipower: tables interrupted: nothing written\n" and not out.exists()
     else:
-        assert err == f"aipower: tables interrupted: all 12 files were written ({out})\n"
-        assert len(list(out.glob("*.csv"))) == 12 and not list(out.glob(".*"))
+        assert err == f"aipower: tables interrupted: all 13 files were written ({out})\n"
+        assert len(list(out.glob("*.csv"))) == 12 and (out / "tables.json").exists() and not list(out.glob(".*"))
 
 
 def _c_locale_env():
@@ -292,7 +294,7 @@ def test_a_non_ascii_file_name_in_the_c_locale_is_printed_as_given(tmp_path):
                            "tables", "--out", "输出"], capture_output=True, env=_c_locale_env(), cwd=tmp_path, timeout=300)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     lines = proc.stdout.decode("utf-8").splitlines()
-    assert len(lines) == 12 and lines[0] == os.path.join("输出", "demand.csv") and proc.stderr == b""
+    assert len(lines) == 13 and lines[0] == os.path.join("输出", "demand.csv") and proc.stderr == b""
     assert (tmp_path / "输出" / "demand.csv").exists()
 
 
@@ -575,7 +577,7 @@ class _FullStdout(io.StringIO):
 @pytest.mark.parametrize("command, written", [
     (["regenerate", "--only", "us_gap", "--out", "{tmp}/full"], "; the file is written ({tmp}/full/us_gap.xlsx)"),
     (["recalc", "{tmp}/us_gap.xlsx", "--out", "{tmp}/full/r.xlsx"], "; the file is written ({tmp}/full/r.xlsx)"),
-    (["tables", "--out", "{tmp}/full"], "; the files are written (12 in {tmp}/full)"),
+    (["tables", "--out", "{tmp}/full"], "; the files are written (13 in {tmp}/full)"),
     (["version"], ""),
 ])
 def test_a_failed_write_to_standard_output_is_not_blamed_on_the_files(command, written, tmp_path, monkeypatch, capsys):
@@ -587,7 +589,7 @@ def test_a_failed_write_to_standard_output_is_not_blamed_on_the_files(command, w
     assert _main([a.format(tmp=tmp_path) for a in command]) == 2
     err = capsys.readouterr().err
     assert err == f"aipower: error: standard output: cannot write to it (No space left on device){written.format(tmp=tmp_path)}\n"
-    files = 12 if command[0] == "tables" else 1 if written else 0
+    files = 13 if command[0] == "tables" else 1 if written else 0
     assert len(list((tmp_path / "full").iterdir()) if files else []) == files
 
 
@@ -782,3 +784,36 @@ def test_the_engine_s_formulas_versions_are_the_excel_extra_s():
     project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
     low, high = (".".join(map(str, v)) for v in FORMULAS_VERSIONS)
     assert f"formulas>={low},<{high}" in project["project"]["optional-dependencies"]["excel"]
+
+
+def test_tables_record_what_produced_them(tmp_path, capsys):
+    """tables.json names the versions, the scenario's files with their SHA-256, the base year and the
+    overrides: two runs whose CSVs differ can be told apart from their folders alone."""
+    import hashlib
+
+    import aipower
+    from aipower.scenario import load_scenario
+
+    own = tmp_path / "mine.toml"
+    own.write_text('[scenario]\nparent = "ai"\n\n[supply.coal]\nretirements = { value = 5, unit = "GW/yr", source = "test" }\n')
+    assert main(["tables", "--scenario", str(own), "--base-year", "2025", "--out", str(tmp_path / "a")]) == 0
+    record = json.loads((tmp_path / "a" / "tables.json").read_text())
+    provenance = record["provenance"]
+    assert provenance["aipower"] == aipower.version_info() and record["scenario"] == "mine"
+    assert record["base_year"] == 2025 and provenance["scenario"]["base_year"] == 2025
+    assert provenance["scenario"]["overrides"] == {"horizon.base_year": {"value": 2025, "unit": "year"}}
+    files = provenance["scenario"]["files"]
+    # the shipped files by their place in the package (no machine path), the user's own as given
+    assert [f["path"] for f in files[:-1]] == [os.path.join("aipower", "scenarios", n)
+                                               for n in ("calculators.toml", "base.toml", "ai.toml")]
+    assert files[-1] == {"path": str(own.resolve()), "sha256": hashlib.sha256(own.read_bytes()).hexdigest()}
+    for f, path in zip(files, load_scenario(own).files):
+        assert f["sha256"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    assert record["files"] == sorted([*(p.name for p in (tmp_path / "a").glob("*.csv")), "tables.json"])
+    package = os.path.dirname(aipower.__file__)
+    assert record["notes"] and not any(package in n for n in record["notes"])
+    # the same folder again: the record is one of the files kept without --force
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "tables.json").write_text("mine")
+    assert main(["tables", "--out", str(tmp_path / "b")]) == 2
+    assert "tables.json" in capsys.readouterr().err and (tmp_path / "b" / "tables.json").read_text() == "mine"

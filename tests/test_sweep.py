@@ -120,7 +120,13 @@ def test_result_tables_and_worksheet_shapes(ai):
     assert coal.loc["P50", 2024] == pytest.approx(ai.hours.loc["coal", 2024], rel=1e-4)  # calibrated year
     assert list(r.tables["requirement.level"].columns) == ["value"]
     assert set(r.inputs["input"]) >= {"renewables.target_share", "demand.data_centers.segments[2].rate"}
-    assert {"output", "stat", "year", "value"} == set(r.long().columns)
+    assert {"output", "stat", "year", "value", "unit"} == set(r.long().columns)
+    assert dict(r.long().groupby("output")["unit"].first()) == {o: sweep.output_unit(o) for o in r.outputs}
+    assert {name: t.attrs["unit"] for name, t in r.tables.items()} == {o: sweep.output_unit(o) for o in r.outputs}
+    # what produced it, for a result kept or passed on
+    assert r.base_year == 2024 and r.provenance["aipower"] == aipower.version_info()
+    assert r.provenance["scenario"] == aipower.load_scenario("ai_ranges").provenance()
+    assert sweep.run("ai_ranges", 1000, base_year=2025, outputs=["hours.coal"]).base_year == 2025
     t = sweep.sweep_table("ai_ranges", "demand.data_centers", samples=2000)
     assert list(t.columns) == ["stat"] + [str(y) for y in range(2024, 2036)] and len(t) == 6
 

@@ -26,6 +26,8 @@ def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     assert meta["samples"] == 3000 and meta["seed"] == 4 and meta["failed"] == 0
     assert meta["percentile_relative_error"] == sweep.DEFAULT_ALPHA and len(meta["inputs"]) >= 10
     assert meta["units"] == {"hours.coal": "h", "demand.data_centers": "TWh"} and meta["tornado"]["unit"] == "h"
+    assert meta["scenario"] == "ai_ranges" and meta["base_year"] == 2024
+    assert meta["provenance"] == json.loads(json.dumps(sweep.run("ai_ranges", 1000).provenance))
     before = (out / "tornado.csv").read_text()
     assert main(["sweep", "--samples", "1000", "--out", str(out), "--outputs", "hours.coal,demand.data_centers"]) == 2
     assert "not overwriting" in capsys.readouterr().err
@@ -364,3 +366,22 @@ def test_a_later_base_year_moves_the_default_tornado_year(tmp_path):
     out = tmp_path / "s"
     assert main(["sweep", "--base-year", "2031", "--samples", "200", "--no-progress", "--out", str(out)]) == 0
     assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["tornado"]["year"] == 2031
+
+
+def test_sweep_json_tells_two_scenario_files_and_base_years_apart(tmp_path):
+    """Two files of the same name (one with a change, one without) and two base years gave byte-identical
+    sweep.json files for different percentiles."""
+    metas = []
+    for folder, body, base_year in (("d2", "[supply.coal]\nretirements = { value = 5, unit = \"GW/yr\", source = \"t\" }\n", []),
+                                    ("d3", "", []), ("d3", "", ["--base-year", "2025"])):
+        scenario = tmp_path / folder / "s.toml"
+        scenario.parent.mkdir(exist_ok=True)
+        scenario.write_text('[scenario]\nparent = "ai_ranges"\n' + body)
+        out = tmp_path / f"out{len(metas)}"
+        assert main(["sweep", "--scenario", str(scenario), "--samples", "1000", "--out", str(out), "--outputs",
+                     "hours.coal", "--no-progress", *base_year]) == 0
+        metas.append(json.loads((out / "sweep.json").read_text()))
+    files = [m["provenance"]["scenario"]["files"][-1] for m in metas]
+    assert files[0]["path"] != files[1]["path"] and files[0]["sha256"] != files[1]["sha256"]
+    assert files[1] == files[2] and [m["base_year"] for m in metas] == [2024, 2024, 2025]
+    assert metas[2]["provenance"]["scenario"]["overrides"] == {"horizon.base_year": {"value": 2025, "unit": "year"}}

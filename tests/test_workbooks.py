@@ -42,6 +42,20 @@ def test_builder_output_is_reproducible(built, tmp_path):
     assert (tmp_path / "again.xlsx").read_bytes() == (built / "china_balance.xlsx").read_bytes()
 
 
+def test_each_workbook_says_which_release_built_it(built):
+    """The stored figures are a release's until the add-in recalculates: the file says which (Excel:
+    File > Info > Properties > Custom), and `recalc` keeps it."""
+    from aipower import actuals
+
+    for name in workbooks.TEMPLATES:
+        wb = openpyxl.load_workbook(built / f"{name}.xlsx")
+        props = {p.name: p.value for p in wb.custom_doc_props.props}
+        assert props == {"aipower version": aipower.__version__, "aipower data vintage": actuals.vintage()}, name
+    out = built.parent / "recalculated.xlsx"
+    assert main(["recalc", str(built / "us_gap.xlsx"), "--out", str(out)]) == 0
+    assert {p.name for p in openpyxl.load_workbook(out).custom_doc_props.props} == {"aipower version", "aipower data vintage"}
+
+
 def test_compare_finds_a_changed_number(built, tmp_path):
     src = built / "china_balance.xlsx"
     bad = tmp_path / "bad.xlsx"

@@ -398,6 +398,19 @@ def test_sweep_function_takes_overrides_and_base_year():
     assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 200, 1, None, 2025)[0][1] == 2025
 
 
+def test_sweep_function_takes_latin_hypercube_as_the_command_does():
+    """`aipower sweep --latin` had no worksheet equivalent: its tables could not be reproduced in a workbook."""
+    df = sweep.sweep_table("ai_ranges", "hours.coal", samples=500, seed=2, latin=True)
+    table = xf.AIP_SWEEP("ai_ranges", "hours.coal", 500, 2, None, None, True)
+    assert [r[1:] for r in table[1:]] == df.iloc[:, 1:].to_numpy().tolist()
+    assert table != xf.AIP_SWEEP("ai_ranges", "hours.coal", 500, 2)  # the default: independent draws
+    assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 500, 2, None, None, 1) == table  # 1/0 as Excel's logicals
+    assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 500, 2, None, None, False) == xf.AIP_SWEEP("ai_ranges", "hours.coal", 500, 2)
+    for bad, shown in (("yes", "'yes'"), (2, "2"), (0.5, "0.5")):
+        err = xf.AIP_SWEEP("ai_ranges", "hours.coal", 500, 2, None, None, bad)
+        assert isinstance(err, XlError) and err.startswith(f"#VALUE! latin: {shown} is not a logical value; expected TRUE or FALSE")
+
+
 def test_tornado_function_spills_tornado_table():
     df = sweep.tornado_table("ai_ranges", "hours.coal", 2028)
     table = xf.AIP_TORNADO("ai_ranges", "hours.coal", 2028)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import errno
+import json
 import os
 import re
 import sys
@@ -22,10 +23,10 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from . import __version__, calibration, uncertainty, units, version_info
-from ._io import Interrupted, atomic_write_all, check_targets, csv_writer, stop_signals_handled
+from ._io import Interrupted, atomic_write_all, check_targets, csv_writer, stop_signals_handled, text_writer
 from .balance import TABLES, UNITS, BalanceResult, row_unit, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
-from .scenario import SHIPPED, Scenario, _kind, load_scenario
+from .scenario import SHIPPED, Scenario, _kind, load_scenario, shown_paths
 
 
 def _home(text: str) -> str:
@@ -184,10 +185,24 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
               for name in TABLES}
     frames.update({name: build(sc) for name, build in CALCULATOR_TABLES.items()})
     targets = {name: out / f"{name}.csv" for name in frames}
-    check_targets(targets.values(), overwrite=force)
+    record = out / TABLES_RECORD
+    check_targets([*targets.values(), record], overwrite=force)
+    files: dict[str | Path, Callable[[Path], None]] = {
+        targets[name]: csv_writer(df, index=df.index.name == "row", float_format="%.12g") for name, df in frames.items()}
+    # the CSVs hold numbers only: this says what produced them (a folder reused with --force may hold
+    # other files, so the list is this run's)
+    files[record] = text_writer(json.dumps({
+        "command": "tables", "scenario": sc.name, "base_year": result.base_year,
+        "files": sorted(p.name for p in [*targets.values(), record]),
+        "loss_factor": result.loss_factor, "notes": [shown_paths(n) for n in result.notes],
+        "provenance": {"aipower": version_info(), "scenario": sc.provenance()},  # as sweep.json's
+    }, indent=2, ensure_ascii=False) + "\n")
     # all or nothing: Ctrl-C or an error mid-way leaves DIR as it was
-    return atomic_write_all({targets[name]: csv_writer(df, index=df.index.name == "row", float_format="%.12g")
-                             for name, df in frames.items()}, overwrite=force)
+    return atomic_write_all(files, overwrite=force)
+
+
+# written by `aipower tables` beside its CSVs: the versions, scenario files (SHA-256) and overrides
+TABLES_RECORD = "tables.json"
 
 
 class StdoutError(OSError):

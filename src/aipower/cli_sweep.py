@@ -5,8 +5,9 @@
                   [--tornado-quantiles LOW,HIGH] [--dask ADDRESS] --out DIR [--force]
 
 Writes, atomically, ``percentiles_<output>.csv`` (rows P5 P10 P50 P90 P95 mean,
-columns years, then unit), ``tornado.csv`` and ``sweep.json`` (seed, samples, failures,
-error bound, the outputs' units, the uncertain inputs). The arguments and the output folder are
+columns years, then unit), ``tornado.csv`` and ``sweep.json`` (seed, samples, base year, failures,
+error bound, the outputs' units, the uncertain inputs, and what produced them: the package, kernel
+and data versions, the scenario's files with their SHA-256 and its overrides). The arguments and the output folder are
 checked before the sweep; the files are written all or nothing, so Ctrl-C (which
 stops between chunks) or an error leaves the folder as it was.
 """
@@ -23,6 +24,7 @@ from collections.abc import Iterator
 from . import sweep
 from ._io import atomic_write_all, check_targets, csv_writer, text_writer
 from .cli import out_path, print_paths, scenario_arg
+from .scenario import shown_paths
 
 
 def _positive_int(text: str) -> int:
@@ -121,7 +123,8 @@ class SweepCommand:
             tornado.assign(output=args.tornado_output, year=tornado.attrs.get("year"),
                            output_unit=sweep.output_unit(args.tornado_output)), index=False, float_format="%.10g")
         meta = {
-            "scenario": result.scenario, "samples": result.samples, "seed": result.seed, "latin": result.latin,
+            "scenario": result.scenario, "base_year": result.base_year,
+            "samples": result.samples, "seed": result.seed, "latin": result.latin,
             "percentile_relative_error": result.alpha,
             "percentile_definition": "lower sample quantile (numpy method='lower'), within the relative error",
             "failed": result.failed, "first_failure": result.first_failure,
@@ -133,7 +136,9 @@ class SweepCommand:
                         "swing": ("quantiles {:g}, {:g} of each input".format(*args.tornado_quantiles)
                                   if args.tornado_quantiles else "a range's or triangular's bounds; P5, P95 of a normal or lognormal")},
             "inputs": json.loads(result.inputs.to_json(orient="records")),
-            "notes": result.notes,  # what was left out or refused, as printed
+            "notes": [shown_paths(n) for n in result.notes],  # what was left out or refused, as printed
+            # what produced the files: versions, the scenario's files (with their SHA-256) and overrides
+            "provenance": result.provenance,
         }
         files[args.out / "sweep.json"] = text_writer(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
         for note in result.notes:

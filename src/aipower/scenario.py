@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
 import math
 import os
 import re
@@ -393,11 +394,13 @@ def _kind(value: Any) -> str:
 class Scenario:
     """A loaded scenario: the merged assumptions of a file and its parents."""
 
-    def __init__(self, name: str, description: str, files: list[str], assumptions: dict[str, Assumption]):
+    def __init__(self, name: str, description: str, files: list[str], assumptions: dict[str, Assumption],
+                 digests: Mapping[str, str] | None = None):
         self.name = name
         self.description = description
         self.files = files  # from the root defaults to the file loaded
         self._assumptions = assumptions
+        self._digests = dict(digests or {})  # each file's SHA-256 as loaded
 
     def __repr__(self) -> str:
         return f"Scenario({self.name!r}, {len(self._assumptions)} assumptions)"
@@ -534,8 +537,28 @@ class Scenario:
             merged[key] = _make_assumption(key, node, merged[key], "override", is_root=False)
             if bare and node["unit"] != file_unit:
                 merged[key] = replace(merged[key], bare_number_file_unit=file_unit)
-        return Scenario(self.name, self.description, self.files, merged)
+        return Scenario(self.name, self.description, self.files, merged, self._digests)
 
+    def provenance(self) -> dict[str, Any]:
+        """What a result of this scenario came from, for the files written with it: the scenario's
+        name, base year, the files read (a shipped one by its place in the package, each with the
+        SHA-256 of its bytes as loaded) and every assumption an override set, in its unit."""
+        return {
+            "name": self.name,
+            "base_year": self.base_year,
+            "files": [{"path": shown_paths(f), "sha256": self._digests.get(f)} for f in self.files],
+            "overrides": {a.key: {"value": a.value, "unit": a.unit} for a in self._assumptions.values()
+                          if a.origin == "override"},
+        }
+
+
+def shown_paths(text: str) -> str:
+    """`text` as written into results: the package's own files (its shipped scenarios) by their place
+    in the package, no machine path in a file that travels; a user's own file keeps the path given."""
+    return text.replace(_PACKAGE_DIR, "aipower" + os.sep)
+
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent) + os.sep
 
 _NUMERIC = ("number", "actual", "list of numbers")  # kinds of assumption a number overrides
 
@@ -942,6 +965,8 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
             files.append(str(p))
         name = str(meta.get("name", p.stem))
         description = str(meta.get("description", ""))
-    scenario = Scenario(name, description, files, merged)
+    # read again for the digest (a stream, /dev/stdin, from what it held): the same bytes but for a
+    # file rewritten in the moment between
+    scenario = Scenario(name, description, files, merged, {f: hashlib.sha256(_read_bytes(Path(f))).hexdigest() for f in files})
     extra = combined_overrides(overrides, base_year)
     return scenario.with_overrides(extra) if extra else scenario

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _calc, units
+from . import _calc, units, version_info
 from . import uncertainty as _uncertainty
 from ._build import _SEGMENT_VALUES
 from ._kernel import sweep as _k
@@ -268,15 +268,19 @@ class SweepResult:
     first_failure: str  # the lowest failing sample's message
     chunks: int = 0
     notes: list[str] = field(default_factory=list)
+    base_year: int | None = None  # the horizon's base year: the tables' first year
+    # what produced it: the package, kernel and data versions and the scenario (`Scenario.provenance`)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def long(self) -> pd.DataFrame:
-        """All tables in one long frame: output, stat, year, value."""
+        """All tables in one long frame: output, stat, year, value, unit."""
         frames = []
         for name, t in self.tables.items():
             if list(t.columns) == ["value"]:  # a one-value output: no year
                 t = t.rename(columns={"value": math.nan})
             df = t.reset_index().melt(id_vars="stat", var_name="year", value_name="value")
             df.insert(0, "output", name)
+            df["unit"] = output_unit(name)
             frames.append(df)
         out = pd.concat(frames, ignore_index=True)
         out["year"] = out["year"].astype("Int64")  # whole years, <NA> for a one-value output (not objects)
@@ -350,6 +354,7 @@ def _tables(summary: _k.Summary, model: _k.Model, base_year: int) -> dict[str, p
         df = pd.DataFrame(data, index=pd.Index(STATS, name="stat"))
         if columns is years:
             df = df.loc[:, [y for y in years if y >= base_year]]
+        df.attrs["unit"] = output_unit(name)
         tables[name] = df
         col += width
     return tables
@@ -773,7 +778,8 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
                            **{k: u.dist.get(k, math.nan) for k in ("low", "mode", "high", "mean", "sd", "median", "sigma")},
                            "unit": u.unit, "source": u.source} for u in uncertain])
     return SweepResult(sc.name, samples, seed, latin, alpha, chosen, _tables(summary, model, h.base_year), frame,
-                       int(summary.failed), summary.first_failure, len(chunks), notes)
+                       int(summary.failed), summary.first_failure, len(chunks), notes, h.base_year,
+                       {"aipower": version_info(), "scenario": sc.provenance()})
 
 
 # The year a tornado swings when none is given: seed 1's target year (2030, the end of the 15th

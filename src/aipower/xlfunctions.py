@@ -52,7 +52,7 @@ from .balance import UNITS as BALANCE_UNITS
 from .balance import BalanceResult, run
 from .renewables import required_wind_solar
 # _number_with_unit: an override's text with its unit ('29%'), read so for target_share as in Python
-from .scenario import SHIPPED, Scenario, _number_with_unit, dotted_key, load_scenario, shipped_name
+from .scenario import SHIPPED, Scenario, _number_with_unit, dotted_key, load_scenario, shipped_name, shown_paths
 
 PREFIX = "AIP_"
 CATEGORY = "aipower"
@@ -60,9 +60,6 @@ WIZARD_LIMIT = 255  # Excel's function wizard cuts descriptions here; AIP_HELP h
 # Classic xlwings hands every result to Excel as a Variant array, and Excel shows a bare #VALUE! for
 # such an array holding a text over 255 characters (xlwings issue 456): AIP_HELP's lines stay within it
 CELL_TEXT_LIMIT = 255
-
-
-_PACKAGE_DIR = str(Path(__file__).resolve().parent) + os.sep
 
 
 def _cell_counted(m: re.Match[str], name: str) -> str:
@@ -85,9 +82,7 @@ class XlError(str):
     MAX_MESSAGE = 2000
 
     def __new__(cls, code: str, message: str) -> XlError:
-        # The package's own files (its shipped scenarios) by their place in the package: no machine
-        # path in a workbook. A user's own file keeps the path the user gave.
-        message = message.replace(_PACKAGE_DIR, "aipower" + os.sep)
+        message = shown_paths(message)  # no machine path in a workbook
         if len(message) > cls.MAX_MESSAGE:
             head, tail = message[:1400], message[-500:]
             message = f"{head} … ({len(message) - len(head) - len(tail):,} characters left out) … {tail}"
@@ -113,7 +108,7 @@ class NotFound(LookupError):
 class Param:
     name: str
     description: str  # shown in the function wizard; says the unit
-    kind: str  # scenario, text, number, integer, overrides, any
+    kind: str  # scenario, text, number, integer, logical, overrides, range, any
     default: Any = ...  # ... = required; anything else = optional with this default
     # A number argument that also takes text with its unit ('29%'), read in this model unit as the Python
     # API reads it; "": text is refused
@@ -367,6 +362,13 @@ def _coerce(p: Param, raw: Any) -> Any:
         if p.kind == "scenario" and "\0" in v:  # no file name holds one: os.stat said only "embedded null byte"
             raise ArgError(p.name, f"{reprlib.repr(v)} contains a NUL character; expected {_expected(p)}")
         return v.strip()
+    if p.kind == "logical":
+        # TRUE/FALSE, or 1/0 as Excel's own logical arguments (VLOOKUP's range_lookup) take them
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        if isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1):
+            return bool(v)
+        raise ArgError(p.name, f"{_shown_cell(v)} is not a logical value; expected {_expected(p)}")
     if p.kind in ("number", "integer"):
         if isinstance(v, (bool, np.bool_)):  # numpy's True from a Python caller, as Excel's TRUE
             raise ArgError(p.name, f"{_shown_cell(v)} is a logical value; expected {_expected(p)}")
@@ -444,6 +446,7 @@ def _expected(p: Param) -> str:
         "text": "text",
         "number": "a number, or text with its unit" if p.text_unit else "a number",
         "integer": "a whole number",
+        "logical": "TRUE or FALSE (or 1 or 0)",
     }.get(p.kind, "a value") + f" ({p.description.rstrip('.')})"
 
 
@@ -965,10 +968,11 @@ def _sweep_errors(call: Callable[[], Any], output: str) -> Any:
 
 @lru_cache(maxsize=16)
 def _sweep_cached(key: ScenarioKey, output: str, samples: int, seed: int, overrides: tuple,
-                  base_year: int | None) -> pd.DataFrame:
+                  base_year: int | None, latin: bool) -> pd.DataFrame:
     from . import sweep
 
-    return _sweep_errors(lambda: sweep.sweep_table(_scenario(key, overrides, base_year), output, samples, seed), output)
+    return _sweep_errors(lambda: sweep.sweep_table(_scenario(key, overrides, base_year), output, samples, seed, latin),
+                         output)
 
 
 @lru_cache(maxsize=16)
@@ -986,8 +990,11 @@ def _tornado_cached(key: ScenarioKey, output: str, year: int, overrides: tuple, 
           "then one column per year from the base year, in the output's unit",
           [SWEEP_SCENARIO, SWEEP_OUTPUT,
            Param("samples", f"Number of samples (count, 1-{SWEEP_MAX_SAMPLES:,}). Blank: 10,000.", "integer", 10_000),
-           Param("seed", "Random seed (whole number ≥ 0). Blank: 0. The same seed gives the same table.", "integer", 0),
-           OVERRIDES, BASE_YEAR], table=True, category="sweep",
+           Param("seed", "Random seed (whole number, 0 to 2^53: the whole numbers a cell holds exactly). Blank: 0. "
+                         "The same seed gives the same table.", "integer", 0),
+           OVERRIDES, BASE_YEAR,
+           Param("latin", "TRUE for Latin hypercube sampling (aipower sweep --latin), FALSE for independent draws. "
+                          "Blank: FALSE.", "logical", False)], table=True, category="sweep",
           details="Each uncertain assumption of the scenario (a range or a distribution in the scenario file, with its "
                   "source) is drawn with a seeded counter-based generator and the full China balance is evaluated for "
                   "each sample in the compiled kernel on every core; results do not depend on the thread count. "
@@ -995,14 +1002,15 @@ def _tornado_cached(key: ScenarioKey, output: str, year: int, overrides: tuple, 
                   f"(e.g. negative coal generation) are left out, and the header then says how many were accepted. Larger sweeps than {SWEEP_MAX_SAMPLES:,}: the "
                   "`aipower sweep` command or aipower.sweep.run. Same as aipower.sweep.sweep_table.",
           example='=AIP_SWEEP("ai_ranges", "hours.coal", 10000, 1)')
-def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tuple, base_year: int | None) -> list[list[Any]]:
+def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tuple, base_year: int | None,
+              latin: bool) -> list[list[Any]]:
     if not 1 <= samples <= SWEEP_MAX_SAMPLES:
         raise ArgError("samples", f"{samples} is outside 1-{SWEEP_MAX_SAMPLES:,}; larger sweeps: the `aipower sweep` command",
                        "#NUM!")
     if not 0 <= seed <= _SEED_LIMIT:
         raise ArgError("seed", f"{seed} is outside 0-2^53 (whole numbers Excel holds exactly)", "#NUM!")
     output = output.lower()  # output names are lower case: 'Hours.Coal' as typed is hours.coal
-    df = _sweep_cached(_scenario_key(scenario), output, samples, seed, overrides, base_year)
+    df = _sweep_cached(_scenario_key(scenario), output, samples, seed, overrides, base_year, latin)
     label = f"{output} [{output_unit(output)}]"
     accepted = df.attrs.get("accepted", samples)
     if accepted < samples:  # the table is of the samples the model accepts: said where the analyst looks
