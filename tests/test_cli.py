@@ -817,3 +817,18 @@ def test_tables_record_what_produced_them(tmp_path, capsys):
     (tmp_path / "b" / "tables.json").write_text("mine")
     assert main(["tables", "--out", str(tmp_path / "b")]) == 2
     assert "tables.json" in capsys.readouterr().err and (tmp_path / "b" / "tables.json").read_text() == "mine"
+
+
+def test_control_characters_from_a_received_scenario_are_printed_written_out(tmp_path, capsys):
+    """A scenario's name or a source holding ESC sequences cleared the screen and set the window title
+    through `run` and `params`; an error quoting it did the same on standard error."""
+    esc = tmp_path / "esc.toml"
+    esc.write_text('[scenario]\nparent = "base"\nname = "x\\u001b[2J\\u001b]0;owned\\u0007"\n[demand]\n'
+                   'ev_tertiary_share = { value = 0.5, unit = "fraction", source = "s\\u001b[5mblink" }\n', encoding="utf-8")
+    assert main(["run", "--scenario", str(esc)]) == 0
+    assert main(["params", "--scenario", str(esc)]) == 0
+    assert main(["run", "--scenario", str(esc), "--base-year", "1800"]) == 2
+    out, err = capsys.readouterr()
+    assert "scenario 'x\\x1b[2J\\x1b]0;owned\\x07'" in out and "s\\x1b[5mblink" in out
+    assert not any(c in out + err for c in "\x1b\x07") and "\n" in out
+

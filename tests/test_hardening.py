@@ -93,6 +93,33 @@ def test_written_files_get_the_umask_permissions_and_replaced_files_keep_theirs(
     assert mine.stat().st_mode & 0o777 == 0o640 and mine.read_text() == "new"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_file_is_private_while_written_and_a_link_s_target_gives_nothing(tmp_path):
+    """Replacing a 0600 file, the new content was readable by all until the end; a symbolic link planted
+    where the output goes gave the output its target's mode (0666) and owner."""
+    from aipower._io import atomic_write
+
+    secret = tmp_path / "secret.csv"
+    secret.write_text("old")
+    secret.chmod(0o600)
+    seen = []
+    atomic_write(secret, lambda tmp: (tmp.write_text("new"), seen.append(tmp.stat().st_mode & 0o777)), overwrite=True)
+    assert seen == [0o600] and secret.stat().st_mode & 0o777 == 0o600 and secret.read_text() == "new"
+
+    planted = tmp_path / "planted.csv"
+    planted.write_text("theirs")
+    planted.chmod(0o666)
+    link = tmp_path / "out.csv"
+    link.symlink_to(planted)
+    old_umask = os.umask(0o022)
+    try:
+        atomic_write(link, lambda tmp: tmp.write_text("mine"), overwrite=True)
+    finally:
+        os.umask(old_umask)
+    assert not link.is_symlink() and link.stat().st_mode & 0o777 == 0o644 and link.read_text() == "mine"
+    assert planted.read_text() == "theirs"  # replaced the link, not written through it
+
+
 def test_the_temp_file_is_synced_through_a_writable_handle(tmp_path, monkeypatch):
     fcntl = pytest.importorskip("fcntl")
     modes = []

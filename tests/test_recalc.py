@@ -3,6 +3,7 @@ everything else preserved; never written over without --in-place; unsupported fu
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -258,6 +259,38 @@ def _values(path):
     import openpyxl
 
     return openpyxl.load_workbook(path, data_only=True).active
+
+
+def test_a_control_character_in_a_value_is_written_as_excel_writes_it(tmp_path):
+    """="x"&CHAR(7) was written raw into <v>: the part was no longer XML, and --in-place replaced the
+    user's workbook with a file neither Excel nor openpyxl opens, exit status 0."""
+    def fill(ws):
+        ws["A1"] = "=1+1"
+        ws["A2"] = '="x"&CHAR(7)&"y"&CHAR(13)'
+        ws["A3"] = '="_x0041_ as typed"'
+
+    src = _book(tmp_path, "ctl", fill)
+    for _ in range(2):  # the second run reads what the first wrote
+        assert main(["recalc", str(src), "--in-place"]) == 0
+        ws = _values(src)
+        assert ws["A1"].value == 2
+    sheet = zipfile.ZipFile(src).read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>x_x0007_y_x000D_</v>" in sheet and "<v>_x005F_x0041_ as typed</v>" in sheet
+    assert recalc._from_xml_text("x_x0007_y_x000D_") == "x\ay\r"
+    assert recalc._from_xml_text("_x005F_x0041_ as typed") == "_x0041_ as typed"
+
+
+def test_a_part_that_would_not_be_xml_is_refused_and_the_workbook_kept(tmp_path, monkeypatch, capsys):
+    def fill(ws):
+        ws["A1"] = '="a"&CHAR(7)'
+
+    src = _book(tmp_path, "kept", fill)
+    before = src.read_bytes()
+    monkeypatch.setattr(recalc, "_xml_text", lambda text: text)  # as before the fix: written raw
+    assert main(["recalc", str(src), "--in-place"]) == 2
+    err = capsys.readouterr().err
+    assert "not written: internal error: the recalculated part xl/worksheets/sheet1.xml would not be well-formed XML" in err
+    assert src.read_bytes() == before
 
 
 def test_merged_cells_and_error_values_are_recalculated(tmp_path):
@@ -1186,6 +1219,53 @@ def test_a_part_that_unpacks_beyond_the_limit_is_refused_by_name(tmp_path, monke
                                                         rf"{largest:,} a part\)"):
         recalc.recalc_file(src, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_workbook_beyond_the_total_size_cells_or_formula_length_is_refused_before_it_is_read(tmp_path, monkeypatch,
+                                                                                               capsys):
+    """Each part under its limit, 8 × 500 MiB of them; 6 million cells in 184 KB of zip; 8 array formulas
+    of a million cells in 5 KB; a formula of 32,000 characters: a minute and gigabytes each, then a
+    MemoryError traceback, where a line saying why was due."""
+    body = '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>A1+1</f></c></row>'
+    plain = _with_sheet_xml(tmp_path, "plain.xlsx", body)
+    total = sum(i.file_size for i in zipfile.ZipFile(plain).infolist())
+    monkeypatch.setattr(recalc, "MAX_TOTAL_BYTES", total)  # the workbook's own parts pass
+    recalc.recalc_file(plain, tmp_path / "plain_out.xlsx")
+    src = _with_sheet_xml(tmp_path, "parts.xlsx", body, [("xl/junk1.xml", b" " * 8), ("xl/junk2.xml", b" " * 8)])
+    with pytest.raises(recalc.UnreadableWorkbook, match=rf"its parts unpack to {total + 16:,} bytes: expected at most "
+                                                        rf"{total:,} in all"):
+        recalc.recalc_file(src, tmp_path / "out.xlsx")
+    monkeypatch.undo()
+
+    monkeypatch.setattr(recalc, "MAX_CELLS", 5)
+    cells = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><f>A{r}+1</f></c></row>' for r in range(1, 3))
+    recalc.recalc_file(_with_sheet_xml(tmp_path, "four.xlsx", cells), tmp_path / "four_out.xlsx")  # 4 cells
+    many = _with_sheet_xml(tmp_path, "many.xlsx", cells + '<row r="3"><c r="A3"><v>1</v></c><c r="B3"/></row>')
+    array = _with_sheet_xml(tmp_path, "array.xlsx", '<row r="1"><c r="A1"><f t="array" ref="A1:A3">1</f><v>1</v></c></row>'
+                                                    '<row r="4"><c r="A4"><v>1</v></c><c r="B4"><v>1</v></c><c r="C4"><v>1</v></c></row>')
+    for book, counted in ((many, 6), (array, 6)):
+        assert main(["recalc", str(book), "--out", str(tmp_path / "o.xlsx")]) == 2
+        assert capsys.readouterr().err == (f"aipower: error: {book}: cannot read the workbook (it holds more than 5 "
+                                           f"cells (counting each cell an array formula spans; {counted:,} by "
+                                           "xl/worksheets/sheet1.xml): more than recalc computes in memory; expected a "
+                                           "smaller workbook)\n")
+    monkeypatch.undo()
+
+    long = _with_sheet_xml(tmp_path, "long.xlsx", f'<row r="1"><c r="A1"><f>{"+".join(["1"] * 4097)}</f></c></row>')
+    with pytest.raises(recalc.UnreadableWorkbook, match=r"S!A1 holds a formula of 8,194 characters: expected at "
+                                                        r"most 8,192 \(Excel's limit\)"):
+        recalc.recalc_file(long, tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_workbook_that_is_a_pipe_is_refused_not_waited_on(tmp_path, capsys):
+    fifo = tmp_path / "us_gap.xlsx"
+    os.mkfifo(fifo)
+    assert main(["recalc", str(fifo), "--out", str(tmp_path / "o.xlsx")]) == 2
+    assert "not a regular file (a pipe or device): expected a workbook file (.xlsx)" in capsys.readouterr().err
+    assert main(["regenerate", "--check", "--out", str(tmp_path), "--only", "us_gap"]) == 2
+    assert "not a regular file (a pipe or device)" in capsys.readouterr().err
 
 
 def test_cell_elements_are_found_without_reading_prefixed_elements_as_cells():

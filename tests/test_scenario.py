@@ -809,6 +809,29 @@ def test_a_named_pipe_is_refused_rather_than_waited_on(tmp_path):
         load_scenario(fifo)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_under_dev_or_named_as_a_parent_is_refused_too(tmp_path):
+    """Only the shell's own streams (/dev/stdin, /dev/fd/N) count as piped in: a FIFO in /dev/shm, which
+    anyone may write to, or spelled /dev/../tmp/…, hung; and a file received names no stream as its parent."""
+    fifo = tmp_path / "f.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ScenarioError, match=r"a named pipe \(FIFO\)"):
+        load_scenario("/dev/.." + str(fifo))
+    for parent in (str(fifo), "/dev/stdin"):
+        child = tmp_path / "child.toml"
+        child.write_text(f'[scenario]\nparent = "{parent}"\n', encoding="utf-8")
+        with pytest.raises(ScenarioError, match=r"child\.toml:2: parent = '.*': not a regular file \(a pipe or device\); "
+                                                r"expected a scenario name or the path of a scenario \.toml file"):
+            load_scenario(child)
+
+
+def test_a_symbolic_link_loop_is_a_missing_file_not_a_traceback(tmp_path, monkeypatch):
+    os.symlink("loop", tmp_path / "loop")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError, match=r"scenario 'loop/x\.toml': no such file in .*loop, and not a shipped"):
+        load_scenario("loop/x.toml")  # RuntimeError: Symlink loop from …
+
+
 def test_a_scenario_path_under_the_home_folder_is_expanded(tmp_path, monkeypatch):
     # the command line and the worksheets expanded '~', the Python API looked for a folder named '~'
     monkeypatch.setenv("HOME", str(tmp_path))

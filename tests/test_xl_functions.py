@@ -398,6 +398,17 @@ def test_sweep_function_takes_overrides_and_base_year():
     assert xf.AIP_SWEEP("ai_ranges", "hours.coal", 200, 1, None, 2025)[0][1] == 2025
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_scenario_cell_naming_a_pipe_or_device_is_refused_not_waited_on(tmp_path):
+    """/dev/stdin or a FIFO named in a cell waited for input for ever, and Excel (or recalc) with it."""
+    fifo = tmp_path / "f.toml"
+    os.mkfifo(fifo)
+    for name in (str(fifo), "/dev/stdin"):
+        out = xf.AIP_COAL_HOURS(name, 2030)
+        assert isinstance(out, XlError) and out.startswith(f"#VALUE! scenario: '{name}' is not a regular file (a pipe "
+                                                           "or device); expected a scenario name"), out
+
+
 def test_sweep_function_takes_latin_hypercube_as_the_command_does():
     """`aipower sweep --latin` had no worksheet equivalent: its tables could not be reproduced in a workbook."""
     df = sweep.sweep_table("ai_ranges", "hours.coal", samples=500, seed=2, latin=True)

@@ -142,8 +142,15 @@ def _written_temp(path: Path, write: Callable[[Path], None]) -> Path:
     synced to disk; removed again if anything fails."""
     tmp = _new_temp_beside(path)
     try:
-        old = os.stat(path) if path.exists() else None
+        # The file replaced gives its mode and owner, not a symbolic link's target: a link planted where
+        # the output goes, to a file of the planter's (0666, theirs), made the output theirs to edit.
+        # The link itself is replaced, not written through.
+        old = os.lstat(path) if os.path.lexists(path) else None
+        old = old if old is not None and stat.S_ISREG(old.st_mode) else None
         mode = stat.S_IMODE((old or os.stat(tmp)).st_mode)
+        # owner-only while it is written: replacing a 0600 file, the new content was readable by all
+        # (the umask's 0644) until the end
+        os.chmod(tmp, 0o600)
         write(tmp)
         os.chmod(tmp, mode)  # the writer may have replaced tmp with a file of its own
         if old is not None and hasattr(os, "chown"):  # a replaced file keeps its owner and group too

@@ -211,6 +211,18 @@ class StdoutError(OSError):
     paths: Sequence[Path] = ()  # the files the command wrote before (print_paths sets them)
 
 
+# Control characters other than line breaks and tabs, as C0, DEL and C1 codes: a scenario file or
+# workbook received from elsewhere names itself, its sources or its cells in what a command prints,
+# and an escape sequence there cleared the screen, set the window title or (OSC 52, on terminals that
+# honour it) the clipboard. Shown as Python writes them ('\x1b'); the progress bar's \r is kept.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with its control characters written out (ESC as '\\x1b'), for a terminal or a log."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+
+
 class _GuardedStdout:
     """sys.stdout while a command runs: a failed write raises StdoutError, so that it is not blamed on
     the command's files (`> /dev/full` said "OUT: No space left on device" of a folder written in full).
@@ -228,7 +240,7 @@ class _GuardedStdout:
             raise StdoutError(exc.errno, exc.strerror or str(exc)) from None
 
     def write(self, text: str) -> int:
-        return self._guarded(lambda: self._stream.write(text))
+        return self._guarded(lambda: self._stream.write(terminal_safe(text)))
 
     def flush(self) -> None:
         self._guarded(self._stream.flush)
@@ -247,7 +259,7 @@ class _LossyStderr:
 
     def write(self, text: str) -> int:
         try:
-            return self._stream.write(text)
+            return self._stream.write(terminal_safe(text))
         except OSError:
             return len(text)
 

@@ -96,7 +96,7 @@ class RegenerateCommand:
             except ValueError as exc:
                 print(f"aipower: error: {error_text(exc, base_year=args.base_year)}", file=sys.stderr)
                 return 2
-            from .recalc import UnreadableWorkbook, reading
+            from .recalc import UnreadableWorkbook, check_regular_file, check_size, reading
 
             stale, folders, unreadable, other = [], [], [], []
             for path in fresh:
@@ -108,6 +108,9 @@ class RegenerateCommand:
                     continue
                 try:
                     with reading(committed):  # a damaged file (bad CRC, cut XML): a line, not a traceback
+                        if committed.exists():  # a FIFO, or a zip that unpacks to gigabytes: refused, not read
+                            check_regular_file(committed)
+                            check_size(committed)
                         diffs = (workbooks.compare(committed, path, labels=("the file", "the builder's"))
                                  if committed.exists() else ["missing"])
                 except UnreadableWorkbook as exc:  # a file that is no workbook

@@ -26,11 +26,12 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
 import sys
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -1689,6 +1690,7 @@ def _scalar(v: Any) -> Any:
 
 
 MAX_ARRAY_CELLS = 10**6  # cells an array formula's recorded range may span (Excel's sheet: 1.7e10)
+MAX_FORMULA_CHARS = 8192  # Excel's limit on a formula's length; one of 32,000 took a minute and 1.6 GB
 
 
 def load_book(path: str | Path) -> Book:
@@ -1700,18 +1702,19 @@ def load_book(path: str | Path) -> Book:
 
     if Path(path).is_dir():  # openpyxl's message would be about the file format
         raise RecalcError(f"{path} is a folder: expected a workbook file (.xlsx)")
+    check_regular_file(path)
+    suffix = Path(path).suffix
+    if suffix.lower() not in _READABLE_EXTENSIONS:  # openpyxl's message leaves an empty one blank
+        kind = f"the extension '{suffix}'" if suffix else "a file without an extension"
+        hint = "; save an Excel 97-2003 workbook as .xlsx in Excel first" if suffix.lower() == ".xls" else ""
+        raise UnreadableWorkbook(path, f"{kind} is not a format recalc reads: expected "
+                                       f"{', '.join(_READABLE_EXTENSIONS)}{hint}")
     with reading(path):
+        check_size(path)  # before openpyxl, which holds every cell it reads
         try:
             wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
-        except InvalidFileException as exc:  # the file's extension (openpyxl's message leaves an empty one blank)
-            suffix = Path(path).suffix
-            if suffix.lower() not in _READABLE_EXTENSIONS:
-                kind = f"the extension '{suffix}'" if suffix else "a file without an extension"
-                hint = "; save an Excel 97-2003 workbook as .xlsx in Excel first" if suffix.lower() == ".xls" else ""
-                raise UnreadableWorkbook(path, f"{kind} is not a format recalc reads: expected "
-                                               f"{', '.join(_READABLE_EXTENSIONS)}{hint}") from None
+        except InvalidFileException as exc:
             raise UnreadableWorkbook(path, str(exc)) from None
-        _check_part_sizes(path)  # openpyxl streams what it reads; the parts read whole below are checked first
         has_formula, dynamic = _formula_addresses(path)  # openpyxl takes any text starting with '=' for a formula
     if wb.epoch != CALENDAR_WINDOWS_1900:  # DATE, YEAR and every date cell would be read 4 years and a day off
         raise UnreadableWorkbook(path, "it uses the 1904 date system (an option of older Excel for Mac), which recalc "
@@ -1727,6 +1730,10 @@ def load_book(path: str | Path) -> Book:
             v = c.value
             if v is None:
                 continue
+            text = v.text if isinstance(v, ArrayFormula) else v
+            if isinstance(text, str) and len(text) > MAX_FORMULA_CHARS and text.startswith("="):
+                raise UnreadableWorkbook(path, f"{ws.title}!{c.coordinate} holds a formula of {len(text):,} characters: "
+                                               f"expected at most {MAX_FORMULA_CHARS:,} (Excel's limit)")
             if isinstance(v, ArrayFormula):
                 book.set_array(ws.title, row - 1, column - 1, v.text, parse_range(v.ref),
                                dynamic=(ws.title, c.coordinate) in dynamic)
@@ -1745,18 +1752,58 @@ def load_book(path: str | Path) -> Book:
     return book
 
 
-# The most a part of the workbook's zip may hold uncompressed. Every part is read whole; a sheet this
-# large holds millions of cells, beyond what the engine computes in a sitting. A few MB of zip could
-# otherwise unpack to gigabytes (1.5 GiB of spaces compress to 1.5 MB).
+# The most a part of the workbook's zip may hold uncompressed, and all its parts together. Every part
+# is read whole; a sheet this large holds millions of cells, beyond what the engine computes in a
+# sitting. A few MB of zip could otherwise unpack to gigabytes (1.5 GiB of spaces compress to 1.5 MB).
 MAX_PART_BYTES = 512 * 2**20
+MAX_TOTAL_BYTES = 1024 * 2**20
+# The most cells a workbook may hold, counting each cell an array formula spans: the engine keeps
+# about 1 KB per cell, so a few hundred KB of zip holding 6 million cells ran out of memory after a
+# minute (a MemoryError, or the system's out-of-memory killer) instead of saying why.
+MAX_CELLS = 2 * 10**6
+_CELL_TAG = re.compile(rb"<c[\s>/]")
+_ARRAY_REF = re.compile(rb'<f\b[^>]*\bt="array"[^>]*\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
-def _check_part_sizes(path: str | Path) -> None:
+def check_regular_file(path: str | Path) -> None:
+    """A workbook is a file: a FIFO named like one waited for a writer for ever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # the reader says why
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        # io_error: it cannot be read, not a file found damaged (`regenerate --check` then reads nothing more of it)
+        raise UnreadableWorkbook(path, "not a regular file (a pipe or device): expected a workbook file (.xlsx)",
+                                 io_error=True)
+
+
+def check_size(path: str | Path) -> None:
+    """Refuses, before anything is read whole, a workbook that unpacks to more than MAX_PART_BYTES a
+    part or MAX_TOTAL_BYTES in all, or holds more than MAX_CELLS cells."""
     with zipfile.ZipFile(path) as z:
-        for info in z.infolist():
+        infos = z.infolist()
+        for info in infos:
             if info.file_size > MAX_PART_BYTES:
                 raise UnreadableWorkbook(path, f"its part {info.filename} unpacks to {info.file_size:,} bytes: "
                                                f"expected at most {MAX_PART_BYTES:,} a part")
+        total = sum(info.file_size for info in infos)
+        if total > MAX_TOTAL_BYTES:
+            raise UnreadableWorkbook(path, f"its parts unpack to {total:,} bytes: expected at most {MAX_TOTAL_BYTES:,} "
+                                           "in all")
+        cells = 0
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                data = z.read(info)
+                cells += len(_CELL_TAG.findall(data))
+                for ref in _ARRAY_REF.findall(data):
+                    r0, c0, r1, c1 = parse_range(ref.decode())
+                    spans = (r1 - r0 + 1) * (c1 - c0 + 1)
+                    if spans <= MAX_ARRAY_CELLS:  # a larger one is refused by its cell as the book is read
+                        cells += spans - 1
+                if cells > MAX_CELLS:
+                    raise UnreadableWorkbook(path, f"it holds more than {MAX_CELLS:,} cells (counting each cell an "
+                                                   f"array formula spans; {cells:,} by {info.filename}): more than "
+                                                   "recalc computes in memory; expected a smaller workbook")
 
 
 def _formula_addresses(path: str | Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -2049,6 +2096,7 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
         for key in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
             new_parts[key] = re.sub(r"<(Override|Relationship)\b[^>]*calcChain[^>]*/>", "",
                                     new_parts[key].decode("utf-8")).encode("utf-8")
+    _check_well_formed(book_path, {name: data for name, data in new_parts.items() if data is not parts.get(name)})
     report = Report(n, tally.changed, 0.0, tally.errors, tally.new_errors, tally.first_new_error or tally.first_error)
     if keep_values and tally.new_errors:
         cells = "cell that held a value" if tally.new_errors == 1 else "cells that held a value"
@@ -2064,6 +2112,20 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
     atomic_write(out_path, write, overwrite=overwrite)  # a file saved at out_path meanwhile is kept
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _check_well_formed(book_path: Path, patched: Mapping[str, bytes]) -> None:
+    """Every part this run rewrote still parses: a part that does not makes the whole file one Excel
+    refuses, and with --in-place it would replace the user's workbook. Refused instead, naming the
+    part; nothing is written."""
+    import xml.parsers.expat
+
+    for name, data in patched.items():
+        try:
+            xml.parsers.expat.ParserCreate().Parse(data, True)
+        except xml.parsers.expat.ExpatError as exc:
+            raise RecalcError(f"{book_path}: not written: internal error: the recalculated part {name} would not be "
+                              f"well-formed XML ({exc}); the workbook is left as it was") from None
 
 
 def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
@@ -2100,13 +2162,32 @@ def _value_xml(v: Any) -> tuple[str | None, str]:
         return None, _num_text(v)
     if v is None:
         return "str", ""
-    return "str", escape(str(v))
+    return "str", _xml_text(str(v))
+
+
+# OOXML's escape for text: a character XML 1.0 cannot hold (="x"&CHAR(7)) is written _xHHHH_, as
+# Excel writes it (written raw, the part was no longer XML: Excel and openpyxl refused the file), and
+# a literal _xHHHH_ keeps its underscore as _x005F_, so that either reads back as it was
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_LIKE_OOXML_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _xml_text(text: str) -> str:
+    """`text` as an element's content: XML's escapes and OOXML's."""
+    text = _LIKE_OOXML_ESCAPE.sub("_x005F_", text)
+    return escape(_NOT_IN_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text))
+
+
+def _from_xml_text(xml: str) -> str:
+    """An element's content as text: `_xml_text` undone."""
+    from xml.sax.saxutils import unescape
+
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), unescape(xml))
 
 
 def _shared_strings(xml: str) -> list[str]:
-    from xml.sax.saxutils import unescape
-
-    return [unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", si, re.S)))
+    return [_from_xml_text("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", si, re.S)))
             for si in re.findall(r"<si>(.*?)</si>", xml, re.S)]
 
 
@@ -2147,17 +2228,15 @@ def _patch_sheet(xml: str, book: Book, sheet: str, tally: _Tally, shared: list[s
         old_t = re.search(r'\bt="([^"]*)"', attrs)
         old = old_v.group(1) if old_v else None
         if is_formula:  # counted when it comes out as an error, and whether it held a value before
-            from xml.sax.saxutils import unescape
-
             old_text = None
             if old is not None and old_t is not None and old_t.group(1) == "s" and old.isdigit():
                 old_text = shared[int(old)] if int(old) < len(shared) else None
             elif old is not None:
-                old_text = unescape(old)
+                old_text = _from_xml_text(old)
             tally.formula_value(f"{book.sheet_name(key_sheet)}!{cell_name(row, col)}", v, old_text,
                                 old_t.group(1) if old_t else None, f)
         if old is not None and old_t is not None and old_t.group(1) == "s" and old.isdigit() and int(old) < len(shared):
-            old, old_t = escape(shared[int(old)]), None
+            old, old_t = _xml_text(shared[int(old)]), None
             same = t == "str" and old == text
         else:
             same = old is not None and _same(old, text, t, old_t)
@@ -2272,7 +2351,7 @@ def patch_chart(xml: str, book: Book) -> str:
             body = (fmt.group(0) if fmt else "") + f'<{p}ptCount val="{len(values)}"/>' + pts
         else:
             body = f'<{p}ptCount val="{len(values)}"/>' + "".join(
-                f'<{p}pt idx="{i}"><{p}v>{escape(_text(v))}</{p}v></{p}pt>' for i, v in enumerate(values) if v is not None)
+                f'<{p}pt idx="{i}"><{p}v>{_xml_text(_text(v))}</{p}v></{p}pt>' for i, v in enumerate(values) if v is not None)
         return f"{head}<{p}{kind}Cache>{body}</{p}{kind}Cache>"
 
     for kind in ("num", "str"):

@@ -184,12 +184,21 @@ def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> 
                             f"or one of {', '.join(SHIPPED)}")
     if not exists:
         # Excel's Python process starts in a folder xlwings does not set: say which one was searched
-        where = f" in {path.parent.resolve()}" if not Path(text).is_absolute() else ""
+        where = f" in {_absolute(path.parent)}" if not Path(text).is_absolute() else ""
         raise ScenarioError(
             f"scenario '{text}': no such file{where}, and not a shipped scenario "
             f"(expected one of {', '.join(SHIPPED)} or a path to a .toml file)"
         )
     return path
+
+
+def _absolute(path: Path) -> str:
+    """`path` resolved, for a message; as given (made absolute) where it cannot be: a symbolic link
+    loop raised RuntimeError, a traceback from the command line."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return os.path.abspath(path)
 
 
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]\s][^\[\]]*?)\s*\]\s*(#.*)?$")
@@ -322,13 +331,17 @@ def _read_bytes(path: Path) -> bytes:
 
 def _named_pipe(path: Path) -> bool:
     """A FIFO made in a folder (mkfifo), not a pipe the shell hands over (/dev/stdin, /dev/fd/63 of
-    `<(…)`), which has its writer already."""
+    `<(…)`), which has its writer already. Only those names count as the shell's: a FIFO made in
+    /dev/shm (which anyone may write to), or named /dev/../tmp/x, hung the command."""
     try:
         if not stat.S_ISFIFO(os.stat(path).st_mode):
             return False
     except OSError:
         return False  # open() says why
-    return not (str(path).startswith("/dev/") or os.path.realpath(path).startswith(("/proc/", "/dev/")))
+    return not _SHELL_STREAM.fullmatch(str(path))
+
+
+_SHELL_STREAM = re.compile(r"/dev/stdin|/dev/fd/\d+|/proc/(?:self|\d+)/fd/\d+")
 
 
 def _parse(path: Path) -> tuple[dict[str, Any], str]:
@@ -949,9 +962,13 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
         try:
             # from the folder of the file itself, a symbolic link followed: where its author wrote it, and
             # where the worksheets (which store the file's resolved path) look too
-            path = _resolve_path(parent, relative_to=path.resolve())
+            parent_path = _resolve_path(parent, relative_to=path.resolve())
         except ScenarioError as exc:  # which file names the parent that cannot be found
             raise ScenarioError(f"{path}:{_line_of(text, 'scenario.parent')}: parent = {parent!r}: {exc}") from None
+        if not parent_path.is_file():  # a parent is a file: /dev/stdin named in a file received would wait for a terminal
+            raise ScenarioError(f"{path}:{_line_of(text, 'scenario.parent')}: parent = {parent!r}: not a regular file "
+                                "(a pipe or device); expected a scenario name or the path of a scenario .toml file")
+        path = parent_path
 
     merged = copy.copy(root)
     name, description = "", ""

@@ -588,6 +588,10 @@ def _scenario_key(scenario: str) -> ScenarioKey:
         path = str(Path(scenario).resolve())
     except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return scenario, ()  # load_scenario names the problem
+    if os.path.exists(path) and not (os.path.isfile(path) or os.path.isdir(path)):
+        # /dev/stdin or a FIFO named in a cell waited for input for ever, and Excel with it
+        raise ArgError("scenario", f"'{scenario}' is not a regular file (a pipe or device); expected "
+                                   f"{_expected(SCENARIO)}")
     chain = _chains.get(path)
     stamps = _stamps(chain) if chain else None
     if stamps is None:  # not read yet, or a parent renamed or deleted: the files name their parents now
