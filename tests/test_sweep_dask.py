@@ -29,6 +29,83 @@ def test_dask_equals_local(cluster):
     assert remote.chunks == 5 and local.chunks == 1
 
 
+def test_a_merged_chunk_is_freed_on_the_workers_during_the_sweep(cluster):
+    """Every chunk's result stayed on the workers until the sweep ended: 10^8 samples held 0.6 GB there,
+    and workers at their memory limit paused and hung the sweep."""
+    held = []
+    with distributed.Client(cluster) as client:
+        def in_memory(done, total):
+            time.sleep(0.05)  # the release reaches the scheduler as a message of its own
+            held.append(client.run_on_scheduler(
+                lambda dask_scheduler: sum(ts.state == "memory" for ts in dask_scheduler.tasks.values())))
+
+        r = sweep.run("ai_ranges", 16 * 1024, seed=1, dask=client, chunk_size=1024, outputs=["hours.coal"],
+                      on_chunk=in_memory)
+    assert r.chunks == 16 and len(held) == 16
+    assert held[-1] <= 2 and held == sorted(held, reverse=True), held  # all 16 until the end before
+
+
+class _Workers:
+    """A Client whose workers report these aipower versions (an exception: none installed)."""
+
+    def __init__(self, found):
+        self.found = found
+        self.scheduler = type("S", (), {"address": "tcp://h:8786"})()
+
+    def run(self, function, *args, on_error="raise"):
+        assert on_error == "return" and function.__module__ == "importlib.metadata"  # unpickled without aipower
+        return self.found
+
+
+def test_only_workers_with_this_aipower_get_chunks():
+    """Another version on one worker changed that worker's share of the results without a word; a
+    worker without aipower died on its first chunk, and its nanny did not restart it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    mine = version("aipower")
+    notes = []
+    found = {"tcp://a:1": mine, "tcp://b:1": "0.0.1", "tcp://c:1": PackageNotFoundError("aipower")}
+    assert sweep._workers_with_this_aipower(_Workers(found), "tcp://h:8786", 5.0, notes) == ["tcp://a:1"]
+    assert notes == [f"the chunks ran on the 1 of 3 Dask workers with aipower {mine}; the others were left out: "
+                     "tcp://b:1 (aipower 0.0.1), tcp://c:1 (no aipower)"]
+    with pytest.raises(ValueError, match=rf"^dask = 'tcp://h:8786': no worker has aipower {mine}, this process's: "
+                                         r"tcp://b:1 \(aipower 0.0.1\), tcp://c:1 \(no aipower\); install aipower"):
+        sweep._workers_with_this_aipower(_Workers({k: v for k, v in found.items() if k != "tcp://a:1"}), "x", 5.0, [])
+    assert sweep._workers_with_this_aipower(_Workers({}), "x", 5.0, []) is None  # none yet: any that comes
+
+
+def test_a_closed_client_or_a_logical_timeout_is_refused_by_name(cluster):
+    client = distributed.Client(cluster)
+    with pytest.raises(ValueError, match=r"^dask_timeout = True: expected seconds in \(0, "):
+        sweep.run("ai_ranges", 100, dask=client, dask_timeout=True)
+    client.close()
+    with pytest.raises(ValueError, match=r"^dask = <Client: .*>: the Client is closed; expected an open Client"):
+        sweep.run("ai_ranges", 100, dask=client)
+
+
+def test_a_tls_address_without_the_client_s_certificates_is_not_blamed_on_the_server(monkeypatch):
+    """tls:// without the client's certificates failed in connect() with a TypeError, reported as "what
+    answered there is not a Dask scheduler"; with them (Dask's configuration) the probe passes them on."""
+    import distributed.comm
+
+    monkeypatch.setattr(distributed.comm, "connect", lambda *a, **k: pytest.fail("connected without certificates"))
+    with pytest.raises(ValueError, match=r"^dask = 'tls://127.0.0.1:8786': a TLS address, and Dask's configuration "
+                                         r"gives this client no TLS certificates; set distributed.comm.tls.ca-file"):
+        sweep._probe_scheduler("tls://127.0.0.1:8786", 2.0)
+    given = []
+
+    async def connect(address, timeout=None, **kwargs):
+        given.append(kwargs)
+        raise OSError("refused")
+
+    monkeypatch.setattr(distributed.comm, "connect", connect)
+    sentinel = object()
+    monkeypatch.setattr(distributed.security.Security, "get_connection_args", lambda self, role: {"ssl_context": sentinel})
+    with pytest.raises(ValueError, match="no Dask scheduler answered"):
+        sweep._probe_scheduler("tls://127.0.0.1:8786", 2.0)
+    assert given == [{"ssl_context": sentinel}]
+
+
 def test_an_address_that_does_not_answer_fails_within_the_timeout():
     with socket.socket() as s:  # a free loopback port: nothing listens there
         s.bind(("127.0.0.1", 0))
@@ -192,13 +269,20 @@ class _Stalled:
 
 
 class _Client:
+    """What `_completed` asks of a Client: the scheduler's identity, through sync() with a timeout."""
+
     loop = None
 
     def __init__(self, workers):
         self.workers = workers
+        self.scheduler = self
 
-    def scheduler_info(self):
+    def identity(self):
         return {"workers": self.workers}
+
+    def sync(self, func, callback_timeout=None):
+        assert callback_timeout is not None  # a paused scheduler must not be waited on for ever
+        return func()
 
 
 def test_a_cluster_whose_workers_all_leave_stops_the_sweep_with_an_error(monkeypatch):

@@ -67,7 +67,7 @@ class SweepCommand:
         p.add_argument("--base-year", type=int, default=None, metavar="YEAR", help="rebase, e.g. 2025")
         p.add_argument("--samples", type=_positive_int, required=True, metavar="N", help="number of samples")
         p.add_argument("--seed", type=_positive_int, default=0, metavar="S", help="random seed (default 0)")
-        p.add_argument("--threads", type=_positive_int, default=0, metavar="T", help="threads (default 0: every core)")
+        p.add_argument("--threads", type=_positive_int, default=0, metavar="T", help="threads (default 0: every core; with --dask, threads inside each chunk on a worker, 0: one)")
         p.add_argument("--latin", action="store_true", help="Latin hypercube sampling")
         p.add_argument("--outputs", default=None, metavar="LIST",
                        help="comma-separated outputs (default: " + ",".join(sweep.DEFAULT_OUTPUTS) + ")")

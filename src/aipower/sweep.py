@@ -410,12 +410,15 @@ def _connect(address: Any, timeout: float) -> tuple[Any, bool]:
         from distributed import Client
     except ImportError:  # pragma: no cover - the dask extra is part of the test extra
         raise ValueError("dask: the 'distributed' package is not installed (pip install '.[dask]' in the aipower checkout, or 'aipower-VERSION-….whl[dask]' for the wheel installed)") from None
+    # a Client's sweep waits `timeout` for its chunks too: True read as 1 s
+    if isinstance(timeout, bool) or not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_DASK_TIMEOUT):
+        raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, {MAX_DASK_TIMEOUT:g}]")
     if isinstance(address, Client):
+        if address.status in ("closed", "closing"):  # its first message raised ClosedClientError
+            raise ValueError(f"dask = {address!r}: the Client is closed; expected an open Client or a scheduler address")
         return address, False
     if not isinstance(address, str) or not address.strip():
         raise ValueError(f"dask = {address!r}: expected a scheduler address such as tcp://host:8786, or a Client")
-    if not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_DASK_TIMEOUT):
-        raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, {MAX_DASK_TIMEOUT:g}]")
     address = address.strip()  # ' tcp://host:8786' pasted with a space: the probe and the client took it as written
     _check_address(address)
     _resolve_host(address, timeout)
@@ -474,8 +477,8 @@ def _completed(client: Any, futures: list, dask: Any, timeout: float) -> Iterato
             seen, last = True, time.monotonic()
             continue
         if time.monotonic() - last >= timeout:
-            try:
-                workers = client.scheduler_info().get("workers", {})
+            try:  # within the timeout: scheduler_info() waited for ever on a paused scheduler
+                workers = client.sync(client.scheduler.identity, callback_timeout=timeout).get("workers", {})
             except Exception as exc:  # noqa: BLE001 - the scheduler itself is gone
                 raise _lost(dask, "the scheduler stopped answering", exc) from None
             seen = seen or bool(workers)
@@ -487,13 +490,44 @@ def _completed(client: Any, futures: list, dask: Any, timeout: float) -> Iterato
         time.sleep(_POLL)
 
 
-def _chunk_result(future: Any, dask: Any) -> bytes:
+def _chunk_result(future: Any, dask: Any, timeout: float) -> bytes:
+    # finished, so its result is fetched at once, unless the workers holding it died meanwhile: Dask
+    # then reschedules it, and with no worker left waited for ever
     try:
-        return future.result()
+        return future.result(timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - sorted below
         if _is_cluster_failure(exc):
             raise _lost(dask, "a chunk was lost with the scheduler or its workers", exc) from None
         raise
+
+
+def _workers_with_this_aipower(client: Any, dask: Any, timeout: float, notes: list[str]) -> list[str] | None:
+    """The workers with this aipower version, which the chunks are limited to; None (any worker) on a
+    cluster with none yet (an adaptive one starts them as chunks wait). Another version gave other
+    numbers for its share of the chunks, without a word; a worker without aipower died on the first
+    chunk and its nanny did not restart it (on a shared cluster, another team's worker)."""
+    from importlib.metadata import version
+
+    mine = version("aipower")
+    try:  # importlib's own function: a worker unpickles it without aipower
+        found = client.run(version, "aipower", on_error="return")
+    except Exception as exc:  # noqa: BLE001 - sorted below
+        if _is_cluster_failure(exc):
+            raise _lost(dask, "the workers did not say which aipower they have", exc) from None
+        raise
+    if not found:
+        return None
+    same = sorted(w for w, v in found.items() if v == mine)
+    other = {w: (f"aipower {v}" if isinstance(v, str) else "no aipower") for w, v in found.items() if v != mine}
+    listed = ", ".join(f"{w} ({v})" for w, v in sorted(other.items())[:5]) + (" …" if len(other) > 5 else "")
+    if not same:
+        raise ValueError(f"dask = {getattr(client.scheduler, 'address', dask)!r}: no worker has aipower {mine}, this "
+                         f"process's: {listed}; install aipower {mine} on the workers (every machine needs the same "
+                         "version: the tables must equal the local ones)")
+    if other:
+        notes.append(f"the chunks ran on the {len(same)} of {len(found)} Dask workers with aipower {mine}; the others "
+                     f"were left out: {listed}")
+    return same
 
 
 def _probe_scheduler(address: str, timeout: float) -> None:
@@ -504,9 +538,18 @@ def _probe_scheduler(address: str, timeout: float) -> None:
     import threading
 
     from distributed.comm import connect
+    from distributed.security import Security
+
+    # the client's TLS settings from Dask's configuration, as the Client reads them: without them a
+    # tls:// scheduler was reported as "not a Dask scheduler"
+    connection = Security().get_connection_args("client")
+    if address.startswith(("tls://", "wss://")) and connection.get("ssl_context") is None:
+        raise ValueError(f"dask = {address!r}: a TLS address, and Dask's configuration gives this client no TLS "
+                         "certificates; set distributed.comm.tls.ca-file, .client.cert and .client.key (e.g. the "
+                         "DASK_DISTRIBUTED__COMM__TLS__CA_FILE variable and its kin), as for any Dask client")
 
     async def exchange() -> Any:
-        comm = await connect(address, timeout=timeout)
+        comm = await connect(address, timeout=timeout, **connection)
         try:
             await comm.write({"op": "identity"})
             return await comm.read()
@@ -744,15 +787,21 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
         else:
             client, own = _connect(dask, dask_timeout)
             futures: list = []
+            merged: set = set()
             try:
+                workers = _workers_with_this_aipower(client, dask, dask_timeout, unused)
                 job = _Job(uuid.uuid4().hex, sc, chosen,
                            tuple((u.binding, tuple(sorted(u.dist.items()))) for u in uncertain),
                            seed, latin, samples, alpha, on_worker)
                 futures = client.map(_run_chunk, [job] * len(chunks), [c[0] for c in chunks], [c[1] for c in chunks],
-                                     pure=False)
+                                     pure=False, workers=workers, allow_other_workers=False)
                 counts = {f.key: c[1] for f, c in zip(futures, chunks)}
                 for future in _completed(client, futures, dask, dask_timeout):
-                    summary.merge(_k.Summary.from_bytes(_chunk_result(future, dask)))
+                    summary.merge(_k.Summary.from_bytes(_chunk_result(future, dask, dask_timeout)))
+                    # merged: its result is freed on the worker now, not when the sweep ends (10^8 samples
+                    # held 0.6 GB there, and workers at their memory limit paused and hung the sweep)
+                    future.release()
+                    merged.add(future.key)
                     done += counts[future.key]
                     if bar is not None:
                         bar.update(counts[future.key])
@@ -760,7 +809,8 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
                         on_chunk(done, samples)
             finally:
                 for f in futures:
-                    f.cancel()
+                    if f.key not in merged:
+                        f.cancel()
                 if own:
                     client.close()
     finally:
