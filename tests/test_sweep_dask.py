@@ -65,13 +65,13 @@ def test_only_workers_with_this_aipower_get_chunks():
     mine = version("aipower")
     notes = []
     found = {"tcp://a:1": mine, "tcp://b:1": "0.0.1", "tcp://c:1": PackageNotFoundError("aipower")}
-    assert sweep._workers_with_this_aipower(_Workers(found), "tcp://h:8786", 5.0, notes) == ["tcp://a:1"]
+    assert sweep._workers_with_this_aipower(_Workers(found), "tcp://h:8786", notes) == ["tcp://a:1"]
     assert notes == [f"the chunks ran on the 1 of 3 Dask workers with aipower {mine}; the others were left out: "
                      "tcp://b:1 (aipower 0.0.1), tcp://c:1 (no aipower)"]
     with pytest.raises(ValueError, match=rf"^dask = 'tcp://h:8786': no worker has aipower {mine}, this process's: "
                                          r"tcp://b:1 \(aipower 0.0.1\), tcp://c:1 \(no aipower\); install aipower"):
-        sweep._workers_with_this_aipower(_Workers({k: v for k, v in found.items() if k != "tcp://a:1"}), "x", 5.0, [])
-    assert sweep._workers_with_this_aipower(_Workers({}), "x", 5.0, []) is None  # none yet: any that comes
+        sweep._workers_with_this_aipower(_Workers({k: v for k, v in found.items() if k != "tcp://a:1"}), "x", [])
+    assert sweep._workers_with_this_aipower(_Workers({}), "x", []) is None  # none yet: any that comes
 
 
 def test_a_closed_client_or_a_logical_timeout_is_refused_by_name(cluster):

@@ -501,7 +501,7 @@ def _chunk_result(future: Any, dask: Any, timeout: float) -> bytes:
         raise
 
 
-def _workers_with_this_aipower(client: Any, dask: Any, timeout: float, notes: list[str]) -> list[str] | None:
+def _workers_with_this_aipower(client: Any, dask: Any, notes: list[str]) -> list[str] | None:
     """The workers with this aipower version, which the chunks are limited to; None (any worker) on a
     cluster with none yet (an adaptive one starts them as chunks wait). Another version gave other
     numbers for its share of the chunks, without a word; a worker without aipower died on the first
@@ -789,7 +789,7 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
             futures: list = []
             merged: set = set()
             try:
-                workers = _workers_with_this_aipower(client, dask, dask_timeout, unused)
+                workers = _workers_with_this_aipower(client, dask, unused)
                 job = _Job(uuid.uuid4().hex, sc, chosen,
                            tuple((u.binding, tuple(sorted(u.dist.items()))) for u in uncertain),
                            seed, latin, samples, alpha, on_worker)
