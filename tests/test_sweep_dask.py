@@ -42,7 +42,7 @@ def test_a_merged_chunk_is_freed_on_the_workers_during_the_sweep(cluster):
         r = sweep.run("ai_ranges", 16 * 1024, seed=1, dask=client, chunk_size=1024, outputs=["hours.coal"],
                       on_chunk=in_memory)
     assert r.chunks == 16 and len(held) == 16
-    assert held[-1] <= 2 and held == sorted(held, reverse=True), held  # all 16 until the end before
+    assert held[-1] <= 2, held  # all 16 until the end before (chunks still running make the first counts lower)
 
 
 class _Workers:
