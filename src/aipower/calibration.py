@@ -392,25 +392,31 @@ def _capacity_cagr(result: BalanceResult, rows: list[str], last: int) -> float:
     return float((total[last] / total[2024]) ** (1.0 / (last - 2024)) - 1.0)
 
 
+def _capacity_cagrs(base: BalanceResult, rows: list[str], name: str) -> tuple[list[Target], list[float], bool]:
+    """Seed 1's 2025-27 and 2025-30 CAGRs of the rows' capacity (targets `base.<name>_2025_20xx`), the
+    model's, and whether both are reached."""
+    want = [_t(f"base.{name}_2025_2027"), _t(f"base.{name}_2025_2030")]
+    got = [_capacity_cagr(base, rows, 2027), _capacity_cagr(base, rows, 2030)]
+    return want, got, all(t.holds(c) for t, c in zip(want, got))
+
+
+def _capacity_headline(label: str, want: list[Target], got: list[float], reached: bool, note: str) -> Headline:
+    return Headline(f"base: {label} capacity CAGR 2025-27 and 2025-30 (end-2024→)",
+                    " and ".join(_pct(t.v) for t in want) + f", each ± {_pt(want[0].tolerance or 0.0)}",
+                    " and ".join(f"{c:.2%}" for c in got), reached, note)
+
+
 def _thermal_and_hydro(base: BalanceResult) -> list[Headline]:
     """Seed 1's thermal and hydro capacity CAGRs [11][14][15]: computed, and where missed, why."""
-    out = []
-    thermal = ["coal", "gas", "biomass"]
-    want = [_t("base.thermal_capacity_cagr_2025_2027"), _t("base.thermal_capacity_cagr_2025_2030")]
-    got = [_capacity_cagr(base, thermal, 2027), _capacity_cagr(base, thermal, 2030)]
+    want, got, reached = _capacity_cagrs(base, ["coal", "gas", "biomass"], "thermal_capacity_cagr")
     coal = [_capacity_cagr(base, ["coal"], 2027), _capacity_cagr(base, ["coal"], 2030)]
-    reached = all(t.holds(c) for t, c in zip(want, got))
     note = "" if reached else (
         f"coal alone grows {coal[0]:.2%} in 2025-27 (as MODEL.md reads the seed's {_pct(want[0].v)}: coal's "
         f"~5% a year [35][39]), and gas's 50 GW under construction, commissioned in 2025-27 at ~10% a year [42], "
         f"lifts thermal (coal, gas and biomass) above it; 2025-30: thermal {got[1]:.2%}, coal {coal[1]:.2%}")
-    out.append(Headline("base: thermal capacity CAGR 2025-27 and 2025-30 (end-2024→)",
-                        " and ".join(_pct(t.v) for t in want) + f", each ± {_pt(want[0].tolerance or 0.0)}",
-                        " and ".join(f"{c:.2%}" for c in got), reached, note))
+    thermal = _capacity_headline("thermal", want, got, reached, note)
 
-    want = [_t("base.hydro_capacity_cagr_2025_2027"), _t("base.hydro_capacity_cagr_2025_2030")]
-    got = [_capacity_cagr(base, ["hydro"], 2027), _capacity_cagr(base, ["hydro"], 2030)]
-    reached = all(t.holds(c) for t, c in zip(want, got))
+    want, got, reached = _capacity_cagrs(base, ["hydro"], "hydro_capacity_cagr")
     note = ""
     if not reached:
         reported = actuals.get("capacity_hydro_incl_pumped", 2024).value
@@ -422,10 +428,7 @@ def _thermal_and_hydro(base: BalanceResult) -> list[Headline]:
                 f"pumped storage) is {needed:.0f} GW/yr, so it holds only with pumped storage growing about "
                 f"{needed - conventional:.0f} GW/yr, and the model leaves pumped storage out (storage, not net "
                 "generation: MODEL.md §2)")
-    out.append(Headline("base: hydro capacity CAGR 2025-27 and 2025-30 (end-2024→)",
-                        " and ".join(_pct(t.v) for t in want) + f", each ± {_pt(want[0].tolerance or 0.0)}",
-                        " and ".join(f"{c:.2%}" for c in got), reached, note))
-    return out
+    return [thermal, _capacity_headline("hydro", want, got, reached, note)]
 
 
 def _with_2025(source: str, gw_2025: float) -> list[dict[str, object]]:

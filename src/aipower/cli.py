@@ -26,7 +26,7 @@ from . import __version__, calibration, uncertainty, units, version_info
 from ._io import Interrupted, atomic_write_all, check_targets, csv_writer, stop_signals_handled, text_writer
 from .balance import TABLES, UNITS, BalanceResult, row_unit, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
-from .scenario import SHIPPED, Scenario, _kind, load_scenario, shown_paths
+from .scenario import SHIPPED, Scenario, _kind, load_scenario, result_provenance, shown_paths
 
 
 def _home(text: str) -> str:
@@ -195,7 +195,7 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
         "command": "tables", "scenario": sc.name, "base_year": result.base_year,
         "files": sorted(p.name for p in [*targets.values(), record]),
         "loss_factor": result.loss_factor, "notes": [shown_paths(n) for n in result.notes],
-        "provenance": {"aipower": version_info(), "scenario": sc.provenance()},  # as sweep.json's
+        "provenance": result_provenance(sc),  # as sweep.json's
     }, indent=2, ensure_ascii=False) + "\n")
     # all or nothing: Ctrl-C or an error mid-way leaves DIR as it was
     return atomic_write_all(files, overwrite=force)
@@ -220,7 +220,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def terminal_safe(text: str) -> str:
     """`text` with its control characters written out (ESC as '\\x1b'), for a terminal or a log."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class _GuardedStdout:

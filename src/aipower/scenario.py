@@ -565,6 +565,14 @@ class Scenario:
         }
 
 
+def result_provenance(scenario: Scenario) -> dict[str, Any]:
+    """What a written result came from: the package, kernel and data versions (`aipower.version_info`)
+    and the scenario (`Scenario.provenance`); `tables.json` and `sweep.json` hold it."""
+    from . import version_info
+
+    return {"aipower": version_info(), "scenario": scenario.provenance()}
+
+
 def shown_paths(text: str) -> str:
     """`text` as written into results: the package's own files (its shipped scenarios) by their place
     in the package, no machine path in a file that travels; a user's own file keeps the path given."""

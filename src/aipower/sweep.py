@@ -38,12 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _calc, units, version_info
+from . import _calc, units
 from . import uncertainty as _uncertainty
 from ._build import _SEGMENT_VALUES
 from ._kernel import sweep as _k
 from .balance import _named, model_inputs
-from .scenario import Scenario, ScenarioError
+from .scenario import Scenario, ScenarioError, result_provenance
 
 #: Outputs of a sweep unless chosen: coal hours, total and data-center demand, required wind+solar.
 DEFAULT_OUTPUTS = ("hours.coal", "demand.total", "demand.data_centers", "requirement.level")
@@ -445,9 +445,14 @@ def _threads(threads: Any) -> int:
 _POLL = 0.02  # s between looks at a Dask sweep's finished chunks while none is ready
 
 
+def _scheduler_address(dask: Any) -> Any:
+    """The scheduler a sweep's `dask` (an address or a Client) names, for a message."""
+    return dask if isinstance(dask, str) else getattr(getattr(dask, "scheduler", None), "address", dask)
+
+
 def _lost(dask: Any, what: str, exc: BaseException | None = None) -> ValueError:
     """The error of a sweep whose cluster failed it mid-run, naming the scheduler."""
-    address = dask if isinstance(dask, str) else getattr(getattr(dask, "scheduler", None), "address", dask)
+    address = _scheduler_address(dask)
     cause = f" ({type(exc).__name__}: {' '.join(str(exc).split())})" if exc is not None and str(exc) else ""
     return ValueError(f"dask = {address!r}: {what}{cause}; the sweep stopped and nothing was written")
 
@@ -521,7 +526,7 @@ def _workers_with_this_aipower(client: Any, dask: Any, notes: list[str]) -> list
     other = {w: (f"aipower {v}" if isinstance(v, str) else "no aipower") for w, v in found.items() if v != mine}
     listed = ", ".join(f"{w} ({v})" for w, v in sorted(other.items())[:5]) + (" …" if len(other) > 5 else "")
     if not same:
-        raise ValueError(f"dask = {getattr(client.scheduler, 'address', dask)!r}: no worker has aipower {mine}, this "
+        raise ValueError(f"dask = {_scheduler_address(client)!r}: no worker has aipower {mine}, this "
                          f"process's: {listed}; install aipower {mine} on the workers (every machine needs the same "
                          "version: the tables must equal the local ones)")
     if other:
@@ -829,7 +834,7 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
                            "unit": u.unit, "source": u.source} for u in uncertain])
     return SweepResult(sc.name, samples, seed, latin, alpha, chosen, _tables(summary, model, h.base_year), frame,
                        int(summary.failed), summary.first_failure, len(chunks), notes, h.base_year,
-                       {"aipower": version_info(), "scenario": sc.provenance()})
+                       result_provenance(sc))
 
 
 # The year a tornado swings when none is given: seed 1's target year (2030, the end of the 15th
