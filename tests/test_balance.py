@@ -182,16 +182,21 @@ def test_a_level_cannot_start_in_a_year_the_actuals_set():
     assert aipower.run("ai", renewables__first_year=2025).requirement.first_year == 2025  # base year 2024: its own
 
 
-def test_first_year_growth_is_published_else_from_levels_else_refused(monkeypatch):
-    from aipower import actuals, demand
+def test_first_year_growth_is_an_assumption_read_from_the_published_rate(monkeypatch):
+    # it was read from the data file inside demand.py: not listed, not settable, a 2026 start impossible
+    from aipower import actuals
+    r = aipower.run("base")
+    assert r.demand.loc["total_growth", 2024] == actuals.get("consumption_total_yoy", 2024).value  # 6.8% as published
+    assert aipower.run("base", overrides={"demand.total_growth_start": "6.5%"}).demand.loc["total_growth", 2024] == 0.065
+    assert r.demand.loc["total_growth", 2025] == pytest.approx(r.demand.loc["total", 2025] / r.demand.loc["total", 2024] - 1)
     table = dict(actuals.table())
-    assert demand._first_year_growth(2024) == table[("consumption_total_yoy", 2024)].value  # 6.8% as published
     del table[("consumption_total_yoy", 2024)]
     monkeypatch.setattr(actuals, "table", lambda: table)
-    levels = table[("consumption_total", 2024)].value / table[("consumption_total", 2023)].value - 1.0
-    assert demand._first_year_growth(2024) == levels  # not the 0 it was before
-    with pytest.raises(ValueError, match="horizon first year 2023: the data has neither consumption_total_yoy for 2023"):
-        demand._first_year_growth(2023)
+    with pytest.raises(ValueError, match=r"base.toml:\d+: horizon.base_year = 2024: expected a base year for which every "
+                                         r"actual the scenario starts from exists: none before horizon.end_year \(with "
+                                         r"2024, demand.total_growth_start: actual series 'consumption_total_yoy' has no "
+                                         r"value for 2024: it has 2025\)"):
+        aipower.run("base")
 
 
 @pytest.mark.parametrize("key, value, shown", [
@@ -269,3 +274,13 @@ def test_the_actuals_and_seed_targets_every_run_reads_cannot_be_changed_through_
     with pytest.raises(TypeError):
         del calibration.targets()[next(iter(calibration.targets()))]  # type: ignore[attr-defined]
     assert aipower.run("base").hours.loc["coal", 2030] == before
+
+
+def test_a_bare_number_in_another_unit_than_the_files_is_noted():
+    # 1200 copied from `aipower params` ("1172 [yi kWh]") ran as 1200 TWh, 10× the row, without a word
+    r = aipower.run("base", overrides={"demand.ev_charging.start": 1200})
+    assert r.demand.loc["ev_charging", 2024] == 1200.0
+    assert ("demand.ev_charging.start = 1200 (override, a number without a unit) is read in the model's unit, TWh; "
+            "the scenario writes it in yi kWh: for that, give '1200 yi kWh'") in r.notes
+    said = aipower.run("base", overrides={"demand.ev_charging.start": "1200 yi kWh", "renewables.target_share": 0.28})
+    assert said.notes == [] and said.demand.loc["ev_charging", 2024] == pytest.approx(120.0)

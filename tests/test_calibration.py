@@ -187,3 +187,13 @@ def test_readme_backcast_table_is_current():
         pytest.skip("README.md not next to the tests")
     assert calibration.backcast_markdown() in readme.read_text(encoding="utf-8"), \
         "README back-cast table is stale: paste the second table of `aipower calibrate` into it"
+
+
+def test_a_base_scenario_rebased_past_the_seeds_year_is_refused_by_name(monkeypatch):
+    # a maintainer moving base.toml to 2025 got KeyError: 2024 from inside the table
+    from aipower import balance
+
+    monkeypatch.setattr(calibration, "run", lambda name: balance.run(name, base_year=2025))
+    with pytest.raises(ValueError, match=r"^calibrate: scenario 'base' has base year 2025 \(horizon.base_year, .*base.toml"
+                                         r":\d+\): expected 2024 or earlier, as seed 1's 2025-30 figures grow from 2024"):
+        calibration.headlines()

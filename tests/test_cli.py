@@ -21,6 +21,14 @@ def test_run_prints_tables(capsys):
     assert "data_centers" in out
 
 
+def test_run_states_the_target_share_as_given(tmp_path, capsys):
+    # 28.5% was printed "for a 28% non-hydro share": rounded to a whole percent
+    share = tmp_path / "s285.toml"
+    share.write_text('[renewables]\ntarget_share = { value = 28.5, unit = "%", source = "test" }\n', encoding="utf-8")
+    assert main(["run", "--scenario", str(share)]) == 0
+    assert " for a 28.5% non-hydro share in 2030 " in capsys.readouterr().out
+
+
 def test_run_of_a_scenario_without_a_description_ends_its_header_at_the_name(tmp_path, capsys):
     bare = tmp_path / "s28.toml"  # the README's 28% example has no description: the header ended in ': '
     bare.write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")

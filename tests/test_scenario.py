@@ -90,7 +90,7 @@ def test_wrong_type_and_wrong_unit(tmp_path):
         [renewables]
         target_share = { value = 0.3, unit = "GW" }
     """)
-    with pytest.raises(ScenarioError, match=r"unit 'GW' does not match the expected unit 'fraction'"):
+    with pytest.raises(ScenarioError, match=r"unit 'GW' does not match the assumption's: expected fraction"):
         load_scenario(path)
 
 
@@ -307,11 +307,11 @@ def test_per_capita_units_run_and_a_series_row_refuses_them(tmp_path):
 
 @pytest.mark.parametrize("table, line, words", [
     ("token_cost", 'electricity_price_us = { value = [0.08, 0.12], unit = "USD/kWh", source = "EIA" }',
-     "token_cost.electricity_price_us: unit 'USD/kWh' does not match the expected unit 'RMB/kWh'"),
+     "token_cost.electricity_price_us: unit 'USD/kWh' does not match the assumption's: expected RMB/kWh"),
     ("dc_power", 'capex_per_watt_rmb = { value = 100, unit = "USD/W", source = "x" }',
-     "dc_power.capex_per_watt_rmb: unit 'USD/W' does not match the expected unit 'RMB/W'"),
+     "dc_power.capex_per_watt_rmb: unit 'USD/W' does not match the assumption's: expected RMB/W"),
     ("dc_power", 'capex_per_watt_rmb = { value = [15, 10], low = 10, high = 20, unit = "USD/W", source = "x" }',
-     "dc_power.capex_per_watt_rmb: unit 'USD/W' does not match the expected unit 'RMB/W'"),
+     "dc_power.capex_per_watt_rmb: unit 'USD/W' does not match the assumption's: expected RMB/W"),
 ])
 def test_a_pair_or_list_value_has_its_unit_checked(tmp_path, table, line, words):
     # Only a single number's unit was compared: a [low, high] pair in USD ran as RMB
@@ -467,7 +467,7 @@ def test_a_value_that_is_not_finite_names_the_file_and_line(tmp_path, line, word
 
 @pytest.mark.parametrize("base_year, end_year, words", [
     (2023, 2035, ["override: horizon.base_year = 2023: expected a base year for which every actual the scenario starts "
-                  "from exists: 2024-2034", "(with 2023, supply.coal.previous_end: actual series 'capacity_coal' has no value for 2022"]),
+                  "from exists: 2024-2034", "(with 2023, demand.total_growth_start: actual series 'consumption_total_yoy' has no value for 2023"]),
     (2023, 2030, ["horizon.base_year = 2023", "exists: 2024-2029 ("]),
     (1990, 2035, ["horizon.base_year = 1990", "2024-2034", "calibration.coal_hours: actual series 'hours_coal' has no value at or before 1990"]),
 ])
@@ -690,7 +690,7 @@ def test_an_override_written_with_its_unit_is_read_in_that_unit(text):
 
 
 @pytest.mark.parametrize("text, words", [
-    ("5 GW", "unit 'GW' does not match the expected unit 'yi kWh' (expected TWh (or yi kWh, 亿kWh))"),
+    ("5 GW", "unit 'GW' does not match the assumption's: expected TWh (or yi kWh, 亿kWh)"),
     ("1,172 亿kWh", "expected number, or as text a number and one of the units TWh (or yi kWh, 亿kWh), got string"),
     ("much", "expected number, or as text a number and one of the units TWh"),
 ])
@@ -855,3 +855,17 @@ def test_an_integer_beyond_a_float_s_range_is_named_at_its_line(tmp_path, body, 
     with pytest.raises(ScenarioError, match=rf"my\.toml:4: {re.escape(key)} = -1000.*0: expected a number within "
                                             r"a float's range \(±1\.8e308\)$"):
         load_scenario(path)
+
+
+def test_a_change_from_before_the_models_first_year_is_named_by_file_and_line():
+    # starting in 2025 (coal hours given for it), the kernel refused base.toml's "change from 2024"
+    # with neither the file, the line, nor what to do
+    base = load_scenario("base")
+    started_2025 = {a.key: base.get(a.key) for a in base.assumptions() if a.is_actual}
+    started_2025.update({"horizon.base_year": 2025, "calibration.coal_hours": 4400})
+    with pytest.raises(ScenarioError, match=r"base.toml:\d+: demand.tertiary_core.segments\[0\].from_year = 2024: expected "
+                                            r"a year >= 2025, the year the model starts from \(the base year: "
+                                            r"calibration.coal_hours is a number, read as 2025's\): the model has no "
+                                            r"demand.tertiary_core in 2024 to apply the change to; restate the change "
+                                            r"from 2025 or later, or take a base year before 2025"):
+        aipower.run("base", overrides=started_2025)

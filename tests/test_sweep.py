@@ -231,6 +231,9 @@ def test_ctrl_c_between_chunks_propagates_and_returns_nothing():
     ({"samples": 10, "outputs": ["demand.nope"]}, "'nope' is not a demand row; expected one of primary"),
     ({"samples": 10, "outputs": []}, "outputs"),
     ({"samples": 10, "dask": ""}, "dask = ''"),
+    # a timeout for nothing was ignored; the command line refused it
+    ({"samples": 10, "dask_timeout": 5}, "dask_timeout = 5 given without dask"),
+    ({"samples": 10, "dask": "tcp://127.0.0.1:1", "dask_timeout": 0}, "dask_timeout = 0: expected seconds in (0, 3600]"),
 ])
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError) as info:
@@ -760,3 +763,31 @@ def test_a_segment_after_the_horizon_is_left_out_with_a_note():
     assert not late & set(r.inputs["input"])
     assert {n.split(" ")[0] for n in r.notes if "starts after the horizon ends (2030)" in n} == late
     assert not late & set(sweep.tornado(sc, "hours.coal")["input"])
+
+
+def test_a_segment_ending_where_the_model_starts_is_left_out_with_a_note(monkeypatch):
+    # a file rebased on 2025 with 2025 coal hours kept the 2025 increment's range: swing 0, no word
+    spent = "demand.data_centers.segments[0].value"
+    assert spent in {u.key for u in sweep._used(load_scenario("ai_ranges", base_year=2025), sweep._uncertain(
+        load_scenario("ai_ranges")))[0]}  # from 2024 (the shipped start) it projects 2025: varied
+    sc = load_scenario("ai_ranges", base_year=2025)
+    monkeypatch.setattr(type(sc), "start_year", lambda self, base_year=None: 2025)  # as with 2025 coal hours
+    used, notes = sweep._used(sc, sweep._uncertain(sc))
+    assert spent not in {u.key for u in used}
+    assert f"{spent} is not varied: its segment (2025-2025) ends by 2025, the year the model starts from (base year 2025)" in notes
+
+
+def test_a_worksheet_tornado_of_the_capex_route_says_its_base_is_not_the_demand_functions(tmp_path):
+    # AIP_TORNADO's base (719 TWh) and AIP_DEMAND (799) differed on one scenario, the help said they were the same
+    # and the API's note could not reach the sheet
+    from aipower import xlfunctions as xf
+
+    f = tmp_path / "capex_ranges.toml"
+    f.write_text('[scenario]\nparent = "ai_ranges"\n[demand.data_centers]\n'
+                 'driver = { value = "capex", unit = "choice", source = "x" }\n[dc_power]\n'
+                 'twh_per_gw_year = { value = [4.4, 10.0], dist = "uniform", unit = "TWh per GW-year", source = "x" }\n'
+                 'capex_per_watt_rmb = { value = [120, 70], dist = "uniform", unit = "RMB/W", source = "x" }\n', encoding="utf-8")
+    table = xf.AIP_TORNADO(str(f), "demand.data_centers", 2030)
+    assert table[0][7] == "base [TWh] (capex route at its points, not dc_power.capex_case as AIP_DEMAND)"
+    assert table[1][7] != pytest.approx(xf.AIP_DEMAND(str(f), "data_centers", 2030), rel=1e-3)
+    assert xf.AIP_TORNADO("ai_ranges", "demand.data_centers", 2030)[0][7] == "base [TWh]"

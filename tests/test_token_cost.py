@@ -83,6 +83,11 @@ def test_bad_shares_and_missing_cost():
         token_cost.calibrate_overheads(compute_per_hour=1, energy_per_hour=1, network_share=1.5, operations_share=0.1)
     with pytest.raises(ValueError, match="accelerator_cost_per_hour"):
         token_cost.cost_per_million_tokens(**{**BASE, "accelerator_cost_per_hour": None})
+    # named by what is missing: a purchase price without a life blamed accelerator_cost_per_hour
+    with pytest.raises(ValueError, match="^life_years: missing; give accelerator_cost_per_hour, or purchase_price and life_years"):
+        token_cost.cost_per_million_tokens(**{**BASE, "accelerator_cost_per_hour": None, "purchase_price": 153000})
+    with pytest.raises(ValueError, match="^purchase_price: missing"):
+        token_cost.cost_per_million_tokens(**{**BASE, "accelerator_cost_per_hour": None, "life_years": 5})
     with pytest.raises(ValueError, match="life_years = 0"):
         token_cost.depreciation_per_hour(purchase_price=1, life_years=0)
 

@@ -50,10 +50,12 @@ def test_each_workbook_says_which_release_built_it(built):
     for name in workbooks.TEMPLATES:
         wb = openpyxl.load_workbook(built / f"{name}.xlsx")
         props = {p.name: p.value for p in wb.custom_doc_props.props}
-        assert props == {"aipower version": aipower.__version__, "aipower data vintage": actuals.vintage()}, name
+        assert props == {"aipower version": aipower.__version__, "aipower data vintage": actuals.vintage(),
+                         "aipower data sha256": actuals.digest()}, name
     out = built.parent / "recalculated.xlsx"
     assert main(["recalc", str(built / "us_gap.xlsx"), "--out", str(out)]) == 0
-    assert {p.name for p in openpyxl.load_workbook(out).custom_doc_props.props} == {"aipower version", "aipower data vintage"}
+    assert {p.name for p in openpyxl.load_workbook(out).custom_doc_props.props} == {"aipower version", "aipower data vintage",
+                                                                                    "aipower data sha256"}
 
 
 def test_compare_finds_a_changed_number(built, tmp_path):

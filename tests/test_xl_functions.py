@@ -1047,7 +1047,7 @@ def test_target_share_text_without_a_unit_or_in_another_unit_is_refused():
     assert xf.AIP_WIND_SOLAR_REQUIRED("base", "0.28").startswith(
         "#VALUE! target_share: '0.28' is text; expected a number, or text with its unit (Target non-hydro share")
     assert xf.AIP_REQUIREMENT("base", "29 TWh") == \
-        "#VALUE! target_share: '29 TWh': unit 'TWh' does not match the expected unit 'fraction' (expected fraction (or %))"
+        "#VALUE! target_share: '29 TWh': unit 'TWh' does not match the argument's: expected fraction (or %)"
     assert xf.AIP_WIND_SOLAR_REQUIRED("base", "150%") == "#VALUE! target_share: 1.5: expected a number in [0, 1]"
     assert xf.AIP_WIND_SOLAR_REQUIRED("base", "1e400%").startswith("#VALUE! target_share: '1e400%' is not a finite number")
     for name in ("AIP_WIND_SOLAR_REQUIRED", "AIP_REQUIREMENT"):
@@ -1092,3 +1092,15 @@ def test_a_date_serial_number_in_a_year_cell_through_xlwings_server(xl):
 def test_a_nul_character_in_a_scenario_names_the_argument(call, shown):
     # was "#VALUE! AIP_COAL_HOURS: embedded null byte", naming neither the argument nor the value
     assert call().startswith(f"#VALUE! scenario: {shown} contains a NUL character; expected a scenario name")
+
+
+def test_nan_from_a_python_caller_is_refused_by_name_not_read_as_a_blank_cell():
+    # NaN (a DataFrame's missing value) took the argument's default (goodput 1, network 0) or dropped a pair
+    nan = float("nan")
+    assert str(xf.AIP_TRAINING_DAYS(1e26, 25000, 2.5e15, 0.4, nan)).startswith("#VALUE! goodput: nan is not a finite number")
+    assert str(xf.AIP_TOKEN_COST(1.275, 1.2, 0.5, 1070, 3.49, nan, nan)).startswith("#VALUE! network_per_hour: nan is not")
+    assert str(xf.AIP_WIND_SOLAR_REQUIRED("base", nan)).startswith("#VALUE! target_share: nan is not a finite number")
+    assert str(xf.AIP_FIRM_EQUIVALENT_GW([[45], [nan], [5]], [[0.25], [nan], [0.85]])) == \
+        "#VALUE! nameplate_gw: cell 2: nan is not a finite number; expected a range of numbers"
+    assert str(xf.AIP_UTILIZATION_HOURS(nan, 1)).startswith("#VALUE! generation_twh: nan is not a finite number")
+    assert xf.AIP_TRAINING_DAYS(1e26, 25000, 2.5e15, 0.4, None) == xf.AIP_TRAINING_DAYS(1e26, 25000, 2.5e15, 0.4, 1)

@@ -36,7 +36,7 @@ double chip_power_from_capex_gw(double capex_yi_rmb, double chip_share_of_capex,
 }
 
 double cluster_power_mw(double accelerators, double watts_per_accelerator, double pue) {
-    require_non_negative("accelerators", accelerators);
+    require_count("accelerators", accelerators, false);
     require_non_negative("watts_per_accelerator", watts_per_accelerator);
     require_pue("pue", pue);
     return finite_result("dc_power::cluster_power_mw", accelerators * watts_per_accelerator * pue / kWattsPerMw);

@@ -28,7 +28,7 @@ double divide_by_product(double numerator, std::initializer_list<double> factors
 double training_time_s(double training_flops, double accelerators, double peak_flops_per_s, double utilization,
                        double goodput) {
     require_non_negative("training_flops", training_flops);
-    require_positive("accelerators", accelerators);
+    require_count("accelerators", accelerators, true);
     require_positive("peak_flops_per_s", peak_flops_per_s);
     require_fraction_positive("utilization", utilization);
     require_fraction_positive("goodput", goodput);
@@ -37,7 +37,7 @@ double training_time_s(double training_flops, double accelerators, double peak_f
 }
 
 double training_energy_mwh(double accelerators, double power_kw_per_accelerator, double pue, double time_s) {
-    require_non_negative("accelerators", accelerators);
+    require_count("accelerators", accelerators, false);
     require_non_negative("power_kw_per_accelerator", power_kw_per_accelerator);
     require_pue("pue", pue);
     require_non_negative("time_s", time_s);
@@ -46,7 +46,7 @@ double training_energy_mwh(double accelerators, double power_kw_per_accelerator,
 
 double implied_utilization(double training_flops, double accelerators, double peak_flops_per_s, double time_s) {
     require_non_negative("training_flops", training_flops);
-    require_positive("accelerators", accelerators);
+    require_count("accelerators", accelerators, true);
     require_positive("peak_flops_per_s", peak_flops_per_s);
     require_positive("time_s", time_s);
     const double u = finite_result("training::implied_utilization",
@@ -59,8 +59,8 @@ double implied_utilization(double training_flops, double accelerators, double pe
 }
 
 double interruption_interval_h(double accelerators, double reference_accelerators, double reference_interval_h) {
-    require_positive("accelerators", accelerators);
-    require_positive("reference_accelerators", reference_accelerators);
+    require_count("accelerators", accelerators, true);
+    require_count("reference_accelerators", reference_accelerators, true);
     require_positive("reference_interval_h", reference_interval_h);
     return finite_result("training::interruption_interval_h", reference_interval_h * reference_accelerators / accelerators);
 }
@@ -78,7 +78,7 @@ double goodput(double interruption_interval_h, double restart_h, double checkpoi
 }
 
 double failures_per_week(double accelerators, double weekly_failure_rate) {
-    require_non_negative("accelerators", accelerators);
+    require_count("accelerators", accelerators, false);
     require_share("weekly_failure_rate", weekly_failure_rate);
     return finite_result("training::failures_per_week", accelerators * weekly_failure_rate);
 }

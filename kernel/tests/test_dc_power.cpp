@@ -97,6 +97,7 @@ TEST_CASE("bad inputs name the argument") {
     CHECK_THROWS(energy_from_it_power_twh(1.0, 1.2, 1.0, 9000.0), "hours = 9000");
     CHECK_THROWS(chip_power_from_capex_gw(1.0, 1.2, 80.0), "chip_share_of_capex = 1.2");
     CHECK_THROWS(cluster_power_mw(1.0, 700.0, std::nan("")), "pue = nan");
+    CHECK_THROWS(cluster_power_mw(100000.5, 700.0, 1.59), "accelerators = 100000.5: expected a whole number >= 0 (a count)");
     CHECK_THROWS(energy_from_capacity_twh(1.0, -4.4), "twh_per_gw_year = -4.4");
 }
 

@@ -29,6 +29,11 @@ TEST_CASE("interruptions scale with 1/N: seed 2's 3 h at 16k gives ~29 min at 10
 }
 TEST_CASE("bad inputs name the argument") {
     CHECK_THROWS(training_time_s(1e26, 0.0, 2.5e15, 0.4, 1.0), "accelerators = 0");
+    // accelerators are a count: half of one ran as 2.3 million days where the worksheet refused it
+    CHECK_THROWS(training_time_s(1e26, 0.5, 2.5e15, 0.4, 1.0), "accelerators = 0.5: expected a whole number >= 1 (a count)");
+    CHECK_THROWS(training_energy_mwh(0.5, 1.0, 1.2, 1.0), "accelerators = 0.5: expected a whole number >= 0 (a count)");
+    CHECK_THROWS(interruption_interval_h(100.0, 16383.5, 3.0), "reference_accelerators = 16383.5");
+    CHECK_THROWS(failures_per_week(2.5, 0.01), "accelerators = 2.5");
     CHECK_THROWS(training_time_s(1e26, 1.0, 2.5e15, 0.0, 1.0), "utilization = 0: expected a fraction in (0, 1]");
     CHECK_THROWS(training_time_s(1e26, 1.0, 2.5e15, 0.4, 1.5), "goodput = 1.5");
     CHECK_THROWS(training_energy_mwh(1.0, 1.0, 0.5, 1.0), "pue = 0.5");

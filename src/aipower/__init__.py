@@ -91,6 +91,7 @@ def version_info() -> dict[str, str]:
     info = {"package": globals().get("__version__") or _lazy("__version__")}  # the lazy name, read once
     info.update({f"kernel_{k}": str(v) for k, v in build_info().items()})
     info["data_vintage"] = actuals.vintage()
+    info["data_sha256"] = actuals.digest()  # the vintage alone stays the same when a row changes
     return info
 
 

@@ -102,6 +102,14 @@ def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None,
                     raise ScenarioError(f"{a.item_origin(i)}: {key}[{i}].{name} = {v!r}: expected a finite number")
                 values.append(converted)
         first, last = seg["years"]
+        start = h.first_year if h is not None else None
+        if start is not None and method in ("cagr", "change") and int(seg["from_year"]) < start < last:
+            # the kernel's "expected a year >= the start year", without the file, the line or the way out
+            raise ScenarioError(
+                f"{a.item_origin(i)}: {key}[{i}].from_year = {seg['from_year']}: expected a year >= {start}, the year the "
+                f"model starts from ({_why_start(scenario, start)}): "
+                f"the model has no {key.rsplit('.', 1)[0]} in {seg['from_year']} to apply the {method} to; restate the "
+                f"{method} from {start} or later, or take a base year before {start}")
         try:
             built = _series.Segment(method, first, last, values, int(seg.get("from_year", 0)))
             # the kernel's own checks (rate > -1, value counts, from_year before the first year), which it
@@ -119,6 +127,13 @@ def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None,
         if problem:  # the kernel says this at run time, without the file and line
             raise ScenarioError(f"{a.origin}: {problem}")
     return out
+
+
+def _why_start(scenario: Scenario, start: int) -> str:
+    """Why the model starts in `start`, for a message."""
+    if not scenario.assumption("calibration.coal_hours").is_actual:
+        return f"the base year: calibration.coal_hours is a number, read as {start}'s"
+    return f"the last year up to base year {scenario.base_year} with actual coal hours"
 
 
 def _first_year(scenario: Scenario, base_year: int) -> int | None:
@@ -183,6 +198,12 @@ def horizon(scenario: Scenario) -> Horizon:
         raise ScenarioError(f"{base.origin}: horizon.base_year = {base_year}: expected a base year before "
                             f"horizon.end_year = {last_year}: {_valid_base_years(scenario, last_year) or 'none'}")
     h = Horizon(base_year, first, last_year)
+    for a in scenario.assumptions():  # 1200 copied from `aipower params` (yi kWh) ran as 1200 TWh without a word
+        if a.bare_number_file_unit and isinstance(a.value, (int, float)) and not isinstance(a.value, bool):
+            space = "" if a.bare_number_file_unit == "%" else " "
+            h.notes.append(f"{a.key} = {a.value:g} ({a.origin}, a number without a unit) is read in the model's unit, "
+                           f"{a.unit}; the scenario writes it in {a.bare_number_file_unit}: for that, give "
+                           f"'{a.value:g}{space}{a.bare_number_file_unit}'")
     if first < base_year:
         h.notes.append(
             f"base year {base_year}: the loss/own-use factor stays calibrated on {first}, the last year with actual coal hours"

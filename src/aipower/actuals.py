@@ -9,13 +9,17 @@ Values are converted to the kernel's units (TWh, GW, h, million) on access.
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+import hashlib
+import io
+import math
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-from . import units
+from . import _kernel, units
 from ._calc import _whole
 
 _FILES = ("china_power_actuals.csv", "supplementary_actuals.csv")
@@ -32,39 +36,105 @@ class Actual:
     raw_unit: str
 
 
+# Published units (what precedes any "(…)" note in a row's unit) → the kernel's unit and the
+# conversion. Matched whole: "GWh end of year" or "hrs" is refused, not read as GW or h.
+_UNITS: dict[str, tuple[str, Callable[[float], float]]] = {
+    "yi kWh": ("TWh", lambda v: float(units.yi_kwh_to_twh(v))),
+    "GW": ("GW", float),
+    "GW end of year": ("GW", float),
+    "h": ("h", float),
+    "%": ("fraction", lambda v: v / 100.0),
+    "million": ("million", float),
+}
+_COLUMNS = ("series", "year", "value", "unit", "source")
+
+
 def _convert(value: float, unit: str) -> tuple[float, str]:
     """Published unit → kernel unit."""
-    head = unit.split("(")[0].strip()
-    if head.startswith("yi kWh"):
-        return units.yi_kwh_to_twh(value), "TWh"
-    if head.startswith("GW"):
-        return value, "GW"
-    if head.startswith("h"):
-        return value, "h"
-    if head == "%":
-        return value / 100.0, "fraction"
-    if head == "million":
-        return value, "million"
-    raise ValueError(f"actuals: unit '{unit}' has no conversion to the kernel's units")
+    found = _UNITS.get(unit.split("(")[0].strip())
+    if found is None:
+        raise ValueError(f"unit = {unit!r}: expected one of {', '.join(repr(u) for u in _UNITS)} "
+                         "(a note may follow in brackets: 'h (plants >= 6 MW)')")
+    kernel_unit, convert = found
+    return convert(value), kernel_unit
 
 
 def table() -> Mapping[tuple[str, int], Actual]:
     """Every actual, keyed by (series, year): read-only, as every run in the process reads it (copy it
     with ``dict(actuals.table())`` to change it)."""
-    return MappingProxyType(_read())
+    return MappingProxyType(_read()[0])
+
+
+def files() -> list[dict[str, str]]:
+    """The data files read, each by its place in the package with the SHA-256 of its bytes (what a
+    result's provenance records: a changed or added row changes it)."""
+    return [dict(f) for f in _read()[1]]
 
 
 @cache
-def _read() -> dict[tuple[str, int], Actual]:
+def _read() -> tuple[dict[tuple[str, int], Actual], tuple[dict[str, str], ...]]:
     out: dict[tuple[str, int], Actual] = {}
+    lines: dict[tuple[str, int], str] = {}
+    read = []
     for name in _FILES:
-        with resources.files("aipower.data").joinpath(name).open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                raw = float(row["value"])
-                value, unit = _convert(raw, row["unit"])
-                key = (row["series"], int(row["year"]))
-                out[key] = Actual(key[0], key[1], value, unit, row["source"], raw, row["unit"])
-    return out
+        data = resources.files("aipower.data").joinpath(name).read_bytes()
+        where = f"aipower/data/{name}"
+        read.append({"path": where, "sha256": hashlib.sha256(data).hexdigest()})
+        parse(data, where, out, lines)
+    return out, tuple(read)
+
+
+def parse(data: bytes, where: str, out: dict[tuple[str, int], Actual], lines: dict[tuple[str, int], str]) -> None:
+    """Rows of one actuals file (CSV: series, year, value, unit, source) into `out`, checked: every
+    problem is a ValueError naming the file, the line and the value. `lines` keeps where each
+    (series, year) was read, so that a repeated row, or a series changing its unit, names both lines."""
+    try:
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != _COLUMNS:
+        raise ValueError(f"{where}:1: columns {header!r}: expected {', '.join(_COLUMNS)}")
+    units_of: dict[str, tuple[str, str]] = {a.series: (a.unit, lines[(a.series, a.year)]) for a in out.values()}
+    for row in reader:
+        line = f"{where}:{reader.line_num}"
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) != len(_COLUMNS):
+            raise ValueError(f"{line}: {len(row)} fields: expected {len(_COLUMNS)} ({', '.join(_COLUMNS)}; "
+                             "quote a source that holds a comma)")
+        series, year_text, value_text, unit, source = (cell.strip() for cell in row)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", series):
+            raise ValueError(f"{line}: series = {series!r}: expected a name in lower case, digits and _ (e.g. hours_coal)")
+        year = int(year_text) if re.fullmatch(r"\d{4}", year_text) else None
+        if year is None or not _kernel.MIN_YEAR <= year <= _kernel.MAX_YEAR:
+            raise ValueError(f"{line}: {series}: year = {year_text!r}: expected a year in "
+                             f"{_kernel.MIN_YEAR}-{_kernel.MAX_YEAR}")
+        try:
+            raw = float(value_text)
+        except ValueError:
+            raw = math.nan
+        try:
+            value, kernel_unit = _convert(raw, unit)
+        except ValueError as exc:
+            raise ValueError(f"{line}: {series} {year}: {exc}") from None
+        # a level (TWh, GW, h, people) is never negative; a growth rate in % may be
+        if not math.isfinite(raw) or (raw < 0 and kernel_unit != "fraction"):
+            raise ValueError(f"{line}: {series} {year}: value = {value_text!r}: expected a finite number"
+                             f"{'' if kernel_unit == 'fraction' else ' >= 0'} in {unit}")
+        if not source:
+            raise ValueError(f"{line}: {series} {year}: source is empty: expected where the value was published")
+        key = (series, year)
+        if key in out:
+            raise ValueError(f"{line}: {series} {year} is given twice (also {lines[key]}): expected one row per series and year")
+        if series in units_of and units_of[series][0] != kernel_unit:
+            first_unit, first_line = units_of[series]
+            raise ValueError(f"{line}: {series} {year}: unit = {unit!r} is in {kernel_unit}, but the series is in "
+                             f"{first_unit} ({first_line}): expected one kind of unit per series")
+        units_of.setdefault(series, (kernel_unit, line))
+        out[key] = Actual(series, year, value, kernel_unit, source, raw, unit)
+        lines[key] = line
 
 
 def _key(series: str, year: int) -> tuple[str, int]:
@@ -103,5 +173,11 @@ def has(series: str, year: int) -> bool:
 
 
 def vintage() -> str:
-    """The latest year with any actual: the data vintage."""
+    """The latest year with any actual: the data vintage (some series reach it, not all; `digest`
+    tells one edition of the data from another)."""
     return str(max(year for _, year in table()))
+
+
+def digest() -> str:
+    """SHA-256 over the data files' own digests (`files`): changes with any row of any file."""
+    return hashlib.sha256("".join(f"{f['path']} {f['sha256']}\n" for f in files()).encode()).hexdigest()

@@ -81,6 +81,9 @@ def model_inputs(scenario: str | Path | Scenario = "base", base_year: int | None
     try:
         return _built(sc)
     except ValueError as exc:  # a conversion's overflow named its own function (twh_to_per_capita = inf)
+        if base_year is not None and str(exc).startswith(prefix := f"override: horizon.base_year = {sc.base_year}: "):
+            # named by the argument given, as the command line names --base-year and a worksheet base_year
+            raise ScenarioError(f"base_year = {sc.base_year}: {str(exc)[len(prefix):]}") from None
         raise _extreme_named(sc, exc) or exc from None
 
 

@@ -18,6 +18,7 @@ from types import MappingProxyType
 
 from . import actuals, units
 from .balance import BalanceResult, run
+from .scenario import load_scenario
 from .renewables import required_wind_solar
 
 if sys.version_info >= (3, 11):
@@ -26,6 +27,7 @@ else:  # Python 3.10
     import tomli as tomllib
 
 TARGETS_FILE = "seed1_targets.toml"
+SEED_FROM_YEAR = 2024  # seed 1's year of actuals, from which its 2025-30 rates run [11][14][15]
 
 
 @dataclass(frozen=True)
@@ -143,10 +145,18 @@ def _trough(result: BalanceResult, last_year: int = 2030) -> tuple[int, float]:
 def headlines() -> list[Headline]:
     base, ai = run("base"), run("ai")
     out: list[Headline] = []
+    for name, result in (("base", base), ("ai", ai)):
+        if SEED_FROM_YEAR not in result.demand.columns:  # a KeyError otherwise, rows below in
+            where = load_scenario(name).assumption("horizon.base_year").origin
+            raise ValueError(f"calibrate: scenario '{name}' has base year {result.demand.columns[0]} (horizon.base_year, "
+                             f"{where}): expected {SEED_FROM_YEAR} or earlier, as seed 1's 2025-30 figures grow from "
+                             f"{SEED_FROM_YEAR}'s actuals [11][14][15]")
 
-    h = float(base.hours.loc["coal", 2024])
-    actual = actuals.get("hours_coal", 2024).value  # the actual the loss factor is calibrated on (data, not seed 1)
-    out.append(Headline("base year 2024: coal utilization hours (calibrated loss/own-use factor)", f"{actual:,.0f} h (actual)",
+    first = load_scenario("base").start_year()  # where the loss factor is calibrated: the last year with coal hours
+    assert first is not None  # run() said so
+    h = float(base.hours.loc["coal", first])
+    actual = actuals.get("hours_coal", first).value  # the actual the loss factor is calibrated on (data, not seed 1)
+    out.append(Headline(f"base year {first}: coal utilization hours (calibrated loss/own-use factor)", f"{actual:,.0f} h (actual)",
                         f"{h:,.0f} h (factor {base.loss_factor:+.2%})", abs(h - actual) < 0.5))
 
     t = _t("base.total_growth_2025")

@@ -172,7 +172,7 @@ def _print_result(result: BalanceResult, sc: Scenario) -> None:
     if result.requirement is not None:
         r = result.requirement
         print(f"\nrenewable requirement: {r.level_gw_per_year:,.1f} GW/yr of wind+solar in {r.first_year}-{r.last_year} "
-              f"for a {r.target_share:.0%} non-hydro share in {r.target_year} "
+              f"for a {100 * r.target_share:.4g}% non-hydro share in {r.target_year} "
               f"({0.01 / r.share_per_gw_per_year:,.1f} GW/yr per point of share)")
     for name, table in calculators.items():
         print(f"\n{name}")
@@ -299,7 +299,7 @@ def _stdout_error(exc: StdoutError) -> str:
 
 
 # A refusal of the base year, as the API words it: the command line's --base-year is an override to it
-_BASE_YEAR_REFUSED = re.compile(r"override: horizon\.base_year = (-?\d+): ")
+_BASE_YEAR_REFUSED = re.compile(r"(?:override: horizon\.)?base_year = (-?\d+): ")  # (the API's base_year argument)
 
 
 def error_text(exc: BaseException, where: Path | None = None, base_year: int | None = None) -> str:

@@ -107,7 +107,7 @@ class SweepCommand:
             with _quiet_dask(args.dask is not None):
                 result = sweep.run(args.scenario, args.samples, seed=args.seed, threads=args.threads, outputs=outputs,
                                    latin=args.latin, base_year=args.base_year, dask=args.dask,
-                                   dask_timeout=args.dask_timeout or sweep.DEFAULT_DASK_TIMEOUT, progress=not args.no_progress and sys.stderr.isatty())
+                                   dask_timeout=args.dask_timeout, progress=not args.no_progress and sys.stderr.isatty())
         except ValueError as exc:  # named by its option too, as the tornado's are: --samples: samples = 0: ...
             for name in ("samples", "seed", "threads", "outputs", "dask"):
                 if str(exc).startswith(f"{name} = "):

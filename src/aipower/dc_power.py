@@ -78,7 +78,7 @@ def chip_power_from_capex_gw(
 
 @checked
 def cluster_power_mw(*, accelerators: ArrayLike, watts_per_accelerator: ArrayLike, pue: ArrayLike) -> ArrayLike:
-    """Facility power (MW) of a cluster: accelerators × W each × PUE."""
+    """Facility power (MW) of a cluster: accelerators (a whole count) × W each × PUE."""
     return as_result(_k.cluster_power_mw(accelerators, watts_per_accelerator, pue))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from . import _build, actuals
+from . import _build
 from ._calc import scalar
 from ._kernel import china as _china
 from .dc_driver import data_center_path
@@ -18,27 +18,13 @@ DRIVEN_ROWS = ("primary", "secondary", "tertiary_core", "residential_core", "ev_
 _SECTOR_TOTAL = {"tertiary_core": "tertiary", "residential_core": "residential"}
 
 
-def _first_year_growth(year: int) -> float:
-    """Total consumption growth in the horizon's first year: the published rate (on the revised
-    previous year), else the one the published levels give; a year with neither is refused."""
-    found = actuals.table()
-    growth = found.get(("consumption_total_yoy", year))
-    if growth is not None:
-        return growth.value
-    now, before = found.get(("consumption_total", year)), found.get(("consumption_total", year - 1))
-    if now is None or before is None:
-        raise ScenarioError(f"horizon first year {year}: the data has neither consumption_total_yoy for {year} nor "
-                            f"consumption_total for {year - 1} and {year}, so its demand growth is unknown")
-    return now.value / before.value - 1.0
-
-
 def build(scenario: Scenario, h: _build.Horizon) -> _china.DemandInputs:
     d = _china.DemandInputs()
     d.ev_tertiary_share = scalar(scenario, "demand.ev_tertiary_share")
     d.population_start = _build.start_value(scenario, "demand.population.start", h, "million")
     d.population_segments = _build.segments(scenario, "demand.population.segments", "million", h)
     d.population_anchors = _build.anchors(scenario, "demand.population.start", h, "population")
-    d.start_total_growth = _first_year_growth(h.first_year)
+    d.start_total_growth = _build.start_value(scenario, "demand.total_growth_start", h, "fraction")
 
     for row in DRIVEN_ROWS:
         prefix = f"demand.{row}"

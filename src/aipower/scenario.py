@@ -94,6 +94,11 @@ def combined_overrides(overrides: Mapping[str, Any] | None, base_year: int | Non
                             f"(e.g. {{'renewables.target_share': 0.3}}), got {type(overrides).__name__}")
     given = [("overrides", overrides), ("keyword argument", keywords or {})]
     if base_year is not None:
+        # a year, not text: "2025 year" ran (read as an override's number with its unit), "2025" was refused
+        # in the words of an override's unit
+        if isinstance(base_year, (bool, np.bool_)) or not isinstance(base_year, (int, np.integer, float, np.floating)) \
+                or not math.isfinite(base_year) or base_year != int(base_year):
+            raise ScenarioError(f"base_year = {_shown(base_year)}: expected a year as a whole number (such as 2025)")
         given.append(("base_year", {"horizon.base_year": base_year}))
     out: dict[str, Any] = {}
     seen: dict[str, str] = {}  # dotted key -> how it was set
@@ -566,11 +571,12 @@ class Scenario:
 
 
 def result_provenance(scenario: Scenario) -> dict[str, Any]:
-    """What a written result came from: the package, kernel and data versions (`aipower.version_info`)
-    and the scenario (`Scenario.provenance`); `tables.json` and `sweep.json` hold it."""
+    """What a written result came from: the package, kernel and data versions (`aipower.version_info`),
+    the data files read (each with its SHA-256) and the scenario (`Scenario.provenance`);
+    `tables.json` and `sweep.json` hold it."""
     from . import version_info
 
-    return {"aipower": version_info(), "scenario": scenario.provenance()}
+    return {"aipower": version_info(), "data": actuals.files(), "scenario": scenario.provenance()}
 
 
 def shown_paths(text: str) -> str:
@@ -855,8 +861,8 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         numeric = ("number", "list of numbers")  # a [low, high] pair or a per-year list has a unit as a number has
         if want in numeric and got in numeric and units.model_unit(unit) != units.model_unit(root.unit):
             raise ScenarioError(
-                f"{origin}: {key}: unit '{unit}' does not match the expected unit '{root.unit}' "
-                f"(expected {units.accepted(units.model_unit(root.unit))})"
+                f"{origin}: {key}: unit '{unit}' does not match the assumption's: expected "
+                f"{units.accepted(units.model_unit(root.unit))}"
             )
         if got == "number" and want == "actual":
             unit = unit or ""

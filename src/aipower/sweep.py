@@ -152,6 +152,10 @@ def _unused(sc: Scenario, u: UncertainInput) -> str | None:
         end = int(sc.get("horizon.end_year"))
         if isinstance(years, list) and years and years[0] > end:
             return f"{u.key} is not varied: its segment ({years[0]}-{years[-1]}) starts after the horizon ends ({end})"
+        first = sc.start_year()  # the model's first year, a known value: segments project the years after it
+        if isinstance(years, list) and years and first is not None and years[-1] <= first:
+            return (f"{u.key} is not varied: its segment ({years[0]}-{years[-1]}) ends by {first}, the year the model "
+                    f"starts from (base year {sc.base_year})")
     if u.key in _TARGET_KEYS and str(sc.get("renewables.mode", "target")) != "target":
         return (f"{u.key} is not varied: wind and solar follow their own additions, not a renewable target "
                 f"(renewables.mode = '{sc.get('renewables.mode')}')")
@@ -405,14 +409,19 @@ def _progress(total: int, enabled: bool) -> Any:
                 desc="aipower sweep")
 
 
+def _check_dask_timeout(timeout: Any) -> float:
+    # a Client's sweep waits `timeout` for its chunks too: True read as 1 s
+    if isinstance(timeout, bool) or not (isinstance(timeout, (int, float, np.integer, np.floating))
+                                         and 0 < timeout <= MAX_DASK_TIMEOUT):
+        raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, {MAX_DASK_TIMEOUT:g}]")
+    return float(timeout)
+
+
 def _connect(address: Any, timeout: float) -> tuple[Any, bool]:
     try:
         from distributed import Client
     except ImportError:  # pragma: no cover - the dask extra is part of the test extra
         raise ValueError("dask: the 'distributed' package is not installed (pip install '.[dask]' in the aipower checkout, or 'aipower-VERSION-….whl[dask]' for the wheel installed)") from None
-    # a Client's sweep waits `timeout` for its chunks too: True read as 1 s
-    if isinstance(timeout, bool) or not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_DASK_TIMEOUT):
-        raise ValueError(f"dask_timeout = {timeout!r}: expected seconds in (0, {MAX_DASK_TIMEOUT:g}]")
     if isinstance(address, Client):
         if address.status in ("closed", "closing"):  # its first message raised ClosedClientError
             raise ValueError(f"dask = {address!r}: the Client is closed; expected an open Client or a scheduler address")
@@ -719,7 +728,7 @@ def _check_bounds(model: _k.Model, uncertain: list[UncertainInput]) -> None:
 
 def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *, seed: int = 0, threads: int = 0,
         outputs: Iterable[str] | str | None = None, latin: bool = False, base_year: int | None = None,
-        overrides: Mapping[str, Any] | None = None, dask: Any = None, dask_timeout: float = DEFAULT_DASK_TIMEOUT,
+        overrides: Mapping[str, Any] | None = None, dask: Any = None, dask_timeout: float | None = None,
         chunk_size: int = DEFAULT_CHUNK, alpha: float = DEFAULT_ALPHA, progress: bool = False,
         on_chunk: Callable[[int, int], None] | None = None) -> SweepResult:
     """Sweep a scenario's uncertain inputs: percentile tables by year of the chosen outputs.
@@ -730,6 +739,8 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
     demand.data_centers, requirement.level). `latin`: Latin hypercube strata.
     `dask`: a scheduler address (``tcp://host:8786``) or a distributed.Client;
     chunks then run on the cluster's workers (which need aipower installed).
+    `dask_timeout`: seconds to wait for the scheduler and for each chunk (default
+    DEFAULT_DASK_TIMEOUT; only with `dask`).
     Ctrl-C stops between chunks (KeyboardInterrupt propagates; nothing is returned).
     """
     samples = _check_int("samples", samples, 1, int(_k.MAX_SAMPLES), f"a count in 1-{int(_k.MAX_SAMPLES)}")
@@ -747,6 +758,12 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
     if not 1e-7 <= alpha <= 0.1:
         raise ValueError(f"alpha = {alpha!r}: expected a relative accuracy in [1e-7, 0.1]")
     latin, progress = _check_flag("latin", latin), _check_flag("progress", progress)
+    if dask_timeout is None:
+        dask_timeout = DEFAULT_DASK_TIMEOUT
+    elif dask is None:  # a timeout for nothing: a mistake to say, as the CLI says it
+        raise ValueError(f"dask_timeout = {dask_timeout!r} given without dask; it is how long to wait for the "
+                         "scheduler, expected only with dask = an address or a Client")
+    dask_timeout = _check_dask_timeout(dask_timeout)
     if on_chunk is not None and not callable(on_chunk):  # found only after the first chunk otherwise
         raise ValueError(f"on_chunk = {on_chunk!r}: expected a function (done, total) or None")
     inputs, h, sc = model_inputs(scenario, base_year, overrides)

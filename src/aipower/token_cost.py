@@ -97,8 +97,10 @@ def cost_per_million_tokens(
     ``*_share`` (fractions summing to 1) and ``kwh_per_million``.
     """
     if accelerator_cost_per_hour is None:
-        if purchase_price is None or life_years is None:
-            raise ValueError("accelerator_cost_per_hour: missing; give it, or purchase_price and life_years")
+        if purchase_price is None or life_years is None:  # named by what is missing of what was given
+            missing = ("life_years" if purchase_price is not None else "purchase_price" if life_years is not None
+                       else "accelerator_cost_per_hour")
+            raise ValueError(f"{missing}: missing; give accelerator_cost_per_hour, or purchase_price and life_years")
         accelerator_cost_per_hour = depreciation_per_hour(
             purchase_price=purchase_price, life_years=life_years,
             hours_per_year=default("token_cost.hours_per_year") if hours_per_year is None else hours_per_year,

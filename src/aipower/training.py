@@ -39,13 +39,13 @@ __all__ = [
 def training_time_s(
     *, training_flops: ArrayLike, accelerators: ArrayLike, peak_flops_per_s: ArrayLike, utilization: ArrayLike, goodput: ArrayLike = 1.0
 ) -> ArrayLike:
-    """Wall-clock seconds: FLOPs / (accelerators × peak FLOP/s × utilization (0-1] × goodput (0-1])."""
+    """Wall-clock seconds: FLOPs / (accelerators (a whole count ≥ 1) × peak FLOP/s × utilization (0-1] × goodput (0-1])."""
     return as_result(_k.training_time_s(training_flops, accelerators, peak_flops_per_s, utilization, goodput))
 
 
 @checked
 def training_energy_mwh(*, accelerators: ArrayLike, power_kw_per_accelerator: ArrayLike, pue: ArrayLike, time_s: ArrayLike) -> ArrayLike:
-    """Facility MWh: accelerators × kW each × PUE × time."""
+    """Facility MWh: accelerators (a whole count) × kW each × PUE × time."""
     return as_result(_k.training_energy_mwh(accelerators, power_kw_per_accelerator, pue, time_s))
 
 

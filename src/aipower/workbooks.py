@@ -158,6 +158,7 @@ class Builder:
         # stores are that release's, until the add-in recalculates them
         self.wb.set_custom_property("aipower version", __version__)
         self.wb.set_custom_property("aipower data vintage", actuals.vintage())
+        self.wb.set_custom_property("aipower data sha256", actuals.digest())  # which edition of that vintage
         # Automatic calculation, but no full recalculation on open: the stored values show as they
         # are in Excel without the add-in and in viewers, instead of #NAME? everywhere (LibreOffice
         # still recomputes array formulas on load: its spilled tables need aipower's Basic stubs).

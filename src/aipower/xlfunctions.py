@@ -319,7 +319,9 @@ def _without_blank_tail(value: Any) -> Any:
 
 
 def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and v.strip() == "") or (isinstance(v, float) and math.isnan(v))
+    # NaN is no cell's value (Excel has none): from a Python caller it is a missing number, refused by
+    # name, not read as an empty cell and so as the argument's default
+    return v is None or (isinstance(v, str) and v.strip() == "")
 
 
 def _single(p: Param, raw: Any) -> Any:
@@ -406,8 +408,8 @@ def _number_in_unit(p: Param, text: str) -> float | str:
         raise ArgError(p.name, f"'{text}' is not a finite number; expected {_expected(p)}")
     value, unit = units.to_model_unit(*found)
     if unit != p.text_unit:  # '29 TWh'
-        raise ArgError(p.name, f"'{text}': unit '{found[1]}' does not match the expected unit '{p.text_unit}' "
-                               f"(expected {units.accepted(p.text_unit)})")
+        raise ArgError(p.name, f"'{text}': unit '{found[1]}' does not match the argument's: expected "
+                               f"{units.accepted(p.text_unit)}")
     return value
 
 
@@ -1041,7 +1043,9 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
                   "low_quantile and high_quantile those quantiles of each input's distribution. In the input's "
                   "model unit; the ranges and their sources are in the scenario file (sheet Assumptions: AIP_PARAMS). "
                   "swing = |output_at_high − output_at_low|; base = the output with every input at its point (what "
-                  "aipower run gives). A one-value output (requirement.level) does not depend on the year (a year "
+                  "aipower run gives, except where the data-center row follows the capex route with capex per watt or "
+                  "TWh per GW-year ranged: then the route at their points, where aipower run takes dc_power.capex_case, "
+                  "and the base column's header says so). A one-value output (requirement.level) does not depend on the year (a year "
                   "given must still be one of the horizon's). Same as "
                   "aipower.sweep.tornado_table.",
           example='=AIP_TORNADO("ai_ranges", "hours.coal", 2030)')
@@ -1063,6 +1067,8 @@ def _tornado_fn(scenario: str, output: str, year: int | None, overrides: tuple, 
     df = _tornado_cached(_scenario_key(scenario), output, year, overrides, base_year, quantiles)
     unit = output_unit(output)
     header = [f"{c} [{unit}]" if c.startswith("output_") or c in ("swing", "base") else c for c in df.columns]
+    if any(n.startswith("dc_power.capex_case = ") for n in df.attrs.get("notes", ())):  # the API's note, which a cell cannot hold
+        header[list(df.columns).index("base")] += " (capex route at its points, not dc_power.capex_case as AIP_DEMAND)"
     return [header, *[[_cell(v) for v in row] for row in df.to_numpy().tolist()]]
 
 
@@ -1082,7 +1088,8 @@ def _utilization_hours(generation_twh: float, average_capacity_gw: float) -> flo
 
 @register("AIP_ENERGY_TWH", "Energy from capacity running a number of hours (TWh) = GW × h / 1000.", "TWh",
           [Param("capacity_gw", "Capacity (GW); a negative one (a change, say) gives negative energy.", "number"),
-           Param("hours", "Hours at full output (h).", "number")],
+           Param("hours", "Hours at full output (h), over any span (a unit conversion: not capped at a year's 8,784); "
+                          "a negative one (a change in hours) gives negative energy.", "number")],
           category="units", example="=AIP_ENERGY_TWH(100, 4000)",
           renames={"gw": "capacity_gw", "gw_hours_to_twh": "the result"})
 def _energy_twh(capacity_gw: float, hours: float) -> float:
@@ -1165,6 +1172,8 @@ def _paired_numbers(a_name: str, a_raw: Any, b_name: str, b_raw: Any) -> tuple[l
                 raise ArgError(name, f"cell {i}: {_shown_cell(c)} is not a number; expected a range of numbers")
             if isinstance(c, int) and abs(c) > sys.float_info.max:  # float() raised OverflowError
                 raise ArgError(name, f"cell {i}: " + _BEYOND_FLOAT.format(reprlib.repr(c)), "#NUM!")
+            if not math.isfinite(c):
+                raise ArgError(name, f"cell {i}: {_shown_cell(c)} is not a finite number; expected a range of numbers")
         a_out.append(float(a))
         b_out.append(float(b))
     if not a_out:

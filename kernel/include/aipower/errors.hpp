@@ -47,6 +47,12 @@ inline void require_positive(std::string_view argument, double value) {
     if (!(std::isfinite(value) && value > 0.0)) fail(argument, value, "a finite number > 0");
 }
 
+// A count of things (accelerators): whole, as a worksheet's integer argument takes it; > 0 if `positive`.
+inline void require_count(std::string_view argument, double value, bool positive) {
+    if (!(std::isfinite(value) && value >= (positive ? 1.0 : 0.0) && value == std::floor(value)))
+        fail(argument, value, positive ? "a whole number >= 1 (a count)" : "a whole number >= 0 (a count)");
+}
+
 inline void require_range(std::string_view argument, double value, double lo, double hi) {
     if (!(std::isfinite(value) && value >= lo && value <= hi))
         fail(argument, value, "a number in [" + format_value(lo) + ", " + format_value(hi) + "]");

@@ -1,0 +1,78 @@
+"""The packaged actuals: how a data file is read and checked, and what records which edition was read."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from aipower import actuals, version_info
+from aipower.scenario import load_scenario, result_provenance
+
+HEADER = "series,year,value,unit,source\n"
+GOOD = "hours_coal,2024,4627.63,h (plants >= 6 MW),CEC 2025\n"
+
+
+def parsed(text: str | bytes) -> dict:
+    out: dict = {}
+    actuals.parse(text if isinstance(text, bytes) else text.encode(), "data.csv", out, {})
+    return out
+
+
+def test_a_row_converts_to_the_kernel_unit_and_keeps_what_was_published():
+    a = parsed(HEADER + GOOD + "consumption_total,2024,98521,yi kWh,NEA\ntotal_yoy,2025,-1.5,%,NEA\n")
+    assert a[("hours_coal", 2024)].unit == "h" and a[("hours_coal", 2024)].value == 4627.63
+    total = a[("consumption_total", 2024)]
+    assert (total.value, total.unit, total.raw_value, total.raw_unit) == (pytest.approx(9852.1), "TWh", 98521.0, "yi kWh")
+    assert a[("total_yoy", 2025)].value == pytest.approx(-0.015)  # a growth rate may fall
+
+
+def test_a_file_saved_by_excel_as_csv_utf8_reads_the_same():
+    # Excel's "CSV UTF-8" starts with a byte-order mark: the header read as '\ufeffseries' (KeyError)
+    assert parsed(b"\xef\xbb\xbf" + (HEADER + GOOD).encode()) == parsed(HEADER + GOOD)
+
+
+@pytest.mark.parametrize("row, message", [
+    (GOOD, r"data.csv:3: hours_coal 2024 is given twice \(also data.csv:2\)"),
+    ("capacity_coal,2024,1190,GWh end of year,x\n", r"data.csv:3: capacity_coal 2024: unit = 'GWh end of year': expected one of 'yi kWh', 'GW'"),
+    ("hours_gas,2024,2500,hrs,x\n", r"hours_gas 2024: unit = 'hrs': expected one of"),
+    ("hours_coal,2025,46270,yi kWh,x\n", r"data.csv:3: hours_coal 2025: unit = 'yi kWh' is in TWh, but the series is in h \(data.csv:2\)"),
+    ("hours_coal,,4400,h,x\n", r"data.csv:3: hours_coal: year = '': expected a year in 1900-2100"),
+    ("hours_coal,2025.5,4400,h,x\n", r"year = '2025.5'"),
+    ("hours_coal,2025,abc,h,x\n", r"data.csv:3: hours_coal 2025: value = 'abc': expected a finite number >= 0 in h"),
+    ("hours_coal,2025,-4400,h,x\n", r"value = '-4400': expected a finite number >= 0"),
+    ("hours_coal,2025,nan,h,x\n", r"value = 'nan'"),
+    ("hours_coal,2025,4400,h,\n", r"data.csv:3: hours_coal 2025: source is empty"),
+    ("hours_coal,2025,4400,h,NEA, 2026\n", r"data.csv:3: 6 fields: expected 5"),
+    ("Hours coal,2025,4400,h,x\n", r"data.csv:3: series = 'Hours coal': expected a name in lower case"),
+])
+def test_a_malformed_row_is_named_by_file_line_and_value(row, message):
+    with pytest.raises(ValueError, match=message):
+        parsed(HEADER + GOOD + row)
+
+
+def test_a_wrong_header_or_encoding_is_named():
+    with pytest.raises(ValueError, match=r"data.csv:1: columns \['series', 'year', 'val'"):
+        parsed("series,year,val,unit,source\n" + GOOD)
+    with pytest.raises(ValueError, match="data.csv: not UTF-8 text"):
+        parsed((HEADER + "population,2024,1408,million,国家统计局\n").encode("gb18030"))
+    assert parsed(HEADER + "\n" + GOOD + ",,,,\n")  # blank lines are skipped
+
+
+def test_each_packaged_file_is_recorded_with_the_digest_of_its_bytes():
+    files = actuals.files()
+    assert [f["path"] for f in files] == [f"aipower/data/{name}" for name in actuals._FILES]
+    from importlib import resources
+
+    for f, name in zip(files, actuals._FILES):
+        data = resources.files("aipower.data").joinpath(name).read_bytes()
+        assert f["sha256"] == hashlib.sha256(data).hexdigest()
+    assert version_info()["data_sha256"] == actuals.digest()
+    assert result_provenance(load_scenario("base"))["data"] == files
+
+
+def test_the_digest_changes_with_any_row(monkeypatch):
+    # the vintage (the latest year) stays 2025 when a 2024 row is corrected: the digest does not
+    before = actuals.digest()
+    monkeypatch.setattr(actuals, "files", lambda: [{"path": "aipower/data/x.csv", "sha256": "0" * 64}])
+    assert actuals.digest() != before
