@@ -385,8 +385,11 @@ def _sector_paths(base: BalanceResult, ai: BalanceResult) -> list[Headline]:
     t = _t("base.nuclear_added_2027")
     reached = t.holds(a27)
     record = "the record the seed expects" if int(added.loc[2025:2030].idxmax()) == 2030 else "not a record"
+    # a cagr segment's rate runs from its from_year (the seed's "2025-30" is 2024→2030)
+    rates = " and ".join(f"{_pct(float(seg['rate']))} {seg.get('from_year', seg['years'][0] - 1) + 1}-{str(seg['years'][1])[2:]}"
+                         for seg in base.scenario.get("supply.nuclear.additions") if "rate" in seg)
     note = "" if reached else (
-        f"nuclear capacity follows seed 1's two CAGRs, 9.7% 2025-27 and 13% 2025-30 [11][14], as constant rates, which "
+        f"nuclear capacity follows the scenario's rates, {rates} (seed 1's CAGRs [11][14]), as constant rates, which "
         f"add {float(added[2025]):.1f}, {float(added[2026]):.1f} and {a27:.1f} GW in 2025-27 and "
         f"{float(added[2030]):.1f} GW in 2030 ({record}); ~{t.v:g} GW in 2027 needs a lumpier path "
         "that seed 1 does not give year by year")

@@ -470,9 +470,12 @@ def _is_cluster_failure(exc: BaseException) -> bool:
     """A lost scheduler, worker or connection (distributed's own errors, a closed socket), not an error
     the model raised in a chunk, which is passed on as it is."""
     import asyncio
+    import concurrent.futures
 
+    # concurrent.futures' CancelledError: how distributed before 2024.7 said a chunk was lost
     return (type(exc).__module__.split(".")[0] == "distributed"
-            or isinstance(exc, (OSError, TimeoutError, asyncio.CancelledError, asyncio.TimeoutError)))
+            or isinstance(exc, (OSError, TimeoutError, asyncio.CancelledError, asyncio.TimeoutError,
+                                concurrent.futures.CancelledError)))
 
 
 def _completed(client: Any, futures: list, dask: Any, timeout: float) -> Iterator[Any]:

@@ -226,8 +226,9 @@ def inputs_sheet(b: Builder, extra: Sequence[tuple[str, str, Any, str]] = (), sc
     row += 1
     s.text(row, 0, "Base year", "label")
     s.value(row, 1, b.settings.base_year)
-    s.text(row, 2, "Blank: the scenario's (2024). 2025 rebases on 2025 actuals: the tables then run 2025-2035, a "
-                   "column shorter (LibreOffice shows #N/A in that column: its array ranges do not shrink).", "note")
+    s.text(row, 2, "Blank: the scenario's horizon.base_year. A later year rebases on its actuals: the tables then start "
+                   "there, a column shorter for each year (LibreOffice shows #N/A in those columns: its array ranges do "
+                   "not shrink).", "note")
     b.name("BaseYear", s, row, 1)
     for name, label, value, note in extra:
         row += 1
@@ -286,7 +287,7 @@ def china_balance(b: Builder) -> None:
                                "Fraction, e.g. 0.3, for the Requirement table (sheet Renewables) only; the balance "
                                "itself follows renewables.target_share: set that in Overrides. Blank: the scenario's."),
                               ("TargetYear", "Target year", None, "For the Requirement table only, as the share. "
-                                                                  "Blank: the scenario's renewables.target_year (2030).")])
+                                                                  "Blank: the scenario's renewables.target_year.")])
     inputs.text(30, 0, "How to use", "h2")
     inputs.text(31, 0, "Change the scenario or add overrides; with the add-in loaded Excel recalculates every sheet. "
                        "Without Excel: aipower recalc china_balance.xlsx --out updated.xlsx", "note")
@@ -295,7 +296,8 @@ def china_balance(b: Builder) -> None:
     d = b.sheet("Demand")
     row = d.title("China electricity demand by sector (TWh)", [
         f"Sources: {_SEED1} [14]-[31], [57]-[58]; base-year actuals: NBS / CEC (packaged data file).",
-        "EV charging is booked 44% in tertiary, 56% in residential; data centers in tertiary. total_growth is a fraction."])
+        "EV charging is booked in tertiary by the share demand.ev_tertiary_share (sheet Assumptions), the rest in "
+        "residential; data centers in tertiary. total_growth is a fraction."])
     r1, c1, r2, c2 = balance_table(d, row + 1, "demand", {"total_growth": "pct"}, "num0")
     labels = [b.book.value("Demand", r, 0) for r in range(r1, r2 + 1)]
     chart = b.wb.add_chart({"type": "column", "subtype": "stacked"})
