@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 
@@ -76,3 +77,27 @@ def test_the_digest_changes_with_any_row(monkeypatch):
     before = actuals.digest()
     monkeypatch.setattr(actuals, "files", lambda: [{"path": "aipower/data/x.csv", "sha256": "0" * 64}])
     assert actuals.digest() != before
+
+
+def test_a_malformed_data_file_is_named_in_full_not_inside_the_first_assumption_reading_it(tmp_path, monkeypatch):
+    # "…/base.toml:20: demand.total_growth_start: aipower/data/…csv:79: …" sent the maintainer to base.toml
+    import types
+    from importlib import resources
+
+    import aipower
+
+    for name in actuals._FILES:
+        (tmp_path / name).write_bytes(resources.files("aipower.data").joinpath(name).read_bytes())
+    with open(tmp_path / actuals._FILES[0], "a", encoding="utf-8") as f:
+        f.write("hours_coal,2025,4400,hrs,test\n")
+    line = len((tmp_path / actuals._FILES[0]).read_text(encoding="utf-8").splitlines())
+    monkeypatch.setattr(actuals, "resources", types.SimpleNamespace(files=lambda package: tmp_path))
+    actuals._read.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=rf"^{re.escape(str(tmp_path / actuals._FILES[0]))}:{line}: hours_coal 2025: "
+                                             r"unit = 'hrs': expected one of"):
+            aipower.run("base")
+    finally:
+        monkeypatch.undo()
+        actuals._read.cache_clear()
+    assert actuals.files()[0]["path"] == f"aipower/data/{actuals._FILES[0]}"

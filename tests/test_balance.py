@@ -284,3 +284,19 @@ def test_a_bare_number_in_another_unit_than_the_files_is_noted():
             "the scenario writes it in yi kWh: for that, give '1200 yi kWh'") in r.notes
     said = aipower.run("base", overrides={"demand.ev_charging.start": "1200 yi kWh", "renewables.target_share": 0.28})
     assert said.notes == [] and said.demand.loc["ev_charging", 2024] == pytest.approx(120.0)
+
+
+def test_start_hours_a_derived_base_never_reads_are_not_required(monkeypatch):
+    # a 2025 start asked for 2025 solar plant hours, which solar_from_wind_solar does not read
+    from aipower import actuals, sweep
+    before = aipower.run("base")
+    table = dict(actuals.table())
+    del table[("hours_solar", 2024)]
+    monkeypatch.setattr(actuals, "table", lambda: table)
+    after = aipower.run("base")
+    assert after.hours.equals(before.hours) and after.generation.equals(before.generation)
+    assert np.array_equal(sweep.batch("base", {"renewables.target_share": [0.3]}, outputs=["hours.coal"])["hours.coal"][0],
+                          before.hours.loc["coal"].to_numpy())
+    given = {"hours.solar.base": "given"}  # read there: still required, by name
+    with pytest.raises(ValueError, match="hours.solar.start: actual series 'hours_solar' has no value for 2024"):
+        aipower.run("base", overrides=given)

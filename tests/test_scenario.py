@@ -867,5 +867,31 @@ def test_a_change_from_before_the_models_first_year_is_named_by_file_and_line():
                                             r"a year >= 2025, the year the model starts from \(the base year: "
                                             r"calibration.coal_hours is a number, read as 2025's\): the model has no "
                                             r"demand.tertiary_core in 2024 to apply the change to; restate the change "
-                                            r"from 2025 or later, or take a base year before 2025"):
+                                            r"from 2025 or later \(from_year = 2025 and years from 2026\), or take a "
+                                            r"base year before 2025"):
         aipower.run("base", overrides=started_2025)
+
+
+def test_a_start_value_given_for_another_year_than_the_models_first_is_noted(tmp_path):
+    # a 2025 start read base.toml's 2024 EV charging and data centers as 2025's without a word
+    from aipower import _build
+
+    sc = load_scenario("base")
+    assert sc.assumption("demand.ev_charging.start").year == 2024
+    h = _build.Horizon(2025, 2025, 2035)
+    assert _build.start_value(sc, "demand.ev_charging.start", h, "TWh") == pytest.approx(117.2)
+    assert len(h.notes) == 1 and re.fullmatch(
+        r"demand.ev_charging.start = 1172 yi kWh \(.*base.toml:\d+\) is given as 2024's value and read as 2025's, the "
+        r"year the model starts from \(the last year up to base year 2024 with actual coal hours\): give 2025's to rebase it",
+        h.notes[0]), h.notes
+    h = _build.Horizon(2024, 2024, 2035)
+    _build.start_value(sc, "demand.ev_charging.start", h, "TWh")
+    assert h.notes == []
+    # a number given without a year (an override, a user's file) is as before; a year is checked
+    assert load_scenario("base", overrides={"demand.ev_charging.start": 1200}).assumption("demand.ev_charging.start").year is None
+    fails_with(write(tmp_path, '[scenario]\nparent = "base"\n[demand.ev_charging]\n'
+                               'start = { value = 1300, unit = "yi kWh", year = 2024.5, source = "x" }\n'),
+               "my.toml:4: demand.ev_charging.start: year = 2024.5: expected a year", run=False)
+    fails_with(write(tmp_path, '[scenario]\nparent = "base"\n[renewables]\n'
+                               'target_share = { value = 0.3, unit = "fraction", year = 2024, source = "x" }\n'),
+               "my.toml:4: renewables.target_share: year goes with a number given as a start value", run=False)

@@ -342,7 +342,7 @@ def test_an_unknown_field_lists_the_distribution_fields_too(tmp_path):
     path = _renewables_line(tmp_path, 'target_share = { value = 0.3, dist = "normal", mean = 0.3, sd = 0.01, hgh = 0.31, '
                                       'unit = "fraction", source = "x" }')
     with pytest.raises(ScenarioError, match=r":5: renewables.target_share: unknown field 'hgh' \(expected value, unit, "
-                                            r"source, or a distribution's dist, low, high, mode, mean, sd, median, sigma\)"):
+                                            r"source, year, or a distribution's dist, low, high, mode, mean, sd, median, sigma\)"):
         load_scenario(path)
 
 

@@ -6,6 +6,7 @@ Only unit conversion and bookkeeping happen here; every calculation is in the ke
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +110,8 @@ def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None,
                 f"{a.item_origin(i)}: {key}[{i}].from_year = {seg['from_year']}: expected a year >= {start}, the year the "
                 f"model starts from ({_why_start(scenario, start)}): "
                 f"the model has no {key.rsplit('.', 1)[0]} in {seg['from_year']} to apply the {method} to; restate the "
-                f"{method} from {start} or later, or take a base year before {start}")
+                f"{method} from {start} or later (from_year = {start} and years from {start + 1}), or take a base year "
+                f"before {start}")
         try:
             built = _series.Segment(method, first, last, values, int(seg.get("from_year", 0)))
             # the kernel's own checks (rate > -1, value counts, from_year before the first year), which it
@@ -141,6 +143,18 @@ def _first_year(scenario: Scenario, base_year: int) -> int | None:
     return scenario.start_year(base_year)
 
 
+# Bases of a source's start hours that derive them from generation: its own start hours go unread.
+_DERIVED_HOURS_BASES = ("solar_from_wind_solar", "residual_of_renewables")
+
+
+def unread_start_hours(scenario: Scenario) -> set[str]:
+    """The keys hours.<source>.start that the scenario's hours bases leave unread (a 2025 start asked for
+    2025 solar plant hours, which solar_from_wind_solar never reads)."""
+    return {key for key in (a.key for a in scenario.assumptions())
+            if re.fullmatch(r"hours\.\w+\.start", key)
+            and scenario.get(key.removesuffix(".start") + ".base", "given") in _DERIVED_HOURS_BASES}
+
+
 def _missing_actual(scenario: Scenario, base_year: int) -> str | None:
     """Why a base year cannot be used: an actual the scenario starts from has no value in its first
     year (every actual assumption is a start value, read in the first year); None if it can."""
@@ -148,8 +162,9 @@ def _missing_actual(scenario: Scenario, base_year: int) -> str | None:
     if first is None:
         series = scenario.assumption("calibration.coal_hours").value["actual"]
         return f"calibration.coal_hours: actual series '{series}' has no value at or before {base_year}"
+    unread = unread_start_hours(scenario)
     for a in scenario.assumptions():
-        if a.is_actual:
+        if a.is_actual and a.key not in unread:
             try:
                 resolve_actual(a, first)
             except ValueError as exc:
@@ -226,7 +241,11 @@ def start_value(scenario: Scenario, key: str, h: Horizon, unit: str) -> float:
     value, model_unit = units.to_model_unit(float(a.value), a.unit)
     if model_unit != unit:
         raise ScenarioError(f"{a.origin}: {key}: unit '{a.unit}' is not convertible to {unit}")
-    if h.first_year < h.base_year:  # a number given with a later base year is not that year's value
+    if a.year is not None and a.year != h.first_year:  # a 2024 figure read as 2025's when 2025 became the start
+        h.notes.append(f"{key} = {a.value:g} {a.unit} ({a.origin}) is given as {a.year}'s value and read as "
+                       f"{h.first_year}'s, the year the model starts from ({_why_start(scenario, h.first_year)}): "
+                       f"give {h.first_year}'s to rebase it")
+    elif h.first_year < h.base_year:  # a number given with a later base year is not that year's value
         h.notes.append(f"{key} = {a.value:g} {a.unit} ({a.origin}) is the {h.first_year} value, where the model "
                        f"starts (the last year with actual coal hours), not the base year {h.base_year}'s")
     return value

@@ -77,10 +77,12 @@ def _read() -> tuple[dict[tuple[str, int], Actual], tuple[dict[str, str], ...]]:
     lines: dict[tuple[str, int], str] = {}
     read = []
     for name in _FILES:
-        data = resources.files("aipower.data").joinpath(name).read_bytes()
-        where = f"aipower/data/{name}"
-        read.append({"path": where, "sha256": hashlib.sha256(data).hexdigest()})
-        parse(data, where, out, lines)
+        file = resources.files("aipower.data").joinpath(name)
+        data = file.read_bytes()
+        # recorded by its place in the package (no machine path in a result); named in full in an error,
+        # where the maintainer is to edit it
+        read.append({"path": f"aipower/data/{name}", "sha256": hashlib.sha256(data).hexdigest()})
+        parse(data, str(file), out, lines)
     return out, tuple(read)
 
 

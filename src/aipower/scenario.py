@@ -66,6 +66,9 @@ class Assumption:
     # an override's number without a unit, read in the model's unit: the unit the scenario wrote it in
     # where that differs (so a refusal can say why 29 is not 29%)
     bare_number_file_unit: str = ""
+    # the year a number given as a start value is of (`year = 2024`), so that a run starting from
+    # another year says it reads the number as that year's
+    year: int | None = None
 
     def item_origin(self, index: int) -> str:
         """Where item `index` of a list of segments was written (its own line), else where the list was."""
@@ -310,7 +313,7 @@ def _item_lines(text: str, line: int) -> list[int]:
 
 
 #: Fields of an assumption's table in a scenario file.
-_LEAF_FIELDS = ("value", "unit", "source", "actual", "year_offset", "less", "choices", *_uncertainty.FIELDS)
+_LEAF_FIELDS = ("value", "unit", "source", "actual", "year_offset", "less", "choices", "year", *_uncertainty.FIELDS)
 _MAX_FILE_BYTES = 16 * 2**20  # the shipped scenarios are a few KiB; a device or a wrong file is not read whole
 
 
@@ -800,7 +803,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         node = {k: v for k, v in node.items() if k != "value"} | inner
     for field in node:
         if field not in _LEAF_FIELDS:
-            raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source, or a "
+            raise ScenarioError(f"{origin}: {key}: unknown field '{field}' (expected value, unit, source, year, or a "
                                 f"distribution's {', '.join(_uncertainty.FIELDS)})")
     value: Any
     if "actual" in node:
@@ -877,7 +880,15 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
             value = same[0]
     if is_root and isinstance(value, str) and "choices" in node:
         root_choices[key] = tuple(node["choices"])
-    return Assumption(key, value, unit, source, origin, uncertain)
+    year = node.get("year")
+    if year is not None:
+        if not key.endswith((".start", ".previous_end", ".sector_total")) or _kind(value) != "number":
+            raise ScenarioError(f"{origin}: {key}: year goes with a number given as a start value (the year it is "
+                                "of); expected no year here")
+        if isinstance(year, bool) or not _is_year(year):
+            raise ScenarioError(f"{origin}: {key}: year = {_shown(year)}: expected {_A_YEAR}")
+        year = int(year)
+    return Assumption(key, value, unit, source, origin, uncertain, year=year)
 
 
 root_choices: dict[str, tuple[str, ...]] = {}
@@ -956,6 +967,7 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
     without a unit in the model's unit, as ``get`` returns it; text with a unit such as
     ``"3000 亿kWh"``) or full ``{value, unit, source}`` tables.
     """
+    actuals.table()  # a malformed data file is named as itself, not inside the first assumption that reads it
     root, root_files = _root_defaults()
     chain: list[Path] = []
     path = _resolve_path(name_or_path)

@@ -36,5 +36,7 @@ def build(scenario, h: _build.Horizon, inputs: _china.ModelInputs) -> None:
         hours = inputs.hours(source)
         prefix = f"hours.{source}"
         hours.base = _HOURS_BASE[scenario.get(f"{prefix}.base")]
-        hours.start = _build.start_value(scenario, f"{prefix}.start", h, "h") if f"{prefix}.start" in scenario else math.nan
+        # a base derived from generation (solar from wind+solar, biomass from renewables) reads no start hours
+        read = f"{prefix}.start" in scenario and f"{prefix}.start" not in _build.unread_start_hours(scenario)
+        hours.start = _build.start_value(scenario, f"{prefix}.start", h, "h") if read else math.nan
         hours.segments = _build.segments(scenario, f"{prefix}.segments", "h", h)
