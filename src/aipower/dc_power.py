@@ -115,6 +115,10 @@ def capex_driven_path(
 
     ``capex_yi_rmb`` has one value (亿 RMB) per year of the path, the first in the start year;
     a year's capex adds ``first_year_fraction`` of its full-year energy in that year, all of it after.
+    The start value already holds the start year's own effect: the start year's capex adds only the
+    rest, ``1 - first_year_fraction`` of its energy, from the next year on (path = start + added[t] -
+    added[0]; ``[1000, 0, 0]`` at 100 RMB/W and 10 TWh/GW-year, fraction 0.5, from 100 TWh gives
+    100, 105, 105).
     """
     return _k.capex_driven_path(start_twh, floats(capex_yi_rmb), capex_per_watt_rmb, twh_per_gw_year, first_year_fraction)
 
