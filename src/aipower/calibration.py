@@ -147,12 +147,12 @@ def headlines() -> list[Headline]:
     out: list[Headline] = []
     for name, result in (("base", base), ("ai", ai)):
         if SEED_FROM_YEAR not in result.demand.columns:  # a KeyError otherwise, rows below in
-            where = load_scenario(name).assumption("horizon.base_year").origin
+            where = load_scenario(name).assumption("horizon.base_year").origin  # the file's line, where to move it
             raise ValueError(f"calibrate: scenario '{name}' has base year {result.demand.columns[0]} (horizon.base_year, "
                              f"{where}): expected {SEED_FROM_YEAR} or earlier, as seed 1's 2025-30 figures grow from "
                              f"{SEED_FROM_YEAR}'s actuals [11][14][15]")
 
-    first = load_scenario("base").start_year()  # where the loss factor is calibrated: the last year with coal hours
+    first = base.scenario.start_year()  # where the loss factor is calibrated: the last year with coal hours
     assert first is not None  # run() said so
     h = float(base.hours.loc["coal", first])
     actual = actuals.get("hours_coal", first).value  # the actual the loss factor is calibrated on (data, not seed 1)
@@ -446,8 +446,6 @@ def _thermal_and_hydro(base: BalanceResult) -> list[Headline]:
 
 def _with_2025(source: str, gw_2025: float) -> list[dict[str, object]]:
     """The base scenario's additions for `source` with 2025 replaced by `gw_2025` (2024's actual pace)."""
-    from .scenario import load_scenario
-
     segments = [dict(s) for s in load_scenario("base").assumption(f"supply.{source}.additions").value]
     for s in segments:
         if s["years"] == [2025, 2025]:

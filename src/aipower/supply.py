@@ -21,6 +21,7 @@ _HOURS_BASE = {
 def build(scenario, h: _build.Horizon, inputs: _china.ModelInputs) -> None:
     """Fill capacity and hours specs of `inputs` from the scenario."""
     n = len(h.years)
+    unread = _build.unread_start_hours(scenario)  # a base derived from generation reads no start hours
     for source in SOURCES:
         prefix = f"supply.{source}"
         cap = inputs.capacity(source)
@@ -36,7 +37,6 @@ def build(scenario, h: _build.Horizon, inputs: _china.ModelInputs) -> None:
         hours = inputs.hours(source)
         prefix = f"hours.{source}"
         hours.base = _HOURS_BASE[scenario.get(f"{prefix}.base")]
-        # a base derived from generation (solar from wind+solar, biomass from renewables) reads no start hours
-        read = f"{prefix}.start" in scenario and f"{prefix}.start" not in _build.unread_start_hours(scenario)
+        read = f"{prefix}.start" in scenario and f"{prefix}.start" not in unread
         hours.start = _build.start_value(scenario, f"{prefix}.start", h, "h") if read else math.nan
         hours.segments = _build.segments(scenario, f"{prefix}.segments", "h", h)
