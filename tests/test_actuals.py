@@ -79,25 +79,47 @@ def test_the_digest_changes_with_any_row(monkeypatch):
     assert actuals.digest() != before
 
 
-def test_a_malformed_data_file_is_named_in_full_not_inside_the_first_assumption_reading_it(tmp_path, monkeypatch):
-    # "…/base.toml:20: demand.total_growth_start: aipower/data/…csv:79: …" sent the maintainer to base.toml
+@pytest.fixture
+def data_with_row(tmp_path, monkeypatch):
+    """Makes the package read a copy of its data files with one row appended to the first: returns
+    (that file, the row's line). The cache is cleared on both sides, so no other test sees the copy."""
     import types
     from importlib import resources
 
+    def add(row: str) -> tuple[str, int]:
+        for name in actuals._FILES:
+            (tmp_path / name).write_bytes(resources.files("aipower.data").joinpath(name).read_bytes())
+        with open(tmp_path / actuals._FILES[0], "a", encoding="utf-8") as f:
+            f.write(row + "\n")
+        line = len((tmp_path / actuals._FILES[0]).read_text(encoding="utf-8").splitlines())
+        monkeypatch.setattr(actuals, "resources", types.SimpleNamespace(files=lambda package: tmp_path))
+        actuals._read.cache_clear()
+        return str(tmp_path / actuals._FILES[0]), line
+
+    yield add
+    monkeypatch.undo()
+    actuals._read.cache_clear()
+
+
+def test_a_malformed_data_file_is_named_in_full_not_inside_the_first_assumption_reading_it(data_with_row):
+    # "…/base.toml:20: demand.total_growth_start: aipower/data/…csv:79: …" sent the maintainer to base.toml
     import aipower
 
-    for name in actuals._FILES:
-        (tmp_path / name).write_bytes(resources.files("aipower.data").joinpath(name).read_bytes())
-    with open(tmp_path / actuals._FILES[0], "a", encoding="utf-8") as f:
-        f.write("hours_coal,2025,4400,hrs,test\n")
-    line = len((tmp_path / actuals._FILES[0]).read_text(encoding="utf-8").splitlines())
-    monkeypatch.setattr(actuals, "resources", types.SimpleNamespace(files=lambda package: tmp_path))
-    actuals._read.cache_clear()
-    try:
-        with pytest.raises(ValueError, match=rf"^{re.escape(str(tmp_path / actuals._FILES[0]))}:{line}: hours_coal 2025: "
-                                             r"unit = 'hrs': expected one of"):
-            aipower.run("base")
-    finally:
-        monkeypatch.undo()
-        actuals._read.cache_clear()
+    where, line = data_with_row("hours_coal,2025,4400,hrs,test")
+    with pytest.raises(ValueError, match=rf"^{re.escape(where)}:{line}: hours_coal 2025: unit = 'hrs': expected one of"):
+        aipower.run("base")
+
+
+def test_the_files_are_recorded_by_their_place_in_the_package():
     assert actuals.files()[0]["path"] == f"aipower/data/{actuals._FILES[0]}"
+
+
+def test_a_misspelt_series_is_named_where_its_year_is_missing(data_with_row):
+    # a maintainer adds coal hours as "hour_coal": a series of its own that nothing reads; where the
+    # model then lacks hours_coal for that year, the error points at the row that was meant for it
+    where, line = data_with_row("hour_coal,2031,4400,h,test")
+    with pytest.raises(ValueError, match=r"^actual series 'hours_coal' has no value for 2031: it has 2022, 2023, 2024 "
+                                         rf"\(hour_coal has 2031, {re.escape(where)}:{line}: a misspelt series name\?\)$"):
+        actuals.get("hours_coal", 2031)
+    with pytest.raises(ValueError, match=r"^actual series 'hours_nuclear' has no value for 2031: it has [\d, ]+$"):
+        actuals.get("hours_nuclear", 2031)  # no similar series has 2031: nothing guessed

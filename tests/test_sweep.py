@@ -257,6 +257,17 @@ def test_batch_bad_input():
             sweep.batch("ai", {"renewables.target_share": [0.3]}, threads=threads)
 
 
+def test_a_refused_start_is_named_by_the_key_that_set_it():
+    # the kernel's field is start_value; the batch was given demand.data_centers.start (and a sweep's
+    # range is written on .start), so its refusal names that
+    with pytest.raises(ValueError, match=r"^scenario 0: demand\.data_centers\.start = -1: expected a finite number >= 0"):
+        sweep.batch("base", {"demand.data_centers.start": [-1.0, 300.0]})
+    sc = load_scenario("ai", overrides={"demand.ev_charging.start": {
+        "dist": "normal", "mean": 100, "sd": 60, "unit": "TWh", "source": "test"}})
+    with pytest.raises(ScenarioError, match=r"reaches -185.205 TWh .*\(demand\.ev_charging\.start = -185\.2\d+: expected a finite"):
+        sweep.run(sc, 50, seed=1, threads=1)
+
+
 @pytest.mark.parametrize("values, message", [
     ({"renewables.target_share": np.full((2, 2), 0.3)}, r"values\['renewables.target_share'\]: an array of shape \(2, 2\); expected one value per scenario"),
     ({"renewables.target_share": ["a", "b"]}, r"values\['renewables.target_share'\] = \['a', 'b'\]: got text; expected numbers"),

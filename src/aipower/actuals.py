@@ -9,6 +9,7 @@ Values are converted to the kernel's units (TWh, GW, h, million) on access.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import math
@@ -72,7 +73,8 @@ def files() -> list[dict[str, str]]:
 
 
 @cache
-def _read() -> tuple[dict[tuple[str, int], Actual], tuple[dict[str, str], ...]]:
+def _read() -> tuple[dict[tuple[str, int], Actual], tuple[dict[str, str], ...], dict[tuple[str, int], str]]:
+    """The actuals, the files read (place and digest) and where each (series, year) was read (file:line)."""
     out: dict[tuple[str, int], Actual] = {}
     lines: dict[tuple[str, int], str] = {}
     read = []
@@ -83,7 +85,7 @@ def _read() -> tuple[dict[tuple[str, int], Actual], tuple[dict[str, str], ...]]:
         # where the maintainer is to edit it
         read.append({"path": f"aipower/data/{name}", "sha256": hashlib.sha256(data).hexdigest()})
         parse(data, str(file), out, lines)
-    return out, tuple(read)
+    return out, tuple(read), lines
 
 
 def parse(data: bytes, where: str, out: dict[tuple[str, int], Actual], lines: dict[tuple[str, int], str]) -> None:
@@ -151,13 +153,26 @@ def _key(series: str, year: int) -> tuple[str, int]:
 
 def get(series: str, year: int) -> Actual:
     """The actual of `series` in `year`; ValueError naming both if there is none."""
-    found = table().get(_key(series, year))
+    key = _key(series, year)
+    found = table().get(key)
     if found is None:
         years = sorted(y for s, y in table() if s == series)
         if not years:
-            raise ValueError(f"actual series '{series}' does not exist in the packaged actuals")
-        raise ValueError(f"actual series '{series}' has no value for {year}: it has {', '.join(map(str, years))}")
+            raise ValueError(f"actual series '{series}' does not exist in the packaged actuals{_near(series, key[1])}")
+        raise ValueError(f"actual series '{series}' has no value for {key[1]}: it has {', '.join(map(str, years))}"
+                         f"{_near(series, key[1])}")
     return found
+
+
+def _near(series: str, year: int) -> str:
+    """A misspelt series in a data file is a series of its own, which nothing reads: when a series lacks
+    a year, name a similar series that has it (where the maintainer's row went)."""
+    names = sorted({s for s, y in table() if y == year and s != series})
+    close = difflib.get_close_matches(series, names, n=1, cutoff=0.85)
+    if not close:
+        return ""
+    lines = _read()[2]
+    return f" ({close[0]} has {year}, {lines[(close[0], year)]}: a misspelt series name?)"
 
 
 def unit_of(series: str) -> str:

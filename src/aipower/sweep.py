@@ -666,6 +666,12 @@ def _resolve_host(address: str, timeout: float) -> None:
 _RARE = 1e-6
 
 
+def _file_keys(message: str) -> str:
+    """A kernel message as the scenario file names things: the kernel's field for a series' first value,
+    start_value, is the file's .start (the key a batch or a range sets)."""
+    return re.sub(r"\.start_value\b", ".start", message)
+
+
 def _extremes(u: UncertainInput) -> list[tuple[str, float]]:
     """The values at which a range is checked: ('low', v) and ('high', v)."""
     if u.dist["dist"] in ("normal", "lognormal"):
@@ -723,10 +729,10 @@ def _check_bounds(model: _k.Model, uncertain: list[UncertainInput]) -> None:
         if u.dist["dist"] in ("normal", "lognormal"):
             p = _RARE if name == "low" else 1 - _RARE
             raise ScenarioError(f"{u.origin}: {u.key}: the {u.dist['dist']} distribution reaches {u.shown(v)} (its "
-                                f"{p:g} quantile), outside what the model takes ({message}); expected a narrower "
+                                f"{p:g} quantile), outside what the model takes ({_file_keys(message)}); expected a narrower "
                                 f"distribution, or limits (low, high) inside that range")
         raise ScenarioError(f"{u.origin}: {u.key}: {name} = {u.shown(v)} is outside what the model takes "
-                            f"({message})")
+                            f"({_file_keys(message)})")
 
 
 def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *, seed: int = 0, threads: int = 0,
@@ -841,19 +847,20 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
     finally:
         if bar is not None:
             bar.close()
+    first_failure = _file_keys(summary.first_failure)
     if summary.failed == samples:
-        raise ValueError(f"scenario '{sc.name}': every one of the {samples} samples failed; the first: {summary.first_failure}")
+        raise ValueError(f"scenario '{sc.name}': every one of the {samples} samples failed; the first: {first_failure}")
     notes = list(unused)
     if summary.failed:
         kept = samples - summary.failed  # the tables are conditional on the model accepting a sample: say so
         notes.append(f"{summary.failed} of {samples} samples ({summary.failed / samples:.1%}) were refused by the model "
                      f"and left out: the percentiles describe the {kept} it accepts, not the distributions as given; "
-                     f"the first: {summary.first_failure}")
+                     f"the first: {first_failure}")
     frame = pd.DataFrame([{"input": u.key, "dist": u.dist["dist"], "point": u.point,
                            **{k: u.dist.get(k, math.nan) for k in ("low", "mode", "high", "mean", "sd", "median", "sigma")},
                            "unit": u.unit, "source": u.source} for u in uncertain])
     return SweepResult(sc.name, samples, seed, latin, alpha, chosen, _tables(summary, model, h.base_year), frame,
-                       int(summary.failed), summary.first_failure, len(chunks), notes, h.base_year,
+                       int(summary.failed), first_failure, len(chunks), notes, h.base_year,
                        result_provenance(sc))
 
 
@@ -922,7 +929,7 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
         for k in (1 + 2 * j, 2 + 2 * j):
             if not ok[k]:
                 _, _, status = model.evaluate(values[k:k + 1], threads=1, on_error="skip")
-                notes.append(status["first_failure"])
+                notes.append(_file_keys(status["first_failure"]))
         lo_out, hi_out = float(out[1 + 2 * j, column]), float(out[2 + 2 * j, column])
         records.append({"input": u.key, "unit": u.unit, "point": u.point, "low": swings[j][0], "high": swings[j][1],
                         "output_at_low": lo_out, "output_at_high": hi_out, "swing": abs(hi_out - lo_out),
@@ -968,7 +975,10 @@ def batch(scenario: str | Path | Scenario, values: Mapping[str, Any] | pd.DataFr
         raise ValueError(f"on_error = {on_error!r}: expected 'raise' (a ValueError for the lowest failing scenario) "
                          "or 'skip' (NaN rows, ok False)")
     matrix = np.column_stack(columns) if columns else np.zeros((n, 0))
-    out, ok, _ = model.evaluate(matrix, threads=threads, on_error=on_error)
+    try:
+        out, ok, _ = model.evaluate(matrix, threads=threads, on_error=on_error)
+    except ValueError as exc:  # "scenario 3: demand.x.start_value = -1: …", as the key `values` named
+        raise ValueError(_file_keys(str(exc))) from None
     result = {}
     col = 0
     keep = h.base_year - model.first_year
