@@ -123,3 +123,11 @@ def test_a_misspelt_series_is_named_where_its_year_is_missing(data_with_row):
         actuals.get("hours_coal", 2031)
     with pytest.raises(ValueError, match=r"^actual series 'hours_nuclear' has no value for 2031: it has [\d, ]+$"):
         actuals.get("hours_nuclear", 2031)  # no similar series has 2031: nothing guessed
+
+
+def test_no_packaged_series_is_taken_for_a_misspelling_of_another():
+    # consumption_total_yoy lacking 2024 is not a slip for consumption_total, which has it
+    names = {series for series, _ in actuals.table()}
+    years = {year for _, year in actuals.table()}
+    assert [(s, y) for s in names for y in years if not actuals.has(s, y) and actuals._near(s, y)] == []
+    assert "capacity_wind has 2024" in actuals._near("capacity_wnd", 2024)

@@ -909,16 +909,16 @@ struct Model::Impl {
     static void check(double& bad, bool ok) { bad = ok ? bad : 1.0; }
     static constexpr double kMaxDouble = std::numeric_limits<double>::max();
 
-    // Per-lane temporaries (each L wide): the constant rate of the series being
+    // Per-lane temporaries (each L wide): the constant growth factor of the series being
     // projected and its target, a start value, the two probe shares, the level, a check value
     // and a broadcast level.
-    enum Temp { kRate = 0, kTarget, kStart, kAtZero, kAtProbe, kLevel, kCheck, kConstLevel, kTemps };
+    enum Temp { kFactor = 0, kTarget, kStart, kAtZero, kAtProbe, kLevel, kCheck, kConstLevel, kTemps };
 
     // One year of a projected series: x = value(l) (+ the year's adjustment), checked in
     // the same loop as series::project checks it (x in [0, most]; `most` below the largest
     // double adds the caller's own upper bound, so that the values are read once).
     // Scaled: value(l) is the previous value (checked >= 0) times a factor >= 0 (1 + a rate
-    // > -1, checked where bound; 1 + (a power >= 0) - 1), so x < 0 is impossible without an
+    // > -1, checked where bound; a power >= 0), so x < 0 is impossible without an
     // adjustment and x <= most alone is checked (it fails for NaN as well).
     template <int L, bool Scaled = false, class Value>
     static void step(double* xi, const double* adjust, Flag* bad, double most, Value value) {
@@ -960,7 +960,7 @@ struct Model::Impl {
     void project(const CSeries& c, const double* slot, const double* start, const double* anchor, bool lane_anchor,
                  const double* adjust, double* x, double* tmp, Flag* bad, double most = kMaxDouble,
                  bool start_checked = false) const {
-        double* rate = tmp + kRate * L;
+        double* factor = tmp + kFactor * L;
         double* tmp_target = tmp + kTarget * L;
         if (!start_checked)
             AIPOWER_SIMD
@@ -968,7 +968,7 @@ struct Model::Impl {
         AIPOWER_SIMD
         for (int l = 0; l < L; ++l) {
             x[l] = start[l];
-            rate[l] = 0.0;
+            factor[l] = 1.0;
         }
         for (int i = 1; i < T; ++i) {
             const Step& st = c.steps[idx(i)];
@@ -1018,11 +1018,10 @@ struct Model::Impl {
                         }
                         AIPOWER_SIMD
                         for (int l = 0; l < L; ++l) check(bad[l], xp[l] > 0.0);
-                        pow_lanes<L>([&](int l) { return target_value[l] / xp[l]; }, st.inverse_remaining, rate);
-                        AIPOWER_SIMD
-                        for (int l = 0; l < L; ++l) rate[l] -= 1.0;
+                        // the factor, as series::project keeps it (1 + a rate near -1 would lose its digits)
+                        pow_lanes<L>([&](int l) { return target_value[l] / xp[l]; }, st.inverse_remaining, factor);
                     }
-                    step<L, true>(xi, adj, bad, most, [&](int l) { return xp[l] * (1.0 + rate[l]); });
+                    step<L, true>(xi, adj, bad, most, [&](int l) { return xp[l] * factor[l]; });
                     break;
             }
         }

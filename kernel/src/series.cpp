@@ -161,7 +161,7 @@ std::vector<double> project(const std::string& name, const Years& years, double 
         }
     }
 
-    double constant_rate = 0.0;  // for cagr/change/target: fixed when the segment starts
+    double constant_factor = 1.0;  // for cagr/change/target: fixed when the segment starts
     for (int year = years.first + 1; year <= years.last; ++year) {
         const auto idx = static_cast<std::size_t>(year - years.first);
         if (auto a = anchors.find(year); a != anchors.end()) {
@@ -212,9 +212,11 @@ std::vector<double> project(const std::string& name, const Years& years, double 
                         fail(name + (year - 1 == years.first ? ".start_value " : " ") + std::to_string(year - 1), prev,
                              "a positive value for " + segment_label(name, *s) +
                                  " to grow from at a constant rate");
-                    constant_rate = fpmath::pow(target / prev, 1.0 / remaining) - 1.0;  // the batch path's vectorised pow, same bits
+                    // the factor, not the rate: 1 + (f - 1) is f only for f in [0.5, 2], and a target
+                    // near zero (f near 0) would lose its digits; the batch path's vectorised pow, same bits
+                    constant_factor = fpmath::pow(target / prev, 1.0 / remaining);
                 }
-                x[idx] = prev * (1.0 + constant_rate);
+                x[idx] = prev * constant_factor;
                 break;
             }
         }

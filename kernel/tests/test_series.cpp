@@ -47,6 +47,14 @@ TEST_CASE("cagr between two years, change and target") {
     CHECK_NEAR(t[6], 5000.0, 1e-9);
     CHECK_NEAR(t[2] / t[1], t[6] / t[5], 1e-12);
 }
+TEST_CASE("a target near zero keeps its relative precision") {
+    // the constant factor is kept, not the rate: 1 + (f - 1) for f = 1e-10 a year (a target 1e-60 of
+    // the start) missed the target by 5e-7 relative over six years
+    auto t = project("t", kYears, 288.0, {seg(Method::Target, 2025, 2030, {288.0e-60})});
+    CHECK_NEAR(t[6] / 288.0e-60, 1.0, 1e-13);
+    auto u = project("u", kYears, 288.0, {seg(Method::Target, 2025, 2030, {288.0e9})});  // and far above
+    CHECK_NEAR(u[6] / 288.0e9, 1.0, 1e-13);
+}
 TEST_CASE("anchors pin known years; the segment continues from them") {
     auto x = project("x", kYears, 100.0, {seg(Method::Growth, 2025, 2030, {0.1})}, {{2025, 200.0}});
     CHECK_NEAR(x[1], 200.0, 1e-12);

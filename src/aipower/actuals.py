@@ -9,7 +9,6 @@ Values are converted to the kernel's units (TWh, GW, h, million) on access.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import math
@@ -166,13 +165,24 @@ def get(series: str, year: int) -> Actual:
 
 def _near(series: str, year: int) -> str:
     """A misspelt series in a data file is a series of its own, which nothing reads: when a series lacks
-    a year, name a similar series that has it (where the maintainer's row went)."""
-    names = sorted({s for s, y in table() if y == year and s != series})
-    close = difflib.get_close_matches(series, names, n=1, cutoff=0.85)
+    a year, name a series one slip away (a letter added, dropped, changed or two swapped) that has it,
+    in the same kind of unit: where the maintainer's row went."""
+    unit = next((a.unit for a in table().values() if a.series == series), None)
+    close = sorted(a.series for (s, y), a in table().items() if y == year and unit in (None, a.unit) and _one_slip(s, series))
     if not close:
         return ""
-    lines = _read()[2]
-    return f" ({close[0]} has {year}, {lines[(close[0], year)]}: a misspelt series name?)"
+    return f" ({close[0]} has {year}, {_read()[2][(close[0], year)]}: a misspelt series name?)"
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether a and b differ by one letter added, dropped or changed, or two adjacent letters swapped
+    (hour_coal, hours_coal; not capacity_coal, capacity_total, two apart)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    head = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    if len(a) != len(b):
+        return (a[head:] if len(a) < len(b) else a[head + 1:]) == (b[head + 1:] if len(a) < len(b) else b[head:])
+    return a[head + 1:] == b[head + 1:] or (a[head:head + 2] == b[head:head + 2][::-1] and a[head + 2:] == b[head + 2:])
 
 
 def unit_of(series: str) -> str:
