@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import aipower
-from aipower import actuals
+from aipower import ScenarioError, actuals, load_scenario
 from aipower.balance import HOURS_ROWS, RE_SHARE_ROWS
 from aipower.demand import ROWS
 from aipower.supply import SOURCES
@@ -300,3 +300,48 @@ def test_start_hours_a_derived_base_never_reads_are_not_required(monkeypatch):
     given = {"hours.solar.base": "given"}  # read there: still required, by name
     with pytest.raises(ValueError, match="hours.solar.start: actual series 'hours_solar' has no value for 2024"):
         aipower.run("base", overrides=given)
+
+
+_WIND_2025 = {"method": "increment", "years": [2025, 2025], "value": 119.33, "unit": "GW/yr", "source": "test"}
+
+
+@pytest.mark.parametrize("segment", [
+    {"method": "target", "years": [2025, 2030], "value": 900, "unit": "GW", "source": "test"},
+    {"method": "change", "years": [2025, 2030], "change": 0.6, "from_year": 2024, "unit": "fraction", "source": "test"},
+])
+def test_a_segment_the_solve_years_cut_short_keeps_its_path_before_them(segment):
+    # in target mode the 2025 part of a 2025-30 wind target reached the 2030 value (900 GW) in 2025
+    from aipower import sweep
+    later = {"method": "increment", "years": [2031, 2035], "value": 80, "unit": "GW/yr", "source": "test"}
+    wind = {"supply.wind.additions": [segment, later]}
+    fixed = aipower.run("base", overrides=wind | {"renewables.mode": "fixed"})
+    solved = aipower.run("base", overrides=wind)
+    assert solved.capacity.loc["wind", 2025] == fixed.capacity.loc["wind", 2025] < 600
+    got = sweep.batch(load_scenario("base", overrides=wind), {"renewables.target_share": [0.30]},
+                      outputs=["capacity.wind", "hours.coal"])
+    assert np.array_equal(got["capacity.wind"][0], solved.capacity.loc["wind"].to_numpy())
+    assert np.array_equal(got["hours.coal"][0], solved.hours.loc["coal"].to_numpy())
+
+
+@pytest.mark.parametrize("after, named", [
+    ({"method": "target", "years": [2031, 2035], "value": 1500, "unit": "GW", "source": "test"}, "the target segment"),
+    ({"method": "cagr", "years": [2031, 2035], "rate": 0.1, "from_year": 2024, "unit": "fraction/yr", "source": "test"},
+     "the cagr segment"),
+])
+def test_a_target_year_after_segments_with_their_own_aim_is_refused_by_name(after, named):
+    # "the solved level 47.48 GW/yr gives a share of 0.30017, not the target 0.3": no input named
+    from aipower import sweep
+    wind = [_WIND_2025, {"method": "increment", "years": [2026, 2030], "value": 80, "unit": "GW/yr", "source": "test"}, after]
+    overrides = {"supply.wind.additions": wind, "renewables.target_year": 2033}
+    message = (rf"^override: renewables\.target_year = 2033: expected a year in 2026-2030, or segments after 2030 that "
+               rf"grow from the solved capacity: {named} 2031-2035 of supply\.wind\.additions aims at a value of its own, "
+               r"so the share in 2033 is not linear in the level the solve sets \(growth, glide, increment or pipeline "
+               r"grow from it, as does a cagr or change counted from 2030\)$")
+    with pytest.raises(ScenarioError, match=message):
+        aipower.run("base", overrides=overrides)
+    with pytest.raises(ValueError, match=r"renewables\.target_year = 2033: expected a year in 2026-2030, or segments"):
+        sweep.batch("base", {"renewables.target_share": [0.3]}, overrides=overrides)
+    grows = dict(after, method="growth", rate=0.05, unit="fraction/yr")  # grows from the solved 2030 capacity
+    grows.pop("value", None), grows.pop("from_year", None)
+    r = aipower.run("base", overrides=overrides | {"supply.wind.additions": wind[:2] + [grows]})
+    assert r.re_share.loc["non_hydro_share", 2033] == pytest.approx(0.30, abs=1e-9)

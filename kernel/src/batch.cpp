@@ -151,7 +151,7 @@ struct Seg {
     int nvalues = 0;  // 1, or one per year of the segment
     int span = 1;     // years in the segment
     int ref = 0;      // index of the reference year (cagr, change)
-    int cagr_exp = 0; // last_year - ref_year
+    int cagr_exp = 0; // aim year - ref_year
 };
 
 // One projected year of a compiled series: what series::project does in it.
@@ -162,10 +162,10 @@ struct Step {
     int value = 0;          // slot of the year's value (v[0], or v[k] for per-year lists)
     int value2 = 0;         // glide: slot of `to`
     int ref = 0;            // cagr, change: index of the reference year
-    int exponent = 0;       // cagr: last_year - ref_year
+    int exponent = 0;       // cagr: aim year - ref_year
     double t = 0.0;         // glide position (as series::project computes it)
     double span = 1.0;      // pipeline: years in the segment
-    double inverse_remaining = 1.0;  // 1.0 / (last_year - year + 1), the exponent of the constant rate
+    double inverse_remaining = 1.0;  // 1.0 / (aim year - year + 1), the exponent of the constant rate
 };
 
 // A series compiled against the horizon: which segment drives each year.
@@ -391,7 +391,7 @@ struct Model::Impl {
             g.nvalues = static_cast<int>(s.values.size());
             g.span = s.last_year - s.first_year + 1;
             g.ref = s.ref_year - first;
-            g.cagr_exp = s.last_year - s.ref_year;
+            g.cagr_exp = series::aim(s) - s.ref_year;
             c.segs.push_back(g);
         }
         c.steps.assign(idx(T), Step{});
@@ -420,7 +420,7 @@ struct Model::Impl {
             st.exponent = g.cagr_exp;
             st.t = span == 1 ? 1.0 : static_cast<double>(k) / (span - 1);
             st.span = span;
-            st.inverse_remaining = 1.0 / (s.last_year - year + 1);
+            st.inverse_remaining = 1.0 / (series::aim(s) - year + 1);
             st.start = (year == std::max(s.first_year, first + 1)) || anchor_years.count(year - 1) != 0;
             switch (s.method) {
                 case Method::Growth: st.kind = Step::Growth; break;
@@ -515,6 +515,7 @@ struct Model::Impl {
         if (target) {
             target_index = base.target.year - base.years.first;
             leveled = base;
+            china::check_linear_solve(base, base.target);  // the two-probe solve below is exact only then
             china::apply_level(leveled, base.target, 0.0);
             const Source ws[2] = {supply::Wind, supply::Solar};
             for (int w = 0; w < 2; ++w) {

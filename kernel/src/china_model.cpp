@@ -1,5 +1,6 @@
 #include "aipower/china_model.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "aipower/errors.hpp"
@@ -34,6 +35,35 @@ void check_target(const RenewableTarget& t, const series::Years& years) {
                  ": the additions the solve sets start then)");
 }
 
+}  // namespace
+
+// The solve is exact because the target year's share is linear in the level (renewables.hpp). Past
+// the solve years, a wind or solar segment aiming at a value of its own (a target, or a cagr or change
+// counted from another year than the one before its first after the solve) bends that line.
+void check_linear_solve(const Inputs& in, const RenewableTarget& t) {
+    if (t.year <= t.last_year) return;
+    for (Source s : {supply::Wind, supply::Solar})
+        for (const auto& seg : in.capacity[idx(s)].additions) {
+            const int first = std::max(seg.first_year, t.last_year + 1);  // its part after the solve years
+            if (seg.last_year <= t.last_year || first > t.year) continue;
+            const bool own_value = seg.method == series::Method::Target ||
+                                   ((seg.method == series::Method::Cagr || seg.method == series::Method::Change) &&
+                                    seg.ref_year != first - 1);
+            if (own_value)
+                fail("renewables.target_year", t.year,
+                     "a year in " + std::to_string(t.first_year) + "-" + std::to_string(t.last_year) +
+                         ", or segments after " + std::to_string(t.last_year) +
+                         " that grow from the solved capacity: the " + series::method_name(seg.method) +
+                         " segment " + std::to_string(seg.first_year) + "-" + std::to_string(seg.last_year) +
+                         " of supply." + supply::source_names()[idx(s)] +
+                         ".additions aims at a value of its own, so the share in " + std::to_string(t.year) +
+                         " is not linear in the level the solve sets (growth, glide, increment or pipeline grow "
+                         "from it, as does a cagr or change counted from " + std::to_string(first - 1) + ")");
+        }
+}
+
+namespace {
+
 // apply_level on inputs and a target already checked (the solver's trials).
 void level_in(Inputs& in, const RenewableTarget& t, double level) {
     const auto add = [&](Source s, double per_year) {
@@ -65,6 +95,8 @@ void level_in(Inputs& in, const RenewableTarget& t, double level) {
                     part.values = {rate(first), rate(last)};
                 } else if (seg.method == series::Method::Pipeline) {
                     part.values = {seg.values[0] * (last - first + 1) / (seg.last_year - seg.first_year + 1)};
+                } else {  // cagr, change, target: still aimed at the year the whole segment reached its value
+                    part.aim_year = series::aim(seg);
                 }
                 part.first_year = first;
                 part.last_year = last;
@@ -176,6 +208,7 @@ renewables::Requirement required_level(const Inputs& base_inputs, const Renewabl
     require_year("start_year", base_inputs.years.first);
     require_year("end_year", base_inputs.years.last);
     check_target(target, base_inputs.years);
+    check_linear_solve(base_inputs, target);
     Inputs inputs = base_inputs;
     inputs.demand.years = inputs.years;
     const auto d = demand::project(inputs.demand);

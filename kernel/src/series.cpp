@@ -78,6 +78,13 @@ void check_segment(const std::string& label, const Segment& s) {
             require_positive(label + ".value", s.values[0]);
             break;
     }
+    if (s.aim_year != 0) {
+        require_year(label + ".aim_year", s.aim_year);
+        if (s.aim_year < s.last_year || s.method == Method::Growth || s.method == Method::Glide ||
+            s.method == Method::Increment || s.method == Method::Pipeline)
+            fail(label + ".aim_year", s.aim_year, "0, or for cagr, change or target a year >= the last year " +
+                                                      std::to_string(s.last_year));
+    }
 }
 
 void check_years(const std::string& name, const Years& years) {
@@ -204,10 +211,10 @@ std::vector<double> project(const std::string& name, const Years& years, double 
                             fail(segment_label(name, *s) + ".from_year", s->ref_year,
                                  "a year >= the start year " + std::to_string(years.first));
                         const double ref = at(s->ref_year);
-                        target = s->method == Method::Cagr ? ref * fpmath::pow(1.0 + s->values[0], s->last_year - s->ref_year)
+                        target = s->method == Method::Cagr ? ref * fpmath::pow(1.0 + s->values[0], aim(*s) - s->ref_year)
                                                            : ref * (1.0 + s->values[0]);
                     }
-                    const int remaining = s->last_year - year + 1;  // the target sits in the last year, even past the horizon
+                    const int remaining = aim(*s) - year + 1;  // the target sits in the aim year, even past the horizon
                     if (!(prev > 0.0))
                         fail(name + (year - 1 == years.first ? ".start_value " : " ") + std::to_string(year - 1), prev,
                              "a positive value for " + segment_label(name, *s) +

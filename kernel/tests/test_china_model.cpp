@@ -110,4 +110,44 @@ TEST_CASE("apply_level checks what it is given") {
     CHECK(in.capacity[supply::Wind].additions.back().values == std::vector<double>{50.0});
     CHECK(in.capacity[supply::Solar].additions.back().first_year == 2026);
 }
+TEST_CASE("a segment the solve years cut short keeps its path before them") {
+    // a wind target of 900 GW in 2030, cut to 2025 by the 2026-30 solve, reached 900 GW in 2025
+    for (auto m : {series::Method::Target, series::Method::Change}) {
+        auto in = sample();
+        auto& wind = in.capacity[supply::Wind].additions;
+        wind = {seg(m, 2025, 2030, {m == series::Method::Target ? 900.0 : 0.6})};
+        wind[0].ref_year = 2024;
+        const auto fixed = china::run(in);
+        in.target = {true, 0.30, 2030, 2026, 2030, 0.3};
+        const auto solved = china::run(in);
+        CHECK(solved.capacity[supply::Wind][1] == fixed.capacity[supply::Wind][1]);
+        CHECK(solved.capacity[supply::Wind][2] != fixed.capacity[supply::Wind][2]);  // the solve's years: its level
+    }
+}
+TEST_CASE("a target year the exact solve cannot reach is refused by name") {
+    auto in = sample();
+    in.years = {2024, 2035};
+    in.net_imports.assign(12, 0.0);
+    for (auto* segs : {&in.demand.primary.segments, &in.demand.secondary.segments, &in.demand.tertiary_core.segments,
+                       &in.demand.residential_core.segments, &in.demand.ev_charging.segments,
+                       &in.demand.data_centers.segments, &in.demand.population_segments})
+        segs->front().last_year = 2035;
+    for (auto& c : in.capacity) c.additions.front().last_year = 2035;
+    for (auto& h : in.hours) h.segments.front().last_year = 2035;
+    in.target = {true, 0.30, 2033, 2026, 2030, 0.3};
+    china::run(in);  // increments after 2030 grow from the solved capacity: linear, solved exactly
+    auto& wind = in.capacity[supply::Wind].additions;
+    wind = {seg(series::Method::Increment, 2025, 2030, {60.0}), seg(series::Method::Target, 2031, 2035, {1500.0})};
+    CHECK_THROWS(china::run(in), "renewables.target_year = 2033: expected a year in 2026-2030, or segments after 2030");
+    CHECK_THROWS(china::run(in), "the target segment 2031-2035 of supply.wind.additions aims at a value of its own");
+    wind.back() = seg(series::Method::Cagr, 2031, 2035, {0.1});
+    wind.back().ref_year = 2024;
+    CHECK_THROWS(china::run(in), "the cagr segment 2031-2035");
+    wind.back().ref_year = 2030;  // counted from the last solve year: grows from the solved capacity
+    const auto r = china::run(in);
+    CHECK(r.has_requirement);
+    in.target.year = 2030;  // a target year inside the solve years reads nothing after them
+    wind.back() = seg(series::Method::Target, 2031, 2035, {1500.0});
+    china::run(in);
+}
 TEST_MAIN()

@@ -55,6 +55,23 @@ TEST_CASE("a target near zero keeps its relative precision") {
     auto u = project("u", kYears, 288.0, {seg(Method::Target, 2025, 2030, {288.0e9})});  // and far above
     CHECK_NEAR(u[6] / 288.0e9, 1.0, 1e-13);
 }
+TEST_CASE("a segment cut short keeps its path through its aim year") {
+    for (Method m : {Method::Target, Method::Change, Method::Cagr}) {
+        const double v = m == Method::Target ? 5000.0 : 0.36;
+        auto whole = project("w", kYears, 1172.0, {seg(m, 2025, 2030, {v}, 2024)});
+        Segment part = seg(m, 2025, 2026, {v}, 2024);
+        part.aim_year = 2030;
+        auto cut = project("c", {2024, 2026}, 1172.0, {part});
+        CHECK(cut[1] == whole[1]);
+        CHECK(cut[2] == whole[2]);
+    }
+    Segment bad = seg(Method::Growth, 2025, 2026, {0.1});
+    bad.aim_year = 2030;
+    CHECK_THROWS(project("x", kYears, 1.0, {bad}), "aim_year = 2030: expected 0, or for cagr, change or target");
+    Segment early = seg(Method::Target, 2025, 2026, {10.0});
+    early.aim_year = 2025;
+    CHECK_THROWS(project("x", kYears, 1.0, {early}), "a year >= the last year 2026");
+}
 TEST_CASE("anchors pin known years; the segment continues from them") {
     auto x = project("x", kYears, 100.0, {seg(Method::Growth, 2025, 2030, {0.1})}, {{2025, 200.0}});
     CHECK_NEAR(x[1], 200.0, 1e-12);

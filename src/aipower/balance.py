@@ -207,7 +207,8 @@ def _named(sc: Scenario, exc: ValueError) -> ValueError:
         space = "" if a.bare_number_file_unit == "%" else " "
         written = (f" (a number without a unit is in the model's unit, {a.unit}; the scenario writes this one in "
                    f"{a.bare_number_file_unit}: give the unit, e.g. '{a.value:g}{space}{a.bare_number_file_unit}')")
-    if key.startswith("renewables.") and key.endswith("_year") and "expected a year in" in str(exc):
+    if key.startswith("renewables.") and key.endswith("_year") and "expected a year in" in str(exc) \
+            and "not linear in the level" not in str(exc):  # the segments after the solve years, not the horizon
         end = sc.assumption("horizon.end_year")  # a shorter horizon is the usual cause: say where it was set
         written += f" (the horizon ends in {end.value:g}: horizon.end_year at {end.origin})"
     return ScenarioError(f"{a.origin}: {exc}{written}")

@@ -79,8 +79,15 @@ Result run(const Inputs& inputs);
 // Wind and solar additions of `inputs` with the level applied over the
 // target's years: existing segments are cut out of those years and an
 // increment of level × wind_fraction (wind) and level × (1 − wind_fraction)
-// (solar) GW/yr is added. The segment list ends with the level segment.
+// (solar) GW/yr is added. The segment list ends with the level segment. A cagr,
+// change or target segment cut short keeps its path (series::Segment::aim_year).
 void apply_level(Inputs& inputs, const RenewableTarget& target, double level);
+
+// Refuses a target year after the solve years where a wind or solar segment between
+// them aims at a value of its own (a target; a cagr or change counted from another
+// year than the last solve year): the share would not be linear in the level, which
+// the exact solve needs. required_level runs it.
+void check_linear_solve(const Inputs& inputs, const RenewableTarget& target);
 
 // The level of wind + solar additions (GW/yr over the target's years) that
 // reaches `target` with everything else in `inputs` unchanged.

@@ -12,6 +12,9 @@
 //   change    constant growth reaching x[ref] * (1 + c) in the last year
 //   target    constant growth reaching an absolute value in the last year
 //
+// (For cagr, change and target, "the last year" is the aim year where one is set: a segment cut
+// short, by the renewable target's years, still follows the path to its own last year.)
+//
 // Segment years at or before the start year are ignored, so a scenario written
 // for base year 2024 can be rebased on 2025 without editing it.
 #pragma once
@@ -36,7 +39,13 @@ struct Segment {
     std::vector<double> values;
     // Reference year for cagr and change.
     int ref_year = 0;
+    // cagr/change/target: the year their value is reached when that is after the segment's last year
+    // (a segment the renewable target's years cut short keeps its path); 0: the last year.
+    int aim_year = 0;
 };
+
+// The year a cagr, change or target segment reaches its value.
+inline int aim(const Segment& s) { return s.aim_year != 0 ? s.aim_year : s.last_year; }
 
 struct Years {
     int first = 0;  // the start year (known value)
