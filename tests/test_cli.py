@@ -168,6 +168,16 @@ def test_output_in_a_legacy_code_page_does_not_fail(command, tmp_path):
         assert "亿" in out if command[0] in ("params", "run") else "→" in out
 
 
+
+def test_output_in_a_code_page_with_the_chinese_but_not_every_sign_is_utf8(tmp_path):
+    # Chinese Windows redirects in GBK, which has 亿 and → but not − or ³: those were written as \u2212
+    env = dict(os.environ, PYTHONIOENCODING="gbk")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from aipower.cli import main; sys.exit(main())", "params"],
+                          capture_output=True, env=env, cwd=tmp_path, timeout=300)
+    out = proc.stdout.decode("utf-8")
+    assert proc.returncode == 0 and "\u2212" in out and "\\u2212" not in out and "亿" in out
+
+
 def _main(argv):
     """main(argv), with a KeyboardInterrupt that escapes it turned into a failure (not a stopped test run)."""
     try:
@@ -812,8 +822,7 @@ def test_tables_record_what_produced_them(tmp_path, capsys):
     assert provenance["scenario"]["overrides"] == {"horizon.base_year": {"value": 2025, "unit": "year"}}
     files = provenance["scenario"]["files"]
     # the shipped files by their place in the package (no machine path), the user's own as given
-    assert [f["path"] for f in files[:-1]] == [os.path.join("aipower", "scenarios", n)
-                                               for n in ("calculators.toml", "base.toml", "ai.toml")]
+    assert [f["path"] for f in files[:-1]] == [f"aipower/scenarios/{n}" for n in ("calculators.toml", "base.toml", "ai.toml")]
     assert files[-1] == {"path": str(own.resolve()), "sha256": hashlib.sha256(own.read_bytes()).hexdigest()}
     for f, path in zip(files, load_scenario(own).files):
         assert f["sha256"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -825,6 +834,17 @@ def test_tables_record_what_produced_them(tmp_path, capsys):
     (tmp_path / "b" / "tables.json").write_text("mine")
     assert main(["tables", "--out", str(tmp_path / "b")]) == 2
     assert "tables.json" in capsys.readouterr().err and (tmp_path / "b" / "tables.json").read_text() == "mine"
+
+
+def test_the_package_folder_is_not_written_out_when_reached_through_a_link(monkeypatch):
+    # an environment reached through a symlink (or a mapped drive) named its files unresolved: the full
+    # machine path, user name included, went into tables.json; and with \ on Windows, / elsewhere
+    from aipower import scenario
+    linked = os.path.join(os.sep, "home", "ana", "venvlink", "site-packages", "aipower") + os.sep
+    monkeypatch.setattr(scenario, "_PACKAGE_DIRS", [linked, *scenario._PACKAGE_DIRS])
+    given = f"{linked}scenarios{os.sep}base.toml:12: x; {scenario._PACKAGE_DIRS[-1]}data{os.sep}a.csv:3"
+    assert scenario.shown_paths(given) == "aipower/scenarios/base.toml:12: x; aipower/data/a.csv:3"
+    assert str(Path(scenario.__file__).resolve().parent) + os.sep in scenario._PACKAGE_DIRS
 
 
 def test_control_characters_from_a_received_scenario_are_printed_written_out(tmp_path, capsys):

@@ -115,6 +115,11 @@ def test_recalc_refuses_to_overwrite(tmp_path, capsys):
     assert "not overwriting" in capsys.readouterr().err and out.read_bytes() == b"keep me"
     assert main(["recalc", str(src), "--out", str(src)]) == 2
     assert "--in-place" in capsys.readouterr().err
+    # the same file by another name (a hard link here; Book.xlsx for book.xlsx on macOS or Windows):
+    # --force replaced the input without --in-place's care for its values
+    os.link(src, tmp_path / "other.xlsx")
+    assert main(["recalc", str(src), "--out", str(tmp_path / "other.xlsx"), "--force"]) == 2
+    assert "other.xlsx is the input workbook: use --in-place" in capsys.readouterr().err
     before = src.read_bytes()
     assert main(["recalc", str(src), "--in-place"]) == 0
     assert src.read_bytes() != before

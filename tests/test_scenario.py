@@ -706,6 +706,17 @@ def test_an_override_in_an_assumptions_own_unit_is_read_even_where_the_model_con
     fails_with(lambda: sc.with_overrides({key: "0.07 USD/kWh"}), ", or as text a number and one of the units RMB/kWh, got string")
 
 
+def test_a_dot_before_three_digits_with_a_unit_is_refused_as_ambiguous():
+    # '2.880 亿kWh' (2,880 to a German analyst) ran as 2.88 亿kWh: data centers 1000× too small, no word
+    fails_with(lambda: load_scenario("base").with_overrides({"demand.data_centers.start": "2.880 亿kWh"}),
+               "override 'demand.data_centers.start' = '2.880 亿kWh': 2.880 has a dot before exactly three digits, a "
+               "thousands separator in some locales and a decimal point in others; expected 2880 for 2,880, or 2.8800 "
+               "for the decimal")
+    for text, twh in (("2880 亿kWh", 288.0), ("2.8800 亿kWh", 0.288), ("0.125 TWh", 0.125), ("12.5 TWh", 12.5)):
+        assert load_scenario("base").with_overrides({"demand.data_centers.start": text}).get("demand.data_centers.start") \
+            == pytest.approx(twh)
+
+
 def test_a_unit_that_is_not_text_is_named_with_its_key():
     # unit None came back from units.model_unit as None, and a list raised a TypeError
     fails_with(lambda: load_scenario("ai").with_overrides({"renewables.target_share": {"value": 0.3, "unit": None}}),

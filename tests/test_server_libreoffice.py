@@ -86,9 +86,11 @@ def _dated_book(path, date_1904: bool, wrong_date: float, bools: tuple[bool, boo
 def test_dates_and_booleans_are_compared_as_stored(tmp_path, capsys):
     # they were passed unchecked: openpyxl reads a date-formatted number as a datetime, TRUE as a bool
     _dated_book(tmp_path / "a.xlsx", False, 12345, (True, True))  # B2 and B4 wrong
-    # a 1904 workbook counts its serials from 1904: B2 is 2030-01-16 in the 1900 epoch, 4 years off here
-    _dated_book(tmp_path / "b.xlsx", True, to_excel(dt.datetime(2030, 1, 16)), (True, False))
-    assert libreoffice.main([str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx"), "--timeout", "240"]) == 1
+    # a 1904 workbook counts its serials from 1904: B2 is 2030-01-16 in the 1900 epoch, 4 years off here;
+    # in a folder whose name holds the list separator the books were passed in (':', ';' on Windows)
+    (tmp_path / "x:y;z").mkdir()
+    _dated_book(tmp_path / "x:y;z" / "b.xlsx", True, to_excel(dt.datetime(2030, 1, 16)), (True, False))
+    assert libreoffice.main([str(tmp_path / "a.xlsx"), str(tmp_path / "x:y;z" / "b.xlsx"), "--timeout", "240"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == ["a.xlsx:S!B2 =A1+1: LibreOffice 47499.0 != stored 12345.0 (1933-10-18 00:00:00)",
                    "a.xlsx:S!B4 =A1<0: LibreOffice 0.0 != stored True",

@@ -1050,6 +1050,8 @@ def test_target_share_text_without_a_unit_or_in_another_unit_is_refused():
         "#VALUE! target_share: '29 TWh': unit 'TWh' does not match the argument's: expected fraction (or %)"
     assert xf.AIP_WIND_SOLAR_REQUIRED("base", "150%") == "#VALUE! target_share: 1.5: expected a number in [0, 1]"
     assert xf.AIP_WIND_SOLAR_REQUIRED("base", "1e400%").startswith("#VALUE! target_share: '1e400%' is not a finite number")
+    assert xf.AIP_WIND_SOLAR_REQUIRED("base", "28.500%").startswith(  # 28,500% where a dot separates thousands
+        "#VALUE! target_share: '28.500%': 28.500 has a dot before exactly three digits")
     for name in ("AIP_WIND_SOLAR_REQUIRED", "AIP_REQUIREMENT"):
         assert "target_share: Target non-hydro share of consumption (fraction, e.g. 0.3, or text in percent, e.g. '30%')" \
             in _help_text(name)

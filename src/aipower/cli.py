@@ -357,9 +357,9 @@ codecs.register_error("aipower-console", _console_escape)
 def _writable_text_streams() -> None:
     """Make sure stdout and stderr can print the model's units and sources (亿kWh, →) and any file name.
 
-    Redirected output on Windows uses the ANSI code page (cp1252), and in the C locale ASCII, neither
-    of which can encode them, so `aipower params > file.txt` would fail: a file or pipe gets UTF-8
-    instead, a console that cannot show a character gets an escape (\\u4ebf) in its place. File names
+    Redirected output on Windows uses the ANSI code page (cp1252, or GBK on Chinese Windows), and in
+    the C locale ASCII, none of which can encode all of them, so `aipower params > file.txt` would
+    fail or escape some: a file or pipe gets UTF-8 instead, a console that cannot show a character gets an escape (\\u4ebf) in its place. File names
     given on the command line that are not valid in the locale's encoding (Python keeps their bytes
     as surrogate escapes) are printed as the bytes they were given as, never an encoding error.
     """
@@ -367,12 +367,14 @@ def _writable_text_streams() -> None:
         if not hasattr(stream, "reconfigure"):
             continue
         encoding = getattr(stream, "encoding", None) or "utf-8"
+        tty = hasattr(stream, "isatty") and stream.isatty()
         try:
             "亿—→".encode(encoding)
-            encodable = True
+            # a file or pipe in a code page that has these (GBK, on Chinese Windows) still lacks others the
+            # output uses (−, ³): it gets UTF-8 too, so the same command writes the same file everywhere
+            encodable = tty or codecs.lookup(encoding).name.startswith("utf")
         except (UnicodeEncodeError, LookupError):
             encodable = False
-        tty = hasattr(stream, "isatty") and stream.isatty()
         if encodable:
             # a file name's undecodable bytes, as given (stderr's backslashreplace showed them as \udcff)
             if getattr(stream, "errors", None) in ("strict", "backslashreplace"):

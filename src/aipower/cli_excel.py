@@ -199,7 +199,8 @@ class RecalcCommand:
         try:
             # In place on a symlink: replace the file it points to, not the link.
             out = Path(os.path.realpath(args.book)) if args.in_place else args.out
-            if not args.in_place and out.resolve() == args.book.resolve():
+            # the same file by another name too: a hard link, or Book.xlsx for book.xlsx where case is not told apart
+            if not args.in_place and (out.resolve() == args.book.resolve() or recalc._same_file(out, args.book)):
                 raise OutputExistsError(f"{out} is the input workbook: use --in-place to replace it")
             line_open = False
 

@@ -25,6 +25,7 @@ import shutil
 import site
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -87,10 +88,10 @@ import json
 import os
 import site
 import sys
+import sysconfig
 
-for _d in os.environ.get("AIPOWER_SITE", "").split(os.pathsep):
-    if _d:
-        site.addsitedir(_d)
+for _d in json.loads(os.environ.get("AIPOWER_SITE", "[]")):  # JSON: a folder may hold ':' or ';'
+    site.addsitedir(_d)
 
 
 def _rows(v):
@@ -120,7 +121,7 @@ def check(*_):
     desktop = XSCRIPTCONTEXT.getDesktop()
     report = {"python": sys.version, "books": {}}
     try:
-        for path in os.environ["AIPOWER_LO_BOOKS"].split(os.pathsep):
+        for path in json.loads(os.environ["AIPOWER_LO_BOOKS"]):
             hidden = PropertyValue()
             hidden.Name, hidden.Value = "Hidden", True
             try:
@@ -222,10 +223,11 @@ def recalculate(books: list[Path], timeout: float = 300.0) -> dict[str, list[lis
         # LibreOffice runs its own (system) Python: hand it only this environment's site-packages,
         # never this interpreter's standard library or Python variables.
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "CONDA"))}
-        venv_bin = str(Path(sys.prefix) / "bin")
+        venv_bin = sysconfig.get_path("scripts")  # bin, or Scripts on Windows
         env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
-        env["AIPOWER_SITE"] = os.pathsep.join(site.getsitepackages())
-        env["AIPOWER_LO_BOOKS"] = os.pathsep.join(str(b.resolve()) for b in books)
+        # as JSON lists: a path may hold the separator of a PATH-like list (':' on Linux, ';' on Windows)
+        env["AIPOWER_SITE"] = json.dumps(site.getsitepackages())
+        env["AIPOWER_LO_BOOKS"] = json.dumps([str(b.resolve()) for b in books])
         env["AIPOWER_LO_REPORT"] = str(report)
         _run([_soffice(), "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.resolve().as_uri()}",
               "vnd.sun.star.script:aipower_bridge.py$check?language=Python&location=user"], timeout, env)

@@ -544,7 +544,10 @@ class Scenario:
                 raise ScenarioError(f"override '{raw_key}'{': ' + field if field else ''} = {_shown(_at(value, where))}: "
                                     "expected a number within a float's range (±1.8e308)")
             numeric = _kind(merged[key].value) in _NUMERIC
-            with_unit = _number_with_unit(value, merged[key].unit) if numeric else None
+            try:
+                with_unit = _number_with_unit(value, merged[key].unit) if numeric else None
+            except ValueError as exc:  # '2.880 亿kWh'
+                raise ScenarioError(f"override '{raw_key}' = {exc}") from None
             if with_unit is not None:  # '1172 亿kWh': the unit said
                 value = {"value": with_unit[0], "unit": with_unit[1]}
             node: Any = value if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)) else {"value": value}
@@ -585,10 +588,16 @@ def result_provenance(scenario: Scenario) -> dict[str, Any]:
 def shown_paths(text: str) -> str:
     """`text` as written into results: the package's own files (its shipped scenarios) by their place
     in the package, no machine path in a file that travels; a user's own file keeps the path given."""
-    return text.replace(_PACKAGE_DIR, "aipower" + os.sep)
+    for folder in _PACKAGE_DIRS:  # with / on every platform: the same provenance from colleagues' machines
+        text = re.sub(re.escape(folder) + r"([^\s:'\"()]*)", lambda m: "aipower/" + m.group(1).replace(os.sep, "/"), text)
+    return text
 
 
-_PACKAGE_DIR = str(Path(__file__).resolve().parent) + os.sep
+# The package's folder as the files were named: resolved, and as reached (a symlinked environment, a
+# mapped drive), the longer first
+_PACKAGE_DIRS = sorted({str(folder) + os.sep for folder in (Path(__file__).resolve().parent, Path(os.path.abspath(__file__)).parent,
+                                                          Path(str(resources.files("aipower.scenarios").joinpath("base.toml"))).parent.parent)},
+                       key=len, reverse=True)
 
 _NUMERIC = ("number", "actual", "list of numbers")  # kinds of assumption a number overrides
 
@@ -600,6 +609,12 @@ def _number_with_unit(value: Any, own_unit: str) -> tuple[float, str] | None:
     converts, or the assumption's own (RMB/kWh)."""
     found = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
     unit = (own_unit if found.group(2) == own_unit else units.known_unit(found.group(2))) if found else None
+    if found and unit and re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", found.group(1)):
+        # '2.880 亿kWh' is 2880 where a dot separates thousands (German, Italian), 2.88 elsewhere: 1000× apart
+        whole = found.group(1).replace(".", "")
+        raise ValueError(f"'{value}': {found.group(1)} has a dot before exactly three digits, a thousands separator "
+                         f"in some locales and a decimal point in others; expected {whole} for {int(whole):,}, or "
+                         f"{found.group(1)}0 for the decimal")
     if unit in ("%", "fraction") and units.model_unit(own_unit) == "fraction/yr":  # '5%' for a growth rate: per year
         unit += "/yr"
     return (float(found.group(1)), unit) if found and unit else None

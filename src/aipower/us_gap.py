@@ -112,7 +112,7 @@ def table(scenario: Assumptions) -> pd.DataFrame:
         ),
     ]
     dc = data_center_new_load_gw(needed_gw_per_year=needed, data_center_share=s("data_center_share_of_new_load"))
-    rows += [("data-center part of needed additions", "GW/yr", dc, dc)]
+    rows += [("data-center part of needed additions (nameplate, not load)", "GW/yr", dc, dc)]
     for label, key in [("OpenAI commitments", "openai_commitments_gw"), ("Stargate", "stargate_gw")]:
         gw = s(key)
         rows += [(f"{label}", "GW", gw, gw), (f"{label}: capex at the cost per GW", "USD bn", capex(gw=gw, cost_per_gw=cost), capex(gw=gw, cost_per_gw=cost))]

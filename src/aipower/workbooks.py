@@ -467,7 +467,8 @@ def token_cost_book(b: Builder) -> None:
 def us_gap_book(b: Builder) -> None:
     s, (r1, c1, r2, c2), labels = calc_sheet(b, "us_gap", "US gap: the US power capacity gap", [
         f"Sources: {_SEED2}: ~80 GW/yr needed, 50-60 GW/yr built (≈45 solar, 5 wind, < 5 thermal), capacity factors "
-        "solar ~25%, wind ~35%, gas ~85%; ~100 GW short within 5 years against ~1,300 GW of US capacity."])
+        "solar ~25%, gas ~85%, nuclear ~93%; ~100 GW short within 5 years against ~1,300 GW of US capacity. "
+        "Wind ~35%: MODEL.md §6 (seed 2 gives none)."])
     first = r1 + labels.index("cumulative gap after 1 years")
     last = r1 + labels.index("cumulative gap after 5 years")
     chart = _chart(b, "column", "Cumulative US capacity gap (GW)", "GW")

@@ -401,7 +401,10 @@ def _coerce(p: Param, raw: Any) -> Any:
 def _number_in_unit(p: Param, text: str) -> float | str:
     """Text with its unit ('29%', '29 %', '0.29 fraction') as a number in p.text_unit, read by the rules of an
     override's text, as aipower.required_wind_solar reads it; other text (a bare '0.28') back unchanged."""
-    found = _number_with_unit(text, p.text_unit)
+    try:
+        found = _number_with_unit(text, p.text_unit)
+    except ValueError as exc:  # '2.880 TWh'
+        raise ArgError(p.name, str(exc)) from None
     if found is None:
         return text
     if not math.isfinite(found[0]):  # '1e400%': the conversion would name its own argument, not this one
