@@ -272,6 +272,32 @@ def test_atomic_write_all_writes_every_file_or_none(tmp_path):
     assert not [p for p in out.rglob(".*")]
 
 
+def test_a_folder_turned_read_only_mid_write_keeps_its_error_and_names_what_is_left(tmp_path, monkeypatch):
+    # the temporary file's unlink, refused, replaced the error ("….tmp: Permission denied"), and the
+    # undo stopped before it could say what it left
+    from pathlib import Path
+
+    from aipower._io import atomic_write_all
+    from aipower.cli import error_text
+
+    (tmp_path / "kept.csv").write_text("previous")
+
+    def read_only(tmp):
+        monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: (_ for _ in ()).throw(
+            PermissionError(13, "Permission denied", str(self))))
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    writes = {tmp_path / "kept.csv": lambda tmp: tmp.write_text("new"), tmp_path / "b.csv": read_only}
+    with pytest.raises(PermissionError) as info:
+        atomic_write_all(writes, overwrite=True)
+    monkeypatch.undo()
+    left = info.value.aipower_left
+    assert info.value.filename == str(tmp_path) and left and all(p.name.endswith(".tmp") for p in left)
+    assert (tmp_path / "kept.csv").read_text() == "previous"
+    assert error_text(info.value) == (f"{tmp_path}: Permission denied; could not remove or restore "
+                                      f"{', '.join(map(str, left))}")
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="os.kill(SIGINT) to itself is a POSIX signal")
 def test_a_second_ctrl_c_does_not_cut_the_undoing_short(tmp_path, monkeypatch):
     from aipower._io import atomic_write_all

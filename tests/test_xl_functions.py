@@ -148,6 +148,30 @@ def test_edits_are_seen_after_a_parent_file_is_deleted_or_renamed(tmp_path, gone
             assert xf.AIP_COAL_HOURS(str(child), 2030) == coal(value)
 
 
+def test_edits_to_a_new_parent_are_seen_after_the_file_names_it(tmp_path):
+    # the chain was found once: after child.toml named p2.toml, edits to p2 were not seen all session
+    p1, p2, child = tmp_path / "p1.toml", tmp_path / "p2.toml", tmp_path / "child.toml"
+    _share_file(p1, "ai", 0.28, 10**18)
+    _share_file(p2, "ai", 0.30, 10**18)
+    coal = lambda share: aipower.run("ai", overrides={"renewables.target_share": share}).hours.loc["coal", 2030]
+    child.write_text('[scenario]\nparent = "p1.toml"\n', encoding="utf-8")
+    assert xf.AIP_COAL_HOURS(str(child), 2030) == coal(0.28)
+    child.write_text('[scenario]\nparent = "p2.toml"\n', encoding="utf-8")
+    os.utime(child, ns=(2 * 10**18, 2 * 10**18))
+    assert xf.AIP_COAL_HOURS(str(child), 2030) == coal(0.30)
+    _share_file(p2, "ai", 0.33, 3 * 10**18)
+    assert xf.AIP_COAL_HOURS(str(child), 2030) == coal(0.33)
+
+
+def test_the_parent_chains_kept_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(xf, "_CHAINS_KEPT", 3)
+    for i in range(5):
+        _share_file(tmp_path / f"s{i}.toml", "ai", 0.28, 10**18)
+        xf._scenario_key(str(tmp_path / f"s{i}.toml"))
+    assert list(xf._chains)[-3:] == [str((tmp_path / f"s{i}.toml").resolve()) for i in (2, 3, 4)]
+    assert len(xf._chains) <= 3
+
+
 def test_a_file_replaced_by_one_with_the_same_time_is_read_again(tmp_path):
     path, other = tmp_path / "s.toml", tmp_path / "t.toml"
     _share_file(path, "ai", 0.28, 10**18)

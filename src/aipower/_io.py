@@ -161,9 +161,12 @@ def _written_temp(path: Path, write: Callable[[Path], None]) -> Path:
         with open(tmp, "r+b") as fh:  # writable: Windows' fsync (_commit) fails on a read-only handle
             os.fsync(fh.fileno())
     except BaseException as exc:
-        tmp.unlink(missing_ok=True)
+        left = [] if _removed(tmp) else [tmp]  # a folder turned read-only: the error stays the writing's
         if isinstance(exc, OSError) and exc.filename is None and exc.strerror:  # a full disk names no file:
-            raise OSError(exc.errno, exc.strerror, str(path)) from None  # name the one being written
+            named = OSError(exc.errno, exc.strerror, str(path))  # name the one being written
+            _note_left(named, left)
+            raise named from None
+        _note_left(exc, left)
         raise
     return tmp
 
@@ -270,10 +273,27 @@ def atomic_write_all(writes: Mapping[str | Path, Callable[[Path], None]], *, ove
             raise_if_stopped()  # a Ctrl-C Python discarded (inside a __del__): nothing is renamed
             for path, tmp in temps.items():
                 _replace(tmp, path, overwrite=overwrite)
-        finally:
-            for tmp in temps.values():
-                tmp.unlink(missing_ok=True)
+        except BaseException as exc:
+            # a folder made read-only meanwhile: a temporary file that cannot be removed is named, and the
+            # error that stopped the writing stays the one reported
+            _note_left(exc, [tmp for tmp in temps.values() if not _removed(tmp)])
+            raise
     return paths
+
+
+def _removed(path: Path) -> bool:
+    """Remove `path` if it is there; False if it is there and cannot be removed."""
+    try:
+        path.unlink(missing_ok=True)
+        return True
+    except OSError:
+        return False
+
+
+def _note_left(exc: BaseException, left: list[Path]) -> None:
+    """Record on `exc` the files the undoing could not remove or restore, for its message."""
+    if left:
+        exc.aipower_left = [*getattr(exc, "aipower_left", []), *left]  # type: ignore[attr-defined]
 
 
 def atomic_write_text(path: str | Path, text: str, *, overwrite: bool = False) -> Path:
@@ -431,9 +451,8 @@ def all_or_nothing(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
             for path in paths:
                 if path.is_file():
                     saved[path] = _link_beside(path)
-    except BaseException:
-        for keep in saved.values():
-            keep.unlink(missing_ok=True)
+    except BaseException as exc:
+        _note_left(exc, [keep for keep in saved.values() if not _removed(keep)])
         raise
     stack = _placing.__dict__.setdefault("stack", [])
     ours: dict[Path, tuple[int, int] | None] = {}
@@ -443,8 +462,7 @@ def all_or_nothing(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
     except BaseException as exc:
         with _sigint_deferred():
             left = _undo(paths, saved, ours, created)
-        if left:  # what could not be undone, for the message
-            exc.aipower_left = left  # type: ignore[attr-defined]
+        _note_left(exc, left)  # what could not be undone, for the message
         raise
     finally:
         stack.remove(ours)
@@ -470,8 +488,8 @@ def _undo(paths: list[Path], saved: Mapping[Path, Path], ours: Mapping[Path, tup
             pass
         except OSError:
             left.append(path)
-        if path in saved:
-            saved[path].unlink(missing_ok=True)  # put back (renaming a link onto its own file leaves it) or not needed
+        if path in saved and not _removed(saved[path]):  # put back (renaming a link onto its own file leaves it) or not needed
+            left.append(saved[path])
     for folder in created:
         try:
             folder.rmdir()

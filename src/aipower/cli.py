@@ -305,7 +305,14 @@ _BASE_YEAR_REFUSED = re.compile(r"(?:override: horizon\.)?base_year = (-?\d+): "
 def error_text(exc: BaseException, where: Path | None = None, base_year: int | None = None) -> str:
     """An error as the user reads it: an OSError without the "[Errno N]" Python puts before it, and
     naming the path it concerns (the system names none for a full disk, say; then `where`). A
-    refusal of `base_year` (--base-year) names the option, not the assumption it overrides."""
+    refusal of `base_year` (--base-year) names the option, not the assumption it overrides. Files an
+    undoing could not remove or restore (a folder turned read-only meanwhile) are named after it."""
+    text = _error_text(exc, where, base_year)
+    left = getattr(exc, "aipower_left", None)
+    return f"{text}; could not remove or restore {', '.join(map(str, left))}" if left else text
+
+
+def _error_text(exc: BaseException, where: Path | None, base_year: int | None) -> str:
     if isinstance(exc, StdoutError):
         return _stdout_error(exc)
     if not (isinstance(exc, OSError) and exc.strerror):

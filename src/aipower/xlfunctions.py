@@ -569,10 +569,12 @@ def frame_to_grid(df: pd.DataFrame, corner: str) -> list[list[Any]]:
 
 ScenarioKey = tuple[str, tuple[int, ...]]  # a scenario name or file, and its files' inodes, sizes and times
 
-# The files each scenario file was last read from (itself, then its parents'), so that editing a
-# parent file, not only the file a cell names, makes the cells read the scenario again; read again
-# where one of them is gone (a parent renamed or deleted).
-_chains: dict[str, tuple[str, ...]] = {}
+# The files each scenario file was last read from (itself, then its parents') and their stamps then,
+# so that editing a parent file, not only the file a cell names, makes the cells read the scenario
+# again. The chain is found again whenever one of its files changed (an edit can name another parent)
+# or is gone. The most recent _CHAINS_KEPT files are kept: the paths are what users type.
+_chains: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+_CHAINS_KEPT = 256
 
 
 def _cell_path(text: str) -> str:
@@ -597,9 +599,9 @@ def _scenario_key(scenario: str) -> ScenarioKey:
         # /dev/stdin or a FIFO named in a cell waited for input for ever, and Excel with it
         raise ArgError("scenario", f"'{scenario}' is not a regular file (a pipe or device); expected "
                                    f"{_expected(SCENARIO)}")
-    chain = _chains.get(path)
-    stamps = _stamps(chain) if chain else None
-    if stamps is None:  # not read yet, or a parent renamed or deleted: the files name their parents now
+    known = _chains.get(path)
+    stamps = _stamps(known[0]) if known else None
+    if known is None or stamps is None or stamps != known[1]:  # not read yet, edited (another parent?), or one gone
         try:
             chain = (path, *(f for f in load_scenario(path).files if f != path))
         except (ValueError, OSError):  # ScenarioError too
@@ -607,7 +609,10 @@ def _scenario_key(scenario: str) -> ScenarioKey:
         stamps = _stamps(chain)  # before _scenario reads the files: what it caches is at least this new
         if stamps is None:
             return scenario, ()
-        _chains[path] = chain
+        _chains.pop(path, None)
+        _chains[path] = (chain, stamps)
+        while len(_chains) > _CHAINS_KEPT:
+            del _chains[next(iter(_chains))]  # the one found longest ago
     return path, stamps
 
 
