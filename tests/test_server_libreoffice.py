@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 import zipfile
 
 import pytest
@@ -95,3 +96,27 @@ def test_dates_and_booleans_are_compared_as_stored(tmp_path, capsys):
     assert out == ["a.xlsx:S!B2 =A1+1: LibreOffice 47499.0 != stored 12345.0 (1933-10-18 00:00:00)",
                    "a.xlsx:S!B4 =A1<0: LibreOffice 0.0 != stored True",
                    "b.xlsx:S!B2 =A1+1: LibreOffice 46037.0 != stored 47499.0 (2034-01-17 00:00:00)"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (CI installs it)")
+@pytest.mark.parametrize("timeout", ["240", "0.5"])
+def test_libreoffice_leaves_nothing_in_the_temporary_folder(timeout, tmp_path, monkeypatch, capsys):
+    # each run left LibreOffice's own lu*.tmp folder in $TMPDIR; a timeout left soffice.bin running,
+    # which wrote its profile back into the removed aipower-lo-* folder
+    import tempfile
+
+    from aipower import workbooks
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    book = tmp_path / "b.xlsx"
+    workbooks.build("token_cost", book)
+    code = libreoffice.main([str(book), "--timeout", timeout])
+    if timeout == "0.5":
+        assert code == 2 and "LibreOffice did not finish within 0.5 s" in capsys.readouterr().err
+    else:
+        assert code == 0
+    time.sleep(1)  # a LibreOffice left running would write its profile again by now
+    assert list(scratch.iterdir()) == []

@@ -48,6 +48,9 @@ def test_table_china_vs_us():
     # What carries the rest: China/US throughput ratio ~2-2.5 or US non-energy costs ~2.6-2.9×.
     assert 2.0 < t.loc["throughput ratio China/US needed for the seed-3 index", "us_high"] < 2.6
     assert t.loc["electricity embodied in exported tokens", "china_low"] > 0
+    # seed 3's 180 trillion tokens a day: 180e6 million × 0.397 kWh × 365 days
+    assert t.loc["electricity embodied in China's token consumption", "china_low"] == pytest.approx(
+        1.8e8 * t.loc["energy per million tokens", "china_low"] * 365 / 1e9)
 
 
 def test_table_index_equals_seed_when_throughput_ratio_applied():

@@ -11,20 +11,33 @@ import sys
 
 
 def main() -> int:
-    from ._io import stop_signals_handled  # the standard library only
-
+    try:
+        from ._io import raise_if_stopped, stop_requested, stop_signals_handled  # the standard library only
+    except KeyboardInterrupt:  # in the first hundredths of a second
+        return _interrupted()
     with stop_signals_handled():
         try:
             from .cli import main as cli_main
+            # Python may swallow the stop raised inside the import machinery (in a weakref callback,
+            # "Exception ignored"): it was remembered, and the command must not run
+            raise_if_stopped()
         except KeyboardInterrupt:
-            try:
-                print("aipower: interrupted: nothing written", file=sys.stderr, flush=True)
-            except (OSError, ValueError):  # stderr closed
-                pass
-            return 130
+            return _interrupted()
+        except ImportError:  # numpy's C import cut short by the stop: "Unable to import required dependency"
+            if stop_requested():
+                return _interrupted()
+            raise
     status = cli_main()
     _ignore_stop_signals()
     return status
+
+
+def _interrupted() -> int:
+    try:
+        print("aipower: interrupted: nothing written", file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # stderr closed
+        pass
+    return 130
 
 
 def _ignore_stop_signals() -> None:

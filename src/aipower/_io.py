@@ -367,6 +367,11 @@ def stop_signals_handled() -> Iterator[None]:
         _stop_requested.clear()  # the command is over: its stop does not stop the caller's next writes
 
 
+def stop_requested() -> bool:
+    """Whether a stop signal came during the current `stop_signals_handled` block."""
+    return _stop_requested.is_set()
+
+
 def raise_if_stopped() -> None:
     """Raise KeyboardInterrupt if a stop signal came and its exception was lost on the way."""
     if _stop_requested.is_set():

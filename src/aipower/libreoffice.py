@@ -22,6 +22,7 @@ import json
 import math
 import os
 import shutil
+import signal
 import site
 import subprocess
 import sys
@@ -176,10 +177,12 @@ def _xml_escape(s: str) -> str:
 
 
 def make_profile(root: Path, timeout: float) -> Path:
-    """A fresh LibreOffice user profile with the stubs, the bridge and recalculation on load forced."""
+    """A fresh LibreOffice user profile with the stubs, the bridge and recalculation on load forced
+    (LibreOffice's temporary files go to `root`/tmp)."""
     root.mkdir(parents=True, exist_ok=True)
     url = root.resolve().as_uri()
-    _run([_soffice(), "--headless", "--norestore", f"-env:UserInstallation={url}", "--terminate_after_init"], timeout)
+    _run([_soffice(), "--headless", "--norestore", f"-env:UserInstallation={url}", "--terminate_after_init"], timeout,
+         root / "tmp")
     user = root / "user"
     module = user / "basic" / "Standard" / "Module1.xba"
     module.write_text(
@@ -207,12 +210,35 @@ def _soffice() -> str:
     return exe
 
 
-def _run(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> None:
+def _run(cmd: list[str], timeout: float, scratch: Path, env: dict[str, str] | None = None) -> None:
+    """Run LibreOffice to its end, its own temporary files in `scratch` (it left an lu*.tmp folder in
+    $TMPDIR each run), in a process group of its own that is stopped whole on a timeout or Ctrl-C:
+    soffice.bin outlived its launcher, and then wrote its profile back into a deleted folder."""
+    env = dict(os.environ if env is None else env)
+    scratch.mkdir(parents=True, exist_ok=True)
+    env.update(TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
+    posix = os.name == "posix"
+    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=posix)
     try:
-        subprocess.run(cmd, check=False, timeout=timeout, env=env, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"LibreOffice did not finish within {timeout:.0f} s: {' '.join(cmd[:3])} ...") from None
+        proc.wait(timeout=timeout)
+    except BaseException as exc:
+        _stop(proc, posix)
+        if isinstance(exc, subprocess.TimeoutExpired):
+            raise RuntimeError(f"LibreOffice did not finish within {timeout:g} s: {' '.join(cmd[:3])} ...") from None
+        raise
+    _stop(proc, posix)  # whatever it started and left running
+
+
+def _stop(proc: subprocess.Popen, posix: bool) -> None:
+    try:
+        if posix:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows: the launcher (no process groups to signal)
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass  # all of it had ended
+    proc.wait()
 
 
 def recalculate(books: list[Path], timeout: float = 300.0) -> dict[str, list[list[Any]]]:
@@ -227,19 +253,25 @@ def recalculate(books: list[Path], timeout: float = 300.0) -> dict[str, list[lis
         env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
         # as JSON lists: a path may hold the separator of a PATH-like list (':' on Linux, ';' on Windows)
         env["AIPOWER_SITE"] = json.dumps(site.getsitepackages())
-        env["AIPOWER_LO_BOOKS"] = json.dumps([str(b.resolve()) for b in books])
+        # LibreOffice opens copies: a stopped LibreOffice left its .~lock.NAME# file beside the user's book
+        copies = {}
+        for i, book in enumerate(books):
+            copy = Path(tmp) / "books" / str(i) / book.name
+            copy.parent.mkdir(parents=True)
+            shutil.copyfile(book, copy)
+            copies[str(copy.resolve())] = str(book)
+        env["AIPOWER_LO_BOOKS"] = json.dumps(list(copies))
         env["AIPOWER_LO_REPORT"] = str(report)
         _run([_soffice(), "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.resolve().as_uri()}",
-              "vnd.sun.star.script:aipower_bridge.py$check?language=Python&location=user"], timeout, env)
+              "vnd.sun.star.script:aipower_bridge.py$check?language=Python&location=user"], timeout, Path(tmp) / "tmp", env)
         if not report.exists():
             raise RuntimeError("LibreOffice wrote no report (is libreoffice-script-provider-python installed?)")
         data = json.loads(report.read_text(encoding="utf-8"))
-    if "unreadable" in data:  # named as given, not by the absolute path handed to LibreOffice
-        given = {str(b.resolve()): str(b) for b in books}
-        raise RuntimeError(f"{given.get(data['unreadable'], data['unreadable'])}: not a workbook LibreOffice can open")
+    if "unreadable" in data:  # named as given, not by the copy handed to LibreOffice
+        raise RuntimeError(f"{copies.get(data['unreadable'], data['unreadable'])}: not a workbook LibreOffice can open")
     if "error" in data:
         raise RuntimeError(f"LibreOffice check failed:\n{data['error']}")
-    return data["books"]
+    return {str(Path(copies.get(path, path)).resolve()): cells for path, cells in data["books"].items()}
 
 
 def stored_values(book: Path) -> dict[tuple[str, int, int], Any]:
@@ -338,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as exc:
         print(f"libreoffice check: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # LibreOffice stopped with it, its temporary folder removed
+        print("libreoffice check: interrupted", file=sys.stderr)
+        return 130
     n = sum(1 for _ in args.books)
     for line in problems[:200]:
         print(line)

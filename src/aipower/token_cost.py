@@ -30,6 +30,7 @@ _k = _kernel.token_cost
 ArrayLike = npt.ArrayLike
 WATTS_PER_KW = 1000.0  # unit definition
 KWH_PER_GWH = 1e6  # unit definition
+KWH_PER_TWH = 1e9  # unit definition
 
 __all__ = [
     "depreciation_per_hour",
@@ -253,6 +254,11 @@ def table(scenario: Assumptions) -> pd.DataFrame:
         million_tokens=weekly_million, kwh_per_million=cost["kwh_per_million"], electricity_price_per_kwh=x["price"]
     )
     weeks = scalar(scenario, "token_cost.weeks_per_year")
+    daily_million = scalar(scenario, "token_cost.china_tokens_per_day") / 1e6
+    domestic = embodied_electricity(
+        million_tokens=daily_million, kwh_per_million=cost["kwh_per_million"], electricity_price_per_kwh=x["price"]
+    )
+    days = scalar(scenario, "token_cost.days_per_year")
 
     def row(name: str, unit: str, values: Any) -> dict[str, Any]:
         return {"row": name, **dict(zip(COLUMNS, np.broadcast_to(np.asarray(values, dtype=float), (4,)))), "unit": unit}
@@ -290,5 +296,7 @@ def table(scenario: Assumptions) -> pd.DataFrame:
         row("exported tokens", "M tokens/week", weekly_million),
         row("electricity embodied in exported tokens", "GWh/yr", exported["kwh"] * weeks / KWH_PER_GWH),
         row("value of that electricity", "RMB m/yr", exported["value"] * weeks / 1e6),
+        row("China's token consumption (seed 3, Feb 2026)", "M tokens/day", daily_million),
+        row("electricity embodied in China's token consumption", "TWh/yr", domestic["kwh"] * days / KWH_PER_TWH),
     ]
     return pd.DataFrame(rows, columns=["row", *COLUMNS, "unit"])
