@@ -251,7 +251,7 @@ def test_overflow_names_the_function_and_its_inputs_not_the_kernel() -> None:
      r"nameplate_gw: has no values, expected one per technology"),
     (lambda: aipower.run("base", demand__data_centers__segments=[]),
      r"demand.data_centers.segments = \[\]: expected list of segments, got an empty list"),
-    (lambda: aipower.run(None), r"^scenario = None: expected one of base, ai, ai_ranges, a path to a .toml file or a loaded Scenario"),
+    (lambda: aipower.run(None), r"^scenario = None: expected one of base, ai, ai_ranges or a path to a .toml file \(or, where a result is computed, a loaded Scenario\)"),
 ])
 def test_messages_name_what_the_values_pair_with(call, message) -> None:
     with pytest.raises(ValueError, match=message):
@@ -314,3 +314,28 @@ def test_an_override_no_scenario_can_hold_is_named_not_a_traceback() -> None:
             aipower.run("base", renewables__target_share=masked)
     unmasked = aipower.run("base", renewables__target_share=np.ma.array(0.29)).hours
     assert unmasked.equals(aipower.run("base", renewables__target_share=0.29).hours)
+
+
+def test_a_loaded_scenarios_assumptions_are_copies() -> None:
+    # editing a segment list from assumptions() changed the scenario and every scenario sharing it
+    sc = aipower.load_scenario("ai")
+    before = aipower.run(sc).demand.loc["data_centers", 2030]
+    segments = {a.key: a for a in sc.assumptions()}["demand.data_centers.segments"].value
+    segments[2]["rate"] = 0.35
+    assert aipower.run(sc.with_overrides({"demand.data_centers.segments": segments})).demand.loc["data_centers", 2030] > before
+    assert aipower.run(sc).demand.loc["data_centers", 2030] == before
+
+
+def test_calculator_tables_and_workbooks_take_a_scenario_as_the_rest_of_the_api_does(tmp_path) -> None:
+    from pathlib import Path
+
+    from aipower import dc_power, global_dc, onsite_power, rack_power, token_cost, training, us_gap, workbooks
+    sc = aipower.load_scenario("ai")
+    for module in (token_cost, dc_power, us_gap, onsite_power, rack_power, training, global_dc):
+        assert module.table("ai").equals(module.table(sc))  # AttributeError: 'str' object has no attribute 'get'
+        with pytest.raises(ValueError, match=r"scenario = None: expected a scenario name \(base, ai, ai_ranges\)"):
+            module.table(None)
+    shipped = Path(aipower.__file__).parent / "scenarios" / "ai.toml"
+    workbooks.build("us_gap", tmp_path / "a.xlsx", scenario=shipped)  # a Path: 'no attribute startswith'
+    with pytest.raises(ScenarioError, match=r"a workbook names the scenario it reads, so expected one of base, ai, "):
+        workbooks.build("us_gap", tmp_path / "b.xlsx", scenario=sc)

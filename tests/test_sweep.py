@@ -802,3 +802,13 @@ def test_a_worksheet_tornado_of_the_capex_route_says_its_base_is_not_the_demand_
     assert table[0][7] == "base [TWh] (capex route at its points, not dc_power.capex_case as AIP_DEMAND)"
     assert table[1][7] != pytest.approx(xf.AIP_DEMAND(str(f), "data_centers", 2030), rel=1e-3)
     assert xf.AIP_TORNADO("ai_ranges", "demand.data_centers", 2030)[0][7] == "base [TWh]"
+
+
+def test_a_sweep_from_a_later_base_year_says_what_it_reads_from_the_earlier_one():
+    # aipower tables --base-year 2025 noted 17 things; the sweep of the same scenario and year none, its
+    # ranges on 2024 start values included
+    run = aipower.run("ai_ranges", base_year=2025)
+    r = sweep.run("ai_ranges", 50, base_year=2025, threads=1)
+    assert run.notes and r.notes[:len(run.notes)] == run.notes
+    assert sweep.tornado("ai_ranges", base_year=2025, threads=1).attrs["notes"][:len(run.notes)] == run.notes
+    assert sweep.run("ai_ranges", 50, threads=1).notes == []  # the base year's own: nothing to say

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import reprlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, NamedTuple, ParamSpec, Protocol, SupportsIndex, TypeAlias, Union, overload
 
 import numpy as np
@@ -119,6 +121,18 @@ def default(key: str) -> float:
     if isinstance(value, list):
         raise TypeError(f"{key} is a [low, high] pair, not a scalar default")
     return float(value)
+
+
+def scenario_of(scenario: Any) -> Assumptions:
+    """A calculator table's scenario: a name or a path is loaded, as ``aipower.run`` takes it (a table
+    of 'base' raised AttributeError: 'str' object has no attribute 'get')."""
+    if isinstance(scenario, (str, os.PathLike)):
+        from .scenario import load_scenario
+        return load_scenario(scenario if isinstance(scenario, str) else Path(scenario))
+    if not (hasattr(scenario, "get") and hasattr(scenario, "assumption")):
+        raise ValueError(f"scenario = {reprlib.repr(scenario)}: expected a scenario name (base, ai, ai_ranges), "
+                         "a path to a .toml file or a loaded Scenario")
+    return scenario
 
 
 def low_high(scenario: Assumptions, key: str) -> np.ndarray:

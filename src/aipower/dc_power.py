@@ -10,6 +10,7 @@ power in GW (clusters in MW), energy in TWh (1 TWh = 10 亿kWh).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TypeAlias, Union
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, Numbers, floats, Whole, Years, as_result, checked, default, low_high, scalar
+from ._calc import Assumptions, Numbers, floats, Whole, Years, as_result, checked, default, low_high, scalar, scenario_of
 from ._table_errors import named_inputs
 
 _k = _kernel.dc_power
@@ -180,9 +181,10 @@ def _rows_for_capex(scenario: Assumptions, capex: float, label: str) -> list[tup
 
 
 @named_inputs("dc_capex")
-def table(scenario: Assumptions) -> pd.DataFrame:
+def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
     """The seed-1 §4 table: methods 1 and 2 for the given capex (`dc_power.capex_yi_rmb`, by default
     the seed's 1,000 亿 RMB) and for 2025 internet capex, cluster power, compute route."""
+    scenario = scenario_of(scenario)
     rows: list[tuple[str, str, float, float]] = [
         ("capex per watt (AIDC low / IDC high)", "RMB/W", *low_high(scenario, "dc_power.capex_per_watt_rmb")),
         ("energy per GW-year", "亿kWh/GW", *(low_high(scenario, "dc_power.twh_per_gw_year") * YI_KWH_PER_TWH)),

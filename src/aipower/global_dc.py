@@ -8,6 +8,7 @@ Units: TWh; growth over the whole period as a fraction (1.3 = +130%).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, Numbers, floats, Whole, as_result, checked, scalar
+from ._calc import Assumptions, Numbers, floats, Whole, as_result, checked, scalar, scenario_of
 from ._table_errors import named_inputs
 
 _k = _kernel.global_dc
@@ -59,11 +60,12 @@ def cagr_path(*, start: float, end: float, years: Whole) -> npt.NDArray[np.float
 
 
 @named_inputs("global_dc")
-def table(scenario: Assumptions) -> pd.DataFrame:
+def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
     """IEA table: TWh by region and year, increment, growth over the period and CAGR.
 
     Every year's regions add up to the world row: the rest of the world is the world path minus
     the listed regions' paths."""
+    scenario = scenario_of(scenario)
     first, last = int(scalar(scenario, "global_dc.start_year")), int(scalar(scenario, "global_dc.end_year"))
     n = last - first
     if n < 1:

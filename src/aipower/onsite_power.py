@@ -9,6 +9,7 @@ than `_calc.MAX_BROADCAST_RESULTS` (10^7) elements is refused, naming the shapes
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, Whole, broadcast_call, checked, default, low_high, scalar, whole
+from ._calc import Assumptions, Whole, broadcast_call, checked, default, low_high, scalar, whole, scenario_of
 from ._table_errors import named_inputs
 
 _k = _kernel.onsite_power
@@ -86,8 +87,9 @@ def compare(
 
 
 @named_inputs("onsite_power")
-def table(scenario: Assumptions) -> pd.DataFrame:
+def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
     """Seed-2 on-site power table (USD m per 100 MW over 5 years), low and high cases."""
+    scenario = scenario_of(scenario)
     years = whole(scenario, "onsite_power.years")
     c = compare(
         capacity_mw=scalar(scenario, "onsite_power.capacity_mw"),

@@ -8,6 +8,7 @@ annealed-copper values in calculators.toml.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, Numbers, floats, as_result, checked, default, low_high, scalar
+from ._calc import Assumptions, Numbers, floats, as_result, checked, default, low_high, scalar, scenario_of
 from ._table_errors import named_inputs
 
 _k = _kernel.rack_power
@@ -107,8 +108,9 @@ def chain_efficiency(*, stage_efficiencies: Numbers) -> float:
 
 
 @named_inputs("rack_power")
-def table(scenario: Assumptions) -> pd.DataFrame:
+def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
     """Seed-2 rack table: 54 V and 800 V DC side by side for a 1 MW rack."""
+    scenario = scenario_of(scenario)
     s = lambda key: scalar(scenario, f"rack_power.{key}")  # noqa: E731
     power = s("rack_power_w")
     volts = np.array([s("low_voltage_v"), s("high_voltage_v")])

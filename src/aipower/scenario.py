@@ -160,9 +160,10 @@ def _as_path(text: str, relative_to: Path | None) -> Path:
     return path
 
 
-def shipped_name(text: str, relative_to: Path | None = None) -> str | None:
+def shipped_name(text: str | Path, relative_to: Path | None = None) -> str | None:
     """The shipped scenario `text` names, or None: the name itself, or in any case and with spaces
     around it ('AI' typed in a cell) where no file of that name exists (a folder 'AI' is no file)."""
+    text = os.fspath(text)  # a Path crashed workbooks.build ("no attribute 'startswith'")
     if text in SHIPPED:
         return text
     path = _as_path(text, relative_to)
@@ -172,8 +173,8 @@ def shipped_name(text: str, relative_to: Path | None = None) -> str | None:
 
 def _resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
     if not isinstance(name_or_path, (str, os.PathLike)):  # str(None) read as a file named 'None'
-        raise ScenarioError(f"scenario = {name_or_path!r}: expected one of {', '.join(SHIPPED)}, a path to a .toml "
-                            "file or a loaded Scenario")
+        raise ScenarioError(f"scenario = {name_or_path!r}: expected one of {', '.join(SHIPPED)} or a path to a .toml "
+                            f"file{'' if isinstance(name_or_path, Scenario) else ' (or, where a result is computed, a loaded Scenario)'}")
     text = str(name_or_path)
     if not text.strip():  # Path("") is the current folder: it read as "Is a directory"
         raise ScenarioError(f"scenario name is empty: expected one of {', '.join(SHIPPED)} or a path to a .toml file")
@@ -519,7 +520,9 @@ class Scenario:
         return int(self._assumptions["horizon.base_year"].value)
 
     def assumptions(self) -> list[Assumption]:
-        return list(self._assumptions.values())
+        """Every assumption, each as `assumption` gives it: a segment list edited from here leaves this
+        scenario, and those sharing its assumptions, as they were."""
+        return [self.assumption(key) for key in self._assumptions]
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with assumptions replaced; keys are dotted (or use '__' for '.')."""

@@ -850,7 +850,7 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
     first_failure = _file_keys(summary.first_failure)
     if summary.failed == samples:
         raise ValueError(f"scenario '{sc.name}': every one of the {samples} samples failed; the first: {first_failure}")
-    notes = list(unused)
+    notes = [*h.notes, *unused]  # what a later base year reads from the earlier one, as a run says it
     if summary.failed:
         kept = samples - summary.failed  # the tables are conditional on the model accepting a sample: say so
         notes.append(f"{summary.failed} of {samples} samples ({summary.failed / samples:.1%}) were refused by the model "
@@ -935,7 +935,7 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
                         "output_at_low": lo_out, "output_at_high": hi_out, "swing": abs(hi_out - lo_out),
                         "base": base, "note": "; ".join(notes)})
     df = pd.DataFrame(records).sort_values("swing", ascending=False, kind="stable", na_position="last")
-    df.attrs.update(output=output, output_unit=output_unit(output), year=year, scenario=sc.name, notes=unused)
+    df.attrs.update(output=output, output_unit=output_unit(output), year=year, scenario=sc.name, notes=[*h.notes, *unused])
     return df.reset_index(drop=True)
 
 

@@ -15,6 +15,7 @@ the shapes.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, broadcast_call, default, low_high, scalar, checked
+from ._calc import Assumptions, as_result, broadcast_call, default, low_high, scalar, checked, scenario_of
 from ._table_errors import named_inputs
 
 _k = _kernel.token_cost
@@ -191,8 +192,9 @@ def _country_inputs(scenario: Assumptions) -> dict[str, np.ndarray]:
 
 
 @named_inputs("token_cost")
-def table(scenario: Assumptions) -> pd.DataFrame:
+def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
     """Seed-3 token-cost table: China vs US (low and high cases), components, shares, cost index, exports."""
+    scenario = scenario_of(scenario)
     x = _country_inputs(scenario)
     life = scalar(scenario, "token_cost.life_years")
     hours = scalar(scenario, "token_cost.hours_per_year")

@@ -7,6 +7,7 @@ accelerator, MWh (GWh in the table), hours for intervals.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, as_result, low_high, scalar, checked
+from ._calc import Assumptions, as_result, low_high, scalar, checked, scenario_of
 from ._table_errors import named_inputs
 
 _k = _kernel.training
@@ -74,8 +75,9 @@ def failures_per_week(*, accelerators: ArrayLike, weekly_failure_rate: ArrayLike
 
 
 @named_inputs("training")
-def table(scenario: Assumptions) -> pd.DataFrame:
+def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
     """Seed-2 training table: a 10^26 FLOP run on 25,000 GB200-class accelerators, short and long cases."""
+    scenario = scenario_of(scenario)
     s = lambda key: scalar(scenario, f"training.{key}")  # noqa: E731
     flops, n, peak = s("training_flops"), s("accelerators"), s("peak_flops_per_s")
     utilization = low_high(scenario, "training.utilization")

@@ -8,6 +8,7 @@ fractions, capex in USD bn.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _kernel
-from ._calc import Assumptions, Numbers, floats, Whole, as_result, checked, low_high, scalar, whole
+from ._calc import Assumptions, Numbers, floats, Whole, as_result, checked, low_high, scalar, whole, scenario_of
 from ._table_errors import named_inputs
 
 _k = _kernel.us_gap
@@ -72,8 +73,9 @@ def data_center_new_load_gw(*, needed_gw_per_year: ArrayLike, data_center_share:
 
 
 @named_inputs("us_gap")
-def table(scenario: Assumptions) -> pd.DataFrame:
+def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
     """Seed-2 US gap table: low gap (60 GW built) and high gap (50 GW built) side by side."""
+    scenario = scenario_of(scenario)
     s = lambda key: scalar(scenario, f"us_gap.{key}")  # noqa: E731
     needed = s("needed_gw_per_year")
     built = low_high(scenario, "us_gap.built_gw_per_year")

@@ -708,8 +708,12 @@ def _cell_scenario(scenario: str, base_year: int | None) -> str:
     from the folder of whichever process recalculates (Excel's is often Documents), so it would only
     work from the folder it was typed in."""
     from ._build import horizon
-    from .scenario import load_scenario, shipped_name
+    from .scenario import Scenario, ScenarioError, load_scenario, shipped_name
 
+    if isinstance(scenario, Scenario):  # the workbook recalculates from its file, which a loaded one may not be
+        raise ScenarioError(f"scenario = {scenario!r}: a workbook names the scenario it reads, so expected one of "
+                            "base, ai, ai_ranges or a path to a .toml file (write a loaded scenario's overrides into "
+                            "a file with parent = its name)")
     horizon(load_scenario(scenario, base_year=base_year))  # a base year without actuals: named before any building
     check_storable(scenario)
     return shipped_name(scenario) or str(Path(scenario).expanduser().resolve())
