@@ -1287,3 +1287,19 @@ def test_excel_text_of_numbers_holds_for_the_formulas_library_in_the_process_as_
 
     _functions()
     assert formulas.Parser().ast('=1/3&""')[1].compile()() == "0.333333333333333"
+
+
+def test_a_legacy_array_whose_result_outgrew_its_range_is_warned_of(tmp_path, capsys):
+    # a base-year-2025 workbook saved by openpyxl (or LibreOffice) loses its dynamic-array marks; with the
+    # base year cleared the tables have 12 year columns again, and the 2035 column went without a word
+    src = workbooks.build("china_balance", tmp_path / "by.xlsx", base_year=2025)
+    wb = openpyxl.load_workbook(src)
+    wb["Inputs"]["B5"] = None
+    wb.save(tmp_path / "saved.xlsx")
+    wb.close()
+    out = tmp_path / "out.xlsx"
+    assert main(["recalc", str(tmp_path / "saved.xlsx"), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "aipower: warning: " in err and "array formulas return more than their ranges show (first: " in err
+    assert "a 11 × 13 result in a 11 × 12 range" in err and "regenerate it" in err
+    assert recalc.recalc_file(src, tmp_path / "fresh.xlsx").cut_short == ()  # marks kept: it re-spills

@@ -120,3 +120,40 @@ def test_libreoffice_leaves_nothing_in_the_temporary_folder(timeout, tmp_path, m
         assert code == 0
     time.sleep(1)  # a LibreOffice left running would write its profile again by now
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (CI installs it)")
+def test_the_check_reads_formula_cells_only_and_names_errors_as_excel_does(tmp_path, capsys):
+    # every cell of the used area was read one by one: one value in T1048576 (21 million cells) ran
+    # past any timeout; errors were LibreOffice's numbers (532, 32767), a chart's NA() gap a problem,
+    # and text that starts with "#" an error
+    import openpyxl
+
+    from aipower import recalc
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"], ws["A2"], ws["A3"], ws["A4"] = 2, "=A1*3", '="#"&A1', "=IF(A1>5,A1,NA())"
+    ws["A5"] = "=A1/0"
+    ws["T1048576"] = "far"
+    wb.save(tmp_path / "raw.xlsx")
+    recalc.recalc_file(tmp_path / "raw.xlsx", tmp_path / "b.xlsx")
+    # exit 1 with one problem, not 2 with "did not finish within 240 s"
+    assert libreoffice.main([str(tmp_path / "b.xlsx"), "--timeout", "240"]) == 1
+    assert capsys.readouterr().out.splitlines() == ["b.xlsx:S!A5 =A1/0: #DIV/0! in LibreOffice"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (CI installs it)")
+def test_a_damaged_workbook_is_named_in_one_line(tmp_path, capsys):
+    from aipower import workbooks
+    good = tmp_path / "good.xlsx"
+    workbooks.build("rack_power", good)
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(tmp_path / "broken.xlsx", "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, data[:300] if info.filename == "xl/worksheets/sheet2.xml" else data)
+    assert libreoffice.main([str(tmp_path / "broken.xlsx"), "--timeout", "240"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"libreoffice check: {tmp_path / 'broken.xlsx'}: cannot read its stored values (") and err.count("\n") == 1

@@ -812,3 +812,15 @@ def test_a_sweep_from_a_later_base_year_says_what_it_reads_from_the_earlier_one(
     assert run.notes and r.notes[:len(run.notes)] == run.notes
     assert sweep.tornado("ai_ranges", base_year=2025, threads=1).attrs["notes"][:len(run.notes)] == run.notes
     assert sweep.run("ai_ranges", 50, threads=1).notes == []  # the base year's own: nothing to say
+
+
+def test_a_tornado_row_with_a_refused_end_ranks_by_the_end_that_ran():
+    # its swing is blank; it sorted last, below swings of 0, and fell off a chart of the largest swings
+    sc = load_scenario("ai_ranges", overrides={"renewables.target_share": {
+        "value": 0.3, "low": 0.28, "high": 0.95, "unit": "fraction", "source": "test"}})
+    t = sweep.tornado(sc, threads=1).set_index("input")
+    row = t.loc["renewables.target_share"]
+    assert math.isnan(row["swing"]) and row["note"]
+    one_side = abs(row["output_at_low"] - row["base"])
+    position = list(t.index).index("renewables.target_share")
+    assert all(s >= one_side for s in t["swing"].iloc[:position]) and all(s < one_side for s in t["swing"].iloc[position + 1:])

@@ -300,9 +300,16 @@ def atomic_write_text(path: str | Path, text: str, *, overwrite: bool = False) -
     return atomic_write(path, text_writer(text), overwrite=overwrite)
 
 
-def csv_writer(df: Any, *, index: bool, float_format: str) -> Callable[[Path], None]:
-    """A `write(tmp)` for `atomic_write`/`atomic_write_all`: the DataFrame as CSV in UTF-8 with a byte-order mark."""
-    return lambda tmp: df.to_csv(tmp, index=index, float_format=float_format, encoding="utf-8-sig")
+def csv_writer(df: Any, *, index: bool) -> Callable[[Path], None]:
+    """A `write(tmp)` for `atomic_write`/`atomic_write_all`: the DataFrame as CSV in UTF-8 with a byte-order
+    mark, each number as the shortest text that reads back as the same float (the API's values, bit for
+    bit; 288.0 keeps its point, so a column of round numbers does not read as integers in one run and
+    as floats in the next)."""
+    return lambda tmp: df.to_csv(tmp, index=index, float_format=_exact, encoding="utf-8-sig")
+
+
+def _exact(x: float) -> str:
+    return repr(float(x))
 
 
 def text_writer(text: str) -> Callable[[Path], None]:
@@ -315,10 +322,10 @@ def text_writer(text: str) -> Callable[[Path], None]:
     return write
 
 
-def atomic_write_csv(path: str | Path, df: Any, *, index: bool, float_format: str, overwrite: bool = False) -> Path:
+def atomic_write_csv(path: str | Path, df: Any, *, index: bool, overwrite: bool = False) -> Path:
     """A DataFrame as CSV in UTF-8 with a byte-order mark: Excel, which opens a CSV without one in the
     system's code page, then shows units such as 亿kWh as they are."""
-    return atomic_write(path, csv_writer(df, index=index, float_format=float_format), overwrite=overwrite)
+    return atomic_write(path, csv_writer(df, index=index), overwrite=overwrite)
 
 
 # ---------------------------------------------------------------------------------------------

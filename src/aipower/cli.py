@@ -188,7 +188,7 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
     record = out / TABLES_RECORD
     check_targets([*targets.values(), record], overwrite=force)
     files: dict[str | Path, Callable[[Path], None]] = {
-        targets[name]: csv_writer(df, index=df.index.name == "row", float_format="%.12g") for name, df in frames.items()}
+        targets[name]: csv_writer(df, index=df.index.name == "row") for name, df in frames.items()}
     # the CSVs hold numbers only: this says what produced them (a folder reused with --force may hold
     # other files, so the list is this run's)
     files[record] = text_writer(json.dumps({

@@ -226,6 +226,12 @@ class RecalcCommand:
             return 2
         print_paths([out], lambda p: f"{p}: {report.formulas} formulas recalculated, {report.changed} cell values changed "
                                      f"(spilled cells included) in {report.seconds:.2f} s")
+        if report.cut_short:  # a table that grew lost its last rows or columns without a word
+            n = len(report.cut_short)
+            print(f"aipower: warning: {n} array formula{'s' if n > 1 else ''} return more than {'their ranges' if n > 1 else 'its range'} "
+                  f"show (first: {report.cut_short[0]}): the workbook was saved without its dynamic-array marks "
+                  "(openpyxl and LibreOffice drop them), so the table no longer grows; regenerate it, or enter "
+                  "the formula again in Excel", file=sys.stderr)
         if report.errors:
             # written, but not what the user wants to find out later from a chart of error text
             cells = "formula cell evaluates" if report.errors == 1 else "formula cells evaluate"

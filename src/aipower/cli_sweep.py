@@ -115,13 +115,12 @@ class SweepCommand:
             raise
         assert tornado is not None  # the sweep varies the inputs the tornado swings
         # a unit column last, as in `aipower tables`
-        files = {args.out / f"percentiles_{name}.csv": csv_writer(table.assign(unit=sweep.output_unit(name)), index=True,
-                                                                   float_format="%.10g")
+        files = {args.out / f"percentiles_{name}.csv": csv_writer(table.assign(unit=sweep.output_unit(name)), index=True)
                  for name, table in result.tables.items()}
         # the output and year the swings are of, last, so the file read alone says what it measures
         files[args.out / "tornado.csv"] = csv_writer(
             tornado.assign(output=args.tornado_output, year=tornado.attrs.get("year"),
-                           output_unit=sweep.output_unit(args.tornado_output)), index=False, float_format="%.10g")
+                           output_unit=sweep.output_unit(args.tornado_output)), index=False)
         meta = {
             "scenario": result.scenario, "base_year": result.base_year,
             "samples": result.samples, "seed": result.seed, "latin": result.latin,

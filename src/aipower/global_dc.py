@@ -98,7 +98,7 @@ def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
                 "increment": b - a,
                 "growth_pct": 100 * (b / a - 1),
                 "cagr_pct": 100 * (ratio - 1),
-                "unit": "TWh",
+                "unit": "TWh (growth_pct, cagr_pct: %)",  # one row, two kinds of column
             }
         )
     return pd.DataFrame(rows, columns=["row", *map(str, years), "increment", "growth_pct", "cagr_pct", "unit"])

@@ -1109,6 +1109,8 @@ class Book:
     _compiled: dict[str, Any] = field(default_factory=dict)
     _cleared: set[tuple[str, int, int]] = field(default_factory=set)  # cells a shrunk spill no longer fills
     _name_cells: dict[tuple[str, int, int], Cell] = field(default_factory=dict)  # formula names, per sheet using them
+    # legacy (Ctrl+Shift+Enter) arrays whose result is larger than their range: "Sheet!A6: 11 × 13 in 11 × 12"
+    cut_short: list[str] = field(default_factory=list)
 
     # building
     def add_sheet(self, name: str) -> None:
@@ -1360,6 +1362,9 @@ class Book:
             return
         r1, c1, r2, c2 = cell.array
         g = grid if grid is not None else np.array([[result]], dtype=object)
+        if g.shape[0] > r2 - r1 + 1 or g.shape[1] > c2 - c1 + 1:  # the rest is not shown: say so
+            self.cut_short.append(f"{self.where(key)}: a {g.shape[0]} × {g.shape[1]} result in a "
+                                  f"{r2 - r1 + 1} × {c2 - c1 + 1} range")
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 i, j = r - r1, c - c1
@@ -1936,6 +1941,8 @@ class Report:
     errors: int = 0
     new_errors: int = 0  # of those, the cells that held a value (not an error) before
     first_error: str | None = None  # "Sheet!A1: <the error>": the first new one, else the first one
+    # legacy arrays (a dynamic array saved by openpyxl or LibreOffice) whose result outgrew their range
+    cut_short: tuple[str, ...] = ()
 
 
 class ValuesWouldBeLost(RecalcError):
@@ -2097,7 +2104,8 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
             new_parts[key] = re.sub(r"<(Override|Relationship)\b[^>]*calcChain[^>]*/>", "",
                                     new_parts[key].decode("utf-8")).encode("utf-8")
     _check_well_formed(book_path, {name: data for name, data in new_parts.items() if data is not parts.get(name)})
-    report = Report(n, tally.changed, 0.0, tally.errors, tally.new_errors, tally.first_new_error or tally.first_error)
+    report = Report(n, tally.changed, 0.0, tally.errors, tally.new_errors, tally.first_new_error or tally.first_error,
+                    tuple(book.cut_short))
     if keep_values and tally.new_errors:
         cells = "cell that held a value" if tally.new_errors == 1 else "cells that held a value"
         raise ValuesWouldBeLost(f"{book_path}: not replaced: {tally.new_errors} formula {cells} would hold an error "

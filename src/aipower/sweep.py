@@ -934,7 +934,12 @@ def tornado(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.
         records.append({"input": u.key, "unit": u.unit, "point": u.point, "low": swings[j][0], "high": swings[j][1],
                         "output_at_low": lo_out, "output_at_high": hi_out, "swing": abs(hi_out - lo_out),
                         "base": base, "note": "; ".join(notes)})
-    df = pd.DataFrame(records).sort_values("swing", ascending=False, kind="stable", na_position="last")
+    df = pd.DataFrame(records)
+    # an end the model refused leaves the swing blank: ranked by the end that ran (a lower bound of its
+    # swing), not last, where a chart of the largest swings would drop it
+    one_side = np.fmax((df["output_at_low"] - df["base"]).abs(), (df["output_at_high"] - df["base"]).abs())
+    order = np.argsort(-df["swing"].fillna(one_side).fillna(-1.0).to_numpy(), kind="stable")
+    df = df.iloc[order]
     df.attrs.update(output=output, output_unit=output_unit(output), year=year, scenario=sc.name, notes=[*h.notes, *unused])
     return df.reset_index(drop=True)
 
