@@ -339,3 +339,11 @@ def test_calculator_tables_and_workbooks_take_a_scenario_as_the_rest_of_the_api_
     workbooks.build("us_gap", tmp_path / "a.xlsx", scenario=shipped)  # a Path: 'no attribute startswith'
     with pytest.raises(ScenarioError, match=r"a workbook names the scenario it reads, so expected one of base, ai, "):
         workbooks.build("us_gap", tmp_path / "b.xlsx", scenario=sc)
+
+
+def test_a_scenarios_repr_tells_its_variants_apart() -> None:
+    # three scenarios of one name printed alike in a notebook
+    assert repr(aipower.load_scenario("base")).endswith("assumptions)")
+    assert repr(aipower.load_scenario("base", base_year=2025)).endswith("assumptions, base_year=2025)")
+    assert repr(aipower.load_scenario("base").with_overrides({"renewables.target_share": 0.28})).endswith(
+        "assumptions, 1 override)")

@@ -39,7 +39,13 @@ def row_unit(table: str, row: str) -> str:
 
 @dataclass(eq=False, repr=False)  # frames do not compare with ==, and a repr of every frame is pages long
 class BalanceResult:
-    """Outputs of one run of the China power-balance model."""
+    """Outputs of one run of the China power-balance model.
+
+    Tables: rows by name (index ``row``), one column per year (int). Units: demand and generation
+    in TWh (demand's total_growth a fraction),
+    capacity and additions in GW (end of year), hours in h, re_share's non_hydro_share a fraction and
+    wind_solar_additions in GW/yr. ``tables()`` gives the five main ones by name.
+    """
 
     scenario: Scenario
     base_year: int
@@ -55,9 +61,12 @@ class BalanceResult:
 
     @property
     def years(self) -> list[int]:
+        """The years of the tables' columns, from the base year."""
         return list(self.demand.columns)
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """The five main tables by name (demand, capacity, generation, hours, re_share): a method, where
+        a sweep result's ``tables`` is a dict of percentile tables."""
         return {name: getattr(self, name) for name in TABLES}
 
     def __repr__(self) -> str:

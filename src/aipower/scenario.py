@@ -425,7 +425,12 @@ class Scenario:
         self._digests = dict(digests or {})  # each file's SHA-256 as loaded
 
     def __repr__(self) -> str:
-        return f"Scenario({self.name!r}, {len(self._assumptions)} assumptions)"
+        # what tells two scenarios of one name apart in a notebook: a base year set, and overrides
+        n = sum(1 for a in self._assumptions.values() if a.origin == "override" and a.key != "horizon.base_year")
+        year = self._assumptions.get("horizon.base_year")
+        said = [f"base_year={self.base_year}"] if year is not None and year.origin == "override" else []
+        said += [f"{n} override{'s' if n != 1 else ''}"] if n else []
+        return f"Scenario({self.name!r}, {len(self._assumptions)} assumptions{''.join(', ' + x for x in said)})"
 
     def keys(self) -> list[str]:
         return list(self._assumptions)
