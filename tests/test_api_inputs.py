@@ -347,3 +347,16 @@ def test_a_scenarios_repr_tells_its_variants_apart() -> None:
     assert repr(aipower.load_scenario("base", base_year=2025)).endswith("assumptions, base_year=2025)")
     assert repr(aipower.load_scenario("base").with_overrides({"renewables.target_share": 0.28})).endswith(
         "assumptions, 1 override)")
+
+
+def test_keyword_names_agree_across_the_api() -> None:
+    # load_scenario(scenario=...) was a TypeError (its parameter was name_or_path), and
+    # tornado_table's fourth positional argument was threads where the README puts quantiles
+    import inspect
+
+    from aipower import sweep
+    assert aipower.load_scenario(scenario="ai").name == "ai"
+    for f in (aipower.run, aipower.load_scenario, sweep.run, sweep.tornado, sweep.tornado_table, sweep.sweep_table,
+              sweep.batch):
+        assert next(iter(inspect.signature(f).parameters)) == "scenario", f
+    assert inspect.signature(sweep.tornado_table).parameters["threads"].kind is inspect.Parameter.KEYWORD_ONLY

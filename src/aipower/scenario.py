@@ -982,7 +982,7 @@ def _root_defaults() -> tuple[dict[str, Assumption], list[str]]:
     return merged, files
 
 
-def load_scenario(name_or_path: str | Path = "base", base_year: int | None = None,
+def load_scenario(scenario: str | Path = "base", base_year: int | None = None,
                   overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Load a shipped scenario by name (``base``, ``ai``) or a scenario file by path.
 
@@ -993,7 +993,7 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
     actuals.table()  # a malformed data file is named as itself, not inside the first assumption that reads it
     root, root_files = _root_defaults()
     chain: list[Path] = []
-    path = _resolve_path(name_or_path)
+    path = _resolve_path(scenario)  # named `scenario`, as every other function taking one names it
     while True:
         if path in chain:
             cycle = " -> ".join(str(p) for p in chain + [path])
@@ -1033,6 +1033,6 @@ def load_scenario(name_or_path: str | Path = "base", base_year: int | None = Non
         description = str(meta.get("description", ""))
     # read again for the digest (a stream, /dev/stdin, from what it held): the same bytes but for a
     # file rewritten in the moment between
-    scenario = Scenario(name, description, files, merged, {f: hashlib.sha256(_read_bytes(Path(f))).hexdigest() for f in files})
+    loaded = Scenario(name, description, files, merged, {f: hashlib.sha256(_read_bytes(Path(f))).hexdigest() for f in files})
     extra = combined_overrides(overrides, base_year)
-    return scenario.with_overrides(extra) if extra else scenario
+    return loaded.with_overrides(extra) if extra else loaded

@@ -1052,7 +1052,7 @@ def sweep_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "ho
 
 
 def tornado_table(scenario: str | Path | Scenario = "ai_ranges", output: str = "hours.coal", year: int | None = None,
-                  threads: int = 0, *, quantiles: tuple[float, float] | None = None, base_year: int | None = None,
+                  *, threads: int = 0, quantiles: tuple[float, float] | None = None, base_year: int | None = None,
                   overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Worksheet shape of a tornado (AIP_TORNADO): input, low, high, output at each, swing, base, note;
     largest swing first, an input the model refuses at an end last, its note saying why."""
