@@ -150,7 +150,7 @@ _DERIVED_HOURS_BASES = ("solar_from_wind_solar", "residual_of_renewables")
 def unread_start_hours(scenario: Scenario) -> set[str]:
     """The keys hours.<source>.start that the scenario's hours bases leave unread (a 2025 start asked for
     2025 solar plant hours, which solar_from_wind_solar never reads)."""
-    return {key for key in (a.key for a in scenario.assumptions())
+    return {key for key in scenario.keys()
             if re.fullmatch(r"hours\.\w+\.start", key)
             and scenario.get(key.removesuffix(".start") + ".base", "given") in _DERIVED_HOURS_BASES}
 
@@ -163,7 +163,7 @@ def _missing_actual(scenario: Scenario, base_year: int) -> str | None:
         series = scenario.assumption("calibration.coal_hours").value["actual"]
         return f"calibration.coal_hours: actual series '{series}' has no value at or before {base_year}"
     unread = unread_start_hours(scenario)
-    for a in scenario.assumptions():
+    for a in scenario._read_only():
         if a.is_actual and a.key not in unread:
             try:
                 resolve_actual(a, first)
@@ -213,7 +213,7 @@ def horizon(scenario: Scenario) -> Horizon:
         raise ScenarioError(f"{base.origin}: horizon.base_year = {base_year}: expected a base year before "
                             f"horizon.end_year = {last_year}: {_valid_base_years(scenario, last_year) or 'none'}")
     h = Horizon(base_year, first, last_year)
-    for a in scenario.assumptions():  # 1200 copied from `aipower params` (yi kWh) ran as 1200 TWh without a word
+    for a in scenario._read_only():  # 1200 copied from `aipower params` (yi kWh) ran as 1200 TWh without a word
         if a.bare_number_file_unit and isinstance(a.value, (int, float)) and not isinstance(a.value, bool):
             space = "" if a.bare_number_file_unit == "%" else " "
             h.notes.append(f"{a.key} = {a.value:g} ({a.origin}, a number without a unit) is read in the model's unit, "

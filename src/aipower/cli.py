@@ -366,9 +366,10 @@ def _writable_text_streams() -> None:
 
     Redirected output on Windows uses the ANSI code page (cp1252, or GBK on Chinese Windows), and in
     the C locale ASCII, none of which can encode all of them, so `aipower params > file.txt` would
-    fail or escape some: a file or pipe gets UTF-8 instead, a console that cannot show a character gets an escape (\\u4ebf) in its place. File names
-    given on the command line that are not valid in the locale's encoding (Python keeps their bytes
-    as surrogate escapes) are printed as the bytes they were given as, never an encoding error.
+    fail or escape some: a file or pipe gets UTF-8 instead, a console that cannot show a character
+    gets an escape (\\u4ebf) in its place. File names given on the command line that are not valid
+    in the locale's encoding (Python keeps their bytes as surrogate escapes) are printed as the bytes
+    they were given as, never an encoding error.
     """
     for stream in (sys.stdout, sys.stderr):
         if not hasattr(stream, "reconfigure"):

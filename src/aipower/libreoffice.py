@@ -89,7 +89,6 @@ import json
 import os
 import site
 import sys
-import sysconfig
 
 for _d in json.loads(os.environ.get("AIPOWER_SITE", "[]")):  # JSON: a folder may hold ':' or ';'
     site.addsitedir(_d)
@@ -118,7 +117,6 @@ def check(*_):
     import uno
     from com.sun.star.beans import PropertyValue
     from com.sun.star.sheet.CellFlags import FORMULA as FORMULA_CELLS
-    from com.sun.star.table.CellContentType import FORMULA
 
     desktop = XSCRIPTCONTEXT.getDesktop()
     report = {"python": sys.version, "books": {}}
@@ -144,8 +142,6 @@ def check(*_):
                 cells_of = sheet.queryContentCells(FORMULA_CELLS).getCells().createEnumeration()
                 while cells_of.hasMoreElements():
                     cell = cells_of.nextElement()
-                    if cell.Type != FORMULA:
-                        continue
                     at = cell.getCellAddress()
                     err = cell.getError()
                     text = cell.getString()
@@ -257,12 +253,12 @@ def recalculate(books: list[Path], timeout: float = 300.0) -> dict[str, list[lis
         # as JSON lists: a path may hold the separator of a PATH-like list (':' on Linux, ';' on Windows)
         env["AIPOWER_SITE"] = json.dumps(site.getsitepackages())
         # LibreOffice opens copies: a stopped LibreOffice left its .~lock.NAME# file beside the user's book
-        copies = {}
+        copies: dict[str, Path] = {}  # the copy handed to LibreOffice → the book as given
         for i, book in enumerate(books):
             copy = Path(tmp) / "books" / str(i) / book.name
             copy.parent.mkdir(parents=True)
             shutil.copyfile(book, copy)
-            copies[str(copy.resolve())] = str(book)
+            copies[str(copy.resolve())] = book
         env["AIPOWER_LO_BOOKS"] = json.dumps(list(copies))
         env["AIPOWER_LO_REPORT"] = str(report)
         _run([_soffice(), "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.resolve().as_uri()}",
@@ -274,7 +270,7 @@ def recalculate(books: list[Path], timeout: float = 300.0) -> dict[str, list[lis
         raise RuntimeError(f"{copies.get(data['unreadable'], data['unreadable'])}: not a workbook LibreOffice can open")
     if "error" in data:
         raise RuntimeError(f"LibreOffice check failed:\n{data['error']}")
-    return {str(Path(copies.get(path, path)).resolve()): cells for path, cells in data["books"].items()}
+    return {str(copies[path].resolve()): cells for path, cells in data["books"].items()}
 
 
 def stored_values(book: Path) -> dict[tuple[str, int, int], Any]:
@@ -299,6 +295,8 @@ def _stored(book: Path) -> tuple[dict[tuple[str, int, int], Any], dt.datetime]:
 
 def compare(books: list[Path], timeout: float = 300.0) -> list[str]:
     """Problems found: a formula cell in error, or a value that differs from the stored one."""
+    from .recalc import _EXCEL_ERRORS, cell_name, is_gap_by_design
+
     computed = recalculate(books, timeout)
     problems = []
     for book in books:
@@ -310,8 +308,6 @@ def compare(books: list[Path], timeout: float = 300.0) -> list[str]:
         except Exception as exc:  # openpyxl's own kinds (a damaged part: ParseError, KeyError, BadZipFile)
             raise RuntimeError(f"{book}: cannot read its stored values ({type(exc).__name__}: {exc})") from None
         for sheet, r, c, formula, err, value, is_text in cells:
-            from .recalc import _EXCEL_ERRORS, cell_name, is_gap_by_design
-
             where = f"{book.name}:{sheet}!{cell_name(r, c)} {formula}"
             want = stored.get((sheet, r, c))
             if err:
