@@ -32,9 +32,9 @@ def main() -> None:
         tmp = Path(tmp)
         xlfunctions.clear_cache()
         t = time.perf_counter()
-        paths = workbooks.regenerate(tmp / "cold", force=True)
+        paths = workbooks.regenerate(tmp / "cold", overwrite=True)
         cold = time.perf_counter() - t
-        warm = _timed(lambda: workbooks.regenerate(tmp / "warm", force=True), args.repeat)
+        warm = _timed(lambda: workbooks.regenerate(tmp / "warm", overwrite=True), args.repeat)
         print(f"aipower regenerate, {len(paths)} templates: cold {cold:.2f} s (empty scenario cache), "
               f"warm median {statistics.median(warm):.2f} s")
         for path in paths:

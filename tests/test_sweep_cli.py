@@ -26,7 +26,7 @@ def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     assert meta["samples"] == 3000 and meta["seed"] == 4 and meta["failed"] == 0
     assert meta["percentile_relative_error"] == sweep.DEFAULT_ALPHA and len(meta["inputs"]) >= 10
     assert meta["units"] == {"hours.coal": "h", "demand.data_centers": "TWh"} and meta["tornado"]["unit"] == "h"
-    assert meta["scenario"] == "ai_ranges" and meta["base_year"] == 2024
+    assert meta["command"] == "sweep" and meta["scenario"] == "ai_ranges" and meta["base_year"] == 2024
     assert meta["provenance"] == json.loads(json.dumps(sweep.run("ai_ranges", 1000).provenance))
     before = (out / "tornado.csv").read_text()
     assert main(["sweep", "--samples", "1000", "--out", str(out), "--outputs", "hours.coal,demand.data_centers"]) == 2
@@ -36,8 +36,11 @@ def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     assert json.loads((out / "sweep.json").read_text())["tornado"]["year"] == 2028
     assert not list(out.glob(".*.tmp"))
     # fewer outputs into the same folder: the earlier run's other file stays, and sweep.json lists this run's
+    capsys.readouterr()
     assert main(["sweep", "--samples", "1000", "--out", str(out), "--force", "--outputs", "hours.coal"]) == 0
     assert (out / "percentiles_demand.data_centers.csv").exists()
+    assert (f"note: {out} also holds percentiles_demand.data_centers.csv, percentiles_demand.total.csv"
+            in capsys.readouterr().err)  # named, so it is not read as this run's
     assert json.loads((out / "sweep.json").read_text())["files"] == ["percentiles_hours.coal.csv", "sweep.json",
                                                                       "tornado.csv"]
 

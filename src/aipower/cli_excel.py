@@ -69,7 +69,7 @@ class RegenerateCommand:
             notes = workbooks.regenerate_notes(args.scenario, args.base_year, args.only)
             # all or nothing: an error or Ctrl-C mid-way leaves the folder as it was
             paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
-                                         force=args.force, only=args.only)
+                                         overwrite=args.force, only=args.only)
         except (ValueError, OSError, XlsxFileError) as exc:  # xlsxwriter's FileCreateError on a full disk
             print(f"aipower: error: {error_text(exc, args.out, args.base_year)}", file=sys.stderr)
             return 2

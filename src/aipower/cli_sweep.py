@@ -19,7 +19,8 @@ import contextlib
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from . import sweep
 from ._io import atomic_write_all, check_targets, csv_writer, text_writer
@@ -122,7 +123,7 @@ class SweepCommand:
             tornado.assign(output=args.tornado_output, year=tornado.attrs.get("year"),
                            output_unit=sweep.output_unit(args.tornado_output)), index=False)
         meta = {
-            "scenario": result.scenario, "base_year": result.base_year,
+            "command": "sweep", "scenario": result.scenario, "base_year": result.base_year,
             "samples": result.samples, "seed": result.seed, "latin": result.latin,
             "percentile_relative_error": result.alpha,
             "percentile_definition": "lower sample quantile (numpy method='lower'), within the relative error",
@@ -143,7 +144,8 @@ class SweepCommand:
         for note in result.notes:
             print(f"aipower: note: {note}", file=sys.stderr)
         # every file before any name is printed: a closed pipe (`| head`) or Ctrl-C leaves all or none
-        print_paths(atomic_write_all(files, overwrite=args.force, force_hint="--force"))
+        written = atomic_write_all(files, overwrite=args.force, force_hint="--force")
+        print_paths(written, notes=_earlier_percentiles(args.out, written))
         return 0
 
     @staticmethod
@@ -188,3 +190,13 @@ def _quiet_dask(quiet: bool) -> Iterator[None]:
 
 
 COMMAND = SweepCommand()
+
+
+def _earlier_percentiles(folder: Path, written: Sequence[Path]) -> list[str]:
+    """A note naming percentile files in `folder` this sweep did not write: left by an earlier sweep
+    of other outputs (kept, as --force replaces only this run's files), they would read as this run's."""
+    ours = {Path(p).name for p in written}
+    left = sorted(p.name for p in folder.glob("percentiles_*.csv") if p.name not in ours)
+    if not left:
+        return []
+    return [f"{folder} also holds {', '.join(left)}, not from this sweep (kept; sweep.json lists this run's files)"]

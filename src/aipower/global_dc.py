@@ -80,7 +80,7 @@ def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
     names = [*REGIONS, "rest_of_world", "world"]
     paths = [*p["region_paths"], p["rest_path"], p["world_path"]]
     years = list(range(first, last + 1))
-    rows = []
+    rows: list[dict[str | int, Any]] = []
     for name, path in zip(names, paths):
         a, b = path[0], path[-1]
         # The rest of the world closes each year to the world totals, so its rate varies by year:
@@ -94,11 +94,11 @@ def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
         rows.append(
             {
                 "row": name,
-                **{str(y): v for y, v in zip(years, path)},
+                **dict(zip(years, path)),  # years as numbers, as in the balance tables
                 "increment": b - a,
                 "growth_pct": 100 * (b / a - 1),
                 "cagr_pct": 100 * (ratio - 1),
                 "unit": "TWh (growth_pct, cagr_pct: %)",  # one row, two kinds of column
             }
         )
-    return pd.DataFrame(rows, columns=["row", *map(str, years), "increment", "growth_pct", "cagr_pct", "unit"])
+    return pd.DataFrame(rows, columns=["row", *years, "increment", "growth_pct", "cagr_pct", "unit"])

@@ -751,19 +751,19 @@ def build(name: str, path: str | Path, *, scenario: str = "base", base_year: int
     return atomic_write(Path(path), lambda tmp: _write(name, tmp, scenario, base_year), overwrite=overwrite)
 
 
-def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | None = None, force: bool = False,
+def regenerate(out_dir: str | Path, *, scenario: str = "base", base_year: int | None = None, overwrite: bool = False,
                only: list[str] | None = None) -> list[Path]:
-    """Write every template (or `only` these) into `out_dir`, all or nothing; existing files need `force`."""
+    """Write every template (or `only` these) into `out_dir`, all or nothing; existing files need ``overwrite=True``."""
     scenario = _cell_scenario(scenario, base_year)
     if only is not None and not list(only):  # `only or every template` would write all nine
         raise ValueError(f"only = {only!r}: expected template names ({', '.join(TEMPLATES)}) or None for every template")
     names = list(TEMPLATES) if only is None else template_names(only)
     out_dir = Path(out_dir)
     targets = [out_dir / f"{n}.xlsx" for n in names]
-    check_targets(targets, overwrite=force)
+    check_targets(targets, overwrite=overwrite)
     # all or nothing: an error or Ctrl-C in the sixth workbook leaves the folder as it was
     return atomic_write_all({target: partial(_write, n, scenario=scenario, base_year=base_year)
-                             for n, target in zip(names, targets)}, overwrite=force)
+                             for n, target in zip(names, targets)}, overwrite=overwrite)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1215,9 +1215,8 @@ if CALCULATOR_TABLES:
                       "states its unit in the last column.", example='=AIP_CALC_TABLE("token_cost", "base")')
     def _calc_table_fn(name: str, scenario: str, overrides: tuple, base_year: int | None) -> list[list[Any]]:
         df = _calc_table(_scenario_key(scenario), overrides, base_year, _calc_name(name))
-        # a year header as a number, as AIP_BALANCE's: XLOOKUP(2030, header, ...) finds no text '2030'
-        header = [int(c) if isinstance(c, str) and c.isdigit() else _cell(c) for c in df.columns]
-        return [header, *[[_cell(v) for v in row] for row in df.to_numpy().tolist()]]
+        # a year header is a number (global_dc's), as AIP_BALANCE's: XLOOKUP(2030, header, ...) finds no text '2030'
+        return [[_cell(c) for c in df.columns], *[[_cell(v) for v in row] for row in df.to_numpy().tolist()]]
 
     @register("AIP_CALC", "One number of a calculator table: the row (its label) and the column (a case such as "
                           "low, high, china_low, us_high, dc_54v, or a year).",
