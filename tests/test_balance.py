@@ -1,5 +1,7 @@
+import hashlib
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -163,6 +165,25 @@ def test_version_info():
     assert info["kernel_compiler"]
     assert info["kernel_batch_build"] in {"AVX2", "x86-64", "one build (no per-CPU clones)"}
     assert info["data_vintage"] == "2025"
+
+
+def _tree_sha256(root, patterns):
+    """The code's SHA-256 as the build and the package take it, recomputed here from the files."""
+    files = sorted({(p.relative_to(root).as_posix(), p) for pat in patterns for p in root.glob(pat)})
+    listing = "".join(f"{name} {hashlib.sha256(p.read_bytes()).hexdigest()}\n" for name, p in files)
+    return hashlib.sha256(listing.encode()).hexdigest()
+
+
+def test_version_info_names_the_code_that_runs():
+    # the version is the same for every build of a release: the hashes tell two builds' code apart
+    info = aipower.version_info()
+    package = Path(aipower.__file__).parent
+    assert info["package_sha256"] == _tree_sha256(package, ["**/*.py"])
+    # the tests run in the checkout the package was built from (.ci/run installs it from there)
+    repo = Path(__file__).resolve().parents[1]
+    assert info["package_sha256"] == _tree_sha256(repo / "src" / "aipower", ["**/*.py"])
+    assert info["kernel_source_sha256"] == _tree_sha256(repo / "kernel", ["src/*.cpp", "include/aipower/*.hpp"])
+    assert info["kernel_bindings_sha256"] == _tree_sha256(repo / "src" / "bindings", ["*.cpp", "*.hpp"])
 
 
 def test_result_frames_are_pandas(base):

@@ -3,13 +3,14 @@ import errno
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from aipower import calibration
+from aipower import calibration, load_scenario
 from aipower.cli import main
 
 
@@ -833,6 +834,12 @@ def test_tables_record_what_produced_them(tmp_path, capsys):
     for f, path in zip(files, load_scenario(own).files):
         assert f["sha256"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
     assert record["files"] == sorted([*(p.name for p in (tmp_path / "a").glob("*.csv")), "tables.json"])
+    assert record["units"] == {"loss_factor": "fraction"}
+    # every assumption read, where it was set: the file's own change though the file is edited or lost
+    read = provenance["scenario"]["assumptions"]
+    assert read["supply.coal.retirements"] == {"value": 5, "unit": "GW/yr", "set_in": f"{own.resolve()}:5"}
+    assert read["renewables.target_share"]["set_in"].startswith("aipower/scenarios/base.toml:")
+    assert set(read) == set(load_scenario(own).keys())
     package = os.path.dirname(aipower.__file__)
     assert record["notes"] and not any(package in n for n in record["notes"])
     # the same folder again: the record is one of the files kept without --force
@@ -866,3 +873,18 @@ def test_control_characters_from_a_received_scenario_are_printed_written_out(tmp
     assert "scenario 'x\\x1b[2J\\x1b]0;owned\\x07'" in out and "s\\x1b[5mblink" in out
     assert not any(c in out + err for c in "\x1b\x07") and "\n" in out
 
+
+
+def test_every_number_params_prints_carries_back_as_an_override_with_its_unit(capsys):
+    # xladdin/README.md: carrying a value from `aipower params` with its unit is the safe way;
+    # 1.275 kW per accelerator was refused as ambiguous (2.880 is 2880 in some locales)
+    assert main(["params"]) == 0
+    lines = re.findall(r"^([\w.]+) = ([-\d.e+]+|\[[-\d.e+, ]+\]) \[([^\]]+)\] — ", capsys.readouterr().out, re.M)
+    assert len(lines) > 100
+    base = load_scenario("base")
+    for key, value, unit in lines:
+        if value.startswith("["):
+            continue  # a [low, high] pair is a list, not text with a unit
+        carried = load_scenario("base", overrides={key: f"{value} {unit}"})
+        assert carried.get(key) == pytest.approx(base.get(key), rel=1e-15), key
+    assert ("token_cost.it_power_kw", "1.2750", "kW per accelerator") in lines

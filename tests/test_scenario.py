@@ -434,7 +434,16 @@ def test_a_gap_from_a_longer_horizon_names_both_files(tmp_path):
     path = write(tmp_path, '[scenario]\nparent = "base"\n[horizon]\nend_year = { value = 2040, unit = "year", source = "x" }\n')
     message = fails_with(path, "base.toml:", ": demand.population: year 2036 is not covered by any segment",
                          "(the horizon runs to 2040: horizon.end_year in ")
-    assert message.endswith("my.toml:4)")
+    assert "my.toml:4); these lists end before 2040 too: demand.primary.segments (to 2035), " in message
+    # every list that stops short, in one message: the fix is one edit, not a run per list
+    short = re.findall(r"([\w.]+) \(to 2035\)", message)
+    assert len(short) == 19 and "supply.solar.additions" in short and "hours.wind.segments" in short
+    assert "demand.population.segments" not in short  # the list the message is about
+    # a gap inside the horizon is not a horizon left short: no such list
+    gap = write(tmp_path, '[scenario]\nparent = "base"\n[demand.data_centers]\nsegments = [\n'
+                          '  { method = "growth", years = [2025, 2027], rate = 0.2, unit = "fraction/yr", source = "x" },\n'
+                          '  { method = "growth", years = [2029, 2035], rate = 0.2, unit = "fraction/yr", source = "x" } ]\n', "gap.toml")
+    assert "end before" not in fails_with(gap, "year 2028 is not covered by any segment")
 
 
 @pytest.mark.parametrize("mode", ["target", "fixed"])
@@ -906,3 +915,21 @@ def test_a_start_value_given_for_another_year_than_the_models_first_is_noted(tmp
     fails_with(write(tmp_path, '[scenario]\nparent = "base"\n[renewables]\n'
                                'target_share = { value = 0.3, unit = "fraction", year = 2024, source = "x" }\n'),
                "my.toml:4: renewables.target_share: year goes with a number given as a start value", run=False)
+
+
+@pytest.mark.parametrize("key, text, expected", [
+    ("us_gap.needed_gw_per_year", "90 GW/yr", 90.0),  # the assumption's unit: 'GW/yr nameplate'
+    ("us_gap.needed_gw_per_year", "9000 万kW/yr", 90.0),
+    ("token_cost.network_share", "10%", 0.1),  # 'fraction of cost'
+    ("training.utilization", "40%", 0.4),  # 'fraction of peak (MFU)'
+])
+def test_a_unit_with_a_description_takes_the_units_it_is_measured_in(key, text, expected):
+    assert load_scenario("base", overrides={key: text}).get(key) == pytest.approx(expected, rel=1e-15)
+
+
+def test_a_compound_unit_is_not_read_as_its_first_word():
+    # 'TWh per GW-year' is not TWh: 44 TWh for it is refused, naming what it takes
+    with pytest.raises(ScenarioError, match=r"unit 'TWh' does not match the assumption's: expected TWh per GW-year \(or yi kWh"):
+        load_scenario("base", overrides={"dc_power.twh_per_gw_year": "44 TWh"})
+    with pytest.raises(ScenarioError, match=r"expected GW/yr \(or "):  # not 'expected GW/yr nameplate'
+        load_scenario("base", overrides={"us_gap.needed_gw_per_year": "90 TWh"})

@@ -177,7 +177,7 @@ def test_libreoffice_check_catches_a_wrong_stored_value(built, tmp_path):
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "xl/worksheets/sheet4.xml":  # Generation: coal hours rows
-                data = re.sub(rb'(<c r="B\d+" s="\d+"><f>IF\(ISNUMBER\(B\$\d+\),AIP_COAL_HOURS[^<]*</f><v>)([\d.]+)',
+                data = re.sub(rb'(<c r="B\d+" s="\d+"><f>IF\(AND\(ISNUMBER\(B\$\d+\),B\$\d+&lt;=\d+\),AIP_COAL_HOURS[^<]*</f><v>)([\d.]+)',
                               lambda m: m.group(1) + b"1234.5", data, count=1)
             zout.writestr(info, data)
     problems = libreoffice.compare([bad], timeout=240)
@@ -204,7 +204,8 @@ def test_sweep_template_fan_and_tornado_charts_fed_by_the_sweep_functions(built)
     # stored with 16 significant digits (xlsxwriter)
     assert [stored[(sheet, r + 3, c + 1 + j)] for j in range(len(p50))] == pytest.approx(list(p50), rel=1e-15)
     (sheet, r, c), = tornado_cells
-    first = sweep.tornado_table("ai_ranges", "hours.coal", int(year)).iloc[0]
+    assert year is None  # blank: AIP_TORNADO's default year (2030 here), which a later base year moves
+    first = sweep.tornado_table("ai_ranges", "hours.coal", 2030).iloc[0]
     assert stored[(sheet, r + 1, c)] == first["input"] and stored[(sheet, r + 1, c + 6)] == pytest.approx(first["swing"], rel=1e-15)
     with zipfile.ZipFile(path) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
@@ -515,3 +516,24 @@ def test_check_of_a_workbook_it_cannot_read_is_an_error_not_stale(tmp_path, caps
     monkeypatch.setattr(workbooks, "compare", unreadable)
     assert main(["regenerate", "--out", str(tmp_path), "--only", "us_gap", "--check"]) == 2
     assert capsys.readouterr().err == f"aipower: error: {tmp_path / 'us_gap.xlsx'}: cannot read it (Permission denied)\n"
+
+
+def test_the_sweep_book_builds_for_a_base_year_after_2030(tmp_path):
+    # its tornado year is blank, AIP_TORNADO's default: a fixed 2030 was refused for base years 2031-2034
+    path = workbooks.build("sweep", tmp_path / "sweep.xlsx", base_year=2031)
+    inputs = openpyxl.load_workbook(path)["Inputs"]
+    row = next(r for r in inputs.iter_rows() if r[0].value == "Tornado year")
+    assert row[1].value is None and "Blank: 2030, or the base year if later" in row[2].value
+
+
+def test_china_balance_builds_for_a_horizon_past_the_shipped_cases(tmp_path):
+    # every list of base.toml carried to 2040; the book's base and AI rows stop at their own end, 2035
+    base = (Path(aipower.__file__).parent / "scenarios" / "base.toml").read_text(encoding="utf-8")
+    mine = tmp_path / "base_2040.toml"
+    mine.write_text(base.replace("2035]", "2040]").replace('name = "base"', 'name = "base 2040"')
+                    .replace("value = 2035, unit = \"year\"", "value = 2040, unit = \"year\""), encoding="utf-8")
+    assert aipower.load_scenario(mine).get("horizon.end_year") == 2040
+    path = workbooks.build("china_balance", tmp_path / "cb.xlsx", scenario=str(mine))
+    ws = openpyxl.load_workbook(path)["Generation"]
+    label = next(r for r in ws.iter_rows() if r[0].value == "coal hours, base")
+    assert "<=2035)" in label[1].value

@@ -1131,3 +1131,34 @@ def test_nan_from_a_python_caller_is_refused_by_name_not_read_as_a_blank_cell():
         "#VALUE! nameplate_gw: cell 2: nan is not a finite number; expected a range of numbers"
     assert str(xf.AIP_UTILIZATION_HOURS(nan, 1)).startswith("#VALUE! generation_twh: nan is not a finite number")
     assert xf.AIP_TRAINING_DAYS(1e26, 25000, 2.5e15, 0.4, None) == xf.AIP_TRAINING_DAYS(1e26, 25000, 2.5e15, 0.4, 1)
+
+
+def test_a_grid_of_interleaved_cases_finds_each_run_in_the_cache(monkeypatch):
+    # Excel evaluates a grid row by row: 40 cases across, a year per row, cycled through a cache of 32
+    # and never hit it (480 runs for 40 cases)
+    xf.clear_cache()
+    cases = [[["demand.data_centers.start", 250.0 + c]] for c in range(40)]
+    for year in range(2024, 2036):
+        for case in cases:
+            assert isinstance(xf.AIP_COAL_HOURS("ai", float(year), case), float)
+    assert xf._run.cache_info().misses == 40
+
+
+def test_new_overrides_on_a_scenario_read_before_do_not_read_its_files_again(monkeypatch):
+    xf.clear_cache()
+    reads = []
+    real = xf.load_scenario
+    monkeypatch.setattr(xf, "load_scenario", lambda *a, **k: reads.append(a) or real(*a, **k))
+    values = {xf.AIP_COAL_HOURS("ai", 2030.0, [["demand.data_centers.start", 250.0 + c]]) for c in range(5)}
+    assert len(values) == 5 and len(reads) == 1
+    # the same numbers as a scenario read for each set of overrides
+    assert xf.AIP_COAL_HOURS("ai", 2030.0, [["demand.data_centers.start", 252.0]]) == \
+        aipower.run(aipower.load_scenario("ai", overrides={"demand.data_centers.start": 252.0})).hours.loc["coal", 2030]
+
+
+def test_a_missing_scenario_file_is_refused_before_the_shipped_files_are_read(monkeypatch, tmp_path):
+    # a workbook naming a moved file paid for parsing the shipped defaults twice in every cell
+    from aipower import scenario as scenario_module
+    monkeypatch.setattr(scenario_module, "_root_defaults", lambda: pytest.fail("the shipped defaults were read"))
+    text = xf.AIP_COAL_HOURS(str(tmp_path / "moved_away.toml"), 2030.0)
+    assert text.startswith("#VALUE! AIP_COAL_HOURS: scenario ") and "no such file" in text

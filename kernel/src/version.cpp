@@ -8,6 +8,9 @@
 #ifndef AIPOWER_BUILD_TYPE
 #define AIPOWER_BUILD_TYPE "unknown"
 #endif
+#ifndef AIPOWER_SOURCE_SHA256
+#define AIPOWER_SOURCE_SHA256 "unknown"
+#endif
 
 namespace aipower {
 
@@ -26,6 +29,7 @@ BuildInfo build_info() {
     info.build_type = AIPOWER_BUILD_TYPE;
     info.cxx_standard = std::to_string(__cplusplus);
     info.batch_build = batch::vectorised_build();
+    info.source_sha256 = AIPOWER_SOURCE_SHA256;
     return info;
 }
 

@@ -77,6 +77,23 @@ if not TYPE_CHECKING:  # hidden from type checkers, which would take any misspel
     __getattr__ = _lazy
 
 
+_PACKAGE_SHA256: list[str] = []  # computed once, on first use (not at import)
+
+
+def _package_sha256() -> str:
+    """One SHA-256 over the package's Python modules: each one's path in the package and the SHA-256
+    of its bytes, in sorted order (as kernel/cmake/SourceSha256.cmake hashes the C++ sources)."""
+    if not _PACKAGE_SHA256:
+        import hashlib
+        from pathlib import Path
+
+        root = Path(__file__).parent
+        names = sorted((p.relative_to(root).as_posix(), p) for p in root.rglob("*.py"))
+        listing = "".join(f"{name} {hashlib.sha256(p.read_bytes()).hexdigest()}\n" for name, p in names)
+        _PACKAGE_SHA256.append(hashlib.sha256(listing.encode()).hexdigest())
+    return _PACKAGE_SHA256[0]
+
+
 def __dir__() -> list[str]:
     # the public names, loaded or not; not the helpers this file imports (Any, importlib, TYPE_CHECKING)
     return sorted({n for n in globals() if n.startswith("__")} | set(__all__) | set(_LAZY) | {"__version__"})
@@ -84,11 +101,14 @@ def __dir__() -> list[str]:
 
 def version_info() -> dict[str, str]:
     """Package version, kernel build (compiler, build type, C++ standard, the batch path's build this CPU
-    runs) and data vintage."""
+    runs), data vintage, and the SHA-256 of the code that runs: the package's Python modules
+    (`package_sha256`), the kernel's and the bindings' C++ sources as built (`kernel_source_sha256`,
+    `kernel_bindings_sha256`). The version alone names a release, not every build of the code."""
     from . import actuals
     from ._kernel import build_info
 
     info = {"package": globals().get("__version__") or _lazy("__version__")}  # the lazy name, read once
+    info["package_sha256"] = _package_sha256()
     info.update({f"kernel_{k}": str(v) for k, v in build_info().items()})
     info["data_vintage"] = actuals.vintage()
     info["data_sha256"] = actuals.digest()  # the vintage alone stays the same when a row changes

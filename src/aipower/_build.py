@@ -124,11 +124,29 @@ def segments(scenario: Scenario, key: str, level: str, h: Horizon | None = None,
             raise ScenarioError(f"{a.item_origin(i)}: {message}" if message.startswith(key) else f"{a.item_origin(i)}: {key}[{i}]: {message}") from None
         out.append(built)
     if coverage:
-        problem = _coverage_problem(key, out, h if h is not None else horizon(scenario),
-                                    scenario.assumption("horizon.end_year").origin)
+        h = h if h is not None else horizon(scenario)
+        problem = _coverage_problem(key, out, h, scenario.assumption("horizon.end_year").origin)
         if problem:  # the kernel says this at run time, without the file and line
-            raise ScenarioError(f"{a.origin}: {problem}")
+            raise ScenarioError(f"{a.origin}: {problem}{_also_short(scenario, key, out, h)}")
     return out
+
+
+def _also_short(scenario: Scenario, key: str, built: list[Any], h: Horizon) -> str:
+    """For a list of segments that stops before the horizon's end: the scenario's other lists that stop
+    before it too, so that a longer horizon is one edit, not one run per list."""
+    if not built or max(seg.last_year for seg in built) >= h.last_year:
+        return ""  # a gap inside the horizon, not an end short of it
+    short = []
+    for other in scenario.assumptions():  # (a list's segments are tables with their years)
+        items = other.value
+        if (other.key != key and isinstance(items, list) and items
+                and all(isinstance(t, dict) and "years" in t for t in items)):
+            last = max(int(t["years"][1]) for t in items)
+            if last < h.last_year:
+                short.append(f"{other.key} (to {last})")
+    if not short:
+        return ""
+    return f"; these lists end before {h.last_year} too: {', '.join(short)}"
 
 
 def _why_start(scenario: Scenario, start: int) -> str:

@@ -26,7 +26,7 @@ from . import __version__, calibration, uncertainty, units, version_info
 from ._io import Interrupted, atomic_write_all, check_targets, csv_writer, stop_signals_handled, text_writer
 from .balance import TABLES, UNITS, BalanceResult, row_unit, run
 from .calculator_tables import TABLES as CALCULATOR_TABLES
-from .scenario import SHIPPED, Scenario, _kind, load_scenario, result_provenance, shown_paths
+from .scenario import SHIPPED, Scenario, _kind, load_scenario, result_provenance, shown_paths, unambiguous_text
 
 
 def _home(text: str) -> str:
@@ -167,7 +167,8 @@ def _print_result(result: BalanceResult, sc: Scenario) -> None:
     for note in result.notes:
         print(f"  note: {note}")
     for name in TABLES:
-        print(f"\n{name} [{UNITS[name]}]")
+        # the fractions _fmt shows as percentages, said so in the header
+        print(f"\n{name} [{UNITS[name].replace('fraction', '%')}]")
         print(_fmt(getattr(result, name), name))
     if result.requirement is not None:
         r = result.requirement
@@ -194,7 +195,8 @@ def _write_tables(result: BalanceResult, sc: Scenario, out: Path, force: bool) -
     files[record] = text_writer(json.dumps({
         "command": "tables", "scenario": sc.name, "base_year": result.base_year,
         "files": sorted(p.name for p in [*targets.values(), record]),
-        "loss_factor": result.loss_factor, "notes": [shown_paths(n) for n in result.notes],
+        "loss_factor": result.loss_factor, "units": {"loss_factor": "fraction"},
+        "notes": [shown_paths(n) for n in result.notes],
         "provenance": result_provenance(sc),  # as sweep.json's
     }, indent=2, ensure_ascii=False) + "\n")
     # all or nothing: Ctrl-C or an error mid-way leaves DIR as it was
@@ -528,7 +530,8 @@ def _main(args: argparse.Namespace) -> int:
                         print(f"  [{i}] {_segment_text(seg)} — {seg.get('source') or a.item_origin(i)}")
                     continue
                 spread = f" ~ {uncertainty.describe(a.uncertainty)}" if a.uncertainty else ""  # what a sweep samples
-                print(f"{a.key} = {a.value!r}{spread} [{a.unit}] — {a.source}")
+                # 1.275 as 1.2750: carried back as '1.2750 kW per accelerator', it is not refused as ambiguous
+                print(f"{a.key} = {unambiguous_text(a.value)}{spread} [{a.unit}] — {a.source}")
         else:
             sc = load_scenario(args.scenario, base_year=args.base_year)
             result = run(sc)

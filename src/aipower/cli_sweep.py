@@ -133,6 +133,7 @@ class SweepCommand:
             "files": sorted(p.name for p in [*files, args.out / "sweep.json"]),
             "tornado": {"output": args.tornado_output, "unit": sweep.output_unit(args.tornado_output),
                         "year": tornado.attrs.get("year"),
+                        "quantiles": list(args.tornado_quantiles) if args.tornado_quantiles else None,
                         "swing": ("quantiles {:g}, {:g} of each input".format(*args.tornado_quantiles)
                                   if args.tornado_quantiles else "a range's or triangular's bounds; P5, P95 of a normal or lognormal")},
             "inputs": json.loads(result.inputs.to_json(orient="records")),

@@ -187,7 +187,7 @@ def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
     scenario = scenario_of(scenario)
     rows: list[tuple[str, str, float, float]] = [
         ("capex per watt (AIDC low / IDC high)", "RMB/W", *low_high(scenario, "dc_power.capex_per_watt_rmb")),
-        ("energy per GW-year", "亿kWh/GW", *(low_high(scenario, "dc_power.twh_per_gw_year") * YI_KWH_PER_TWH)),
+        ("energy per GW-year", "亿kWh per GW-year", *(low_high(scenario, "dc_power.twh_per_gw_year") * YI_KWH_PER_TWH)),
         ("chip cost per watt", "RMB/W", *low_high(scenario, "dc_power.chip_cost_per_watt_rmb")),
     ]
     rows += [

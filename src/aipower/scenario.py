@@ -579,13 +579,18 @@ class Scenario:
     def provenance(self) -> dict[str, Any]:
         """What a result of this scenario came from, for the files written with it: the scenario's
         name, base year, the files read (a shipped one by its place in the package, each with the
-        SHA-256 of its bytes as loaded) and every assumption an override set, in its unit."""
+        SHA-256 of its bytes as loaded), every assumption an override set, in its unit, and every
+        assumption the run read (value, unit, where it was set, its distribution if uncertain): a file
+        edited or lost since, or one of the same name as a shipped scenario, still shows what ran."""
         return {
             "name": self.name,
             "base_year": self.base_year,
             "files": [{"path": shown_paths(f), "sha256": self._digests.get(f)} for f in self.files],
             "overrides": {a.key: {"value": a.value, "unit": a.unit} for a in self._assumptions.values()
                           if a.origin == "override"},
+            "assumptions": {a.key: {"value": a.value, "unit": a.unit, "set_in": shown_paths(a.origin),
+                                    **({"uncertainty": a.uncertainty} if a.uncertainty is not None else {})}
+                            for a in self._assumptions.values()},
         }
 
 
@@ -617,12 +622,25 @@ _NUMERIC = ("number", "actual", "list of numbers")  # kinds of assumption a numb
 _WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*")
 
 
+# A number with a dot before exactly three digits: 2.880 is 2880 where a dot separates thousands
+_DOT_THOUSANDS = r"[1-9]\d{0,2}\.\d{3}"
+
+
+def unambiguous_text(value: Any) -> str:
+    """`value` as `aipower params` prints it, so that the text carried back as an override with its unit
+    is read as this number: 1.275 as '1.2750', which a dot-thousands locale cannot read as 1275."""
+    if isinstance(value, list):
+        return "[" + ", ".join(unambiguous_text(v) for v in value) + "]"
+    text = repr(value)
+    return text + "0" if isinstance(value, float) and re.fullmatch(_DOT_THOUSANDS, text.lstrip("-")) else text
+
+
 def _number_with_unit(value: Any, own_unit: str) -> tuple[float, str] | None:
     """A number with a unit written as text ('1172 亿kWh', '28%'), else None: a unit the model
     converts, or the assumption's own (RMB/kWh)."""
     found = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
     unit = (own_unit if found.group(2) == own_unit else units.known_unit(found.group(2))) if found else None
-    if found and unit and re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", found.group(1)):
+    if found and unit and re.fullmatch(_DOT_THOUSANDS, found.group(1)):
         # '2.880 亿kWh' is 2880 where a dot separates thousands (German, Italian), 2.88 elsewhere: 1000× apart
         whole = found.group(1).replace(".", "")
         raise ValueError(f"'{value}': {found.group(1)} has a dot before exactly three digits, a thousands separator "
@@ -869,7 +887,7 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         raise ScenarioError(f"{origin}: {key}: every shipped assumption needs a source")
     if "unit" not in node and "actual" not in node and origin != "override" and _kind(value) in ("number", "list of numbers"):
         # a number in a file says its unit, as a segment does: 300 meant as TWh was read as 300 亿kWh
-        expected = f" (expected {units.accepted(units.model_unit(root.unit))})" if root and root.unit else ""
+        expected = f" (expected {units.accepted(units.measure(root.unit))})" if root and root.unit else ""
         raise ScenarioError(f"{origin}: {key}: missing 'unit'{expected}")
     if "source" in node and (not isinstance(node["source"], str) or not node["source"].strip()):
         raise ScenarioError(f"{origin}: {key}: source = {_shown(node['source'])}: expected a text saying where the "
@@ -883,17 +901,18 @@ def _make_assumption(key: str, node: Any, root: Assumption | None, origin: str, 
         got, want = _kind(value), _kind(root.value)
         interchangeable = {frozenset({"number", "actual"}), frozenset({"number", "list of numbers"})}  # per-year lists
         if got != want and frozenset({got, want}) not in interchangeable:
-            hint = (f", or as text a number and one of the units {units.accepted(units.model_unit(root.unit))}"
+            hint = (f", or as text a number and one of the units {units.accepted(units.measure(root.unit))}"
                     if origin == "override" and root.unit and got == "string" and want in _NUMERIC else "")
             raise ScenarioError(f"{origin}: {key} = {value!r}: expected {want}{hint}, got {'an empty list' if isinstance(value, list) and not value else got}")
         if got == want == "list of numbers" and len(value) != len(root.value):  # the calculators' case pairs
             raise ScenarioError(f"{origin}: {key} = {value!r}: expected a number or a [low, high] pair, "
                                 f"got {len(value)} value{'' if len(value) == 1 else 's'}")
         numeric = ("number", "list of numbers")  # a [low, high] pair or a per-year list has a unit as a number has
-        if want in numeric and got in numeric and units.model_unit(unit) != units.model_unit(root.unit):
+        # measured alike: 'GW/yr' sets an assumption in 'GW/yr nameplate', '10%' one in 'fraction of cost'
+        if want in numeric and got in numeric and units.measure(unit) != units.measure(root.unit):
             raise ScenarioError(
                 f"{origin}: {key}: unit '{unit}' does not match the assumption's: expected "
-                f"{units.accepted(units.model_unit(root.unit))}"
+                f"{units.accepted(units.measure(root.unit))}"
             )
         if got == "number" and want == "actual":
             unit = unit or ""
@@ -996,9 +1015,11 @@ def load_scenario(scenario: str | Path = "base", base_year: int | None = None,
     ``"3000 亿kWh"``) or full ``{value, unit, source}`` tables.
     """
     actuals.table()  # a malformed data file is named as itself, not inside the first assumption that reads it
+    # named `scenario`, as every other function taking one names it; a missing file is refused before
+    # the shipped defaults are parsed (a workbook naming a moved file pays that in every cell)
+    path = _resolve_path(scenario)
     root, root_files = _root_defaults()
     chain: list[Path] = []
-    path = _resolve_path(scenario)  # named `scenario`, as every other function taking one names it
     while True:
         if path in chain:
             cycle = " -> ".join(str(p) for p in chain + [path])

@@ -89,6 +89,10 @@ _ALIASES = {
     "%": ("fraction", lambda v: v / 100.0),
     "fraction/yr": ("fraction/yr", lambda v: v),
     "%/yr": ("fraction/yr", lambda v: v / 100.0),
+    # the data-center intensity, as seed 1 [61] gives it (44-100 亿kWh per GW) and the dc_capex table shows it
+    "TWh per GW-year": ("TWh per GW-year", lambda v: v),
+    "yi kWh per GW-year": ("TWh per GW-year", _units.yi_kwh_to_twh),
+    "亿kWh per GW-year": ("TWh per GW-year", _units.yi_kwh_to_twh),
 }
 
 
@@ -124,6 +128,9 @@ def _canonical(unit: str) -> str:
     return _SPELLINGS.get(_spelling(unit), unit)
 
 
+_MODEL_UNITS = frozenset(model for model, _ in _ALIASES.values())
+
+
 def known_unit(unit: str) -> str | None:
     """The unit of `_ALIASES` that `unit` spells with other spaces or case ('亿 KWH' → '亿kWh'), or None."""
     if not isinstance(unit, str):  # None failed on str.split
@@ -149,6 +156,21 @@ def model_unit(unit: str) -> str:
     return _ALIASES[unit][0] if unit in _ALIASES else unit
 
 
+def measure(unit: str) -> str:
+    """The model unit an assumption's unit measures in: its model unit, or for a unit the model
+    converts followed by a description ('GW/yr nameplate', 'fraction of cost', 'fraction of peak
+    (MFU)'), the model unit of that leading unit, so that '90 GW/yr' or '10%' can set it. A compound
+    unit ('TWh per GW-year', 'fraction per week') is a unit of its own."""
+    own = model_unit(unit)
+    if own in _MODEL_UNITS:
+        return own
+    for lead in sorted(_ALIASES, key=len, reverse=True):  # 'GW/yr' before 'GW'
+        rest = unit[len(lead):] if unit.startswith(lead) else ""
+        if rest.startswith(" ") and not rest.split()[0].startswith(("per", "/", "×")):
+            return model_unit(lead)
+    return own
+
+
 __all__ = ["accepted", "gw_hours_to_twh", "gw_to_mw", "gw_to_wan_kw", "gw_to_yi_kw", "known_unit", "known_units",
-           "model_unit", "mw_to_gw", "per_capita_to_twh", "to_model_unit", "twh_per_gw_to_hours", "twh_to_per_capita",
+           "measure", "model_unit", "mw_to_gw", "per_capita_to_twh", "to_model_unit", "twh_per_gw_to_hours", "twh_to_per_capita",
            "twh_to_yi_kwh", "wan_kw_to_gw", "yi_kw_to_gw", "yi_kwh_to_twh"]

@@ -108,7 +108,7 @@ def table(scenario: Assumptions | str | Path) -> pd.DataFrame:
         ("gap against the technology mix", "GW/yr", mix["gap_gw_per_year"], mix["gap_gw_per_year"]),
         (
             "nuclear firm equivalent per GW (for comparison)",
-            "GW",
+            "GW firm per GW nameplate",
             firm_equivalent_gw(nameplate_gw=[1.0], capacity_factor=[s("nuclear_capacity_factor")]),
             firm_equivalent_gw(nameplate_gw=[1.0], capacity_factor=[s("nuclear_capacity_factor")]),
         ),

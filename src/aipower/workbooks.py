@@ -133,6 +133,8 @@ class Builder:
         "num1": {"num_format": "#,##0.0"},
         "num2": {"num_format": "#,##0.00"},
         "num3": {"num_format": "0.000"},
+        "sci": {"num_format": "0.000E+00"},  # a small ratio (share per GW/yr, 4.5e-4) that 0.000 shows as 0
+        "int": {"num_format": "0"},  # a year in a column of numbers: 2030, not 2030.000
         "pct": {"num_format": "0.0%"},
         "pct2": {"num_format": "0.00%"},
         "year": {"num_format": "0", "bold": True, "bottom": 1},
@@ -334,6 +336,8 @@ def china_balance(b: Builder) -> None:
     r1, c1, r2, c2 = balance_table(g, row + 1, "generation", {}, "num0")
     h1, _, h2, hc2 = balance_table(g, r2 + 2, "hours", {}, "num0")
     row = h2 + 2
+    from . import scenario as scenario_module
+
     g.text(row, 0, "Coal utilization hours: base vs AI case (h)", "h2")
     years_row = row + 1
     g.text(years_row, 0, "year", "header")
@@ -345,17 +349,20 @@ def china_balance(b: Builder) -> None:
         g.formula(years_row, j, f'=IF(ISNUMBER({above}),{above},"")', "year")
     for k, name in enumerate(("base", "ai")):
         r = years_row + 1 + k
+        # the shipped case ends where its file does: a longer horizon of the book's own scenario charts a gap past it
+        last = int(scenario_module.load_scenario(name).get("horizon.end_year"))
         g.text(r, 0, f"coal hours, {name}", "label")
         for j in range(1, hc2 + 1):
             year = f"{col_letters(j)}${years_row + 1}"
-            g.formula(r, j, f'=IF(ISNUMBER({year}),AIP_COAL_HOURS("{name}",{year},Overrides,BaseYear),NA())', "num0")
+            g.formula(r, j, f'=IF(AND(ISNUMBER({year}),{year}<={last}),'
+                            f'AIP_COAL_HOURS("{name}",{year},Overrides,BaseYear),NA())', "num0")
     g.ws.conditional_format(years_row + 1, 1, years_row + 2, hc2, {
         "type": "formula", "criteria": f"=ISNA(B{years_row + 2})", "format": b.fmt("gap")})
     r = years_row + 3
     g.text(r, 0, "AI minus base (h)", "label")
     for j in range(1, hc2 + 1):
         L = col_letters(j)
-        g.formula(r, j, f'=IF(ISNUMBER({L}${years_row + 1}),{L}{r}-{L}{r - 1},"")', "num0")
+        g.formula(r, j, f'=IF(AND(ISNUMBER({L}{r}),ISNUMBER({L}{r - 1})),{L}{r}-{L}{r - 1},"")', "num0")
     r += 1
     g.text(r, 0, "loss and own-use factor", "label")
     g.formula(r, 1, "=AIP_LOSS_FACTOR(Scenario,Overrides,BaseYear)", "pct2")
@@ -380,8 +387,16 @@ def china_balance(b: Builder) -> None:
     r1, c1, r2, c2 = balance_table(re_, row + 1, "re_share", {"non_hydro_share": "pct"}, "num0")
     row = r2 + 2
     re_.text(row, 0, "Requirement for the target (Inputs: TargetShare, TargetYear)", "h2")
+    def requirement_fmt(r: int, c: int, v: Any) -> str | None:
+        if r == 0 or c == 0:
+            return "header" if r == 0 else "label"
+        if c != 1 or not isinstance(v, (int, float)):
+            return None
+        # each row's own: a year, a level in GW/yr, a share, or a ratio too small for three decimals
+        return "int" if float(v).is_integer() else "sci" if abs(v) < 0.01 else "num3"
+
     q1, _, q2, _ = re_.spill(row + 1, 0, "=AIP_REQUIREMENT(Scenario,TargetShare,TargetYear,Overrides,BaseYear)",
-                             lambda r, c, v: "header" if r == 0 else ("label" if c == 0 else ("num3" if c == 1 else None)))
+                             requirement_fmt)
     row = q2 + 2
     re_.text(row, 0, "Sensitivity: wind+solar needed by target share", "h2")
     re_.text(row + 1, 0, "target share", "header")
@@ -578,7 +593,8 @@ def sweep_book(b: Builder) -> None:
     scenario = _sweep_scenario(b)
     inputs_sheet(b, [("Samples", "Samples", 10_000, "Number of samples (count, 1-1,000,000); the sweep runs on every core."),
                      ("Seed", "Seed", 1, "Random seed (whole number); the same seed gives the same percentiles."),
-                     ("TornadoYear", "Tornado year", 2030, "Year of the coal hours the tornado swings (year).")],
+                     ("TornadoYear", "Tornado year", None, "Year of the coal hours the tornado swings (year). Blank: 2030, or "
+                      "the base year if later, or the scenario's end year if earlier.")],
                  scenario=scenario, choices=tuple(n for n in SHIPPED if uncertain_inputs(n)))
     s = b.sheet("Sweep")
     s.ws.set_column(0, 0, 44)

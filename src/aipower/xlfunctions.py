@@ -625,20 +625,32 @@ def _stamps(files: Sequence[str]) -> tuple[int, ...] | None:
         return None
 
 
-@lru_cache(maxsize=32)
+# Cases a sheet can interleave before its cells stop finding their runs: Excel evaluates a grid row by
+# row, so 40 cases across the columns, each year a row, cycled through a cache of 32 and never hit it.
+# A run with its scenario holds about 200 KiB: 128 of them, about 25 MiB.
+_RUNS_KEPT = 128
+
+
+@lru_cache(maxsize=16)
+def _loaded(key: ScenarioKey, base_year: int | None) -> Scenario:
+    """The scenario as its files give it: read once, however many sets of overrides the cells give it."""
+    return load_scenario(key[0], base_year=base_year)
+
+
+@lru_cache(maxsize=_RUNS_KEPT)
 def _scenario(key: ScenarioKey, overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> Scenario:
     if base_year is not None:  # the overrides would win without a word: one place sets the base year
         for k, v in overrides:
             if dotted_key(k).casefold() == "horizon.base_year":
                 raise ArgError("base_year", f"{base_year} and the overrides' {k} = {v} both set the base year; "
                                             "expected one of them (leave base_year blank or drop that row)")
-    sc = load_scenario(key[0], base_year=base_year)
+    sc = _loaded(key, base_year)
     if overrides:
         sc = sc.with_overrides(_keys_as_in(sc, _override_dict(overrides)))
     return sc
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=_RUNS_KEPT)
 def _run(key: ScenarioKey, overrides: tuple[tuple[str, Any], ...], base_year: int | None) -> BalanceResult:
     return run(_scenario(key, overrides, base_year))
 
@@ -652,7 +664,7 @@ def result_of(scenario: str, overrides: tuple[tuple[str, Any], ...] = (), base_y
 
 
 def clear_cache() -> None:
-    for f in (_scenario, _run, _requirement_cached, _calc_table, _sweep_cached, _tornado_cached):
+    for f in (_loaded, _scenario, _run, _requirement_cached, _calc_table, _sweep_cached, _tornado_cached):
         f.cache_clear()
     _chains.clear()
 
@@ -858,7 +870,7 @@ def _solve(scenario: str, target_share: float | None, target_year: int | None, o
     return _requirement_cached(_scenario_key(scenario), overrides, base_year, target_share, target_year)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=_RUNS_KEPT)
 def _requirement_cached(key, overrides, base_year, target_share, target_year):
     sc = _scenario(key, overrides, base_year)  # an overrides row's refusal says 'override', as it should
     try:
@@ -1036,7 +1048,7 @@ def _sweep_fn(scenario: str, output: str, samples: int, seed: int, overrides: tu
 @register("AIP_TORNADO", "Tornado table: each uncertain input of a scenario at its low and high with the others at their "
                          "points, the output at each, the swing and the base; largest swing first.",
           "a table: input, unit (of low and high), low, high, output_at_low, output_at_high, swing, base (output's unit), "
-          "note (why the model refused an input at an end: that output and the swing are blank, the row last)",
+          "note (why the model refused an input at an end: that output and the swing are blank, the row ranked by the end that ran)",
           [SWEEP_SCENARIO, SWEEP_OUTPUT,
            Param("year", "Year of the output (year), from the base year to the scenario's end year. Blank: 2030, or "
                          "the base year if later (base_year's or the overrides'), or the scenario's end year if earlier.", "integer", None),
@@ -1118,8 +1130,9 @@ def _cagr(from_value: float, to_value: float, years: float) -> float:
                                "万kW → GW, % → fraction; a model unit (TWh, GW, fraction) passes unchanged.",
           "the value in the model's unit (TWh, GW, fraction)",
           [Param("value", "Value (in the unit named by the next argument).", "number"),
-           Param("unit", "Source unit (spaces and case do not matter): " + ", ".join(units.known_units()) +
-                 ". Any other unit is an error (not passed through).", "text")],
+           Param("unit", "Source unit (spaces and case do not matter): " +
+                 ", ".join(u for u in units.known_units() if not u.startswith(("yi ", "wan "))) +
+                 "; 亿 and 万 also as yi and wan. Any other unit is an error.", "text")],
           category="units", example='=AIP_TO_MODEL_UNIT(5000, "亿kWh")')
 def _to_model_unit(value: float, unit: str) -> float:
     known = units.known_unit(unit)
@@ -1189,7 +1202,7 @@ def _paired_numbers(a_name: str, a_raw: Any, b_name: str, b_raw: Any) -> tuple[l
     return a_out, b_out
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=_RUNS_KEPT)
 def _calc_table(key: ScenarioKey, overrides: tuple, base_year: int | None, name: str) -> pd.DataFrame:
     return CALCULATOR_TABLES[name](_scenario(key, overrides, base_year))
 

@@ -4,6 +4,10 @@
 #include "aipower/version.hpp"
 #include "bindings.hpp"
 
+#ifndef AIPOWER_BINDINGS_SHA256
+#define AIPOWER_BINDINGS_SHA256 "unknown"
+#endif
+
 namespace py = pybind11;
 using namespace aipower::bindings;
 
@@ -17,8 +21,11 @@ PYBIND11_MODULE(_kernel, m) {
         d["build_type"] = info.build_type;
         d["cxx_standard"] = info.cxx_standard;
         d["batch_build"] = info.batch_build;
+        d["source_sha256"] = info.source_sha256;
+        d["bindings_sha256"] = AIPOWER_BINDINGS_SHA256;
         return d;
-    }, "Kernel version, compiler, build type, C++ standard and the batch path's build this CPU runs.");
+    }, "Kernel version, compiler, build type, C++ standard, the batch path's build this CPU runs and the SHA-256 "
+       "of the kernel's and the bindings' sources as built.");
     // The years the kernel accepts: the Python layer checks against the same bounds.
     m.attr("MIN_YEAR") = aipower::kMinYear;
     m.attr("MAX_YEAR") = aipower::kMaxYear;

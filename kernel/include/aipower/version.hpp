@@ -11,6 +11,7 @@ struct BuildInfo {
     std::string build_type;
     std::string cxx_standard;
     std::string batch_build;  // the batch path's build this CPU runs (batch::vectorised_build)
+    std::string source_sha256;  // SHA-256 over the kernel's sources as built (kernel/cmake/SourceSha256.cmake)
 };
 
 BuildInfo build_info();

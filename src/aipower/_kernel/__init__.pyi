@@ -19,5 +19,6 @@ MAX_YEAR: int
 
 def build_info() -> dict:
     """
-    Kernel version, compiler, build type and C++ standard.
+    Kernel version, compiler, build type, C++ standard, the batch path's build this CPU runs and the SHA-256
+    of the kernel's and the bindings' sources as built.
     """
