@@ -366,3 +366,16 @@ def test_a_target_year_after_segments_with_their_own_aim_is_refused_by_name(afte
     grows.pop("value", None), grows.pop("from_year", None)
     r = aipower.run("base", overrides=overrides | {"supply.wind.additions": wind[:2] + [grows]})
     assert r.re_share.loc["non_hydro_share", 2033] == pytest.approx(0.30, abs=1e-9)
+
+
+def test_a_refusal_caused_by_a_number_without_its_unit_says_how_it_was_read():
+    # 2880 copied from a table in 亿kWh runs as 2880 TWh; the check it fails is the tertiary core's,
+    # blamed on another assumption: the message says how the bare number was read
+    with pytest.raises(ScenarioError) as info:
+        aipower.run("base", overrides={"demand.data_centers.start": 2880})
+    message = str(info.value)
+    assert "demand.tertiary_core 2024 = " in message
+    assert message.endswith("(a number without a unit is in the model's unit: demand.data_centers.start = 2880 "
+                            "(override) is read in TWh, the scenario writes it in yi kWh: for that, give '2880 yi kWh')")
+    # with its unit, the same number runs
+    assert aipower.run("base", overrides={"demand.data_centers.start": "2880 亿kWh"}).demand.loc["data_centers", 2024] == 288.0

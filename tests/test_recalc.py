@@ -1303,3 +1303,24 @@ def test_a_legacy_array_whose_result_outgrew_its_range_is_warned_of(tmp_path, ca
     assert "aipower: warning: " in err and "array formulas return more than their ranges show (first: " in err
     assert "a 11 × 13 result in a 11 × 12 range" in err and "regenerate it" in err
     assert recalc.recalc_file(src, tmp_path / "fresh.xlsx").cut_short == ()  # marks kept: it re-spills
+
+
+def test_recalc_renews_the_template_s_stamp_of_code_and_data_and_keeps_the_user_s_properties(tmp_path):
+    # the values are this run's: a stamp naming the data they were first built with would misattribute them
+    src = workbooks.build("dc_capex", tmp_path / "dc.xlsx")
+    old = tmp_path / "old.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(old, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/custom.xml":
+                data = data.replace(aipower.actuals.digest().encode(), b"0" * 64).replace(
+                    b"</Properties>", b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="9" '
+                                      b'name="analyst"><vt:lpwstr>0.1.0 review</vt:lpwstr></property></Properties>')
+            zout.writestr(info, data)
+    out = tmp_path / "new.xlsx"
+    recalc.recalc_file(old, out)
+    with zipfile.ZipFile(out) as z:
+        custom = z.read("docProps/custom.xml").decode()
+    assert '"aipower data sha256"><vt:lpwstr>' + aipower.actuals.digest() + "<" in custom and "0" * 64 not in custom
+    assert f'"aipower version"><vt:lpwstr>{aipower.__version__}<' in custom
+    assert '"analyst"><vt:lpwstr>0.1.0 review<' in custom  # not aipower's: as it was

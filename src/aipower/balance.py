@@ -93,7 +93,21 @@ def model_inputs(scenario: str | Path | Scenario = "base", base_year: int | None
         if base_year is not None and str(exc).startswith(prefix := f"override: horizon.base_year = {sc.base_year}: "):
             # named by the argument given, as the command line names --base-year and a worksheet base_year
             raise ScenarioError(f"base_year = {sc.base_year}: {str(exc)[len(prefix):]}") from None
-        raise _extreme_named(sc, exc) or exc from None
+        raise _with_bare_numbers(sc, _extreme_named(sc, exc) or exc) from None
+
+
+def _with_bare_numbers(sc: Scenario, exc: ValueError) -> ValueError:
+    """`exc`, saying which numbers were given without a unit in a scenario that writes them in another:
+    2880 meant as 亿kWh runs as 2880 TWh, and the check it fails can be another assumption's."""
+    said = str(exc)
+    bare = [a for a in sc._read_only() if a.bare_number_file_unit and isinstance(a.value, (int, float))
+            and not isinstance(a.value, bool) and f"{a.key} = {a.value:g} (" not in said]
+    if not bare or "a number without a unit" in said:
+        return exc
+    hints = "; ".join(f"{a.key} = {a.value:g} ({a.origin}) is read in {a.unit}, the scenario writes it in "
+                      f"{a.bare_number_file_unit}: for that, give '{a.value:g}"
+                      f"{'' if a.bare_number_file_unit == '%' else ' '}{a.bare_number_file_unit}'" for a in bare)
+    return type(exc)(f"{said} (a number without a unit is in the model's unit: {hints})")
 
 
 def _built(sc: Scenario) -> tuple[_china.ModelInputs, _build.Horizon, Scenario]:
@@ -248,7 +262,7 @@ def run(scenario: str | Path | Scenario = "base", base_year: int | None = None,
         named = _named(sc, exc)
         if named is exc:  # a result no one assumption explains (coal hours over 8,784): which scenario gave it
             named = ScenarioError(f"scenario '{sc.name}' ({sc.files[-1]}) does not run: {exc}")
-        raise named from None
+        raise _with_bare_numbers(sc, named) from None
     years = list(out["years"])
     keep = slice(years.index(h.base_year), None)
 

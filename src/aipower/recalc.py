@@ -2098,6 +2098,8 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
     for name in parts:
         if name.startswith("xl/charts/chart") and name.endswith(".xml"):
             new_parts[name] = patch_chart(parts[name].decode("utf-8"), book).encode("utf-8")
+    if "docProps/custom.xml" in parts:  # the template's stamp names the code and data of these values now
+        new_parts["docProps/custom.xml"] = _restamped(parts["docProps/custom.xml"].decode("utf-8")).encode("utf-8")
     new_parts.pop("xl/calcChain.xml", None)  # Excel rebuilds it; a stale one can make it repair the file
     if "xl/calcChain.xml" in parts:
         for key in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
@@ -2120,6 +2122,23 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
     atomic_write(out_path, write, overwrite=overwrite)  # a file saved at out_path meanwhile is kept
     report.seconds = time.perf_counter() - start
     return report
+
+
+def stamp() -> dict[str, str]:
+    """The custom properties a template carries (workbooks.py writes them) and recalculation renews:
+    the package version and the data's vintage and SHA-256 its values were computed with."""
+    from . import __version__, actuals
+
+    return {"aipower version": __version__, "aipower data vintage": actuals.vintage(),
+            "aipower data sha256": actuals.digest()}
+
+
+def _restamped(custom: str) -> str:
+    """docProps/custom.xml with the aipower properties it has set to this run's; others untouched."""
+    for name, value in stamp().items():
+        custom = re.sub(r'(<property\b[^>]*\bname="' + re.escape(name) + r'"[^>]*>\s*<vt:lpwstr>)[^<]*(</vt:lpwstr>)',
+                        lambda m, v=value: m.group(1) + escape(v) + m.group(2), custom)
+    return custom
 
 
 def _check_well_formed(book_path: Path, patched: Mapping[str, bytes]) -> None:
