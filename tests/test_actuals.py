@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
+
+import aipower
 
 from aipower import actuals, version_info
 from aipower.scenario import load_scenario, result_provenance
@@ -93,12 +96,12 @@ def data_with_row(tmp_path, monkeypatch):
             f.write(row + "\n")
         line = len((tmp_path / actuals._FILES[0]).read_text(encoding="utf-8").splitlines())
         monkeypatch.setattr(actuals, "resources", types.SimpleNamespace(files=lambda package: tmp_path))
-        actuals._read.cache_clear()
+        actuals._read_edition.cache_clear()
         return str(tmp_path / actuals._FILES[0]), line
 
     yield add
     monkeypatch.undo()
-    actuals._read.cache_clear()
+    actuals._read_edition.cache_clear()
 
 
 def test_a_malformed_data_file_is_named_in_full_not_inside_the_first_assumption_reading_it(data_with_row):
@@ -131,3 +134,42 @@ def test_no_packaged_series_is_taken_for_a_misspelling_of_another():
     years = {year for _, year in actuals.table()}
     assert [(s, y) for s in names for y in years if not actuals.has(s, y) and actuals._near(s, y)] == []
     assert "capacity_wind has 2024" in actuals._near("capacity_wnd", 2024)
+
+
+def test_the_backcast_compares_every_figure_the_data_has_for_the_first_projected_year(data_with_row):
+    # a fixed list compared wind and solar capacity only: coal hours added to the data went unchecked
+    from aipower import calibration
+
+    data_with_row("capacity_coal,2025,1230,GW end of year,test\nhours_coal,2025,4400,h (plants >= 6 MW),test")
+    for case in ("base", "ai"):
+        rows = {r.label: r for r in calibration.backcast(case)}
+        run = aipower.run(case)
+        assert rows["capacity: coal, end of year"].model == run.capacity.loc["coal", 2025]
+        assert rows["capacity: coal, end of year"].actual == 1230
+        assert rows["utilization hours: coal"].model == run.hours.loc["coal", 2025]
+        assert rows["utilization hours: coal"].actual == 4400 and rows["utilization hours: coal"].unit == "h"
+        assert list(rows)[5:] == ["capacity: coal, end of year", "capacity: wind, end of year",
+                                  "capacity: solar, end of year", "utilization hours: coal"]
+
+
+@pytest.mark.parametrize("row, said", [
+    ("population,2024,0,million,test", "demand.population.start = 0: expected a finite number > 0"),
+    ("hours_coal,2024,9000,h (plants >= 6 MW),test", "coal_hours_actual = 9000: expected a number in [0, 8784]"),
+    ("hours_gas,2024,9999,h,test", "gas hours (start year) = 9999: expected a number in [0, 8784]"),
+])
+def test_a_refused_actual_names_the_data_row_it_was_read_from(data_with_row, row, said):
+    # the scenario's line (base.toml) or the kernel's own name sent the maintainer to the wrong file
+    where, _ = data_with_row("")
+    series, year = row.split(",")[:2]
+    folder = Path(where).parent
+    for name in actuals._FILES:
+        text = (folder / name).read_text(encoding="utf-8")
+        old = re.search(rf"^{series},{year},[^\n]*$", text, re.M)
+        if old:
+            line = text[:old.start()].count("\n") + 1
+            (folder / name).write_text(text.replace(old.group(0), row), encoding="utf-8")
+            break
+    with pytest.raises(ValueError) as info:
+        aipower.run("base")
+    assert said in str(info.value)
+    assert str(info.value).endswith(f"(read from the data: {series} {year}, {folder / name}:{line})")

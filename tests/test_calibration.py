@@ -156,13 +156,14 @@ def test_backcast_rows_are_the_model_run_and_the_packaged_actuals():
 
     base = aipower.run("base")
     rows = calibration.backcast()
+    # every figure the packaged data has for 2025: the sectors, and wind and solar capacity
     assert [r.label for r in rows] == [f"consumption: {s}" for s in calibration.BACKCAST_SECTORS] + [
-        f"capacity: {s}, end of year" for s in calibration.BACKCAST_SOURCES]
+        f"capacity: {s}, end of year" for s in ("wind", "solar")]
     for r, sector in zip(rows, calibration.BACKCAST_SECTORS):
         assert r.model == base.demand.loc[sector, 2025]
         assert r.actual == actuals.get(f"consumption_{sector}", 2025).value
         assert r.how == "projected from 2024"
-    for r, source in zip(rows[len(calibration.BACKCAST_SECTORS):], calibration.BACKCAST_SOURCES):
+    for r, source in zip(rows[len(calibration.BACKCAST_SECTORS):], ("wind", "solar")):
         assert r.model == base.capacity.loc[source, 2025]
         assert r.how.startswith("2024 capacity + 2025 additions from the data (data: additions_")
     total = rows[len(calibration.BACKCAST_SECTORS) - 1]
@@ -185,8 +186,9 @@ def test_readme_backcast_table_is_current():
     readme = Path(__file__).resolve().parents[1] / "README.md"
     if not readme.exists():  # pragma: no cover - running from an installed copy without the repo
         pytest.skip("README.md not next to the tests")
-    assert calibration.backcast_markdown() in readme.read_text(encoding="utf-8"), \
-        "README back-cast table is stale: paste the second table of `aipower calibrate` into it"
+    for case in calibration.BACKCAST_SCENARIOS:
+        assert calibration.backcast_markdown(scenario=case) in readme.read_text(encoding="utf-8"), \
+            f"README back-cast table of {case} is stale: paste it from `aipower calibrate`"
 
 
 def test_a_base_scenario_rebased_past_the_seeds_year_is_refused_by_name(monkeypatch):

@@ -700,7 +700,7 @@ def test_an_override_written_with_its_unit_is_read_in_that_unit(text):
 
 @pytest.mark.parametrize("text, words", [
     ("5 GW", "unit 'GW' does not match the assumption's: expected TWh (or yi kWh, 亿kWh)"),
-    ("1,172 亿kWh", "expected number, or as text a number and one of the units TWh (or yi kWh, 亿kWh), got string"),
+    ("1,172 亿kWh", "1,172 has a comma, a thousands separator in some locales and a decimal comma in others; expected 1172"),
     ("much", "expected number, or as text a number and one of the units TWh"),
 ])
 def test_an_override_with_a_unit_that_does_not_fit_is_refused_naming_the_units_that_do(text, words):
@@ -933,3 +933,12 @@ def test_a_compound_unit_is_not_read_as_its_first_word():
         load_scenario("base", overrides={"dc_power.twh_per_gw_year": "44 TWh"})
     with pytest.raises(ScenarioError, match=r"expected GW/yr \(or "):  # not 'expected GW/yr nameplate'
         load_scenario("base", overrides={"us_gap.needed_gw_per_year": "90 TWh"})
+
+
+@pytest.mark.parametrize("text", ["3,000 亿kWh", "3,000亿kWh", "1,234.5 TWh"])
+def test_a_number_with_a_comma_and_a_unit_is_refused_saying_why(text):
+    # a thousands comma to one analyst, a decimal comma to another: 1000× apart either way
+    plain = text.split(" ")[0].split("亿")[0].replace(",", "")
+    with pytest.raises(ScenarioError, match=rf"has a comma, a thousands separator in some locales and a decimal comma "
+                                            rf"in others; expected {re.escape(plain)}, with no separator$"):
+        load_scenario("base", overrides={"demand.data_centers.start": text})

@@ -41,6 +41,8 @@ def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     assert (out / "percentiles_demand.data_centers.csv").exists()
     assert (f"note: {out} also holds percentiles_demand.data_centers.csv, percentiles_demand.total.csv"
             in capsys.readouterr().err)  # named, so it is not read as this run's
+    assert any("also holds percentiles_demand.data_centers.csv" in n  # and recorded with the run
+               for n in json.loads((out / "sweep.json").read_text())["notes"])
     assert json.loads((out / "sweep.json").read_text())["files"] == ["percentiles_hours.coal.csv", "sweep.json",
                                                                       "tornado.csv"]
 

@@ -1162,3 +1162,26 @@ def test_a_missing_scenario_file_is_refused_before_the_shipped_files_are_read(mo
     monkeypatch.setattr(scenario_module, "_root_defaults", lambda: pytest.fail("the shipped defaults were read"))
     text = xf.AIP_COAL_HOURS(str(tmp_path / "moved_away.toml"), 2030.0)
     assert text.startswith("#VALUE! AIP_COAL_HOURS: scenario ") and "no such file" in text
+
+
+def test_an_edited_data_file_is_read_again_by_the_next_worksheet_call(tmp_path, monkeypatch):
+    # docs/data.md: add or correct a row, then recalculate; the actuals were read once per process
+    import types
+    from importlib import resources
+
+    from aipower import actuals
+
+    for name in actuals._FILES:
+        (tmp_path / name).write_bytes(resources.files("aipower.data").joinpath(name).read_bytes())
+    monkeypatch.setattr(actuals, "resources", types.SimpleNamespace(files=lambda package: tmp_path))
+    xf.clear_cache()
+    before = xf.AIP_DEMAND("base", "primary", 2024.0)
+    data = tmp_path / actuals._FILES[0]
+    text = data.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("consumption_primary,2024,"))
+    data.write_text(text.replace(row, row.replace(",2024,1357,", ",2024,1400,")), encoding="utf-8")
+    assert before == pytest.approx(135.7) and xf.AIP_DEMAND("base", "primary", 2024.0) == pytest.approx(140.0)
+    assert aipower.version_info()["data_sha256"] == actuals.digest() != ""
+    monkeypatch.undo()
+    actuals._read_edition.cache_clear()
+    xf.clear_cache()

@@ -103,7 +103,8 @@ def version_info() -> dict[str, str]:
     """Package version, kernel build (compiler, build type, C++ standard, the batch path's build this CPU
     runs), data vintage, and the SHA-256 of the code that runs: the package's Python modules
     (`package_sha256`), the kernel's and the bindings' C++ sources as built (`kernel_source_sha256`,
-    `kernel_bindings_sha256`). The version alone names a release, not every build of the code."""
+    `kernel_bindings_sha256`). The version alone names a release, not every build of the code. The
+    hashes are of the sources, not of the build's flags: the compiler and build type are listed beside them."""
     from . import actuals
     from ._kernel import build_info
 

@@ -12,10 +12,11 @@ import csv
 import hashlib
 import io
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
 
@@ -71,9 +72,30 @@ def files() -> list[dict[str, str]]:
     return [dict(f) for f in _read()[1]]
 
 
-@cache
+def file_stamps() -> tuple[int, ...]:
+    """Each data file's inode, size and modification time: the actuals are read again when one changes
+    (a row added while a worksheet session or a server runs), and a cache of results keyed by them
+    (the worksheet functions') is renewed with them."""
+    stamps: list[int] = []
+    for name in _FILES:
+        try:
+            st = os.stat(str(resources.files("aipower.data").joinpath(name)))
+        except OSError:  # not a plain file (a zipped package): read once, as packaged
+            continue
+        stamps += [st.st_ino, st.st_size, st.st_mtime_ns]
+    return tuple(stamps)
+
+
 def _read() -> tuple[dict[tuple[str, int], Actual], tuple[dict[str, str], ...], dict[tuple[str, int], str]]:
-    """The actuals, the files read (place and digest) and where each (series, year) was read (file:line)."""
+    """The actuals, the files read (place and digest) and where each (series, year) was read (file:line),
+    as the files are now."""
+    return _read_edition(file_stamps())
+
+
+@lru_cache(maxsize=1)
+def _read_edition(stamps: tuple[int, ...]) -> tuple[dict[tuple[str, int], Actual], tuple[dict[str, str], ...],
+                                                     dict[tuple[str, int], str]]:
+    """_read for the files with these stamps."""
     out: dict[tuple[str, int], Actual] = {}
     lines: dict[tuple[str, int], str] = {}
     read = []
@@ -148,6 +170,11 @@ def _key(series: str, year: int) -> tuple[str, int]:
     if whole is None:
         raise ValueError(f"year = {year!r}: expected a year as a whole number (such as 2024)")
     return series, whole
+
+
+def line_of(series: str, year: int) -> str | None:
+    """The data file and line `series` in `year` was read from ('…/china_power_actuals.csv:78'), or None."""
+    return _read()[2].get((series, year))
 
 
 def get(series: str, year: int) -> Actual:

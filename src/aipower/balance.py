@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _build, demand, supply, units
+from . import _build, actuals, demand, supply, units
 from ._calc import _calculator_tree, is_extreme, not_finite_text, not_finite_value
 from ._kernel import china as _china
 from .renewables import Requirement, target_from
@@ -97,17 +97,44 @@ def model_inputs(scenario: str | Path | Scenario = "base", base_year: int | None
 
 
 def _with_bare_numbers(sc: Scenario, exc: ValueError) -> ValueError:
-    """`exc`, saying which numbers were given without a unit in a scenario that writes them in another:
-    2880 meant as 亿kWh runs as 2880 TWh, and the check it fails can be another assumption's."""
+    """`exc`, saying which numbers were given without a unit in a scenario that writes them in another
+    (2880 meant as 亿kWh runs as 2880 TWh, and the check it fails can be another assumption's), and
+    which data row a refused actual was read from (the scenario's line only points to the series)."""
+    exc = _with_data_row(sc, exc)
     said = str(exc)
+    # (one the refusal is about says it already, where a scale can mend it; a sign it cannot)
     bare = [a for a in sc._read_only() if a.bare_number_file_unit and isinstance(a.value, (int, float))
-            and not isinstance(a.value, bool) and f"{a.key} = {a.value:g} (" not in said]
+            and not isinstance(a.value, bool) and a.value > 0 and f"{a.key} = " not in said]
     if not bare or "a number without a unit" in said:
         return exc
     hints = "; ".join(f"{a.key} = {a.value:g} ({a.origin}) is read in {a.unit}, the scenario writes it in "
                       f"{a.bare_number_file_unit}: for that, give '{a.value:g}"
                       f"{'' if a.bare_number_file_unit == '%' else ' '}{a.bare_number_file_unit}'" for a in bare)
     return type(exc)(f"{said} (a number without a unit is in the model's unit: {hints})")
+
+
+def _with_data_row(sc: Scenario, exc: ValueError) -> ValueError:
+    """`exc` naming the data file and line of the actual it refuses: 'hours_coal,2024,9000' was
+    reported as the scenario's calibration.coal_hours (base.toml) or as the kernel's coal_hours_actual."""
+    said = str(exc)
+    try:
+        start = sc.start_year()
+    except (TypeError, ValueError):  # the base year itself refused: the message says so
+        return exc
+    if start is None or "(read from the data:" in said:
+        return exc
+    for a in sc._read_only():
+        if not a.is_actual or "less" in a.value:
+            continue
+        series, year = a.value["actual"], start + int(a.value.get("year_offset", 0))
+        found, where = actuals.table().get((series, year)), actuals.line_of(series, year)
+        if found is None or where is None:  # a missing actual is refused in words of its own
+            continue
+        value = found.value  # in the model's unit, as the kernel shows it
+        # named by its key, or by the refused value the kernel shows under its own name
+        if f"{a.key} = " in said or f"{a.key}.start = " in said or re.search(rf"= {re.escape(f'{value:g}')}(?![\d.])", said):
+            return type(exc)(f"{said} (read from the data: {series} {year}, {where})")
+    return exc
 
 
 def _built(sc: Scenario) -> tuple[_china.ModelInputs, _build.Horizon, Scenario]:

@@ -20,6 +20,7 @@ from . import actuals, units
 from .balance import BalanceResult, run
 from .scenario import load_scenario
 from .renewables import required_wind_solar
+from .supply import SOURCES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -469,9 +470,9 @@ class Backcast:
         return self.model / self.actual - 1.0
 
 
-BACKCAST_TITLE = "The base case's first projected year against that year's published actuals"
+BACKCAST_TITLE = "The {case} case's first projected year against that year's published actuals"
+BACKCAST_SCENARIOS = ("base", "ai")
 BACKCAST_SECTORS = ("primary", "secondary", "tertiary", "residential", "total")
-BACKCAST_SOURCES = ("wind", "solar")  # the sources with a published end-of-year capacity
 
 
 def _segment_source(result: BalanceResult, key: str, year: int) -> str:
@@ -491,17 +492,22 @@ def backcast(scenario: str = "base") -> list[Backcast]:
     r = run(scenario)
     year = r.base_year + 1
     rows = []
-    for sector in BACKCAST_SECTORS:
+    # every figure the data has for that year, so that the check grows with the data
+    for sector in (s for s in BACKCAST_SECTORS if actuals.has(f"consumption_{s}", year)):
         a = actuals.get(f"consumption_{sector}", year)
         rows.append(Backcast(f"consumption: {sector}", a.unit, float(r.demand.loc[sector, year]), a.value,
                              f"projected from {r.base_year}", f"data: consumption_{sector} {year}"))
-    for source in BACKCAST_SOURCES:
+    for source in (s for s in SOURCES if actuals.has(f"capacity_{s}", year)):
         a = actuals.get(f"capacity_{source}", year)
         set_by = _segment_source(r, f"supply.{source}.additions", year)
         how = (f"{r.base_year} capacity + {year} additions from the data ({set_by})" if set_by.startswith("data:")
                else f"projected from {r.base_year}")
         rows.append(Backcast(f"capacity: {source}, end of year", a.unit, float(r.capacity.loc[source, year]), a.value,
                              how, f"data: capacity_{source} {year}"))
+    for source in (s for s in SOURCES if actuals.has(f"hours_{s}", year)):
+        a = actuals.get(f"hours_{source}", year)
+        rows.append(Backcast(f"utilization hours: {source}", a.unit, float(r.hours.loc[source, year]), a.value,
+                             f"projected from {r.base_year}", f"data: hours_{source} {year}"))
     return rows
 
 

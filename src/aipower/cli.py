@@ -511,8 +511,9 @@ def _main(args: argparse.Namespace) -> int:
                 print(f"{k}: {v}")
         elif args.command == "calibrate":
             print(calibration.markdown())
-            print(f"\n{calibration.BACKCAST_TITLE}:\n")
-            print(calibration.backcast_markdown())
+            for case in calibration.BACKCAST_SCENARIOS:
+                print(f"\n{calibration.BACKCAST_TITLE.format(case=case.upper() if case == 'ai' else case)}:\n")
+                print(calibration.backcast_markdown(scenario=case))
         elif args.command == "params":
             sc = load_scenario(args.scenario, base_year=args.base_year)
             if args.base_year is not None:  # a year the model cannot start from is refused, as by `run`

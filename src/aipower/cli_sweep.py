@@ -122,6 +122,7 @@ class SweepCommand:
         files[args.out / "tornado.csv"] = csv_writer(
             tornado.assign(output=args.tornado_output, year=tornado.attrs.get("year"),
                            output_unit=sweep.output_unit(args.tornado_output)), index=False)
+        earlier = _earlier_percentiles(args.out, list(files))
         meta = {
             "command": "sweep", "scenario": result.scenario, "base_year": result.base_year,
             "samples": result.samples, "seed": result.seed, "latin": result.latin,
@@ -137,7 +138,8 @@ class SweepCommand:
                         "swing": ("quantiles {:g}, {:g} of each input".format(*args.tornado_quantiles)
                                   if args.tornado_quantiles else "a range's or triangular's bounds; P5, P95 of a normal or lognormal")},
             "inputs": json.loads(result.inputs.to_json(orient="records")),
-            "notes": [shown_paths(n) for n in result.notes],  # what was left out or refused, as printed
+            # what was left out or refused, as printed, and an earlier sweep's files left beside these
+            "notes": [shown_paths(n) for n in [*result.notes, *earlier]],
             # what produced the files: versions, the scenario's files (with their SHA-256) and overrides
             "provenance": result.provenance,
         }
@@ -145,8 +147,7 @@ class SweepCommand:
         for note in result.notes:
             print(f"aipower: note: {note}", file=sys.stderr)
         # every file before any name is printed: a closed pipe (`| head`) or Ctrl-C leaves all or none
-        written = atomic_write_all(files, overwrite=args.force, force_hint="--force")
-        print_paths(written, notes=_earlier_percentiles(args.out, written))
+        print_paths(atomic_write_all(files, overwrite=args.force, force_hint="--force"), notes=earlier)
         return 0
 
     @staticmethod

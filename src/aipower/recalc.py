@@ -2136,8 +2136,8 @@ def stamp() -> dict[str, str]:
 def _restamped(custom: str) -> str:
     """docProps/custom.xml with the aipower properties it has set to this run's; others untouched."""
     for name, value in stamp().items():
-        custom = re.sub(r'(<property\b[^>]*\bname="' + re.escape(name) + r'"[^>]*>\s*<vt:lpwstr>)[^<]*(</vt:lpwstr>)',
-                        lambda m, v=value: m.group(1) + escape(v) + m.group(2), custom)
+        pattern = r'(<property\b[^>]*\bname="' + re.escape(name) + r'"[^>]*>\s*<vt:lpwstr>)[^<]*(</vt:lpwstr>)'
+        custom = re.sub(pattern, r"\g<1>" + escape(value).replace("\\", "\\\\") + r"\g<2>", custom)
     return custom
 
 

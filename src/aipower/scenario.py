@@ -620,6 +620,7 @@ _PACKAGE_DIRS = sorted({str(folder) + os.sep for folder in (Path(__file__).resol
 _NUMERIC = ("number", "actual", "list of numbers")  # kinds of assumption a number overrides
 
 _WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*")
+_COMMA_WITH_UNIT = re.compile(r"\s*([-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*(\S.*?)\s*")  # '3,000 亿kWh'
 
 
 # A number with a dot before exactly three digits: 2.880 is 2880 where a dot separates thousands
@@ -646,6 +647,12 @@ def _number_with_unit(value: Any, own_unit: str) -> tuple[float, str] | None:
         raise ValueError(f"'{value}': {found.group(1)} has a dot before exactly three digits, a thousands separator "
                          f"in some locales and a decimal point in others; expected {whole} for {int(whole):,}, or "
                          f"{found.group(1)}0 for the decimal")
+    comma = _COMMA_WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
+    if comma and (comma.group(2) == own_unit or units.known_unit(comma.group(2)) is not None):
+        # '3,000 亿kWh': 3000 with a thousands comma, 3.0 with a decimal comma (German, French)
+        plain = comma.group(1).replace(",", "")
+        raise ValueError(f"'{value}': {comma.group(1)} has a comma, a thousands separator in some locales and a "
+                         f"decimal comma in others; expected {plain}, with no separator")
     if unit in ("%", "fraction") and units.model_unit(own_unit) == "fraction/yr":  # '5%' for a growth rate: per year
         unit += "/yr"
     return (float(found.group(1)), unit) if found and unit else None

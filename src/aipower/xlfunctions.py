@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _kernel, units, version_info
+from . import _kernel, actuals, units, version_info
 from ._calc import is_extreme, not_finite_text, not_finite_value
 from ._kernel import series as _series
 from .balance import TABLES as BALANCE_TABLES
@@ -587,6 +587,13 @@ def _cell_path(text: str) -> str:
 
 
 def _scenario_key(scenario: str) -> ScenarioKey:
+    """The scenario as the caches know it: its name or resolved path, with the stamps of its files and of
+    the data files (a row added to the actuals is read, as an edited scenario file is)."""
+    path, stamps = _files_key(scenario)
+    return path, (*stamps, *actuals.file_stamps())
+
+
+def _files_key(scenario: str) -> ScenarioKey:
     scenario = _cell_path(scenario)
     name = shipped_name(scenario)  # 'AI' too
     if name is not None:
