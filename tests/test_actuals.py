@@ -96,12 +96,12 @@ def data_with_row(tmp_path, monkeypatch):
             f.write(row + "\n")
         line = len((tmp_path / actuals._FILES[0]).read_text(encoding="utf-8").splitlines())
         monkeypatch.setattr(actuals, "resources", types.SimpleNamespace(files=lambda package: tmp_path))
-        actuals._read_edition.cache_clear()
+        actuals._EDITION.clear()  # read at the next load, as the copy
         return str(tmp_path / actuals._FILES[0]), line
 
     yield add
     monkeypatch.undo()
-    actuals._read_edition.cache_clear()
+    actuals._EDITION.clear()
 
 
 def test_a_malformed_data_file_is_named_in_full_not_inside_the_first_assumption_reading_it(data_with_row):

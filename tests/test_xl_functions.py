@@ -1183,5 +1183,5 @@ def test_an_edited_data_file_is_read_again_by_the_next_worksheet_call(tmp_path, 
     assert before == pytest.approx(135.7) and xf.AIP_DEMAND("base", "primary", 2024.0) == pytest.approx(140.0)
     assert aipower.version_info()["data_sha256"] == actuals.digest() != ""
     monkeypatch.undo()
-    actuals._read_edition.cache_clear()
+    actuals._EDITION.clear()
     xf.clear_cache()

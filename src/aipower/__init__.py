@@ -108,6 +108,7 @@ def version_info() -> dict[str, str]:
     from . import actuals
     from ._kernel import build_info
 
+    actuals.refresh()  # the data files as they are now
     info = {"package": globals().get("__version__") or _lazy("__version__")}  # the lazy name, read once
     info["package_sha256"] = _package_sha256()
     info.update({f"kernel_{k}": str(v) for k, v in build_info().items()})

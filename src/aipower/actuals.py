@@ -86,10 +86,23 @@ def file_stamps() -> tuple[int, ...]:
     return tuple(stamps)
 
 
+# The edition in use; refresh() reads the files again where one changed. Not checked on every read: a
+# run reads the actuals some 65 times, and their stamps cost 26 µs a time.
+_EDITION: list[tuple[dict[tuple[str, int], Actual], tuple[dict[str, str], ...], dict[tuple[str, int], str]]] = []
+
+
+def refresh() -> None:
+    """Take the data files as they are now (read again if one changed since): every scenario loaded,
+    and so every worksheet call with a new scenario key, starts with it."""
+    _EDITION[:] = [_read_edition(file_stamps())]
+
+
 def _read() -> tuple[dict[tuple[str, int], Actual], tuple[dict[str, str], ...], dict[tuple[str, int], str]]:
     """The actuals, the files read (place and digest) and where each (series, year) was read (file:line),
-    as the files are now."""
-    return _read_edition(file_stamps())
+    as of the last refresh()."""
+    if not _EDITION:
+        refresh()
+    return _EDITION[0]
 
 
 @lru_cache(maxsize=1)

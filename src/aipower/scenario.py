@@ -1021,7 +1021,7 @@ def load_scenario(scenario: str | Path = "base", base_year: int | None = None,
     without a unit in the model's unit, as ``get`` returns it; text with a unit such as
     ``"3000 亿kWh"``) or full ``{value, unit, source}`` tables.
     """
-    actuals.table()  # a malformed data file is named as itself, not inside the first assumption that reads it
+    actuals.refresh()  # the data as it is now; a malformed file is named as itself, not inside the first assumption reading it
     # named `scenario`, as every other function taking one names it; a missing file is refused before
     # the shipped defaults are parsed (a workbook naming a moved file pays that in every cell)
     path = _resolve_path(scenario)
