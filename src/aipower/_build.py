@@ -137,7 +137,7 @@ def _also_short(scenario: Scenario, key: str, built: list[Any], h: Horizon) -> s
     if not built or max(seg.last_year for seg in built) >= h.last_year:
         return ""  # a gap inside the horizon, not an end short of it
     short = []
-    for other in scenario.assumptions():  # (a list's segments are tables with their years)
+    for other in scenario._read_only():  # (a list's segments are tables with their years)
         items = other.value
         if (other.key != key and isinstance(items, list) and items
                 and all(isinstance(t, dict) and "years" in t for t in items)):
@@ -233,10 +233,9 @@ def horizon(scenario: Scenario) -> Horizon:
     h = Horizon(base_year, first, last_year)
     for a in scenario._read_only():  # 1200 copied from `aipower params` (yi kWh) ran as 1200 TWh without a word
         if a.bare_number_file_unit and isinstance(a.value, (int, float)) and not isinstance(a.value, bool):
-            space = "" if a.bare_number_file_unit == "%" else " "
             h.notes.append(f"{a.key} = {a.value:g} ({a.origin}, a number without a unit) is read in the model's unit, "
                            f"{a.unit}; the scenario writes it in {a.bare_number_file_unit}: for that, give "
-                           f"'{a.value:g}{space}{a.bare_number_file_unit}'")
+                           f"{a.in_file_unit()}")
     if first < base_year:
         h.notes.append(
             f"base year {base_year}: the loss/own-use factor stays calibrated on {first}, the last year with actual coal hours"

@@ -108,8 +108,7 @@ def _with_bare_numbers(sc: Scenario, exc: ValueError) -> ValueError:
     if not bare or "a number without a unit" in said:
         return exc
     hints = "; ".join(f"{a.key} = {a.value:g} ({a.origin}) is read in {a.unit}, the scenario writes it in "
-                      f"{a.bare_number_file_unit}: for that, give '{a.value:g}"
-                      f"{'' if a.bare_number_file_unit == '%' else ' '}{a.bare_number_file_unit}'" for a in bare)
+                      f"{a.bare_number_file_unit}: for that, give {a.in_file_unit()}" for a in bare)
     return type(exc)(f"{said} (a number without a unit is in the model's unit: {hints})")
 
 
@@ -254,9 +253,8 @@ def _named(sc: Scenario, exc: ValueError) -> ValueError:
     if not a.is_actual and isinstance(a.value, (int, float)) and units.model_unit(a.unit) != a.unit:
         written = f" (given as {a.value:g} {a.unit})"
     elif a.bare_number_file_unit and isinstance(a.value, (int, float)) and a.value > 0:  # a scale can mend it, not a sign
-        space = "" if a.bare_number_file_unit == "%" else " "
         written = (f" (a number without a unit is in the model's unit, {a.unit}; the scenario writes this one in "
-                   f"{a.bare_number_file_unit}: give the unit, e.g. '{a.value:g}{space}{a.bare_number_file_unit}')")
+                   f"{a.bare_number_file_unit}: give the unit, e.g. {a.in_file_unit()})")
     if key.startswith("renewables.") and key.endswith("_year") and "expected a year in" in str(exc) \
             and "not linear in the level" not in str(exc):  # the segments after the solve years, not the horizon
         end = sc.assumption("horizon.end_year")  # a shorter horizon is the usual cause: say where it was set

@@ -78,6 +78,12 @@ class Assumption:
     def is_actual(self) -> bool:
         return isinstance(self.value, dict) and "actual" in self.value
 
+    def in_file_unit(self) -> str:
+        """A number given without a unit, as the text that gives it in the unit the scenario writes it
+        in: "'2880 yi kWh'", "'28%'" (for a message saying how to mean that)."""
+        space = "" if self.bare_number_file_unit == "%" else " "
+        return f"'{self.value:g}{space}{self.bare_number_file_unit}'"
+
 
 def dotted_key(key: str) -> str:
     """An assumption key as written in an override: '__' stands for '.' (a keyword argument has no dots)."""

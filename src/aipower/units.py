@@ -129,6 +129,7 @@ def _canonical(unit: str) -> str:
 
 
 _MODEL_UNITS = frozenset(model for model, _ in _ALIASES.values())
+_LEADS = sorted(_ALIASES, key=len, reverse=True)  # a unit's leading unit, longest first: 'GW/yr' before 'GW'
 
 
 def known_unit(unit: str) -> str | None:
@@ -164,7 +165,7 @@ def measure(unit: str) -> str:
     own = model_unit(unit)
     if own in _MODEL_UNITS:
         return own
-    for lead in sorted(_ALIASES, key=len, reverse=True):  # 'GW/yr' before 'GW'
+    for lead in _LEADS:
         rest = unit[len(lead):] if unit.startswith(lead) else ""
         if rest.startswith(" ") and not rest.split()[0].startswith(("per", "/", "×")):
             return model_unit(lead)

@@ -335,7 +335,7 @@ def china_balance(b: Builder) -> None:
     r1, c1, r2, c2 = balance_table(g, row + 1, "generation", {}, "num0")
     h1, _, h2, hc2 = balance_table(g, r2 + 2, "hours", {}, "num0")
     row = h2 + 2
-    from . import scenario as scenario_module
+    from .xlfunctions import scenario_of  # the scenario the rows' own AIP_COAL_HOURS read, read once for both
 
     g.text(row, 0, "Coal utilization hours: base vs AI case (h)", "h2")
     years_row = row + 1
@@ -349,7 +349,7 @@ def china_balance(b: Builder) -> None:
     for k, name in enumerate(("base", "ai")):
         r = years_row + 1 + k
         # the shipped case ends where its file does: a longer horizon of the book's own scenario charts a gap past it
-        last = int(scenario_module.load_scenario(name).get("horizon.end_year"))
+        last = int(scenario_of(name).get("horizon.end_year"))
         g.text(r, 0, f"coal hours, {name}", "label")
         for j in range(1, hc2 + 1):
             year = f"{col_letters(j)}${years_row + 1}"
