@@ -627,6 +627,20 @@ def test_names_are_matched_ignoring_case_as_excel_matches_them():
     assert isinstance(twice, XlError) and "row 2" in twice and "already set in row 1" in twice
 
 
+@pytest.mark.parametrize("rows, words", [
+    ([["renewables.target_share", 0.3], [None, None], ["demand.population.start", -5.0]],
+     "demand.population.start = -5: expected a finite number > 0; set in overrides row 3"),
+    ([["Renewables.Target_Share", "7 GW"]], "unit 'GW' does not match the assumption's: expected fraction (or %); "
+                                            "set in overrides row 1"),
+    ([["renewables.target_share", 0.3], ["demand.populaton.start", 1.0]], "unknown assumption (did you mean "
+                                                                          "'demand.population.start'?); set in overrides row 2"),
+])
+def test_a_refused_override_value_names_its_row_of_the_range(rows, words):
+    # a book with dozens of override rows: the key alone leaves the user scanning for it
+    err = xf.AIP_COAL_HOURS("base", 2030.0, rows)
+    assert isinstance(err, XlError) and err.endswith(words), err
+
+
 def test_scenario_cells_take_pasted_quotes_a_home_folder_and_a_shipped_name_in_any_case(tmp_path, monkeypatch):
     (tmp_path / "my.toml").write_text('[scenario]\nparent = "ai"\n', encoding="utf-8")
     (tmp_path / "AI").mkdir()  # a folder named like a shipped scenario is not a scenario file

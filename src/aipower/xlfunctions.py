@@ -184,9 +184,22 @@ class XlFunction:
             not_finite = not_finite_value(exc)
             if not_finite is not None:  # named by the kernel's or the API's argument names: the worksheet's instead
                 return XlError("#NUM!", self._not_finite(not_finite, values))
-            return XlError("#VALUE!", f"{self.name}: {self._worksheet_names(str(exc))}")
+            return XlError("#VALUE!", f"{self.name}: {self._worksheet_names(str(exc))}{self._override_row(str(exc), args)}")
         except Exception as exc:  # never let an exception reach the spreadsheet
             return XlError("#VALUE!", f"{self.name}: internal error: {type(exc).__name__}: {exc}")
+
+    def _override_row(self, message: str, args: tuple[Any, ...]) -> str:
+        """'; set in overrides row N' when `message` refuses an override that an overrides range set: the
+        pairs the runs are cached by do not keep their rows, so the range is read again to find it."""
+        m = _OVERRIDE_NAMED.match(message)
+        if m is None:
+            return ""
+        for i, p in enumerate(self.params):
+            if p.kind == "overrides" and i < len(args):
+                row = _row_of(args[i], m.group(1))
+                if row is not None:
+                    return f"; set in {p.name} row {row}"
+        return ""
 
     def _not_finite(self, value: str, values: Mapping[str, Any]) -> str:
         """A result beyond a float's range, with the arguments that gave it: those of a magnitude far
@@ -518,6 +531,23 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
         rows[same] = i
         out.append((key, value))
     return tuple(out)
+
+
+# How the scenario's refusals name an override: "override 'key': …", "override: key = …", "override: key: …"
+_OVERRIDE_NAMED = re.compile(r"override(?:: |\s*')([\w.]+)")
+
+
+def _row_of(raw: Any, key: str) -> int | None:
+    """The row (from 1, as _overrides counts them) of an overrides range that sets `key`; None if none."""
+    try:
+        g = grid(_without_blank_tail(raw))
+    except Exception:  # the range was read once already; a second read only adds a row number
+        return None
+    same = dotted_key(key).casefold()
+    for i, row in enumerate(g, start=1):
+        if len(row) == 2 and isinstance(row[0], str) and dotted_key(row[0].strip()).casefold() == same:
+            return i
+    return None
 
 
 def _override_dict(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
