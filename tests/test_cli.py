@@ -740,6 +740,9 @@ def test_a_base_year_refused_is_named_by_the_option(command, year, expected, tmp
 
 @pytest.mark.parametrize("argv, words", [
     (["sweep", "--samples", "1e3", "--out", "x"], "aipower sweep: error: argument --samples: '1e3' is not an integer"),
+    (["run", "--base-year", "2025年"], "aipower run: error: argument --base-year: '2025年' is not a year; expected a "
+                                       "whole number such as 2025"),
+    (["sweep", "--tornado-year", "x", "--out", "x"], "aipower sweep: error: argument --tornado-year: 'x' is not a year"),
     (["bogus"], "aipower: error: argument command: invalid choice: 'bogus'"),
     (["run", "--fo"], "aipower: error: unrecognized arguments: --fo"),
 ])

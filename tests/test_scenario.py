@@ -75,6 +75,18 @@ def test_unknown_key_names_file_line_and_suggests(tmp_path):
         load_scenario(path)
 
 
+@pytest.mark.parametrize("key, said", [
+    ("renewables.target_share\u200b", "did you mean 'renewables.target_share'?; it contains U+200B ZERO WIDTH SPACE"),
+    ("renewables.target_share\u00a0", "did you mean 'renewables.target_share'?; it contains U+00A0 NO-BREAK SPACE"),
+    ("zz\x07", "(it contains U+0007 a control character)"),
+])
+def test_an_unknown_override_key_names_the_invisible_characters_it_holds(key, said):
+    # pasted text: the key and the suggestion would otherwise look the same
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("ai", overrides={key: 0.35})
+    assert said in str(err.value)
+
+
 def test_wrong_type_and_wrong_unit(tmp_path):
     path = write(tmp_path, """
         [scenario]
@@ -701,6 +713,9 @@ def test_an_override_written_with_its_unit_is_read_in_that_unit(text):
 @pytest.mark.parametrize("text, words", [
     ("5 GW", "unit 'GW' does not match the assumption's: expected TWh (or yi kWh, 亿kWh)"),
     ("1,172 亿kWh", "1,172 has a comma, a thousands separator in some locales and a decimal comma in others; expected 1172"),
+    ("117,2 TWh", "117,2 has a decimal comma; expected a decimal point: '117.2 TWh'"),  # what a German analyst types
+    ("117,2", "117,2 has a decimal comma; expected a decimal point: '117.2'"),
+    ("1,1720 TWh", "1,1720 has a decimal comma; expected a decimal point: '1.1720 TWh'"),
     ("much", "expected number, or as text a number and one of the units TWh"),
 ])
 def test_an_override_with_a_unit_that_does_not_fit_is_refused_naming_the_units_that_do(text, words):
@@ -712,6 +727,8 @@ def test_an_override_in_an_assumptions_own_unit_is_read_even_where_the_model_con
     key = "token_cost.electricity_price_china"
     assert sc.assumption(key).unit == "RMB/kWh"
     assert sc.with_overrides({key: "0.5 RMB/kWh"}).get(key) == 0.5
+    # spelled with other spaces or case, as a unit the model converts may be ('1357 亿 KWH')
+    assert sc.with_overrides({key: "0.5 rmb / kwh"}).get(key) == sc.with_overrides({key: "0.5RMB/kWh"}).get(key) == 0.5
     fails_with(lambda: sc.with_overrides({key: "0.07 USD/kWh"}), ", or as text a number and one of the units RMB/kWh, got string")
 
 

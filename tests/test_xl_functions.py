@@ -634,11 +634,20 @@ def test_names_are_matched_ignoring_case_as_excel_matches_them():
                                             "set in overrides row 1"),
     ([["renewables.target_share", 0.3], ["demand.populaton.start", 1.0]], "unknown assumption (did you mean "
                                                                           "'demand.population.start'?); set in overrides row 2"),
+    ([["renewables.target_year", 46753.0]], "set in overrides row 1; 46753 looks like a date (2028-01-01); expected a "
+                                            "year as a whole number such as 2028"),
 ])
 def test_a_refused_override_value_names_its_row_of_the_range(rows, words):
     # a book with dozens of override rows: the key alone leaves the user scanning for it
     err = xf.AIP_COAL_HOURS("base", 2030.0, rows)
     assert isinstance(err, XlError) and err.endswith(words), err
+
+
+def test_invisible_characters_pasted_into_a_key_cell_are_not_part_of_the_key():
+    want = xf.AIP_COAL_HOURS("ai", 2030.0, [["renewables.target_share", 0.35]])
+    assert isinstance(want, float)
+    for key in ("renewables.target_share\u200b", "\ufeffrenewables.target_share\u00a0", "renewables.\u200dtarget_share"):
+        assert xf.AIP_COAL_HOURS("ai", 2030.0, [[key, 0.35]]) == want, repr(key)
 
 
 def test_scenario_cells_take_pasted_quotes_a_home_folder_and_a_shipped_name_in_any_case(tmp_path, monkeypatch):
@@ -1026,6 +1035,11 @@ def test_classic_xlwings_gets_no_text_over_255_characters():
     segments = next(row[1] for row in table if row[0] == "demand.secondary.segments")
     assert len(segments) > xf.CELL_TEXT_LIMIT and fit_classic(segments).startswith("[…] a list too long for a cell")
     assert len(fit_classic(segments)) <= xf.CELL_TEXT_LIMIT
+    # Excel counts UTF-16 units: '𠮷' (CJK Extension B, in some names and so in user folders) is two
+    path = "#VALUE! scenario: 'C:/Users/" + "𠮷" * 80 + "/情景/" + "𠮷" * 60 + ".toml' does not exist"  # 193 characters, 333 units
+    cut = fit_classic(path)
+    assert len(cut.encode("utf-16-le")) // 2 in (xf.CELL_TEXT_LIMIT - 1, xf.CELL_TEXT_LIMIT)
+    assert cut.endswith("…") and path.startswith(cut[:-1])
 
 
 @pytest.mark.parametrize("gw, cf, shapes", [

@@ -53,10 +53,18 @@ def scenario_arg(text: str) -> str:
     return _home(text)
 
 
+def year_arg(text: str) -> int:
+    """--base-year, --tornado-year: argparse's own refusal said 'invalid int value: '2025年''."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year; expected a whole number such as 2025") from None
+
+
 def scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", default="base", metavar="NAME|FILE", type=scenario_arg,
                    help=f"shipped scenario ({', '.join(SHIPPED)}) or a scenario TOML file (default: base)")
-    p.add_argument("--base-year", type=int, default=None, metavar="YEAR",
+    p.add_argument("--base-year", type=year_arg, default=None, metavar="YEAR",
                    help="rebase on a later year, e.g. 2025 (2024-2034 with the packaged data; default: the "
                         "scenario's, 2024)")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import sweep
 from ._io import atomic_write_all, check_targets, csv_writer, text_writer
-from .cli import out_path, print_paths, scenario_arg
+from .cli import out_path, print_paths, scenario_arg, year_arg
 from .scenario import shown_paths
 
 
@@ -65,7 +65,7 @@ class SweepCommand:
         p = subparsers.add_parser("sweep", help="percentiles and a tornado over a scenario's uncertain inputs")
         p.add_argument("--scenario", default="ai_ranges", metavar="NAME|FILE", type=scenario_arg,
                        help="scenario with ranges or distributions (default: ai_ranges)")
-        p.add_argument("--base-year", type=int, default=None, metavar="YEAR", help="rebase, e.g. 2025")
+        p.add_argument("--base-year", type=year_arg, default=None, metavar="YEAR", help="rebase, e.g. 2025")
         p.add_argument("--samples", type=_positive_int, required=True, metavar="N", help="number of samples")
         p.add_argument("--seed", type=_positive_int, default=0, metavar="S", help="random seed (default 0)")
         p.add_argument("--threads", type=_positive_int, default=0, metavar="T", help="threads (default 0: every core; with --dask, threads inside each chunk on a worker, 0: one)")
@@ -73,7 +73,7 @@ class SweepCommand:
         p.add_argument("--outputs", default=None, metavar="LIST",
                        help="comma-separated outputs (default: " + ",".join(sweep.DEFAULT_OUTPUTS) + ")")
         p.add_argument("--tornado-output", default="hours.coal", metavar="OUTPUT", help="output of the tornado (default hours.coal)")
-        p.add_argument("--tornado-year", type=int, default=None, metavar="YEAR",
+        p.add_argument("--tornado-year", type=year_arg, default=None, metavar="YEAR",
                        help=f"year of the tornado (default {sweep.TORNADO_YEAR}, or the base year if later, "
                             "or the horizon's last year if earlier)")
         p.add_argument("--tornado-quantiles", type=_quantile_pair, default=None, metavar="LOW,HIGH",

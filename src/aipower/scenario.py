@@ -26,6 +26,7 @@ import re
 import reprlib
 import stat
 import sys
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -627,6 +628,8 @@ _NUMERIC = ("number", "actual", "list of numbers")  # kinds of assumption a numb
 
 _WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*")
 _COMMA_WITH_UNIT = re.compile(r"\s*([-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*(\S.*?)\s*")  # '3,000 亿kWh'
+# A decimal comma no thousands separator could be ('35,5 %', '1,5'): one comma, not before exactly three digits
+_DECIMAL_COMMA = re.compile(r"\s*([-+]?\d+,(?!\d{3}(?!\d))\d+)\s*(\S.*?)?\s*")
 
 
 # A number with a dot before exactly three digits: 2.880 is 2880 where a dot separates thousands
@@ -646,7 +649,7 @@ def _number_with_unit(value: Any, own_unit: str) -> tuple[float, str] | None:
     """A number with a unit written as text ('1172 亿kWh', '28%'), else None: a unit the model
     converts, or the assumption's own (RMB/kWh)."""
     found = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
-    unit = (own_unit if found.group(2) == own_unit else units.known_unit(found.group(2))) if found else None
+    unit = (own_unit if units.same_spelling(found.group(2), own_unit) else units.known_unit(found.group(2))) if found else None
     if found and unit and re.fullmatch(_DOT_THOUSANDS, found.group(1)):
         # '2.880 亿kWh' is 2880 where a dot separates thousands (German, Italian), 2.88 elsewhere: 1000× apart
         whole = found.group(1).replace(".", "")
@@ -654,11 +657,18 @@ def _number_with_unit(value: Any, own_unit: str) -> tuple[float, str] | None:
                          f"in some locales and a decimal point in others; expected {whole} for {int(whole):,}, or "
                          f"{found.group(1)}0 for the decimal")
     comma = _COMMA_WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
-    if comma and (comma.group(2) == own_unit or units.known_unit(comma.group(2)) is not None):
+    if comma and (units.same_spelling(comma.group(2), own_unit) or units.known_unit(comma.group(2)) is not None):
         # '3,000 亿kWh': 3000 with a thousands comma, 3.0 with a decimal comma (German, French)
         plain = comma.group(1).replace(",", "")
         raise ValueError(f"'{value}': {comma.group(1)} has a comma, a thousands separator in some locales and a "
                          f"decimal comma in others; expected {plain}, with no separator")
+    decimal = _DECIMAL_COMMA.fullmatch(value) if isinstance(value, str) else None
+    if decimal and (not decimal.group(2) or units.same_spelling(decimal.group(2), own_unit)
+                    or units.known_unit(decimal.group(2)) is not None):
+        # '35,5 %' (German, French): the comma can only be a decimal one, so the message can say so
+        point = decimal.group(1).replace(",", ".")
+        raise ValueError(f"'{value}': {decimal.group(1)} has a decimal comma; expected a decimal point: "
+                         f"'{point}{' ' + decimal.group(2) if decimal.group(2) else ''}'")
     if unit in ("%", "fraction") and units.model_unit(own_unit) == "fraction/yr":  # '5%' for a growth rate: per year
         unit += "/yr"
     return (float(found.group(1)), unit) if found and unit else None
@@ -709,7 +719,10 @@ def _shown_key(key: str) -> str:
 
 def _suggest(key: str, known: Mapping[str, Any]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    hidden = sorted({c for c in key if c == " " or not c.isprintable()})  # pasted text: a suggestion that looks the same
+    said = "; it contains " + ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'a control character')}"
+                                         for c in hidden) if hidden else ""
+    return f" (did you mean '{close[0]}'?{said})" if close else (f" ({said[2:]})" if said else "")
 
 
 def resolve_actual(a: Assumption, year: int) -> actuals.Actual:

@@ -132,6 +132,11 @@ _MODEL_UNITS = frozenset(model for model, _ in _ALIASES.values())
 _LEADS = sorted(_ALIASES, key=len, reverse=True)  # a unit's leading unit, longest first: 'GW/yr' before 'GW'
 
 
+def same_spelling(a: str, b: str) -> bool:
+    """Whether two units are one unit written with other spaces or case ('亿RMB' and '亿 rmb')."""
+    return _spelling(a) == _spelling(b)
+
+
 def known_unit(unit: str) -> str | None:
     """The unit of `_ALIASES` that `unit` spells with other spaces or case ('亿 KWH' → '亿kWh'), or None."""
     if not isinstance(unit, str):  # None failed on str.split
@@ -173,5 +178,5 @@ def measure(unit: str) -> str:
 
 
 __all__ = ["accepted", "gw_hours_to_twh", "gw_to_mw", "gw_to_wan_kw", "gw_to_yi_kw", "known_unit", "known_units",
-           "measure", "model_unit", "mw_to_gw", "per_capita_to_twh", "to_model_unit", "twh_per_gw_to_hours", "twh_to_per_capita",
+           "measure", "same_spelling", "model_unit", "mw_to_gw", "per_capita_to_twh", "to_model_unit", "twh_per_gw_to_hours", "twh_to_per_capita",
            "twh_to_yi_kwh", "wan_kw_to_gw", "yi_kw_to_gw", "yi_kwh_to_twh"]

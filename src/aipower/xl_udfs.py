@@ -30,12 +30,24 @@ _CLASSIC = os.environ.get("XLWINGS_ON_SERVER") != "true"
 LONG_LIST = "[…] a list too long for a cell here: =AIP_ASSUMPTION(scenario, key) shows it a segment a row"
 
 
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
 def fit_classic(out: Any) -> Any:
-    """`out` with every text over CELL_TEXT_LIMIT characters cut to fit, its end marked '…'."""
+    """`out` with every text over CELL_TEXT_LIMIT characters cut to fit, its end marked '…'. Excel counts
+    UTF-16 code units: a character beyond the Basic Multilingual Plane (CJK Extension B, found in some
+    names and so in user folders) counts twice."""
     if isinstance(out, str):
-        if len(out) <= CELL_TEXT_LIMIT:
+        if _utf16_units(out) <= CELL_TEXT_LIMIT:
             return out
-        return LONG_LIST if out.startswith("[{") else out[: CELL_TEXT_LIMIT - 1] + "…"
+        if out.startswith("[{"):
+            return LONG_LIST
+        cut, units = 0, 0
+        while units + _utf16_units(out[cut]) <= CELL_TEXT_LIMIT - 1:  # '…' is one unit
+            units += _utf16_units(out[cut])
+            cut += 1
+        return out[:cut] + "…"
     if isinstance(out, list):
         return [fit_classic(v) for v in out]
     return out

@@ -34,6 +34,7 @@ import re
 import reprlib
 import sys
 import textwrap
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -157,11 +158,10 @@ class XlFunction:
             v = values.get(p.name)
             if (p.name in _YEAR_ARGUMENTS and isinstance(v, int) and _LAST_YEAR < v <= _LAST_DATE_SERIAL
                     and re.match(rf"(?:{self.name}: )?{p.name}(?::| =) ", err.message)):
-                # Excel's 1900 date system counts 1900-02-29, which never was: from serial 61 on, the day
-                # is this many days after 1899-12-30 (all serials above a four-digit year are)
-                day = datetime.date(1899, 12, 30) + datetime.timedelta(days=v)
-                return XlError(err.code, f"{err.message}; {v} looks like a date ({day.isoformat()}); expected a year "
-                                         f"as a whole number such as {day.year}")
+                return XlError(err.code, err.message + _date_note(v))
+        m = re.search(r" = (\d+): expected a year\b", err.message)  # a year set in an overrides row
+        if m and _LAST_YEAR < int(m.group(1)) <= _LAST_DATE_SERIAL:
+            return XlError(err.code, err.message + _date_note(int(m.group(1))))
         return err
 
     def _call(self, values: dict[str, Any], args: tuple[Any, ...]) -> Any:
@@ -236,6 +236,14 @@ REGISTRY: dict[str, XlFunction] = {}
 _YEAR_ARGUMENTS = ("year", "base_year", "target_year")
 _LAST_YEAR = 9999  # a year has four digits; a date from 1927-05-18 on has a larger serial number
 _LAST_DATE_SERIAL = 2958465  # 9999-12-31, the last date of Excel's date system
+
+def _date_note(serial: int) -> str:
+    """What a date's serial number typed where a year belongs stands for."""
+    # Excel's 1900 date system counts 1900-02-29, which never was: from serial 61 on, the day is this
+    # many days after 1899-12-30 (all serials above a four-digit year are)
+    day = datetime.date(1899, 12, 30) + datetime.timedelta(days=serial)
+    return f"; {serial} looks like a date ({day.isoformat()}); expected a year as a whole number such as {day.year}"
+
 
 def _argument_error(exc: ValueError, name: str, key: str, value: Any) -> ArgError | None:
     """The API's refusal of assumption `key` set from worksheet argument `name` (the API takes such an
@@ -524,7 +532,7 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
             value = ("logical", bool(value))
         elif isinstance(value, float) and value.is_integer() and abs(value) <= _EXACT_LIMIT:
             value = int(value)  # years and counts arrive from Excel as floats (1e308 stays one: shown as 1e+308)
-        key = key.strip()
+        key = _key_text(key)
         same = dotted_key(key).casefold()  # 'A.b', 'a.b' and 'a__b' are one key
         if same in rows:
             raise ArgError(p.name, f"row {i}: '{key}' is already set in row {rows[same]}; expected each key once")
@@ -537,6 +545,12 @@ def _overrides(p: Param, raw: Any) -> tuple[tuple[str, Any], ...]:
 _OVERRIDE_NAMED = re.compile(r"override(?:: |\s*')([\w.]+)")
 
 
+def _key_text(key: str) -> str:
+    """A key cell's text as a key: pasted text brings invisible format characters (a zero-width space, a
+    byte-order mark), which no key has."""
+    return "".join(c for c in key if unicodedata.category(c) != "Cf").strip()
+
+
 def _row_of(raw: Any, key: str) -> int | None:
     """The row (from 1, as _overrides counts them) of an overrides range that sets `key`; None if none."""
     try:
@@ -545,7 +559,7 @@ def _row_of(raw: Any, key: str) -> int | None:
         return None
     same = dotted_key(key).casefold()
     for i, row in enumerate(g, start=1):
-        if len(row) == 2 and isinstance(row[0], str) and dotted_key(row[0].strip()).casefold() == same:
+        if len(row) == 2 and isinstance(row[0], str) and dotted_key(_key_text(row[0])).casefold() == same:
             return i
     return None
 
