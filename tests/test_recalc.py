@@ -531,7 +531,7 @@ def test_names_the_engine_cannot_read_are_refused(tmp_path, text, words):
 
 
 # Built-ins as Excel computes them (the `formulas` library differs on these)
-_DATA = {"A1": 10, "A2": 20, "A3": "30", "A4": True, "A6": 2.5, "B1": "1,000"}
+_DATA = {"A1": 10, "A2": 20, "A3": "30", "A4": True, "A6": 2.5, "B1": "1,000,000", "B2": "2.880"}
 
 
 def _data_and_formula(formula):
@@ -556,9 +556,12 @@ def _data_and_formula(formula):
     ('=SUM(Data!A1,"x")', "#VALUE!"), ("=SUM(Data!A1,1/0)", "#DIV/0!"), ("=PRODUCT(Data!A1:A6)", 500),
     ("=ROUND(0.285,2)", 0.29), ("=ROUND(1.005,2)", 1.01), ("=ROUND(-2.5,0)", -3), ("=ROUND(1234.5678,-2)", 1200),
     ("=ROUNDUP(0.1+0.2,1)", 0.3), ("=ROUNDDOWN(-1.55,1)", -1.5), ('=ROUND("2.5",0)', 3),
-    ('=VALUE("1,000")', 1000), ('=VALUE("12%")', 0.12), ('=VALUE(" $1,234.50 ")', 1234.5), ('=VALUE("(100)")', -100),
+    ('=VALUE("1,000,000")', 1e6), ('=VALUE("12%")', 0.12), ('=VALUE(" $1,234.50 ")', 1234.5), ('=VALUE("(100)")', -100),
     ('=VALUE("2030-01-15")', 47498), ('=VALUE("12:30")', 0.5208333333333334), ('=VALUE("abc")', "#VALUE!"),
-    ("=VALUE(TRUE)", "#VALUE!"), ('="1,000"*1', 1000), ("=Data!B1+1", 1001), ('="12%"+0', 0.12),
+    ("=VALUE(TRUE)", "#VALUE!"), ('="1,000,000"*1', 1e6), ("=Data!B1+1", 1000001), ('="12%"+0', 0.12),
+    ('="0.125"*1', 0.125), ('="1,234.5"*1', 1234.5),  # read one way only where read as a number
+    ('=NUMBERVALUE("1.234,5",",",".")', 1234.5), ('=NUMBERVALUE("35%")', 0.35), ('=NUMBERVALUE("35")', 35),
+    ('=DATEVALUE("2030-02-01")', 47515), ('=MONTH("2030-02-01")', 2), ('=TIMEVALUE("12:30")', 0.5208333333333334),
     ('="Q1 2030"*1', "#VALUE!"),
     ('=TEXT(1234.5,"#,##0")', "1,235"), ('=TEXT(0.285,"0%")', "29%"), ('=TEXT(0.285,"0.0%")', "28.5%"),
     ('=TEXT(1.005,"0.00")', "1.01"), ('=TEXT(-1234.5,"$#,##0.00")', "-$1,234.50"), ('=TEXT(5,"0.0#")', "5.0"),
@@ -593,6 +596,13 @@ def test_builtins_give_excel_s_results(tmp_path, formula, excel):
 @pytest.mark.parametrize("formula, words", [
     ('=VALUE("1/2/2030")', ["Calc!A1", "'1/2/2030' read as a number", "regional settings"]),
     ('="1,00"*1', ["Calc!A1", "'1,00'"]),
+    # 1000× apart by locale (German: 2880 and 1), where the override parser refuses them too
+    ("=Data!B2*1", ["Calc!A1", "'2.880' read as a number", "separates thousands in some settings"]),
+    ('=VALUE("1,000")', ["Calc!A1", "'1,000' read as a number", "1,000 is 1000 or 1"]),
+    ('=NUMBERVALUE("1,5")', ["Calc!A1", "by NUMBERVALUE without its separators"]),
+    ('=DATEVALUE("1.2.2030")', ["Calc!A1", "'1.2.2030' read as a date or time", "order of day and month"]),
+    ('=MONTH("1/2/2030")', ["Calc!A1", "'1/2/2030' read as a date or time"]),
+    ('=TIMEVALUE("12:30 PM")', ["Calc!A1", "'12:30 PM' read as a date or time"]),
     ("=SUM(INDEX(Data!A1:A6,3))", ["Calc!A1", "SUM() got '30' from a function that may return a cell"]),
     ('=TEXT(5,"0.00E+00")', ["Calc!A1", "TEXT format '0.00E+00'"]),
     ('=TEXT(0.5,"h:mm AM/PM")', ["Calc!A1", "TEXT format"]),

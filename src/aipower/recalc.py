@@ -248,8 +248,11 @@ def _omitting(f: Any, positions: tuple[int, ...]) -> Any:
 #                                      typed ones counted (the library counts text in ranges)
 #   ROUND ROUNDUP ROUNDDOWN            on the number's 15-digit decimal form, half away from zero
 #                                      (ROUND(1.005,2) is 1.01; the library rounds the binary value)
-#   VALUE, + - * / ^ % on text         "1,000", "12%", "$5", "(5)" read as Excel reads them ("1,000"
-#                                      was a date); text Excel may read by locale is refused
+#   VALUE, + - * / ^ % on text         "1,000,000", "12%", "$5", "(5)" read as Excel reads them
+#                                      ("1,000" was a date); text Excel may read by locale is refused:
+#                                      "1/2/2030", "1,5", and "1,000" and "2.880" (1000× apart)
+#   NUMBERVALUE                        refused without its separators on text with "," or "."
+#   DATEVALUE, DAY, … on text          only yyyy-mm-dd and hh:mm[:ss]; other dates depend on the locale
 #   TEXT                               number formats rounded like Excel ("#,##0" of 1234.5: 1,235);
 #                                      formats it cannot reproduce are refused
 #   TRIM                               inner runs of spaces become one space
@@ -334,6 +337,10 @@ def _excel_number(text: str) -> float | None:
         s = s[1:-1].strip(" ")
     m = _NUMBER_TEXT.match(s)
     if m and not (m["s1"] and m["s2"]) and not (negative and (m["s1"] or m["s2"])):
+        if _THOUSAND_OR_DECIMAL.fullmatch(m["num"]):
+            raise _Refused(_by_locale(text, "as a number", "a comma or dot before exactly three digits separates "
+                                                           "thousands in some settings and decimals in others: "
+                                                           "1,000 is 1000 or 1"))
         x = float(m["num"].replace(",", "") + (m["exp"] or ""))
         x = x / 100 if m["pct"] else x
         return -x if negative or "-" in (m["s1"], m["s2"]) else x
@@ -357,8 +364,49 @@ def _excel_number(text: str) -> float | None:
     if (not any(ch.isdigit() for ch in s) or any(w.lower() not in _DATE_WORDS for w in words)
             or not re.fullmatch(r"[\d .,/:+\-$%()€£¥]*", re.sub(r"[A-Za-z]+", "", s))):
         return None  # no number in any setting ("Q1 2030", "#N/A year …")
-    raise _Refused(f"the text {text!r} read as a number: Excel reads it by the computer's regional settings "
-                   f"(dates, separators), which the file does not record")
+    raise _Refused(_by_locale(text, "as a number", "dates and separators"))
+
+
+# A number text that reads 1000× apart by locale: '1,000' (1000, or 1 with a decimal comma) and '2.880' (2.88, or
+# 2880 where a dot separates thousands). '1,000,000' and '1,234.5' read one way only, as '0.125' does.
+_THOUSAND_OR_DECIMAL = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
+
+
+def _by_locale(text: Any, read: str, what: str) -> str:
+    return (f"the text {text!r} read {read}: Excel reads it by the computer's regional settings ({what}), "
+            "which the file does not record")
+
+
+def _date_text(original: Any) -> Any:
+    """The library's reading of text as a date or time (DATEVALUE, DAY, TIMEVALUE, and text given to any
+    date function), limited to what every setting reads alike: yyyy-mm-dd and hh:mm[:ss]. '1/2/2030' and
+    '1.2.2030' are 2 January or 1 February by the order of day and month, and month names and AM/PM
+    are read in the settings' language."""
+    def text2datetime(date_text: Any) -> Any:
+        s = str(date_text).strip(" ")
+        if not (_ISO_DATE.match(s) or _TIME.match(s)):
+            raise _Refused(_by_locale(date_text, "as a date or time", "the order of day and month, the names of "
+                                      "months; expected text yyyy-mm-dd or hh:mm, or a date's number"))
+        return original(date_text)
+
+    text2datetime._aip_locale_free = True  # type: ignore[attr-defined]
+    return text2datetime
+
+
+def _numbervalue(text: Any, decimal_sep: Any = None, group_sep: Any = None) -> Any:
+    """NUMBERVALUE: without its separators it reads those of the computer's regional settings, so text with
+    a comma or dot is refused unless they are given; '35%' is 0.35 (the library's 35 × 0.01 was not)."""
+    from formulas.functions.text import xnumbervalue
+
+    if decimal_sep is None and group_sep is None and isinstance(text, str) and ("," in text or "." in text):
+        raise _Refused(_by_locale(text, "by NUMBERVALUE without its separators", "the decimal and group "
+                                  "separators; expected NUMBERVALUE(text, \".\", \",\") or the separators the "
+                                  "text uses"))
+    args = [a for a in (decimal_sep, group_sep) if a is not None]
+    x = xnumbervalue(text, *args)
+    if isinstance(text, str) and "%" in text and isinstance(x, float):  # same validation, then ÷ 100 per %
+        x = xnumbervalue(text.replace("%", ""), *args) / 100 ** text.count("%")
+    return x
 
 
 def _number(v: Any) -> float:
@@ -883,6 +931,8 @@ def _builtins() -> dict[str, Any]:
         out[name] = wrap_ufunc(partial(_round, how=how), input_parser=lambda x, d: (_number(x), _number(d)))
     out["VALUE"] = wrap_ufunc(_value, input_parser=lambda v: (v,))
     out["SUMPRODUCT"] = wrap_func(_sumproduct)
+    out["NUMBERVALUE"] = out["_XLFN.NUMBERVALUE"] = wrap_ufunc(_numbervalue, args_parser=lambda *a: a,
+                                                               input_parser=lambda *a: a)
     out["TEXT"] = wrap_ufunc(_text_format, input_parser=lambda v, f: (v, f), args_parser=lambda *a: a)
     out["TRIM"] = wrap_ufunc(_trim, input_parser=lambda v: (v,))
     out["N"] = wrap_func(_n)
@@ -994,6 +1044,10 @@ def _patch_operators() -> None:
     for op, f in operators.LOGIC_OPERATORS.items():
         operators.OPERATORS[op] = wrap_ufunc(f, input_parser=compared, args_parser=lambda *a: a)
     text._str = operators._str = _excel_text
+    from formulas.functions import date
+
+    if not getattr(date._text2datetime, "_aip_locale_free", False):
+        date._text2datetime = _date_text(date._text2datetime)
     # A double minus (--(A1:A5>1), --"3") reads its operand as a number, as two unary minuses do in
     # Excel. The library's tokenizer merges a run of signs into one (an even count into +), and a unary
     # + leaves its operand as it is: SUMPRODUCT(--(A1:A5>1)) summed logical values as 0.
