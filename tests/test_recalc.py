@@ -396,7 +396,9 @@ def test_a_dynamic_array_re_spills_to_its_new_size(tmp_path):
         part = next(n for n in z.namelist() if n.startswith("xl/worksheets/") and b"AIP_PARAMS(Scenario" in z.read(n))
     src = _edited(src, tmp_path / "by2025_bad.xlsx", part, rb"AIP_PARAMS\(Scenario", b'AIP_PARAMS("no such scenario"')
     out = tmp_path / "out.xlsx"
-    recalc.recalc_file(src, out)
+    report = recalc.recalc_file(src, out)
+    # said: a cell below or beside a table that reads it by position (=H19) reads another cell now
+    assert "Demand!A6: 11 × 13 → 11 × 12" in report.resized and not report.spill_blocked
     got = stored_values(out)
     demand = xf.AIP_BALANCE("base", "demand", None, 2025)
     assert len(demand) == 11 and len(demand[0]) == 12
@@ -418,7 +420,10 @@ def test_a_dynamic_array_blocked_by_content_gives_spill_error(tmp_path):
     # a value where the table would spill to: Excel shows #SPILL! and leaves its range empty
     src = _edited(src, tmp_path / "blocked.xlsx", "xl/worksheets/sheet1.xml", rb"</sheetData>",
                   rb'<row r="34"><c r="C34"><v>7</v></c></row></sheetData>')
-    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    report = recalc.recalc_file(src, tmp_path / "out.xlsx")
+    assert report.spill_blocked == (
+        f"Model!A30: a {report.spill_blocked[0].split(' a ')[1].split(' result')[0]} result would cover Model!C34, which "
+        "holds other content",)
     v = stored_values(tmp_path / "out.xlsx")
     assert v[("Model", 29, 0)] == "#SPILL!"
     assert [k for k in v if k[0] == "Model" and 29 <= k[1] <= 35] == [("Model", 29, 0), ("Model", 33, 2)]
@@ -659,7 +664,12 @@ def test_formula_errors_are_counted_and_exit_1(tmp_path, capsys):
     assert main(["recalc", str(src), "--out", str(out)]) == 1
     captured = capsys.readouterr()
     assert re.match(rf"{re.escape(str(out))}: \d+ formulas recalculated", captured.out)
-    assert captured.err == "aipower: 2 formula cells evaluate to an error (2 of 2 held a value before); first: Model!A12: #DIV/0!\n"
+    # the book records 2 of the table's 8 rows: said, as a cell below it reading it by position reads another row
+    assert captured.err == ("aipower: note: 1 table changed size (first: Model!A30: 2 × 13 → 8 × 13): a cell that "
+                            "refers into one by position (=H19 rather than an AIP_ lookup) may now read another row or "
+                            "column; the template of another aipower release, or other inputs, can do this\n"
+                            "aipower: 2 formula cells evaluate to an error (2 of 2 held a value before); first: "
+                            "Model!A12: #DIV/0!\n")
     assert stored_values(out)[("Model", 11, 0)] == "#DIV/0!"  # written: --out is a copy to inspect
     # cells that were errors already: the copy is replaced in place, still reported
     assert main(["recalc", str(out), "--in-place"]) == 1

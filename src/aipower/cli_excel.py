@@ -232,6 +232,15 @@ class RecalcCommand:
                   f"show (first: {report.cut_short[0]}): the workbook was saved without its dynamic-array marks "
                   "(openpyxl and LibreOffice drop them), so the table no longer grows; regenerate it, or enter "
                   "the formula again in Excel", file=sys.stderr)
+        if report.resized:  # a workbook of an earlier release: its own cells below a table now read other rows
+            n = len(report.resized)
+            print(f"aipower: note: {n} table{'s' if n > 1 else ''} changed size (first: {report.resized[0]}): a cell that "
+                  "refers into one by position (=H19 rather than an AIP_ lookup) may now read another row or column; "
+                  "the template of another aipower release, or other inputs, can do this", file=sys.stderr)
+        if report.spill_blocked:
+            n = len(report.spill_blocked)
+            print(f"aipower: warning: {n} table{'s' if n > 1 else ''} cannot spill and show{'' if n > 1 else 's'} #SPILL! "
+                  f"(first: {report.spill_blocked[0]}): move or clear what is in the way", file=sys.stderr)
         if report.errors:
             # written, but not what the user wants to find out later from a chart of error text
             cells = "formula cell evaluates" if report.errors == 1 else "formula cells evaluate"

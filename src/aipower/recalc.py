@@ -1165,6 +1165,10 @@ class Book:
     _name_cells: dict[tuple[str, int, int], Cell] = field(default_factory=dict)  # formula names, per sheet using them
     # legacy (Ctrl+Shift+Enter) arrays whose result is larger than their range: "Sheet!A6: 11 × 13 in 11 × 12"
     cut_short: list[str] = field(default_factory=list)
+    # dynamic arrays whose result is another size than the range the file records: "Sheet!A5: 18 × 13 → 19 × 13"
+    resized: list[str] = field(default_factory=list)
+    # dynamic arrays showing #SPILL!, with what is in the way: "Sheet!A6: a 35 × 5 result would cover Sheet!A37 …"
+    spill_blocked: dict[tuple[str, int, int], str] = field(default_factory=dict)  # an anchor may be computed twice
 
     # building
     def add_sheet(self, name: str) -> None:
@@ -1212,11 +1216,19 @@ class Book:
         sheet, row, col = key
         new = (row, col, row + rows - 1, col + cols - 1)
         old = cell.array or (row, col, row, col)
-        blocked = any((k != key and (_has_content(self.cells.get(k)) or self._array_of.get(k, key) != key))
-                      for k in ((sheet, r, c) for r in range(new[0], new[2] + 1) for c in range(new[1], new[3] + 1))
-                      if not (old[0] <= k[1] <= old[2] and old[1] <= k[2] <= old[3]))
+        in_the_way = [k for k in ((sheet, r, c) for r in range(new[0], new[2] + 1) for c in range(new[1], new[3] + 1))
+                      if not (old[0] <= k[1] <= old[2] and old[1] <= k[2] <= old[3])
+                      and k != key and (_has_content(self.cells.get(k)) or self._array_of.get(k, key) != key)]
+        blocked = bool(in_the_way)
         if blocked:
+            first = in_the_way[0]
+            self.spill_blocked[key] = (
+                f"{self.where(key)}: a {rows} × {cols} result would cover {self.where(first)}"
+                f"{f' and {len(in_the_way) - 1} more cell' + ('s' if len(in_the_way) > 2 else '') if len(in_the_way) > 1 else ''}"
+                f", which {'hold' if len(in_the_way) > 1 else 'holds'} other content")
             new = (row, col, row, col)
+        elif cell.array is not None:  # the file recorded its range: a reference by position into it may move
+            self.resized.append(f"{self.where(key)}: {old[2] - old[0] + 1} × {old[3] - old[1] + 1} → {rows} × {cols}")
         cell.blocked = blocked
         for r in range(old[0], old[2] + 1):
             for c in range(old[1], old[3] + 1):
@@ -1997,6 +2009,11 @@ class Report:
     first_error: str | None = None  # "Sheet!A1: <the error>": the first new one, else the first one
     # legacy arrays (a dynamic array saved by openpyxl or LibreOffice) whose result outgrew their range
     cut_short: tuple[str, ...] = ()
+    # dynamic arrays whose table changed size ("Sheet!A5: 18 × 13 → 19 × 13"): a cell that refers into one by
+    # position (=H19) may now read another row, as after a template of another release
+    resized: tuple[str, ...] = ()
+    # dynamic arrays showing #SPILL!, with the cell in the way
+    spill_blocked: tuple[str, ...] = ()
 
 
 class ValuesWouldBeLost(RecalcError):
@@ -2161,7 +2178,7 @@ def recalc_file(book_path: str | Path, out_path: str | Path, *, overwrite: bool 
                                     new_parts[key].decode("utf-8")).encode("utf-8")
     _check_well_formed(book_path, {name: data for name, data in new_parts.items() if data is not parts.get(name)})
     report = Report(n, tally.changed, 0.0, tally.errors, tally.new_errors, tally.first_new_error or tally.first_error,
-                    tuple(book.cut_short))
+                    tuple(book.cut_short), tuple(book.resized), tuple(book.spill_blocked.values()))
     if keep_values and tally.new_errors:
         cells = "cell that held a value" if tally.new_errors == 1 else "cells that held a value"
         raise ValuesWouldBeLost(f"{book_path}: not replaced: {tally.new_errors} formula {cells} would hold an error "
