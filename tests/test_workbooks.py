@@ -160,6 +160,35 @@ def test_regenerate_never_overwrites_without_force(tmp_path, capsys):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_regenerate_force_keeps_a_replaced_workbook_that_held_the_analyst_s_inputs(built, tmp_path, capsys):
+    # --force, which the README and recalc suggest for a stale template, took the analyst's scenario,
+    # override rows and own sheet with it, without a word
+    own = tmp_path / "china_balance.xlsx"
+    wb = openpyxl.load_workbook(built / "china_balance.xlsx")
+    wb["Inputs"]["B4"] = "ai"
+    first = wb.defined_names["Overrides"].attr_text.split("!")[1].split(":")[0].replace("$", "")
+    wb["Inputs"][first] = "renewables.target_share"
+    wb["Inputs"][first].offset(0, 1).value = 0.28
+    wb.create_sheet("MyAnalysis")["A1"] = "mine"
+    wb.save(own)
+    edited = own.read_bytes()
+    shutil.copy(built / "token_cost.xlsx", tmp_path / "token_cost.xlsx")  # the template as built: nothing to keep
+    assert main(["regenerate", "--out", str(tmp_path), "--force", "--only", "china_balance", "--only", "token_cost"]) == 0
+    err = capsys.readouterr().err
+    assert ("aipower: note: china_balance.xlsx held 1 override row, Scenario 'ai', sheet 'MyAnalysis' of its own: the "
+            "replaced workbook is kept as china_balance.previous.xlsx") in err and "token_cost" not in err
+    assert (tmp_path / "china_balance.previous.xlsx").read_bytes() == edited
+    assert workbooks.stored_inputs(own) == ("base", None) and not (tmp_path / "token_cost.previous.xlsx").exists()
+    # --check names a sheet by its name, not its zip part ('xl/worksheets/sheet7.xml: only in the file')
+    assert any(d.startswith("sheet 'MyAnalysis' (xl/worksheets/sheet") and d.endswith("): only in the kept")
+               for d in workbooks.compare(tmp_path / "china_balance.previous.xlsx", own, labels=("the kept", "the new")))
+    # an earlier copy is never replaced
+    shutil.copy(tmp_path / "china_balance.previous.xlsx", own)
+    assert main(["regenerate", "--out", str(tmp_path), "--force", "--only", "china_balance"]) == 0
+    assert "kept as china_balance.previous-2.xlsx" in capsys.readouterr().err
+    assert (tmp_path / "china_balance.previous.xlsx").read_bytes() == (tmp_path / "china_balance.previous-2.xlsx").read_bytes()
+
+
 def test_regenerate_bad_scenario_writes_nothing(tmp_path, capsys):
     assert main(["regenerate", "--scenario", "nope", "--out", str(tmp_path / "x")]) == 2
     assert "nope" in capsys.readouterr().err
@@ -255,8 +284,8 @@ def test_check_finds_a_workbook_recalculated_in_place_current_and_an_edited_text
                 data, n = re.subn(rb"<t>Inputs</t>", b"<t>My inputs</t>", data)
                 assert n == 1
             zout.writestr(info, data)
-    assert workbooks.compare(tmp_path / "built.xlsx", edited / "us_gap.xlsx") == ["xl/worksheets/sheet1.xml: differs"]
-    assert workbooks.compare(book, edited / "us_gap.xlsx") == ["xl/worksheets/sheet1.xml: differs"]
+    assert workbooks.compare(tmp_path / "built.xlsx", edited / "us_gap.xlsx") == ["sheet 'Inputs' (xl/worksheets/sheet1.xml): differs"]
+    assert workbooks.compare(book, edited / "us_gap.xlsx") == ["sheet 'Inputs' (xl/worksheets/sheet1.xml): differs"]
 
 
 def test_regenerate_says_when_the_sweep_workbook_cannot_sweep_the_scenario(tmp_path, capsys):

@@ -67,9 +67,12 @@ class RegenerateCommand:
             start = time.perf_counter()
             # before writing: a Ctrl-C after the files are in place is then reported as such (print_paths)
             notes = workbooks.regenerate_notes(args.scenario, args.base_year, args.only)
+            replaced = (_replaced(args.out, workbooks.template_names(args.only) if args.only else list(workbooks.TEMPLATES))
+                        if args.force else {})
             # all or nothing: an error or Ctrl-C mid-way leaves the folder as it was
             paths = workbooks.regenerate(args.out, scenario=args.scenario, base_year=args.base_year,
                                          overwrite=args.force, only=args.only)
+            notes += _kept(replaced, workbooks)
         except (ValueError, OSError, XlsxFileError) as exc:  # xlsxwriter's FileCreateError on a full disk
             print(f"aipower: error: {error_text(exc, args.out, args.base_year)}", file=sys.stderr)
             return 2
@@ -165,6 +168,34 @@ class RegenerateCommand:
             return 1
         print(f"{_workbooks(len(fresh))} in {args.out} {'is' if len(fresh) == 1 else 'are'} current")
         return 0
+
+
+def _replaced(out: Path, names: list[str]) -> dict[Path, bytes]:
+    """The workbooks --force is about to replace, as they are."""
+    return {p: p.read_bytes() for p in (out / f"{n}.xlsx" for n in names) if p.is_file()}
+
+
+def _kept(replaced: dict[Path, bytes], workbooks) -> list[str]:
+    """Each replaced workbook that held inputs or sheets of its own (an analyst's scenario, override rows,
+    a sheet of their own), kept beside the new one as NAME.previous.xlsx (never over an earlier copy): the
+    --force that replaces a stale template is the one that would otherwise lose them. Notes saying so."""
+    import tempfile
+
+    from ._io import atomic_write
+
+    notes = []
+    for path, data in replaced.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            old = Path(tmp) / path.name
+            old.write_bytes(data)
+            edits = workbooks.own_edits(old, path)
+        if not edits:
+            continue
+        copy = next(c for c in (path.with_name(f"{path.stem}.previous{'' if i == 1 else f'-{i}'}.xlsx")
+                                for i in range(1, 10_000)) if not c.exists())
+        atomic_write(copy, lambda tmp, data=data: tmp.write_bytes(data))
+        notes.append(f"{path.name} held {', '.join(edits)}: the replaced workbook is kept as {copy.name}")
+    return notes
 
 
 class RecalcCommand:

@@ -757,6 +757,53 @@ def stored_inputs(path: str | Path) -> tuple[Any, Any] | None:
         wb.close()
 
 
+def _inputs_and_sheets(path: str | Path) -> tuple[dict[str, list[Any]], list[str]] | None:
+    """The values of a workbook's named cells on its Inputs sheet (Scenario, BaseYear, Overrides, …), by
+    name, and its sheets' names; None where it cannot be read as a workbook."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # not a workbook: nothing of its inputs to name
+        return None
+    try:
+        held: dict[str, list[Any]] = {}
+        for name, defined in wb.defined_names.items():
+            for sheet, ref in defined.destinations:
+                if sheet == "Inputs" and sheet in wb.sheetnames:
+                    cells = wb[sheet][ref.replace("$", "")]
+                    rows = cells if isinstance(cells, tuple) else ((cells,),)
+                    held[name] = [c.value for row in rows for c in (row if isinstance(row, tuple) else (row,))]
+        return held, list(wb.sheetnames)
+    except Exception:  # a name that points nowhere readable: judged by its sheets alone
+        return {}, list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def own_edits(replaced: str | Path, new: str | Path) -> list[str]:
+    """What a workbook about to be replaced by `new` holds that a regeneration does not bring back: inputs
+    other than the new workbook's (its scenario, base year, override rows, template inputs) and sheets
+    the template does not have. Edits to computed sheets are not told apart from a template's changes."""
+    old, fresh = _inputs_and_sheets(replaced), _inputs_and_sheets(new)
+    if old is None or fresh is None:
+        return []
+    (held, sheets), (now, new_sheets) = old, fresh
+    out = []
+    for name, values in held.items():
+        if name in now and values != now[name]:
+            if name == "Overrides":
+                rows = sum(1 for i in range(0, len(values) - 1, 2) if values[i] not in (None, ""))
+                out.append(f"{rows} override row{'s' if rows != 1 else ''}")
+            else:
+                shown = values[0] if len(values) == 1 else values
+                out.append(f"{name} {shown!r}")
+    extra = [s for s in sheets if s not in new_sheets]
+    if extra:
+        out.append(f"sheet{'s' if len(extra) > 1 else ''} {', '.join(repr(s) for s in extra)} of its own")
+    return out
+
+
 def build(name: str, path: str | Path, *, scenario: str = "base", base_year: int | None = None,
           overwrite: bool = False) -> Path:
     """Write one template workbook to `path`, atomically; an existing file needs ``overwrite=True``."""
@@ -819,6 +866,41 @@ def _canonical_cells(texts: list[bytes], name: str, data: bytes) -> bytes:
     return data
 
 
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+
+
+def _attribute(element: bytes, name: bytes) -> bytes:
+    """An attribute's value wherever it stands in the element (openpyxl writes Target before Id)."""
+    m = re.search(rb'\s' + re.escape(name) + rb'="([^"]*)"', element)
+    return m.group(1) if m else b""
+_STAMP_PART = "docProps/custom.xml"
+
+
+def _part_labels(z: zipfile.ZipFile) -> dict[str, str]:
+    """A message's names for a workbook's parts: "sheet 'Inputs' (xl/worksheets/sheet1.xml)", and the
+    stamp's part; the zip names alone ('sheet7.xml: only in the file') did not say it was a sheet of
+    the analyst's own."""
+    try:
+        book, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    except KeyError:  # a file that is no workbook: its parts as they are named
+        return {}
+    targets = {_attribute(e, b"Id"): _attribute(e, b"Target") for e in _RELATION.findall(rels)}
+    out = {_STAMP_PART: f"{_STAMP_PART} (aipower's stamp: version, data vintage and SHA-256)"}
+    for e in _SHEET_ENTRY.findall(book):
+        name, rid = _attribute(e, b"name"), _attribute(e, b"r:id")
+        target = targets.get(rid, b"").decode("utf-8", "replace")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        out[part] = f"sheet '{_xml_unescape(name.decode('utf-8', 'replace'))}' ({part})"
+    return out
+
+
+def _xml_unescape(text: str) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+
+
 def compare(a: str | Path, b: str | Path, rel: float = 1e-12, labels: tuple[str, str] = ("the first", "the second")) -> list[str]:
     """Differences between two xlsx files, part by part; numbers may differ by `rel` (compiler rounding).
     Text cells are compared by their text, whether stored in the shared strings or inline (the shared
@@ -827,8 +909,9 @@ def compare(a: str | Path, b: str | Path, rel: float = 1e-12, labels: tuple[str,
     diffs = []
     with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
         na, nb = set(za.namelist()), set(zb.namelist())
+        shown = _part_labels(zb) | _part_labels(za)  # a sheet is named as the file names it where both have it
         for name in sorted(na ^ nb):
-            diffs.append(f"{name}: only in {labels[0] if name in na else labels[1]}")
+            diffs.append(f"{shown.get(name, name)}: only in {labels[0] if name in na else labels[1]}")
         # a sheet's bytes say what it shows only when both files share the same shared strings
         same_strings = _SHARED_STRINGS in na & nb and za.read(_SHARED_STRINGS) == zb.read(_SHARED_STRINGS)
         texts_a, texts_b = _shared_texts(za), _shared_texts(zb)
@@ -841,11 +924,11 @@ def compare(a: str | Path, b: str | Path, rel: float = 1e-12, labels: tuple[str,
                 continue
             sa, sb = ta.decode("utf-8", "replace"), tb.decode("utf-8", "replace")
             if _NUMBER.sub("#", sa) != _NUMBER.sub("#", sb):
-                diffs.append(f"{name}: differs")
+                diffs.append(f"{shown.get(name, name)}: differs")
                 continue
             for x, y in zip(_NUMBER.findall(sa), _NUMBER.findall(sb)):
                 fx, fy = float(x), float(y)
                 if abs(fx - fy) > rel * max(abs(fx), abs(fy), 1e-300):
-                    diffs.append(f"{name}: {x} != {y}")
+                    diffs.append(f"{shown.get(name, name)}: {x} != {y}")
                     break
     return diffs
