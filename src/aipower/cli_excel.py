@@ -12,6 +12,7 @@ import os
 import shlex
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from ._io import EXCEL_EXTRA, MissingExtraError, OutputExistsError
@@ -175,6 +176,10 @@ def _replaced(out: Path, names: list[str]) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in (out / f"{n}.xlsx" for n in names) if p.is_file()}
 
 
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
 def _kept(replaced: dict[Path, bytes], workbooks) -> list[str]:
     """Each replaced workbook that held inputs or sheets of its own (an analyst's scenario, override rows,
     a sheet of their own), kept beside the new one as NAME.previous.xlsx (never over an earlier copy): the
@@ -193,7 +198,7 @@ def _kept(replaced: dict[Path, bytes], workbooks) -> list[str]:
             continue
         copy = next(c for c in (path.with_name(f"{path.stem}.previous{'' if i == 1 else f'-{i}'}.xlsx")
                                 for i in range(1, 10_000)) if not c.exists())
-        atomic_write(copy, lambda tmp, data=data: tmp.write_bytes(data))
+        atomic_write(copy, partial(_write_bytes, data=data))
         notes.append(f"{path.name} held {', '.join(edits)}: the replaced workbook is kept as {copy.name}")
     return notes
 
