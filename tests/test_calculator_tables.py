@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import aipower
-from aipower import dc_driver
+from aipower import dc_driver, token_cost, training, us_gap
 from aipower._calc import calculator_defaults
 from aipower.calculator_tables import TABLES
 
@@ -153,3 +153,41 @@ def test_a_refusal_names_the_changed_input_not_an_unchanged_default_holding_the_
     sc = aipower.load_scenario("base", overrides={"token_cost.pue_us": [0.5, 1.3]})
     with pytest.raises(ValueError, match=r"^token_cost table, from token_cost.pue_us = \[0.5, 1.3\]: pue = 0.5: expected a PUE >= 1"):
         token_cost.table(sc)
+
+
+def _rows(table):
+    return table.set_index("row").drop(columns="unit").astype(float)
+
+
+def test_the_calculator_tables_rows_follow_from_each_other_and_the_scenario():
+    # relations a reader checks by hand, each from the table's own rows and the scenario's inputs: a rate
+    # 1000× off, an index against the wrong case, swapped capacity factors changed only the committed
+    # workbooks (whose check is "regenerate them")
+    sc = aipower.load_scenario("base")
+    t = _rows(token_cost.table(sc))
+    cases = ["china_low", "china_high", "us_low", "us_high"]
+    price_pue = t.loc["electricity price"] * t.loc["PUE"]
+    same_china = price_pue[["china_low", "china_high", "china_low", "china_high"]].to_numpy()
+    assert np.allclose(t.loc["cost index from electricity × PUE only", cases], price_pue.to_numpy() / same_china, rtol=1e-12)
+    kwh_per_week = t.loc["exported tokens"] * t.loc["energy per million tokens"]
+    assert np.allclose(t.loc["electricity embodied in exported tokens"],
+                       kwh_per_week * sc.get("token_cost.weeks_per_year") / 1e6, rtol=1e-12)  # kWh → GWh
+    energy = t.loc["electricity"]
+    china_total = t.loc["total", ["china_low", "china_high", "china_low", "china_high"]].to_numpy()
+    multiple = t.loc["US non-energy cost multiple needed for the seed-3 index"]
+    # the multiple of the US non-energy cost at which the US cost per hour is the seed index × China's
+    # (throughput equal): energy + multiple × (total − energy) = index × China's total
+    assert np.allclose(energy + multiple * (t.loc["total"] - energy), t.loc["seed-3 cost index"] * china_total, rtol=1e-12)
+
+    tr = _rows(training.table(sc))
+    assert np.allclose(tr.loc["power per accelerator (rack / accelerators)"],
+                       [sc.get("training.rack_power_kw")[i] / sc.get("training.accelerators_per_rack") for i in (0, 1)],
+                       rtol=1e-12)
+    assert np.allclose(tr.loc["MFU implied by the seed-2 duration at this goodput"],
+                       100 * tr.loc["overall utilization implied by the seed-2 duration"]
+                       / tr.loc["goodput (restart + half a checkpoint interval lost)"], rtol=1e-12)
+
+    g = _rows(us_gap.table(sc))
+    for tech, key in (("solar", "solar_capacity_factor"), ("wind", "wind_capacity_factor"), ("thermal", "gas_capacity_factor")):
+        firm = next(r for r in g.index if r.startswith(f"built: {tech} firm equivalent"))
+        assert np.allclose(g.loc[firm], g.loc[f"built: {tech} nameplate"] * sc.get(f"us_gap.{key}"), rtol=1e-12), tech

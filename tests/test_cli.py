@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+import aipower
 from aipower import calibration, load_scenario
 from aipower.cli import main
 
@@ -20,6 +22,18 @@ def test_run_prints_tables(capsys):
     for name in ("demand", "capacity", "generation", "hours", "re_share", "renewable requirement"):
         assert name in out
     assert "data_centers" in out
+    # the figures as printed, from the result (a share printed as 0.3 under a % header, a per-point figure
+    # 10× off and calculator rows at 2 digits had passed)
+    r = aipower.run("ai")
+    share = next(line for line in out.splitlines() if line.startswith("non_hydro_share"))
+    assert share.split()[1:] == [f"{v:.1%}" for v in r.re_share.loc["non_hydro_share"]]
+    q = r.requirement
+    assert (f"renewable requirement: {q.level_gw_per_year:,.1f} GW/yr of wind+solar in {q.first_year}-{q.last_year} for "
+            f"a 30% non-hydro share in 2030 ({0.01 / q.share_per_gw_per_year:,.1f} GW/yr per point of share)") in out
+    gap = aipower.us_gap.table(load_scenario("ai"))
+    row = gap.iloc[0]
+    shown = [f"{v:,.0f}" if 1e4 <= abs(v) < 1e12 else f"{v:.4g}" for v in row.drop(["row", "unit"]).astype(float)]
+    assert any(line.split()[-len(shown) - 1:-1] == shown for line in out.splitlines()), shown
 
 
 def test_run_states_the_target_share_as_given(tmp_path, capsys):
@@ -85,6 +99,13 @@ def test_tables_write_csvs_and_refuse_to_overwrite(tmp_path, capsys):
     # A byte-order mark, so Excel reads the text as UTF-8 and not in the system's code page
     raw = (tmp_path / "dc_capex.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "亿kWh".encode() in raw
+    # every number reads back as the API's float, bit for bit (ten digits had passed every test)
+    r = aipower.run("ai")
+    for name in ("demand", "capacity", "generation", "hours", "re_share"):
+        back = pd.read_csv(tmp_path / f"{name}.csv", encoding="utf-8-sig", index_col="row").drop(columns="unit")
+        back.columns = back.columns.astype(int)
+        want = getattr(r, name).astype(float)
+        assert (back.to_numpy() == want.to_numpy()).all() and list(back.index) == list(want.index), name
 
 
 @pytest.mark.parametrize("argv, message", [

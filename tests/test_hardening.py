@@ -454,3 +454,17 @@ def test_existing_targets_are_named_in_the_singular_or_plural(tmp_path):
         check_targets([tmp_path / "a.csv", tmp_path / "b.csv"])
     with pytest.raises(OutputExistsError, match=r"a\.csv exists: not overwriting it \(use --force / overwrite=True"):
         atomic_write_all({tmp_path / "a.csv": text_writer("x")})
+
+
+def test_atomic_write_refuses_an_existing_file_before_any_work(tmp_path):
+    # without its own check the file was still refused, but only once the work was done (a workbook built,
+    # a sweep run), and as one that "appeared while this command ran"
+    target = tmp_path / "mine.xlsx"
+    target.write_bytes(b"the analyst's")
+
+    def write(tmp):
+        raise AssertionError("the work ran")
+
+    with pytest.raises(OutputExistsError, match=r"mine\.xlsx exists: not overwriting it \(use --force / overwrite=True"):
+        atomic_write(target, write)
+    assert target.read_bytes() == b"the analyst's" and sorted(p.name for p in tmp_path.iterdir()) == ["mine.xlsx"]

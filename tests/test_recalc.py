@@ -564,6 +564,7 @@ def _data_and_formula(formula):
     ('=VALUE("1,000,000")', 1e6), ('=VALUE("12%")', 0.12), ('=VALUE(" $1,234.50 ")', 1234.5), ('=VALUE("(100)")', -100),
     ('=VALUE("2030-01-15")', 47498), ('=VALUE("12:30")', 0.5208333333333334), ('=VALUE("abc")', "#VALUE!"),
     ("=VALUE(TRUE)", "#VALUE!"), ('="1,000,000"*1', 1e6), ("=Data!B1+1", 1000001), ('="12%"+0', 0.12),
+    ("=SUM(Data!A2:A1)", 30), ("=SUM(Data!B2:A1)", 30),  # a range written backwards is the same range in Excel
     ('="0.125"*1', 0.125), ('="1,234.5"*1', 1234.5),  # read one way only where read as a number
     ('=NUMBERVALUE("1.234,5",",",".")', 1234.5), ('=NUMBERVALUE("35%")', 0.35), ('=NUMBERVALUE("35")', 35),
     ('=DATEVALUE("2030-02-01")', 47515), ('=MONTH("2030-02-01")', 2), ('=TIMEVALUE("12:30")', 0.5208333333333334),
@@ -608,6 +609,8 @@ def test_builtins_give_excel_s_results(tmp_path, formula, excel):
     ('=DATEVALUE("1.2.2030")', ["Calc!A1", "'1.2.2030' read as a date or time", "order of day and month"]),
     ('=MONTH("1/2/2030")', ["Calc!A1", "'1/2/2030' read as a date or time"]),
     ('=TIMEVALUE("12:30 PM")', ["Calc!A1", "'12:30 PM' read as a date or time"]),
+    # before 1900-03-01 Excel's serials count a 29 February 1900 that never was: not computed, refused
+    ('=VALUE("1900-02-15")', ["Calc!A1", "'1900-02-15' read as a number"]),
     ("=SUM(INDEX(Data!A1:A6,3))", ["Calc!A1", "SUM() got '30' from a function that may return a cell"]),
     ('=TEXT(5,"0.00E+00")', ["Calc!A1", "TEXT format '0.00E+00'"]),
     ('=TEXT(0.5,"h:mm AM/PM")', ["Calc!A1", "TEXT format"]),

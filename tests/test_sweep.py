@@ -195,6 +195,7 @@ def test_infeasible_samples_are_counted_not_silent():
     assert 0 < r.failed < 2000
     assert "coal generation" in r.first_failure and r.notes and str(r.failed) in r.notes[0]
     assert f"the percentiles describe the {2000 - r.failed} it accepts, not the distributions as given" in r.notes[0]
+    assert f"{r.failed} of 2000 samples ({r.failed / 2000:.1%}) were refused" in r.notes[0]  # a share, said as one
     # A feasible point with a range that is almost all infeasible: every one of 20 draws fails.
     every = load_scenario("base", overrides={"renewables.target_share": {"value": 0.69, "low": 0.69, "high": 0.99, "unit": "fraction"}})
     with pytest.raises(ValueError, match="every one of the 20 samples failed; the first: sample 0: coal generation"):
@@ -824,3 +825,24 @@ def test_a_tornado_row_with_a_refused_end_ranks_by_the_end_that_ran():
     one_side = abs(row["output_at_low"] - row["base"])
     position = list(t.index).index("renewables.target_share")
     assert all(s >= one_side for s in t["swing"].iloc[:position]) and all(s < one_side for s in t["swing"].iloc[position + 1:])
+
+
+def test_a_lognormal_in_a_converted_unit_keeps_its_sigma(tmp_path):
+    # sigma is of the log, so 亿kWh and TWh give the same spread: scaling it with the unit (÷10) collapsed a
+    # sweep's spread, and the inputs' own table showed the scaled value, so nothing looked wrong
+    def sweep_in(unit, median):
+        path = write(tmp_path, f"""
+            [scenario]
+            parent = "ai"
+            [demand.data_centers]
+            start = {{ value = {median}, unit = "{unit}", dist = "lognormal", median = {median}, sigma = 0.2 }}
+        """)
+        return sweep.run(path, 2_000, seed=3, outputs=["demand.total"])
+
+    yi, twh = sweep_in("亿kWh", 1500), sweep_in("TWh", 150)
+    pd.testing.assert_frame_equal(yi.tables["demand.total"], twh.tables["demand.total"], rtol=1e-12)
+    assert yi.tables["demand.total"].loc["P95", 2030] > yi.tables["demand.total"].loc["P5", 2030] + 10  # a spread
+
+
+def test_each_percentile_row_is_the_probability_it_names():
+    assert sweep.QUANTILES == {name: int(name[1:]) / 100 for name in sweep.STATS if name.startswith("P")}

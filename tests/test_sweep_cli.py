@@ -32,6 +32,17 @@ def test_sweep_writes_tables_and_refuses_to_overwrite(tmp_path, capsys):
     assert main(["sweep", "--samples", "1000", "--out", str(out), "--outputs", "hours.coal,demand.data_centers"]) == 2
     assert "not overwriting" in capsys.readouterr().err
     assert (out / "tornado.csv").read_text() == before
+    assert meta["latin"] is False
+    # what ran is what sweep.json says: Latin hypercube, and samples the model refused
+    refused = tmp_path / "refused"
+    ranges = tmp_path / "wide.toml"
+    ranges.write_text('[scenario]\nparent = "base"\n[renewables]\ntarget_share = { value = 0.6, low = 0.5, high = 0.9, '
+                      'unit = "fraction", source = "test" }\n', encoding="utf-8")
+    assert main(["sweep", "--scenario", str(ranges), "--samples", "2000", "--seed", "2", "--latin", "--out", str(refused),
+                 "--outputs", "hours.coal", "--no-progress"]) == 0
+    wide = json.loads((refused / "sweep.json").read_text())
+    api = sweep.run(ranges, 2000, seed=2, latin=True, outputs=["hours.coal"])
+    assert wide["latin"] is True and wide["failed"] == api.failed > 0
     assert main(["sweep", "--samples", "1000", "--out", str(out), "--force", "--tornado-year", "2028"]) == 0
     assert json.loads((out / "sweep.json").read_text())["tornado"]["year"] == 2028
     assert not list(out.glob(".*.tmp"))

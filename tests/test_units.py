@@ -107,3 +107,25 @@ def test_mw_per_year_converts_for_additions_and_mw_stays_the_calculators_own_uni
     gw = aipower.run("ai", overrides={"supply.coal.additions": [
         {"method": "increment", "years": [2025, 2035], "value": 30, "unit": "GW/yr", "source": "t"}]})
     assert mw.capacity.equals(gw.capacity)
+
+
+# Each unit's factor from its definition (亿 = 10^8, 万 = 10^4, kWh → TWh ÷ 10^9, kW → GW ÷ 10^6), written
+# out here and not read from the table it checks: 万kW read as 亿kW (10^4× off) passed every test
+_DEFINED = {
+    "TWh": (1.0, "TWh"), "yi kWh": (1e8 / 1e9, "TWh"), "亿kWh": (1e8 / 1e9, "TWh"),
+    "GW": (1.0, "GW"), "yi kW": (1e8 / 1e6, "GW"), "亿kW": (1e8 / 1e6, "GW"),
+    "wan kW": (1e4 / 1e6, "GW"), "万kW": (1e4 / 1e6, "GW"),
+    "GW/yr": (1.0, "GW/yr"), "yi kW/yr": (1e8 / 1e6, "GW/yr"), "亿kW/yr": (1e8 / 1e6, "GW/yr"),
+    "wan kW/yr": (1e4 / 1e6, "GW/yr"), "万kW/yr": (1e4 / 1e6, "GW/yr"), "MW/yr": (1e-3, "GW/yr"),
+    "TWh/yr": (1.0, "TWh/yr"), "yi kWh/yr": (1e8 / 1e9, "TWh/yr"), "亿kWh/yr": (1e8 / 1e9, "TWh/yr"),
+    "fraction": (1.0, "fraction"), "%": (0.01, "fraction"), "fraction/yr": (1.0, "fraction/yr"), "%/yr": (0.01, "fraction/yr"),
+    "TWh per GW-year": (1.0, "TWh per GW-year"), "yi kWh per GW-year": (1e8 / 1e9, "TWh per GW-year"),
+    "亿kWh per GW-year": (1e8 / 1e9, "TWh per GW-year"),
+}
+
+
+def test_every_unit_converts_by_its_definition():
+    assert set(units.known_units()) == set(_DEFINED)
+    for unit, (factor, model) in _DEFINED.items():
+        value, got_unit = units.to_model_unit(3.0, unit)
+        assert got_unit == model and value == pytest.approx(3.0 * factor, rel=1e-15), unit

@@ -60,15 +60,17 @@ def test_each_workbook_says_which_release_built_it(built):
 
 def test_compare_finds_a_changed_number(built, tmp_path):
     src = built / "china_balance.xlsx"
-    bad = tmp_path / "bad.xlsx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w") as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet2.xml":
-                data = re.sub(rb"<v>(\d+\.\d+)</v>", lambda m: b"<v>" + str(float(m.group(1)) * 1.001).encode() + b"</v>",
-                              data, count=1)
-            zout.writestr(info, data)
-    assert workbooks.compare(src, bad)
+    # a change of 1e-9 is found (a tolerance of 1e-4 passed a 1.001 change being found); 1e-14 is rounding
+    for factor, found in ((1.001, True), (1 + 1e-9, True), (1 + 1e-14, False)):
+        bad = tmp_path / "bad.xlsx"
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w") as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if info.filename == "xl/worksheets/sheet2.xml":
+                    data = re.sub(rb"<v>(\d+\.\d+)</v>", lambda m: b"<v>" + repr(float(m.group(1)) * factor).encode()
+                                  + b"</v>", data, count=1)
+                zout.writestr(info, data)
+        assert bool(workbooks.compare(src, bad)) is found, factor
 
 
 def _formulas(path: Path) -> dict[tuple[str, int, int], str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import aipower
+from aipower import dc_power, onsite_power, rack_power, token_cost, training, units, us_gap
 from aipower import xlfunctions as xf
 from aipower.xlfunctions import REGISTRY, XlError
 
@@ -1213,3 +1215,62 @@ def test_an_edited_data_file_is_read_again_by_the_next_worksheet_call(tmp_path, 
     monkeypatch.undo()
     actuals._EDITION.clear()
     xf.clear_cache()
+
+
+# (worksheet call, the same through the Python API): arguments chosen so that a swapped, dropped or
+# rescaled argument changes the result (no 1s, no two alike)
+_SAME_AS_API = [
+    (lambda: xf.AIP_DC_CAPACITY_FROM_CAPEX(1300.0, 117.0),
+     lambda: dc_power.capacity_from_capex_gw(capex_yi_rmb=1300.0, capex_per_watt_rmb=117.0)),
+    (lambda: xf.AIP_DC_ENERGY_FROM_CAPACITY(0.83, 4.7),
+     lambda: dc_power.energy_from_capacity_twh(capacity_gw=0.83, twh_per_gw_year=4.7)),
+    (lambda: xf.AIP_DC_CHIP_POWER_FROM_CAPEX(1300.0, 0.55, 625.0),
+     lambda: dc_power.chip_power_from_capex_gw(capex_yi_rmb=1300.0, chip_share_of_capex=0.55, chip_cost_per_watt_rmb=625.0)),
+    (lambda: xf.AIP_DC_ENERGY_FROM_IT_POWER(0.16, 1.45, 0.7, 8000.0),
+     lambda: dc_power.energy_from_it_power_twh(it_power_gw=0.16, pue=1.45, load_factor=0.7, hours=8000.0)),
+    (lambda: xf.AIP_DC_ENERGY_FROM_IT_POWER(0.16, 1.45, 0.7),
+     lambda: dc_power.energy_from_it_power_twh(it_power_gw=0.16, pue=1.45, load_factor=0.7)),
+    (lambda: xf.AIP_CLUSTER_POWER_MW(100_000.0, 700.0, 1.59),
+     lambda: dc_power.cluster_power_mw(accelerators=100_000.0, watts_per_accelerator=700.0, pue=1.59)),
+    (lambda: xf.AIP_TOKEN_ENERGY_KWH(1.275, 1.2, 1070.0),
+     lambda: token_cost.energy_per_million_tokens_kwh(it_power_kw=1.275, pue=1.2, tokens_per_second=1070.0)),
+    (lambda: xf.AIP_US_GAP_PER_YEAR(80.0, 60.0),
+     lambda: us_gap.gap_per_year(needed_gw_per_year=80.0, built_gw_per_year=60.0)),
+    (lambda: xf.AIP_FIRM_EQUIVALENT_GW([[30.0], [50.0]], [[0.9], [0.25]]),
+     lambda: us_gap.firm_equivalent_gw(nameplate_gw=[30.0, 50.0], capacity_factor=[0.9, 0.25])),
+    (lambda: xf.AIP_ONSITE_LIFETIME_COST(600.0, 20.0, 5.0, 0.07),
+     lambda: onsite_power.lifetime_cost(capex=600.0, opex_per_year=20.0, years=5, discount_rate=0.07)["total"]),
+    (lambda: xf.AIP_RACK_CURRENT_A(1_000_000.0, 54.0), lambda: rack_power.current_a(power_w=1_000_000.0, voltage_v=54.0)),
+    (lambda: xf.AIP_RACK_LOSS_FRACTION(1_000_000.0, 800.0, 200.0, 20.0),
+     lambda: rack_power.loss_fraction(power_w=1_000_000.0, voltage_v=800.0, mass_kg=200.0, length_m=20.0)),
+    (lambda: xf.AIP_RACK_COPPER_KG(1_000_000.0, 800.0, 0.006, 20.0),
+     lambda: rack_power.copper_mass_for_loss_kg(power_w=1_000_000.0, voltage_v=800.0, loss_fraction_target=0.006, length_m=20.0)),
+    (lambda: xf.AIP_TRAINING_DAYS(1e26, 25_000.0, 2.5e15, 0.4, 0.9),
+     lambda: training.training_time_s(training_flops=1e26, accelerators=25_000.0, peak_flops_per_s=2.5e15, utilization=0.4,
+                                      goodput=0.9) / (24 * 3600)),
+    (lambda: xf.AIP_TRAINING_ENERGY_MWH(25_000.0, 1.4, 1.3, 90.0),
+     lambda: training.training_energy_mwh(accelerators=25_000.0, power_kw_per_accelerator=1.4, pue=1.3, time_s=90 * 24 * 3600)),
+    (lambda: xf.AIP_GOODPUT(0.53, 0.25, 0.5),
+     lambda: training.goodput(interruption_interval_h=0.53, restart_h=0.25, checkpoint_interval_h=0.5)),
+    (lambda: xf.AIP_UTILIZATION_HOURS(5300.0, 1170.0), lambda: units.twh_per_gw_to_hours(5300.0, 1170.0)),
+    (lambda: xf.AIP_ENERGY_TWH(100.0, 4000.0), lambda: units.gw_hours_to_twh(100.0, 4000.0)),
+    (lambda: xf.AIP_TO_MODEL_UNIT(5000.0, "亿kWh"), lambda: units.to_model_unit(5000.0, "亿kWh")[0]),
+]
+
+
+def _called(sheet):
+    return next(n for n in sheet.__code__.co_names if n.startswith("AIP_"))
+
+
+@pytest.mark.parametrize("sheet, api", _SAME_AS_API, ids=[_called(s) for s, _ in _SAME_AS_API])
+def test_every_calculator_function_is_its_python_api_call(sheet, api):
+    # a wrapper's own arithmetic (days × seconds per day, a unit factor, which argument goes where)
+    # was pinned by nothing: a day of 3600 s gave a training energy 24× too small, unseen
+    got, want = sheet(), float(api())
+    assert isinstance(got, float) and got == want and math.isfinite(want)
+
+
+def test_every_calculator_function_is_compared_with_its_python_api_call():
+    tested_elsewhere = {"AIP_CALC_TABLE", "AIP_CALC", "AIP_TOKEN_COST", "AIP_CAGR"}  # tables and the tests above
+    calculators = {n for n, f in xf.REGISTRY.items() if f.category in ("calculators", "units")}
+    assert calculators - tested_elsewhere == {_called(s) for s, _ in _SAME_AS_API}

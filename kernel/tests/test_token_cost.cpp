@@ -84,6 +84,10 @@ TEST_CASE("bad inputs name the argument") {
     zero.tokens_per_second = 1.0;
     CHECK_THROWS(cost_per_million_tokens(zero), "all cost components are zero");
     CHECK_THROWS(depreciation_per_hour(1.0, 0.0, 8760.0), "life_years = 0");
+    // a year has at most 8,784 hours (a leap year): more would spread the price too thin
+    CHECK_NEAR(depreciation_per_hour(87840.0, 1.0, 8784.0), 10.0, 1e-12);
+    CHECK_THROWS(depreciation_per_hour(1.0, 5.0, 9000.0), "hours_per_year = 9000: expected a number in [1, 8784]");
+    CHECK_THROWS(depreciation_per_hour(1.0, 5.0, 0.5), "hours_per_year = 0.5");
     CHECK_THROWS(calibrate_overheads(1.0, 1.0, 1.5, 0.0), "network_share = 1.5");
 }
 
