@@ -379,3 +379,13 @@ def test_a_refusal_caused_by_a_number_without_its_unit_says_how_it_was_read():
                             "(override) is read in TWh, the scenario writes it in yi kWh: for that, give '2880 yi kWh')")
     # with its unit, the same number runs
     assert aipower.run("base", overrides={"demand.data_centers.start": "2880 亿kWh"}).demand.loc["data_centers", 2024] == 288.0
+
+
+@pytest.mark.parametrize("end", [2036, 2100])
+def test_a_horizon_one_year_past_its_lists_names_the_first_list_and_its_line(end):
+    # the coverage check stopping a year short left the kernel to refuse, without file or line; 2100, the
+    # last year the kernel takes, is a horizon the lists fall short of, not a year refused
+    with pytest.raises(ValueError) as err:
+        aipower.run("base", overrides={"horizon.end_year": end})
+    assert re.search(rf"base\.toml:\d+: demand\.population: year 2036 is not covered by any segment of "
+                     rf"demand\.population\.segments \(the horizon runs to {end}: horizon\.end_year in override\)", str(err.value))
