@@ -173,3 +173,31 @@ def test_a_refused_actual_names_the_data_row_it_was_read_from(data_with_row, row
         aipower.run("base")
     assert said in str(info.value)
     assert str(info.value).endswith(f"(read from the data: {series} {year}, {folder / name}:{line})")
+
+
+def test_aipower_data_names_a_folder_of_the_analyst_s_own_data_files(tmp_path, monkeypatch):
+    # the only way to an edition of one's own was editing the installed package (lost with an upgrade)
+    import aipower
+    from importlib import resources
+
+    packaged = resources.files("aipower.data").joinpath(actuals._FILES[0]).read_text(encoding="utf-8")
+    mine = packaged.replace("hours_coal,2024,4627.63,", "hours_coal,2024,4500,")
+    assert mine != packaged
+    (tmp_path / actuals._FILES[0]).write_text(mine, encoding="utf-8")
+    before = aipower.run("base")
+    try:
+        monkeypatch.setenv(actuals.DATA_ENV, str(tmp_path))
+        after = aipower.run("base")  # the next load reads the folder's file, the other file as packaged
+        assert after.hours.loc["coal", 2024] == pytest.approx(4500, rel=1e-12) and before.hours.loc["coal", 2024] != pytest.approx(4500)
+        assert [f["path"] for f in actuals.files()] == [f"{actuals.DATA_ENV}/{actuals._FILES[0]}",
+                                                        f"aipower/data/{actuals._FILES[1]}"]
+        for folder, words in ((tmp_path / "none", "not a folder"), (tmp_path / "empty", "the folder holds none of")):
+            if folder.name == "empty":
+                folder.mkdir()
+            monkeypatch.setenv(actuals.DATA_ENV, str(folder))
+            with pytest.raises(ValueError, match=rf"^{actuals.DATA_ENV} = '{re.escape(str(folder))}': {words}"):
+                aipower.run("base")
+    finally:
+        monkeypatch.delenv(actuals.DATA_ENV)
+        actuals._EDITION.clear()
+    assert aipower.run("base").hours.loc["coal", 2024] == before.hours.loc["coal", 2024]

@@ -318,3 +318,18 @@ def test_a_cluster_failure_is_told_from_an_error_of_the_model():
     message = str(sweep._lost("tcp://h:8786", "the scheduler stopped answering", OSError("reset")))
     assert message == ("dask = 'tcp://h:8786': the scheduler stopped answering (OSError: reset); the sweep stopped "
                        "and nothing was written")
+
+
+def test_a_worker_reading_other_data_files_is_refused_not_merged():
+    # the scenario is read on the worker, actuals included: a worker with other data files (edited, or
+    # AIPOWER_DATA set on one side) gave other numbers for its share of the chunks, without a word
+    from aipower import actuals, load_scenario
+
+    job = sweep._Job("other-data", load_scenario("ai_ranges"), ("hours.coal",), (), 0, False, 10, sweep.DEFAULT_ALPHA, 1,
+                     "0" * 64)
+    with pytest.raises(ValueError, match=r"a Dask worker reads other data files \(data sha256 [0-9a-f]{12}…\) than this "
+                                         r"process \(000000000000…\): give the workers the same data files"):
+        sweep._run_chunk(job, 0, 10)
+    assert job.token not in sweep._WORKER_MODELS
+    same = sweep._Job("same-data", job.scenario, ("hours.coal",), (), 0, False, 10, sweep.DEFAULT_ALPHA, 1, actuals.digest())
+    sweep._prepared(same)  # the same data: prepared

@@ -18,12 +18,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from . import _kernel, units
 from ._calc import _whole
 
 _FILES = ("china_power_actuals.csv", "supplementary_actuals.csv")
+#: A folder whose copies of the data files are read instead of the packaged ones (each file it holds;
+#: the others as packaged): an analyst's own edition, kept outside the installed package.
+DATA_ENV = "AIPOWER_DATA"
 
 
 @dataclass(frozen=True)
@@ -72,14 +77,30 @@ def files() -> list[dict[str, str]]:
     return [dict(f) for f in _read()[1]]
 
 
+def _data_files() -> list[tuple[Any, str]]:
+    """Each data file to read and how a record names it: from the folder AIPOWER_DATA names where it holds
+    the file (named 'AIPOWER_DATA/<file>': no machine path in a result), else the packaged one."""
+    folder = os.environ.get(DATA_ENV, "")
+    own = Path(folder).expanduser() if folder.strip() else None
+    if own is not None:
+        if not own.is_dir():
+            raise ValueError(f"{DATA_ENV} = {folder!r}: not a folder; expected a folder holding one or both of "
+                             f"{', '.join(_FILES)} (or {DATA_ENV} unset, for the packaged data)")
+        if not any((own / name).is_file() for name in _FILES):  # every file packaged: the user's would be ignored
+            raise ValueError(f"{DATA_ENV} = {folder!r}: the folder holds none of {', '.join(_FILES)}; expected "
+                             f"one or both (a file it lacks is read as packaged)")
+    return [(own / name, f"{DATA_ENV}/{name}") if own is not None and (own / name).is_file()
+            else (resources.files("aipower.data").joinpath(name), f"aipower/data/{name}") for name in _FILES]
+
+
 def file_stamps() -> tuple[int, ...]:
     """Each data file's inode, size and modification time: the actuals are read again when one changes
-    (a row added while a worksheet session or a server runs), and a cache of results keyed by them
-    (the worksheet functions') is renewed with them."""
+    (a row added while a worksheet session or a server runs, AIPOWER_DATA set to another folder), and a
+    cache of results keyed by them (the worksheet functions') is renewed with them."""
     stamps: list[int] = []
-    for name in _FILES:
+    for file, _ in _data_files():
         try:
-            st = os.stat(str(resources.files("aipower.data").joinpath(name)))
+            st = os.stat(str(file))
         except OSError:  # not a plain file (a zipped package): read once, as packaged
             continue
         stamps += [st.st_ino, st.st_size, st.st_mtime_ns]
@@ -112,12 +133,11 @@ def _read_edition(stamps: tuple[int, ...]) -> tuple[dict[tuple[str, int], Actual
     out: dict[tuple[str, int], Actual] = {}
     lines: dict[tuple[str, int], str] = {}
     read = []
-    for name in _FILES:
-        file = resources.files("aipower.data").joinpath(name)
+    for file, recorded in _data_files():
         data = file.read_bytes()
-        # recorded by its place in the package (no machine path in a result); named in full in an error,
-        # where the maintainer is to edit it
-        read.append({"path": f"aipower/data/{name}", "sha256": hashlib.sha256(data).hexdigest()})
+        # recorded by its place in the package or AIPOWER_DATA (no machine path in a result); named in
+        # full in an error, where the maintainer is to edit it
+        read.append({"path": recorded, "sha256": hashlib.sha256(data).hexdigest()})
         parse(data, str(file), out, lines)
     return out, tuple(read), lines
 

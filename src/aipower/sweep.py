@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _calc, units
+from . import _calc, actuals, units
 from . import uncertainty as _uncertainty
 from ._build import _SEGMENT_VALUES
 from ._kernel import sweep as _k
@@ -377,6 +377,7 @@ class _Job:
     samples: int
     alpha: float
     threads: int
+    data_sha256: str = ""  # the client's actuals (actuals.digest()): a worker reading others is refused
 
 
 _WORKER_MODELS: dict[str, tuple[_k.Model, list[_k.Distribution]]] = {}
@@ -384,6 +385,14 @@ _WORKER_MODELS: dict[str, tuple[_k.Model, list[_k.Distribution]]] = {}
 
 def _prepared(job: _Job) -> tuple[_k.Model, list[_k.Distribution]]:
     if job.token not in _WORKER_MODELS:
+        actuals.refresh()
+        if job.data_sha256 and actuals.digest() != job.data_sha256:
+            # the scenario is read on the worker, actuals included: other data files (edited, or AIPOWER_DATA
+            # set on one side only) gave other numbers for this worker's share of the chunks, without a word
+            raise ValueError(f"a Dask worker reads other data files (data sha256 {actuals.digest()[:12]}…) than this "
+                             f"process ({job.data_sha256[:12]}…): give the workers the same data files "
+                             f"({actuals.DATA_ENV} set alike, or the same packaged edition); `aipower version` on "
+                             "each machine shows its data_sha256")
         inputs, _, sc = model_inputs(job.scenario)
         bindings = [UncertainInput(b, b, "", 0.0, dict(items), "", "") for b, items in job.dists]
         model = _model(sc, inputs, bindings, job.outputs)
@@ -823,7 +832,7 @@ def run(scenario: str | Path | Scenario = "ai_ranges", samples: int = 10_000, *,
                 workers = _workers_with_this_aipower(client, dask, unused)
                 job = _Job(uuid.uuid4().hex, sc, chosen,
                            tuple((u.binding, tuple(sorted(u.dist.items()))) for u in uncertain),
-                           seed, latin, samples, alpha, on_worker)
+                           seed, latin, samples, alpha, on_worker, actuals.digest())
                 futures = client.map(_run_chunk, [job] * len(chunks), [c[0] for c in chunks], [c[1] for c in chunks],
                                      pure=False, workers=workers, allow_other_workers=False)
                 counts = {f.key: c[1] for f, c in zip(futures, chunks)}
