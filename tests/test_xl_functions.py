@@ -1274,3 +1274,15 @@ def test_every_calculator_function_is_compared_with_its_python_api_call():
     tested_elsewhere = {"AIP_CALC_TABLE", "AIP_CALC", "AIP_TOKEN_COST", "AIP_CAGR"}  # tables and the tests above
     calculators = {n for n, f in xf.REGISTRY.items() if f.category in ("calculators", "units")}
     assert calculators - tested_elsewhere == {_called(s) for s, _ in _SAME_AS_API}
+
+
+def test_a_calculator_row_is_found_after_an_override_changes_the_input_its_label_states():
+    # 'built: solar firm equivalent (cf 25%)' became '(cf 30%)' with the factor overridden: the cell
+    # that looked the row up by its label gave #VALUE!
+    cf = [["us_gap.solar_capacity_factor", 0.3]]
+    want = xf.AIP_CALC("us_gap", "built: solar firm equivalent (cf 30%)", "low", "base", cf)
+    assert want == 45 * 0.3
+    for label in ("built: solar firm equivalent (cf 25%)", "built: solar firm equivalent", "Built: Solar firm equivalent"):
+        assert xf.AIP_CALC("us_gap", label, "low", "base", cf) == want, label
+    err = xf.AIP_CALC("us_gap", "built: firm equivalent", "low", "base", cf)  # not one row: refused
+    assert isinstance(err, XlError) and "'built: firm equivalent' is not a row of the us_gap table" in err

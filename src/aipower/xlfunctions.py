@@ -729,6 +729,17 @@ def _choice(given: str, choices: Sequence[str]) -> str | None:
     return folded[0] if len(folded) == 1 else None
 
 
+def _unbracketed(given: str, rows: Sequence[str]) -> str | None:
+    """The one row that `given` names once the bracketed parts of both are set aside: a label that states an
+    input ('built: solar firm equivalent (cf 25%)') changes with an override of that input, and a cell that
+    looked it up by its old label then failed."""
+    def bare(text: str) -> str:
+        return " ".join(re.sub(r"\([^()]*\)", " ", text).split()).casefold()
+
+    found = [r for r in rows if bare(r) == bare(given)]
+    return found[0] if len(found) == 1 and bare(given) else None
+
+
 def _lookup(df: pd.DataFrame, what: str, row: str, year: int, table: str) -> float:
     row = _choice(row, [str(r) for r in df.index]) or row
     if row not in df.index:
@@ -1286,7 +1297,8 @@ if CALCULATOR_TABLES:
                           "low, high, china_low, us_high, dc_54v, or a year).",
               "a number in the row's unit (the table's unit column); in percent where the column's name ends in _pct; "
               "the column 'unit' gives that unit as text",
-              [CALC_NAME, Param("row", "Row label as in AIP_CALC_TABLE's first column, e.g. 'total' or 'gap'.", "text"),
+              [CALC_NAME, Param("row", "Row label as in AIP_CALC_TABLE's first column, e.g. 'total' or 'gap'. A part in brackets, "
+                                  "which may state an input ('(cf 25%)'), may differ or be left out.", "text"),
                Param("column", "Column: a case (low, high, china_low, us_high, dc_54v, dc_800v) or a year (number).",
                      "text"), SCENARIO, OVERRIDES, BASE_YEAR], category="calculators",
               example='=AIP_CALC("us_gap", "gap", "high", "base")')
@@ -1294,7 +1306,7 @@ if CALCULATOR_TABLES:
         df = _calc_table(_scenario_key(scenario), overrides, base_year, _calc_name(name))
         label = df.columns[0]
         rows = [str(r) for r in df[label]]
-        row = _choice(row, rows) or row
+        row = _choice(row, rows) or _unbracketed(row, rows) or row
         if row not in rows:
             raise ArgError("row", f"'{row}' is not a row of the {name} table; rows: {'; '.join(rows[:40])}")
         cols = [str(c) for c in df.columns[1:]]
