@@ -536,7 +536,8 @@ def test_names_the_engine_cannot_read_are_refused(tmp_path, text, words):
 
 
 # Built-ins as Excel computes them (the `formulas` library differs on these)
-_DATA = {"A1": 10, "A2": 20, "A3": "30", "A4": True, "A6": 2.5, "B1": "1,000,000", "B2": "2.880"}
+_DATA = {"A1": 10, "A2": 20, "A3": "30", "A4": True, "A6": 2.5, "B1": "1,000,000", "B2": "2.880",
+         "C1": "apple", "C2": "pear", "C3": "apple"}
 
 
 def _data_and_formula(formula):
@@ -567,7 +568,11 @@ def _data_and_formula(formula):
     ("=SUM(Data!A2:A1)", 30), ("=SUM(Data!B2:A1)", 30),  # a range written backwards is the same range in Excel
     ('="0.125"*1', 0.125), ('="1,234.5"*1', 1234.5),  # read one way only where read as a number
     ('=NUMBERVALUE("1.234,5",",",".")', 1234.5), ('=NUMBERVALUE("35%")', 0.35), ('=NUMBERVALUE("35")', 35),
-    ('=DATEVALUE("2030-02-01")', 47515), ('=MONTH("2030-02-01")', 2), ('=TIMEVALUE("12:30")', 0.5208333333333334),
+    ('=DATEVALUE("2030-02-01")', 47515),
+    # text criteria are no dates: the date check must leave them to the criteria (they were refused)
+    ('=COUNTIF(Data!C1:C3,"apple")', 2), ('=SUMIF(Data!C1:C3,"apple",Data!A1:A3)', 40),
+    ('=SUMIFS(Data!A1:A3,Data!C1:C3,"pear")', 20), ('=COUNTIF(Data!C1:C3,"<>pear")', 2),
+    ('=COUNTIFS(Data!C1:C2,"apple",Data!A1:A2,">5")', 1), ('=MONTH("2030-02-01")', 2), ('=TIMEVALUE("12:30")', 0.5208333333333334),
     ('="Q1 2030"*1', "#VALUE!"),
     ('=TEXT(1234.5,"#,##0")', "1,235"), ('=TEXT(0.285,"0%")', "29%"), ('=TEXT(0.285,"0.0%")', "28.5%"),
     ('=TEXT(1.005,"0.00")', "1.01"), ('=TEXT(-1234.5,"$#,##0.00")', "-$1,234.50"), ('=TEXT(5,"0.0#")', "5.0"),

@@ -383,11 +383,14 @@ def _date_text(original: Any) -> Any:
     '1.2.2030' are 2 January or 1 February by the order of day and month, and month names and AM/PM
     are read in the settings' language."""
     def text2datetime(date_text: Any) -> Any:
+        # the library's own refusal first (an AssertionError for 'apple': no date), which its criteria
+        # (SUMIF(A1:A3,"apple",…)) take as plain text; only text it does read as a date is checked
+        read = original(date_text)
         s = str(date_text).strip(" ")
         if not (_ISO_DATE.match(s) or _TIME.match(s)):
             raise _Refused(_by_locale(date_text, "as a date or time", "the order of day and month, the names of "
                                       "months; expected text yyyy-mm-dd or hh:mm, or a date's number"))
-        return original(date_text)
+        return read
 
     text2datetime._aip_locale_free = True  # type: ignore[attr-defined]
     return text2datetime
