@@ -237,6 +237,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, overwrite: 
     tmp: Path | None = None
     try:
         tmp = _written_temp(path, write)
+        raise_if_stopped()  # a stop Python discarded (inside a weakref finalizer, a __del__): nothing is renamed
         _replace(tmp, path, overwrite=overwrite)
     except BaseException:
         if tmp is not None:

@@ -319,7 +319,9 @@ def error_text(exc: BaseException, where: Path | None = None, base_year: int | N
     undoing could not remove or restore (a folder turned read-only meanwhile) are named after it."""
     text = _error_text(exc, where, base_year)
     left = getattr(exc, "aipower_left", None)
-    return f"{text}; could not remove or restore {', '.join(map(str, left))}" if left else text
+    text = f"{text}; could not remove or restore {', '.join(map(str, left))}" if left else text
+    # one line, as a log's reader greps it: a formula quoted with its line breaks (Alt+Enter) spanned three
+    return " ⏎ ".join(line.strip() for line in text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 def _error_text(exc: BaseException, where: Path | None, base_year: int | None) -> str:

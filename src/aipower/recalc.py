@@ -41,7 +41,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from ._io import MissingExtraError, OutputExistsError, atomic_write, check_targets
+from ._io import MissingExtraError, OutputExistsError, atomic_write, check_targets, raise_if_stopped
 
 # The versions of the `formulas` library whose internals the engine adapts (its operators, text
 # conversion and tokenizer): the excel extra's bound in pyproject.toml
@@ -1654,6 +1654,7 @@ class Book:
             ranges = [c.array for c in dynamic]
             for n, (key, _) in enumerate(cells, start=1):
                 self.value(*key)
+                raise_if_stopped()  # a Ctrl-C or SIGTERM lost inside the library's finalizers stops here
                 if progress is not None and (n % 500 == 0 or n == len(cells)):
                     progress(n, len(cells))
             if ranges == [c.array for c in dynamic]:
