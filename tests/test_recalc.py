@@ -1352,3 +1352,20 @@ def test_recalc_renews_the_template_s_stamp_of_code_and_data_and_keeps_the_user_
     assert '"aipower data sha256"><vt:lpwstr>' + aipower.actuals.digest() + "<" in custom and "0" * 64 not in custom
     assert f'"aipower version"><vt:lpwstr>{aipower.__version__}<' in custom
     assert '"analyst"><vt:lpwstr>0.1.0 review<' in custom  # not aipower's: as it was
+
+
+def test_randbetween_draws_a_whole_number_in_each_cell(tmp_path):
+    # the library's RANDBETWEEN(1,6) gave 4.6359…, the same in every cell (its constant arguments folded)
+    def fill(wb):
+        ws = wb.active
+        ws.title = "Calc"
+        for r in range(1, 13):
+            ws[f"A{r}"] = "=RANDBETWEEN(1,6)"
+        ws["B1"], ws["B2"], ws["B3"] = "=RANDBETWEEN(5,1)", "=RANDBETWEEN(1.5,1.7)", "=RANDBETWEEN(2.5,3.5)"
+
+    src = _named_book(tmp_path, "rand", fill)
+    recalc.recalc_file(src, tmp_path / "out.xlsx")
+    got = stored_values(tmp_path / "out.xlsx")
+    draws = [got[("Calc", r, 0)] for r in range(12)]
+    assert all(d in (1, 2, 3, 4, 5, 6) for d in draws) and len(set(draws)) > 1, draws  # all alike: 6^-11
+    assert [got[("Calc", r, 1)] for r in range(3)] == ["#NUM!", "#NUM!", 3]

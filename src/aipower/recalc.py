@@ -256,6 +256,8 @@ def _omitting(f: Any, positions: tuple[int, ...]) -> Any:
 #   TEXT                               number formats rounded like Excel ("#,##0" of 1234.5: 1,235);
 #                                      formats it cannot reproduce are refused
 #   TRIM                               inner runs of spaces become one space
+#   RANDBETWEEN                        a whole number, drawn in each cell (the library's was fractional
+#                                      and, with constant arguments, one value for every cell)
 #   N                                  TRUE and FALSE are 1 and 0 (the library kept the logical value)
 #   REPT, text results                 #VALUE! beyond a cell's 32,767 characters
 #   = <> < <= > >=                     numbers compared to 15 significant digits (0.1+0.2=0.3)
@@ -949,7 +951,23 @@ def _builtins() -> dict[str, Any]:
     from formulas.functions import COMPILING, wrap_impure_func
 
     out["INDEX"] = {"extra_inputs": {COMPILING: False}, "function": wrap_impure_func(wrap_func(_index, ranges=True))}
+    # RANDBETWEEN: a whole number, drawn again in each cell (the library's gave 4.6359… and, with constant
+    # arguments, one value folded into every cell)
+    out["RANDBETWEEN"] = {"extra_inputs": {COMPILING: False},
+                          "function": wrap_impure_func(wrap_ufunc(_randbetween, input_parser=lambda *a: a))}
     return out
+
+
+def _randbetween(bottom: Any, top: Any) -> Any:
+    """RANDBETWEEN as Excel: a whole number from ROUNDUP(bottom) to ROUNDDOWN(top), #NUM! if there is none."""
+    from formulas.functions import Error
+
+    if isinstance(bottom, (bool, np.bool_)) or isinstance(top, (bool, np.bool_)):
+        return Error.errors["#VALUE!"]
+    low, high = math.ceil(_number(bottom)), math.floor(_number(top))
+    if low > high:
+        return Error.errors["#NUM!"]
+    return float(np.random.randint(low, high + 1))
 
 
 def _rept(text: Any, times: Any) -> str:
