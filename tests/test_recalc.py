@@ -1284,6 +1284,16 @@ def test_a_workbook_beyond_the_total_size_cells_or_formula_length_is_refused_bef
                                            "smaller workbook)\n")
     monkeypatch.undo()
 
+    # formulas beyond the memory the machine has: said by the estimate, before the out-of-memory killer
+    monkeypatch.setattr(recalc, "_available_memory", lambda: 3 * recalc.FORMULA_CELL_BYTES)
+    recalc.recalc_file(_with_sheet_xml(tmp_path, "two.xlsx", cells), tmp_path / "two_out.xlsx")  # 2 formulas fit
+    three = _with_sheet_xml(tmp_path, "three.xlsx", cells + '<row r="3"><c r="B3"><f>1</f></c><c r="C3"><f>2</f></c></row>')
+    with pytest.raises(recalc.UnreadableWorkbook, match=r"its 4 formula cells need about 0\.0 GiB to recalculate "
+                                                        r"\(33 KiB each\), and this machine has 0\.0 GiB available"):
+        recalc.recalc_file(three, tmp_path / "out.xlsx")
+    monkeypatch.undo()
+    assert recalc._available_memory() is None or recalc._available_memory() > 0
+
     long = _with_sheet_xml(tmp_path, "long.xlsx", f'<row r="1"><c r="A1"><f>{"+".join(["1"] * 4097)}</f></c></row>')
     with pytest.raises(recalc.UnreadableWorkbook, match=r"S!A1 holds a formula of 8,194 characters: expected at "
                                                         r"most 8,192 \(Excel's limit\)"):
