@@ -176,3 +176,18 @@ def test_a_path_from_a_series_is_declared_as_an_array_or_a_series():
     got = dc_power.capex_driven_path(start_twh=1.0, capex_yi_rmb=pd.Series([100.0, 200.0], index=[2025, 2026]),
                                      capex_per_watt_rmb=100.0, twh_per_gw_year=8.0, first_year_fraction=0.5)
     assert isinstance(got, pd.Series)
+
+
+def test_the_capex_route_s_mid_case_is_the_mean_of_its_paths_and_holds_after_the_capex_ends():
+    # mid returning the low path (496.6 instead of 798.7 TWh in 2030), or capex held after its last year,
+    # passed every test
+    import aipower
+
+    route = {"demand.data_centers.driver": "capex"}
+    dc = {c: aipower.run("base", overrides={**route, "dc_power.capex_case": c}).demand.loc["data_centers"]
+          for c in ("low", "mid", "high")}
+    assert np.allclose(dc["mid"], (dc["low"] + dc["high"]) / 2, rtol=1e-12) and dc["low"][2030] < dc["high"][2030]
+    last = aipower.load_scenario("base").get("dc_power.capex_path_last_year")
+    for case in dc.values():  # no capex after its last year: the load built by then runs on, flat
+        after = case[[y for y in case.index if y > last]]
+        assert len(after) > 1 and (after == after.iloc[0]).all() and after.iloc[0] > case[last]

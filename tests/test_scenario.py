@@ -959,3 +959,12 @@ def test_a_number_with_a_comma_and_a_unit_is_refused_saying_why(text):
     with pytest.raises(ScenarioError, match=rf"has a comma, a thousands separator in some locales and a decimal comma "
                                             rf"in others; expected {re.escape(plain)}, with no separator$"):
         load_scenario("base", overrides={"demand.data_centers.start": text})
+
+
+@pytest.mark.parametrize("key, given, model", [
+    ("dc_power.ai_server_share_of_capex", {"value": [60, 45], "unit": "%"}, [0.6, 0.45]),
+    ("dc_power.twh_per_gw_year", {"value": [44, 100], "unit": "亿kWh per GW-year"}, [4.4, 10.0]),
+])
+def test_a_low_high_pair_with_a_unit_is_read_in_the_model_s_unit(key, given, model):
+    # a [low, high] pair skipped the conversion a single number gets: 100× and 10× off, unseen
+    assert load_scenario("base", overrides={key: given}).get(key) == pytest.approx(model, rel=1e-15)

@@ -50,6 +50,12 @@ TEST_CASE("merging is exact: split sketches equal one sketch") {
     a.merge(b);
     for (double q : {0.01, 0.3, 0.5, 0.77, 0.99}) CHECK(a.quantile(q) == whole.quantile(q));
     CHECK(a.count() == 5000 && a.min() == whole.min() && a.max() == whole.max());
+    // exact zeros have a count of their own, merged too (a sweep merges every thread's partial summary)
+    reduce::QuantileSketch zeros(1e-3), negatives(1e-3);
+    for (int i = 0; i < 60; ++i) zeros.add(0.0);
+    for (int i = 1; i <= 40; ++i) negatives.add(-static_cast<double>(i));
+    negatives.merge(zeros);
+    CHECK(negatives.count() == 100 && negatives.quantile(0.5) == 0.0 && negatives.quantile(0.99) == 0.0);
     CHECK_THROWS(a.merge(reduce::QuantileSketch(1e-2)), "alpha");
     CHECK_THROWS(a.add(NAN), "a finite number");
     CHECK_THROWS(reduce::QuantileSketch(0.5), "alpha = 0.5");
