@@ -184,16 +184,13 @@ def _kept(replaced: dict[Path, bytes], workbooks) -> list[str]:
     """Each replaced workbook that held inputs or sheets of its own (an analyst's scenario, override rows,
     a sheet of their own), kept beside the new one as NAME.previous.xlsx (never over an earlier copy): the
     --force that replaces a stale template is the one that would otherwise lose them. Notes saying so."""
-    import tempfile
+    import io
 
     from ._io import atomic_write
 
     notes = []
     for path, data in replaced.items():
-        with tempfile.TemporaryDirectory() as tmp:
-            old = Path(tmp) / path.name
-            old.write_bytes(data)
-            edits = workbooks.own_edits(old, path)
+        edits = workbooks.own_edits(io.BytesIO(data), path)  # the replaced file as it was, read from memory
         if not edits:
             continue
         copy = next(c for c in (path.with_name(f"{path.stem}.previous{'' if i == 1 else f'-{i}'}.xlsx")

@@ -757,7 +757,7 @@ def stored_inputs(path: str | Path) -> tuple[Any, Any] | None:
         wb.close()
 
 
-def _inputs_and_sheets(path: str | Path) -> tuple[dict[str, list[Any]], list[str]] | None:
+def _inputs_and_sheets(path: str | Path | io.BytesIO) -> tuple[dict[str, list[Any]], list[str]] | None:
     """The values of a workbook's named cells on its Inputs sheet (Scenario, BaseYear, Overrides, …), by
     name, and its sheets' names; None where it cannot be read as a workbook."""
     import openpyxl
@@ -771,9 +771,8 @@ def _inputs_and_sheets(path: str | Path) -> tuple[dict[str, list[Any]], list[str
         for name, defined in wb.defined_names.items():
             for sheet, ref in defined.destinations:
                 if sheet == "Inputs" and sheet in wb.sheetnames:
-                    cells = wb[sheet][ref.replace("$", "")]
-                    rows = cells if isinstance(cells, tuple) else ((cells,),)
-                    held[name] = [c.value for row in rows for c in (row if isinstance(row, tuple) else (row,))]
+                    cells = wb[sheet][ref.replace("$", "")]  # a cell, or a range's rows of cells
+                    held[name] = [c.value for row in (cells if isinstance(cells, tuple) else ((cells,),)) for c in row]
         return held, list(wb.sheetnames)
     except Exception:  # a name that points nowhere readable: judged by its sheets alone
         return {}, list(wb.sheetnames)
@@ -781,7 +780,7 @@ def _inputs_and_sheets(path: str | Path) -> tuple[dict[str, list[Any]], list[str
         wb.close()
 
 
-def own_edits(replaced: str | Path, new: str | Path) -> list[str]:
+def own_edits(replaced: str | Path | io.BytesIO, new: str | Path) -> list[str]:
     """What a workbook about to be replaced by `new` holds that a regeneration does not bring back: inputs
     other than the new workbook's (its scenario, base year, override rows, template inputs) and sheets
     the template does not have. Edits to computed sheets are not told apart from a template's changes."""
